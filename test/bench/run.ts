@@ -1,0 +1,53 @@
+// `npm run bench`: runs every test/bench/*.bench.ts module (or those named on the command line)
+// and prints one table; `--json` prints the results as JSON instead. Numbers, not pass/fail.
+import { readdirSync } from 'node:fs';
+import { basename } from 'node:path';
+import { cpus, totalmem } from 'node:os';
+
+export interface BenchResult {
+  name: string;
+  value: number;
+  unit: string;
+  note?: string;
+}
+
+interface BenchModule {
+  run: () => Promise<BenchResult[]>;
+}
+
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const only = args.filter((a) => !a.startsWith('--'));
+const dir = new URL('.', import.meta.url);
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.bench.ts'))
+  .filter((f) => only.length === 0 || only.includes(basename(f, '.bench.ts')))
+  .sort();
+
+const all: (BenchResult & { suite: string })[] = [];
+for (const file of files) {
+  const suite = basename(file, '.bench.ts');
+  if (!json) process.stderr.write(`bench: ${suite}...\n`);
+  const mod = (await import(new URL(file, dir).href)) as BenchModule;
+  try {
+    for (const r of await mod.run()) all.push({ suite, ...r });
+  } catch (err) {
+    all.push({ suite, name: 'error', value: NaN, unit: '', note: (err as Error).message.split('\n')[0] });
+  }
+}
+
+if (json) {
+  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
+  process.stdout.write(`${JSON.stringify({ machine, results: all }, null, 2)}\n`);
+} else {
+  const rows = all.map((r) => [r.suite, r.name, Number.isFinite(r.value) ? formatValue(r.value) : 'n/a', r.unit, r.note ?? '']);
+  const header = ['suite', 'measure', 'value', 'unit', 'note'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  process.stdout.write(`${[line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n')}\n`);
+}
+
+function formatValue(v: number): string {
+  if (Math.abs(v) >= 100) return Math.round(v).toLocaleString('en-US');
+  return v.toPrecision(3);
+}
