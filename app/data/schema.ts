@@ -1,0 +1,246 @@
+// Column types and roles: what each column of a table is (numeric, categorical, text), which one is
+// the target, and whether the task is classification or regression — inferred, then overridden by
+// the binding. Works from a profile so a streamed file can be inferred from its first rows.
+import type { DatasetBinding } from './binding.ts';
+import { parseNumber } from './csv.ts';
+import { DataError, listNames, quote } from './errors.ts';
+
+export type ColumnType = 'numeric' | 'categorical' | 'text';
+export type ColumnRole = 'feature' | 'target' | 'ignore';
+export type Task = 'classification' | 'regression' | 'reconstruction';
+
+const missingTokens = new Set(['', 'na', 'n/a', 'nan', 'null', 'none', '?']);
+
+/** Empty cells and the usual spellings of "no value" (NA, NaN, null, None, ?). */
+export function isMissing(cell: string | undefined | null): boolean {
+  return cell === undefined || cell === null || missingTokens.has(cell.toLowerCase());
+}
+
+/** Distinct values are counted up to this many; a column with more is not categorical. */
+export const maxDistinctTracked = 1000;
+/** A numeric target with at most this many distinct whole values is taken as class labels. */
+export const maxAutoClasses = 20;
+
+/** Running facts about one column, cheap enough to keep for every column of a streamed file. */
+export class ColumnProfile {
+  count = 0;
+  missing = 0;
+  numeric = 0;
+  nonFinite = 0;
+  allIntegers = true;
+  totalLength = 0;
+  totalWords = 0;
+  firstNonNumeric: { value: string; row: number } | undefined;
+  firstNonFiniteRow: number | undefined;
+  readonly distinct = new Map<string, number>();
+  distinctOverflow = false;
+
+  add(cell: string, row: number, decimalComma: boolean): void {
+    this.count++;
+    if (isMissing(cell)) {
+      this.missing++;
+      return;
+    }
+    const value = parseNumber(cell, decimalComma);
+    if (Number.isNaN(value)) {
+      this.firstNonNumeric ??= { value: cell, row };
+      this.totalLength += cell.length;
+      // Words ≈ spaces + 1; a cheap stand-in that needs no tokenizing.
+      let words = 1;
+      for (let i = 0; i < cell.length && words < 50; i++) if (cell.charCodeAt(i) === 32) words++;
+      this.totalWords += words;
+    } else {
+      this.numeric++;
+      if (!Number.isFinite(value)) {
+        this.nonFinite++;
+        this.firstNonFiniteRow ??= row;
+      } else if (!Number.isInteger(value)) this.allIntegers = false;
+    }
+    if (!this.distinctOverflow) {
+      const seen = this.distinct.get(cell);
+      if (seen !== undefined) this.distinct.set(cell, seen + 1);
+      else if (this.distinct.size < maxDistinctTracked) this.distinct.set(cell, 1);
+      else this.distinctOverflow = true;
+    }
+  }
+
+  get present(): number {
+    return this.count - this.missing;
+  }
+
+  /** The type a column of these values most likely has. */
+  inferType(): ColumnType {
+    const present = this.present;
+    if (present === 0 || this.numeric === present) return 'numeric';
+    const texts = present - this.numeric;
+    const meanWords = this.totalWords / texts;
+    const meanLength = this.totalLength / texts;
+    if (meanWords >= 4 || (this.distinctOverflow && meanLength > 10)) return 'text';
+    // Mostly-unique short strings (ids, names) are not useful categories either.
+    if (this.distinctOverflow || (this.distinct.size > 100 && this.distinct.size > present / 2)) return 'text';
+    return 'categorical';
+  }
+}
+
+/** Profiles every column of `rows` (row numbers in messages count from `firstRowNumber`). */
+export function profileColumns(columnCount: number, rows: Iterable<readonly string[]>, decimalComma: boolean, firstRowNumber = 1): ColumnProfile[] {
+  const profiles = Array.from({ length: columnCount }, () => new ColumnProfile());
+  let r = firstRowNumber;
+  for (const row of rows) {
+    for (let c = 0; c < columnCount; c++) profiles[c].add(row[c], r, decimalComma);
+    r++;
+  }
+  return profiles;
+}
+
+export interface ColumnInfo {
+  name: string;
+  index: number;
+  role: ColumnRole;
+  type: ColumnType;
+  inferredType: ColumnType;
+  missing: number;
+  /** Distinct non-missing values, or `maxDistinctTracked` when there are more. */
+  distinct: number;
+}
+
+export interface TableSchema {
+  kind: 'table' | 'text';
+  columns: ColumnInfo[];
+  /** Feature columns in file order (for text data: the text column only). */
+  features: ColumnInfo[];
+  target: ColumnInfo | undefined;
+  task: Task;
+  /** Sorted class labels (classification only). */
+  classes: string[] | undefined;
+  decimalComma: boolean;
+  warnings: string[];
+}
+
+/** Sorts class labels: numerically when they are all numbers ("2" before "10"), else by code point. */
+export function sortLabels(labels: Iterable<string>): string[] {
+  const list = [...labels];
+  if (list.every((l) => Number.isFinite(parseNumber(l)))) return list.sort((a, b) => parseNumber(a) - parseNumber(b) || (a < b ? -1 : a > b ? 1 : 0));
+  return list.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** The columns named in a binding that the file lacks, as an error that lists what it has. */
+function requireColumn(name: string, columns: readonly string[], what: string): number {
+  const index = columns.indexOf(name);
+  if (index < 0) throw new DataError(`The ${what} column ${quote(name)} is not in the file. Its columns are ${listNames(columns)}.`);
+  return index;
+}
+
+/**
+ * Decides every column's role and type and the task, from the profiles and the binding's overrides.
+ * `profiles[i]` describes `columns[i]`; `rowsProfiled` is how many rows they saw.
+ */
+export function inferSchema(columns: readonly string[], profiles: readonly ColumnProfile[], binding: DatasetBinding, decimalComma = false): TableSchema {
+  const warnings: string[] = [];
+  const kind = binding.kind === 'text' ? 'text' : 'table';
+  const overrides = new Map<string, DatasetBinding['columns'][number]>();
+  for (const spec of binding.columns) {
+    requireColumn(spec.name, columns, 'configured');
+    overrides.set(spec.name, spec);
+  }
+
+  // The target: named in the binding, or marked as one, or (for tables) the last column.
+  let targetName = binding.target ?? binding.columns.find((c) => c.role === 'target')?.name;
+  if (targetName === undefined && binding.task !== 'reconstruction') {
+    if (kind === 'text') {
+      const textColumn = binding.text?.column;
+      const others = columns.filter((c) => c !== textColumn && overrides.get(c)?.role !== 'ignore');
+      targetName = others[others.length - 1];
+    } else {
+      targetName = columns[columns.length - 1];
+    }
+    if (targetName === undefined) throw new DataError('There is no column left to predict. Add a target column to the file, or choose which column is the target.');
+  }
+  const targetIndex = targetName === undefined ? -1 : requireColumn(targetName, columns, 'target');
+  const textColumnIndex = kind === 'text' ? findTextColumn(columns, profiles, binding, targetIndex) : -1;
+
+  const infos: ColumnInfo[] = columns.map((name, index) => {
+    const profile = profiles[index];
+    const inferredType = profile.inferType();
+    const spec = overrides.get(name);
+    let role: ColumnRole = index === targetIndex ? 'target' : (spec?.role === 'target' ? 'feature' : spec?.role ?? 'feature');
+    let type = spec?.type ?? inferredType;
+    if (kind === 'text' && index !== targetIndex) {
+      role = index === textColumnIndex ? 'feature' : 'ignore';
+      if (index === textColumnIndex) type = 'text';
+    }
+    if (role === 'feature' && profile.present === 0) {
+      warnings.push(`Column ${quote(name)} is empty in every row; it is ignored.`);
+      role = 'ignore';
+    }
+    if (kind === 'table' && role === 'feature' && type === 'text') {
+      warnings.push(`Column ${quote(name)} looks like free text or identifiers (${profile.distinctOverflow ? `over ${maxDistinctTracked}` : profile.distinct.size} different values); it is ignored. Set its type to categorical to use it, or train a text model on it.`);
+      role = 'ignore';
+    }
+    if (role === 'feature' && type === 'numeric' && profile.numeric < profile.present) {
+      const bad = profile.firstNonNumeric!;
+      throw new DataError(`Column ${quote(name)} is set to numeric, but row ${bad.row} holds ${quote(bad.value)}, which is not a number. Fix that value or set the column's type to categorical.`);
+    }
+    if (role === 'feature' && type === 'numeric' && profile.nonFinite > 0) {
+      warnings.push(`Column ${quote(name)} has ${profile.nonFinite} infinite value${profile.nonFinite === 1 ? '' : 's'} (first in row ${profile.firstNonFiniteRow}); they are treated as missing.`);
+    }
+    return { name, index, role, type, inferredType, missing: profile.missing, distinct: profile.distinct.size };
+  });
+
+  const target = targetIndex >= 0 ? infos[targetIndex] : undefined;
+  let task: Task;
+  let classes: string[] | undefined;
+  if (binding.task === 'reconstruction' || !target) {
+    task = 'reconstruction';
+  } else {
+    const profile = profiles[targetIndex];
+    if (profile.present === 0) throw new DataError(`The target column ${quote(target.name)} has no values. Choose a column that holds what the model should predict.`);
+    const numericTarget = profile.numeric === profile.present && profile.nonFinite === 0;
+    if (binding.task === 'regression') {
+      if (!numericTarget) {
+        const bad = profile.firstNonNumeric;
+        const why = bad ? `row ${bad.row} holds ${quote(bad.value)}` : 'it holds infinite values';
+        throw new DataError(`Regression predicts numbers, but the target column ${quote(target.name)} is not numeric (${why}). Choose classification, or a numeric target.`);
+      }
+      task = 'regression';
+    } else if (binding.task === 'classification' || kind === 'text' || target.type !== 'numeric' || !numericTarget) {
+      task = 'classification';
+    } else {
+      const few = !profile.distinctOverflow && profile.distinct.size <= maxAutoClasses && profile.distinct.size <= Math.max(2, profile.present / 2);
+      task = profile.allIntegers && few ? 'classification' : 'regression';
+    }
+    target.type = task === 'regression' ? 'numeric' : 'categorical';
+    if (task === 'classification') {
+      if (profile.distinctOverflow) {
+        throw new DataError(`The target column ${quote(target.name)} has more than ${maxDistinctTracked} different values — too many classes. If it holds numbers to predict, choose regression.`);
+      }
+      classes = sortLabels(profile.distinct.keys());
+      if (classes.length < 2) {
+        throw new DataError(`The target column ${quote(target.name)} has only one value (${quote(classes[0] ?? '')}); a classifier needs at least two classes. Add rows of another class, or choose another target.`);
+      }
+      if (profile.missing > 0) warnings.push(`${profile.missing} row${profile.missing === 1 ? ' has' : 's have'} no value in the target column ${quote(target.name)} and ${profile.missing === 1 ? 'is' : 'are'} left out.`);
+    }
+  }
+
+  const features = infos.filter((c) => c.role === 'feature');
+  if (features.length === 0) throw new DataError(kind === 'text' ? 'There is no text column. Choose the column that holds the text.' : 'No column is left to learn from: every column is the target or ignored. Mark at least one column as a feature.');
+  return { kind, columns: infos, features, target, task, classes, decimalComma, warnings };
+}
+
+function findTextColumn(columns: readonly string[], profiles: readonly ColumnProfile[], binding: DatasetBinding, targetIndex: number): number {
+  if (binding.text?.column) return requireColumn(binding.text.column, columns, 'text');
+  // The column with the longest values that is not the target.
+  let best = -1;
+  let bestLength = -1;
+  for (let i = 0; i < columns.length; i++) {
+    if (i === targetIndex) continue;
+    const p = profiles[i];
+    const length = p.present - p.numeric > 0 ? p.totalLength / (p.present - p.numeric) : 0;
+    if (length > bestLength) {
+      best = i;
+      bestLength = length;
+    }
+  }
+  if (best < 0) throw new DataError('There is no text column besides the target. Choose a file with a column of text and a column of labels.');
+  return best;
+}
