@@ -57,7 +57,11 @@ export type GraphErrorKind =
   | 'unknown-type'
   | 'shape'
   | 'input-count'
-  | 'duplicate-name';
+  | 'duplicate-name'
+  /** Two layers share an id (a corrupt document; ids are never typed by users). */
+  | 'duplicate-id'
+  /** A layer name TF.js cannot use as a weight name (letters, digits, - _ . only). */
+  | 'invalid-name';
 
 export interface GraphError {
   kind: GraphErrorKind;
@@ -77,6 +81,8 @@ export interface LayerInfo {
   outputShape: Shape | null;
   inputShapes: Shape[];
   params: number;
+  /** Weights that training updates (params minus BatchNormalization moving statistics). */
+  trainableParams?: number;
 }
 
 /** Everything derived from a graph: computed on demand, never stored. */
