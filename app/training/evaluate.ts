@@ -1,0 +1,208 @@
+// Evaluation of a trained model on the test split, from its predictions and the true labels:
+// classification (accuracy, per-class P/R/F1, confusion matrix, ROC and AUC) and regression (MSE, MAE, R²).
+
+/** At most this many ROC points per curve and predicted-vs-actual pairs are kept, so results stay small. */
+export const DEFAULT_MAX_POINTS = 2000;
+
+export interface ClassMetrics {
+  label: string;
+  precision: number;
+  recall: number;
+  f1: number;
+  /** Test rows whose true class is this one. */
+  support: number;
+}
+
+export interface RocCurve {
+  /** The class treated as positive (one-vs-rest when there are more than two). */
+  label: string;
+  /** [false positive rate, true positive rate], from (0,0) to (1,1). */
+  points: [number, number][];
+  /** Area under the curve; null when the test split has no positives or no negatives for this class. */
+  auc: number | null;
+}
+
+export interface ClassificationEvaluation {
+  task: 'classification';
+  count: number;
+  accuracy: number;
+  classes: string[];
+  perClass: ClassMetrics[];
+  macro: { precision: number; recall: number; f1: number };
+  /** confusion[actual][predicted] = number of test rows. */
+  confusion: number[][];
+  /** One curve for two classes (the second class is positive), one per class otherwise. */
+  roc: RocCurve[];
+  /** Binary AUC, or the macro average of the one-vs-rest AUCs; null when no curve has one. */
+  auc: number | null;
+}
+
+export interface RegressionEvaluation {
+  task: 'regression';
+  count: number;
+  mse: number;
+  mae: number;
+  /** Coefficient of determination; null when the true values are all equal (nothing to explain). */
+  r2: number | null;
+  /** [actual, predicted], an evenly spaced sample of at most maxPoints rows. */
+  pairs: [number, number][];
+}
+
+export type Evaluation = ClassificationEvaluation | RegressionEvaluation;
+
+export interface ClassificationInput {
+  /** Row-major model outputs: `width` values per row (1 = a sigmoid probability of the second class). */
+  probabilities: ArrayLike<number>;
+  width: number;
+  /** True class index per row. */
+  labels: ArrayLike<number>;
+  /** Names by class index; defaults to "0", "1", ... */
+  classNames?: readonly string[];
+  maxPoints?: number;
+}
+
+export function evaluateClassification(input: ClassificationInput): ClassificationEvaluation {
+  const { probabilities, width, labels } = input;
+  const n = labels.length;
+  if (!(width >= 1)) throw new Error(`width must be at least 1, got ${width}`);
+  if (probabilities.length !== n * width) {
+    throw new Error(`expected ${n * width} predictions (${n} rows × ${width}), got ${probabilities.length}`);
+  }
+  const maxPoints = input.maxPoints ?? DEFAULT_MAX_POINTS;
+  const binarySigmoid = width === 1;
+  let k = binarySigmoid ? 2 : width;
+  for (let i = 0; i < n; i++) k = Math.max(k, labels[i] + 1);
+  const classes = Array.from({ length: k }, (_, c) => input.classNames?.[c] ?? String(c));
+
+  const predicted = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    if (binarySigmoid) {
+      predicted[i] = probabilities[i] >= 0.5 ? 1 : 0;
+    } else {
+      let best = 0;
+      for (let c = 1; c < width; c++) if (probabilities[i * width + c] > probabilities[i * width + best]) best = c;
+      predicted[i] = best;
+    }
+  }
+
+  const confusion = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  let correct = 0;
+  for (let i = 0; i < n; i++) {
+    confusion[labels[i]][predicted[i]]++;
+    if (labels[i] === predicted[i]) correct++;
+  }
+
+  const perClass: ClassMetrics[] = classes.map((label, c) => {
+    const tp = confusion[c][c];
+    let predictedC = 0;
+    let actualC = 0;
+    for (let j = 0; j < k; j++) {
+      predictedC += confusion[j][c];
+      actualC += confusion[c][j];
+    }
+    // A class never predicted (or never present) scores 0, as scikit-learn's zero_division default does.
+    const precision = predictedC > 0 ? tp / predictedC : 0;
+    const recall = actualC > 0 ? tp / actualC : 0;
+    const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
+    return { label, precision, recall, f1, support: actualC };
+  });
+  const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+  const macro = {
+    precision: mean(perClass.map((m) => m.precision)),
+    recall: mean(perClass.map((m) => m.recall)),
+    f1: mean(perClass.map((m) => m.f1)),
+  };
+
+  const scoreOf = (c: number) => {
+    const s = new Float64Array(n);
+    for (let i = 0; i < n; i++) s[i] = binarySigmoid ? (c === 1 ? probabilities[i] : 1 - probabilities[i]) : probabilities[i * width + c];
+    return s;
+  };
+  const isClass = (c: number) => Array.from({ length: n }, (_, i) => labels[i] === c);
+  let roc: RocCurve[];
+  if (k === 2) {
+    roc = [{ label: classes[1], ...rocCurve(scoreOf(1), isClass(1), maxPoints) }];
+  } else {
+    roc = classes.map((label, c) => ({ label, ...(c < width ? rocCurve(scoreOf(c), isClass(c), maxPoints) : { points: [], auc: null }) }));
+  }
+  const aucs = roc.map((r) => r.auc).filter((a): a is number => a !== null);
+  const auc = aucs.length ? mean(aucs) : null;
+
+  return { task: 'classification', count: n, accuracy: n ? correct / n : 0, classes, perClass, macro, confusion, roc, auc };
+}
+
+/**
+ * ROC curve of a score against a yes/no truth: one point per distinct score threshold (ties move
+ * diagonally, which is what makes the trapezoid area equal the Mann-Whitney AUC), then thinned to maxPoints.
+ */
+export function rocCurve(scores: ArrayLike<number>, positive: ArrayLike<boolean>, maxPoints = DEFAULT_MAX_POINTS): { points: [number, number][]; auc: number | null } {
+  const n = scores.length;
+  let pos = 0;
+  for (let i = 0; i < n; i++) if (positive[i]) pos++;
+  const neg = n - pos;
+  if (pos === 0 || neg === 0) return { points: [], auc: null };
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[b] - scores[a]);
+  const points: [number, number][] = [[0, 0]];
+  let tp = 0;
+  let fp = 0;
+  let auc = 0;
+  for (let j = 0; j < n; j++) {
+    const i = order[j];
+    if (positive[i]) tp++; else fp++;
+    if (j === n - 1 || scores[order[j + 1]] !== scores[i]) {
+      const [prevFpr, prevTpr] = points[points.length - 1];
+      const fpr = fp / neg;
+      const tpr = tp / pos;
+      auc += ((fpr - prevFpr) * (tpr + prevTpr)) / 2;
+      points.push([fpr, tpr]);
+    }
+  }
+  return { points: thin(points, maxPoints), auc };
+}
+
+export interface RegressionInput {
+  predictions: ArrayLike<number>;
+  actual: ArrayLike<number>;
+  maxPoints?: number;
+}
+
+/** Regression metrics over all output values (several outputs per row are pooled). */
+export function evaluateRegression(input: RegressionInput): RegressionEvaluation {
+  const { predictions, actual } = input;
+  const n = actual.length;
+  if (predictions.length !== n) throw new Error(`expected ${n} predictions, got ${predictions.length}`);
+  let sumActual = 0;
+  for (let i = 0; i < n; i++) sumActual += actual[i];
+  const meanActual = n ? sumActual / n : 0;
+  let se = 0;
+  let ae = 0;
+  let ssTot = 0;
+  for (let i = 0; i < n; i++) {
+    const d = predictions[i] - actual[i];
+    se += d * d;
+    ae += Math.abs(d);
+    ssTot += (actual[i] - meanActual) ** 2;
+  }
+  const pairs: [number, number][] = [];
+  const maxPoints = input.maxPoints ?? DEFAULT_MAX_POINTS;
+  for (const i of sampleIndices(n, maxPoints)) pairs.push([actual[i], predictions[i]]);
+  return {
+    task: 'regression',
+    count: n,
+    mse: n ? se / n : 0,
+    mae: n ? ae / n : 0,
+    r2: n && ssTot > 0 ? 1 - se / ssTot : null,
+    pairs,
+  };
+}
+
+/** Evenly spaced indices into [0, n), at most max of them, always including the first and last. */
+export function sampleIndices(n: number, max: number): number[] {
+  if (n <= max) return Array.from({ length: n }, (_, i) => i);
+  if (max <= 1) return max === 1 ? [0] : [];
+  return Array.from({ length: max }, (_, j) => Math.round((j * (n - 1)) / (max - 1)));
+}
+
+function thin<T>(items: T[], max: number): T[] {
+  return items.length <= max ? items : sampleIndices(items.length, max).map((i) => items[i]);
+}

@@ -1,0 +1,138 @@
+// The messages between a training supervisor and its trainer process, as zod schemas: both ends
+// validate what they receive, so a malformed message fails loudly at the boundary, not deep in TF.js.
+import { z } from 'zod';
+import { datasetBindingSchema } from '../data/binding.ts';
+import { lossNames, trainingConfigSchema } from './config.ts';
+import { progressEventSchema } from './progress.ts';
+
+const numbers = z.union([z.instanceof(Float32Array), z.array(z.number())]);
+
+export const arraySplitSchema = z.object({
+  /** Row-major features: rows × product(featureShape). */
+  x: numbers,
+  /** Class indices (classification) or rows × targetWidth values (regression). */
+  y: numbers,
+});
+
+/** Data already turned into numbers (by the data pipeline or a test). */
+export const preparedDataSchema = z.object({
+  kind: z.literal('arrays'),
+  task: z.enum(['classification', 'regression']),
+  /** Shape of one sample, e.g. [4] for Iris, [28, 28, 1] for MNIST. */
+  featureShape: z.array(z.number().int().positive()).min(1),
+  /** Regression outputs per row. */
+  targetWidth: z.number().int().positive().default(1),
+  /** Class names by index (classification). */
+  classNames: z.array(z.string()).optional(),
+  /** All rows not held out; validation and test are carved out of it unless given. */
+  train: arraySplitSchema,
+  validation: arraySplitSchema.optional(),
+  test: arraySplitSchema.optional(),
+  /** Fitted preprocessing (scalers, category maps, vocabulary), saved with the model as is. */
+  preprocessor: z.unknown().optional(),
+});
+
+/** Data the trainer loads itself from a binding (the data pipeline in main/data). */
+export const boundDataSchema = z.object({
+  kind: z.literal('binding'),
+  binding: datasetBindingSchema,
+  /** Folder relative paths in the binding are resolved against (the project's folder). */
+  baseDir: z.string().optional(),
+});
+
+export const trainingDataSchema = z.discriminatedUnion('kind', [preparedDataSchema, boundDataSchema]);
+
+export const modelSourceSchema = z.discriminatedUnion('kind', [
+  /** A studio graph, built with app/graph/buildModel.ts. */
+  z.object({ kind: z.literal('graph'), graph: z.object({ layers: z.array(z.any()), connections: z.array(z.any()) }) }),
+  /** A Keras / TF.js model topology (what `model.toJSON()` gives, or model.json's `modelTopology`). */
+  z.object({ kind: z.literal('keras'), topology: z.unknown() }),
+]);
+
+export const trainingJobSchema = z.object({
+  runId: z.string().min(1).default(() => `run-${Date.now().toString(36)}`),
+  model: modelSourceSchema,
+  data: trainingDataSchema,
+  config: trainingConfigSchema,
+  /** Where the trained model is written (created if missing); null: do not save. */
+  outputDir: z.string().nullable().default(null),
+});
+
+export type TrainingJobInput = z.input<typeof trainingJobSchema>;
+export type TrainingJob = z.output<typeof trainingJobSchema>;
+export type PreparedData = z.output<typeof preparedDataSchema>;
+export type ArraySplit = z.output<typeof arraySplitSchema>;
+
+export const trainingStatuses = ['completed', 'stopped', 'diverged', 'failed'] as const;
+export type TrainingStatus = (typeof trainingStatuses)[number];
+
+const nullableNumber = z.number().nullable();
+
+export const testResultSchema = z.object({
+  /** Loss and compiled metrics on the test split (`loss`, `acc`, `mae`...). */
+  logs: z.record(z.string(), nullableNumber),
+  /** Full evaluation (app/training/evaluate.ts); shape checked there, carried as is. */
+  evaluation: z.record(z.string(), z.unknown()),
+});
+
+export const trainingResultSchema = z.object({
+  runId: z.string(),
+  status: z.enum(trainingStatuses),
+  /** One plain sentence on how the run ended. */
+  message: z.string(),
+  /** What to do next, when the run ended badly. */
+  advice: z.string().optional(),
+  backend: z.string().nullable(),
+  /** Epochs planned and epochs that ran to the end. */
+  epochs: z.number().int().min(0),
+  epochsCompleted: z.number().int().min(0),
+  /** Per epoch: `loss`, metrics, `val_*`, and `lr`. */
+  history: z.record(z.string(), z.array(nullableNumber)),
+  /** Null when there was nothing to evaluate (no test rows, diverged or failed run). */
+  test: testResultSchema.nullable(),
+  /** Why `test` is null, when it is. */
+  testNote: z.string().optional(),
+  modelDir: z.string().nullable(),
+  loss: z.enum(lossNames).nullable(),
+  lossExplanation: z.string().optional(),
+  /** Epoch (0-based) whose weights the model ended with, when early stopping restored them. */
+  restoredEpoch: z.number().int().nullable().default(null),
+  learningRate: z.number().nullable(),
+  samplesPerSec: z.number().min(0),
+  durationMs: z.number().min(0),
+  trainSamples: z.number().int().min(0),
+  warnings: z.array(z.string()).default([]),
+});
+
+export type TrainingResult = z.output<typeof trainingResultSchema>;
+
+/** Supervisor → trainer. */
+export const toTrainerSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('start'), job: trainingJobSchema }),
+  /** Ends the run after the current batch, keeping weights and metrics so far. */
+  z.object({ type: z.literal('stop') }),
+]);
+
+/** Trainer → supervisor. */
+export const fromTrainerSchema = z.discriminatedUnion('type', [
+  /** The process is up and listening: the start handshake. */
+  z.object({ type: z.literal('ready'), pid: z.number().int() }),
+  z.object({
+    type: z.literal('started'),
+    backend: z.string(),
+    /** Backends tried before this one and why they did not load. */
+    tried: z.array(z.object({ backend: z.string(), error: z.string() })).default([]),
+    loss: z.enum(lossNames),
+    lossExplanation: z.string(),
+    trainSamples: z.number().int().min(0),
+    validationSamples: z.number().int().min(0),
+    testSamples: z.number().int().min(0),
+    warnings: z.array(z.string()).default([]),
+  }),
+  z.object({ type: z.literal('progress'), event: progressEventSchema }),
+  z.object({ type: z.literal('done'), result: trainingResultSchema }),
+]);
+
+export type ToTrainer = z.input<typeof toTrainerSchema>;
+export type FromTrainer = z.output<typeof fromTrainerSchema>;
+export type StartedInfo = Extract<FromTrainer, { type: 'started' }>;

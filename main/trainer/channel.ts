@@ -1,0 +1,42 @@
+// The trainer's line to its parent, whichever way it was started: Electron's utilityProcess
+// (process.parentPort) or Node's child_process.fork (process.send).
+
+export interface ParentChannel {
+  readonly kind: 'utility' | 'fork';
+  send(message: unknown): Promise<void>;
+  onMessage(listener: (message: unknown) => void): void;
+  /** Lets the process exit once pending messages are flushed. */
+  close(): void;
+}
+
+interface ParentPort {
+  postMessage(message: unknown): void;
+  on(event: 'message', listener: (event: { data: unknown }) => void): void;
+}
+
+/** The channel of the current process; throws when it was started some other way (e.g. run by hand). */
+export function parentChannel(): ParentChannel {
+  const port = (process as unknown as { parentPort?: ParentPort }).parentPort;
+  if (port) {
+    return {
+      kind: 'utility',
+      send: async (message) => port.postMessage(message),
+      onMessage: (listener) => port.on('message', (event) => listener(event.data)),
+      close: () => {},
+    };
+  }
+  if (typeof process.send === 'function') {
+    return {
+      kind: 'fork',
+      send: (message) =>
+        new Promise<void>((resolve, reject) => {
+          // A parent that already went away must not crash the trainer with an unhandled error.
+          if (!process.connected) return resolve();
+          process.send!(message, undefined, {}, (err) => (err ? reject(err) : resolve()));
+        }),
+      onMessage: (listener) => process.on('message', listener),
+      close: () => { if (process.connected) process.disconnect(); },
+    };
+  }
+  throw new Error('the trainer must be started by the studio or the CLI (no parent channel: neither process.parentPort nor process.send exists)');
+}

@@ -1,0 +1,60 @@
+// The trainer process: started by the supervisor (child_process.fork) or by Electron (utilityProcess),
+// it runs one training job and reports progress and the result over its parent channel, then exits.
+import { fromTrainerSchema, toTrainerSchema, type FromTrainer, type TrainingResult } from '../../app/training/protocol.ts';
+import { parentChannel } from './channel.ts';
+import { runTraining } from './train.ts';
+
+// One job per process: a second start message is ignored.
+let started = false;
+let stopRequested = false;
+
+const channel = parentChannel();
+
+function send(message: FromTrainer): Promise<void> {
+  // Validating our own output too: a protocol drift shows up here, in the process that caused it.
+  return channel.send(fromTrainerSchema.parse(message));
+}
+
+function failure(message: string, runId = 'unknown'): TrainingResult {
+  return {
+    runId, status: 'failed', message, backend: null, epochs: 0, epochsCompleted: 0, history: {}, test: null,
+    modelDir: null, loss: null, restoredEpoch: null, learningRate: null, samplesPerSec: 0, durationMs: 0, trainSamples: 0, warnings: [],
+  };
+}
+
+async function finish(result: TrainingResult): Promise<void> {
+  try {
+    await send({ type: 'done', result });
+  } finally {
+    channel.close();
+    // TF.js backends may hold timers or worker handles; the run is over, so the process is too.
+    setTimeout(() => process.exit(0), 50).unref();
+  }
+}
+
+channel.onMessage((raw) => {
+  const parsed = toTrainerSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    if (!started) {
+      started = true;
+      void finish(failure(`the trainer received an invalid message: ${issue?.path.join('.') || 'message'}: ${issue?.message ?? 'malformed'}`));
+    }
+    return;
+  }
+  const message = parsed.data;
+  if (message.type === 'stop') {
+    stopRequested = true;
+    return;
+  }
+  if (started) return;
+  started = true;
+  const job = message.job;
+  void runTraining(job, {
+    onStarted: (info) => void send(info),
+    onProgress: (event) => void send({ type: 'progress', event }),
+    shouldStop: () => stopRequested,
+  }).then(finish, (err: unknown) => finish(failure(`training failed: ${(err as Error)?.message ?? String(err)}`, job.runId)));
+});
+
+void send({ type: 'ready', pid: process.pid });

@@ -1,0 +1,537 @@
+// One training run inside the trainer process: backend, data, model, compile, fit with the studio's
+// callbacks (stop after a batch, NaN → diverged, early stopping with best weights, LR on plateau), test, save.
+import type * as tfTypes from '@tensorflow/tfjs';
+import { chooseLoss, type LossChoice, type OutputLayerInfo } from '../../app/training/loss.ts';
+import { EarlyStoppingTracker, PlateauTracker } from '../../app/training/callbacks.ts';
+import { evaluateClassification, evaluateRegression, type Evaluation } from '../../app/training/evaluate.ts';
+import { cleanLogs, estimateEtaMs, ProgressThrottle, type ProgressEvent } from '../../app/training/progress.ts';
+import type { PreparedData, StartedInfo, TrainingJob, TrainingResult, TrainingStatus, ArraySplit } from '../../app/training/protocol.ts';
+import type { TrainingConfig } from '../../app/training/config.ts';
+import { mulberry32, splitIndices } from '../../app/data/split.ts';
+import { buildModel, loadData, loadTf, type Tf } from './runtime.ts';
+import { folderSaveHandler } from './modelFiles.ts';
+
+type LayersModel = tfTypes.LayersModel;
+type Tensor = tfTypes.Tensor;
+
+export interface TrainHooks {
+  onStarted?(info: StartedInfo): void;
+  onProgress?(event: ProgressEvent): void;
+  /** Polled after every batch; true ends the run after that batch. */
+  shouldStop?(): boolean;
+  /** Batch events per second at most (epoch events are never dropped). */
+  maxBatchEventsPerSecond?: number;
+}
+
+/** Metadata saved in model.json's userDefinedMetadata, so prediction can take raw rows. */
+export interface SavedModelMetadata {
+  format: 'modelwright-model';
+  version: 1;
+  task: PreparedData['task'];
+  featureShape: number[];
+  targetWidth: number;
+  classNames: string[] | null;
+  targetFormat: LossChoice['targetFormat'];
+  loss: LossChoice['loss'];
+  preprocessor: unknown;
+  backend: string;
+  runId: string;
+  trainedAt: string;
+  epochsCompleted: number;
+  test: Record<string, number | null> | null;
+}
+
+/** A failure whose message is already plain language for the user. */
+export class TrainingError extends Error {
+  advice?: string;
+  constructor(message: string, advice?: string) {
+    super(message);
+    this.name = 'TrainingError';
+    this.advice = advice;
+  }
+}
+
+/** Errors whose message is already written for the user (ours, the backend ladder's, the data pipeline's). */
+const plainErrorNames = new Set(['TrainingError', 'BackendUnavailableError', 'DataError']);
+
+interface Split { x: Float32Array; y: Float32Array; n: number }
+
+/** Runs a whole job; never throws: failures come back as a result with status `failed`. */
+export async function runTraining(job: TrainingJob, hooks: TrainHooks = {}): Promise<TrainingResult> {
+  const t0 = performance.now();
+  const config = job.config;
+  const base: TrainingResult = {
+    runId: job.runId,
+    status: 'failed',
+    message: '',
+    backend: null,
+    epochs: config.epochs,
+    epochsCompleted: 0,
+    history: {},
+    test: null,
+    modelDir: null,
+    loss: null,
+    restoredEpoch: null,
+    learningRate: config.optimizer.learningRate,
+    samplesPerSec: 0,
+    durationMs: 0,
+    trainSamples: 0,
+    warnings: [],
+  };
+  const realRandom = Math.random;
+  try {
+    return await runInner(job, hooks, base, t0);
+  } catch (err) {
+    const e = err as Error;
+    return {
+      ...base,
+      status: 'failed',
+      message: plainErrorNames.has(e?.name) ? e.message : `training failed: ${e?.message ?? String(err)}`,
+      advice: e instanceof TrainingError ? e.advice : undefined,
+      durationMs: performance.now() - t0,
+    };
+  } finally {
+    Math.random = realRandom;
+  }
+}
+
+async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingResult, t0: number): Promise<TrainingResult> {
+  const config = job.config;
+  const { tf, backend, tried } = await loadTf(config.backend);
+  result.backend = backend;
+
+  const data = await loadData(job.data, job);
+  const splits = makeSplits(data, config);
+  if (splits.train.n === 0) throw new TrainingError('there are no training rows left after holding out the validation and test splits', 'use more data or smaller validation/test splits');
+  const numClasses = data.task === 'classification' ? countClasses(data, splits) : 0;
+
+  // TF.js seeds every unseeded initializer, dropout mask and fit() shuffle from Math.random, so a
+  // seeded Math.random (for this process's run only) makes the whole run reproducible on one backend.
+  Math.random = mulberry32(config.seed ^ 0x5eed);
+
+  const model = await buildModel(tf, job.model);
+  checkInputShape(model, data.featureShape);
+  const output = outputInfo(model);
+  const choice = chooseLoss({
+    task: data.task,
+    output,
+    numClasses: numClasses || undefined,
+    loss: config.loss,
+    metrics: config.metrics,
+  });
+  result.loss = choice.loss;
+  result.lossExplanation = choice.explanation;
+  result.warnings.push(...choice.warnings);
+  checkOutputWidth(output, choice, data, numClasses);
+
+  const tensors: Tensor[] = [];
+  const track = <T extends Tensor>(t: T): T => { tensors.push(t); return t; };
+  let bestWeights: Tensor[] | null = null;
+  try {
+    const xTrain = track(tf.tensor(splits.train.x, [splits.train.n, ...data.featureShape]));
+    const yTrain = track(targets(tf, splits.train, choice, numClasses, data.targetWidth));
+    const validation = splits.validation.n > 0
+      ? [track(tf.tensor(splits.validation.x, [splits.validation.n, ...data.featureShape])), track(targets(tf, splits.validation, choice, numClasses, data.targetWidth))] as [Tensor, Tensor]
+      : undefined;
+
+    const optimizer = makeOptimizer(tf, config);
+    model.compile({ optimizer, loss: lossFor(tf, choice.loss), metrics: choice.metrics });
+
+    const classWeight = classWeights(config, splits.train, numClasses, data.classNames);
+    if (classWeight === 'not-classification') {
+      result.warnings.push('Class weights apply to classification only; ignored for this regression task.');
+    }
+
+    hooks.onStarted?.({
+      type: 'started',
+      backend,
+      tried,
+      loss: choice.loss,
+      lossExplanation: choice.explanation,
+      trainSamples: splits.train.n,
+      validationSamples: splits.validation.n,
+      testSamples: splits.test.n,
+      warnings: result.warnings,
+    });
+
+    const epochs = config.epochs;
+    const batchSize = config.batchSize;
+    const nTrain = splits.train.n;
+    const batchesPerEpoch = Math.ceil(nTrain / batchSize);
+    const throttle = new ProgressThrottle(hooks.maxBatchEventsPerSecond ?? 20);
+    const early = config.earlyStopping.enabled ? new EarlyStoppingTracker(config.earlyStopping) : null;
+    const plateau = config.reduceLrOnPlateau.enabled ? new PlateauTracker(config.reduceLrOnPlateau) : null;
+    let learningRate = config.optimizer.learningRate;
+    let status = 'completed' as TrainingStatus;
+    let stopReason = '';
+    let divergedAt = -1;
+    let samplesDone = 0;
+    let epochSamples = 0;
+    let epochStart = 0;
+    let currentEpoch = 0;
+    let currentBatch = 0;
+    let earlyStoppedAt = -1;
+    const history: Record<string, (number | null)[]> = {};
+    const fitStart = performance.now();
+
+    if (epochs > 0) {
+      await model.fit(xTrain, yTrain, {
+        epochs,
+        batchSize,
+        shuffle: config.shuffle,
+        validationData: validation,
+        classWeight: classWeight && typeof classWeight === 'object' ? classWeight : undefined,
+        verbose: 0,
+        // Yield to the event loop at least every 50 ms so a stop message is seen promptly.
+        yieldEvery: 50,
+        callbacks: {
+          onEpochBegin: async (epoch) => {
+            currentEpoch = epoch;
+            epochSamples = 0;
+            epochStart = performance.now();
+          },
+          onBatchEnd: async (batch, logs) => {
+            currentBatch = batch;
+            const size = typeof logs?.size === 'number' ? logs.size : batchSize;
+            samplesDone += size;
+            epochSamples += size;
+            const loss = logs?.loss;
+            if (typeof loss === 'number' && !Number.isFinite(loss)) {
+              status = 'diverged';
+              divergedAt = currentEpoch;
+              model.stopTraining = true;
+            } else if (hooks.shouldStop?.()) {
+              status = 'stopped';
+              stopReason = `stopped after batch ${batch + 1} of ${batchesPerEpoch} in epoch ${currentEpoch + 1}`;
+              model.stopTraining = true;
+            }
+            const event = { type: 'batch' as const };
+            if (hooks.onProgress && throttle.accept(event)) {
+              const now = performance.now();
+              hooks.onProgress({
+                type: 'batch',
+                epoch: currentEpoch,
+                epochs,
+                batch,
+                batchesPerEpoch,
+                logs: cleanLogs(logs ?? {}),
+                samplesPerSec: rate(epochSamples, now - epochStart),
+                etaMs: estimateEtaMs(samplesDone, nTrain * epochs, now - fitStart),
+                tensors: tf.memory().numTensors,
+                backend,
+              });
+            }
+          },
+          onEpochEnd: async (epoch, logs) => {
+            const clean = cleanLogs(logs ?? {});
+            const fullEpoch = currentBatch === batchesPerEpoch - 1 && status !== 'diverged';
+            if (fullEpoch) result.epochsCompleted = epoch + 1;
+            appendHistory(history, { ...clean, lr: learningRate }, epoch);
+            const now = performance.now();
+            hooks.onProgress?.({
+              type: 'epoch',
+              epoch,
+              epochs,
+              batchesPerEpoch,
+              logs: clean,
+              learningRate,
+              durationMs: now - epochStart,
+              samplesPerSec: rate(epochSamples, now - epochStart),
+              etaMs: estimateEtaMs(samplesDone, nTrain * epochs, now - fitStart),
+              tensors: tf.memory().numTensors,
+              backend,
+            });
+            if (!fullEpoch || status !== 'completed') return;
+            if (early) {
+              const { improved, stop } = early.update(epoch, clean);
+              if (improved && config.earlyStopping.restoreBestWeights) {
+                bestWeights?.forEach((t) => t.dispose());
+                bestWeights = model.getWeights().map((w) => tf.keep(w.clone()));
+              }
+              if (stop) {
+                earlyStoppedAt = epoch;
+                model.stopTraining = true;
+              }
+            }
+            if (plateau) {
+              const next = plateau.update(clean, learningRate);
+              if (next !== null) {
+                learningRate = next;
+                setLearningRate(optimizer, next);
+              }
+            }
+          },
+        },
+      });
+    }
+    const fitMs = performance.now() - fitStart;
+    result.history = history;
+    result.learningRate = learningRate;
+    result.trainSamples = nTrain;
+    result.samplesPerSec = rate(samplesDone, fitMs);
+
+    if (early && earlyStoppedAt >= 0 && early.watched && early.watched !== config.earlyStopping.monitor) {
+      result.warnings.push(`Early stopping watched "${early.watched}" because "${config.earlyStopping.monitor}" was not measured (no validation split).`);
+    }
+    // Keep the best epoch's weights when early stopping asked for it (a stopped run keeps what it has, as the user asked).
+    if (status === 'completed' && bestWeights && early && early.bestEpoch >= 0 && early.bestEpoch !== result.epochsCompleted - 1) {
+      model.setWeights(bestWeights);
+      result.restoredEpoch = early.bestEpoch;
+    }
+
+    if (status === 'diverged') {
+      const lr = config.optimizer.learningRate;
+      result.status = 'diverged';
+      result.message = `the loss became NaN at epoch ${divergedAt + 1}: the model diverged and its weights are no longer numbers`;
+      result.advice = `lower the learning rate, e.g. from ${formatNumber(lr)} to ${formatNumber(lr / 10)}; check the data for missing or very large values and make sure the features are scaled`;
+      result.testNote = 'not evaluated: the weights of a diverged model are not numbers';
+      result.durationMs = performance.now() - t0;
+      return result;
+    }
+
+    result.status = status;
+    if (status === 'stopped') result.message = `${stopReason}; the weights and metrics so far are kept`;
+    else if (epochs === 0) result.message = 'epochs is 0: the model was not trained; the test results are those of the untrained (randomly initialized) model';
+    else if (earlyStoppedAt >= 0) {
+      result.message = `early stopping ended the run after epoch ${earlyStoppedAt + 1} of ${epochs}` +
+        (result.restoredEpoch !== null ? `; restored the weights of epoch ${result.restoredEpoch + 1}, the best on ${early!.watched}` : '');
+    } else {
+      result.message = `trained ${epochs} epoch${epochs === 1 ? '' : 's'}` +
+        (result.restoredEpoch !== null ? `; restored the weights of epoch ${result.restoredEpoch + 1}, the best on ${early!.watched}` : '');
+    }
+
+    if (splits.test.n > 0) {
+      result.test = await evaluateTest(tf, model, splits.test, data, choice, numClasses, batchSize);
+    } else {
+      result.testNote = 'not evaluated: there is no test split (set a test split above 0 to measure the model on unseen rows)';
+    }
+
+    if (job.outputDir) {
+      const metadata: SavedModelMetadata = {
+        format: 'modelwright-model',
+        version: 1,
+        task: data.task,
+        featureShape: data.featureShape,
+        targetWidth: data.targetWidth,
+        classNames: data.task === 'classification' ? classNamesOf(data, numClasses) : null,
+        targetFormat: choice.targetFormat,
+        loss: choice.loss,
+        preprocessor: data.preprocessor ?? null,
+        backend,
+        runId: job.runId,
+        trainedAt: new Date().toISOString(),
+        epochsCompleted: result.epochsCompleted,
+        test: result.test?.logs ?? null,
+      };
+      model.setUserDefinedMetadata({ modelwright: metadata });
+      await model.save(folderSaveHandler(tf, job.outputDir));
+      result.modelDir = job.outputDir;
+    }
+    result.durationMs = performance.now() - t0;
+    return result;
+  } finally {
+    tensors.forEach((t) => t.dispose());
+    (bestWeights as Tensor[] | null)?.forEach((t) => t.dispose());
+    model.dispose();
+  }
+}
+
+function rate(samples: number, ms: number): number {
+  return ms > 0 ? (samples * 1000) / ms : 0;
+}
+
+function formatNumber(x: number): string {
+  return Number(x.toPrecision(3)).toString();
+}
+
+function appendHistory(history: Record<string, (number | null)[]>, logs: Record<string, number | null>, epoch: number): void {
+  for (const [key, value] of Object.entries(logs)) {
+    const series = (history[key] ??= []);
+    while (series.length < epoch) series.push(null);
+    series.push(value);
+  }
+}
+
+function toF32(values: ArraySplit['x']): Float32Array {
+  return values instanceof Float32Array ? values : Float32Array.from(values);
+}
+
+function takeRows(x: Float32Array, width: number, rows: readonly number[]): Float32Array {
+  const out = new Float32Array(rows.length * width);
+  rows.forEach((r, i) => out.set(x.subarray(r * width, (r + 1) * width), i * width));
+  return out;
+}
+
+function asSplit(s: ArraySplit, featureSize: number, targetSize: number, name: string): Split {
+  const x = toF32(s.x);
+  const y = toF32(s.y);
+  const n = x.length / featureSize;
+  if (!Number.isInteger(n)) throw new TrainingError(`the ${name} features hold ${x.length} numbers, which is not a whole number of rows of ${featureSize}`);
+  if (y.length !== n * targetSize) throw new TrainingError(`the ${name} split has ${n} rows of features but ${y.length / targetSize} targets`);
+  return { x, y, n };
+}
+
+/** Train/validation/test splits: given ones are used as is; missing ones are carved out of train with the seed. */
+function makeSplits(data: PreparedData, config: TrainingConfig): { train: Split; validation: Split; test: Split } {
+  const featureSize = data.featureShape.reduce((a, b) => a * b, 1);
+  const targetSize = data.task === 'regression' ? data.targetWidth : 1;
+  const all = asSplit(data.train, featureSize, targetSize, 'training');
+  const empty: Split = { x: new Float32Array(0), y: new Float32Array(0), n: 0 };
+  const givenVal = data.validation ? asSplit(data.validation, featureSize, targetSize, 'validation') : null;
+  const givenTest = data.test ? asSplit(data.test, featureSize, targetSize, 'test') : null;
+  const rows = Array.from({ length: all.n }, (_, i) => i);
+  const idx = splitIndices(rows, {
+    validationSplit: givenVal ? 0 : config.validationSplit,
+    testSplit: givenTest ? 0 : config.testSplit,
+    seed: config.seed,
+  }, data.task === 'classification' ? Array.from(all.y) : undefined);
+  const pick = (r: number[]): Split => r.length === 0 ? empty : {
+    x: takeRows(all.x, featureSize, r), y: takeRows(all.y, targetSize, r), n: r.length,
+  };
+  return { train: pick(idx.train), validation: givenVal ?? pick(idx.validation), test: givenTest ?? pick(idx.test) };
+}
+
+function countClasses(data: PreparedData, splits: { train: Split; validation: Split; test: Split }): number {
+  let max = -1;
+  for (const s of [splits.train, splits.validation, splits.test]) {
+    for (const v of s.y) {
+      if (!Number.isInteger(v) || v < 0) throw new TrainingError(`class labels must be class numbers 0, 1, 2, ...; found ${v}`);
+      if (v > max) max = v;
+    }
+  }
+  const k = data.classNames?.length ?? max + 1;
+  if (max >= k) throw new TrainingError(`a label is class number ${max}, but only ${k} class names were given`);
+  return Math.max(k, 2);
+}
+
+function classNamesOf(data: PreparedData, k: number): string[] {
+  return Array.from({ length: k }, (_, i) => data.classNames?.[i] ?? String(i));
+}
+
+function checkInputShape(model: LayersModel, featureShape: number[]): void {
+  if (model.inputs.length !== 1) throw new TrainingError(`the model has ${model.inputs.length} inputs; training takes models with exactly one input`);
+  if (model.outputs.length !== 1) throw new TrainingError(`the model has ${model.outputs.length} outputs; training takes models with exactly one output`);
+  const expected = model.inputs[0].shape.slice(1);
+  const fits = expected.length === featureShape.length && expected.every((d, i) => d === null || d === featureShape[i]);
+  if (!fits) {
+    throw new TrainingError(
+      `the Input layer expects samples of shape [${expected.map((d) => d ?? '?').join(', ')}] but the data has samples of shape [${featureShape.join(', ')}]`,
+      `set the Input layer's shape to [${featureShape.join(', ')}]`,
+    );
+  }
+}
+
+/** Activation and width of the model's output, looking through trailing Activation/Softmax/Dropout layers. */
+function outputInfo(model: LayersModel): OutputLayerInfo {
+  const shape = model.outputs[0].shape;
+  const units = shape[shape.length - 1] ?? null;
+  for (let i = model.layers.length - 1; i >= 0; i--) {
+    const layer = model.layers[i];
+    const className = layer.getClassName();
+    const cfg = layer.getConfig() as { activation?: unknown };
+    if (className === 'Softmax') return { activation: 'softmax', units };
+    if (typeof cfg.activation === 'string') return { activation: cfg.activation, units };
+    if (!/Dropout|GaussianNoise|ActivityRegularization/.test(className)) return { activation: 'linear', units };
+  }
+  return { activation: null, units };
+}
+
+function checkOutputWidth(output: OutputLayerInfo, choice: LossChoice, data: PreparedData, k: number): void {
+  const units = output.units;
+  if (units === null) return;
+  const fix = (n: number) => `give the output layer ${n} unit${n === 1 ? '' : 's'}`;
+  if (data.task === 'regression') {
+    if (units !== data.targetWidth) throw new TrainingError(`the output layer has ${units} units but the target has ${data.targetWidth} value${data.targetWidth === 1 ? '' : 's'} per row`, fix(data.targetWidth));
+  } else if (choice.targetFormat === 'binary') {
+    if (k > 2) throw new TrainingError(`the output layer has 1 unit but the target has ${k} classes`, `${fix(k)} with softmax`);
+  } else if (units !== k) {
+    throw new TrainingError(`the output layer has ${units} units but the target has ${k} classes`, fix(k));
+  }
+}
+
+function targets(tf: Tf, split: Split, choice: LossChoice, k: number, width: number): Tensor {
+  switch (choice.targetFormat) {
+    case 'one-hot':
+      return tf.tidy(() => tf.oneHot(tf.tensor1d(split.y, 'int32'), k).toFloat());
+    case 'values':
+      return tf.tensor2d(split.y, [split.n, width]);
+    default:
+      return tf.tensor2d(split.y, [split.n, 1]);
+  }
+}
+
+function makeOptimizer(tf: Tf, config: TrainingConfig): tfTypes.Optimizer {
+  const { name, learningRate: lr, momentum, nesterov } = config.optimizer;
+  switch (name) {
+    case 'sgd': return momentum > 0 || nesterov ? tf.train.momentum(lr, momentum, nesterov) : tf.train.sgd(lr);
+    case 'adam': return tf.train.adam(lr);
+    case 'adamax': return tf.train.adamax(lr);
+    case 'rmsprop': return tf.train.rmsprop(lr);
+    case 'adagrad': return tf.train.adagrad(lr);
+    case 'adadelta': return tf.train.adadelta(lr);
+  }
+}
+
+/** SGD and momentum cache the rate in a tensor and expose a setter; the others read the field on every step. */
+function setLearningRate(optimizer: tfTypes.Optimizer, lr: number): void {
+  const o = optimizer as unknown as { setLearningRate?: (lr: number) => void; learningRate: number };
+  if (typeof o.setLearningRate === 'function') o.setLearningRate(lr);
+  else o.learningRate = lr;
+}
+
+function lossFor(tf: Tf, loss: LossChoice['loss']): string | ((yTrue: Tensor, yPred: Tensor) => Tensor) {
+  if (loss !== 'huber') return loss;
+  // tfjs-layers has no 'huber' loss name; tf.losses.huberLoss per element, averaged per sample like Keras.
+  return (yTrue, yPred) => tf.losses.huberLoss(yTrue, yPred, undefined, 1.0, tf.Reduction.NONE).mean(-1);
+}
+
+/** `auto`: n / (k × count) per class (scikit-learn's "balanced"), so every class weighs the same in total. */
+function classWeights(config: TrainingConfig, train: Split, k: number, names?: string[]): Record<number, number> | null | 'not-classification' {
+  const cw = config.classWeights;
+  if (cw === 'none') return null;
+  if (k === 0) return 'not-classification';
+  if (cw === 'auto') {
+    const counts = new Array<number>(k).fill(0);
+    for (const v of train.y) counts[v]++;
+    const out: Record<number, number> = {};
+    counts.forEach((c, i) => { out[i] = c > 0 ? train.n / (k * c) : 1; });
+    return out;
+  }
+  const out: Record<number, number> = {};
+  for (const [label, weight] of Object.entries(cw)) {
+    const index = names?.indexOf(label) ?? -1;
+    const i = index >= 0 ? index : /^\d+$/.test(label) ? Number(label) : -1;
+    if (i < 0 || i >= k) throw new TrainingError(`class weight given for "${label}", which is not one of the classes`, names ? `use one of: ${names.join(', ')}` : undefined);
+    out[i] = weight;
+  }
+  for (let i = 0; i < k; i++) out[i] ??= 1;
+  return out;
+}
+
+async function evaluateTest(tf: Tf, model: LayersModel, test: Split, data: PreparedData, choice: LossChoice, k: number, batchSize: number): Promise<NonNullable<TrainingResult['test']>> {
+  const x = tf.tensor(test.x, [test.n, ...data.featureShape]);
+  const y = targets(tf, test, choice, k, data.targetWidth);
+  try {
+    const scalars = model.evaluate(x, y, { batchSize });
+    const list = Array.isArray(scalars) ? scalars : [scalars];
+    const logs: Record<string, number | null> = {};
+    const values = await Promise.all(list.map((s) => s.data()));
+    model.metricsNames.forEach((name, i) => { logs[name] = Number.isFinite(values[i]?.[0]) ? values[i][0] : null; });
+    list.forEach((s) => s.dispose());
+    const pred = model.predict(x, { batchSize }) as Tensor;
+    const p = await pred.data() as Float32Array;
+    const width = pred.shape[pred.shape.length - 1] ?? 1;
+    pred.dispose();
+    let evaluation: Evaluation;
+    if (data.task === 'classification') {
+      evaluation = evaluateClassification({ probabilities: p, width, labels: test.y, classNames: classNamesOf(data, k) });
+      logs.accuracy = evaluation.accuracy;
+    } else {
+      evaluation = evaluateRegression({ predictions: p, actual: test.y });
+    }
+    return { logs, evaluation: evaluation as unknown as Record<string, unknown> };
+  } finally {
+    x.dispose();
+    y.dispose();
+  }
+}
