@@ -69,12 +69,13 @@ export function paramValueProblem(name: string, value: unknown, depth = 0): stri
         }
       } else if (v !== null && (typeof v !== 'number' || !Number.isFinite(v))) {
         return `"${name}" must be a list of numbers (null for an unknown dimension)`;
-      } else if (typeof v === 'number' && dimensionParams.has(name) && !isDimension(v)) {
+      } else if (typeof v === 'number' && dimensionParams.has(name) && !isDimension(v) && !(name === 'targetShape' && v === -1)) {
+        // Reshape's targetShape may hold one -1: "whatever size is left over".
         return dimensionMessage(name, v);
       }
     }
     if (tensorShapeParams.has(name) && !nested) {
-      const product = value.reduce<number>((p, v) => (typeof v === 'number' ? p * v : p), 1);
+      const product = value.reduce<number>((p, v) => (typeof v === 'number' && v > 0 ? p * v : p), 1);
       if (product > L.maxElementsPerSample) {
         return `"${name}" [${value.join(', ')}] describes ${product.toExponential(2)} values per sample; the limit is 2^31 − 1`;
       }

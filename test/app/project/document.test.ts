@@ -131,6 +131,14 @@ describe('parseProject', () => {
     expect(e.message).toMatch(/^The project file is not valid: /);
   });
 
+  it("accepts Reshape's -1 (the leftover size) and unknown (null) input sizes", () => {
+    const doc = parseProject(withChange((d) => {
+      d.graph.layers[0].params.shape = [null, 4];
+      d.graph.layers[1] = { id: 'd1', type: 'Reshape', name: 'reshape', params: { targetShape: [-1, 2] } };
+    }));
+    expect(doc.graph.layers[1].params.targetShape).toEqual([-1, 2]);
+  });
+
   it('names the layer when a parameter is wrong', () => {
     const e = failure(withChange((d) => (d.graph.layers[1].params.units = -3)));
     expect(e.message).toContain('graph.layers[1].params.units (layer "dense_1")');
