@@ -1,0 +1,609 @@
+// Reads a Keras or TF.js model topology (TF.js `model.toJSON()`, a TF.js `model.json`, Python Keras 2 or 3
+// `model.to_json()`) into a Modelwright graph with an automatic layout, warning about whatever it cannot keep.
+import { getLayerDef } from '../graph/catalog.ts';
+import type { LayerDef, ParamDef } from '../graph/layers/common.ts';
+import { autoLayout, type LayoutPoint } from '../graph/layout.ts';
+import type { Connection, Graph, LayerNode, ParamValue, WrappedLayer } from '../graph/types.ts';
+import { parseJsonSafely } from '../project/safeJson.ts';
+import { isRecord, kerasConfigToParams, short, snakeToCamel } from './caseConvert.ts';
+
+export interface KerasImportResult {
+  graph: Graph;
+  /** Canvas position (top-left corner) per layer id. */
+  layout: Record<string, LayoutPoint>;
+  /** Everything that was changed or left out, one plain sentence each. */
+  warnings: string[];
+}
+
+/** The file is not a model Modelwright can read; the message says what is wrong and what to do. */
+export class KerasImportError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KerasImportError';
+  }
+}
+
+/**
+ * Imports a model topology. `json` is the file's text (or bytes), or the already-parsed value.
+ * Throws KerasImportError when the input is not a model topology or is malformed.
+ */
+export function importKerasModel(json: unknown): KerasImportResult {
+  const warnings: string[] = [];
+  const topology = locateTopology(parseInput(json), warnings);
+  const className = topology.class_name;
+  const config = topology.config;
+  let graph: Graph;
+  if (className === 'Sequential') graph = importSequential(config, topology, warnings);
+  else if (className === 'Model' || className === 'Functional') graph = importFunctional(config, warnings);
+  else {
+    throw new KerasImportError(
+      `Cannot import a model of class "${String(className)}": only Sequential and functional (Model/Functional) Keras models can be imported.`,
+    );
+  }
+  return { graph, layout: autoLayout(graph), warnings };
+}
+
+// ---- finding the topology ------------------------------------------------------------------------
+
+function parseInput(json: unknown): unknown {
+  if (typeof json !== 'string' && !(json instanceof Uint8Array)) return json;
+  try {
+    return parseJsonSafely(json);
+  } catch (e) {
+    throw new KerasImportError(`Cannot read the model file: ${(e as Error).message}`);
+  }
+}
+
+/** Unwraps a TF.js model.json (`modelTopology`) and the Keras HDF5-style wrapper (`model_config`). */
+function locateTopology(value: unknown, warnings: string[]): Record<string, unknown> {
+  if (!isRecord(value)) {
+    throw new KerasImportError(
+      `Cannot import the model: expected a JSON object with "class_name" and "config" (Keras) or "modelTopology" (TF.js model.json), but got ${describeValue(value)}.`,
+    );
+  }
+  let topology: Record<string, unknown> = value;
+  if ('modelTopology' in value) {
+    if (value.format === 'graph-model') {
+      throw new KerasImportError(
+        'This is a TF.js graph model (converted from a TensorFlow SavedModel): it holds low-level operations, not Keras layers, so it cannot be imported. Convert the Keras model as a layers model instead (tensorflowjs_converter --output_format=tfjs_layers_model).',
+      );
+    }
+    if (!isRecord(value.modelTopology)) {
+      throw new KerasImportError('Cannot import the model: its "modelTopology" is missing or is not an object.');
+    }
+    topology = value.modelTopology;
+  }
+  if (isRecord(topology.model_config)) {
+    if (topology.training_config) warnTraining(warnings);
+    topology = topology.model_config;
+  }
+  if (topology.training_config || topology.compile_config) warnTraining(warnings);
+  if (typeof topology.class_name !== 'string') {
+    const keys = Object.keys(topology).slice(0, 8).join(', ');
+    throw new KerasImportError(
+      `Cannot import the model: this JSON has no "class_name", so it is not a Keras model topology (its keys are: ${keys || 'none'}). Save the model with TF.js model.toJSON() or model.save(), or Keras model.to_json().`,
+    );
+  }
+  return topology;
+}
+
+function warnTraining(warnings: string[]): void {
+  const text = 'The file\'s training settings (optimizer, loss, metrics) are not imported; choose them in the training settings.';
+  if (!warnings.includes(text)) warnings.push(text);
+}
+
+// ---- Sequential ------------------------------------------------------------------------------------
+
+function importSequential(config: unknown, topology: Record<string, unknown>, warnings: string[]): Graph {
+  // Keras ≤ 2.2 wrote a Sequential's config as the bare list of layers.
+  const layersRaw = Array.isArray(config) ? config : isRecord(config) ? config.layers : undefined;
+  if (!Array.isArray(layersRaw)) {
+    throw new KerasImportError('Cannot import the Sequential model: its "config" has no "layers" list.');
+  }
+  if (layersRaw.length === 0) throw new KerasImportError('Cannot import the Sequential model: it has no layers.');
+  const raws = layersRaw.map((raw, i) => checkLayerShape(raw, `config.layers[${i}]`));
+  const names = new Names();
+  const layers: LayerNode[] = [];
+  const first = raws[0];
+  if (first.className !== 'InputLayer') {
+    const shape = sequentialInputShape(first.config, config, topology);
+    if (!shape) {
+      throw new KerasImportError(
+        `Cannot import the Sequential model: it does not say what shape its input has (there is no InputLayer, and its first layer "${first.name ?? first.className}" has no batch_input_shape, batch_shape or input_shape). Build the model with an input shape before saving it.`,
+      );
+    }
+    // TF.js gives a synthesized input the first layer's dtype, which is float32 even for an Embedding.
+    const dtype = 'float32';
+    const inputName = names.reserveLater(`${first.name ?? snakeToCamel(first.className.toLowerCase())}_input`);
+    layers.push({ id: inputName, type: 'Input', name: inputName, params: { shape, dtype } });
+  }
+  for (const raw of raws) layers.push(convertLayer(raw, names, warnings));
+  names.commitReserved(layers);
+  const connections: Connection[] = [];
+  for (let i = 1; i < layers.length; i++) {
+    if (layers[i].type === 'Input') {
+      throw new KerasImportError(`Cannot import the Sequential model: layer "${layers[i].name}" is an InputLayer in the middle of the model.`);
+    }
+    connections.push({ from: layers[i - 1].id, to: layers[i].id, toSlot: 0 });
+  }
+  return { layers, connections };
+}
+
+/** A Sequential model without an InputLayer keeps its input shape on the first layer, or on the model (Keras 3). */
+function sequentialInputShape(first: Record<string, unknown>, config: unknown, topology: Record<string, unknown>): (number | null)[] | null {
+  const candidates: unknown[] = [first.batch_input_shape, first.batch_shape];
+  if (isRecord(config)) candidates.push(config.build_input_shape);
+  if (isRecord(topology.build_config)) candidates.push(topology.build_config.input_shape);
+  for (const c of candidates) {
+    if (Array.isArray(c) && c.length >= 2) return checkShape(c.slice(1), 'batch_input_shape');
+  }
+  if (Array.isArray(first.input_shape)) return checkShape(first.input_shape, 'input_shape');
+  // Keras 1/2 shorthands: Dense(input_dim=...), Embedding(input_length=...).
+  if (typeof first.input_dim === 'number' && first.class_name !== 'Embedding') return [first.input_dim];
+  if ('input_length' in first) return [typeof first.input_length === 'number' ? first.input_length : null];
+  return null;
+}
+
+// ---- Functional ------------------------------------------------------------------------------------
+
+function importFunctional(config: unknown, warnings: string[]): Graph {
+  if (!isRecord(config) || !Array.isArray(config.layers)) {
+    throw new KerasImportError('Cannot import the functional model: its "config" has no "layers" list.');
+  }
+  if (config.layers.length === 0) throw new KerasImportError('Cannot import the functional model: it has no layers.');
+  const raws = config.layers.map((raw, i) => checkLayerShape(raw, `config.layers[${i}]`));
+  const names = new Names();
+  const layers: LayerNode[] = [];
+  const byName = new Map<string, LayerNode>();
+  raws.forEach((raw, i) => {
+    if (!raw.name) throw new KerasImportError(`Cannot import the model: layer #${i + 1} (${raw.className}) has no name.`);
+    const layer = convertLayer(raw, names, warnings);
+    layers.push(layer);
+    byName.set(raw.name, layer);
+  });
+  const connections: Connection[] = [];
+  raws.forEach((raw, i) => {
+    const layer = layers[i];
+    const inbound = parseInboundNodes(raw.layer.inbound_nodes, raw.name as string, warnings);
+    inbound.forEach((ref, slot) => {
+      const from = byName.get(ref.name);
+      if (!from) {
+        throw new KerasImportError(`Cannot import the model: layer "${raw.name}" takes its input from "${ref.name}", which is not a layer of this model.`);
+      }
+      if (ref.nodeIndex !== 0) {
+        throw new KerasImportError(
+          `Cannot import the model: layer "${raw.name}" uses the output of "${ref.name}" from its call #${ref.nodeIndex + 1}; layers used more than once (shared layers) are not supported. Give each use its own layer.`,
+        );
+      }
+      if (ref.tensorIndex !== 0) {
+        throw new KerasImportError(
+          `Cannot import the model: layer "${raw.name}" uses output #${ref.tensorIndex + 1} of "${ref.name}"; Modelwright layers have a single output (return_state and other multi-output layers are not supported).`,
+        );
+      }
+      connections.push({ from: from.id, to: layer.id, toSlot: slot });
+    });
+  });
+  const inputs = parseEndpoints(config.input_layers, 'input_layers');
+  const outputs = parseEndpoints(config.output_layers, 'output_layers');
+  for (const name of inputs) {
+    const layer = byName.get(name);
+    if (!layer) throw new KerasImportError(`Cannot import the model: input_layers names "${name}", which is not a layer of this model.`);
+    if (layer.type !== 'Input') throw new KerasImportError(`Cannot import the model: input "${name}" is a ${layer.type}, not an InputLayer.`);
+  }
+  for (const name of outputs) {
+    if (!byName.has(name)) throw new KerasImportError(`Cannot import the model: output_layers names "${name}", which is not a layer of this model.`);
+  }
+  const consumed = new Set(connections.map((c) => c.from));
+  for (const name of outputs) {
+    if (consumed.has(byName.get(name)!.id)) {
+      warnings.push(`Layer "${name}" is a model output and also feeds other layers; Modelwright treats only layers that feed nothing as outputs, so it is no longer an output.`);
+    }
+  }
+  return { layers: orderEndpoints(layers, inputs, outputs, byName, consumed), connections };
+}
+
+interface TensorRef {
+  name: string;
+  nodeIndex: number;
+  tensorIndex: number;
+}
+
+/**
+ * The tensors a layer is called on. Keras 2 / TF.js: `[[[name, node, tensor, kwargs], ...]]`; Keras 3:
+ * `[{args: [...keras tensors...], kwargs: {...}}]`. A layer called more than once is a shared layer.
+ */
+function parseInboundNodes(raw: unknown, layerName: string, warnings: string[]): TensorRef[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) throw new KerasImportError(`Cannot import the model: layer "${layerName}" has "inbound_nodes" that is not a list.`);
+  if (raw.length === 0) return [];
+  if (raw.length > 1) {
+    throw new KerasImportError(
+      `Cannot import the model: layer "${layerName}" is called ${raw.length} times (a shared layer); Modelwright gives each layer one use. Give each use its own layer.`,
+    );
+  }
+  const node = raw[0];
+  if (Array.isArray(node)) {
+    return node.map((item, i) => {
+      if (!Array.isArray(item) || typeof item[0] !== 'string') {
+        throw new KerasImportError(`Cannot import the model: input #${i + 1} of layer "${layerName}" should be ["layer_name", node, tensor, {}] but is ${short(item)}.`);
+      }
+      return { name: item[0], nodeIndex: intOr0(item[1]), tensorIndex: intOr0(item[2]) };
+    });
+  }
+  if (isRecord(node) && 'args' in node) {
+    const refs: TensorRef[] = [];
+    collectKerasTensors(node.args, refs);
+    const extra: TensorRef[] = [];
+    collectKerasTensors(node.kwargs, extra);
+    if (extra.length > 0) {
+      warnings.push(`Layer "${layerName}" is also given ${extra.map((r) => `"${r.name}"`).join(', ')} as a keyword argument (such as a mask or an initial state); that connection is not imported.`);
+    }
+    return refs;
+  }
+  throw new KerasImportError(`Cannot import the model: layer "${layerName}" has inbound_nodes in a form Modelwright does not know: ${short(node)}.`);
+}
+
+/** Depth-first, in argument order: merge layers get their inputs as one list argument. */
+function collectKerasTensors(value: unknown, out: TensorRef[]): void {
+  if (Array.isArray(value)) {
+    for (const v of value) collectKerasTensors(v, out);
+  } else if (isRecord(value)) {
+    if (value.class_name === '__keras_tensor__' && isRecord(value.config)) {
+      const h = value.config.keras_history;
+      if (!Array.isArray(h) || typeof h[0] !== 'string') {
+        throw new KerasImportError(`Cannot import the model: a Keras tensor has no readable keras_history: ${short(value)}.`);
+      }
+      out.push({ name: h[0], nodeIndex: intOr0(h[1]), tensorIndex: intOr0(h[2]) });
+    } else {
+      for (const v of Object.values(value)) collectKerasTensors(v, out);
+    }
+  }
+}
+
+/** `input_layers`/`output_layers`: `[[name, 0, 0], ...]`, a single `[name, 0, 0]`, or (Keras 3) a dict of them. */
+function parseEndpoints(raw: unknown, field: string): string[] {
+  if (raw === undefined || raw === null) {
+    throw new KerasImportError(`Cannot import the model: its config has no "${field}" list, so the model's ${field === 'input_layers' ? 'inputs' : 'outputs'} are unknown.`);
+  }
+  const entries: unknown[] = isRecord(raw) ? Object.values(raw) : Array.isArray(raw) && typeof raw[0] === 'string' ? [raw] : Array.isArray(raw) ? raw : [];
+  const names: string[] = [];
+  for (const e of entries) {
+    if (!Array.isArray(e) || typeof e[0] !== 'string') {
+      throw new KerasImportError(`Cannot import the model: "${field}" should list ["layer_name", 0, 0] entries but contains ${short(e)}.`);
+    }
+    if (intOr0(e[2]) !== 0) {
+      throw new KerasImportError(`Cannot import the model: "${field}" uses output #${intOr0(e[2]) + 1} of "${e[0]}"; Modelwright layers have a single output.`);
+    }
+    if (!names.includes(e[0])) names.push(e[0]);
+  }
+  if (names.length === 0) throw new KerasImportError(`Cannot import the model: "${field}" is empty.`);
+  return names;
+}
+
+/**
+ * The graph has no separate input/output lists: inputs are its Input layers and outputs the layers feeding
+ * nothing, in layer order. Reorder so that both orders match the file's input_layers/output_layers.
+ */
+function orderEndpoints(
+  layers: LayerNode[],
+  inputs: string[],
+  outputs: string[],
+  byName: Map<string, LayerNode>,
+  consumed: Set<string>,
+): LayerNode[] {
+  const inputLayers = inputs.map((n) => byName.get(n)!);
+  const inputSet = new Set(inputLayers);
+  // Inputs feed from nothing, so moving them to the front never breaks the topological order.
+  const rest = layers.filter((l) => !inputSet.has(l));
+  const otherInputs = rest.filter((l) => l.type === 'Input');
+  const ordered = [...inputLayers, ...otherInputs, ...rest.filter((l) => l.type !== 'Input')];
+  const sinks = outputs.map((n) => byName.get(n)!).filter((l) => !consumed.has(l.id));
+  const sinkOrder = ordered.filter((l) => sinks.includes(l));
+  if (sinkOrder.every((l, i) => l === sinks[i])) return ordered;
+  // Layers feeding nothing can move to the end without breaking the order.
+  return [...ordered.filter((l) => !sinks.includes(l)), ...sinks];
+}
+
+// ---- one layer -------------------------------------------------------------------------------------
+
+interface RawLayer {
+  layer: Record<string, unknown>;
+  className: string;
+  config: Record<string, unknown>;
+  name: string | undefined;
+}
+
+function checkLayerShape(raw: unknown, where: string): RawLayer {
+  if (!isRecord(raw)) throw new KerasImportError(`Cannot import the model: ${where} should be a layer object but is ${describeValue(raw)}.`);
+  if (typeof raw.class_name !== 'string') {
+    throw new KerasImportError(`Cannot import the model: ${where} has no "class_name"; each layer must look like {"class_name": "Dense", "config": {...}}.`);
+  }
+  if (!isRecord(raw.config)) {
+    throw new KerasImportError(`Cannot import the model: ${where} (${raw.class_name}) has no "config" object.`);
+  }
+  const name = typeof raw.name === 'string' ? raw.name : typeof raw.config.name === 'string' ? raw.config.name : undefined;
+  return { layer: raw, className: raw.class_name, config: raw.config, name };
+}
+
+/** Keras class names that are other spellings of a catalog type. */
+const TYPE_ALIASES: Record<string, string> = {
+  InputLayer: 'Input',
+  Convolution1D: 'Conv1D',
+  Convolution2D: 'Conv2D',
+  Convolution2DTranspose: 'Conv2DTranspose',
+  Deconvolution2D: 'Conv2DTranspose',
+  SeparableConvolution2D: 'SeparableConv2D',
+  DepthwiseConvolution2D: 'DepthwiseConv2D',
+  MaxPool1D: 'MaxPooling1D',
+  MaxPool2D: 'MaxPooling2D',
+  AvgPool1D: 'AveragePooling1D',
+  AvgPool2D: 'AveragePooling2D',
+  GlobalMaxPool1D: 'GlobalMaxPooling1D',
+  GlobalMaxPool2D: 'GlobalMaxPooling2D',
+  GlobalAvgPool1D: 'GlobalAveragePooling1D',
+  GlobalAvgPool2D: 'GlobalAveragePooling2D',
+};
+
+/** Keras 3 renamed a few parameters; TF.js kept the Keras 2 names. */
+const PARAM_ALIASES: Record<string, Record<string, string>> = {
+  LeakyReLU: { negativeSlope: 'alpha' },
+};
+
+/** Keys that describe the layer object rather than what it computes; handled elsewhere or meaningless here. */
+const META_KEYS = new Set([
+  'name', 'trainable', 'dtype', 'batchInputShape', 'batchShape', 'inputShape', 'inputDim', 'inputLength',
+  'batchSize', 'autocast', 'module', 'registeredName', 'buildConfig',
+]);
+
+/**
+ * Defaults of parameters the catalog does not model, TF.js's and Keras's. Dropping one of these values
+ * changes nothing, so it is silent; any other value is dropped with a warning. `ANY` marks settings that
+ * only affect speed or randomness (never the architecture), which are dropped silently whatever they are.
+ */
+const ANY = Symbol('any');
+const UNMODELED_DEFAULTS: Record<string, readonly unknown[] | typeof ANY> = {
+  dataFormat: ['channelsLast'],
+  dilationRate: [1],
+  depthMultiplier: [1],
+  groups: [1],
+  biasInitializer: ['zeros'],
+  kernelInitializer: ['glorotNormal', 'glorotUniform'],
+  recurrentInitializer: ['orthogonal'],
+  depthwiseInitializer: ['glorotNormal', 'glorotUniform'],
+  pointwiseInitializer: ['glorotNormal', 'glorotUniform'],
+  embeddingsInitializer: ['randomUniform'],
+  betaInitializer: ['zeros'],
+  gammaInitializer: ['ones'],
+  movingMeanInitializer: ['zeros'],
+  movingVarianceInitializer: ['ones'],
+  activation: ['linear'],
+  useBias: [true],
+  noiseShape: [null],
+  seed: ANY,
+  implementation: ANY,
+  useCudnn: ANY,
+  fused: ANY,
+  stateful: [false],
+  unroll: [false],
+  returnState: [false],
+  goBackwards: [false],
+  timeMajor: [false],
+  unitForgetBias: [true],
+  resetAfter: [false],
+  keepdims: [false],
+  interpolation: ['nearest'],
+  outputPadding: [null],
+  sparse: [false],
+  ragged: [false],
+  optional: [false],
+  synchronized: [false],
+  renorm: [false],
+  renormClipping: [null],
+  renormMomentum: ANY,
+  virtualBatchSize: [null],
+  adjustment: [null],
+  rmsScaling: [false],
+  loraRank: [null],
+  loraAlpha: [null],
+  dropout: [0],
+  recurrentDropout: [0],
+  mergeMode: ['concat'],
+  maskZero: [false],
+  center: [true],
+  scale: [true],
+};
+
+/** Why dropping a particular setting matters, for the warning. */
+const DROP_HINTS: Record<string, string> = {
+  resetAfter: 'TF.js GRUs only support reset_after=false, so the parameter count differs from the original',
+  recurrentActivation: 'TF.js uses hard_sigmoid',
+  kernelInitializer: 'TF.js uses its default initializer',
+  dataFormat: 'Modelwright only supports channels_last (height, width, channels) images',
+  returnState: 'Modelwright layers have a single output',
+  stateful: 'Modelwright trains stateless recurrent layers',
+};
+
+function convertLayer(raw: RawLayer, names: Names, warnings: string[]): LayerNode {
+  const name = names.claim(raw.name ?? raw.className.toLowerCase(), raw.name !== undefined);
+  const label = `Layer "${name}" (${raw.className})`;
+  if (raw.config.trainable === false) {
+    warnings.push(`${label} was frozen (trainable = false); Modelwright trains every layer.`);
+  }
+  const type = TYPE_ALIASES[raw.className] ?? raw.className;
+  if (type === 'Input') return convertInput(raw, name, label, warnings);
+  const { type: outType, params } = convertParams(type, raw.config, label, warnings);
+  return { id: name, type: outType, name, params };
+}
+
+function convertInput(raw: RawLayer, name: string, label: string, warnings: string[]): LayerNode {
+  const c = raw.config;
+  const batch = Array.isArray(c.batch_input_shape) ? c.batch_input_shape : Array.isArray(c.batch_shape) ? c.batch_shape : null;
+  let shape: (number | null)[] | null = null;
+  if (batch) shape = checkShape(batch.slice(1), `${name}.batch_input_shape`);
+  else if (Array.isArray(c.input_shape)) shape = checkShape(c.input_shape, `${name}.input_shape`);
+  else if (Array.isArray(c.shape)) shape = checkShape(c.shape, `${name}.shape`);
+  if (!shape) {
+    throw new KerasImportError(`Cannot import the model: ${label} does not say its shape (no batch_input_shape, batch_shape or input_shape).`);
+  }
+  let dtype = dtypeName(c.dtype) ?? 'float32';
+  if (dtype === 'int64' || dtype === 'int16' || dtype === 'int8' || dtype === 'uint8') {
+    warnings.push(`${label} has number type ${dtype}; TF.js uses int32 instead.`);
+    dtype = 'int32';
+  } else if (dtype === 'float64' || dtype === 'float16' || dtype === 'bfloat16') {
+    warnings.push(`${label} has number type ${dtype}; TF.js uses float32 instead.`);
+    dtype = 'float32';
+  }
+  if (c.sparse === true || c.ragged === true) warnings.push(`${label} takes sparse or ragged tensors; Modelwright feeds ordinary dense tensors.`);
+  return { id: name, type: 'Input', name, params: { shape, dtype } };
+}
+
+/** A layer config (or a wrapped layer's) as catalog params; an unknown type keeps whatever values are plain. */
+function convertParams(type: string, rawConfig: Record<string, unknown>, label: string, warnings: string[]): WrappedLayer {
+  const def = getLayerDef(type);
+  const { params: converted, notes } = kerasConfigToParams(rawConfig);
+  const aliases = PARAM_ALIASES[type] ?? {};
+  const params: Record<string, ParamValue> = {};
+  if (!def) {
+    const nested = rawConfig.layer !== undefined ? ' (it wraps another layer)' : '';
+    warnings.push(
+      ['Sequential', 'Functional', 'Model'].includes(type)
+        ? `${label} is a whole model used as a layer; nested models are not supported, so it is kept as an unknown layer for you to replace.`
+        : `${label} has a type Modelwright does not know${nested}; it is kept so you can see where it was, but the model is not valid until you replace or remove it.`,
+    );
+    for (const [key, value] of Object.entries(converted)) {
+      if (!META_KEYS.has(key) && isParamValue(value)) params[key] = value as ParamValue;
+    }
+    return { type, params };
+  }
+  for (const [rawKey, value] of Object.entries(converted)) {
+    const key = aliases[rawKey] ?? rawKey;
+    const paramDef = def.params.find((p) => p.name === key);
+    // Meta keys are skipped only when the catalog does not own the name (Embedding's inputDim is real).
+    if (!paramDef && META_KEYS.has(key)) continue;
+    if (key === 'backwardLayer') continue; // Keras 3 always writes the mirrored backward layer; TF.js derives it.
+    if (notes[rawKey]) warnings.push(`${label}: ${notes[rawKey]}.`);
+    if (paramDef) {
+      const kept = keepParam(paramDef, value, label, warnings);
+      if (kept !== undefined) params[key] = kept;
+    } else {
+      warnUnmodeled(def, key, value, label, warnings);
+    }
+  }
+  return { type, params };
+}
+
+function keepParam(p: ParamDef, value: unknown, label: string, warnings: string[]): ParamValue | undefined {
+  if (p.kind === 'layer') {
+    if (!isRecord(value) || typeof value.class_name !== 'string' || !isRecord(value.config)) {
+      throw new KerasImportError(`Cannot import the model: ${label} should wrap a layer given as {"class_name": ..., "config": {...}} but its "layer" is ${short(value)}.`);
+    }
+    const innerType = TYPE_ALIASES[value.class_name] ?? value.class_name;
+    return convertParams(innerType, value.config, `${label}, wrapped ${value.class_name}`, warnings);
+  }
+  // Keras 2 writes a built BatchNormalization/LayerNormalization axis as a one-item list.
+  if ((p.kind === 'int' || p.kind === 'float') && Array.isArray(value) && value.length === 1 && typeof value[0] === 'number') {
+    return value[0];
+  }
+  if (value === null && !p.nullable) return undefined; // Null means "not set": the catalog default applies.
+  if (!isParamValue(value)) {
+    warnings.push(`${label}: ${p.name} = ${short(value)} cannot be read, so the default (${short(p.default)}) is used.`);
+    return undefined;
+  }
+  return value as ParamValue;
+}
+
+function warnUnmodeled(def: LayerDef, key: string, value: unknown, label: string, warnings: string[]): void {
+  if (value === null || value === undefined) return;
+  if (key.endsWith('Regularizer')) {
+    warnings.push(`${label}: the ${snakeKey(key)} (${short(value)}) is dropped; Modelwright does not support weight regularizers.`);
+    return;
+  }
+  if (key.endsWith('Constraint')) {
+    warnings.push(`${label}: the ${snakeKey(key)} (${short(value)}) is dropped; Modelwright does not support weight constraints.`);
+    return;
+  }
+  const defaults = UNMODELED_DEFAULTS[key];
+  if (defaults === ANY) return;
+  if (defaults && defaults.some((d) => sameValue(d, value))) return;
+  const hint = DROP_HINTS[key];
+  warnings.push(`${label}: ${snakeKey(key)} = ${short(value)} is dropped because Modelwright's ${def.type} has no such setting${hint ? ` (${hint})` : ''}.`);
+}
+
+/** Equal as JSON, where a list of identical numbers equals that number (dilation_rate [1, 1] is 1). */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (typeof a === 'number' && Array.isArray(b)) return b.length > 0 && b.every((x) => x === a);
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function snakeKey(key: string): string {
+  return key.replace(/([A-Z])/g, (c) => `_${c.toLowerCase()}`);
+}
+
+// ---- small helpers ---------------------------------------------------------------------------------
+
+function isParamValue(value: unknown): boolean {
+  if (value === null || ['number', 'string', 'boolean'].includes(typeof value)) return true;
+  if (!Array.isArray(value)) return false;
+  return value.every((v) => v === null || typeof v === 'number' || (Array.isArray(v) && v.every((x) => typeof x === 'number')));
+}
+
+function checkShape(dims: unknown[], where: string): (number | null)[] {
+  return dims.map((d) => {
+    if (d === null || (typeof d === 'number' && Number.isInteger(d) && d > 0)) return d as number | null;
+    throw new KerasImportError(`Cannot import the model: ${where} contains ${short(d)}; every size must be a whole number above 0 or null.`);
+  });
+}
+
+/** Keras 3 writes dtype as a DTypePolicy object; Keras 2 and TF.js as a string. */
+function dtypeName(raw: unknown): string | undefined {
+  if (typeof raw === 'string') return raw;
+  if (isRecord(raw) && isRecord(raw.config) && typeof raw.config.name === 'string') return raw.config.name;
+  return undefined;
+}
+
+function intOr0(v: unknown): number {
+  return typeof v === 'number' && Number.isInteger(v) ? v : 0;
+}
+
+function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  return typeof v === 'object' ? 'an object' : `a ${typeof v} (${short(v, 40)})`;
+}
+
+/** Layer names: the file's own must be unique; made-up ones get a free suffix. */
+class Names {
+  private used = new Set<string>();
+  private reserved: string[] = [];
+  claim(name: string, fromFile: boolean): string {
+    if (fromFile) {
+      if (this.used.has(name)) throw new KerasImportError(`Cannot import the model: two layers are named "${name}"; layer names must be unique.`);
+      this.used.add(name);
+      return name;
+    }
+    return this.fresh(name);
+  }
+  /** A made-up name that must not clash with names read later from the file. */
+  reserveLater(base: string): string {
+    this.reserved.push(base);
+    return base;
+  }
+  commitReserved(layers: LayerNode[]): void {
+    for (const base of this.reserved) {
+      const layer = layers.find((l) => l.id === base && l.type === 'Input');
+      if (!layer || !this.used.has(base)) {
+        this.used.add(base);
+        continue;
+      }
+      const name = this.fresh(base);
+      layer.id = name;
+      layer.name = name;
+    }
+  }
+  private fresh(base: string): string {
+    let name = base;
+    for (let i = 1; this.used.has(name); i++) name = `${base}_${i}`;
+    this.used.add(name);
+    return name;
+  }
+}
