@@ -1,0 +1,38 @@
+// Registers Modelwright's additions to the tfjs wasm backend: the gradient kernels it lacks (so every
+// layer type trains on wasm) and the faster matmul. Idempotent; call before or after the backend starts.
+import '@tensorflow/tfjs-backend-wasm';
+import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
+import { conv2DBackpropFilterConfig } from './conv2DBackpropFilter.ts';
+import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwiseConv2dNativeBackpropFilter.ts';
+import { depthwiseConv2dNativeBackpropInputConfig } from './depthwiseConv2dNativeBackpropInput.ts';
+import { unsortedSegmentSumConfig } from './unsortedSegmentSum.ts';
+import { MATMUL_KERNELS, withMaterialisedTransposes } from './batchMatMul.ts';
+import { wrapKernel, WASM } from './compose.ts';
+
+/** Kernels the stock wasm backend does not have at all. */
+export const ADDED_KERNELS: readonly KernelConfig[] = [
+  conv2DBackpropFilterConfig,
+  depthwiseConv2dNativeBackpropFilterConfig,
+  depthwiseConv2dNativeBackpropInputConfig,
+  unsortedSegmentSumConfig,
+];
+
+/** Kernels whose stock wasm version is replaced by a faster wrapper around it. */
+export const REPLACED_KERNELS: readonly string[] = MATMUL_KERNELS;
+
+export { setFastMatMul } from './batchMatMul.ts';
+
+/** Registers the added kernels (skipping any a future tfjs provides itself) and the faster matmul. Returns what it registered. */
+export function registerWasmKernels(): string[] {
+  // The wasm package registers its own kernels when imported (above); the matmul wrapper needs them in place.
+  const registered: string[] = [];
+  for (const config of ADDED_KERNELS) {
+    if (getKernel(config.kernelName, WASM) != null) continue;
+    registerKernel(config);
+    registered.push(config.kernelName);
+  }
+  for (const name of MATMUL_KERNELS) {
+    if (wrapKernel(name, withMaterialisedTransposes, { registerKernel, unregisterKernel })) registered.push(name);
+  }
+  return registered;
+}

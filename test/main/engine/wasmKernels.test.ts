@@ -1,0 +1,184 @@
+// Parity of the wasm kernels Modelwright adds (and the faster matmul) with the cpu backend's own kernels.
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { loadBackend } from '../../../main/engine/backends.ts';
+import { compareKernel, depthwiseGradientsByDefinition, randomData, relativeMaxDiff, runKernelOn } from './parityHelpers.ts';
+
+const TOLERANCE = 1e-4;
+type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
+
+beforeAll(async () => {
+  await loadBackend('wasm');
+});
+
+describe('Conv2DBackpropFilter on wasm', () => {
+  const cases: { x: number[]; filter: number[]; strides: [number, number]; pad: Pad }[] = [];
+  for (const [x, filter] of [
+    [[2, 7, 7, 3], [3, 3, 3, 4]],
+    [[1, 8, 6, 2], [2, 3, 2, 5]],
+    [[3, 1, 10, 2], [1, 3, 2, 4]], // Conv1D is a Conv2D of height 1
+    [[2, 9, 9, 1], [5, 5, 1, 3]],
+  ]) {
+    for (const strides of [[1, 1], [2, 2], [3, 2]] as [number, number][]) {
+      for (const pad of ['same', 'valid'] as Pad[]) {
+        if (pad === 'valid' && (filter[0] > x[1] || filter[1] > x[2])) continue;
+        cases.push({ x, filter, strides, pad });
+      }
+    }
+  }
+  cases.push({ x: [2, 6, 6, 2], filter: [3, 3, 2, 3], strides: [2, 1], pad: [[0, 0], [1, 2], [0, 1], [0, 0]] });
+
+  it.each(cases)('x $x, filter $filter, strides $strides, pad $pad', async ({ x, filter, strides, pad }) => {
+    const info = tf.backend_util.computeConv2DInfo(x as [number, number, number, number], filter as [number, number, number, number], strides, 1, pad);
+    const { wasm, cpu, diff } = await compareKernel('Conv2DBackpropFilter',
+      { x: randomData(x, 1), dy: randomData(info.outShape, 2) },
+      { strides, pad, dataFormat: 'NHWC', filterShape: filter });
+    expect(wasm.shape).toEqual(filter);
+    expect(cpu.shape).toEqual(filter);
+    expect(diff).toBeLessThan(TOLERANCE);
+  });
+
+  it('accepts channels-first (NCHW) operands', async () => {
+    const x = [2, 3, 7, 6];
+    const filter = [3, 3, 3, 4];
+    const info = tf.backend_util.computeConv2DInfo(x as [number, number, number, number], filter as [number, number, number, number], 2, 1, 'same', undefined, false, 'channelsFirst');
+    const { wasm, diff } = await compareKernel('Conv2DBackpropFilter',
+      { x: randomData(x, 3), dy: randomData(info.outShape, 4) },
+      { strides: [2, 2], pad: 'same', dataFormat: 'NCHW', filterShape: filter });
+    expect(wasm.shape).toEqual(filter);
+    expect(diff).toBeLessThan(TOLERANCE);
+  });
+});
+
+describe('DepthwiseConv2dNative gradients on wasm', () => {
+  const cases: { x: number[]; filter: number[]; strides: [number, number]; dilations: [number, number]; pad: Pad }[] = [];
+  for (const [x, filter] of [
+    [[2, 7, 7, 3], [3, 3, 3, 1]],
+    [[2, 8, 6, 2], [3, 2, 2, 2]], // depth multiplier 2
+    [[1, 9, 9, 4], [5, 5, 4, 3]],
+  ]) {
+    for (const strides of [[1, 1], [2, 2], [2, 1]] as [number, number][]) {
+      for (const pad of ['same', 'valid'] as Pad[]) cases.push({ x, filter, strides, dilations: [1, 1], pad });
+    }
+    for (const pad of ['same', 'valid'] as Pad[]) cases.push({ x, filter, strides: [1, 1], dilations: [2, 2], pad });
+  }
+  cases.push({ x: [2, 6, 6, 2], filter: [3, 3, 2, 2], strides: [2, 2], dilations: [1, 1], pad: [[0, 0], [2, 1], [1, 0], [0, 0]] });
+
+  // The cpu backend's depthwise gradient kernels ignore dilation (tfjs only asks for it undilated), so dilated
+  // cases are checked against the definition instead.
+  async function reference(kernel: string, c: (typeof cases)[number], inputs: Record<string, ReturnType<typeof randomData>>, attrs: object) {
+    const info = tf.backend_util.computeConv2DInfo(c.x as [number, number, number, number], c.filter as [number, number, number, number], c.strides, c.dilations, c.pad, undefined, true);
+    if (c.dilations[0] === 1 && c.dilations[1] === 1) return (await runKernelOn('cpu', kernel, inputs, attrs)).values;
+    const byDefinition = depthwiseGradientsByDefinition(
+      kernel.endsWith('Filter') ? inputs.x : { shape: c.x, values: new Float32Array(c.x.reduce((a, b) => a * b, 1)) },
+      kernel.endsWith('Filter') ? { shape: c.filter, values: new Float32Array(c.filter.reduce((a, b) => a * b, 1)) } : inputs.filter,
+      inputs.dy, info);
+    return kernel.endsWith('Filter') ? byDefinition.df : byDefinition.dx;
+  }
+
+  it.each(cases)('filter gradient: x $x, filter $filter, strides $strides, dilations $dilations, pad $pad', async (c) => {
+    const info = tf.backend_util.computeConv2DInfo(c.x as [number, number, number, number], c.filter as [number, number, number, number], c.strides, c.dilations, c.pad, undefined, true);
+    const inputs = { x: randomData(c.x, 5), dy: randomData(info.outShape, 6) };
+    const attrs = { strides: c.strides, dilations: c.dilations, pad: c.pad, filterShape: c.filter };
+    const wasm = await runKernelOn('wasm', 'DepthwiseConv2dNativeBackpropFilter', inputs, attrs);
+    expect(wasm.shape).toEqual(c.filter);
+    expect(relativeMaxDiff(wasm.values, await reference('DepthwiseConv2dNativeBackpropFilter', c, inputs, attrs))).toBeLessThan(TOLERANCE);
+  });
+
+  it.each(cases)('input gradient: x $x, filter $filter, strides $strides, dilations $dilations, pad $pad', async (c) => {
+    const info = tf.backend_util.computeConv2DInfo(c.x as [number, number, number, number], c.filter as [number, number, number, number], c.strides, c.dilations, c.pad, undefined, true);
+    const inputs = { dy: randomData(info.outShape, 7), filter: randomData(c.filter, 8) };
+    const attrs = { strides: c.strides, dilations: c.dilations, pad: c.pad, inputShape: c.x };
+    const wasm = await runKernelOn('wasm', 'DepthwiseConv2dNativeBackpropInput', inputs, attrs);
+    expect(wasm.shape).toEqual(c.x);
+    expect(relativeMaxDiff(wasm.values, await reference('DepthwiseConv2dNativeBackpropInput', c, inputs, attrs))).toBeLessThan(TOLERANCE);
+  });
+
+  it('the definition-based reference agrees with the cpu kernels where both apply', async () => {
+    const c = cases[2];
+    const info = tf.backend_util.computeConv2DInfo(c.x as [number, number, number, number], c.filter as [number, number, number, number], c.strides, 1, c.pad, undefined, true);
+    const x = randomData(c.x, 5);
+    const f = randomData(c.filter, 8);
+    const dy = randomData(info.outShape, 6);
+    const ref = depthwiseGradientsByDefinition(x, f, dy, info);
+    const cpuFilter = await runKernelOn('cpu', 'DepthwiseConv2dNativeBackpropFilter', { x, dy }, { strides: c.strides, dilations: 1, pad: c.pad, filterShape: c.filter });
+    const cpuInput = await runKernelOn('cpu', 'DepthwiseConv2dNativeBackpropInput', { dy, filter: f }, { strides: c.strides, dilations: 1, pad: c.pad, inputShape: c.x });
+    expect(relativeMaxDiff(ref.df, cpuFilter.values)).toBeLessThan(TOLERANCE);
+    expect(relativeMaxDiff(ref.dx, cpuInput.values)).toBeLessThan(TOLERANCE);
+  });
+});
+
+describe('UnsortedSegmentSum on wasm', () => {
+  it('sums rows with duplicate ids and leaves unused segments at zero', async () => {
+    const ids = { shape: [6], values: Int32Array.from([0, 2, 0, 5, 2, 2]), dtype: 'int32' as const };
+    const { wasm, cpu, diff } = await compareKernel('UnsortedSegmentSum', { x: randomData([6, 3], 9), segmentIds: ids }, { numSegments: 7 });
+    expect(wasm.shape).toEqual([7, 3]);
+    expect(diff).toBeLessThan(TOLERANCE);
+    // Segments 1, 3, 4 and 6 receive nothing.
+    for (const seg of [1, 3, 4, 6]) expect(Array.from(cpu.values.slice(seg * 3, seg * 3 + 3))).toEqual([0, 0, 0]);
+    expect(Array.from(wasm.values.slice(18, 21))).toEqual([0, 0, 0]);
+  });
+
+  it('sums whole sub-tensors of a 3-D input', async () => {
+    const ids = { shape: [5], values: Int32Array.from([1, 1, 0, 3, 1]), dtype: 'int32' as const };
+    const { wasm, diff } = await compareKernel('UnsortedSegmentSum', { x: randomData([5, 3, 4], 10), segmentIds: ids }, { numSegments: 4 });
+    expect(wasm.shape).toEqual([4, 3, 4]);
+    expect(diff).toBeLessThan(TOLERANCE);
+  });
+
+  it('drops ids outside [0, numSegments) like the cpu backend', async () => {
+    const ids = { shape: [5], values: Int32Array.from([-1, 1, 4, 1, 0]), dtype: 'int32' as const };
+    const { wasm, diff } = await compareKernel('UnsortedSegmentSum', { x: randomData([5, 2], 11), segmentIds: ids }, { numSegments: 3 });
+    expect(wasm.shape).toEqual([3, 2]);
+    expect(diff).toBeLessThan(TOLERANCE);
+  });
+
+  it('returns zeros when every id is out of range', async () => {
+    const ids = { shape: [2], values: Int32Array.from([-1, 9]), dtype: 'int32' as const };
+    const { wasm, diff } = await compareKernel('UnsortedSegmentSum', { x: randomData([2, 2], 12), segmentIds: ids }, { numSegments: 3 });
+    expect(Array.from(wasm.values)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(diff).toBe(0);
+  });
+
+  it('sums int32 rows exactly', async () => {
+    const ids = { shape: [4], values: Int32Array.from([1, 1, 0, 1]), dtype: 'int32' as const };
+    const x = { shape: [4, 2], values: Int32Array.from([1, 2, 3, 4, 5, 6, 7, 8]), dtype: 'int32' as const };
+    const { wasm } = await compareKernel('UnsortedSegmentSum', { x, segmentIds: ids }, { numSegments: 2 });
+    expect(Array.from(wasm.values)).toEqual([5, 6, 11, 14]);
+  });
+});
+
+describe('BatchMatMul / _FusedMatMul replacement on wasm', () => {
+  const combos = [[false, false], [true, false], [false, true], [true, true]] as const;
+  it.each(combos)('BatchMatMul transposeA=%s transposeB=%s matches cpu (2-D and batched)', async (transposeA, transposeB) => {
+    for (const [batch, m, k, n] of [[1, 5, 7, 3], [1, 64, 97, 33], [3, 4, 6, 5]]) {
+      const aShape = [batch, ...(transposeA ? [k, m] : [m, k])];
+      const bShape = [batch, ...(transposeB ? [n, k] : [k, n])];
+      const { wasm, diff } = await compareKernel('BatchMatMul', { a: randomData(aShape, 13), b: randomData(bShape, 14) }, { transposeA, transposeB });
+      expect(wasm.shape).toEqual([batch, m, n]);
+      expect(diff).toBeLessThan(TOLERANCE);
+    }
+  });
+
+  it.each(combos)('_FusedMatMul with bias and relu, transposeA=%s transposeB=%s, matches cpu', async (transposeA, transposeB) => {
+    const [m, k, n] = [6, 9, 4];
+    const { wasm, diff } = await compareKernel('_FusedMatMul', {
+      a: randomData([1, ...(transposeA ? [k, m] : [m, k])], 15),
+      b: randomData([1, ...(transposeB ? [n, k] : [k, n])], 16),
+      bias: randomData([n], 17),
+    }, { transposeA, transposeB, activation: 'relu', leakyreluAlpha: 0 });
+    expect(wasm.shape).toEqual([1, m, n]);
+    expect(diff).toBeLessThan(TOLERANCE);
+  });
+
+  it('does not leak wasm memory per call', async () => {
+    await tf.setBackend('wasm');
+    const a = tf.tensor(randomData([32, 16], 18).values, [16, 32]);
+    const b = tf.tensor(randomData([16, 8], 19).values, [8, 16]);
+    tf.matMul(a, b, true, true).dispose();
+    const before = tf.memory().numBytes;
+    for (let i = 0; i < 20; i++) tf.matMul(a, b, true, true).dispose();
+    expect(tf.memory().numBytes).toBe(before);
+    tf.dispose([a, b]);
+  });
+});

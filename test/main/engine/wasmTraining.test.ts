@@ -1,0 +1,88 @@
+// End to end: models using each layer whose gradient needs an added or replaced wasm kernel get the same
+// gradients on wasm as on cpu, and their loss goes down when trained on wasm.
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { loadBackend } from '../../../main/engine/backends.ts';
+import { randomData, relativeMaxDiff } from './parityHelpers.ts';
+
+const L = tf.layers;
+interface Case {
+  name: string;
+  input: number[];
+  layers: () => tf.layers.Layer[];
+  integerInput?: number;
+}
+
+const CASES: Case[] = [
+  { name: 'Conv1D', input: [12, 3], layers: () => [L.conv1d({ filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }), L.flatten()] },
+  { name: 'Conv2D + MaxPooling2D', input: [9, 9, 2], layers: () => [L.conv2d({ filters: 4, kernelSize: 3, activation: 'relu' }), L.maxPooling2d({ poolSize: 2 }), L.flatten()] },
+  { name: 'SeparableConv2D', input: [8, 8, 3], layers: () => [L.separableConv2d({ filters: 5, kernelSize: 3, depthMultiplier: 2, padding: 'same' }), L.flatten()] },
+  { name: 'DepthwiseConv2D', input: [8, 8, 3], layers: () => [L.depthwiseConv2d({ kernelSize: 3, strides: 2, depthMultiplier: 2 }), L.flatten()] },
+  { name: 'Conv2DTranspose', input: [5, 5, 2], layers: () => [L.conv2dTranspose({ filters: 3, kernelSize: 3, strides: 2, padding: 'same' }), L.flatten()] },
+  { name: 'Embedding', input: [6], integerInput: 10, layers: () => [L.embedding({ inputDim: 10, outputDim: 4 }), L.flatten()] },
+  { name: 'LSTM', input: [5, 3], layers: () => [L.lstm({ units: 6 })] },
+  { name: 'GRU', input: [5, 3], layers: () => [L.gru({ units: 6 })] },
+  { name: 'BatchNormalization', input: [6, 6, 2], layers: () => [L.conv2d({ filters: 3, kernelSize: 1 }), L.batchNormalization(), L.averagePooling2d({ poolSize: 2 }), L.flatten()] },
+];
+
+function build(c: Case): tf.LayersModel {
+  const model = tf.sequential();
+  model.add(L.inputLayer({ inputShape: c.input }));
+  for (const layer of c.layers()) model.add(layer);
+  model.add(L.dense({ units: 3 }));
+  return model;
+}
+
+function data(c: Case, batch: number) {
+  const xd = randomData([batch, ...c.input], 21);
+  const values = c.integerInput ? xd.values.map((v) => Math.floor((v + 1) / 2 * c.integerInput!)) : xd.values;
+  return { x: tf.tensor(values, xd.shape), y: tf.tensor(randomData([batch, 3], 22).values, [batch, 3]) };
+}
+
+async function lossAndGradients(c: Case, backend: 'cpu' | 'wasm', weights: Float32Array[]) {
+  await tf.setBackend(backend);
+  const model = build(c);
+  model.setWeights(model.getWeights().map((w, i) => tf.tensor(weights[i], w.shape)));
+  const { x, y } = data(c, 4);
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const { value, grads } = tf.variableGrads(() => tf.losses.meanSquaredError(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, vars);
+  const result = { loss: (await value.data())[0], grads: await Promise.all(vars.map((v) => grads[v.name].data() as Promise<Float32Array>)) };
+  tf.dispose([x, y, value, ...Object.values(grads)]);
+  model.dispose();
+  return result;
+}
+
+beforeAll(async () => {
+  await loadBackend('wasm');
+});
+
+describe('training on wasm', () => {
+  it.each(CASES)('$name: gradients match the cpu backend', async (c) => {
+    await tf.setBackend('cpu');
+    const reference = build(c);
+    const weights = await Promise.all(reference.getWeights().map((w) => w.data() as Promise<Float32Array>));
+    reference.dispose();
+    const cpu = await lossAndGradients(c, 'cpu', weights);
+    const wasm = await lossAndGradients(c, 'wasm', weights);
+    expect(Math.abs(wasm.loss - cpu.loss)).toBeLessThan(1e-4 * Math.max(1, cpu.loss));
+    expect(wasm.grads.length).toBe(cpu.grads.length);
+    for (let i = 0; i < cpu.grads.length; i++) {
+      // A gradient that is identically zero would make the comparison vacuous.
+      expect(cpu.grads[i].some((v) => v !== 0)).toBe(true);
+      expect(relativeMaxDiff(wasm.grads[i], cpu.grads[i])).toBeLessThan(1e-3);
+    }
+  });
+
+  it.each(CASES)('$name: loss goes down over a few steps', async (c) => {
+    await tf.setBackend('wasm');
+    const model = build(c);
+    model.compile({ optimizer: tf.train.adam(0.01), loss: 'meanSquaredError' });
+    const { x, y } = data(c, 16);
+    const history = await model.fit(x, y, { epochs: 8, batchSize: 16, verbose: 0, shuffle: false });
+    const losses = history.history.loss as number[];
+    expect(losses.every(Number.isFinite)).toBe(true);
+    expect(losses[losses.length - 1]).toBeLessThan(losses[0]);
+    tf.dispose([x, y]);
+    model.dispose();
+  });
+});
