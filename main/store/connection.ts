@@ -21,7 +21,7 @@ export interface ConnectionOptions {
 
 const sqliteMagic = 'SQLite format 3\0';
 
-function backupAdvice(path: string): string {
+export function backupAdvice(path: string): string {
   return `it was left untouched: keep it as a backup (e.g. rename it to ${path}.damaged) and start a new history, ` +
     'either by moving it away or by choosing another file with --db PATH (or MODELWRIGHT_DB)';
 }
@@ -92,6 +92,9 @@ export function retryBusy<T>(fn: () => T, path: string, budgetMs = 20_000): T {
     try {
       return fn();
     } catch (err) {
+      if (isCorruptionError(err)) {
+        throw new StoreError('corrupt', `${path} is damaged (${(err as Error).message}); ${backupAdvice(path)}.`);
+      }
       if (!isBusyError(err)) throw err;
       if (Date.now() - start + delay > budgetMs) {
         throw new StoreError('busy',
