@@ -199,7 +199,7 @@ export function expectKnown(type: string, shape: Shape, axis: number, what: stri
   throw new LayerProblem(
     'shape',
     `${type} needs to know the number of ${what} of its input, but gets ${formatShape(shape)} where it is unknown (?)`,
-    'give the Input layer a fixed size for that dimension',
+    'give that dimension a fixed size: in the Input layer, or in a Reshape target shape instead of -1',
   );
 }
 

@@ -66,8 +66,9 @@ export const concatenateLayer: LayerDef = {
   keyParams: ['axis'],
   tfjsFactory: 'concatenate',
   params: [{
-    name: 'axis', kind: 'int', label: 'Axis', default: -1, min: -6, max: 6, advanced: true,
-    help: 'The dimension along which inputs are joined; -1 (the last one, features or channels) is almost always right.',
+    // TF.js joins along the last axis for every negative axis (tfjs_backend.ts concatenate), so -1 is the only negative one allowed.
+    name: 'axis', kind: 'int', label: 'Axis', default: -1, min: -1, max: 6, advanced: true,
+    help: 'The dimension along which inputs are joined: -1 is the last one (features or channels) and is almost always right; 1, 2, ... count from the first.',
   }],
   checkParams(p) {
     return p.axis === 0 ? { param: 'axis', message: 'Axis 0 is the batch; inputs cannot be joined along it', fix: 'use -1 (the last dimension)' } : null;

@@ -32,23 +32,23 @@ export const reshapeLayer: LayerDef = {
   tfjsFactory: 'reshape',
   params: [{
     name: 'targetShape', kind: 'shape', label: 'Target shape', default: [-1], required: true, min: 1, minLength: 1, maxLength: 6, allowMinusOne: true,
-    help: 'The new shape without the batch; it must hold exactly as many values as the input. One size may be -1 to mean "whatever fits".',
+    help: 'The new shape without the batch; it must hold exactly as many values as the input. One size may be -1 to mean "whatever fits", but layers after it then see that size as unknown; write the number when a Dense or convolution layer follows.',
   }],
   infer(inputs, p) {
     const [x] = inputs;
     const target = p.targetShape as number[];
     const free = target.indexOf(-1);
-    if (x.some((d) => d === null)) {
-      return { shape: target.map((d) => (d === -1 ? null : d)), params: 0 };
+    if (!x.some((d) => d === null)) {
+      const total = product(x as number[]);
+      const known = product(target.filter((d) => d !== -1));
+      if (free >= 0 ? total % known !== 0 : total !== known) {
+        throw new LayerProblem('shape',
+          `Reshape can't turn ${formatShape(x)} (${total} values) into ${formatShape(target)} (${free >= 0 ? `a multiple of ${known}` : known} values)`,
+          `choose a target shape whose sizes multiply to ${total}`);
+      }
     }
-    const total = product(x as number[]);
-    const known = product(target.filter((d) => d !== -1));
-    if (free >= 0 ? total % known !== 0 : total !== known) {
-      throw new LayerProblem('shape',
-        `Reshape can't turn ${formatShape(x)} (${total} values) into ${formatShape(target)} (${free >= 0 ? `a multiple of ${known}` : known} values)`,
-        `choose a target shape whose sizes multiply to ${total}`);
-    }
-    return { shape: target.map((d) => (d === -1 ? total / known : d)), params: 0 };
+    // TF.js works the -1 out only when the model runs; while building, that size stays unknown.
+    return { shape: target.map((d) => (d === -1 ? null : d)), params: 0 };
   },
 };
 
