@@ -216,6 +216,9 @@ function parseInboundNodes(raw: unknown, layerName: string, warnings: string[]):
   if (raw === undefined || raw === null) return [];
   if (!Array.isArray(raw)) throw new KerasImportError(`Cannot import the model: layer "${layerName}" has "inbound_nodes" that is not a list.`);
   if (raw.length === 0) return [];
+  // Some tf.keras writers drop one level of nesting for a single input: ["dense", 0, 0] or [["dense", 0, 0]].
+  if (typeof raw[0] === 'string') return [tensorRef(raw, 0, layerName)];
+  if (raw.length === 1 && Array.isArray(raw[0]) && typeof raw[0][0] === 'string') return [tensorRef(raw[0], 0, layerName)];
   if (raw.length > 1) {
     throw new KerasImportError(
       `Cannot import the model: layer "${layerName}" is called ${raw.length} times (a shared layer); Modelwright gives each layer one use. Give each use its own layer.`,
@@ -223,12 +226,7 @@ function parseInboundNodes(raw: unknown, layerName: string, warnings: string[]):
   }
   const node = raw[0];
   if (Array.isArray(node)) {
-    return node.map((item, i) => {
-      if (!Array.isArray(item) || typeof item[0] !== 'string') {
-        throw new KerasImportError(`Cannot import the model: input #${i + 1} of layer "${layerName}" should be ["layer_name", node, tensor, {}] but is ${short(item)}.`);
-      }
-      return { name: item[0], nodeIndex: intOr0(item[1]), tensorIndex: intOr0(item[2]) };
-    });
+    return node.map((item, i) => tensorRef(item, i, layerName));
   }
   if (isRecord(node) && 'args' in node) {
     const refs: TensorRef[] = [];
@@ -241,6 +239,13 @@ function parseInboundNodes(raw: unknown, layerName: string, warnings: string[]):
     return refs;
   }
   throw new KerasImportError(`Cannot import the model: layer "${layerName}" has inbound_nodes in a form Modelwright does not know: ${short(node)}.`);
+}
+
+function tensorRef(item: unknown, i: number, layerName: string): TensorRef {
+  if (!Array.isArray(item) || typeof item[0] !== 'string') {
+    throw new KerasImportError(`Cannot import the model: input #${i + 1} of layer "${layerName}" should be ["layer_name", node, tensor, {}] but is ${short(item)}.`);
+  }
+  return { name: item[0], nodeIndex: intOr0(item[1]), tensorIndex: intOr0(item[2]) };
 }
 
 /** Depth-first, in argument order: merge layers get their inputs as one list argument. */

@@ -2,6 +2,7 @@
 // tf.models.modelFromJSON gives the same layers, shapes and weight counts, and analyzeGraph agrees with TF.js.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../../../app/graph/analyze.ts';
+import { buildTfModel, createTfLayer, registerCustomLayers } from '../../../app/graph/buildModel.ts';
 import { layerCatalog } from '../../../app/graph/catalog.ts';
 import type { Graph } from '../../../app/graph/types.ts';
 import { exportKerasModel } from '../../../app/keras/export.ts';
@@ -12,7 +13,7 @@ const L = tf.layers;
 type SymbolicTensor = ReturnType<typeof tf.input>;
 const apply = (layer: { apply(x: unknown): unknown }, x: SymbolicTensor | SymbolicTensor[]): SymbolicTensor => layer.apply(x) as SymbolicTensor;
 
-/** Real models, between them using every catalog layer type except Subtract (TF.js has no Subtract layer). */
+/** Real models, between them using every catalog layer type (Subtract is Modelwright's own TF.js class). */
 const builders: Record<string, () => tf.LayersModel> = {
   'Sequential MLP with activations and regularization layers': () => {
     const m = tf.sequential({ name: 'mlp' });
@@ -70,7 +71,8 @@ const builders: Record<string, () => tf.LayersModel> = {
     const sum = apply(L.add({}), [da, db]);
     const prod = apply(L.multiply({}), [da, db, sum]);
     const avg = apply(L.average({}), [prod, a]);
-    const max = apply(L.maximum({}), [avg, b]);
+    const diff = apply(createTfLayer(tf, 'Subtract', {}, 'diff'), [avg, db]);
+    const max = apply(L.maximum({}), [diff, b]);
     const r = apply(L.reshape({ targetShape: [3, 4] }), max);
     const p = apply(L.permute({ dims: [2, 1] }), r);
     const out1 = apply(L.flatten({}), p);
@@ -82,11 +84,14 @@ const builders: Record<string, () => tf.LayersModel> = {
 const types = new Set<string>();
 let usedInputLayer = false;
 
-beforeAll(useCpu);
+beforeAll(async () => {
+  await useCpu();
+  registerCustomLayers(tf);
+});
 
 afterAll(() => {
   // Every catalog type must appear in some round trip, or this suite is not testing what it claims.
-  const missing = layerCatalog.map((d) => d.type).filter((t) => t !== 'Subtract' && (t === 'Input' ? !usedInputLayer : !types.has(t)));
+  const missing = layerCatalog.map((d) => d.type).filter((t) => (t === 'Input' ? !usedInputLayer : !types.has(t)));
   expect(missing).toEqual([]);
 });
 
@@ -120,6 +125,12 @@ describe('TF.js model → import → export → TF.js', () => {
           expect(analysis.layers[layer!.id], s.name).toMatchObject({ outputShape: s.outputShape, params: s.params });
         }
         expect(analysis.totalParams).toBe(original.countParams());
+        const built = buildTfModel(imported.graph, tf);
+        try {
+          expect(summarize(built)).toEqual(summarize(original));
+        } finally {
+          built.dispose();
+        }
 
         // The export loads in TF.js as the same model.
         const exported = exportKerasModel(imported.graph, { name: 'roundtrip' });
