@@ -1,6 +1,7 @@
 // Migration 0 → 1: the pre-release format stored a React Flow document (`nodes` with embedded
 // positions and a `config`, `edges` with `source`/`target`/`targetHandle`); v1 splits graph and layout.
 import { z } from 'zod';
+import { camelToSnake } from '../../keras/caseConvert.ts';
 import type { Migration } from '../migrate.ts';
 
 /** What a version 0 file looked like. Unknown extra fields are dropped: v0 had no others that mattered. */
@@ -38,8 +39,7 @@ export type ProjectV0 = z.infer<typeof projectV0Schema>;
 
 /** `Conv2D` → `conv2d`, `GlobalMaxPooling1D` → `global_max_pooling1d`: Keras's default layer names. */
 export function kerasBaseName(type: string): string {
-  // The same two rules as Keras's `to_snake_case`, so migrated names match what Keras would pick.
-  return type.replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+  return camelToSnake(type);
 }
 
 export const migrationToV1: Migration = {
