@@ -5,23 +5,23 @@ import { datasetBindingSchema } from '../data/binding.ts';
 import { lossNames, trainingConfigSchema } from './config.ts';
 import { progressEventSchema } from './progress.ts';
 
-const numbers = z.union([z.instanceof(Float32Array), z.array(z.number())]);
+const numbers = z.union([z.custom<Float32Array>((v) => v instanceof Float32Array, 'expected a Float32Array'), z.array(z.number())]);
 
 export const arraySplitSchema = z.object({
   /** Row-major features: rows × product(featureShape). */
   x: numbers,
-  /** Class indices (classification) or rows × targetWidth values (regression). */
+  /** Class indices (classification), one value per row (regression), or the features again (reconstruction). */
   y: numbers,
 });
 
 /** Data already turned into numbers (by the data pipeline or a test). */
 export const preparedDataSchema = z.object({
   kind: z.literal('arrays'),
-  task: z.enum(['classification', 'regression']),
+  task: z.enum(['classification', 'regression', 'reconstruction']),
   /** Shape of one sample, e.g. [4] for Iris, [28, 28, 1] for MNIST. */
   featureShape: z.array(z.number().int().positive()).min(1),
-  /** Regression outputs per row. */
-  targetWidth: z.number().int().positive().default(1),
+  /** What the rows came from; worded into messages about shape mismatches. */
+  dataKind: z.enum(['table', 'text', 'image']).optional(),
   /** Class names by index (classification). */
   classNames: z.array(z.string()).optional(),
   /** All rows not held out; validation and test are carved out of it unless given. */
@@ -30,6 +30,8 @@ export const preparedDataSchema = z.object({
   test: arraySplitSchema.optional(),
   /** Fitted preprocessing (scalers, category maps, vocabulary), saved with the model as is. */
   preprocessor: z.unknown().optional(),
+  /** Notes from loading the data (dropped rows, skipped files), passed on to the result. */
+  warnings: z.array(z.string()).default([]),
 });
 
 /** Data the trainer loads itself from a binding (the data pipeline in main/data). */

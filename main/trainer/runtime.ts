@@ -1,9 +1,13 @@
 // Where the trainer gets TF.js, the model and the data from: the engine's backend ladder, the graph
 // builder and the data pipeline. Kept in one place so the training loop does not care how they are found.
 import type * as tfTypes from '@tensorflow/tfjs';
-import type { BackendName } from '../../app/training/config.ts';
 import { loadBackend } from '../engine/backends.ts';
+import type { BackendName, TrainingConfig } from '../../app/training/config.ts';
 import type { TrainingJob, PreparedData } from '../../app/training/protocol.ts';
+import type { Graph } from '../../app/graph/types.ts';
+import type { TensorSplit } from '../../app/data/prepare.ts';
+import { buildTfModel, registerCustomLayers } from '../../app/graph/buildModel.ts';
+import { loadDataset } from '../data/load.ts';
 
 export type { Tf } from '../engine/backends.ts';
 import type { Tf } from '../engine/backends.ts';
@@ -12,21 +16,6 @@ export interface LoadedBackend {
   tf: Tf;
   backend: string;
   tried: { backend: string; error: string }[];
-}
-
-// Specifiers held in variables: these modules are written in parallel by other engineers, and the
-// trainer must keep working (with Keras JSON models and prepared arrays) until they land.
-const buildModelModule = '../../app/graph/buildModel.ts';
-const dataModule = '../data/prepare.ts';
-
-async function optionalImport(specifier: string): Promise<Record<string, unknown> | null> {
-  try {
-    return (await import(new URL(specifier, import.meta.url).href)) as Record<string, unknown>;
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes(specifier.replace(/^(\.\.\/)+/, ''))) return null;
-    throw err;
-  }
 }
 
 /** TF.js on the requested backend, through the engine's ladder (`auto` walks tensorflow → wasm → cpu). */
@@ -41,24 +30,37 @@ export async function loadTf(requested: BackendName): Promise<LoadedBackend> {
 
 /** A TF.js LayersModel from the job's model source. */
 export async function buildModel(tf: Tf, source: TrainingJob['model']): Promise<tfTypes.LayersModel> {
+  // Two spellings of the same tfjs namespace type (with and without the module's `default`).
+  const tfjs = tf as unknown as typeof tfTypes;
+  registerCustomLayers(tfjs);
   if (source.kind === 'keras') {
     let topology = source.topology;
     if (typeof topology === 'string') topology = JSON.parse(topology);
     return tf.models.modelFromJSON(topology as tfTypes.io.ModelJSON);
   }
-  const builder = await optionalImport(buildModelModule);
-  if (!builder || typeof builder.buildTfModel !== 'function') {
-    throw new Error('this build cannot turn a studio graph into a TF.js model yet (app/graph/buildModel.ts is missing); pass a Keras model JSON instead');
-  }
-  return (await builder.buildTfModel(source.graph, tf)) as tfTypes.LayersModel;
+  return buildTfModel(source.graph as Graph, tfjs);
 }
 
-/** Prepared arrays from the job's data: as given, or loaded by the data pipeline from a binding. */
-export async function loadData(data: TrainingJob['data'], job: TrainingJob): Promise<PreparedData> {
+/** Prepared arrays from the job's data: as given, or loaded here by the data pipeline from a binding. */
+export async function loadData(data: TrainingJob['data'], config: TrainingConfig): Promise<PreparedData> {
   if (data.kind === 'arrays') return data;
-  const pipeline = await optionalImport(dataModule);
-  if (!pipeline || typeof pipeline.prepareForTraining !== 'function') {
-    throw new Error('this build cannot load datasets in the trainer yet (main/data/prepare.ts is missing); pass prepared arrays instead');
-  }
-  return (await pipeline.prepareForTraining(data.binding, { baseDir: data.baseDir, config: job.config })) as PreparedData;
+  const d = await loadDataset(data.binding, {
+    baseDir: data.baseDir,
+    validationSplit: config.validationSplit,
+    testSplit: config.testSplit,
+    seed: config.seed,
+  });
+  const split = (s: TensorSplit) => ({ x: s.x, y: s.y });
+  return {
+    kind: 'arrays',
+    task: d.task,
+    featureShape: d.inputShape,
+    dataKind: d.kind,
+    classNames: d.classes,
+    train: split(d.train),
+    validation: split(d.validation),
+    test: split(d.test),
+    preprocessor: d.preprocessor.toJSON(),
+    warnings: d.warnings,
+  };
 }

@@ -8,6 +8,7 @@ import { cleanLogs, estimateEtaMs, ProgressThrottle, type ProgressEvent } from '
 import type { PreparedData, StartedInfo, TrainingJob, TrainingResult, TrainingStatus, ArraySplit } from '../../app/training/protocol.ts';
 import type { TrainingConfig } from '../../app/training/config.ts';
 import { mulberry32, splitIndices } from '../../app/data/split.ts';
+import { checkDataAgainstModel, type DataMismatch } from '../../app/data/check.ts';
 import { buildModel, loadData, loadTf, type Tf } from './runtime.ts';
 import { folderSaveHandler } from './modelFiles.ts';
 
@@ -29,7 +30,6 @@ export interface SavedModelMetadata {
   version: 1;
   task: PreparedData['task'];
   featureShape: number[];
-  targetWidth: number;
   classNames: string[] | null;
   targetFormat: LossChoice['targetFormat'];
   loss: LossChoice['loss'];
@@ -52,7 +52,7 @@ export class TrainingError extends Error {
 }
 
 /** Errors whose message is already written for the user (ours, the backend ladder's, the data pipeline's). */
-const plainErrorNames = new Set(['TrainingError', 'BackendUnavailableError', 'DataError']);
+const plainErrorNames = new Set(['TrainingError', 'BackendUnavailableError', 'DataError', 'GraphBuildError']);
 
 interface Split { x: Float32Array; y: Float32Array; n: number }
 
@@ -100,7 +100,8 @@ async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingRes
   const { tf, backend, tried } = await loadTf(config.backend);
   result.backend = backend;
 
-  const data = await loadData(job.data, job);
+  const data = await loadData(job.data, config);
+  result.warnings.push(...data.warnings);
   const splits = makeSplits(data, config);
   if (splits.train.n === 0) throw new TrainingError('there are no training rows left after holding out the validation and test splits', 'use more data or smaller validation/test splits');
   const numClasses = data.task === 'classification' ? countClasses(data, splits) : 0;
@@ -110,8 +111,8 @@ async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingRes
   Math.random = mulberry32(config.seed ^ 0x5eed);
 
   const model = await buildModel(tf, job.model);
-  checkInputShape(model, data.featureShape);
   const output = outputInfo(model);
+  checkModelAgainstData(model, output, data, numClasses, result.warnings);
   const choice = chooseLoss({
     task: data.task,
     output,
@@ -121,17 +122,17 @@ async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingRes
   });
   result.loss = choice.loss;
   result.lossExplanation = choice.explanation;
-  result.warnings.push(...choice.warnings);
-  checkOutputWidth(output, choice, data, numClasses);
+  // The data check above already speaks about the output layer; the loss adds only what an override breaks.
+  if (!choice.auto) result.warnings.push(...choice.warnings);
 
   const tensors: Tensor[] = [];
   const track = <T extends Tensor>(t: T): T => { tensors.push(t); return t; };
   let bestWeights: Tensor[] | null = null;
   try {
     const xTrain = track(tf.tensor(splits.train.x, [splits.train.n, ...data.featureShape]));
-    const yTrain = track(targets(tf, splits.train, choice, numClasses, data.targetWidth));
+    const yTrain = track(targets(tf, splits.train, choice, numClasses, data));
     const validation = splits.validation.n > 0
-      ? [track(tf.tensor(splits.validation.x, [splits.validation.n, ...data.featureShape])), track(targets(tf, splits.validation, choice, numClasses, data.targetWidth))] as [Tensor, Tensor]
+      ? [track(tf.tensor(splits.validation.x, [splits.validation.n, ...data.featureShape])), track(targets(tf, splits.validation, choice, numClasses, data))] as [Tensor, Tensor]
       : undefined;
 
     const optimizer = makeOptimizer(tf, config);
@@ -312,7 +313,6 @@ async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingRes
         version: 1,
         task: data.task,
         featureShape: data.featureShape,
-        targetWidth: data.targetWidth,
         classNames: data.task === 'classification' ? classNamesOf(data, numClasses) : null,
         targetFormat: choice.targetFormat,
         loss: choice.loss,
@@ -323,7 +323,8 @@ async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingRes
         epochsCompleted: result.epochsCompleted,
         test: result.test?.logs ?? null,
       };
-      model.setUserDefinedMetadata({ modelwright: metadata });
+      // TF.js accepts only plain JSON here; a round trip drops undefined fields of optional parts.
+      model.setUserDefinedMetadata(JSON.parse(JSON.stringify({ modelwright: metadata })));
       await model.save(folderSaveHandler(tf, job.outputDir));
       result.modelDir = job.outputDir;
     }
@@ -374,7 +375,7 @@ function asSplit(s: ArraySplit, featureSize: number, targetSize: number, name: s
 /** Train/validation/test splits: given ones are used as is; missing ones are carved out of train with the seed. */
 function makeSplits(data: PreparedData, config: TrainingConfig): { train: Split; validation: Split; test: Split } {
   const featureSize = data.featureShape.reduce((a, b) => a * b, 1);
-  const targetSize = data.task === 'regression' ? data.targetWidth : 1;
+  const targetSize = data.task === 'reconstruction' ? featureSize : 1;
   const all = asSplit(data.train, featureSize, targetSize, 'training');
   const empty: Split = { x: new Float32Array(0), y: new Float32Array(0), n: 0 };
   const givenVal = data.validation ? asSplit(data.validation, featureSize, targetSize, 'validation') : null;
@@ -408,19 +409,6 @@ function classNamesOf(data: PreparedData, k: number): string[] {
   return Array.from({ length: k }, (_, i) => data.classNames?.[i] ?? String(i));
 }
 
-function checkInputShape(model: LayersModel, featureShape: number[]): void {
-  if (model.inputs.length !== 1) throw new TrainingError(`the model has ${model.inputs.length} inputs; training takes models with exactly one input`);
-  if (model.outputs.length !== 1) throw new TrainingError(`the model has ${model.outputs.length} outputs; training takes models with exactly one output`);
-  const expected = model.inputs[0].shape.slice(1);
-  const fits = expected.length === featureShape.length && expected.every((d, i) => d === null || d === featureShape[i]);
-  if (!fits) {
-    throw new TrainingError(
-      `the Input layer expects samples of shape [${expected.map((d) => d ?? '?').join(', ')}] but the data has samples of shape [${featureShape.join(', ')}]`,
-      `set the Input layer's shape to [${featureShape.join(', ')}]`,
-    );
-  }
-}
-
 /** Activation and width of the model's output, looking through trailing Activation/Softmax/Dropout layers. */
 function outputInfo(model: LayersModel): OutputLayerInfo {
   const shape = model.outputs[0].shape;
@@ -436,25 +424,46 @@ function outputInfo(model: LayersModel): OutputLayerInfo {
   return { activation: null, units };
 }
 
-function checkOutputWidth(output: OutputLayerInfo, choice: LossChoice, data: PreparedData, k: number): void {
-  const units = output.units;
-  if (units === null) return;
-  const fix = (n: number) => `give the output layer ${n} unit${n === 1 ? '' : 's'}`;
-  if (data.task === 'regression') {
-    if (units !== data.targetWidth) throw new TrainingError(`the output layer has ${units} units but the target has ${data.targetWidth} value${data.targetWidth === 1 ? '' : 's'} per row`, fix(data.targetWidth));
-  } else if (choice.targetFormat === 'binary') {
-    if (k > 2) throw new TrainingError(`the output layer has 1 unit but the target has ${k} classes`, `${fix(k)} with softmax`);
-  } else if (units !== k) {
-    throw new TrainingError(`the output layer has ${units} units but the target has ${k} classes`, fix(k));
+/** Input shape, output width and activation against the data (app/data/check.ts); errors stop the run, warnings travel with it. */
+function checkModelAgainstData(model: LayersModel, output: OutputLayerInfo, data: PreparedData, k: number, warnings: string[]): void {
+  if (model.inputs.length !== 1) throw new TrainingError(`the model has ${model.inputs.length} inputs; training takes models with exactly one input`);
+  if (model.outputs.length !== 1) throw new TrainingError(`the model has ${model.outputs.length} outputs; training takes models with exactly one output`);
+  const featureSize = data.featureShape.reduce((a, b) => a * b, 1);
+  const outShape = model.outputs[0].shape.slice(1);
+  // An autoencoder's output is compared as a whole (e.g. 28×28×1 against 784 pixels), other outputs by their last dimension.
+  const outputUnits = data.task === 'reconstruction' ? outShape.reduce((a: number, d) => a * (d ?? 1), 1) : (output.units ?? 0);
+  const mismatches = checkDataAgainstModel(model.inputs[0].shape.slice(1), outputUnits, output.activation ?? 'linear', {
+    task: data.task,
+    inputShape: data.featureShape,
+    outputUnits: data.task === 'classification' ? k : data.task === 'regression' ? 1 : featureSize,
+    classes: data.task === 'classification' ? classNamesOf(data, k) : undefined,
+    kind: data.dataKind,
+  });
+  const error = mismatches.find((m) => m.severity === 'error');
+  if (error) {
+    const [what, fix] = error.message.split(/; (?=set |it needs )/);
+    throw new TrainingError(what, fix ?? fixAdvice(error.fix));
   }
+  warnings.push(...mismatches.map((m) => capitalize(m.message) + '.'));
 }
 
-function targets(tf: Tf, split: Split, choice: LossChoice, k: number, width: number): Tensor {
+function fixAdvice(fix: DataMismatch['fix']): string | undefined {
+  if (!fix) return undefined;
+  if (fix.kind === 'set-output-units') return `give the output layer ${fix.units} unit${fix.units === 1 ? '' : 's'}`;
+  if (fix.kind === 'set-input-shape') return `set the Input layer's shape to [${fix.shape.join(', ')}]`;
+  return `set the output activation to ${fix.activation}`;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function targets(tf: Tf, split: Split, choice: LossChoice, k: number, data: PreparedData): Tensor {
   switch (choice.targetFormat) {
     case 'one-hot':
       return tf.tidy(() => tf.oneHot(tf.tensor1d(split.y, 'int32'), k).toFloat());
     case 'values':
-      return tf.tensor2d(split.y, [split.n, width]);
+      return data.task === 'reconstruction' ? tf.tensor(split.y, [split.n, ...data.featureShape]) : tf.tensor2d(split.y, [split.n, 1]);
     default:
       return tf.tensor2d(split.y, [split.n, 1]);
   }
@@ -510,7 +519,7 @@ function classWeights(config: TrainingConfig, train: Split, k: number, names?: s
 
 async function evaluateTest(tf: Tf, model: LayersModel, test: Split, data: PreparedData, choice: LossChoice, k: number, batchSize: number): Promise<NonNullable<TrainingResult['test']>> {
   const x = tf.tensor(test.x, [test.n, ...data.featureShape]);
-  const y = targets(tf, test, choice, k, data.targetWidth);
+  const y = targets(tf, test, choice, k, data);
   try {
     const scalars = model.evaluate(x, y, { batchSize });
     const list = Array.isArray(scalars) ? scalars : [scalars];
@@ -527,11 +536,23 @@ async function evaluateTest(tf: Tf, model: LayersModel, test: Split, data: Prepa
       evaluation = evaluateClassification({ probabilities: p, width, labels: test.y, classNames: classNamesOf(data, k) });
       logs.accuracy = evaluation.accuracy;
     } else {
-      evaluation = evaluateRegression({ predictions: p, actual: test.y });
+      // Report errors in the target's own units: the data pipeline standardizes regression targets.
+      const unscale = targetUnscaler(data.preprocessor);
+      evaluation = evaluateRegression({ predictions: p.map(unscale), actual: test.y.map(unscale) });
     }
     return { logs, evaluation: evaluation as unknown as Record<string, unknown> };
   } finally {
     x.dispose();
     y.dispose();
   }
+}
+
+/** Maps a standardized regression value back to the target's units (identity when it was not scaled). */
+function targetUnscaler(preprocessor: unknown): (v: number) => number {
+  const target = (preprocessor as { target?: { kind?: string; center?: unknown; scale?: unknown } } | null | undefined)?.target;
+  if (target?.kind === 'regression' && typeof target.center === 'number' && typeof target.scale === 'number') {
+    const { center, scale } = target as { center: number; scale: number };
+    return (v) => v * scale + center;
+  }
+  return (v) => v;
 }
