@@ -4,11 +4,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTraining } from '../../../main/trainer/supervisor.ts';
-import type { Graph } from '../../../app/graph/types.ts';
+import type { Graph, LayerNode } from '../../../app/graph/types.ts';
 import type { ClassificationEvaluation, RegressionEvaluation } from '../../../app/training/evaluate.ts';
 
 function mlp(inputs: number, hidden: number, units: number, activation: string): Graph {
-  const layers = [
+  const layers: LayerNode[] = [
     { id: 'in', type: 'Input', name: 'features', params: { shape: [inputs] } },
     { id: 'h', type: 'Dense', name: 'hidden', params: { units: hidden, activation: 'relu' } },
     { id: 'out', type: 'Dense', name: 'output', params: { units, activation } },
