@@ -82,7 +82,8 @@ describe('buildTfModel', () => {
       connections: [{ from: 'a', to: 's', toSlot: 0 }, { from: 'b', to: 's', toSlot: 1 }, { from: 's', to: 'd', toSlot: 0 }],
     };
     const model = buildTfModel(g, tf);
-    const topology = model.toJSON(null, false) as object;
+    type Topology = Extract<Parameters<typeof tf.models.modelFromJSON>[0], { modelTopology: unknown }>['modelTopology'];
+    const topology = model.toJSON(null, false) as Topology;
     const again = await tf.models.modelFromJSON({ modelTopology: topology });
     expect(again.layers.map((l) => l.getClassName())).toEqual(['InputLayer', 'InputLayer', 'Subtract', 'Dense']);
     expect(again.countParams()).toBe(3);
