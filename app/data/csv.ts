@@ -34,6 +34,16 @@ const infinityPattern = /^[+-]?(inf|infinity)$/i;
 
 /** Parses a cell as a number; `NaN` when it is not one. Accepts `Infinity` so callers can flag it. */
 export function parseNumber(cell: string, decimalComma = false): number {
+  // Fast path for plain decimals: Number() is exact for them, but also accepts "0x1f", "0b1", "1_0"
+  // (no) and "" (0), so only cells starting like a decimal and free of radix letters take it.
+  const c0 = cell.charCodeAt(0);
+  if ((c0 >= 48 && c0 <= 57) || c0 === 45 || c0 === 46 || c0 === 43) {
+    const c1 = cell.charCodeAt(1) | 0x20;
+    if (c1 !== 120 && c1 !== 111 && c1 !== 98) {
+      const value = Number(cell);
+      if (Number.isFinite(value)) return value;
+    }
+  }
   if (numberPattern.test(cell)) return Number(cell);
   if (decimalComma && decimalCommaPattern.test(cell)) return Number(cell.replace(',', '.'));
   if (infinityPattern.test(cell)) return cell.startsWith('-') ? -Infinity : Infinity;

@@ -45,7 +45,8 @@ export interface PreparedData {
 
 const defaults = { validationSplit: 0.2, testSplit: 0.2, seed: 42 };
 
-function resolveBinding(binding: DatasetBinding | unknown): DatasetBinding {
+/** Validates a binding and fills its defaults; a DataError naming the first bad field otherwise. */
+export function parseBinding(binding: DatasetBinding | unknown): DatasetBinding {
   const parsed = datasetBindingSchema.safeParse(binding);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -74,7 +75,7 @@ export function oneHot(y: Float32Array, numClasses: number): Float32Array {
  * A `kind: 'text'` binding goes to `prepareText`.
  */
 export function prepareTable(table: Table, bindingInput: DatasetBinding | unknown, options: PrepareOptions = {}): PreparedData {
-  const binding = resolveBinding(bindingInput);
+  const binding = parseBinding(bindingInput);
   const { validationSplit, testSplit, seed } = { ...defaults, ...options };
   const rows = sampleRows(table.rows, binding.limitRows, seed);
   const warnings = [...table.warnings];
@@ -132,7 +133,7 @@ export function prepareTable(table: Table, bindingInput: DatasetBinding | unknow
 
 /** Text classification: one text column and a label column. Same as `prepareTable` with `kind: 'text'`. */
 export function prepareText(table: Table, bindingInput: DatasetBinding | unknown, options: PrepareOptions = {}): PreparedData {
-  const binding = resolveBinding(bindingInput);
+  const binding = parseBinding(bindingInput);
   return prepareTable(table, { ...binding, kind: 'text' }, options);
 }
 
@@ -168,7 +169,7 @@ export interface ImageSample {
  * resized to `binding.image`. Pixels need no fitted statistics; the preprocessor keeps size and classes.
  */
 export function prepareImages(samples: readonly ImageSample[], bindingInput: DatasetBinding | unknown, options: PrepareOptions = {}): PreparedData {
-  const binding = resolveBinding(bindingInput);
+  const binding = parseBinding(bindingInput);
   const spec = binding.image;
   if (!spec) throw new DataError('Image data needs an image size: set the width, height and channels (1 for grayscale, 3 for colour) of the Input layer.');
   const chosen = sampleRows(samples, binding.limitRows, options.seed ?? defaults.seed);
