@@ -71,11 +71,19 @@ export function loadModelText(input: string | Uint8Array, options: LoadOptions):
     throw new ProjectFileError('invalid', `The ${kind === 'tfjs-model-json' ? 'TF.js model.json' : 'Keras model'} cannot be imported: ${message}`);
   }
   const name = modelName(value) ?? options.name;
-  const document = newProject(name.slice(0, projectLimits.maxNameLength), {
-    graph: imported.graph,
-    layout: { positions: imported.layout },
-    now: options.now,
-  });
+  let document: ProjectDocument;
+  try {
+    document = newProject(name.slice(0, projectLimits.maxNameLength), {
+      graph: imported.graph,
+      layout: { positions: imported.layout },
+      now: options.now,
+    });
+  } catch (err) {
+    // The import worked but the model breaks a project limit (e.g. 0 units, a 2^40 dimension).
+    if (!(err instanceof ProjectFileError)) throw err;
+    const detail = err.message.replace(/^Cannot create the project: /, '');
+    throw new ProjectFileError('invalid', `The model has a value Modelwright cannot accept: ${detail}`, { path: err.path });
+  }
   return { kind, document, warnings: imported.warnings };
 }
 

@@ -106,11 +106,13 @@ describe('parseProject', () => {
   });
 
   it.each([
-    ['10^9 claimed units', (d: any) => (d.graph.layers[1].params.units = 0), 'graph.layers[1].params.units', /"units" must be a whole number from 1 to 2147483647, but is 0/],
+    ['zero units', (d: any) => (d.graph.layers[1].params.units = 0), 'graph.layers[1].params.units', /"units" must be a whole number from 1 to 2147483647, but is 0/],
     ['a dimension over 2^31', (d: any) => (d.graph.layers[0].params.shape = [2 ** 31]), 'graph.layers[0].params.shape', /"shape" must be a whole number from 1 to 2147483647, but is 2147483648/],
     ['a negative shape', (d: any) => (d.graph.layers[0].params.shape = [-1, 4]), 'graph.layers[0].params.shape', /but is -1/],
     ['an absurd input volume', (d: any) => (d.graph.layers[0].params.shape = [65536, 65536, 3]), 'graph.layers[0].params.shape', /values per sample; the limit is 2\^31/],
     ['a fractional filter count', (d: any) => (d.graph.layers[1].params.filters = 2.5), 'graph.layers[1].params.filters', /but is 2.5/],
+    ['10^9 layers claimed by a fake list', (d: any) => (d.graph.layers = { length: 1e9 }), 'graph.layers', /should be a list but is an object/],
+    ['a repeat count over 2^31', (d: any) => (d.graph.layers[1] = { id: 'd1', type: 'RepeatVector', name: 'r', params: { n: 1e12 } }), 'graph.layers[1].params.n', /but is 1000000000000/],
     ['a 250-character name', (d: any) => (d.graph.layers[1].name = 'x'.repeat(250)), 'graph.layers[1].name', /is 250 characters long; the limit is 200/],
     ['a 250-character project name', (d: any) => (d.name = 'n'.repeat(250)), 'name', /is 250 characters long; the limit is 200/],
     ['an empty layer name', (d: any) => (d.graph.layers[1].name = '  '), 'graph.layers[1].name', /must not be empty/],
@@ -137,6 +139,12 @@ describe('parseProject', () => {
       d.graph.layers[1] = { id: 'd1', type: 'Reshape', name: 'reshape', params: { targetShape: [-1, 2] } };
     }));
     expect(doc.graph.layers[1].params.targetShape).toEqual([-1, 2]);
+  });
+
+  it('refuses a number too large for a double (1e999 parses as Infinity)', () => {
+    const e = failure(JSON.stringify(sample()).replace('"activation":"relu"', '"rate":1e999'));
+    expect(e.path).toBe('graph.layers[1].params.rate');
+    expect(e.message).toMatch(/"rate" must be a finite number/);
   });
 
   it('names the layer when a parameter is wrong', () => {

@@ -181,6 +181,7 @@ describe('loadModelFile', () => {
     ['a .keras zip', Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(64)]), /zip archive.*config\.json/],
     ['unrelated JSON', '{"hello": "world"}', /neither a Modelwright project .* nor a Keras or TF\.js model/],
     ['a TF.js graph model', '{"format":"graph-model","modelTopology":{"node":[]}}', /graph model/],
+    ['a Keras model with 0 units', JSON.stringify({ class_name: 'Sequential', config: { name: 'zero', layers: [{ class_name: 'Dense', config: { name: 'd', units: 0, batch_input_shape: [null, 4] } }] } }), /": the model has a value Modelwright cannot accept: graph\.layers\[1\]\.params\.units .*but is 0/],
     ['a model with an unsupported class', '{"class_name":"Functional2","config":{}}', /Functional2/],
   ])('refuses %s with a message that says what it is', async (_label, content, message) => {
     const path = join(dir, 'm.json');
