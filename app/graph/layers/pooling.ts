@@ -4,11 +4,13 @@ import { expectRank, paddingParam, tuple, windowOutput, type LayerDef } from './
 function poolLayer(mode: 'Max' | 'Average', rank: 1 | 2): LayerDef {
   const type = `${mode}Pooling${rank}D`;
   const what = rank === 1 ? 'sequence' : 'image';
-  const verb = mode === 'Max' ? 'keeping the largest value' : 'averaging the values';
+  const verb = mode === 'Max'
+    ? 'keeping the largest value of each small window, which keeps the strongest signals'
+    : 'averaging the values of each small window, which smooths out detail';
   return {
     type,
     category: 'Pooling',
-    description: `Shrinks a${rank === 1 ? '' : 'n'} ${what} by ${verb} of each small window, which keeps the strongest signals and saves work.`,
+    description: `Shrinks a${rank === 1 ? '' : 'n'} ${what} by ${verb} and saves work.`,
     minInputs: 1,
     maxInputs: 1,
     keyParams: ['poolSize', 'strides'],

@@ -1,8 +1,10 @@
 // The catalog itself: complete and self-consistent, defaults that pass its own checks, and the
 // plain-language messages of validateParam that the inspector shows.
+import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { getLayerDef, layerCatalog, layerCategories, resolveParams, validateParam } from '../../../app/graph/catalog.ts';
+import { catalogMarkdown } from '../../../app/graph/catalogDoc.ts';
 
 const required = [
   'Input', 'Dense', 'Activation', 'LeakyReLU', 'Dropout', 'Flatten', 'Reshape', 'Permute', 'RepeatVector', 'Conv1D', 'Conv2D',
@@ -75,5 +77,14 @@ describe('validateParam messages', () => {
     expect(validateParam(getLayerDef('Input')!, 'shape', [null, 8])).toBeNull();
     expect(validateParam(getLayerDef('Cropping2D')!, 'cropping', [[0, 1], [2, 3]])).toBeNull();
     expect(validateParam(getLayerDef('Bidirectional')!, 'layer', { type: 'GRU', params: { units: 4, returnSequences: true } })).toBeNull();
+  });
+});
+
+describe('docs/layers.md', () => {
+  it('contains the layer reference generated from the current catalog', () => {
+    const doc = readFileSync(new URL('../../../docs/layers.md', import.meta.url), 'utf8');
+    const section = /<!-- catalog:start -->\n([\s\S]*)<!-- catalog:end -->/.exec(doc)?.[1];
+    // Out of date? Regenerate with the command shown in docs/layers.md above the reference.
+    expect(section).toBe(catalogMarkdown());
   });
 });
