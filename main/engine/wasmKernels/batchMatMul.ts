@@ -15,13 +15,6 @@ function swapLastTwo(rank: number): number[] {
   return perm;
 }
 
-let enabled = true;
-
-/** Switches the faster path on or off at run time (off gives the stock kernel, for before/after measurements). */
-export function setFastMatMul(on: boolean): void {
-  enabled = on;
-}
-
 /** Wraps a stock matmul kernel so transposed single-matrix products run as transpose + untransposed XNNPACK product. */
 export function withMaterialisedTransposes(original: KernelConfig): KernelFunc {
   const originalFunc = original.kernelFunc as (args: KernelArgs) => TensorInfo;
@@ -29,7 +22,7 @@ export function withMaterialisedTransposes(original: KernelConfig): KernelFunc {
     const { inputs, backend, attrs } = args;
     const { a, b } = inputs as { a: TensorInfo; b: TensorInfo };
     const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
-    if (!enabled || (!transposeA && !transposeB) || !isSingleMatrix(a) || !isSingleMatrix(b)) return originalFunc(args);
+    if ((!transposeA && !transposeB) || !isSingleMatrix(a) || !isSingleMatrix(b)) return originalFunc(args);
     return compose(backend, (ops) => {
       const a2 = transposeA ? ops.transpose(a, swapLastTwo(a.shape.length)) : a;
       const b2 = transposeB ? ops.transpose(b, swapLastTwo(b.shape.length)) : b;

@@ -29,6 +29,8 @@ export interface Ops {
   padOrCrop(x: TensorInfo, amounts: [number, number][]): TensorInfo;
   sum(x: TensorInfo, axis: number[]): TensorInfo;
   reverse(x: TensorInfo, dims: number[]): TensorInfo;
+  /** Hands a tensor made outside `run` (e.g. backend.makeOutput) to the composition, to be freed with the rest. */
+  keep(x: TensorInfo): TensorInfo;
   backend: BackendWasm;
 }
 
@@ -54,6 +56,10 @@ export function compose(backend: BackendWasm, body: (ops: Ops) => TensorInfo): T
     },
     sum: (x, axis) => run('Sum', { x }, { axis, keepDims: false }),
     reverse: (x, dims) => run('Reverse', { x }, { dims }),
+    keep: (x) => {
+      made.push(x);
+      return x;
+    },
   };
   let result: TensorInfo | undefined;
   try {
@@ -69,7 +75,9 @@ export function wrapKernel(name: string, make: (original: KernelConfig) => Kerne
   const current = getKernel(name, WASM);
   if (current == null) throw new Error(`Cannot replace wasm kernel ${name}: it is not registered.`);
   if (WRAPPED.has(current.kernelFunc)) return false;
-  const kernelFunc = make(current);
+  const replacement = make(current);
+  const originalFunc = current.kernelFunc;
+  const kernelFunc: KernelFunc = (args) => (STOCK.has(name) ? originalFunc(args) : replacement(args));
   WRAPPED.add(kernelFunc);
   registry.unregisterKernel(name, WASM);
   // Keep the original setup: it binds the C++ entry point the original kernelFunc calls.
@@ -83,6 +91,13 @@ export interface Registry {
 }
 
 const WRAPPED = new WeakSet<KernelFunc>();
+const STOCK = new Set<string>();
+
+/** Routes a replaced kernel back to the stock wasm version (true) or to ours (false); for before/after measurements. */
+export function useStockKernel(name: string, stock: boolean): void {
+  if (stock) STOCK.add(name);
+  else STOCK.delete(name);
+}
 
 function asSingle(out: TensorInfo | TensorInfo[], name: string): TensorInfo {
   if (Array.isArray(out)) {

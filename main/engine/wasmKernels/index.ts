@@ -7,6 +7,8 @@ import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwiseConv2dNati
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwiseConv2dNativeBackpropInput.ts';
 import { unsortedSegmentSumConfig } from './unsortedSegmentSum.ts';
 import { MATMUL_KERNELS, withMaterialisedTransposes } from './batchMatMul.ts';
+import { CONV2D_BACKPROP_INPUT, replaceConv2DBackpropInput } from './conv2DBackpropInput.ts';
+import { MAX_POOL_GRAD, withWindowArgMax } from './maxPoolGrad.ts';
 import { wrapKernel, WASM } from './compose.ts';
 
 /** Kernels the stock wasm backend does not have at all. */
@@ -18,9 +20,9 @@ export const ADDED_KERNELS: readonly KernelConfig[] = [
 ];
 
 /** Kernels whose stock wasm version is replaced by a faster wrapper around it. */
-export const REPLACED_KERNELS: readonly string[] = MATMUL_KERNELS;
+export const REPLACED_KERNELS: readonly string[] = [...MATMUL_KERNELS, CONV2D_BACKPROP_INPUT, MAX_POOL_GRAD];
 
-export { setFastMatMul } from './batchMatMul.ts';
+export { useStockKernel } from './compose.ts';
 
 /** Registers the added kernels (skipping any a future tfjs provides itself) and the faster matmul. Returns what it registered. */
 export function registerWasmKernels(): string[] {
@@ -31,8 +33,11 @@ export function registerWasmKernels(): string[] {
     registerKernel(config);
     registered.push(config.kernelName);
   }
+  const registry = { registerKernel, unregisterKernel };
   for (const name of MATMUL_KERNELS) {
-    if (wrapKernel(name, withMaterialisedTransposes, { registerKernel, unregisterKernel })) registered.push(name);
+    if (wrapKernel(name, withMaterialisedTransposes, registry)) registered.push(name);
   }
+  if (wrapKernel(CONV2D_BACKPROP_INPUT, replaceConv2DBackpropInput, registry)) registered.push(CONV2D_BACKPROP_INPUT);
+  if (wrapKernel(MAX_POOL_GRAD, withWindowArgMax, registry)) registered.push(MAX_POOL_GRAD);
   return registered;
 }

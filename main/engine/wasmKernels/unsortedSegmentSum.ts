@@ -21,11 +21,10 @@ export function unsortedSegmentSum({ inputs, backend, attrs }: KernelArgs): Tens
     let indices = ops.reshape(segmentIds, [ids.length, 1]);
     if (segmentIds.dtype !== 'int32') indices = ops.run('Cast', { x: indices }, { dtype: 'int32' });
     if (keep.length < ids.length) {
-      const rows = backend.makeOutput([keep.length], 'int32');
+      const rows = ops.keep(backend.makeOutput([keep.length], 'int32'));
       (backend.typedArrayFromHeap(rows) as Int32Array).set(keep);
       updates = ops.run('GatherV2', { x: updates, indices: rows }, { axis: 0, batchDims: 0 });
       indices = ops.run('GatherV2', { x: indices, indices: rows }, { axis: 0, batchDims: 0 });
-      backend.disposeData(rows.dataId);
     }
     const summed = ops.run('ScatterNd', { indices, updates }, { shape: [numSegments, rowSize] });
     return ops.reshape(summed, outShape);

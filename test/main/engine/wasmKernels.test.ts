@@ -182,3 +182,70 @@ describe('BatchMatMul / _FusedMatMul replacement on wasm', () => {
     tf.dispose([a, b]);
   });
 });
+
+describe('Conv2DBackpropInput replacement on wasm', () => {
+  const cases: { x: number[]; filter: number[]; strides: [number, number]; pad: Pad }[] = [];
+  for (const [x, filter] of [
+    [[2, 7, 7, 3], [3, 3, 3, 4]],
+    [[1, 8, 6, 2], [2, 3, 2, 5]],
+    [[3, 1, 10, 2], [1, 3, 2, 4]],
+    [[2, 9, 9, 1], [5, 5, 1, 3]],
+  ]) {
+    for (const strides of [[1, 1], [2, 2], [3, 2]] as [number, number][]) {
+      for (const pad of ['same', 'valid'] as Pad[]) {
+        if (pad === 'valid' && (filter[0] > x[1] || filter[1] > x[2])) continue;
+        cases.push({ x, filter, strides, pad });
+      }
+    }
+  }
+  cases.push({ x: [2, 6, 6, 2], filter: [3, 3, 2, 3], strides: [2, 1], pad: [[0, 0], [1, 2], [0, 1], [0, 0]] });
+
+  it.each(cases)('x $x, filter $filter, strides $strides, pad $pad', async ({ x, filter, strides, pad }) => {
+    const info = tf.backend_util.computeConv2DInfo(x as [number, number, number, number], filter as [number, number, number, number], strides, 1, pad);
+    const { wasm, diff } = await compareKernel('Conv2DBackpropInput',
+      { dy: randomData(info.outShape, 23), filter: randomData(filter, 24) },
+      { strides, pad, dataFormat: 'NHWC', inputShape: x });
+    expect(wasm.shape).toEqual(x);
+    expect(diff).toBeLessThan(TOLERANCE);
+  });
+
+  it('accepts channels-first (NCHW) operands', async () => {
+    const x = [2, 3, 7, 6];
+    const filter = [3, 3, 3, 4];
+    const info = tf.backend_util.computeConv2DInfo(x as [number, number, number, number], filter as [number, number, number, number], 2, 1, 'same', undefined, false, 'channelsFirst');
+    const { wasm, diff } = await compareKernel('Conv2DBackpropInput',
+      { dy: randomData(info.outShape, 25), filter: randomData(filter, 26) },
+      { strides: [2, 2], pad: 'same', dataFormat: 'NCHW', inputShape: x });
+    expect(wasm.shape).toEqual(x);
+    expect(diff).toBeLessThan(TOLERANCE);
+  });
+});
+
+describe('MaxPoolGrad replacement on wasm', () => {
+  // Inputs pass through ReLU so many windows are all zeros: ties must go where the cpu backend sends them.
+  const relu = (d: ReturnType<typeof randomData>) => ({ ...d, values: d.values.map((v) => Math.max(0, v)) });
+  const cases: { x: number[]; filterSize: [number, number]; strides: [number, number]; pad: 'same' | 'valid' }[] = [
+    { x: [2, 8, 8, 3], filterSize: [2, 2], strides: [2, 2], pad: 'valid' },
+    { x: [3, 11, 11, 4], filterSize: [2, 2], strides: [2, 2], pad: 'valid' }, // remainder row/column gets no gradient
+    { x: [2, 9, 6, 2], filterSize: [3, 2], strides: [3, 2], pad: 'valid' },
+    { x: [2, 8, 8, 2], filterSize: [2, 2], strides: [2, 2], pad: 'same' },
+    { x: [2, 7, 7, 2], filterSize: [2, 2], strides: [2, 2], pad: 'same' }, // padded: falls back to the stock kernel
+    { x: [2, 7, 7, 2], filterSize: [3, 3], strides: [1, 1], pad: 'same' }, // overlapping windows: stock kernel
+    { x: [4, 1, 12, 3], filterSize: [1, 2], strides: [1, 2], pad: 'valid' }, // MaxPooling1D
+  ];
+  it.each(cases)('x $x, pool $filterSize, strides $strides, pad $pad', async ({ x, filterSize, strides, pad }) => {
+    const info = tf.backend_util.computePool2DInfo(x as [number, number, number, number], filterSize, strides, 1, pad);
+    const input = relu(randomData(x, 27));
+    await tf.setBackend('cpu');
+    const xCpu = tf.tensor4d(input.values, x as [number, number, number, number]);
+    const y = tf.maxPool(xCpu, filterSize, strides, pad);
+    const output = { shape: y.shape, values: (await y.data()) as Float32Array };
+    tf.dispose([xCpu, y]);
+    const tiled = info.strideHeight === info.filterHeight && info.strideWidth === info.filterWidth && info.padInfo.top === 0 && info.padInfo.left === 0 &&
+      info.outHeight * info.filterHeight <= x[1] && info.outWidth * info.filterWidth <= x[2];
+    const { wasm, diff } = await compareKernel('MaxPoolGrad', { dy: randomData(info.outShape, 28), input, output }, { filterSize, strides, pad });
+    expect(wasm.shape).toEqual(x);
+    // The stock wasm kernel breaks ties differently, so exact agreement is only promised where ours runs.
+    if (tiled) expect(diff).toBe(0);
+  });
+});
