@@ -3,6 +3,7 @@
 import type { Graph } from '../graph/types.ts';
 import type { TrainingConfig } from '../training/config.ts';
 import type { DatasetBinding } from '../data/binding.ts';
+import type { Evaluation } from '../training/evaluate.ts';
 
 export const runStatuses = ['queued', 'running', 'completed', 'stopped', 'diverged', 'failed', 'interrupted'] as const;
 export type RunStatus = (typeof runStatuses)[number];
@@ -50,36 +51,11 @@ export interface ArtifactInfo {
   createdAt: string;
 }
 
-export interface RocCurve {
-  /** The positive class of this one-vs-rest curve. */
-  label: string;
-  points: { fpr: number; tpr: number; threshold?: number }[];
-  auc?: number;
-}
-
-export interface ClassScore {
-  label: string;
-  precision: number;
-  recall: number;
-  f1: number;
-  support: number;
-}
-
-/** Results of evaluating the trained model on held-out data. */
-export interface EvaluationResult {
-  split: 'test' | 'validation';
-  task: 'classification' | 'regression' | 'reconstruction';
-  /** Class labels in the order used by the confusion matrix and per-class scores. */
-  classes?: string[];
-  /** confusionMatrix[actual][predicted] = count. */
-  confusionMatrix?: number[][];
-  roc?: RocCurve[];
-  perClass?: ClassScore[];
-  /** Actual vs predicted values (regression), possibly a sample of them. */
-  regressionPairs?: { actual: number; predicted: number }[];
-  /** Scalar results (loss, accuracy, mae, ...). */
-  metrics?: Record<string, number>;
-}
+/**
+ * Results of evaluating the trained model on the test split, exactly as the trainer computes them
+ * (app/training/evaluate.ts): confusion matrix, ROC points, per-class scores, or regression pairs.
+ */
+export type EvaluationResult = Evaluation;
 
 /** A run as listed: everything needed for a table row, sort and filter, without the curves. */
 export interface RunSummary {

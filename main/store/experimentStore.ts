@@ -72,14 +72,16 @@ export interface FinishRunInput {
   /** Training time; defaults to the time since the run started. */
   durationMs?: number;
   evaluation?: EvaluationResult;
-  testMetrics?: Record<string, number>;
+  /** Loss and metrics on the test split (null or NaN: not available). */
+  testMetrics?: Record<string, number | null>;
   artifacts?: ArtifactInput[];
 }
 
 export interface EpochMetricRow {
   epoch: number;
   name: string;
-  value: number;
+  /** null (or NaN) records "no value", e.g. a loss that became NaN. */
+  value: number | null;
 }
 
 export interface BatchMetricPoint {
@@ -95,22 +97,28 @@ export interface DeleteResult {
   keptFiles: string[];
 }
 
-const evaluationSchema = z.object({
-  split: z.enum(['test', 'validation']),
-  task: z.enum(['classification', 'regression', 'reconstruction']),
-  classes: z.array(z.string()).optional(),
-  confusionMatrix: z.array(z.array(z.number())).optional(),
-  roc: z.array(z.object({
-    label: z.string(),
-    points: z.array(z.object({ fpr: z.number(), tpr: z.number(), threshold: z.number().optional() })),
-    auc: z.number().optional(),
-  })).optional(),
-  perClass: z.array(z.object({
-    label: z.string(), precision: z.number(), recall: z.number(), f1: z.number(), support: z.number(),
-  })).optional(),
-  regressionPairs: z.array(z.object({ actual: z.number(), predicted: z.number() })).optional(),
-  metrics: z.record(z.string(), z.number()).optional(),
-});
+// Mirrors app/training/evaluate.ts; unknown keys are kept so a richer evaluation still records.
+const finite = z.number().nullable();
+const evaluationSchema = z.discriminatedUnion('task', [
+  z.looseObject({
+    task: z.literal('classification'),
+    count: z.number(),
+    accuracy: finite,
+    classes: z.array(z.string()),
+    perClass: z.array(z.looseObject({ label: z.string(), precision: finite, recall: finite, f1: finite, support: z.number() })),
+    confusion: z.array(z.array(z.number())),
+    roc: z.array(z.looseObject({ label: z.string(), points: z.array(z.tuple([z.number(), z.number()])), auc: finite })),
+    auc: finite,
+  }),
+  z.looseObject({
+    task: z.literal('regression'),
+    count: z.number(),
+    mse: finite,
+    mae: finite,
+    r2: finite,
+    pairs: z.array(z.tuple([z.number(), z.number()])),
+  }),
+]);
 
 const defaultPageSize = 50;
 const writableStatuses = new Set<RunStatus>(['queued', 'running']);
@@ -124,8 +132,8 @@ function iso(ms: number | null): string | null {
 }
 
 /** SQLite has no NaN: a NaN becomes NULL, which the API reports as null. */
-function sqlNumber(value: number): number | null {
-  return Number.isNaN(value) ? null : value;
+function sqlNumber(value: number | null): number | null {
+  return value === null || Number.isNaN(value) ? null : value;
 }
 
 function escapeLike(text: string): string {
@@ -352,7 +360,7 @@ export class ExperimentStore {
   }
 
   /** Records one epoch's metrics (one transaction; any metric names). */
-  appendEpochMetrics(runId: number, epoch: number, values: Record<string, number>): void {
+  appendEpochMetrics(runId: number, epoch: number, values: Record<string, number | null>): void {
     this.appendEpochMetricRows(runId, Object.entries(values).map(([name, value]) => ({ epoch, name, value })));
   }
 
@@ -361,13 +369,13 @@ export class ExperimentStore {
     for (const row of rows) {
       if (!Number.isInteger(row.epoch) || row.epoch < 0) throw new StoreError('invalid', `epoch must be a whole number ≥ 0, got ${row.epoch}`);
       if (typeof row.name !== 'string' || row.name === '') throw new StoreError('invalid', 'a metric needs a name');
-      if (typeof row.value !== 'number') throw new StoreError('invalid', `metric ${row.name} needs a number, got ${typeof row.value}`);
+      if (typeof row.value !== 'number' && row.value !== null) throw new StoreError('invalid', `metric ${row.name} needs a number, got ${typeof row.value}`);
     }
     if (rows.length === 0) return;
     const insert = this.stmt('INSERT OR IGNORE INTO epoch_metrics (run_id, metric_id, epoch, value) VALUES (?, ?, ?, ?)');
     const overwrite = this.stmt('UPDATE epoch_metrics SET value = ? WHERE run_id = ? AND metric_id = ? AND epoch = ?');
     const summarize = this.stmt(`INSERT INTO run_metric_summary (run_id, metric_id, final_value, final_epoch, best_value, best_epoch, points)
-      VALUES (@run, @metric, @value, @epoch, @value, CASE WHEN @value IS NULL THEN NULL ELSE @epoch END, 1)
+      VALUES (@run, @metric, @final, @finalEpoch, @best, @bestEpoch, @points)
       ON CONFLICT (run_id, metric_id) DO UPDATE SET
         final_value = CASE WHEN excluded.final_epoch >= final_epoch THEN excluded.final_value ELSE final_value END,
         final_epoch = MAX(final_epoch, excluded.final_epoch),
@@ -375,9 +383,11 @@ export class ExperimentStore {
           THEN excluded.best_value ELSE best_value END,
         best_epoch = CASE WHEN excluded.best_value IS NOT NULL AND (best_value IS NULL OR excluded.best_value * @sign > best_value * @sign)
           THEN excluded.best_epoch ELSE best_epoch END,
-        points = points + 1`);
+        points = points + excluded.points`);
     this.write(() => {
       this.assertWritable(runId);
+      // The summary is folded per metric in memory and merged once per transaction: one upsert per metric, not per row.
+      const folded = new Map<number, { final: number | null; finalEpoch: number; best: number | null; bestEpoch: number | null; points: number; sign: number }>();
       const rewritten = new Set<number>();
       for (const row of rows) {
         const metric = this.metricId(row.name);
@@ -386,9 +396,26 @@ export class ExperimentStore {
           // The same epoch recorded again (a resumed run): the summary is rebuilt from the curve below.
           overwrite.run(value, runId, metric, row.epoch);
           rewritten.add(metric);
-        } else {
-          summarize.run({ run: runId, metric, value, epoch: row.epoch, sign: metricDirection(row.name) === 'max' ? 1 : -1 });
+          continue;
         }
+        let f = folded.get(metric);
+        if (!f) {
+          f = { final: value, finalEpoch: row.epoch, best: null, bestEpoch: null, points: 0, sign: metricDirection(row.name) === 'max' ? 1 : -1 };
+          folded.set(metric, f);
+        }
+        f.points += 1;
+        if (row.epoch >= f.finalEpoch) {
+          f.final = value;
+          f.finalEpoch = row.epoch;
+        }
+        if (value !== null && (f.best === null || value * f.sign > f.best * f.sign || (value === f.best && row.epoch < f.bestEpoch!))) {
+          f.best = value;
+          f.bestEpoch = row.epoch;
+        }
+      }
+      for (const [metric, f] of folded) {
+        if (rewritten.has(metric)) continue;
+        summarize.run({ run: runId, metric, final: f.final, finalEpoch: f.finalEpoch, best: f.best, bestEpoch: f.bestEpoch, points: f.points, sign: f.sign });
       }
       for (const metric of rewritten) this.rebuildSummary(runId, metric);
       this.stmt('UPDATE runs SET updated_at = ? WHERE id = ?').run(Date.now(), runId);
@@ -500,7 +527,7 @@ export class ExperimentStore {
       evaluationJson = JSON.stringify(parsed.data);
     }
     for (const [name, value] of Object.entries(result.testMetrics ?? {})) {
-      if (typeof value !== 'number') throw new StoreError('invalid', `test metric ${name} needs a number, got ${typeof value}`);
+      if (typeof value !== 'number' && value !== null) throw new StoreError('invalid', `test metric ${name} needs a number, got ${typeof value}`);
     }
     this.flush();
     this.write(() => {
@@ -514,7 +541,7 @@ export class ExperimentStore {
         WHERE id = ?`).run(status, result.error ?? null, now, now, duration === null ? null : Math.round(duration), now, runId);
       if (result.evaluation && evaluationJson) {
         this.stmt('INSERT OR REPLACE INTO evaluations (run_id, split, task, result_json) VALUES (?, ?, ?, ?)')
-          .run(runId, result.evaluation.split, result.evaluation.task, evaluationJson);
+          .run(runId, 'test', result.evaluation.task, evaluationJson);
       }
       for (const [name, value] of Object.entries(result.testMetrics ?? {})) {
         this.stmt('INSERT OR REPLACE INTO test_metrics (run_id, metric_id, value) VALUES (?, ?, ?)').run(runId, this.metricId(name), sqlNumber(value));

@@ -3,5 +3,12 @@ import type { CliCommand } from '../command.ts';
 import { newCommand } from './new.ts';
 import { templatesCommand } from './templates.ts';
 import { validateCommand } from './validate.ts';
+import { runsCommand } from './runs.ts';
+import { showCommand } from './show.ts';
+import { compareCommand } from './compare.ts';
+import { deleteCommand } from './delete.ts';
+import { tagCommand } from './tag.ts';
+import { noteCommand } from './note.ts';
+import { renameCommand } from './rename.ts';
 
-export const commands: CliCommand[] = [validateCommand, templatesCommand, newCommand];
+export const commands: CliCommand[] = [validateCommand, templatesCommand, newCommand, runsCommand, showCommand, compareCommand, deleteCommand, tagCommand, noteCommand, renameCommand];

@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { openStore } from '../../../main/store/experimentStore.ts';
 import { StoreError } from '../../../main/store/errors.ts';
 import { makeTrainingConfig } from '../../../app/training/config.ts';
+import { evaluateClassification } from '../../../app/training/evaluate.ts';
 
 const fixture = new URL('./fixtures/recordRun.ts', import.meta.url).pathname;
 let dir: string;
@@ -72,7 +73,7 @@ describe('crash safety', () => {
       store.appendBatchMetrics(id, Array.from({ length: 300 }, (_, i) => ({ step: i, values: { loss: i / 300 } })));
       store.finishRun(id, 'completed', {
         testMetrics: { accuracy: 0.7 + r / 10 },
-        evaluation: { split: 'test', task: 'classification', classes: ['a', 'b'], confusionMatrix: [[3, 1], [0, 4]] },
+        evaluation: evaluateClassification({ probabilities: [0.9, 0.1, 0.3, 0.7, 0.6, 0.4], width: 2, labels: [0, 1, 1], classNames: ['a', 'b'] }),
         artifacts: [{ kind: 'model', path: join(dir, 'artifacts', `m${r}`), sizeBytes: 123 }],
       });
       others.push(id);

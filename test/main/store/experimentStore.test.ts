@@ -9,6 +9,7 @@ import { openStore, type ExperimentStore, type CreateRunInput } from '../../../m
 import { StoreError } from '../../../main/store/errors.ts';
 import { makeTrainingConfig } from '../../../app/training/config.ts';
 import type { Graph } from '../../../app/graph/types.ts';
+import { evaluateClassification, evaluateRegression } from '../../../app/training/evaluate.ts';
 
 let dir: string;
 let store: ExperimentStore;
@@ -101,17 +102,18 @@ describe('recording', () => {
   it('finishing records duration, test metrics, evaluation and artifacts; a finished run takes no more metrics', () => {
     const id = run();
     store.appendEpochMetrics(id, 0, { loss: 1 });
-    const evaluation = {
-      split: 'test' as const, task: 'classification' as const, classes: ['a', 'b'], confusionMatrix: [[5, 1], [2, 7]],
-      perClass: [{ label: 'a', precision: 0.71, recall: 0.83, f1: 0.77, support: 6 }],
-      roc: [{ label: 'b', points: [{ fpr: 0, tpr: 0 }, { fpr: 0.2, tpr: 0.8 }, { fpr: 1, tpr: 1 }], auc: 0.85 }],
-    };
+    const evaluation = evaluateClassification({ probabilities: [0.9, 0.1, 0.2, 0.8, 0.6, 0.4, 0.3, 0.7], width: 2, labels: [0, 1, 0, 1], classNames: ['a', 'b'] });
     store.finishRun(id, 'completed', { durationMs: 1234, testMetrics: { accuracy: 0.8, loss: 0.4 }, evaluation, artifacts: [{ kind: 'model', path: join(dir, 'm'), sizeBytes: 99 }] });
     const r = store.getRun(id);
     expect(r.status).toBe('completed');
     expect(r.durationMs).toBe(1234);
     expect(r.test).toEqual({ accuracy: 0.8, loss: 0.4 });
     expect(r.evaluation).toEqual(evaluation);
+    const regression = run();
+    const pairs = evaluateRegression({ predictions: [1, 2, 3.5], actual: [1, 2, 3] });
+    store.finishRun(regression, 'completed', { evaluation: pairs, testMetrics: { mse: pairs.mse, r2: null } });
+    expect(store.getRun(regression).evaluation).toEqual(pairs);
+    expect(store.getRun(regression).test).toEqual({ mse: pairs.mse, r2: null });
     expect(r.artifacts).toMatchObject([{ kind: 'model', path: join(dir, 'm'), sizeBytes: 99, owned: false }]);
     expectStoreError(() => store.appendEpochMetrics(id, 1, { loss: 1 }), 'invalid', /run \d+ is completed; metrics can only be added/);
     expectStoreError(() => store.finishRun(id, 'failed'), 'invalid', /already finished as completed/);
@@ -133,8 +135,9 @@ describe('recording', () => {
     expectStoreError(() => store.appendEpochMetrics(id, 0, { loss: 'x' as unknown as number }), 'invalid', /metric loss needs a number/);
     expectStoreError(() => store.appendEpochMetrics(9999, 0, { loss: 1 }), 'not-found', /there is no run 9999/);
     expectStoreError(() => store.finishRun(id, 'interrupted' as never), 'invalid', /"interrupted" is not one of them/);
-    expectStoreError(() => store.finishRun(id, 'completed', { evaluation: { split: 'test', task: 'classification', confusionMatrix: [['x']] } as never }),
-      'invalid', /evaluation result is malformed at confusionMatrix\.0\.0/);
+    const evaluation = evaluateClassification({ probabilities: [0.9, 0.1, 0.2, 0.8], width: 2, labels: [0, 1] });
+    expectStoreError(() => store.finishRun(id, 'completed', { evaluation: { ...evaluation, confusion: [['x']] } as never }),
+      'invalid', /evaluation result is malformed at confusion\.0\.0/);
     expect(store.getRun(id).status).toBe('running');
   });
 });

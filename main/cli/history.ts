@@ -1,0 +1,94 @@
+// Shared by the history commands (runs, show, compare, delete, tag, note, rename): opening the store
+// from --db / MODELWRIGHT_DB with store errors turned into one-line CLI errors, and value formatting.
+import { CliError, UsageError } from './command.ts';
+import { openStore, type ExperimentStore } from '../store/experimentStore.ts';
+import { resolveDbPath } from '../store/location.ts';
+import { StoreError } from '../store/errors.ts';
+
+export const dbOption = { db: { type: 'string' } } as const;
+
+export const dbUsage = '  --db PATH        history database (default: $MODELWRIGHT_DB or ~/.modelwright/modelwright.db)';
+
+/** Store failures become CLI errors: exit 2, since each means the history file cannot be used as given. */
+export function toCliError(err: unknown): unknown {
+  if (err instanceof StoreError) return new CliError(err.message, 2);
+  return err;
+}
+
+/**
+ * Opens the history for a command. With `allowMissing`, a database that does not exist yet gives null
+ * (listing an empty history is not an error); otherwise it is a clear error. Never creates the file.
+ */
+export function openHistory(dbFlag: string | undefined, allowMissing: true): ExperimentStore | null;
+export function openHistory(dbFlag: string | undefined, allowMissing?: false): ExperimentStore;
+export function openHistory(dbFlag: string | undefined, allowMissing = false): ExperimentStore | null {
+  const path = resolveDbPath(dbFlag);
+  try {
+    return openStore(path, { mustExist: true });
+  } catch (err) {
+    if (allowMissing && err instanceof StoreError && err.kind === 'not-found') return null;
+    throw toCliError(err);
+  }
+}
+
+/** Runs `fn` with the store, closing it afterwards and mapping store errors. */
+export async function withHistory<T>(store: ExperimentStore, fn: (store: ExperimentStore) => T | Promise<T>): Promise<T> {
+  try {
+    return await fn(store);
+  } catch (err) {
+    throw toCliError(err);
+  } finally {
+    store.close();
+  }
+}
+
+export function parseRunId(text: string | undefined, what = 'RUN_ID'): number {
+  if (text === undefined) throw new UsageError(`give a ${what} (see "modelwright runs" for the ids)`);
+  const id = Number(text.replace(/^#/, ''));
+  if (!Number.isSafeInteger(id) || id < 1) throw new UsageError(`"${text}" is not a run id: run ids are whole numbers like 12`);
+  return id;
+}
+
+/** Metric values with four decimals (enough to tell runs apart), large ones in full; missing as "-". */
+export function formatMetric(value: number | null | undefined): string {
+  if (value === null || value === undefined) return '-';
+  if (!Number.isFinite(value)) return String(value);
+  if (Math.abs(value) >= 10_000) return value.toPrecision(6);
+  return value.toFixed(4);
+}
+
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return '-';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${(ms / 1000).toFixed(1)} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
+}
+
+/** Local date and time to the minute, e.g. "2026-03-01 14:07". */
+export function formatTime(isoTime: string | null): string {
+  if (!isoTime) return '-';
+  const d = new Date(isoTime);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+/** JSON values in table cells: strings bare, everything else as JSON; missing as "-". */
+export function formatValue(value: unknown): string {
+  if (value === null || value === undefined) return '-';
+  if (typeof value === 'string') return value;
+  return JSON.stringify(value);
+}
+
+/** Metric names in the order people look for them: validation accuracy and loss first. */
+export function orderMetrics(names: Iterable<string>): string[] {
+  const preferred = ['val_accuracy', 'val_acc', 'val_loss', 'accuracy', 'acc', 'loss'];
+  return [...new Set(names)].sort((a, b) => {
+    const ia = preferred.indexOf(a);
+    const ib = preferred.indexOf(b);
+    if (ia !== -1 || ib !== -1) return (ia === -1 ? 99 : ia) - (ib === -1 ? 99 : ib);
+    return a.localeCompare(b);
+  });
+}
