@@ -1,0 +1,320 @@
+// The typed API between the UI and the back end: each service is an interface of async methods plus
+// `onDidX` events, and every method's arguments have a zod schema that the host checks at the boundary.
+// The WebSocket host, the in-process host and Electron IPC all serve exactly this (see docs/api.md).
+import { z } from 'zod';
+import { datasetBindingSchema } from '../data/binding.ts';
+import { graphSchema, projectSchema } from '../project/schema.ts';
+import { trainingConfigSchema } from '../training/config.ts';
+import { runStatuses } from '../store/types.ts';
+import type { Event } from './events.ts';
+import type {
+  ActiveRun, BuiltinDataset, DataCheck, DatasetInspection, GeneratedCodeResult, Graph, GraphAnalysis, ImportedDataset,
+  KerasJsonResult, LeaderboardEntry, ModelExportResult, OpenedProject, PredictorInfo, PredictResult, ProjectDocument,
+  RecentProject, RecoveryCopy, RunChange, RunComparison, RunDetail, RunPage, RunQuery, SavedProject, TemplateSummary,
+  TrainingOutcome, TrainingProgress, TrainingStarted,
+} from './types.ts';
+
+export type * from './types.ts';
+export type { Event, Disposable } from './events.ts';
+
+// ------------------------------------------------------------------ shared argument schemas
+
+const MB = 1024 * 1024;
+
+/** Requests up to this size are accepted by every method. */
+export const defaultMaxRequestBytes = 8 * MB;
+/** Methods that carry a file's contents (uploads, whole projects, images) accept up to this size. */
+export const uploadMaxRequestBytes = 64 * MB;
+
+const path = z.string().trim().min(1, 'a file path is needed').max(4096);
+const runId = z.number().int().positive();
+/** A project as the training, check and export methods need it; a whole ProjectDocument fits too. */
+export const projectInputSchema = z.object({
+  name: z.string().max(200).optional(),
+  graph: graphSchema,
+  dataset: datasetBindingSchema.nullable().default(null),
+  training: trainingConfigSchema.nullable().default(null),
+  /** The project file on the host; relative data paths in the binding are resolved against its folder. */
+  path: z.string().max(4096).nullable().optional(),
+});
+export type ProjectInput = z.input<typeof projectInputSchema>;
+
+export const runQuerySchema = z.strictObject({
+  project: z.string().optional(),
+  dataset: z.string().optional(),
+  status: z.union([z.enum(runStatuses), z.array(z.enum(runStatuses))]).optional(),
+  tag: z.string().optional(),
+  search: z.string().max(1000).optional(),
+  sort: z.union([
+    z.strictObject({ by: z.enum(['id', 'name', 'startedAt', 'durationMs', 'status']), direction: z.enum(['asc', 'desc']).optional() }),
+    z.strictObject({
+      by: z.literal('metric'), metric: z.string().min(1), scope: z.enum(['best', 'final', 'test']).optional(),
+      direction: z.enum(['asc', 'desc']).optional(),
+    }),
+  ]).optional(),
+  limit: z.number().int().min(0).max(100_000).optional(),
+  offset: z.number().int().min(0).optional(),
+});
+
+const tags = z.union([z.string().min(1).max(100), z.array(z.string().min(1).max(100)).min(1).max(100)]);
+
+export const csvImportOptionsSchema = z.strictObject({
+  /** `table` (columns of numbers and categories) or `text` (a text column and a label column). */
+  kind: z.enum(['table', 'text']).optional(),
+  target: z.string().optional(),
+  /** Text data: the column holding the sentences. */
+  textColumn: z.string().optional(),
+});
+
+export const codeOptionsSchema = z.strictObject({
+  language: z.enum(['js', 'ts', 'python']),
+  runtime: z.enum(['tfjs-node', 'tfjs']).optional(),
+  distributed: z.boolean().optional(),
+  modelDir: z.string().max(4096).optional(),
+});
+
+export const modelExportOptionsSchema = z.strictObject({
+  format: z.enum(['tfjs-layers', 'keras-json']).default('tfjs-layers'),
+  /** Folder on the host to write to; default: a new folder beside the run's saved model. */
+  outputDir: z.string().max(4096).optional(),
+});
+
+const cell = z.union([z.string().max(100_000), z.number(), z.boolean(), z.null()]);
+export const predictInputSchema = z.discriminatedUnion('kind', [
+  /** Raw rows as a user types them: column name → value. */
+  z.strictObject({ kind: z.literal('rows'), rows: z.array(z.record(z.string(), cell)).min(1).max(10_000) }),
+  /** Sentences for a text model. */
+  z.strictObject({ kind: z.literal('text'), texts: z.array(z.string().max(100_000)).min(1).max(10_000) }),
+  /** PNG or JPEG files, base64-encoded. */
+  z.strictObject({ kind: z.literal('images'), images: z.array(z.string().min(1)).min(1).max(256) }),
+]);
+export type PredictInput = z.input<typeof predictInputSchema>;
+
+// ------------------------------------------------------------------ the method schemas, by service
+
+/**
+ * Every method's argument list as a zod tuple, and every event's name. The host validates each request
+ * against these before a service sees it; `maxBytes` raises a method's request size limit.
+ */
+export const apiContract = {
+  projects: {
+    methods: {
+      listTemplates: { args: z.tuple([]) },
+      newFromTemplate: { args: z.tuple([z.string().min(1), z.strictObject({ name: z.string().max(200).optional() }).optional()]) },
+      newBlank: { args: z.tuple([z.string().max(200).optional()]) },
+      open: { args: z.tuple([path]) },
+      save: { args: z.tuple([path, projectSchema]), maxBytes: uploadMaxRequestBytes },
+      saveAs: { args: z.tuple([path, projectSchema, z.strictObject({ overwrite: z.boolean().optional() }).optional()]), maxBytes: uploadMaxRequestBytes },
+      listRecent: { args: z.tuple([]) },
+      forgetRecent: { args: z.tuple([path]) },
+      saveRecovery: { args: z.tuple([projectSchema, z.string().max(4096).nullable().optional()]), maxBytes: uploadMaxRequestBytes },
+      loadRecovery: { args: z.tuple([]) },
+      clearRecovery: { args: z.tuple([]) },
+      importModelText: { args: z.tuple([z.string().min(1), z.string().max(200).optional()]), maxBytes: uploadMaxRequestBytes },
+    },
+    events: [],
+  },
+  catalog: {
+    methods: {
+      validate: { args: z.tuple([graphSchema]) },
+    },
+    events: [],
+  },
+  datasets: {
+    methods: {
+      listBuiltins: { args: z.tuple([]) },
+      inspect: {
+        args: z.tuple([datasetBindingSchema, z.strictObject({
+          projectPath: z.string().max(4096).nullable().optional(),
+          previewRows: z.number().int().min(0).max(1000).optional(),
+        }).optional()]),
+      },
+      importCsvText: { args: z.tuple([z.string().min(1).max(255), z.string(), csvImportOptionsSchema.optional()]), maxBytes: uploadMaxRequestBytes },
+      importCsvPath: { args: z.tuple([path, csvImportOptionsSchema.optional()]) },
+      importImageFolder: {
+        args: z.tuple([path, z.strictObject({
+          width: z.number().int().min(1).max(4096).optional(),
+          height: z.number().int().min(1).max(4096).optional(),
+          channels: z.union([z.literal(1), z.literal(3)]).optional(),
+        }).optional()]),
+      },
+      check: { args: z.tuple([projectInputSchema]) },
+    },
+    events: [],
+  },
+  training: {
+    methods: {
+      start: {
+        args: z.tuple([projectInputSchema, z.strictObject({
+          runName: z.string().max(200).optional(),
+          tags: z.array(z.string().min(1).max(100)).max(100).optional(),
+        }).optional()]),
+      },
+      stop: { args: z.tuple([runId]) },
+      listActive: { args: z.tuple([]) },
+    },
+    events: ['onDidStart', 'onDidProgress', 'onDidFinish'],
+  },
+  runs: {
+    methods: {
+      list: { args: z.tuple([runQuerySchema.optional()]) },
+      get: { args: z.tuple([runId]) },
+      compare: { args: z.tuple([z.array(runId).min(2, 'choose at least 2 runs to compare').max(6, 'compare at most 6 runs at a time')]) },
+      rename: { args: z.tuple([runId, z.string().trim().min(1, 'a run name cannot be empty').max(200)]) },
+      tag: { args: z.tuple([runId, tags]) },
+      untag: { args: z.tuple([runId, tags]) },
+      setNote: { args: z.tuple([runId, z.string().max(100_000)]) },
+      delete: { args: z.tuple([runId]) },
+      exportCsv: { args: z.tuple([runQuerySchema.optional()]) },
+      leaderboard: {
+        args: z.tuple([z.string().min(1), z.strictObject({
+          scope: z.enum(['best', 'final', 'test']).optional(),
+          direction: z.enum(['asc', 'desc']).optional(),
+          limit: z.number().int().min(1).max(10_000).optional(),
+          project: z.string().optional(),
+          dataset: z.string().optional(),
+        }).optional()]),
+      },
+      metricNames: { args: z.tuple([]) },
+      openGraph: { args: z.tuple([runId]) },
+    },
+    events: ['onDidChange'],
+  },
+  export: {
+    methods: {
+      code: { args: z.tuple([projectInputSchema, codeOptionsSchema]) },
+      kerasJson: { args: z.tuple([graphSchema, z.string().max(200).optional()]) },
+      model: { args: z.tuple([runId, modelExportOptionsSchema.optional()]) },
+    },
+    events: [],
+  },
+  predict: {
+    methods: {
+      describe: { args: z.tuple([runId]) },
+      predict: { args: z.tuple([runId, predictInputSchema]), maxBytes: uploadMaxRequestBytes },
+    },
+    events: [],
+  },
+} as const;
+
+export type ServiceName = keyof typeof apiContract;
+export const serviceNames = Object.keys(apiContract) as ServiceName[];
+
+// ------------------------------------------------------------------ the service interfaces
+
+export interface ProjectsService {
+  listTemplates(): Promise<TemplateSummary[]>;
+  /** A new, unsaved project from a template, already bound to its dataset and laid out. */
+  newFromTemplate(templateId: string, options?: { name?: string }): Promise<ProjectDocument>;
+  newBlank(name?: string): Promise<ProjectDocument>;
+  /** Opens a `.mwproj` project, or a Keras / TF.js model JSON as a new project, from the host's disk. */
+  open(path: string): Promise<OpenedProject>;
+  /** Saves atomically (the old file survives any failure) and adds the file to the recent list. */
+  save(path: string, document: ProjectDocument): Promise<SavedProject>;
+  /** Like save, but refuses (code `exists`) to replace an existing file unless `overwrite` is set. */
+  saveAs(path: string, document: ProjectDocument, options?: { overwrite?: boolean }): Promise<SavedProject>;
+  listRecent(): Promise<RecentProject[]>;
+  forgetRecent(path: string): Promise<void>;
+  /** Keeps a copy of unsaved work so a crash loses nothing; call it on every edit (it is cheap). */
+  saveRecovery(document: ProjectDocument, path?: string | null): Promise<void>;
+  loadRecovery(): Promise<RecoveryCopy | null>;
+  clearRecovery(): Promise<void>;
+  /** Imports a Keras / TF.js model JSON (or a project) given as text, e.g. an uploaded file. */
+  importModelText(text: string, name?: string): Promise<OpenedProject>;
+}
+
+export interface CatalogService {
+  /** Shapes, parameter counts and plain-language errors; the renderer may also call app/graph/analyze directly. */
+  validate(graph: Graph): Promise<GraphAnalysis>;
+}
+
+export interface DatasetsService {
+  listBuiltins(): Promise<BuiltinDataset[]>;
+  inspect(binding: z.input<typeof datasetBindingSchema>, options?: { projectPath?: string | null; previewRows?: number }): Promise<DatasetInspection>;
+  /** Stores an uploaded CSV/TSV (browser mode has no paths) on the host and inspects it. */
+  importCsvText(fileName: string, text: string, options?: z.input<typeof csvImportOptionsSchema>): Promise<ImportedDataset>;
+  importCsvPath(path: string, options?: z.input<typeof csvImportOptionsSchema>): Promise<ImportedDataset>;
+  /** A folder with one subfolder of PNG/JPEG images per class. */
+  importImageFolder(path: string, options?: { width?: number; height?: number; channels?: 1 | 3 }): Promise<ImportedDataset>;
+  /** Does the graph fit its data? Messages plus fixes the UI can apply with a click. */
+  check(project: ProjectInput): Promise<DataCheck>;
+}
+
+export interface TrainingService {
+  /**
+   * Starts training the project and records the run in the experiment history. Resolves once the trainer
+   * has loaded its backend and data (the run record carries the backend really used); a run that fails
+   * before that is recorded as failed and `onDidFinish` tells why.
+   */
+  start(project: ProjectInput, options?: { runName?: string; tags?: string[] }): Promise<TrainingStarted>;
+  /** Ends the run after the current batch, keeping what it learned so far (status `stopped`). */
+  stop(runId: number): Promise<void>;
+  listActive(): Promise<ActiveRun[]>;
+  readonly onDidStart: Event<TrainingStarted>;
+  /** Batch events (throttled to what a chart can draw) and every epoch event. */
+  readonly onDidProgress: Event<TrainingProgress>;
+  readonly onDidFinish: Event<TrainingOutcome>;
+}
+
+export interface RunsService {
+  list(query?: RunQuery): Promise<RunPage>;
+  get(runId: number): Promise<RunDetail>;
+  /** 2–6 runs: aligned curves, settings and data differences, architecture diffs, test metrics. */
+  compare(runIds: number[]): Promise<RunComparison>;
+  rename(runId: number, name: string): Promise<void>;
+  tag(runId: number, tags: string | string[]): Promise<void>;
+  untag(runId: number, tags: string | string[]): Promise<void>;
+  setNote(runId: number, note: string): Promise<void>;
+  /** Deletes the run and the model files the history owns. */
+  delete(runId: number): Promise<{ deletedFiles: string[]; keptFiles: string[] }>;
+  /** All matching runs as CSV text. */
+  exportCsv(query?: RunQuery): Promise<string>;
+  leaderboard(metric: string, options?: { scope?: 'best' | 'final' | 'test'; direction?: 'asc' | 'desc'; limit?: number; project?: string; dataset?: string }): Promise<LeaderboardEntry[]>;
+  metricNames(): Promise<string[]>;
+  /** A new, unsaved project holding the run's graph, data binding and settings: "open this run's graph". */
+  openGraph(runId: number): Promise<ProjectDocument>;
+  readonly onDidChange: Event<RunChange>;
+}
+
+export interface ExportService {
+  /** The training program for the project: JavaScript, TypeScript or Python. */
+  code(project: ProjectInput, options: z.input<typeof codeOptionsSchema>): Promise<GeneratedCodeResult>;
+  /** The graph as Keras / TF.js model JSON (architecture only). */
+  kerasJson(graph: Graph, name?: string): Promise<KerasJsonResult>;
+  /** Exports a run's trained model and verifies the export; `not-available` until that module exists. */
+  model(runId: number, options?: z.input<typeof modelExportOptionsSchema>): Promise<ModelExportResult>;
+}
+
+export interface PredictService {
+  /** What a run's model takes as input, to build the "Try it" form. */
+  describe(runId: number): Promise<PredictorInfo>;
+  predict(runId: number, input: PredictInput): Promise<PredictResult>;
+}
+
+/** Everything the UI can ask of the back end: the host object the renderer is built against. */
+export interface ModelwrightApi {
+  projects: ProjectsService;
+  catalog: CatalogService;
+  datasets: DatasetsService;
+  training: TrainingService;
+  runs: RunsService;
+  export: ExportService;
+  predict: PredictService;
+}
+
+/** True for names that are events (`onDidX`, `onWillX`), false for methods. */
+export function isEventName(name: string): boolean {
+  return /^on(Did|Will)[A-Z]/.test(name);
+}
+
+/** The method's schema entry, or undefined when the service or method does not exist. */
+export function methodSpec(service: string, method: string): { args: z.ZodType; maxBytes?: number } | undefined {
+  if (!Object.hasOwn(apiContract, service)) return undefined;
+  const methods = apiContract[service as ServiceName].methods as Record<string, { args: z.ZodType; maxBytes?: number }>;
+  return Object.hasOwn(methods, method) ? methods[method] : undefined;
+}
+
+/** The request size limit of a method (the default for unknown ones). */
+export function maxRequestBytes(service: string, method: string): number {
+  return methodSpec(service, method)?.maxBytes ?? defaultMaxRequestBytes;
+}

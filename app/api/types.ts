@@ -1,0 +1,230 @@
+// Result types of the API contract: plain JSON objects only (no classes, Maps, typed arrays or
+// functions), so every transport can carry them unchanged. Most reuse the core modules' own types.
+import type { DatasetBinding } from '../data/binding.ts';
+import type { DataMismatch } from '../data/check.ts';
+import type { Prediction } from '../data/preprocess.ts';
+import type { ColumnRole, ColumnType, Task } from '../data/schema.ts';
+import type { ModelFileKind } from '../project/load.ts';
+import type { ProjectDocument } from '../project/schema.ts';
+import type { ProgressEvent } from '../training/progress.ts';
+import type { TrainingResult } from '../training/protocol.ts';
+
+export type { ProjectDocument } from '../project/schema.ts';
+export type { DatasetBinding } from '../data/binding.ts';
+export type { DataFix, DataMismatch } from '../data/check.ts';
+export type { Prediction } from '../data/preprocess.ts';
+export type { ProgressEvent, BatchProgress, EpochProgress } from '../training/progress.ts';
+export type { TrainingConfig } from '../training/config.ts';
+export type { Graph, GraphAnalysis, GraphError } from '../graph/types.ts';
+export type {
+  RunSummary, RunDetail, RunPage, RunQuery, RunSort, RunComparison, LeaderboardEntry, MetricScope, RunStatus,
+} from '../store/types.ts';
+
+// ------------------------------------------------------------------ projects
+
+export interface TemplateSummary {
+  id: string;
+  title: string;
+  description: string;
+  /** The dataset the template is bound to, e.g. `builtin:iris`. */
+  datasetSource: string;
+  task: DatasetBinding['task'];
+  layerCount: number;
+}
+
+export interface OpenedProject {
+  /** Where the document lives on the host's disk; null for an import from text (not saved yet). */
+  path: string | null;
+  document: ProjectDocument;
+  /** What the file was: a project, or a Keras / TF.js model turned into one. */
+  kind: ModelFileKind;
+  /** What an import could not carry over exactly (empty for projects). */
+  warnings: string[];
+}
+
+export interface SavedProject {
+  /** Absolute path written. */
+  path: string;
+  /** The document as saved (its `modifiedAt` updated). */
+  document: ProjectDocument;
+}
+
+export interface RecentProject {
+  path: string;
+  name: string;
+  /** ISO time it was last opened or saved. */
+  openedAt: string;
+  /** False when the file has since been moved or deleted. */
+  exists: boolean;
+}
+
+export interface RecoveryCopy {
+  document: ProjectDocument;
+  /** The file the unsaved work belongs to, if it had been saved before. */
+  path: string | null;
+  savedAt: string;
+}
+
+// ------------------------------------------------------------------ datasets
+
+export interface BuiltinDataset {
+  id: string;
+  title: string;
+  description: string;
+  kind: 'table' | 'text' | 'images';
+  task: 'classification' | 'regression';
+  rows: number;
+  columns: string[];
+  defaultTarget: string;
+  textColumn?: string;
+  image?: { width: number; height: number; channels: 1 | 3 };
+  origin: string;
+}
+
+export interface ColumnSummary {
+  name: string;
+  role: ColumnRole;
+  /** The type used (the binding's override, else the inferred one). */
+  type: ColumnType;
+  inferredType: ColumnType;
+  /** Empty or missing cells. */
+  missing: number;
+  /** Distinct non-missing values (capped at 1000). */
+  distinct: number;
+}
+
+export interface DatasetInspection {
+  /** The binding as the pipeline uses it: defaults (and a built-in's kind, target, sizes) filled in. */
+  binding: DatasetBinding;
+  kind: 'table' | 'text' | 'images';
+  task: Task | null;
+  /** Rows (or images) in the source, before any are dropped. */
+  rows: number;
+  /** Rows that training would use (after dropping incomplete ones); null when the data cannot be prepared. */
+  usableRows: number | null;
+  /** Table and text data only; empty for images. */
+  columns: ColumnSummary[];
+  /** The first rows as text, for a table preview (images: file label pairs are not listed). */
+  preview: { columns: string[]; rows: string[][] };
+  /** Rows per class (classification), in class order; null otherwise. */
+  classCounts: Record<string, number> | null;
+  classes: string[] | null;
+  /** What the model's Input layer must take and its output layer give, when the data can be prepared. */
+  inputShape: number[] | null;
+  outputUnits: number | null;
+  /** Plain sentences: missing values, one class only, too few rows, and anything the loader noticed. */
+  warnings: string[];
+  /** Why the data cannot be used for training as bound, when it cannot (the preview may still be filled). */
+  error: string | null;
+}
+
+export interface ImportedDataset {
+  /** A binding that points at the imported data on the host (use it as the project's dataset). */
+  binding: DatasetBinding;
+  inspection: DatasetInspection;
+}
+
+export interface DataCheck {
+  /** True when nothing of severity `error` was found. */
+  ok: boolean;
+  /** Each with a plain message and, where the UI can fix it with a click, a machine-readable fix. */
+  mismatches: DataMismatch[];
+  /** What the data needs, when it could be prepared. */
+  data: { task: Task; inputShape: number[]; outputUnits: number; classes: string[] | null } | null;
+  /** Why the check could not run (unreadable data, graph without Input or output...). */
+  error: string | null;
+}
+
+// ------------------------------------------------------------------ training
+
+export interface TrainingStarted {
+  runId: number;
+  name: string;
+  /** The backend actually in use (`tensorflow`, `wasm`, `cpu`). */
+  backend: string;
+  /** Backends tried first and why they did not load. */
+  tried: { backend: string; error: string }[];
+  loss: string;
+  lossExplanation: string;
+  trainSamples: number;
+  validationSamples: number;
+  testSamples: number;
+  warnings: string[];
+}
+
+export interface TrainingProgress {
+  runId: number;
+  event: ProgressEvent;
+}
+
+/** How a run ended: the trainer's result with the run's id in the experiment store. */
+export type TrainingOutcome = Omit<TrainingResult, 'runId'> & { runId: number };
+
+export interface ActiveRun {
+  runId: number;
+  name: string;
+  project: string | null;
+  startedAt: string;
+  backend: string;
+  /** The most recent progress event, so a reconnecting UI can redraw the bar at once. */
+  lastProgress: ProgressEvent | null;
+}
+
+export interface RunChange {
+  runId: number;
+  change: 'created' | 'updated' | 'finished' | 'deleted';
+}
+
+// ------------------------------------------------------------------ export
+
+export interface GeneratedCodeResult {
+  code: string;
+  /** A file name that suits the language: train.mjs, train.ts, train.py. */
+  fileName: string;
+  language: 'js' | 'ts' | 'python';
+  warnings: string[];
+}
+
+export interface KerasJsonResult {
+  /** TF.js `model.toJSON()` / Keras `model.to_json()` text. */
+  json: string;
+  fileName: string;
+}
+
+export interface ModelExportResult {
+  /** Folder written on the host. */
+  dir: string;
+  files: { path: string; sizeBytes: number }[];
+  format: string;
+  /** Whether the exported model reproduced the trained model's outputs, and how closely. */
+  verification: { passed: boolean; maxAbsDiff: number | null; samples: number; message: string } | null;
+  warnings: string[];
+}
+
+// ------------------------------------------------------------------ predict
+
+export interface PredictorFeature {
+  name: string;
+  kind: 'numeric' | 'categorical';
+  /** Categorical features: the values the model knows. */
+  categories?: string[];
+}
+
+export interface PredictorInfo {
+  runId: number;
+  kind: 'table' | 'text' | 'image';
+  task: Task;
+  /** Table models: one form field per feature column. */
+  features: PredictorFeature[];
+  /** Text models: the column the sentence goes in. */
+  textColumn: string | null;
+  image: { width: number; height: number; channels: 1 | 3 } | null;
+  classes: string[] | null;
+  backend: string;
+}
+
+export interface PredictResult {
+  runId: number;
+  /** One per input row / sentence / image, in order. */
+  predictions: Prediction[];
+}
