@@ -1,0 +1,34 @@
+// Writes big synthetic CSVs for the streaming test and benchmark without holding them in memory.
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+
+/** `rows` × (`features` numeric columns + a 3-class label), deterministic, written in 1 MB pieces. */
+export async function writeNumericCsv(path: string, rows: number, features = 19): Promise<void> {
+  const out = createWriteStream(path);
+  const header = [...Array.from({ length: features }, (_, j) => `f${j}`), 'label'].join(',');
+  let piece = `${header}\n`;
+  for (let i = 0; i < rows; i++) {
+    let line = '';
+    for (let j = 0; j < features; j++) line += `${(((i * 7919 + j * 104729) % 20011) / 100 - 100).toFixed(2)},`;
+    piece += `${line}${i % 3}\n`;
+    if (piece.length > 1 << 20) {
+      if (!out.write(piece)) await once(out, 'drain');
+      piece = '';
+    }
+  }
+  out.end(piece);
+  await once(out, 'finish');
+}
+
+/** Samples RSS every few ms while `work` runs; returns the peak in bytes. */
+export async function peakRss<T>(work: () => Promise<T>): Promise<{ result: T; peak: number }> {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+  try {
+    const result = await work();
+    peak = Math.max(peak, process.memoryUsage().rss);
+    return { result, peak };
+  } finally {
+    clearInterval(timer);
+  }
+}
