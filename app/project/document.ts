@@ -5,7 +5,7 @@ import type { DatasetBinding } from '../data/binding.ts';
 import type { TrainingConfig } from '../training/config.ts';
 import { ProjectFileError, summarizeIssues } from './errors.ts';
 import { migrateProject } from './migrate.ts';
-import { parseJsonSafely, SafeJsonError, type SafeJsonOptions } from './safeJson.ts';
+import { locate, parseJsonSafely, SafeJsonError, scanJson, type SafeJsonOptions } from './safeJson.ts';
 import {
   PROJECT_FORMAT,
   PROJECT_VERSION,
@@ -99,7 +99,17 @@ export function serializeProject(doc: ProjectDocument | ProjectDocumentInput): s
     const { path, text } = summarizeIssues(result.error.issues, doc);
     throw new ProjectFileError('invalid', `Cannot save the project: ${text}.`, { path });
   }
-  return `${JSON.stringify(canonicalize(result.data), null, 2)}\n`;
+  const text = `${JSON.stringify(canonicalize(result.data), null, 2)}\n`;
+  // Never write what parseProject would refuse (e.g. a class label "constructor" in classWeights).
+  const forbidden = scanJson(text).forbiddenKeyAt;
+  if (forbidden) {
+    const { line } = locate(text, forbidden.offset);
+    throw new ProjectFileError(
+      'invalid',
+      `Cannot save the project: "${forbidden.key}" is a reserved word and cannot be used as a name or label (line ${line} of the file); rename it.`,
+    );
+  }
+  return text;
 }
 
 function canonicalize(doc: ProjectDocument): ProjectDocument {

@@ -75,6 +75,11 @@ function issueText(issue: z.core.$ZodIssue): string {
       return i.format === 'datetime' ? `is ${JSON.stringify(input)}; expected a date and time such as "2025-01-31T12:00:00.000Z"` : `is not a valid ${String(i.format)}`;
     case 'unrecognized_keys':
       return `has unknown field${(i.keys as string[]).length > 1 ? 's' : ''} ${(i.keys as string[]).map((k) => `"${k}"`).join(', ')} (a typo, or a file from another program?)`;
+    case 'invalid_key': {
+      // A record key (parameter name, layer id in positions) failed its own check; its issue says why.
+      const inner = (i.issues as z.core.$ZodIssue[] | undefined)?.[0];
+      return inner ? issueText(inner) : 'has a name that is not allowed';
+    }
     case 'invalid_union':
       return 'has a value of the wrong kind';
     default:

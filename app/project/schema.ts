@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { ParamValue } from '../graph/types.ts';
 import { datasetBindingSchema } from '../data/binding.ts';
 import { trainingConfigSchema } from '../training/config.ts';
+import { FORBIDDEN_KEYS } from './safeJson.ts';
 
 export const PROJECT_FORMAT = 'modelwright-project';
 /** The version this build writes. Files with a lower version are migrated (migrate.ts); higher ones are refused. */
@@ -112,10 +113,21 @@ function dimensionMessage(name: string, value: number): string {
   return `"${name}" must be a whole number from 1 to 2147483647, but is ${value}`;
 }
 
+/**
+ * A string that becomes an object key in the file (layer ids key the positions): the words the safe
+ * parser refuses as keys are refused here too, or a saved file could not be opened again.
+ */
+const keySafe = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((s) => !FORBIDDEN_KEYS.has(s), { error: (iss) => `"${String(iss.input)}" is a reserved word and cannot be used here` });
+
 const paramValueSchema = z.custom<ParamValue>((v) => v !== undefined, { error: 'a parameter value is missing' });
 
 export const paramsSchema = z
-  .record(z.string().min(1).max(projectLimits.maxParamNameLength), paramValueSchema)
+  .record(keySafe(projectLimits.maxParamNameLength), paramValueSchema)
   .superRefine((params, ctx) => {
     const keys = Object.keys(params);
     if (keys.length > projectLimits.maxParamsPerLayer) {
@@ -134,7 +146,7 @@ const nameSchema = z
   .refine((s) => s.trim().length > 0, { error: 'must not be empty' });
 
 export const layerSchema = z.strictObject({
-  id: z.string().min(1).max(projectLimits.maxIdLength),
+  id: keySafe(projectLimits.maxIdLength),
   type: z.string().min(1).max(projectLimits.maxTypeLength),
   name: nameSchema,
   params: paramsSchema.default({}),
@@ -180,7 +192,7 @@ export const viewportSchema = z.strictObject({
 });
 
 export const layoutSchema = z.strictObject({
-  positions: z.record(z.string().max(projectLimits.maxIdLength), positionSchema).default({}),
+  positions: z.record(keySafe(projectLimits.maxIdLength), positionSchema).default({}),
   viewport: viewportSchema.optional(),
 });
 

@@ -201,6 +201,16 @@ describe('serializeProject', () => {
     expect(parseProject(text)).toEqual(doc);
   });
 
+  it('never writes a file it could not open again: reserved words as ids, parameter names or labels', () => {
+    const doc = parseProject(JSON.stringify(sample()));
+    const reservedId = { ...doc, graph: { ...doc.graph, layers: [...doc.graph.layers, { id: 'constructor', type: 'Dense', name: 'x', params: {} }] } };
+    expect(() => serializeProject(reservedId)).toThrow(/graph\.layers\[3\]\.id .*"constructor" is a reserved word/);
+    const reservedParam = { ...doc, graph: { ...doc.graph, layers: [{ ...doc.graph.layers[0], params: { prototype: 1 } }] } };
+    expect(() => serializeProject(reservedParam)).toThrow(/"prototype" is a reserved word/);
+    const reservedLabel = { ...doc, training: { ...doc.training!, classWeights: { setosa: 1, constructor: 2 } } };
+    expect(() => serializeProject(reservedLabel)).toThrow(/Cannot save the project: "constructor" is a reserved word .*line \d+ of the file/);
+  });
+
   it('refuses to write an invalid document', () => {
     const doc = parseProject(JSON.stringify(sample()));
     const bad = { ...doc, graph: { ...doc.graph, layers: [...doc.graph.layers, { ...doc.graph.layers[0] }] } };
