@@ -178,6 +178,19 @@ export function analyzeGraph(graph: Graph): GraphAnalysis {
     const ins = incoming[i].slice().sort((a, b) => a.toSlot - b.toSlot);
     if (!checkInputs(def, layer, ins, outDegree[i], err)) continue;
     if (problems.length) continue;
+    if (def.type === 'Input' && resolveParams(layer).dtype === 'int32') {
+      // TF.js multiplies int32 inputs with float32 weights only inside Embedding (which casts);
+      // anywhere else training fails with a dtype error that says nothing useful.
+      const reader = next[i].map((j) => layers[j]).find((l) => l.type !== 'Embedding');
+      if (reader) {
+        err({
+          kind: 'invalid-param', param: 'dtype',
+          message: `Input ${quote(layer)} gives whole numbers (int32), which only an Embedding layer can take, but it feeds ${reader.type} ${quote(reader)}`,
+          fix: 'set its number type to float32, or put an Embedding layer after it',
+        }, layer);
+        continue;
+      }
+    }
     const inShapes = ins.map((c) => shapes[indexOf.get(c.from) as number]);
     if (inShapes.some((s) => s === null)) continue;
     info[i].inputShapes = inShapes as Shape[];

@@ -186,6 +186,15 @@ describe('analyzeGraph errors, one per kind', () => {
     expect(only(a.errors)).toMatchObject({ kind: 'invalid-param', param: 'dilationRate', message: 'Dilation above 1 cannot be combined with strides above 1', fix: 'set either strides or dilation to 1' });
   });
 
+  it('invalid-param: whole-number (int32) input into anything but an Embedding', () => {
+    const bad = analyzeGraph(chain(['in', 'Input', { shape: [4], dtype: 'int32' }], ['d', 'Dense', { units: 1 }]));
+    expect(only(bad.errors)).toMatchObject({
+      kind: 'invalid-param', layerId: 'in', param: 'dtype',
+      message: 'Input "in" gives whole numbers (int32), which only an Embedding layer can take, but it feeds Dense "d"',
+    });
+    expect(analyzeGraph(chain(['in', 'Input', { shape: [4], dtype: 'int32' }], ['e', 'Embedding', { inputDim: 9, outputDim: 2 }])).errors).toEqual([]);
+  });
+
   it('kernel-too-large: a kernel and a pool bigger than their input', () => {
     const k = analyzeGraph(chain(['in', 'Input', { shape: [4, 4, 1] }], ['c', 'Conv2D', { filters: 4, kernelSize: 5 }]));
     expect(only(k.errors)).toMatchObject({
