@@ -10,5 +10,6 @@ import { deleteCommand } from './delete.ts';
 import { tagCommand } from './tag.ts';
 import { noteCommand } from './note.ts';
 import { renameCommand } from './rename.ts';
+import { exportCommand } from './export.ts';
 
-export const commands: CliCommand[] = [validateCommand, templatesCommand, newCommand, runsCommand, showCommand, compareCommand, deleteCommand, tagCommand, noteCommand, renameCommand];
+export const commands: CliCommand[] = [validateCommand, templatesCommand, newCommand, runsCommand, showCommand, compareCommand, deleteCommand, tagCommand, noteCommand, renameCommand, exportCommand];

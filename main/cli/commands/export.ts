@@ -1,0 +1,150 @@
+// `modelwright export FILE --format js|ts|python|keras-json [...]`: training code or a Keras topology
+// from a project or model JSON. `export --run RUN_ID` (a trained model from the history) is its own
+// branch, `exportTrainedRun`, so the two kinds of export stay apart.
+import { stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { CodegenError, generateCode, type CodeLanguageOption, type JsRuntime } from '../../../app/codegen/index.ts';
+import { DataError } from '../../../app/data/errors.ts';
+import { analyzeGraph } from '../../../app/graph/analyze.ts';
+import { GraphBuildError } from '../../../app/graph/buildModel.ts';
+import { exportKerasModel, KerasExportError } from '../../../app/keras/export.ts';
+import { ProjectFileError } from '../../../app/project/errors.ts';
+import { planProjectData } from '../../codegen/projectData.ts';
+import { describeFsError, writeFileAtomic } from '../../files/atomicWrite.ts';
+import { loadModelFile } from '../../files/projectFiles.ts';
+import { CliError, parseCommandArgs, UsageError, type CliCommand, type CliIO } from '../command.ts';
+
+const formats = ['js', 'ts', 'python', 'keras-json'] as const;
+type Format = (typeof formats)[number];
+const runtimes = ['tfjs-node', 'tfjs'] as const;
+
+const usage = `Usage: modelwright export FILE --format (js|ts|python|keras-json) [--runtime tfjs-node|tfjs] [--distributed] [-o PATH]
+
+Writes code or a model topology from a project (.mwproj) or a Keras / TF.js model JSON.
+
+Formats:
+  js           A TF.js training program for Node (ES module): reads the project's data, applies the
+               same preprocessing and seeded split as the studio, builds, trains, evaluates and saves
+               the model.
+  ts           The same program in TypeScript.
+  python       The same steps in Python with Keras (TensorFlow 2 / Keras 3), pandas and numpy.
+  keras-json   The model's Keras functional topology (what TF.js model.toJSON() writes).
+
+Options:
+  --runtime R     js/ts: tfjs-node (default; native TensorFlow) or tfjs (pure JavaScript).
+  --distributed   python: build and compile inside tf.distribute.MirroredStrategy (all GPUs of one machine).
+  -o, --output P  Write to P (a file, or an existing folder: P/train.mjs, P/train.ts, P/train.py,
+                  P/model-topology.json). Without -o the result goes to stdout.
+
+A project without a dataset gives a program that only builds and saves the model.
+Exit status: 0 written, 1 the model cannot be exported (invalid graph, unsupported shape),
+2 bad usage or unreadable input.`;
+
+export const exportCommand: CliCommand = {
+  name: 'export',
+  summary: 'Export training code (JS, TS, Python) or a Keras topology',
+  usage,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(argv, {
+      format: { type: 'string' },
+      runtime: { type: 'string' },
+      distributed: { type: 'boolean' },
+      output: { type: 'string', short: 'o' },
+      run: { type: 'string' },
+      quantize: { type: 'string' },
+    });
+    if (values.run !== undefined) return exportTrainedRun({ runId: values.run, format: values.format, quantize: values.quantize, output: values.output, positionals }, io);
+    if (values.quantize !== undefined) throw new UsageError('--quantize applies to trained models only (export --run RUN_ID --format tfjs)');
+    if (positionals.length !== 1) {
+      throw new UsageError(positionals.length === 0 ? 'needs a FILE (a .mwproj project or a Keras/TF.js model JSON)' : `takes one FILE, got ${positionals.length}`);
+    }
+    const format = values.format;
+    if (format === undefined) throw new UsageError(`needs --format, one of: ${formats.join(', ')}`);
+    if (!(formats as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${formats.join(', ')}, not "${format}"`);
+    const runtime = values.runtime;
+    if (runtime !== undefined && !(runtimes as readonly string[]).includes(runtime)) {
+      throw new UsageError(`--runtime must be tfjs-node or tfjs, not "${runtime}"`);
+    }
+    if (runtime !== undefined && format !== 'js' && format !== 'ts') throw new UsageError('--runtime applies to --format js and ts only');
+    if (values.distributed && format !== 'python') throw new UsageError('--distributed applies to --format python only');
+    return exportFromFile({
+      file: positionals[0],
+      format: format as Format,
+      runtime: runtime as JsRuntime | undefined,
+      distributed: values.distributed ?? false,
+      output: values.output,
+    }, io);
+  },
+};
+
+interface FileExport {
+  file: string;
+  format: Format;
+  runtime?: JsRuntime;
+  distributed: boolean;
+  output?: string;
+}
+
+async function exportFromFile(request: FileExport, io: CliIO): Promise<number> {
+  let loaded;
+  try {
+    loaded = await loadModelFile(request.file);
+  } catch (err) {
+    if (err instanceof ProjectFileError) throw new CliError(err.message, 2);
+    throw err;
+  }
+  for (const warning of loaded.warnings) io.stderr(`modelwright export: note: ${warning}\n`);
+  const doc = loaded.document;
+  const analysis = analyzeGraph(doc.graph);
+  if (!analysis.valid) throw new CliError(new GraphBuildError(analysis.errors).message.replace("The model can't be built", "The model can't be exported"), 1);
+  let text: string;
+  let fileName: string;
+  try {
+    if (request.format === 'keras-json') {
+      text = `${JSON.stringify(exportKerasModel(doc.graph, { name: doc.name }), null, 2)}\n`;
+      fileName = 'model-topology.json';
+    } else {
+      const data = await planProjectData(doc.dataset, { baseDir: dirname(resolve(request.file)) });
+      const generated = generateCode(
+        { graph: doc.graph, data, training: doc.training },
+        { language: request.format as CodeLanguageOption, runtime: request.runtime, distributed: request.distributed },
+      );
+      for (const warning of generated.warnings) io.stderr(`modelwright export: warning: ${warning}\n`);
+      text = generated.code;
+      fileName = generated.fileName;
+    }
+  } catch (err) {
+    if (err instanceof DataError) throw new CliError(`cannot read the project's data: ${err.message}`, 2);
+    if (err instanceof GraphBuildError || err instanceof KerasExportError || err instanceof CodegenError) throw new CliError(err.message, 1);
+    throw err;
+  }
+  if (request.output === undefined) {
+    io.stdout(text);
+    return 0;
+  }
+  const isFolder = await stat(request.output).then((s) => s.isDirectory(), () => false);
+  const target = isFolder ? join(request.output, fileName) : request.output;
+  try {
+    await writeFileAtomic(target, text);
+  } catch (err) {
+    throw new CliError(`could not write ${target}: ${describeFsError(err)}`, 2);
+  }
+  io.stderr(`Wrote ${target}\n`);
+  return 0;
+}
+
+export interface RunExport {
+  runId: string;
+  format?: string;
+  quantize?: string;
+  output?: string;
+  positionals: string[];
+}
+
+/**
+ * `export --run RUN_ID --format tfjs [--quantize float16|uint8] -o DIR`: a trained model from the run
+ * history, verified after writing. Not written yet; this is the place for it.
+ */
+export async function exportTrainedRun(request: RunExport, _io: CliIO): Promise<number> {
+  throw new CliError(`exporting a trained run (--run ${request.runId}) is not available yet in this version; export training code from the project instead (--format js|ts|python)`, 2);
+}
