@@ -116,7 +116,7 @@ const evaluationSchema = z.discriminatedUnion('task', [
     mse: finite,
     mae: finite,
     r2: finite,
-    pairs: z.array(z.tuple([z.number(), z.number()])),
+    pairs: z.array(z.tuple([finite, finite])),
   }),
 ]);
 
@@ -519,7 +519,8 @@ export class ExperimentStore {
     }
     let evaluationJson: string | null = null;
     if (result.evaluation) {
-      const parsed = evaluationSchema.safeParse(result.evaluation);
+      // Through JSON first: NaN and Infinity (a model that predicts NaN) become null, as they would on disk anyway.
+      const parsed = evaluationSchema.safeParse(JSON.parse(JSON.stringify(result.evaluation)));
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
         throw new StoreError('invalid', `the evaluation result is malformed at ${issue.path.join('.') || 'top level'}: ${issue.message}`);

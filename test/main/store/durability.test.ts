@@ -127,6 +127,30 @@ describe('crash safety', () => {
   });
 });
 
+describe('interrupted-run sweep', () => {
+  it('keeps runs of this process, and interrupts a run whose pid now belongs to another process', () => {
+    const db = join(dir, 'sweep.db');
+    const store = openStore(db);
+    const mine = store.createRun({ graph, config: makeTrainingConfig(), backend: 'cpu' });
+    const reused = store.createRun({ graph, config: makeTrainingConfig(), backend: 'cpu' });
+    const vanished = store.createRun({ graph, config: makeTrainingConfig(), backend: 'cpu' });
+    const raw = new Database(db);
+    // pid 1 is alive, but it is not the process that started recording (its start time differs).
+    raw.prepare("UPDATE runs SET writer_pid = 1, writer_token = 'other-boot:1' WHERE id = ?").run(reused);
+    raw.prepare('UPDATE runs SET writer_pid = 2147483646 WHERE id = ?').run(vanished);
+    raw.close();
+    const second = openStore(db);
+    try {
+      expect(second.getRun(mine).status).toBe('running');
+      expect(second.getRun(reused).status).toBe('interrupted');
+      expect(second.getRun(vanished).status).toBe('interrupted');
+    } finally {
+      second.close();
+      store.close();
+    }
+  });
+});
+
 describe('concurrency', () => {
   it('two processes record runs at the same time without busy errors', async () => {
     const db = join(dir, 'shared.db');

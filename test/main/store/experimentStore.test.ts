@@ -114,6 +114,10 @@ describe('recording', () => {
     store.finishRun(regression, 'completed', { evaluation: pairs, testMetrics: { mse: pairs.mse, r2: null } });
     expect(store.getRun(regression).evaluation).toEqual(pairs);
     expect(store.getRun(regression).test).toEqual({ mse: pairs.mse, r2: null });
+    // A model that predicts NaN still records its evaluation, with the NaN as null.
+    const broken = run();
+    store.finishRun(broken, 'completed', { evaluation: { ...pairs, pairs: [[1, NaN]], mse: NaN } });
+    expect(store.getRun(broken).evaluation).toMatchObject({ task: 'regression', mse: null, pairs: [[1, null]] });
     expect(r.artifacts).toMatchObject([{ kind: 'model', path: join(dir, 'm'), sizeBytes: 99, owned: false }]);
     expectStoreError(() => store.appendEpochMetrics(id, 1, { loss: 1 }), 'invalid', /run \d+ is completed; metrics can only be added/);
     expectStoreError(() => store.finishRun(id, 'failed'), 'invalid', /already finished as completed/);
