@@ -1,0 +1,203 @@
+// Training-throughput benchmark of the two reference models on every backend that loads, each beside a
+// bare TF.js `model.fit` of the same model and backend in the same run. Used by `npm run bench` and the CLI.
+import type { LayersModel, Tensor } from '@tensorflow/tfjs';
+import { BACKEND_LADDER, loadBackend, type BackendName, type Tf } from './backends.ts';
+import { REPLACED_KERNELS, useStockKernel } from './wasmKernels/index.ts';
+
+export const REFERENCE_MODELS = ['mlp', 'cnn'] as const;
+export type ReferenceModelName = (typeof REFERENCE_MODELS)[number];
+
+/** Throughput targets on the 2-core reference machines with wasm (issue 3). */
+export const WASM_TARGETS: Record<ReferenceModelName, number> = { mlp: 6000, cnn: 2000 };
+
+export interface ThroughputResult {
+  model: ReferenceModelName;
+  backend: BackendName;
+  batchSize: number;
+  /** The studio's own training loop; until one is plugged in (see `studioFit`), a copy of bareSamplesPerSec — and `note` says so. */
+  samplesPerSec: number;
+  bareSamplesPerSec: number;
+  /** Bare throughput with tfjs's stock wasm kernels instead of Modelwright's replacements (only with compareStockKernels). */
+  stockKernelsSamplesPerSec?: number;
+  /**
+   * Bare samples per second of process CPU time. On a machine shared with other work, wall-clock figures drop
+   * with the load; this one does not, and on an idle machine it matches bareSamplesPerSec (tfjs runs on one thread).
+   */
+  bareSamplesPerCpuSec?: number;
+  note?: string;
+}
+
+export interface EngineBenchReport {
+  results: ThroughputResult[];
+  /** Backends that did not load, with the one-line reason. */
+  skipped: { backend: BackendName; reason: string }[];
+}
+
+/** Trains `batches` batches (or a whole number of passes over its data when that is more) and resolves to the samples trained. */
+export type FitFn = (batches: number) => Promise<number>;
+
+export interface MeasureOptions {
+  /** Time spent measuring after warm-up, in ms (default 3000). */
+  minMs?: number;
+  /** Warm-up batches, excluded from the measurement (default 3; 1 when a batch takes over a second). */
+  warmupBatches?: number;
+  /** Upper bound on measured batches (default 10,000). */
+  maxBatches?: number;
+}
+
+/**
+ * Samples per second of a training function: warms it up (first-call costs such as XNNPACK operator set-up and
+ * JIT are excluded), sizes the run from the warm-up speed so it lasts about `minMs`, and times that run.
+ */
+export async function measureThroughput(fitFn: FitFn, batchSize: number, options: MeasureOptions = {}): Promise<number> {
+  return (await measureThroughputDetailed(fitFn, batchSize, options)).samplesPerSec;
+}
+
+/** measureThroughput, also reporting samples per second of process CPU time (robust to other load on the machine). */
+export async function measureThroughputDetailed(fitFn: FitFn, batchSize: number, options: MeasureOptions = {}): Promise<{ samplesPerSec: number; samplesPerCpuSec: number }> {
+  const minMs = options.minMs ?? 3000;
+  const maxBatches = options.maxBatches ?? 10_000;
+  let t0 = performance.now();
+  await fitFn(1);
+  let perBatchMs = performance.now() - t0;
+  const more = perBatchMs > 1000 ? 0 : (options.warmupBatches ?? 3) - 1;
+  if (more > 0) {
+    t0 = performance.now();
+    const warmed = await fitFn(more);
+    perBatchMs = (performance.now() - t0) / Math.max(1, warmed / batchSize);
+  }
+  const batches = Math.max(1, Math.min(maxBatches, Math.round(minMs / Math.max(perBatchMs, 1e-3))));
+  const cpu0 = process.cpuUsage();
+  t0 = performance.now();
+  const samples = await fitFn(batches);
+  const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  return { samplesPerSec: samples / (wallMs / 1000), samplesPerCpuSec: samples / ((cpu.user + cpu.system) / 1e6) };
+}
+
+/** Builds and compiles a reference model (Adam, categorical crossentropy) on the active backend. */
+export function buildReferenceModel(tf: Tf, name: ReferenceModelName): LayersModel {
+  const L = tf.layers;
+  const model = name === 'mlp'
+    ? tf.sequential({ layers: [
+      L.dense({ units: 256, activation: 'relu', inputShape: [784] }),
+      L.dense({ units: 128, activation: 'relu' }),
+      L.dense({ units: 10, activation: 'softmax' }),
+    ] })
+    : tf.sequential({ layers: [
+      L.conv2d({ filters: 16, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }),
+      L.maxPooling2d({ poolSize: 2 }),
+      L.conv2d({ filters: 32, kernelSize: 3, activation: 'relu' }),
+      L.maxPooling2d({ poolSize: 2 }),
+      L.flatten(),
+      L.dense({ units: 64, activation: 'relu' }),
+      L.dense({ units: 10, activation: 'softmax' }),
+    ] });
+  model.compile({ optimizer: tf.train.adam(), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  return model;
+}
+
+/** Random inputs and one-hot labels shaped for a reference model (throughput does not depend on the values). */
+export function referenceData(tf: Tf, name: ReferenceModelName, samples: number): { x: Tensor; y: Tensor } {
+  const x = tf.randomUniform(name === 'mlp' ? [samples, 784] : [samples, 28, 28, 1], 0, 1, 'float32', 1);
+  const labels = tf.randomUniform([samples], 0, 10, 'int32', 2);
+  const y = tf.tidy(() => tf.oneHot(labels as never, 10).toFloat());
+  labels.dispose();
+  return { x, y };
+}
+
+/** The bare TF.js script: `model.fit(x, y, {batchSize, epochs})` with TF.js defaults (shuffling, no callbacks). */
+export function bareFit(tf: Tf, model: LayersModel, x: Tensor, y: Tensor, batchSize: number): FitFn {
+  const poolBatches = Math.floor(x.shape[0] / batchSize);
+  const fitFn: FitFn = async (batches) => {
+    if (batches < poolBatches) {
+      const [xs, ys] = [x.slice(0, batches * batchSize), y.slice(0, batches * batchSize)];
+      await model.fit(xs, ys, { batchSize, epochs: 1, verbose: 0 });
+      tf.dispose([xs, ys]);
+      return batches * batchSize;
+    }
+    const epochs = Math.round(batches / poolBatches);
+    await model.fit(x, y, { batchSize, epochs, verbose: 0 });
+    return epochs * poolBatches * batchSize;
+  };
+  return fitFn;
+}
+
+export interface StudioFitContext {
+  tf: Tf;
+  backend: BackendName;
+  modelName: ReferenceModelName;
+  model: LayersModel;
+  x: Tensor;
+  y: Tensor;
+  batchSize: number;
+}
+
+export interface EngineBenchOptions {
+  backends?: BackendName[];
+  models?: ReferenceModelName[];
+  batchSize?: number;
+  measure?: MeasureOptions;
+  /** The studio's training loop on a fresh, identical model; when absent, samplesPerSec repeats the bare figure (with a TODO note). */
+  studioFit?: (context: StudioFitContext) => FitFn;
+  /** Also measure bare fit on wasm with tfjs's stock kernels, to show what the replacements buy. */
+  compareStockKernels?: boolean;
+  /** Called before each measurement, e.g. for progress lines on stderr. */
+  onProgress?: (message: string) => void;
+}
+
+const POOL_BATCHES: Record<ReferenceModelName, number> = { mlp: 32, cnn: 16 };
+
+/** Runs the benchmark over every requested backend that loads; those that do not are listed in `skipped`. */
+export async function runEngineBench(options: EngineBenchOptions = {}): Promise<EngineBenchReport> {
+  const batchSize = options.batchSize ?? 64;
+  const report: EngineBenchReport = { results: [], skipped: [] };
+  for (const backend of options.backends ?? BACKEND_LADDER) {
+    let tf: Tf;
+    try {
+      ({ tf } = await loadBackend(backend));
+    } catch (err) {
+      report.skipped.push({ backend, reason: (err as Error).message });
+      continue;
+    }
+    for (const modelName of options.models ?? REFERENCE_MODELS) {
+      options.onProgress?.(`${modelName} on ${backend}`);
+      const { x, y } = referenceData(tf, modelName, POOL_BATCHES[modelName] * batchSize);
+      // The pure-JS cpu backend trains the cnn at ~10 samples/s: one measured batch is plenty there.
+      const measure = backend === 'cpu' && modelName === 'cnn' ? { ...options.measure, minMs: Math.min(options.measure?.minMs ?? 3000, 1000) } : options.measure;
+      const timedDetailed = async (make: (model: LayersModel) => FitFn) => {
+        const model = buildReferenceModel(tf, modelName);
+        try {
+          return await measureThroughputDetailed(make(model), batchSize, measure);
+        } finally {
+          model.dispose();
+        }
+      };
+      const timed = async (make: (model: LayersModel) => FitFn) => (await timedDetailed(make)).samplesPerSec;
+      try {
+        const bare = await timedDetailed((model) => bareFit(tf, model, x, y, batchSize));
+        const result: ThroughputResult = {
+          model: modelName, backend, batchSize, samplesPerSec: bare.samplesPerSec, bareSamplesPerSec: bare.samplesPerSec, bareSamplesPerCpuSec: bare.samplesPerCpuSec,
+        };
+        if (options.studioFit) {
+          const studioFit = options.studioFit;
+          result.samplesPerSec = await timed((model) => studioFit({ tf, backend, modelName, model, x, y, batchSize }));
+        } else {
+          result.note = 'TODO: the studio training loop is not plugged in yet; samplesPerSec repeats bareSamplesPerSec';
+        }
+        if (options.compareStockKernels && backend === 'wasm') {
+          for (const name of REPLACED_KERNELS) useStockKernel(name, true);
+          try {
+            result.stockKernelsSamplesPerSec = await timed((model) => bareFit(tf, model, x, y, batchSize));
+          } finally {
+            for (const name of REPLACED_KERNELS) useStockKernel(name, false);
+          }
+        }
+        report.results.push(result);
+      } finally {
+        tf.dispose([x, y]);
+      }
+    }
+  }
+  return report;
+}
