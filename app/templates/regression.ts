@@ -1,8 +1,11 @@
 // Template: a multi-layer perceptron that predicts a number from table columns (house prices).
 import { defineTemplate, sequential } from './types.ts';
 
-/** Feature columns of the built-in `housing` set: everything but the `price` target. */
-export const HOUSING_FEATURES = 8;
+/**
+ * Encoded inputs of the built-in `housing` set: five numbers (area, bedrooms, bathrooms, age, distance)
+ * plus one-hot `garage` (no/yes) and `neighborhood` (downtown/hillside/riverside/suburbs).
+ */
+export const HOUSING_FEATURES = 11;
 
 export const regression = defineTemplate({
   id: 'regression',
