@@ -1,0 +1,232 @@
+// The `datasets` service: built-in datasets, inspecting a binding (preview, column types, class counts,
+// warnings), importing CSV text or files and image folders, and checking a graph against its data.
+import { createHash } from 'node:crypto';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { projectInputSchema, type DatasetsService } from '../../app/api/contract.ts';
+import { ApiError } from '../../app/api/errors.ts';
+import type { ColumnSummary, DataCheck, DatasetInspection, ImportedDataset } from '../../app/api/types.ts';
+import { datasetBindingSchema, type DatasetBinding } from '../../app/data/binding.ts';
+import { checkDataAgainstModel } from '../../app/data/check.ts';
+import type { Table } from '../../app/data/csv.ts';
+import { DataError } from '../../app/data/errors.ts';
+import { inferSchema, isMissing, profileColumns, sortLabels } from '../../app/data/schema.ts';
+import { analyzeGraph } from '../../app/graph/analyze.ts';
+import { resolveParams } from '../../app/graph/catalog.ts';
+import type { Graph } from '../../app/graph/types.ts';
+import { builtinIdOf, listBuiltinDatasets, loadBuiltinTable, loadMnist, withBuiltinDefaults } from '../data/builtin.ts';
+import { readImageFolder } from '../data/images.ts';
+import { loadDataset, readTableFile } from '../data/load.ts';
+
+/** Fewer usable rows than this and a model can hardly learn, let alone be evaluated. */
+export const tooFewRows = 30;
+
+export interface DatasetsServiceOptions {
+  /** Uploaded files are kept under `<dataDir>/uploads`. */
+  dataDir: string;
+  resourcesDir?: string;
+}
+
+/** Where relative data paths of a project resolve: the project file's folder, else the working directory. */
+export function baseDirOf(projectPath: string | null | undefined): string {
+  return projectPath ? dirname(resolve(projectPath)) : process.cwd();
+}
+
+export function createDatasetsService(options: DatasetsServiceOptions): DatasetsService {
+  const uploads = join(options.dataDir, 'uploads');
+
+  async function inspect(bindingInput: DatasetBinding, baseDir: string, previewRows = 20): Promise<DatasetInspection> {
+    let binding = datasetBindingSchema.parse(bindingInput);
+    const builtin = builtinIdOf(binding.source);
+    if (builtin) binding = withBuiltinDefaults(binding, builtin);
+    const path = builtin ? null : isAbsolute(binding.source) ? binding.source : resolve(baseDir, binding.source);
+    const isFolder = path !== null && (await stat(path).then((s) => s.isDirectory(), () => false));
+    const warnings: string[] = [];
+    const result: DatasetInspection = {
+      binding, kind: binding.kind, task: null, rows: 0, usableRows: null, columns: [], preview: { columns: [], rows: [] },
+      classCounts: null, classes: null, inputShape: null, outputUnits: null, warnings, error: null,
+    };
+
+    if (binding.kind === 'images' || isFolder) {
+      result.kind = 'images';
+      result.binding = binding = { ...binding, kind: 'images' };
+      let labels: string[];
+      if (builtin === 'mnist') {
+        labels = (await loadMnist()).labels;
+      } else {
+        if (!binding.image) throw new DataError('Image data needs an image size: set the width, height and channels (1 for grayscale, 3 for colour).');
+        const folder = await readImageFolder(path!, binding.image);
+        labels = folder.labels;
+        if (folder.skipped.length > 0) warnings.push(`${folder.skipped.length} file(s) are not PNG or JPEG images and are skipped (e.g. "${folder.skipped[0]}").`);
+      }
+      result.rows = labels.length;
+      result.classCounts = countValues(labels);
+      result.preview = { columns: ['class', 'images'], rows: Object.entries(result.classCounts).map(([k, n]) => [k, String(n)]) };
+    } else {
+      const table: Table = builtin ? await loadBuiltinTable(builtin, options.resourcesDir) : await readTableFile(path!);
+      warnings.push(...table.warnings);
+      result.rows = table.rows.length;
+      result.preview = { columns: [...table.columns], rows: table.rows.slice(0, previewRows).map((r) => [...r]) };
+      try {
+        const profiles = profileColumns(table.columns.length, table.rows, table.decimalComma, table.hasHeader ? 2 : 1);
+        const schema = inferSchema(table.columns, profiles, binding, table.decimalComma);
+        result.columns = schema.columns.map((c): ColumnSummary => ({
+          name: c.name, role: c.role, type: c.type, inferredType: c.inferredType, missing: c.missing, distinct: c.distinct,
+        }));
+        result.task = schema.task;
+        for (const w of schema.warnings) if (!warnings.includes(w)) warnings.push(w);
+        for (const c of schema.columns) {
+          if (c.role !== 'ignore' && c.missing > 0) {
+            const handling = binding.missing === 'drop-row' ? 'those rows are left out' : binding.missing === 'mean' ? 'the column mean fills them' : 'zero fills them';
+            warnings.push(`Column "${c.name}" has ${c.missing} missing value${c.missing === 1 ? '' : 's'}; ${c.role === 'target' ? 'those rows are left out' : handling}.`);
+          }
+        }
+        if (schema.target && schema.task === 'classification') {
+          const labels = table.rows.map((r) => r[schema.target!.index]).filter((v) => !isMissing(v));
+          result.classCounts = countValues(labels);
+        }
+      } catch (err) {
+        if (!(err instanceof DataError)) throw err;
+        result.error = err.message;
+      }
+    }
+
+    if (result.classCounts) {
+      const classes = Object.keys(result.classCounts);
+      result.classes = classes;
+      if (classes.length === 1) warnings.push(`Every row has the same class ("${classes[0]}"), so there is nothing to tell apart. Choose another target column or add rows of other classes.`);
+      const total = Object.values(result.classCounts).reduce((a, b) => a + b, 0);
+      for (const [label, n] of Object.entries(result.classCounts)) {
+        if (classes.length > 1 && n < Math.max(3, total * 0.01)) warnings.push(`Class "${label}" has only ${n} example${n === 1 ? '' : 's'}; the model will hardly learn it.`);
+      }
+    }
+
+    if (result.error === null) {
+      try {
+        const prepared = await loadDataset(binding, { baseDir, resourcesDir: options.resourcesDir });
+        result.task = prepared.task;
+        result.usableRows = prepared.rows.used;
+        result.inputShape = [...prepared.inputShape];
+        result.outputUnits = prepared.outputUnits;
+        if (prepared.classes) result.classes = [...prepared.classes];
+        for (const w of prepared.warnings) if (!warnings.includes(w)) warnings.push(w);
+      } catch (err) {
+        if (!(err instanceof DataError)) throw err;
+        result.error = err.message;
+      }
+    }
+    const usable = result.usableRows ?? result.rows;
+    if (usable < tooFewRows) {
+      warnings.push(`Only ${usable} usable row${usable === 1 ? '' : 's'}: too few to train and test a model (aim for a few hundred).`);
+    }
+    return result;
+  }
+
+  async function importTable(path: string, opts: { kind?: 'table' | 'text'; target?: string; textColumn?: string } | undefined): Promise<ImportedDataset> {
+    const baseDir = dirname(path);
+    let binding = datasetBindingSchema.parse({ source: path, kind: opts?.kind ?? 'table', target: opts?.target });
+    if (binding.kind === 'text') {
+      let column = opts?.textColumn;
+      if (!column) {
+        // Without a named text column, take the first column the type inference calls text.
+        const look = await inspect({ ...binding, kind: 'table' }, baseDir, 0);
+        column = look.columns.find((c) => c.inferredType === 'text' && c.name !== binding.target)?.name;
+        if (!column) throw new DataError('No column holds free text. Name the text column, or import the file as a table.');
+      }
+      binding = datasetBindingSchema.parse({ ...binding, text: { column } });
+    }
+    return { binding, inspection: await inspect(binding, baseDir) };
+  }
+
+  return {
+    async listBuiltins() {
+      return listBuiltinDatasets();
+    },
+
+    async inspect(binding, opts) {
+      return inspect(datasetBindingSchema.parse(binding), baseDirOf(opts?.projectPath), opts?.previewRows);
+    },
+
+    async importCsvText(fileName, text, opts) {
+      if (text.trim() === '') throw new DataError(`"${fileName}" is empty. Choose a CSV or TSV file with a header row and data rows.`);
+      // Uploads are stored by content: the same file uploaded twice is one file, and a run's data never changes under it.
+      const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
+      const safeName = fileName.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '').slice(-100) || 'data.csv';
+      await mkdir(uploads, { recursive: true });
+      const path = join(uploads, `${hash}-${safeName}`);
+      await writeFile(path, text, { flag: 'w' });
+      return importTable(path, opts);
+    },
+
+    async importCsvPath(path, opts) {
+      const target = resolve(path);
+      const info = await stat(target).catch(() => null);
+      if (!info) throw new ApiError('not-found', `There is no file "${target}".`);
+      if (info.isDirectory()) throw new DataError(`"${target}" is a folder. To use a folder of images, import it as an image folder.`);
+      return importTable(target, opts);
+    },
+
+    async importImageFolder(path, opts) {
+      const target = resolve(path);
+      const info = await stat(target).catch(() => null);
+      if (!info) throw new ApiError('not-found', `There is no folder "${target}".`);
+      if (!info.isDirectory()) throw new DataError(`"${target}" is a file; choose the folder that holds one subfolder of images per class.`);
+      const image = { width: opts?.width ?? 32, height: opts?.height ?? 32, channels: opts?.channels ?? 3 };
+      const binding = datasetBindingSchema.parse({ source: target, kind: 'images', image });
+      return { binding, inspection: await inspect(binding, target) };
+    },
+
+    async check(projectArg): Promise<DataCheck> {
+      const project = projectInputSchema.parse(projectArg);
+      const none = (error: string): DataCheck => ({ ok: false, mismatches: [], data: null, error });
+      if (!project.dataset) return none('The project has no data yet. Choose a built-in dataset or import a file.');
+      const io = graphEnds(project.graph as Graph);
+      if (typeof io === 'string') return none(io);
+      let prepared: Awaited<ReturnType<typeof loadDataset>>;
+      try {
+        prepared = await loadDataset(project.dataset, { baseDir: baseDirOf(project.path), resourcesDir: options.resourcesDir });
+      } catch (err) {
+        if (err instanceof DataError) return none(err.message);
+        throw err;
+      }
+      const outputUnits = prepared.task === 'reconstruction' ? io.outputSize : io.outputUnits;
+      const mismatches = checkDataAgainstModel(io.inputShape, outputUnits, io.activation, {
+        task: prepared.task, inputShape: prepared.inputShape, outputUnits: prepared.outputUnits, classes: prepared.classes, kind: prepared.kind,
+      });
+      return {
+        ok: !mismatches.some((m) => m.severity === 'error'),
+        mismatches,
+        data: { task: prepared.task, inputShape: [...prepared.inputShape], outputUnits: prepared.outputUnits, classes: prepared.classes ? [...prepared.classes] : null },
+        error: null,
+      };
+    },
+  };
+}
+
+function countValues(values: readonly string[]): Record<string, number> {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  const out: Record<string, number> = {};
+  for (const label of sortLabels(counts.keys())) out[label] = counts.get(label)!;
+  return out;
+}
+
+/** The Input shape and the output layer's units and activation, or why they cannot be known. */
+function graphEnds(graph: Graph): { inputShape: (number | null)[]; outputUnits: number; outputSize: number; activation: string } | string {
+  const analysis = analyzeGraph(graph);
+  if (analysis.inputs.length === 0) return 'The model has no Input layer; add one to compare the model with its data.';
+  if (analysis.outputs.length === 0) return 'The model has no output layer; connect the last layer to finish the model.';
+  if (analysis.inputs.length > 1 || analysis.outputs.length > 1) return 'The data check covers models with one input and one output.';
+  const inputShape = analysis.layers[analysis.inputs[0]]?.outputShape;
+  const outShape = analysis.layers[analysis.outputs[0]]?.outputShape;
+  if (!inputShape || !outShape) return analysis.errors[0]?.message ?? 'The model has errors; fix them first.';
+  const output = graph.layers.find((l) => l.id === analysis.outputs[0])!;
+  const params = resolveParams(output);
+  const last = outShape[outShape.length - 1] ?? 0;
+  return {
+    inputShape,
+    outputUnits: typeof params.units === 'number' ? params.units : last,
+    outputSize: outShape.reduce<number>((a, d) => a * (d ?? 1), 1),
+    activation: typeof params.activation === 'string' ? params.activation : 'linear',
+  };
+}

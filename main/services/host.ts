@@ -1,0 +1,65 @@
+// Builds the whole API for one host (the web server, Electron main, or a test): one experiment store
+// opened once, one training supervisor, and every service of the contract over them.
+import { dirname } from 'node:path';
+import type { ModelwrightApi } from '../../app/api/contract.ts';
+import { Emitter } from '../../app/api/events.ts';
+import type { RunChange } from '../../app/api/types.ts';
+import { openStore, type ExperimentStore } from '../store/experimentStore.ts';
+import { TrainingSupervisor, type SupervisorOptions } from '../trainer/supervisor.ts';
+import { createCatalogService } from './catalog.ts';
+import { createDatasetsService } from './datasets.ts';
+import { createExportService } from './export.ts';
+import { createPredictService } from './predict.ts';
+import { createProjectsService } from './projects.ts';
+import { createRunsService } from './runs.ts';
+import { createTrainingService } from './training.ts';
+
+export interface ServiceHostOptions {
+  /** The experiment history database (see main/store/location.ts resolveDbPath). */
+  dbPath: string;
+  /** Recent list, recovery copy and uploaded data; default: the database's folder. */
+  dataDir?: string;
+  /** Where the built-in CSVs live (a packaged app passes its resources path). */
+  resourcesDir?: string;
+  supervisor?: SupervisorOptions;
+  /** Host log for problems that are not the user's (a failed metric write, a bug). */
+  log?: (message: string) => void;
+}
+
+export interface ServiceHost {
+  readonly api: ModelwrightApi;
+  readonly store: ExperimentStore;
+  /** Stops trainers (after their current batch), unloads models and closes the store. */
+  dispose(options?: { graceMs?: number }): Promise<void>;
+}
+
+export function createServiceHost(options: ServiceHostOptions): ServiceHost {
+  const store = openStore(options.dbPath);
+  const dataDir = options.dataDir ?? dirname(store.path === ':memory:' ? process.cwd() + '/x' : store.path);
+  const runChanges = new Emitter<RunChange>();
+  const training = createTrainingService({ store, supervisor: new TrainingSupervisor(options.supervisor), runChanges, log: options.log });
+  const predict = createPredictService({ store });
+  const api: ModelwrightApi = {
+    projects: createProjectsService({ dataDir }),
+    catalog: createCatalogService(),
+    datasets: createDatasetsService({ dataDir, resourcesDir: options.resourcesDir }),
+    training: training.service,
+    runs: createRunsService({ store, runChanges }),
+    export: createExportService({ resourcesDir: options.resourcesDir }),
+    predict: predict.service,
+  };
+  let disposed: Promise<void> | null = null;
+  return {
+    api,
+    store,
+    dispose(opts = {}) {
+      disposed ??= (async () => {
+        await training.stopAll(opts.graceMs);
+        predict.dispose();
+        runChanges.dispose();
+        store.close();
+      })();
+      return disposed;
+    },
+  };
+}

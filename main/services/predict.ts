@@ -1,0 +1,102 @@
+// The `predict` service: "Try it" for a run's trained model — raw rows, sentences or image files in,
+// labels with probabilities (or values) out, through the preprocessing saved with the model.
+import type { PredictService } from '../../app/api/contract.ts';
+import { ApiError } from '../../app/api/errors.ts';
+import type { PredictorInfo } from '../../app/api/types.ts';
+import { Preprocessor } from '../../app/data/preprocess.ts';
+import { DataError } from '../../app/data/errors.ts';
+import type { ExperimentStore } from '../store/experimentStore.ts';
+import { decodeImage } from '../data/images.ts';
+import { loadTrainedModel, type TrainedModel } from '../trainer/predict.ts';
+
+export interface PredictServiceOptions {
+  store: ExperimentStore;
+  /** Models kept loaded (the most recently used ones). */
+  cacheSize?: number;
+}
+
+export interface PredictServiceHandle {
+  service: PredictService;
+  dispose(): void;
+}
+
+export function createPredictService(options: PredictServiceOptions): PredictServiceHandle {
+  const { store } = options;
+  const cacheSize = options.cacheSize ?? 3;
+  const cache = new Map<string, Promise<TrainedModel>>();
+
+  function modelDirOf(runId: number): string {
+    const run = store.getRun(runId);
+    const artifact = [...run.artifacts].reverse().find((a) => a.kind === 'model');
+    if (!artifact) {
+      const why = run.status === 'running' || run.status === 'queued' ? 'it is still training' : `it ended as ${run.status} without a saved model`;
+      throw new ApiError('failed', `Run ${runId} has no trained model to try: ${why}.`);
+    }
+    return artifact.path;
+  }
+
+  async function load(runId: number): Promise<{ model: TrainedModel; preprocessor: Preprocessor | null }> {
+    const dir = modelDirOf(runId);
+    let entry = cache.get(dir);
+    if (entry) {
+      cache.delete(dir);
+    } else {
+      entry = loadTrainedModel(dir);
+      entry.catch(() => cache.delete(dir));
+    }
+    cache.set(dir, entry);
+    while (cache.size > cacheSize) {
+      const [oldest, evicted] = cache.entries().next().value!;
+      cache.delete(oldest);
+      evicted.then((m) => m.dispose(), () => {});
+    }
+    const model = await entry;
+    const state = model.metadata?.preprocessor;
+    return { model, preprocessor: state ? Preprocessor.fromJSON(state) : null };
+  }
+
+  const service: PredictService = {
+    async describe(runId) {
+      const { model, preprocessor } = await load(runId);
+      const state = preprocessor?.state;
+      const info: PredictorInfo = {
+        runId,
+        kind: state?.kind ?? 'table',
+        task: state?.task ?? model.metadata?.task ?? 'classification',
+        features: state && state.kind === 'table'
+          ? state.features.map((f) => (f.kind === 'numeric' ? { name: f.name, kind: 'numeric' as const } : { name: f.name, kind: 'categorical' as const, categories: [...f.categories] }))
+          : [],
+        textColumn: state?.text?.column ?? null,
+        image: state?.image ?? null,
+        classes: preprocessor?.classes ?? model.metadata?.classNames ?? null,
+        backend: model.backend,
+      };
+      return info;
+    },
+
+    async predict(runId, input) {
+      const { model, preprocessor } = await load(runId);
+      const kind = preprocessor?.state.kind ?? 'table';
+      if (input.kind === 'text' && kind !== 'text') throw new DataError(`Run ${runId}'s model takes ${kind === 'image' ? 'images' : 'table rows'}, not sentences.`);
+      if (input.kind === 'images' && kind !== 'image') throw new DataError(`Run ${runId}'s model takes ${kind === 'text' ? 'sentences' : 'table rows'}, not images.`);
+      if (input.kind === 'rows' && kind === 'image') throw new DataError(`Run ${runId}'s model takes images; send image files instead.`);
+      let inputs: Parameters<TrainedModel['predict']>[0];
+      if (input.kind === 'images') {
+        inputs = input.images.map((b64, i) => Array.from(preprocessor!.encodeImage(decodeImage(Buffer.from(b64, 'base64'), `image ${i + 1}`))));
+      } else if (input.kind === 'text') {
+        inputs = input.texts;
+      } else {
+        inputs = input.rows;
+      }
+      return { runId, predictions: await model.predict(inputs) };
+    },
+  };
+
+  return {
+    service,
+    dispose() {
+      for (const entry of cache.values()) entry.then((m) => m.dispose(), () => {});
+      cache.clear();
+    },
+  };
+}

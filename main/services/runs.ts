@@ -1,0 +1,74 @@
+// The `runs` service: the experiment history (list, get, compare, edit, delete, CSV, leaderboard) over
+// the host's one ExperimentStore, and "open this run's graph" as a new project.
+import type { RunsService } from '../../app/api/contract.ts';
+import type { Emitter } from '../../app/api/events.ts';
+import type { RunChange } from '../../app/api/types.ts';
+import { autoLayout } from '../../app/graph/layout.ts';
+import { newProject } from '../../app/project/document.ts';
+import { projectLimits } from '../../app/project/schema.ts';
+import type { RunQuery } from '../../app/store/types.ts';
+import type { ExperimentStore } from '../store/experimentStore.ts';
+
+export interface RunsServiceOptions {
+  store: ExperimentStore;
+  runChanges: Emitter<RunChange>;
+}
+
+export function createRunsService({ store, runChanges }: RunsServiceOptions): RunsService {
+  const changed = (runId: number, change: RunChange['change']) => runChanges.fire({ runId, change });
+  return {
+    onDidChange: runChanges.event,
+
+    async list(query?: RunQuery) {
+      return store.listRuns(query ?? {});
+    },
+    async get(runId) {
+      return store.getRun(runId);
+    },
+    async compare(runIds) {
+      return store.compareRuns(runIds);
+    },
+    async rename(runId, name) {
+      store.renameRun(runId, name);
+      changed(runId, 'updated');
+    },
+    async tag(runId, tags) {
+      store.tagRun(runId, tags);
+      changed(runId, 'updated');
+    },
+    async untag(runId, tags) {
+      store.untagRun(runId, tags);
+      changed(runId, 'updated');
+    },
+    async setNote(runId, note) {
+      store.setNote(runId, note);
+      changed(runId, 'updated');
+    },
+    async delete(runId) {
+      const result = store.deleteRun(runId);
+      changed(runId, 'deleted');
+      return result;
+    },
+    async exportCsv(query?: RunQuery) {
+      return store.exportCsv(query ?? {});
+    },
+    async leaderboard(metric, options) {
+      return store.leaderboard(metric, options ?? {});
+    },
+    async metricNames() {
+      return store.metricNames();
+    },
+    async openGraph(runId) {
+      const run = store.getRun(runId);
+      const graph = structuredClone(run.graph);
+      const name = `${run.name} (run ${run.id})`.slice(0, projectLimits.maxNameLength);
+      return newProject(name, {
+        graph,
+        layout: { positions: autoLayout(graph, { direction: 'TB' }) },
+        dataset: run.datasetBinding,
+        training: run.config,
+        notes: `Opened from run ${run.id} of the history.`,
+      });
+    },
+  };
+}

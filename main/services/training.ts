@@ -1,0 +1,154 @@
+// The `training` service: starts trainer processes through the supervisor, records every run in the
+// experiment store (main/trainer/recording.ts) and turns the session's callbacks into API events.
+import { join } from 'node:path';
+import { projectInputSchema, type TrainingService } from '../../app/api/contract.ts';
+import { ApiError } from '../../app/api/errors.ts';
+import { Emitter } from '../../app/api/events.ts';
+import type { ActiveRun, RunChange, TrainingOutcome, TrainingProgress, TrainingStarted } from '../../app/api/types.ts';
+import { analyzeGraph } from '../../app/graph/analyze.ts';
+import type { Graph } from '../../app/graph/types.ts';
+import { makeTrainingConfig } from '../../app/training/config.ts';
+import type { ExperimentStore } from '../store/experimentStore.ts';
+import { recordSession } from '../trainer/recording.ts';
+import type { TrainingSession, TrainingSupervisor } from '../trainer/supervisor.ts';
+import { baseDirOf } from './datasets.ts';
+
+export interface TrainingServiceOptions {
+  store: ExperimentStore;
+  supervisor: TrainingSupervisor;
+  /** Fired for runs created and finished, so the runs list can refresh. */
+  runChanges: Emitter<RunChange>;
+  log?: (message: string) => void;
+}
+
+interface Active {
+  info: ActiveRun;
+  session: TrainingSession;
+  done: Promise<unknown>;
+}
+
+export interface TrainingServiceHandle {
+  service: TrainingService;
+  /** Stops every running trainer (after its current batch), killing those that do not end within `graceMs`. */
+  stopAll(graceMs?: number): Promise<void>;
+}
+
+let sequence = 0;
+
+export function createTrainingService(options: TrainingServiceOptions): TrainingServiceHandle {
+  const { store, supervisor, runChanges } = options;
+  const started = new Emitter<TrainingStarted>();
+  const progress = new Emitter<TrainingProgress>();
+  const finished = new Emitter<TrainingOutcome>();
+  const active = new Map<number, Active>();
+  const sessions = new Set<{ session: TrainingSession; done: Promise<unknown> }>();
+
+  const service: TrainingService = {
+    onDidStart: started.event,
+    onDidProgress: progress.event,
+    onDidFinish: finished.event,
+
+    async start(projectArg, opts) {
+      // Parsed again here: in-process callers (Electron main, tests) reach the service without the RPC layer.
+      const project = projectInputSchema.parse(projectArg);
+      const binding = project.dataset;
+      if (!binding) throw new ApiError('failed', 'Choose the data to train on first (a built-in dataset or an imported file).');
+      const graph = project.graph as Graph;
+      const analysis = analyzeGraph(graph);
+      if (!analysis.valid) {
+        const first = analysis.errors[0];
+        throw new ApiError('failed', `The model cannot be trained yet: ${first.layerName ? `${first.layerName}: ` : ''}${first.message}${first.fix ? ` ${first.fix}` : ''}`);
+      }
+      const config = project.training ?? makeTrainingConfig();
+      const key = `${Date.now().toString(36)}-${process.pid}-${++sequence}`;
+      const session = supervisor.start({
+        runId: `api-${key}`,
+        model: { kind: 'graph', graph },
+        data: { kind: 'binding', binding, baseDir: baseDirOf(project.path) },
+        config,
+        // In the history's artifacts folder, so deleting the run deletes its model.
+        outputDir: join(store.artifactRoot, `model-${key}`),
+      });
+      const projectName = project.name?.trim() || undefined;
+      const source = binding.source.startsWith('builtin:') ? binding.source : binding.source.split(/[\\/]/).pop();
+      const name = opts?.runName?.trim() || `${projectName ?? 'model'} on ${source}`;
+
+      const startedInfo = new Promise<TrainingStarted>((resolveStart, rejectStart) => {
+        let didStart = false;
+        const recorded = recordSession(store, session, {
+          name, project: projectName, graph, config, binding, tags: opts?.tags, modelOwned: true,
+        }, {
+          onStarted: (runId, info) => {
+            didStart = true;
+            const data: TrainingStarted = {
+              runId, name, backend: info.backend, tried: info.tried, loss: info.loss, lossExplanation: info.lossExplanation,
+              trainSamples: info.trainSamples, validationSamples: info.validationSamples, testSamples: info.testSamples, warnings: info.warnings,
+            };
+            active.set(runId, {
+              info: { runId, name, project: projectName ?? null, startedAt: new Date().toISOString(), backend: info.backend, lastProgress: null },
+              session, done: recorded.done,
+            });
+            session.onProgress((event) => {
+              const entry = active.get(runId);
+              if (entry) entry.info.lastProgress = event;
+              progress.fire({ runId, event });
+            });
+            resolveStart(data);
+            started.fire(data);
+            runChanges.fire({ runId, change: 'created' });
+          },
+          onStoreError: (err) => options.log?.(`could not record training progress: ${(err as Error)?.message ?? err}`),
+        });
+        const tracked = { session, done: recorded.done.catch(() => {}) };
+        sessions.add(tracked);
+        recorded.done.then(({ runId, result }) => {
+          active.delete(runId);
+          sessions.delete(tracked);
+          const { runId: _sessionId, ...rest } = result;
+          // A run that ended before it started (bad data, no backend) is recorded as failed; start() says why.
+          if (!didStart) {
+            rejectStart(new ApiError('failed', `Training could not start: ${result.message}${result.advice ? `. ${capitalize(result.advice)}` : ''}`));
+            runChanges.fire({ runId, change: 'created' });
+          }
+          finished.fire({ ...rest, runId });
+          runChanges.fire({ runId, change: 'finished' });
+        }, (err) => {
+          sessions.delete(tracked);
+          options.log?.(`could not record the end of a run: ${(err as Error)?.message ?? err}`);
+          if (!didStart) rejectStart(err);
+        });
+      });
+      return startedInfo;
+    },
+
+    async stop(runId) {
+      const entry = active.get(runId);
+      if (entry) {
+        entry.session.stop();
+        return;
+      }
+      // Stopping a run that has just finished is not an error; an unknown run is.
+      store.getRun(runId);
+    },
+
+    async listActive() {
+      return [...active.values()].map((a) => structuredClone(a.info));
+    },
+  };
+
+  return {
+    service,
+    async stopAll(graceMs = 5000) {
+      const waiting = [...sessions];
+      for (const { session } of waiting) session.stop();
+      const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), graceMs).unref?.());
+      const outcome = await Promise.race([Promise.all(waiting.map((w) => w.done)), timeout]);
+      if (outcome === 'timeout') for (const { session } of waiting) session.kill();
+      await Promise.race([Promise.all(waiting.map((w) => w.done)), new Promise((r) => setTimeout(r, 2000).unref?.())]);
+    },
+  };
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
