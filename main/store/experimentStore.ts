@@ -182,9 +182,13 @@ export class ExperimentStore {
   private readonly options: Required<Pick<StoreOptions, 'busyRetryMs' | 'batchMetricLimit' | 'batchFlushIntervalMs' | 'batchFlushPoints'>>;
   private readonly statements = new Map<string, Database.Statement<unknown[]>>();
   private readonly metricIds = new Map<string, number>();
+  /** Metric names cached during the current transaction: forgotten again if it rolls back. */
+  private uncommittedNames: string[] = [];
   private readonly seriesState = new Map<string, SeriesState>();
   private pendingBatch: { runId: number; step: number; name: string; value: number }[] = [];
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The last error of a background flush, kept for diagnosis (the points stay queued). */
+  lastFlushError: unknown;
   private closed = false;
 
   constructor(path: string, options: StoreOptions = {}) {
@@ -221,9 +225,14 @@ export class ExperimentStore {
     this.assertOpen();
     return retryBusy(() => {
       if (durable) this.db.pragma('synchronous = FULL');
+      this.uncommittedNames = [];
       try {
         return this.db.transaction(fn).immediate();
+      } catch (err) {
+        for (const name of this.uncommittedNames) this.metricIds.delete(name);
+        throw err;
       } finally {
+        this.uncommittedNames = [];
         if (durable) this.db.pragma('synchronous = NORMAL');
       }
     }, this.path, this.options.busyRetryMs);
@@ -244,6 +253,7 @@ export class ExperimentStore {
       this.stmt('INSERT OR IGNORE INTO metric_names (name) VALUES (?)').run(name);
       id = (this.stmt('SELECT id FROM metric_names WHERE name = ?').get(name) as { id: number }).id;
       this.metricIds.set(name, id);
+      this.uncommittedNames.push(name);
     }
     return id;
   }
@@ -271,11 +281,15 @@ export class ExperimentStore {
     }
   }
 
+  /** Flushes buffered batch metrics and closes the database; the database is closed even if the flush fails. */
   close(): void {
     if (this.closed) return;
-    this.flush();
-    this.closed = true;
-    this.db.close();
+    try {
+      this.flush();
+    } finally {
+      this.closed = true;
+      this.db.close();
+    }
   }
 
   /** `ok`, or SQLite's list of problems. */
@@ -449,13 +463,24 @@ export class ExperimentStore {
       }
     }
     if (this.pendingBatch.length >= this.options.batchFlushPoints) this.flush();
-    else if (this.pendingBatch.length > 0 && !this.flushTimer) {
-      this.flushTimer = setTimeout(() => {
-        this.flushTimer = undefined;
-        if (!this.closed) this.flush();
-      }, this.options.batchFlushIntervalMs);
-      this.flushTimer.unref?.();
-    }
+    else this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.pendingBatch.length === 0 || this.flushTimer || this.closed) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      if (this.closed) return;
+      try {
+        this.flush();
+      } catch (err) {
+        // A timer has no caller to tell: keep the points (flush put them back) and try again later;
+        // the next explicit flush, finishRun or close reports the error if it persists.
+        this.lastFlushError = err;
+        this.scheduleFlush();
+      }
+    }, this.options.batchFlushIntervalMs);
+    this.flushTimer.unref?.();
   }
 
   /** Writes buffered batch metrics now. Points of runs that are no longer running are dropped. */
@@ -476,39 +501,46 @@ export class ExperimentStore {
     const saveState = this.stmt(`INSERT INTO batch_metric_series (run_id, metric_id, stride, points) VALUES (?, ?, ?, ?)
       ON CONFLICT (run_id, metric_id) DO UPDATE SET stride = excluded.stride, points = excluded.points`);
     // State changes are collected locally and published only after commit, so a retried transaction starts clean.
-    const updated = this.write(() => {
-      const states = new Map<string, SeriesState & { runId: number; metric: number }>();
-      const live = new Map<number, boolean>();
-      for (const p of pending) {
-        let ok = live.get(p.runId);
-        if (ok === undefined) {
-          const row = this.stmt('SELECT status FROM runs WHERE id = ?').get(p.runId) as { status: RunStatus } | undefined;
-          ok = row !== undefined && writableStatuses.has(row.status);
-          live.set(p.runId, ok);
+    let updated: Map<string, SeriesState & { runId: number; metric: number }>;
+    try {
+      updated = this.write(() => {
+        const states = new Map<string, SeriesState & { runId: number; metric: number }>();
+        const live = new Map<number, boolean>();
+        for (const p of pending) {
+          let ok = live.get(p.runId);
+          if (ok === undefined) {
+            const row = this.stmt('SELECT status FROM runs WHERE id = ?').get(p.runId) as { status: RunStatus } | undefined;
+            ok = row !== undefined && writableStatuses.has(row.status);
+            live.set(p.runId, ok);
+          }
+          if (!ok) continue;
+          const metric = this.metricId(p.name);
+          const key = `${p.runId}:${metric}`;
+          let state = states.get(key);
+          if (!state) {
+            const known = this.seriesState.get(key) ??
+              (loadState.get(p.runId, metric) as SeriesState | undefined) ?? { stride: 1, points: 0 };
+            state = { ...known, runId: p.runId, metric };
+            states.set(key, state);
+          }
+          if (p.step % state.stride !== 0) continue;
+          const isNew = exists.get(p.runId, metric, p.step) === undefined;
+          insert.run(p.runId, metric, p.step, sqlNumber(p.value));
+          if (isNew) state.points += 1;
+          while (state.points > limit) {
+            state.stride *= 2;
+            thin.run(p.runId, metric, state.stride);
+            state.points = (count.get(p.runId, metric) as { n: number }).n;
+          }
         }
-        if (!ok) continue;
-        const metric = this.metricId(p.name);
-        const key = `${p.runId}:${metric}`;
-        let state = states.get(key);
-        if (!state) {
-          const known = this.seriesState.get(key) ??
-            (loadState.get(p.runId, metric) as SeriesState | undefined) ?? { stride: 1, points: 0 };
-          state = { ...known, runId: p.runId, metric };
-          states.set(key, state);
-        }
-        if (p.step % state.stride !== 0) continue;
-        const isNew = exists.get(p.runId, metric, p.step) === undefined;
-        insert.run(p.runId, metric, p.step, sqlNumber(p.value));
-        if (isNew) state.points += 1;
-        while (state.points > limit) {
-          state.stride *= 2;
-          thin.run(p.runId, metric, state.stride);
-          state.points = (count.get(p.runId, metric) as { n: number }).n;
-        }
-      }
-      for (const s of states.values()) saveState.run(s.runId, s.metric, s.stride, s.points);
-      return states;
-    });
+        for (const s of states.values()) saveState.run(s.runId, s.metric, s.stride, s.points);
+        return states;
+      });
+    } catch (err) {
+      // Nothing was written (the transaction rolled back): put the points back in front of newer ones.
+      this.pendingBatch = pending.concat(this.pendingBatch);
+      throw err;
+    }
     for (const [key, s] of updated) this.seriesState.set(key, { stride: s.stride, points: s.points });
   }
 

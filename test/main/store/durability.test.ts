@@ -203,4 +203,22 @@ describe('concurrency', () => {
     expect(store.getRun(id).final.loss).toBe(1);
     store.close();
   });
+
+  it('batch metrics that could not be written while the database was busy are kept and written later', () => {
+    const db = join(dir, 'busy-batch.db');
+    const store = openStore(db, { busyTimeoutMs: 20, busyRetryMs: 100, batchFlushPoints: 1_000_000 });
+    const id = store.createRun({ graph, config: makeTrainingConfig(), backend: 'cpu' });
+    const blocker = new Database(db);
+    blocker.exec('BEGIN IMMEDIATE');
+    store.appendBatchMetrics(id, [{ step: 0, values: { loss: 5, brand_new_metric: 1 } }]);
+    expect(() => store.flush()).toThrow(/is busy/);
+    blocker.exec('ROLLBACK');
+    blocker.close();
+    store.appendBatchMetrics(id, [{ step: 1, values: { loss: 4 } }]);
+    store.flush();
+    const run = store.getRun(id);
+    expect(run.batchMetrics.loss).toEqual([{ step: 0, value: 5 }, { step: 1, value: 4 }]);
+    expect(run.batchMetrics.brand_new_metric).toEqual([{ step: 0, value: 1 }]);
+    store.close();
+  });
 });
