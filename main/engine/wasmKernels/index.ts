@@ -8,7 +8,7 @@ import { depthwiseConv2dNativeBackpropInputConfig } from './depthwiseConv2dNativ
 import { unsortedSegmentSumConfig } from './unsortedSegmentSum.ts';
 import { MATMUL_KERNELS, withMaterialisedTransposes } from './batchMatMul.ts';
 import { CONV2D_BACKPROP_INPUT, replaceConv2DBackpropInput } from './conv2DBackpropInput.ts';
-import { MAX_POOL_GRAD, withWindowArgMax } from './maxPoolGrad.ts';
+import { MAX_POOL_GRAD, withHeapMaxPoolGrad } from './maxPoolGrad.ts';
 import { wrapKernel, WASM } from './compose.ts';
 
 /** Kernels the stock wasm backend does not have at all. */
@@ -38,6 +38,6 @@ export function registerWasmKernels(): string[] {
     if (wrapKernel(name, withMaterialisedTransposes, registry)) registered.push(name);
   }
   if (wrapKernel(CONV2D_BACKPROP_INPUT, replaceConv2DBackpropInput, registry)) registered.push(CONV2D_BACKPROP_INPUT);
-  if (wrapKernel(MAX_POOL_GRAD, withWindowArgMax, registry)) registered.push(MAX_POOL_GRAD);
+  if (wrapKernel(MAX_POOL_GRAD, withHeapMaxPoolGrad, registry)) registered.push(MAX_POOL_GRAD);
   return registered;
 }

@@ -1,20 +1,21 @@
-// Faster MaxPoolGrad for wasm when pooling windows do not overlap (Keras' default MaxPooling: stride =
-// pool size). The stock kernel is ~30× slower than MaxPool itself and, on ties (common after ReLU, where a
-// window is all zeros), sends the gradient to a different element than the cpu backend and TensorFlow do.
+// Faster MaxPoolGrad for wasm. The stock kernel costs ~13× MaxPool itself and, on ties (common after ReLU,
+// where a window is all zeros), sends the gradient to a different element than the cpu backend and TensorFlow.
+// This one is a single pass over the wasm heap in JS: measured 2× (composed ArgMax + ScatterNd) to 10× (stock)
+// faster than the alternatives, without copying anything out of wasm memory (see docs/engine.md).
 import { backend_util, MaxPoolGrad, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
-import { compose, type KernelArgs } from './compose.ts';
+import type { KernelArgs } from './compose.ts';
 
 /**
- * Lays each window out along a last axis ([N·OH·OW·C, fh·fw], via two batched 2-D transposes — the wasm
- * Transpose kernel is ~6× slower on the equivalent single 6-D permutation), takes ArgMax there (the first
- * maximum in row-major window order, as the cpu kernel does), turns each winner into its flat position in x,
- * and lets ScatterNd write dy there (every position is hit at most once, since windows do not overlap).
+ * For each output cell, finds the first maximum of its window in row-major window order (strictly greater
+ * wins, as in the cpu backend) channel by channel, and adds dy there. Handles padding, overlapping windows
+ * and dilation; falls back to the stock kernel only for non-float32 input.
  */
-export function withWindowArgMax(original: KernelConfig): KernelFunc {
+export function withHeapMaxPoolGrad(original: KernelConfig): KernelFunc {
   const stock = original.kernelFunc as (args: KernelArgs) => TensorInfo;
   return ((args: KernelArgs) => {
     const { inputs, backend, attrs } = args;
     const { dy, input } = inputs as { dy: TensorInfo; input: TensorInfo };
+    if (input.dtype !== 'float32' || dy.dtype !== 'float32') return stock(args);
     const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as {
       filterSize: [number, number] | number;
       strides: [number, number] | number;
@@ -22,34 +23,44 @@ export function withWindowArgMax(original: KernelConfig): KernelFunc {
       dimRoundingMode?: 'floor' | 'round' | 'ceil';
     };
     const info = backend_util.computePool2DInfo(input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
-    const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow, filterHeight: fh, filterWidth: fw } = info;
-    const tiles = info.strideHeight === fh && info.strideWidth === fw && info.padInfo.top === 0 && info.padInfo.left === 0 &&
-      oh * fh <= h && ow * fw <= w && input.dtype === 'float32';
-    if (!tiles) return stock(args);
-    return compose(backend, (ops) => {
-      const covered = ops.slice(input, [0, 0, 0, 0], [n, oh * fh, ow * fw, c]);
-      // [N·OH, fh, OW·fw·C] → [N·OH, OW·fw·C, fh] = [N·OH·OW, fw, C·fh] → [N·OH·OW, C·fh, fw] = [N·OH·OW·C, fh·fw].
-      const rowsLast = ops.transpose(ops.reshape(covered, [n * oh, fh, ow * fw * c]), [0, 2, 1]);
-      const windows = ops.transpose(ops.reshape(rowsLast, [n * oh * ow, fw, c * fh]), [0, 2, 1]);
-      const winner = ops.run('ArgMax', { x: ops.reshape(windows, [n * oh * ow * c, fh * fw]) }, { axis: 1 });
-      const picks = backend.readSync(winner.dataId) as Int32Array;
-      const indices = ops.keep(backend.makeOutput([picks.length, 1], 'int32'));
-      const flat = backend.typedArrayFromHeap(indices) as Int32Array;
-      let k = 0;
-      for (let b = 0; b < n; b++) {
-        for (let r = 0; r < oh; r++) {
-          for (let q = 0; q < ow; q++) {
-            const corner = ((b * h + r * fh) * w + q * fw) * c;
-            for (let ch = 0; ch < c; ch++, k++) {
-              const p = picks[k];
-              flat[k] = corner + ((p / fw) | 0) * w * c + (p % fw) * c + ch;
+    const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw,
+      dilationHeight: dh, dilationWidth: dw, effectiveFilterHeight: efh, effectiveFilterWidth: efw } = info;
+    const { top, left } = info.padInfo;
+    // makeOutput can grow wasm memory, which detaches earlier views: take the views after it.
+    const out = backend.makeOutput(input.shape, 'float32');
+    const dx = backend.typedArrayFromHeap(out) as Float32Array;
+    const x = backend.typedArrayFromHeap(input) as Float32Array;
+    const g = backend.typedArrayFromHeap(dy) as Float32Array;
+    dx.fill(0);
+    const best = new Float32Array(c);
+    const at = new Int32Array(c);
+    let k = 0;
+    for (let b = 0; b < n; b++) {
+      for (let r = 0; r < oh; r++) {
+        for (let q = 0; q < ow; q++, k += c) {
+          best.fill(-Infinity);
+          at.fill(-1);
+          for (let i = 0; i < efh; i += dh) {
+            const xr = r * sh - top + i;
+            if (xr < 0 || xr >= h) continue;
+            for (let j = 0; j < efw; j += dw) {
+              const xc = q * sw - left + j;
+              if (xc < 0 || xc >= w) continue;
+              const base = ((b * h + xr) * w + xc) * c;
+              for (let ch = 0; ch < c; ch++) {
+                const v = x[base + ch];
+                if (v > best[ch]) {
+                  best[ch] = v;
+                  at[ch] = base + ch;
+                }
+              }
             }
           }
+          for (let ch = 0; ch < c; ch++) if (at[ch] >= 0) dx[at[ch]] += g[k + ch];
         }
       }
-      const dx = ops.run('ScatterNd', { indices, updates: ops.reshape(dy, [picks.length]) }, { shape: [n * h * w * c] });
-      return ops.reshape(dx, [n, h, w, c]);
-    });
+    }
+    return out;
   }) as unknown as KernelFunc;
 }
 

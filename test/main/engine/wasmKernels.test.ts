@@ -229,8 +229,9 @@ describe('MaxPoolGrad replacement on wasm', () => {
     { x: [3, 11, 11, 4], filterSize: [2, 2], strides: [2, 2], pad: 'valid' }, // remainder row/column gets no gradient
     { x: [2, 9, 6, 2], filterSize: [3, 2], strides: [3, 2], pad: 'valid' },
     { x: [2, 8, 8, 2], filterSize: [2, 2], strides: [2, 2], pad: 'same' },
-    { x: [2, 7, 7, 2], filterSize: [2, 2], strides: [2, 2], pad: 'same' }, // padded: falls back to the stock kernel
-    { x: [2, 7, 7, 2], filterSize: [3, 3], strides: [1, 1], pad: 'same' }, // overlapping windows: stock kernel
+    { x: [2, 7, 7, 2], filterSize: [2, 2], strides: [2, 2], pad: 'same' }, // padded
+    { x: [2, 7, 7, 2], filterSize: [3, 3], strides: [1, 1], pad: 'same' }, // overlapping windows
+    { x: [2, 9, 8, 3], filterSize: [3, 3], strides: [2, 2], pad: 'valid' }, // overlapping, strided
     { x: [4, 1, 12, 3], filterSize: [1, 2], strides: [1, 2], pad: 'valid' }, // MaxPooling1D
   ];
   it.each(cases)('x $x, pool $filterSize, strides $strides, pad $pad', async ({ x, filterSize, strides, pad }) => {
@@ -241,11 +242,9 @@ describe('MaxPoolGrad replacement on wasm', () => {
     const y = tf.maxPool(xCpu, filterSize, strides, pad);
     const output = { shape: y.shape, values: (await y.data()) as Float32Array };
     tf.dispose([xCpu, y]);
-    const tiled = info.strideHeight === info.filterHeight && info.strideWidth === info.filterWidth && info.padInfo.top === 0 && info.padInfo.left === 0 &&
-      info.outHeight * info.filterHeight <= x[1] && info.outWidth * info.filterWidth <= x[2];
     const { wasm, diff } = await compareKernel('MaxPoolGrad', { dy: randomData(info.outShape, 28), input, output }, { filterSize, strides, pad });
     expect(wasm.shape).toEqual(x);
-    // The stock wasm kernel breaks ties differently, so exact agreement is only promised where ours runs.
-    if (tiled) expect(diff).toBe(0);
+    // Overlapping windows add several dy values into one cell, possibly in another order than the cpu kernel.
+    expect(diff).toBeLessThan(1e-6);
   });
 });
