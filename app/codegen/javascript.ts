@@ -606,7 +606,7 @@ function writeCompileAndFit(w: SourceWriter, train: TrainPlan, ctx: Ctx): void {
   }
   const monitorKey = (m: string) => m.replace(/accuracy$/, 'acc');
   const better = (mode: 'min' | 'max', best: string, delta: string) => (mode === 'min' ? `value < ${best}${delta}` : `value > ${best}${delta}`);
-  const logsType = ctx.ty(': number, logs?: tf.Logs');
+  const epochParams = `_epoch${ctx.ty(': number')}, logs${ctx.ty('?: tf.Logs')}`;
   const es = train.earlyStopping;
   if (es) {
     const key = jsString(monitorKey(es.monitor));
@@ -616,7 +616,7 @@ function writeCompileAndFit(w: SourceWriter, train: TrainPlan, ctx: Ctx): void {
       'let wait = 0;',
       ...(es.restoreBestWeights ? [`let bestWeights${ctx.ty(': tf.Tensor[] | null')} = null;`] : []),
       'const earlyStopping = {',
-      `  onEpochEnd: async (_epoch${logsType}) => {`,
+      `  onEpochEnd: async (${epochParams}) => {`,
       `    const value = logs?.[${key}];`,
       '    if (value === undefined || Number.isNaN(value)) return;',
       `    if (${better(es.mode, 'best', delta)}) {`,
@@ -645,7 +645,7 @@ function writeCompileAndFit(w: SourceWriter, train: TrainPlan, ctx: Ctx): void {
       `let plateauBest = ${lrp.mode === 'min' ? 'Infinity' : '-Infinity'};`,
       'let plateauWait = 0;',
       'const reduceLrOnPlateau = {',
-      `  onEpochEnd: async (_epoch${logsType}) => {`,
+      `  onEpochEnd: async (${epochParams}) => {`,
       `    const value = logs?.[${key}];`,
       '    if (value === undefined || Number.isNaN(value)) return;',
       `    if (${better(lrp.mode, 'plateauBest', '')}) {`,
