@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { StoreError, isBusyError, isCorruptionError } from './errors.ts';
-import { latestSchemaVersion, migrations } from './migrations/index.ts';
+import { latestSchemaVersion, migrations, modelwrightApplicationId } from './migrations/index.ts';
 
 export type Db = Database.Database;
 
@@ -60,19 +60,41 @@ export function newerSchemaMessage(found: number, path: string): string {
     `update Modelwright or use --db to pick another file (${path})`;
 }
 
-/** The user_version as SQLite sees it (WAL included), opened read-only; falls back to the header's value. */
-function readSchemaVersion(path: string, headerVersion: number): number {
+function foreignMessage(path: string, detail: string): string {
+  return `${path} is a SQLite database of another program (${detail}), not a Modelwright history. ` +
+    'It was left untouched; pick another file with --db PATH.';
+}
+
+/**
+ * Reads, without writing, what SQLite sees (WAL included): refuses a newer schema and another program's
+ * database. Falls back to the header's user_version when a read-only open is impossible.
+ */
+function inspectReadOnly(path: string, headerVersion: number): void {
   let db: Db | undefined;
+  let version = headerVersion;
+  let appId = 0;
+  let tables: string[] | undefined;
   try {
     db = new Database(path, { readonly: true, fileMustExist: true });
-    return db.pragma('user_version', { simple: true }) as number;
+    version = db.pragma('user_version', { simple: true }) as number;
+    appId = db.pragma('application_id', { simple: true }) as number;
+    tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[])
+      .map((r) => r.name);
   } catch (err) {
     if (isCorruptionError(err)) {
       throw new StoreError('corrupt', `${path} is damaged (${(err as Error).message}); ${backupAdvice(path)}.`);
     }
-    return headerVersion;
   } finally {
     db?.close();
+  }
+  if (appId !== 0 && appId !== modelwrightApplicationId) {
+    throw new StoreError('not-a-database', foreignMessage(path, `application id ${appId}`));
+  }
+  if (version > latestSchemaVersion && (appId === modelwrightApplicationId || tables === undefined || tables.includes('runs'))) {
+    throw new StoreError('newer-schema', newerSchemaMessage(version, path));
+  }
+  if (tables !== undefined && appId === 0 && tables.length > 0 && (version === 0 || !tables.includes('runs'))) {
+    throw new StoreError('not-a-database', foreignMessage(path, `it has tables such as ${tables.slice(0, 3).join(', ')}`));
   }
 }
 
@@ -138,8 +160,7 @@ export function openDatabase(path: string, options: ConnectionOptions = {}): Db 
       }
       if (stat.size > 0) {
         const headerVersion = checkHeader(path, stat.size);
-        const version = readSchemaVersion(path, headerVersion);
-        if (version > latestSchemaVersion) throw new StoreError('newer-schema', newerSchemaMessage(version, path));
+        inspectReadOnly(path, headerVersion);
       }
     } else if (options.mustExist) {
       throw new StoreError('not-found', `there is no history database at ${path} yet; train a model first, or pick another file with --db PATH`);

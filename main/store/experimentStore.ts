@@ -206,7 +206,14 @@ export class ExperimentStore {
       mustExist: options.mustExist,
       targetVersion: options.targetVersion,
     });
-    if (options.sweepInterrupted !== false && options.targetVersion === undefined) this.markInterruptedRuns();
+    if (options.sweepInterrupted !== false && options.targetVersion === undefined) {
+      try {
+        this.markInterruptedRuns();
+      } catch (err) {
+        this.db.close();
+        throw err;
+      }
+    }
   }
 
   // ---------------------------------------------------------------- plumbing

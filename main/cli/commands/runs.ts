@@ -14,7 +14,8 @@ Lists recorded training runs, newest first.
 Options:
 ${dbUsage}
   --json           print the runs as a JSON array
-  --status S       only runs with this status (${runStatuses.join(', ')}); several as S1,S2
+  --status S       only runs with this status; several as S1,S2
+                   (${runStatuses.join(', ')})
   --sort SPEC      order: a metric (best value, better first), e.g. val_accuracy or final:loss or
                    test:accuracy, optionally with :asc or :desc; or id, name, startedAt, durationMs, status
   --tag T          only runs tagged T

@@ -3,10 +3,14 @@
 // test metrics, evaluation results and artifacts.
 import type { Migration } from './index.ts';
 
+/** PRAGMA application_id of a Modelwright history ("MWHT"), so another program's SQLite file is never mistaken for one. */
+export const modelwrightApplicationId = 0x4d574854;
+
 export const migration: Migration = {
   version: 1,
   name: 'initial',
   up(db) {
+    db.pragma(`application_id = ${modelwrightApplicationId}`);
     db.exec(`
       CREATE TABLE projects (
         id INTEGER PRIMARY KEY,

@@ -1,7 +1,7 @@
 // The ordered list of schema migrations. Forward-only: a released migration is never edited; a change
 // to the schema is a new numbered file added to this list (see docs/history.md "Migrations").
 import type Database from 'better-sqlite3';
-import { migration as m001 } from './001_initial.ts';
+import { migration as m001, modelwrightApplicationId } from './001_initial.ts';
 import { migration as m002 } from './002_batchMetricsAndTags.ts';
 
 export interface Migration {
@@ -10,6 +10,8 @@ export interface Migration {
   name: string;
   up(db: Database.Database): void;
 }
+
+export { modelwrightApplicationId };
 
 export const migrations: readonly Migration[] = [m001, m002];
 

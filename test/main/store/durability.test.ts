@@ -152,9 +152,9 @@ describe('interrupted-run sweep', () => {
 });
 
 describe('concurrency', () => {
-  it('two processes record runs at the same time without busy errors', async () => {
+  it('two processes create the database and record runs at the same time without busy errors', async () => {
+    // No database yet: both race to create it, switch it to WAL and migrate it.
     const db = join(dir, 'shared.db');
-    openStore(db).close();
     const a = startWriter(db, 400, 'writer a', true);
     const b = startWriter(db, 400, 'writer b', true);
     const [codeA, codeB] = await Promise.all([a.exited, b.exited]);

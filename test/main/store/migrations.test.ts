@@ -69,6 +69,7 @@ describe('migrations', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(latestSchemaVersion);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('application_id', { simple: true })).toBe(0x4d574854);
     db.close();
     const tables = schemaOf(path).filter((s) => s.startsWith('table ')).map((s) => s.split(':')[0].slice(6));
     expect(tables).toEqual(expect.arrayContaining(['runs', 'epoch_metrics', 'batch_metrics', 'tags', 'run_tags', 'artifacts', 'evaluations', 'datasets']));
@@ -151,6 +152,24 @@ describe('files the store must not touch', () => {
     const before = fileHash(path);
     expectStoreError(() => openStore(path), 'not-a-database', /is not a Modelwright history database \(it is not a SQLite file\).*left untouched/);
     expect(fileHash(path)).toBe(before);
+  });
+
+  it('refuses another program\'s SQLite database instead of migrating it', () => {
+    const plain = join(dir, 'places.sqlite');
+    const other = new Database(plain);
+    other.exec("CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT); INSERT INTO moz_places (url) VALUES ('https://example.org');");
+    other.close();
+    const marked = join(dir, 'marked.sqlite');
+    const app = new Database(marked);
+    app.pragma('application_id = 12345');
+    app.exec('CREATE TABLE runs (x INTEGER)');
+    app.close();
+    for (const [path, detail] of [[plain, /tables such as moz_places/], [marked, /application id 12345/]] as const) {
+      const before = fileHash(path);
+      expectStoreError(() => openStore(path), 'not-a-database', /SQLite database of another program \(.+\), not a Modelwright history\. It was left untouched/);
+      expectStoreError(() => openStore(path), 'not-a-database', detail);
+      expect(fileHash(path)).toBe(before);
+    }
   });
 
   it('refuses a truncated database with advice to keep a backup and start a new one', () => {
