@@ -1,0 +1,78 @@
+// Changes the data panel makes to a dataset binding, as pure functions: column roles (one target at a
+// time), type overrides, scaling and missing-value handling; plus what "fit the model to the data" changes.
+import type { ColumnRole, ColumnType } from '../../../app/data/schema.ts';
+import type { DatasetBinding } from '../../../app/data/binding.ts';
+import type { DataFix } from '../../../app/data/check.ts';
+import type { ColumnSummary } from '../../../app/api/types.ts';
+
+function withColumn(binding: DatasetBinding, name: string, change: { role?: ColumnRole; type?: ColumnType | undefined }, current: ColumnSummary | undefined): DatasetBinding {
+  const columns = binding.columns.filter((c) => c.name !== name);
+  const existing = binding.columns.find((c) => c.name === name);
+  const role = change.role ?? existing?.role ?? current?.role ?? 'feature';
+  const type = 'type' in change ? change.type : existing?.type;
+  const spec = type === undefined ? { name, role } : { name, role, type };
+  // Keep the file's column order, so the saved project reads like the data.
+  const index = binding.columns.findIndex((c) => c.name === name);
+  if (index >= 0) columns.splice(index, 0, spec);
+  else columns.push(spec);
+  return { ...binding, columns };
+}
+
+/**
+ * Sets a column's role. Making a column the target demotes the previous target to a feature (a table has
+ * one target), and the binding's `target` follows; taking the target role away leaves no target.
+ */
+export function setColumnRole(binding: DatasetBinding, columns: readonly ColumnSummary[], name: string, role: ColumnRole): DatasetBinding {
+  let next = binding;
+  if (role === 'target') {
+    for (const c of columns) {
+      if (c.name !== name && c.role === 'target') next = withColumn(next, c.name, { role: 'feature' }, c);
+    }
+    next = { ...withColumn(next, name, { role }, columns.find((c) => c.name === name)), target: name };
+  } else {
+    next = withColumn(next, name, { role }, columns.find((c) => c.name === name));
+    if (next.target === name) {
+      const { target: _dropped, ...rest } = next;
+      next = rest;
+    }
+  }
+  return next;
+}
+
+/** Overrides a column's type; choosing the inferred type removes the override. */
+export function setColumnType(binding: DatasetBinding, column: ColumnSummary, type: ColumnType): DatasetBinding {
+  return withColumn(binding, column.name, { type: type === column.inferredType ? undefined : type }, column);
+}
+
+/**
+ * The fixes that make the model's Input and output fit the data, from the inspection's shapes and the
+ * model's current ones; empty when they already fit.
+ */
+export function fitFixes(
+  model: { inputShape: readonly (number | null)[] | null; outputUnits: number | null },
+  data: { inputShape: readonly number[] | null; outputUnits: number | null },
+): DataFix[] {
+  const fixes: DataFix[] = [];
+  if (data.inputShape && (!model.inputShape || model.inputShape.length !== data.inputShape.length || model.inputShape.some((d, i) => d !== data.inputShape![i]))) {
+    fixes.push({ kind: 'set-input-shape', shape: [...data.inputShape] });
+  }
+  if (data.outputUnits !== null && model.outputUnits !== data.outputUnits) fixes.push({ kind: 'set-output-units', units: data.outputUnits });
+  return fixes;
+}
+
+/** A sentence per fix, for the confirmation the user gives before the model is changed. */
+export function describeFix(fix: DataFix): string {
+  switch (fix.kind) {
+    case 'set-input-shape': return `Set the Input shape to [${fix.shape.join(', ')}].`;
+    case 'set-output-units': return `Set the last layer's units to ${fix.units}.`;
+    case 'set-output-activation': return `Set the last layer's activation to ${fix.activation}.`;
+  }
+}
+
+/** A file's text, refusing what is clearly not a CSV (so a wrong pick says so before uploading megabytes). */
+export function checkCsvFile(name: string, sizeBytes: number, maxBytes: number): string | null {
+  if (!/\.(csv|tsv|txt)$/i.test(name)) return `"${name}" does not look like a CSV or TSV file; choose a file ending in .csv, .tsv or .txt.`;
+  if (sizeBytes === 0) return `"${name}" is empty.`;
+  if (sizeBytes > maxBytes) return `"${name}" is ${(sizeBytes / 1024 / 1024).toFixed(0)} MB, more than the ${(maxBytes / 1024 / 1024).toFixed(0)} MB an upload can be; on the desktop app, import it by path instead.`;
+  return null;
+}

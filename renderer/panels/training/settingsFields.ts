@@ -1,0 +1,148 @@
+// The training settings form as data: each field's path in the TrainingConfig, control, range and one
+// sentence of explanation; plus immutable updates checked against the config schema.
+import { backendNames, lossNames, optimizerNames, trainingConfigSchema, type TrainingConfig } from '../../../app/training/config.ts';
+
+export type FieldControl =
+  | { kind: 'number'; min?: number; max?: number; step?: number; integer?: boolean; log?: boolean }
+  | { kind: 'percent'; min: number; max: number }
+  | { kind: 'select'; options: readonly { value: string; label: string }[] }
+  | { kind: 'toggle' };
+
+export interface SettingField {
+  /** Dotted path into TrainingConfig. */
+  path: string;
+  label: string;
+  help: string;
+  control: FieldControl;
+  /** Shown only when this returns true (the early-stopping patience only when early stopping is on). */
+  visible?: (config: TrainingConfig) => boolean;
+  /** Advanced fields start folded away. */
+  advanced?: boolean;
+}
+
+const optimizerLabels: Record<string, string> = {
+  adam: 'Adam (a good default)', sgd: 'SGD (plain gradient descent)', rmsprop: 'RMSprop', adamax: 'Adamax', adagrad: 'Adagrad', adadelta: 'Adadelta',
+};
+
+const lossLabels: Record<string, string> = {
+  auto: 'Automatic (chosen from the task)', categoricalCrossentropy: 'Categorical cross-entropy', sparseCategoricalCrossentropy: 'Sparse categorical cross-entropy',
+  binaryCrossentropy: 'Binary cross-entropy', meanSquaredError: 'Mean squared error', meanAbsoluteError: 'Mean absolute error', huber: 'Huber',
+};
+
+export const settingFields: SettingField[] = [
+  {
+    path: 'optimizer.name', label: 'Optimizer', control: { kind: 'select', options: optimizerNames.map((o) => ({ value: o, label: optimizerLabels[o] ?? o })) },
+    help: 'The method that adjusts the weights after each batch; Adam works well almost everywhere.',
+  },
+  {
+    path: 'optimizer.learningRate', label: 'Learning rate', control: { kind: 'number', min: 1e-7, max: 10, step: 0.0001, log: true },
+    help: 'How big each adjustment step is: too high and training jumps around, too low and it crawls (0.001 suits Adam).',
+  },
+  {
+    path: 'optimizer.momentum', label: 'Momentum', control: { kind: 'number', min: 0, max: 1, step: 0.05 }, advanced: true,
+    visible: (c) => c.optimizer.name === 'sgd',
+    help: 'SGD only: keeps part of the previous step, which smooths and speeds up training (0.9 is common).',
+  },
+  {
+    path: 'batchSize', label: 'Batch size', control: { kind: 'number', min: 1, max: 100_000, step: 1, integer: true },
+    help: 'How many examples the model looks at before each weight update; 32 is a safe start, larger is faster but needs more memory.',
+  },
+  {
+    path: 'epochs', label: 'Epochs', control: { kind: 'number', min: 1, max: 10_000, step: 1, integer: true },
+    help: 'How many times training goes through all the training data.',
+  },
+  {
+    path: 'validationSplit', label: 'Validation split', control: { kind: 'percent', min: 0, max: 90 },
+    help: 'Share of the training data held back and scored after every epoch, to see whether the model generalizes.',
+  },
+  {
+    path: 'testSplit', label: 'Test split', control: { kind: 'percent', min: 0, max: 90 },
+    help: 'Share of all the data never used in training, kept for the final, honest evaluation.',
+  },
+  {
+    path: 'earlyStopping.enabled', label: 'Early stopping', control: { kind: 'toggle' },
+    help: 'Stops training when the validation loss has not improved for a while, and keeps the best weights.',
+  },
+  {
+    path: 'earlyStopping.patience', label: 'Patience (epochs)', control: { kind: 'number', min: 0, max: 10_000, step: 1, integer: true },
+    visible: (c) => c.earlyStopping.enabled,
+    help: 'How many epochs without improvement to wait before stopping.',
+  },
+  {
+    path: 'reduceLrOnPlateau.enabled', label: 'Reduce learning rate on plateau', control: { kind: 'toggle' },
+    help: 'Halves the learning rate when the validation loss stalls, which often squeezes out a little more accuracy.',
+  },
+  {
+    path: 'reduceLrOnPlateau.factor', label: 'Reduction factor', control: { kind: 'number', min: 0.01, max: 0.99, step: 0.05 },
+    visible: (c) => c.reduceLrOnPlateau.enabled, advanced: true,
+    help: 'The learning rate is multiplied by this each time it is reduced.',
+  },
+  {
+    path: 'classWeights', label: 'Class weights', control: {
+      kind: 'select', options: [{ value: 'none', label: 'Equal' }, { value: 'auto', label: 'Balanced (rare classes count more)' }],
+    },
+    help: 'With unevenly sized classes, "balanced" makes mistakes on rare classes count more so they are not ignored.',
+  },
+  {
+    path: 'seed', label: 'Random seed', control: { kind: 'number', min: 0, max: 2 ** 31 - 1, step: 1, integer: true }, advanced: true,
+    help: 'Fixes the shuffling and starting weights: the same seed, data and backend give the same run.',
+  },
+  {
+    path: 'loss', label: 'Loss', control: { kind: 'select', options: ['auto', ...lossNames].map((l) => ({ value: l, label: lossLabels[l] ?? l })) }, advanced: true,
+    help: 'What training minimizes; "automatic" picks the right one from the task and the last layer.',
+  },
+  {
+    path: 'backend', label: 'Backend', control: {
+      kind: 'select', options: backendNames.map((b) => ({ value: b, label: b === 'auto' ? 'Automatic (fastest available)' : b === 'tensorflow' ? 'TensorFlow (native)' : b === 'wasm' ? 'WebAssembly' : 'Plain JavaScript (slowest)' })),
+    },
+    advanced: true,
+    help: 'Which engine computes the training; automatic tries native TensorFlow, then WebAssembly, then plain JavaScript.',
+  },
+];
+
+export function getPath(config: unknown, path: string): unknown {
+  let v: unknown = config;
+  for (const key of path.split('.')) {
+    if (v === null || typeof v !== 'object' || !Object.hasOwn(v, key)) return undefined;
+    v = (v as Record<string, unknown>)[key];
+  }
+  return v;
+}
+
+/** A copy of `config` with `path` set to `value`; the objects along the path are copied, the rest shared. */
+export function setPath<T>(config: T, path: string, value: unknown): T {
+  const [key, ...rest] = path.split('.');
+  const base = (config ?? {}) as Record<string, unknown>;
+  return { ...base, [key]: rest.length === 0 ? value : setPath(base[key], rest.join('.'), value) } as T;
+}
+
+/**
+ * Applies one field change and checks the whole configuration: the new config, or a plain message that
+ * says what is wrong with the value (so the form refuses it instead of saving a config training rejects).
+ */
+export function updateSetting(config: TrainingConfig, path: string, value: unknown): { ok: true; config: TrainingConfig } | { ok: false; message: string } {
+  const field = settingFields.find((f) => f.path === path);
+  if (typeof value === 'number' && !Number.isFinite(value)) return { ok: false, message: `${field?.label ?? path} needs a number.` };
+  if (field?.control.kind === 'number' && typeof value === 'number') {
+    const c = field.control;
+    if (c.integer && !Number.isInteger(value)) return { ok: false, message: `${field.label} must be a whole number.` };
+    if (c.min !== undefined && value < c.min) return { ok: false, message: `${field.label} must be at least ${c.min}.` };
+    if (c.max !== undefined && value > c.max) return { ok: false, message: `${field.label} must be at most ${c.max}.` };
+  }
+  const next = setPath(config, path, value);
+  const parsed = trainingConfigSchema.safeParse(next);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { ok: false, message: `${field?.label ?? issue.path.join('.')}: ${issue.message}` };
+  }
+  return { ok: true, config: parsed.data };
+}
+
+/** Rows each split gets from `rows` usable rows, as the trainer splits them (test first, then validation). */
+export function splitCounts(rows: number, config: Pick<TrainingConfig, 'validationSplit' | 'testSplit'>): { train: number; validation: number; test: number } {
+  const n = Math.max(0, Math.floor(rows));
+  const test = Math.min(Math.round(n * config.testSplit), Math.max(0, n - 1));
+  const rest = n - test;
+  const validation = Math.min(Math.round(rest * config.validationSplit), Math.max(0, rest - 1));
+  return { train: rest - validation, validation, test };
+}

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { makeTrainingConfig } from '../../../app/training/config.ts';
+import { datasetBindingSchema } from '../../../app/data/binding.ts';
+import type { ColumnSummary } from '../../../app/api/types.ts';
+import { setPath, splitCounts, updateSetting } from '../../../renderer/panels/training/settingsFields.ts';
+import { checkCsvFile, fitFixes, setColumnRole, setColumnType } from '../../../renderer/panels/data/dataEdits.ts';
+import { bestValidation, formatDuration, formatEta, keySettings, testHeadline } from '../../../renderer/panels/runs/format.ts';
+import { splitIndices } from '../../../app/data/split.ts';
+
+describe('training settings', () => {
+  const config = makeTrainingConfig({});
+
+  it('updates one setting without touching the original', () => {
+    const r = updateSetting(config, 'optimizer.learningRate', 0.01);
+    expect(r.ok && r.config.optimizer.learningRate).toBe(0.01);
+    expect(config.optimizer.learningRate).toBe(0.001);
+    expect(setPath({ a: { b: 1, c: 2 } }, 'a.b', 5)).toEqual({ a: { b: 5, c: 2 } });
+  });
+
+  it('refuses values training would reject, saying why', () => {
+    expect(updateSetting(config, 'batchSize', 2.5)).toEqual({ ok: false, message: 'Batch size must be a whole number.' });
+    expect(updateSetting(config, 'epochs', 0)).toEqual({ ok: false, message: 'Epochs must be at least 1.' });
+    expect(updateSetting(config, 'optimizer.learningRate', NaN)).toEqual({ ok: false, message: 'Learning rate needs a number.' });
+    const r = updateSetting(config, 'testSplit', 1);
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.message).toMatch(/^Test split:/);
+  });
+
+  it('counts split rows the way the trainer splits them', () => {
+    for (const [n, v, t] of [[150, 0.2, 0.2], [10, 0.5, 0.3], [1, 0.2, 0.2], [1000, 0, 0.15]] as const) {
+      const ours = splitCounts(n, { validationSplit: v, testSplit: t });
+      const real = splitIndices(Array.from({ length: n }, (_, i) => i), { validationSplit: v, testSplit: t, seed: 1 });
+      expect(ours).toEqual({ train: real.train.length, validation: real.validation.length, test: real.test.length });
+    }
+  });
+});
+
+describe('data edits', () => {
+  const binding = datasetBindingSchema.parse({ source: 'data.csv', target: 'species' });
+  const columns: ColumnSummary[] = [
+    { name: 'a', role: 'feature', type: 'numeric', inferredType: 'numeric', missing: 0, distinct: 10 },
+    { name: 'zip', role: 'feature', type: 'numeric', inferredType: 'numeric', missing: 0, distinct: 10 },
+    { name: 'species', role: 'target', type: 'categorical', inferredType: 'categorical', missing: 0, distinct: 3 },
+  ];
+
+  it('keeps one target: a new target demotes the old one', () => {
+    const next = setColumnRole(binding, columns, 'a', 'target');
+    expect(next.target).toBe('a');
+    expect(next.columns).toEqual([{ name: 'species', role: 'feature' }, { name: 'a', role: 'target' }]);
+    expect(datasetBindingSchema.safeParse(next).success).toBe(true);
+  });
+
+  it('drops the binding target when the target column is ignored', () => {
+    const next = setColumnRole(binding, columns, 'species', 'ignore');
+    expect(next.target).toBeUndefined();
+    expect(next.columns).toEqual([{ name: 'species', role: 'ignore' }]);
+  });
+
+  it('stores a type override only when it differs from the inferred type', () => {
+    const cat = setColumnType(binding, columns[1], 'categorical');
+    expect(cat.columns).toEqual([{ name: 'zip', role: 'feature', type: 'categorical' }]);
+    expect(setColumnType(cat, { ...columns[1], type: 'categorical' }, 'numeric').columns).toEqual([{ name: 'zip', role: 'feature' }]);
+  });
+
+  it('proposes only the fixes the model needs', () => {
+    expect(fitFixes({ inputShape: [4], outputUnits: 3 }, { inputShape: [4], outputUnits: 3 })).toEqual([]);
+    expect(fitFixes({ inputShape: [null, 4], outputUnits: 2 }, { inputShape: [11], outputUnits: 3 })).toEqual([
+      { kind: 'set-input-shape', shape: [11] }, { kind: 'set-output-units', units: 3 },
+    ]);
+  });
+
+  it('refuses files that are not CSV, empty or too big before uploading', () => {
+    expect(checkCsvFile('photo.png', 10, 100)).toMatch(/does not look like a CSV/);
+    expect(checkCsvFile('a.csv', 0, 100)).toMatch(/empty/);
+    expect(checkCsvFile('a.csv', 200 * 1024 * 1024, 64 * 1024 * 1024)).toMatch(/200 MB/);
+    expect(checkCsvFile('a.TSV', 10, 100)).toBeNull();
+  });
+});
+
+describe('run formatting', () => {
+  it('formats durations and ETAs', () => {
+    expect(formatDuration(850)).toBe('850 ms');
+    expect(formatDuration(12_345)).toBe('12.3 s');
+    expect(formatDuration(245_000)).toBe('4 min 05 s');
+    expect(formatDuration(7_380_000)).toBe('2 h 03 min');
+    expect(formatDuration(null)).toBe('—');
+    expect(formatEta(500)).toBe('finishing');
+    expect(formatEta(65_000)).toBe('about 1 min 05 s left');
+  });
+
+  it('picks the headline metrics of a run', () => {
+    const config = makeTrainingConfig({});
+    expect(keySettings({ config })).toBe('adam, lr 0.001, batch 32, 10 epochs');
+    expect(bestValidation({ best: { loss: 0.1, val_loss: 0.2, accuracy: 0.9, val_accuracy: 0.95 } })).toEqual({ metric: 'val_accuracy', value: 0.95 });
+    expect(bestValidation({ best: { loss: 0.1 } })).toBeNull();
+    expect(testHeadline({ test: { loss: 0.3, mae: 1.2 } })).toEqual({ metric: 'mae', value: 1.2 });
+  });
+});
