@@ -67,20 +67,15 @@ export function createDatasetsService(options: DatasetsServiceOptions): Datasets
       warnings.push(...table.warnings);
       result.rows = table.rows.length;
       result.preview = { columns: [...table.columns], rows: table.rows.slice(0, previewRows).map((r) => [...r]) };
+      const profiles = profileColumns(table.columns.length, table.rows, table.decimalComma, table.hasHeader ? 2 : 1);
+      const targetName = binding.target;
       try {
-        const profiles = profileColumns(table.columns.length, table.rows, table.decimalComma, table.hasHeader ? 2 : 1);
         const schema = inferSchema(table.columns, profiles, binding, table.decimalComma);
         result.columns = schema.columns.map((c): ColumnSummary => ({
           name: c.name, role: c.role, type: c.type, inferredType: c.inferredType, missing: c.missing, distinct: c.distinct,
         }));
         result.task = schema.task;
         for (const w of schema.warnings) if (!warnings.includes(w)) warnings.push(w);
-        for (const c of schema.columns) {
-          if (c.role !== 'ignore' && c.missing > 0) {
-            const handling = binding.missing === 'drop-row' ? 'those rows are left out' : binding.missing === 'mean' ? 'the column mean fills them' : 'zero fills them';
-            warnings.push(`Column "${c.name}" has ${c.missing} missing value${c.missing === 1 ? '' : 's'}; ${c.role === 'target' ? 'those rows are left out' : handling}.`);
-          }
-        }
         if (schema.target && schema.task === 'classification') {
           const labels = table.rows.map((r) => r[schema.target!.index]).filter((v) => !isMissing(v));
           result.classCounts = countValues(labels);
@@ -88,6 +83,22 @@ export function createDatasetsService(options: DatasetsServiceOptions): Datasets
       } catch (err) {
         if (!(err instanceof DataError)) throw err;
         result.error = err.message;
+        // The settings do not fit the data (one class, unknown target...), but the columns can still be described.
+        result.columns = table.columns.map((name, i): ColumnSummary => {
+          const type = profiles[i].inferType();
+          const role = name === targetName ? 'target' : (binding.columns.find((c) => c.name === name)?.role ?? 'feature');
+          return { name, role, type, inferredType: type, missing: profiles[i].missing, distinct: profiles[i].distinct.size };
+        });
+        const targetIndex = targetName === undefined ? -1 : table.columns.indexOf(targetName);
+        if (targetIndex >= 0 && profiles[targetIndex].inferType() !== 'numeric') {
+          result.classCounts = countValues(table.rows.map((r) => r[targetIndex]).filter((v) => !isMissing(v)));
+        }
+      }
+      for (const c of result.columns) {
+        if (c.role !== 'ignore' && c.missing > 0) {
+          const handling = binding.missing === 'drop-row' ? 'those rows are left out' : binding.missing === 'mean' ? 'the column mean fills them' : 'zero fills them';
+          warnings.push(`Column "${c.name}" has ${c.missing} missing value${c.missing === 1 ? '' : 's'}; ${c.role === 'target' ? 'those rows are left out' : handling}.`);
+        }
       }
     }
 

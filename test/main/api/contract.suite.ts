@@ -1,0 +1,285 @@
+// One contract test suite run against every transport (in-process, WebSocket, later Electron IPC), so
+// they cannot drift: same calls, same answers, same errors, same events.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ModelwrightApi, ProjectDocument, TrainingOutcome, TrainingProgress, TrainingStarted } from '../../../app/api/contract.ts';
+import { ApiError } from '../../../app/api/errors.ts';
+import { createServiceHost, type ServiceHost } from '../../../main/services/host.ts';
+
+export interface Transport {
+  api: ModelwrightApi;
+  close(): Promise<void>;
+}
+
+/** Waits for the call to fail and returns the ApiError (failing the test if it succeeded or threw something else). */
+async function failure(promise: Promise<unknown>): Promise<ApiError> {
+  const err = await promise.then(() => { throw new Error('expected the call to fail, but it succeeded'); }, (e: unknown) => e);
+  expect(err).toBeInstanceOf(ApiError);
+  const apiError = err as ApiError;
+  // Readable, one line, no stack frames.
+  expect(apiError.message).not.toMatch(/\n|\s+at \S+ \(|node:internal/);
+  return apiError;
+}
+
+export function defineContractSuite(name: string, connect: (host: ServiceHost) => Promise<Transport>): void {
+  describe(`API contract over ${name}`, () => {
+    let dir: string;
+    let host: ServiceHost;
+    let transport: Transport;
+    let api: ModelwrightApi;
+
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'mw-contract-'));
+      host = createServiceHost({ dbPath: join(dir, 'history.db'), dataDir: join(dir, 'data') });
+      transport = await connect(host);
+      api = transport.api;
+    });
+
+    afterAll(async () => {
+      await transport?.close();
+      await host?.dispose({ graceMs: 1000 });
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('lists templates bound to built-in data and makes projects from them', async () => {
+      const templates = await api.projects.listTemplates();
+      const tabular = templates.find((t) => t.id === 'tabular-classifier');
+      expect(tabular?.datasetSource).toBe('builtin:iris');
+      expect(templates.length).toBeGreaterThanOrEqual(5);
+      const doc = await api.projects.newFromTemplate('tabular-classifier', { name: 'Flowers' });
+      expect(doc.name).toBe('Flowers');
+      expect(doc.dataset?.source).toBe('builtin:iris');
+      expect(Object.keys(doc.layout.positions).sort()).toEqual(doc.graph.layers.map((l) => l.id).sort());
+      const missing = await failure(api.projects.newFromTemplate('no-such-template'));
+      expect(missing.code).toBe('not-found');
+      expect(missing.message).toContain('tabular-classifier');
+    });
+
+    it('saves, opens, refuses to overwrite on save-as, and remembers recent projects', async () => {
+      const doc = await api.projects.newFromTemplate('binary-classifier');
+      const path = join(dir, 'moons');
+      const saved = await api.projects.saveAs(path, doc);
+      expect(saved.path).toBe(`${path}.mwproj`);
+      const opened = await api.projects.open(saved.path);
+      expect(opened.kind).toBe('project');
+      expect(opened.path).toBe(saved.path);
+      expect(opened.document.graph).toEqual(doc.graph);
+      expect(opened.document.dataset).toEqual(doc.dataset);
+      const exists = await failure(api.projects.saveAs(saved.path, doc));
+      expect(exists.code).toBe('exists');
+      await api.projects.saveAs(saved.path, { ...doc, name: 'Moons v2' }, { overwrite: true });
+      expect((await api.projects.open(saved.path)).document.name).toBe('Moons v2');
+      const recent = await api.projects.listRecent();
+      expect(recent[0]).toMatchObject({ path: saved.path, name: 'Moons v2', exists: true });
+      await api.projects.forgetRecent(saved.path);
+      expect((await api.projects.listRecent()).map((r) => r.path)).not.toContain(saved.path);
+      const notFound = await failure(api.projects.open(join(dir, 'nothing-here.mwproj')));
+      expect(notFound.message).toContain('nothing-here.mwproj');
+    });
+
+    it('keeps a recovery copy until it is cleared', async () => {
+      expect(await api.projects.loadRecovery()).toBeNull();
+      const doc = await api.projects.newBlank('Unsaved work');
+      await api.projects.saveRecovery(doc, null);
+      const copy = await api.projects.loadRecovery();
+      expect(copy?.document.name).toBe('Unsaved work');
+      expect(copy?.path).toBeNull();
+      await api.projects.clearRecovery();
+      expect(await api.projects.loadRecovery()).toBeNull();
+    });
+
+    it('round-trips a graph through Keras JSON export and import', async () => {
+      const doc = await api.projects.newFromTemplate('tabular-classifier');
+      const keras = await api.export.kerasJson(doc.graph, 'flowers');
+      const imported = await api.projects.importModelText(keras.json);
+      expect(imported.kind).toBe('keras-topology');
+      expect(imported.path).toBeNull();
+      expect(imported.document.graph.layers.map((l) => [l.type, l.name])).toEqual(doc.graph.layers.map((l) => [l.type, l.name]));
+      const bad = await failure(api.projects.importModelText('{"hello": 1}'));
+      expect(bad.code).toBe('failed');
+      expect(bad.message).toMatch(/neither a Modelwright project .* nor a Keras/);
+    });
+
+    it('inspects a built-in dataset: columns, types, class counts, model shapes', async () => {
+      const builtins = await api.datasets.listBuiltins();
+      expect(builtins.map((b) => b.id)).toContain('iris');
+      const inspection = await api.datasets.inspect({ source: 'builtin:iris' });
+      expect(inspection.rows).toBe(150);
+      expect(inspection.classCounts).toEqual({ setosa: 50, versicolor: 50, virginica: 50 });
+      expect(inspection.columns.find((c) => c.name === 'species')).toMatchObject({ role: 'target', type: 'categorical' });
+      expect(inspection.columns.filter((c) => c.type === 'numeric')).toHaveLength(4);
+      expect(inspection.inputShape).toEqual([4]);
+      expect(inspection.outputUnits).toBe(3);
+      expect(inspection.preview.rows.length).toBe(20);
+      expect(inspection.warnings).toEqual([]);
+    });
+
+    it('imports uploaded CSV text and warns about one class, missing values and too few rows', async () => {
+      const text = 'size,weight,kind\n1,2,cat\n2,,cat\n3,4,cat\n';
+      const imported = await api.datasets.importCsvText('pets.csv', text, { target: 'kind' });
+      expect(imported.binding.source).toMatch(/pets\.csv$/);
+      const w = imported.inspection.warnings.join(' | ');
+      expect(w).toMatch(/same class/);
+      expect(w).toMatch(/"weight" has 1 missing value/);
+      expect(w).toMatch(/too few/);
+      // The stored file is a real path on the host: importing it by path gives the same inspection.
+      const again = await api.datasets.importCsvPath(imported.binding.source, { target: 'kind' });
+      expect(again.inspection.classCounts).toEqual({ cat: 3 });
+      const folder = await failure(api.datasets.importCsvPath(dir));
+      expect(folder.message).toMatch(/folder/);
+    });
+
+    it('checks a graph against its data and offers machine-readable fixes', async () => {
+      const doc = await api.projects.newFromTemplate('tabular-classifier');
+      expect((await api.datasets.check({ graph: doc.graph, dataset: doc.dataset })).ok).toBe(true);
+      const output = doc.graph.layers.find((l) => l.type === 'Dense' && l.params.activation === 'softmax')!;
+      const broken = { ...doc.graph, layers: doc.graph.layers.map((l) => (l.id === output.id ? { ...l, params: { ...l.params, units: 5 } } : l)) };
+      const check = await api.datasets.check({ graph: broken, dataset: doc.dataset });
+      expect(check.ok).toBe(false);
+      expect(check.mismatches[0].fix).toEqual({ kind: 'set-output-units', units: 3 });
+      expect(check.mismatches[0].message).toMatch(/3 classes/);
+      expect((await api.datasets.check({ graph: doc.graph, dataset: null })).error).toMatch(/no data/);
+    });
+
+    it('refuses bad arguments with a readable invalid-argument error', async () => {
+      const bad = await failure(api.runs.get(-3));
+      expect(bad.code).toBe('invalid-argument');
+      expect(bad.message).toMatch(/runs\.get: argument 1/);
+      const graph = await failure(api.catalog.validate({ layers: [{ id: 'a', type: 'Dense', name: 5 }] } as never));
+      expect(graph.code).toBe('invalid-argument');
+      expect(graph.message).toMatch(/layers\[0\]\.name/);
+      const few = await failure(api.runs.compare([1]));
+      expect(few.message).toMatch(/at least 2/);
+      const missingRun = await failure(api.runs.get(9999));
+      expect(missingRun.code).toBe('not-found');
+    });
+
+    it('validates a graph', async () => {
+      const doc = await api.projects.newFromTemplate('tabular-classifier');
+      const analysis = await api.catalog.validate(doc.graph);
+      expect(analysis.valid).toBe(true);
+      expect(analysis.totalParams).toBeGreaterThan(0);
+      const cut = await api.catalog.validate({ layers: doc.graph.layers, connections: [] });
+      expect(cut.valid).toBe(false);
+      expect(cut.errors[0].message.length).toBeGreaterThan(10);
+    });
+
+    describe('training, runs, code and prediction', () => {
+      let doc: ProjectDocument;
+      const runIds: number[] = [];
+      const progress: TrainingProgress[] = [];
+      const startedEvents: TrainingStarted[] = [];
+      const finished: TrainingOutcome[] = [];
+
+      async function train(learningRate: number, name: string): Promise<TrainingOutcome> {
+        const training = { ...doc.training!, epochs: 2, backend: 'cpu' as const, optimizer: { ...doc.training!.optimizer, learningRate } };
+        const started = await api.training.start({ ...doc, training }, { runName: name, tags: ['contract'] });
+        runIds.push(started.runId);
+        expect(started.backend).toBe('cpu');
+        expect(started.trainSamples).toBeGreaterThan(50);
+        for (let i = 0; i < 600 && !finished.some((f) => f.runId === started.runId); i++) await new Promise((r) => setTimeout(r, 100));
+        const outcome = finished.find((f) => f.runId === started.runId);
+        if (!outcome) throw new Error(`run ${started.runId} sent no finish event within 60 s`);
+        return outcome;
+      }
+
+      beforeAll(async () => {
+        doc = await api.projects.newFromTemplate('tabular-classifier', { name: 'Contract iris' });
+        api.training.onDidProgress((p) => progress.push(p));
+        api.training.onDidStart((s) => startedEvents.push(s));
+        api.training.onDidFinish((f) => finished.push(f));
+      });
+
+      it('trains, with start, progress and finish events, and records the run', async () => {
+        const outcome = await train(0.01, 'iris lr 0.01');
+        const runId = runIds[0];
+        expect(outcome.status).toBe('completed');
+        expect(outcome.epochsCompleted).toBe(2);
+        expect(startedEvents.map((s) => s.runId)).toContain(runId);
+        const epochs = progress.filter((p) => p.runId === runId && p.event.type === 'epoch');
+        expect(epochs.map((p) => p.event.epoch)).toEqual([0, 1]);
+        expect(epochs[1].event.logs.loss).toEqual(expect.any(Number));
+        const run = await api.runs.get(runId);
+        expect(run.status).toBe('completed');
+        expect(run.backend).toBe('cpu');
+        expect(run.epochMetrics.loss?.map((p) => p.step)).toEqual([0, 1]);
+        expect(run.evaluation?.task).toBe('classification');
+        expect(run.artifacts.some((a) => a.kind === 'model')).toBe(true);
+        expect(await api.training.listActive()).toEqual([]);
+      });
+
+      it('lists, compares, edits and exports runs', async () => {
+        await train(0.05, 'iris lr 0.05');
+        const [a, b] = runIds;
+        const page = await api.runs.list({ tag: 'contract', sort: { by: 'id', direction: 'asc' } });
+        expect(page.runs.map((r) => r.id)).toEqual([a, b]);
+        expect(page.total).toBe(2);
+        const comparison = await api.runs.compare([a, b]);
+        expect(comparison.configDiff.map((d) => d.path)).toContain('optimizer.learningRate');
+        expect(comparison.configDiff.find((d) => d.path === 'optimizer.learningRate')?.values).toEqual([0.01, 0.05]);
+        expect(comparison.graphDiffs[1].identical).toBe(true);
+        expect(comparison.series.find((s) => s.metric === 'loss')?.values).toHaveLength(2);
+        await api.runs.rename(b, 'faster');
+        await api.runs.tag(b, ['keep']);
+        await api.runs.setNote(b, 'learning rate 0.05');
+        const edited = await api.runs.get(b);
+        expect(edited).toMatchObject({ name: 'faster', note: 'learning rate 0.05' });
+        expect(edited.tags.sort()).toEqual(['contract', 'keep']);
+        await api.runs.untag(b, 'keep');
+        expect((await api.runs.get(b)).tags).toEqual(['contract']);
+        expect(await api.runs.exportCsv({ tag: 'contract' })).toMatch(/faster/);
+        const board = await api.runs.leaderboard('loss', { scope: 'final' });
+        expect(board.map((e) => e.run.id).sort()).toEqual([a, b].sort());
+        expect(await api.runs.metricNames()).toContain('loss');
+        const reopened = await api.runs.openGraph(a);
+        expect(reopened.graph).toEqual(doc.graph);
+        expect(reopened.training?.optimizer.learningRate).toBe(0.01);
+      });
+
+      it('predicts with a trained run from raw rows', async () => {
+        const info = await api.predict.describe(runIds[0]);
+        expect(info.features.map((f) => f.name)).toEqual(['sepal_length', 'sepal_width', 'petal_length', 'petal_width']);
+        expect(info.classes).toEqual(['setosa', 'versicolor', 'virginica']);
+        const result = await api.predict.predict(runIds[0], {
+          kind: 'rows',
+          rows: [{ sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 }, { sepal_length: '6.7', sepal_width: '3.0', petal_length: '5.2', petal_width: '2.3' }],
+        });
+        expect(result.predictions).toHaveLength(2);
+        for (const p of result.predictions) {
+          if (p.kind !== 'classification') throw new Error(`expected a classification, got ${p.kind}`);
+          expect(info.classes).toContain(p.label);
+          expect(Object.values(p.probabilities).reduce((s, v) => s + v, 0)).toBeCloseTo(1, 4);
+        }
+        const wrongKind = await failure(api.predict.predict(runIds[0], { kind: 'text', texts: ['hello'] }));
+        expect(wrongKind.message).toMatch(/not sentences/);
+      });
+
+      it('generates code for the project and says trained-model export is not available yet', async () => {
+        const js = await api.export.code(doc, { language: 'js' });
+        expect(js.fileName).toBe('train.mjs');
+        expect(js.code).toMatch(/@tensorflow\/tfjs/);
+        const py = await api.export.code(doc, { language: 'python' });
+        expect(py.fileName).toBe('train.py');
+        expect(py.code).toMatch(/import tensorflow|from tensorflow|keras/);
+        const unavailable = await failure(api.export.model(runIds[0]));
+        expect(unavailable.code).toBe('not-available');
+      });
+
+      it('fails to start on a graph that cannot train, with the reason', async () => {
+        const err = await failure(api.training.start({ ...doc, graph: { layers: doc.graph.layers, connections: [] } }));
+        expect(err.code).toBe('failed');
+        expect(err.message).toMatch(/cannot be trained yet/);
+        const noData = await failure(api.training.start({ ...doc, dataset: null }));
+        expect(noData.message).toMatch(/data/);
+      });
+
+      it('deletes a run', async () => {
+        const removed = runIds[1];
+        await api.runs.delete(removed);
+        expect((await failure(api.runs.get(removed))).code).toBe('not-found');
+      });
+    });
+  });
+}
