@@ -182,10 +182,16 @@ export function prepareImages(samples: readonly ImageSample[], bindingInput: Dat
 }
 
 /** Images already in tensor layout, values in [0, 1] (e.g. built-in MNIST): split them and build the preprocessor. */
-export function prepareImageArrays(pixels: Float32Array, labels: readonly string[], spec: { width: number; height: number; channels: 1 | 3 }, options: PrepareOptions = {}): PreparedData {
+export function prepareImageArrays(
+  pixels: Float32Array,
+  labels: readonly string[],
+  spec: { width: number; height: number; channels: 1 | 3 },
+  options: PrepareOptions & { task?: DatasetBinding['task'] } = {},
+): PreparedData {
   const { validationSplit, testSplit, seed } = { ...defaults, ...options };
   const size = spec.width * spec.height * spec.channels;
   if (pixels.length !== labels.length * size) throw new RangeError(`expected ${labels.length} × ${size} pixel values, got ${pixels.length}`);
+  if (options.task === 'reconstruction') return prepareImageReconstruction(pixels, labels.length, spec, { validationSplit, testSplit, seed });
   const classes = sortLabels(new Set(labels));
   if (classes.length < 2) throw new DataError(`Only one class (${quote(classes[0] ?? '')}) was found; a classifier needs at least two. Put each class's images in its own subfolder.`);
   const split = splitIndices(Array.from(labels.keys()), { validationSplit, testSplit, seed }, labels);
@@ -210,5 +216,31 @@ export function prepareImageArrays(pixels: Float32Array, labels: readonly string
     train: encode(split.train), validation: encode(split.validation), test: encode(split.test),
     classes, inputShape: preprocessor.inputShape, outputUnits: classes.length, featureNames: preprocessor.featureNames,
     preprocessor, rows: { total: labels.length, used: labels.length, dropped: 0 }, warnings,
+  };
+}
+
+/** Images as their own targets (autoencoders): y is the flattened pixels, no labels involved. */
+function prepareImageReconstruction(
+  pixels: Float32Array,
+  count: number,
+  spec: { width: number; height: number; channels: 1 | 3 },
+  options: Required<PrepareOptions>,
+): PreparedData {
+  const size = spec.width * spec.height * spec.channels;
+  const split = splitIndices(Array.from({ length: count }, (_, i) => i), options);
+  const preprocessor = new Preprocessor({
+    format: 'modelwright-preprocessor', version: 1, kind: 'image', task: 'reconstruction', missing: 'drop-row', scaling: 'none',
+    decimalComma: false, features: [], image: { ...spec },
+  });
+  const encode = (which: number[]): TensorSplit => {
+    const x = new Float32Array(which.length * size);
+    which.forEach((i, n) => x.set(pixels.subarray(i * size, (i + 1) * size), n * size));
+    return { x, xShape: [which.length, spec.height, spec.width, spec.channels], y: x, yShape: [which.length, size], count: which.length };
+  };
+  return {
+    kind: 'image', task: 'reconstruction',
+    train: encode(split.train), validation: encode(split.validation), test: encode(split.test),
+    inputShape: preprocessor.inputShape, outputUnits: size, featureNames: preprocessor.featureNames,
+    preprocessor, rows: { total: count, used: count, dropped: 0 }, warnings: [],
   };
 }

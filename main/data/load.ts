@@ -82,7 +82,7 @@ export async function loadDataset(bindingInput: DatasetBinding | unknown, option
       const { pixels, labels } = await loadMnist();
       const spec = binding.image!;
       const native = spec.width === 28 && spec.height === 28 && spec.channels === 1;
-      return { ...prepareImageArrays(native ? pixels : resizeGray28(pixels, labels.length, spec), labels, spec, options), binding };
+      return { ...prepareImageArrays(native ? pixels : resizeGray28(pixels, labels.length, spec), labels, spec, { ...options, task: binding.task }), binding };
     }
     return { ...prepareTable(await loadBuiltinTable(builtin, options.resourcesDir), binding, options), binding };
   }
@@ -92,7 +92,7 @@ export async function loadDataset(bindingInput: DatasetBinding | unknown, option
     const spec = binding.image;
     if (!spec) throw new DataError('Image data needs an image size: set the width, height and channels (1 for grayscale, 3 for colour) of the Input layer.');
     const folder = await readImageFolder(path, spec);
-    const prepared = prepareImageArrays(folder.pixels, folder.labels, spec, options);
+    const prepared = prepareImageArrays(folder.pixels, folder.labels, spec, { ...options, task: binding.task });
     if (folder.skipped.length > 0) prepared.warnings.push(`${folder.skipped.length} file${folder.skipped.length === 1 ? ' is' : 's are'} not PNG or JPEG and ${folder.skipped.length === 1 ? 'was' : 'were'} skipped (e.g. ${quote(folder.skipped[0])}).`);
     return { ...prepared, binding: { ...binding, kind: 'images' } };
   }
