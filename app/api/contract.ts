@@ -243,8 +243,9 @@ export interface DatasetsService {
 export interface TrainingService {
   /**
    * Starts training the project and records the run in the experiment history. Resolves once the trainer
-   * has loaded its backend and data (the run record carries the backend really used); a run that fails
-   * before that is recorded as failed and `onDidFinish` tells why.
+   * has loaded its backend and data (the run record carries the backend really used). A run that fails
+   * before that is still recorded (as failed); start() then rejects with the reason and `onDidFinish` fires.
+   * Events for the run may arrive before start() resolves.
    */
   start(project: ProjectInput, options?: { runName?: string; tags?: string[] }): Promise<TrainingStarted>;
   /** Ends the run after the current batch, keeping what it learned so far (status `stopped`). */
