@@ -78,13 +78,12 @@ export function assignIdentifiers(
   taken: Iterable<string> = [],
   fallbacks: readonly string[] = [],
 ): string[] {
-  const used = new Set(taken);
+  const program = new Set(taken);
+  const used = new Set(program);
   return texts.map((text, i) => {
     let base = baseIdentifier(text, language, fallbacks[i] ?? 'layer');
-    if (!isValidIdentifier(base, language) || used.has(base)) {
-      // A reserved word keeps its meaning visible with a suffix: class → classLayer / class_layer.
-      if (!isValidIdentifier(base, language)) base = language === 'js' ? `${base}Layer` : `${base}_layer`;
-    }
+    // A reserved word or a program name keeps its meaning visible with a suffix: class → classLayer / class_layer.
+    if (!isValidIdentifier(base, language) || program.has(base)) base = language === 'js' ? `${base}Layer` : `${base}_layer`;
     let id = base;
     for (let n = 2; used.has(id) || !isValidIdentifier(id, language); n++) id = language === 'js' ? `${base}${n}` : `${base}_${n}`;
     used.add(id);

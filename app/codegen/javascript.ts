@@ -415,7 +415,10 @@ function writeTensors(w: SourceWriter, plan: CodePlan, train: TrainPlan, ctx: Ct
   const inputShape = plan.model.steps[plan.model.input].params.shape as number[];
   const lines: string[] = [];
   let encodeX: string;
-  if (data.kind === 'table') encodeX = 'tf.tensor2d(indices.map((i) => encodeRow(rows[i])), [indices.length, fitted.reduce((n, f) => n + (f.kind === \'numeric\' ? 1 : f.categories.length), 0)])';
+  if (data.kind === 'table') {
+    const width = data.features.every((f) => f.type === 'numeric') ? 'fitted.length' : "fitted.reduce((n, f) => n + (f.kind === 'numeric' ? 1 : f.categories.length), 0)";
+    encodeX = `tf.tensor2d(indices.map((i) => encodeRow(rows[i])), [indices.length, ${width}])`;
+  }
   else if (data.kind === 'text') encodeX = 'tf.tensor2d(indices.map((i) => encodeText(rows[i][TEXT])), [indices.length, SEQUENCE_LENGTH])';
   else if (data.source === 'mnist') encodeX = 'tf.tensor4d(indices.flatMap((i) => pixels[i]), [indices.length, HEIGHT, WIDTH, CHANNELS])';
   else encodeX = 'tf.stack(indices.map((i) => loadImage(files[i])))';

@@ -76,7 +76,7 @@ export function generatePython(plan: CodePlan, options: PythonOptions = {}): str
     w.block(`${C.model} No dataset is bound to this project: bind one in the studio to get data loading, training and evaluation here.`, distributed ? strategyScope(build) : build);
     w.block('Save the (untrained) model.', ['os.makedirs(MODEL_DIR, exist_ok=True)', 'model.save(os.path.join(MODEL_DIR, "model.keras"))']);
   }
-  return w.toString().replace(/\n\n(?=(def |class ))/g, '\n\n\n');
+  return w.toString();
 }
 
 function writeTraining(w: SourceWriter, plan: CodePlan, train: TrainPlan, modelDir: string, distributed: boolean): void {

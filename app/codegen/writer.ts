@@ -16,8 +16,15 @@ export class SourceWriter {
     return this;
   }
 
+  /** Blocks joined by one blank line; in Python, two around a block that defines a function (PEP 8). */
   toString(): string {
-    return `${this.blocks.map((b) => b.join('\n')).join('\n\n')}\n`;
+    const defines = (block: string[]) => block.some((line) => /^(def|class) /.test(line));
+    let out = '';
+    this.blocks.forEach((block, i) => {
+      if (i > 0) out += this.commentPrefix === '#' && (defines(block) || defines(this.blocks[i - 1])) ? '\n\n\n' : '\n\n';
+      out += block.join('\n');
+    });
+    return `${out}\n`;
   }
 }
 
