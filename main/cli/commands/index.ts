@@ -11,5 +11,6 @@ import { tagCommand } from './tag.ts';
 import { noteCommand } from './note.ts';
 import { renameCommand } from './rename.ts';
 import { exportCommand } from './export.ts';
+import { serveCommand } from './serve.ts';
 
-export const commands: CliCommand[] = [validateCommand, templatesCommand, newCommand, runsCommand, showCommand, compareCommand, deleteCommand, tagCommand, noteCommand, renameCommand, exportCommand];
+export const commands: CliCommand[] = [validateCommand, templatesCommand, newCommand, runsCommand, showCommand, compareCommand, deleteCommand, tagCommand, noteCommand, renameCommand, exportCommand, serveCommand];
