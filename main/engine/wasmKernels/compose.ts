@@ -25,8 +25,8 @@ export interface Ops {
   reshape(x: TensorInfo, shape: number[]): TensorInfo;
   slice(x: TensorInfo, begin: number[], size: number[]): TensorInfo;
   pad(x: TensorInfo, paddings: [number, number][]): TensorInfo;
-  /** Pads (positive amounts) or crops (negative amounts) each dimension. */
-  padOrCrop(x: TensorInfo, amounts: [number, number][]): TensorInfo;
+  /** Crops the negative amounts only and returns what is left to pad (all ≥ 0), e.g. for a convolution's explicit padding. */
+  cropNegative(x: TensorInfo, amounts: [number, number][]): { cropped: TensorInfo; padding: [number, number][] };
   sum(x: TensorInfo, axis: number[]): TensorInfo;
   reverse(x: TensorInfo, dims: number[]): TensorInfo;
   /** Hands a tensor made outside `run` (e.g. backend.makeOutput) to the composition, to be freed with the rest. */
@@ -48,11 +48,10 @@ export function compose(backend: BackendWasm, body: (ops: Ops) => TensorInfo): T
     reshape: (x, shape) => (util.arraysEqual(x.shape, shape) ? x : run('Reshape', { x }, { shape })),
     slice: (x, begin, size) => (begin.every((b) => b === 0) && util.arraysEqual(size, x.shape) ? x : run('Slice', { x }, { begin, size })),
     pad: (x, paddings) => (paddings.every(([a, b]) => a === 0 && b === 0) ? x : run('PadV2', { x }, { paddings, constantValue: 0 })),
-    padOrCrop(x, amounts) {
+    cropNegative(x, amounts) {
       const begin = amounts.map(([before]) => Math.max(0, -before));
       const size = x.shape.map((d, i) => d - begin[i] - Math.max(0, -amounts[i][1]));
-      const cropped = ops.slice(x, begin, size);
-      return ops.pad(cropped, amounts.map(([before, after]) => [Math.max(0, before), Math.max(0, after)]));
+      return { cropped: ops.slice(x, begin, size), padding: amounts.map(([before, after]) => [Math.max(0, before), Math.max(0, after)]) };
     },
     sum: (x, axis) => run('Sum', { x }, { axis, keepDims: false }),
     reverse: (x, dims) => run('Reverse', { x }, { dims }),

@@ -30,14 +30,15 @@ export function conv2DBackpropInput({ inputs, backend, attrs }: KernelArgs): Ten
       const expanded = ops.reshape(dyNhwc, [n, outHeight, 1, outWidth, 1, cout]);
       spread = ops.reshape(ops.pad(expanded, [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]), [n, outHeight * sh, outWidth * sw, cout]);
     }
-    const padded = ops.padOrCrop(spread, [
+    // The convolution pads by itself (explicit padding), which saves a PadV2 copy of dy.
+    const { cropped, padding } = ops.cropNegative(spread, [
       [0, 0],
       [fh - 1 - top, inHeight + top - outHeight * sh],
       [fw - 1 - left, inWidth + left - outWidth * sw],
       [0, 0],
     ]);
     const rotated = ops.transpose(ops.reverse(filter, [0, 1]), [0, 1, 3, 2]);
-    const dx = ops.run('Conv2D', { x: padded, filter: rotated }, { strides: [1, 1], dilations: [1, 1], pad: 'valid', dataFormat: 'NHWC' });
+    const dx = ops.run('Conv2D', { x: cropped, filter: rotated }, { strides: [1, 1], dilations: [1, 1], pad: padding, dataFormat: 'NHWC' });
     return format === 'channelsLast' ? dx : ops.transpose(dx, [0, 3, 1, 2]);
   });
 }

@@ -29,12 +29,12 @@ export function depthwiseConv2dNativeBackpropInput({ inputs, backend, attrs }: K
     const padLeft = (fw - 1) * dw - left;
     const padBottom = inHeight + top - 1 - (outHeight - 1) * sh - (sh - 1);
     const padRight = inWidth + left - 1 - (outWidth - 1) * sw - (sw - 1);
-    const padded = ops.padOrCrop(spread, [[0, 0], [padTop, padBottom], [padLeft, padRight], [0, 0]]);
+    const { cropped, padding } = ops.cropNegative(spread, [[0, 0], [padTop, padBottom], [padLeft, padRight], [0, 0]]);
     const rotated = ops.reshape(ops.reverse(filter, [0, 1]), [fh, fw, cm, 1]);
-    const perMultiplier = ops.run('DepthwiseConv2dNative', { x: padded, filter: rotated }, {
+    const perMultiplier = ops.run('DepthwiseConv2dNative', { x: cropped, filter: rotated }, {
       strides: [1, 1],
       dilations: [dh, dw],
-      pad: 'valid',
+      pad: padding,
     });
     return m === 1 ? perMultiplier : ops.sum(ops.reshape(perMultiplier, [n, inHeight, inWidth, c, m]), [4]);
   });

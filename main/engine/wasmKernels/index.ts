@@ -6,7 +6,7 @@ import { conv2DBackpropFilterConfig } from './conv2DBackpropFilter.ts';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwiseConv2dNativeBackpropFilter.ts';
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwiseConv2dNativeBackpropInput.ts';
 import { unsortedSegmentSumConfig } from './unsortedSegmentSum.ts';
-import { MATMUL_KERNELS, withMaterialisedTransposes } from './batchMatMul.ts';
+import { BATCH_MAT_MUL, FUSED_MAT_MUL, withMaterialisedTransposes, withPlannedMatMul } from './batchMatMul.ts';
 import { CONV2D_BACKPROP_INPUT, replaceConv2DBackpropInput } from './conv2DBackpropInput.ts';
 import { MAX_POOL_GRAD, withHeapMaxPoolGrad } from './maxPoolGrad.ts';
 import { wrapKernel, WASM } from './compose.ts';
@@ -20,7 +20,7 @@ export const ADDED_KERNELS: readonly KernelConfig[] = [
 ];
 
 /** Kernels whose stock wasm version is replaced by a faster wrapper around it. */
-export const REPLACED_KERNELS: readonly string[] = [...MATMUL_KERNELS, CONV2D_BACKPROP_INPUT, MAX_POOL_GRAD];
+export const REPLACED_KERNELS: readonly string[] = [BATCH_MAT_MUL, FUSED_MAT_MUL, CONV2D_BACKPROP_INPUT, MAX_POOL_GRAD];
 
 export { useStockKernel } from './compose.ts';
 
@@ -34,9 +34,8 @@ export function registerWasmKernels(): string[] {
     registered.push(config.kernelName);
   }
   const registry = { registerKernel, unregisterKernel };
-  for (const name of MATMUL_KERNELS) {
-    if (wrapKernel(name, withMaterialisedTransposes, registry)) registered.push(name);
-  }
+  if (wrapKernel(BATCH_MAT_MUL, withPlannedMatMul, registry)) registered.push(BATCH_MAT_MUL);
+  if (wrapKernel(FUSED_MAT_MUL, withMaterialisedTransposes, registry)) registered.push(FUSED_MAT_MUL);
   if (wrapKernel(CONV2D_BACKPROP_INPUT, replaceConv2DBackpropInput, registry)) registered.push(CONV2D_BACKPROP_INPUT);
   if (wrapKernel(MAX_POOL_GRAD, withHeapMaxPoolGrad, registry)) registered.push(MAX_POOL_GRAD);
   return registered;

@@ -2,6 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { loadBackend } from '../../../main/engine/backends.ts';
+import { planMatMul } from '../../../main/engine/wasmKernels/batchMatMul.ts';
 import { compareKernel, depthwiseGradientsByDefinition, randomData, relativeMaxDiff, runKernelOn } from './parityHelpers.ts';
 
 const TOLERANCE = 1e-4;
@@ -151,13 +152,35 @@ describe('UnsortedSegmentSum on wasm', () => {
 describe('BatchMatMul / _FusedMatMul replacement on wasm', () => {
   const combos = [[false, false], [true, false], [false, true], [true, true]] as const;
   it.each(combos)('BatchMatMul transposeA=%s transposeB=%s matches cpu (2-D and batched)', async (transposeA, transposeB) => {
-    for (const [batch, m, k, n] of [[1, 5, 7, 3], [1, 64, 97, 33], [3, 4, 6, 5]]) {
+    // [1, 8, 50, 200] makes the planner compute (Bᵀ·Aᵀ)ᵀ; [3, …] is batched and goes to the stock kernel.
+    for (const [batch, m, k, n] of [[1, 5, 7, 3], [1, 64, 97, 33], [1, 8, 50, 200], [3, 4, 6, 5]]) {
       const aShape = [batch, ...(transposeA ? [k, m] : [m, k])];
       const bShape = [batch, ...(transposeB ? [n, k] : [k, n])];
       const { wasm, diff } = await compareKernel('BatchMatMul', { a: randomData(aShape, 13), b: randomData(bShape, 14) }, { transposeA, transposeB });
       expect(wasm.shape).toEqual([batch, m, n]);
       expect(diff).toBeLessThan(TOLERANCE);
     }
+  });
+
+  it('keeps rank-2 shapes and reuses a packed right-hand operand', async () => {
+    for (const [transposeA, transposeB] of combos) {
+      const a = randomData(transposeA ? [50, 8] : [8, 50], 31);
+      const b = randomData(transposeB ? [200, 50] : [50, 200], 32);
+      const { wasm, diff } = await compareKernel('BatchMatMul', { a, b }, { transposeA, transposeB });
+      expect(wasm.shape).toEqual([8, 200]);
+      expect(diff).toBeLessThan(TOLERANCE);
+    }
+  });
+
+  it('plans the product by the elements it moves', () => {
+    // Forward pass of a 784→256 Dense layer with a weight that changed since the last step: pack the batch, not the weight.
+    expect(planMatMul(64, 784, 256, false, false, false, false).swap).toBe(true);
+    // The same weight already packed (inference with fixed weights): use XNNPACK's cached packing.
+    expect(planMatMul(64, 784, 256, false, false, false, true).swap).toBe(false);
+    // dX = dY·Wᵀ: W is already Wᵀ's transpose, so only the small dY needs moving.
+    expect(planMatMul(64, 128, 256, false, true, false, false).swap).toBe(true);
+    // dW = Xᵀ·dY: swapping would pack X and transpose the large [784, 256] result.
+    expect(planMatMul(784, 64, 256, true, false, false, false).swap).toBe(false);
   });
 
   it.each(combos)('_FusedMatMul with bias and relu, transposeA=%s transposeB=%s, matches cpu', async (transposeA, transposeB) => {
