@@ -1,0 +1,183 @@
+// The studio's commands: every graph edit, undo/redo, clipboard, files and view, registered once in a
+// registry bound to a project store; the app, the shortcuts and the tests all run these.
+import { getLayerDef } from '../../app/graph/catalog.ts';
+import type { ProjectStore } from '../state/projectStore.ts';
+import type { Position } from '../state/patch.ts';
+import { setUi, uiStore } from '../state/uiStore.ts';
+import { openProject, saveProject, saveProjectAs } from '../files/fileActions.ts';
+import { notify } from '../ui/notify.ts';
+import * as edits from './graphEdits.ts';
+import { CommandRegistry } from './registry.ts';
+
+function layerName(doc: { graph: { layers: { id: string; name: string }[] } }, id: string): string {
+  return doc.graph.layers.find((l) => l.id === id)?.name ?? 'layer';
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+const hasDocument = (s: { document: unknown }) => s.document !== null;
+const hasSelection = (s: { selection: { layers: string[]; connections: string[] } }) =>
+  s.selection.layers.length + s.selection.connections.length > 0;
+
+/** Registers the built-in commands on `registry` (which is bound to `store`). */
+export function registerAppCommands(registry: CommandRegistry, store: ProjectStore): void {
+  // ---- graph edits: each becomes one undoable step
+  registry.register<edits.AddLayerArgs>({
+    id: 'addLayer', title: 'Add layer', category: 'Layers', edit: edits.addLayer,
+    label: (a) => `Add ${a.type}`,
+  });
+  registry.register<edits.RemoveArgs>({
+    id: 'removeLayers', title: 'Delete layers', category: 'Layers', edit: edits.removeLayers,
+    label: (a) => `Delete ${plural(a.layers?.length ?? 0, 'layer')}${a.connections?.length ? ` and ${plural(a.connections.length, 'connection')}` : ''}`,
+  });
+  registry.register<edits.ConnectArgs>({
+    id: 'connectLayers', title: 'Connect layers', category: 'Layers', edit: edits.connectLayers,
+    label: (a, doc) => `Connect ${layerName(doc, a.from)} to ${layerName(doc, a.to)}`,
+  });
+  registry.register<{ connections: string[] }>({
+    id: 'disconnect', title: 'Remove connection', category: 'Layers', edit: edits.disconnect,
+    label: (a) => `Remove ${plural(a.connections.length, 'connection')}`,
+  });
+  registry.register<edits.SetParamArgs>({
+    id: 'setParam', title: 'Set parameter', category: 'Layers', edit: edits.setParam,
+    label: (a, doc) => `Set ${a.name} of ${layerName(doc, a.layerId)}`,
+  });
+  registry.register<{ layerId: string; name: string }>({
+    id: 'renameLayer', title: 'Rename layer', category: 'Layers', edit: edits.renameLayer,
+    label: (a) => `Rename to ${a.name}`,
+  });
+  registry.register<{ positions: Record<string, Position> }>({
+    id: 'moveLayers', title: 'Move layers', category: 'Layers', edit: edits.moveLayers,
+    label: (a) => `Move ${plural(Object.keys(a.positions).length, 'layer')}`,
+  });
+  registry.register<{ clip?: edits.ClipboardContent; offset?: { x: number; y: number } } | undefined>({
+    id: 'paste', title: 'Paste', category: 'Edit', shortcuts: ['Mod+V'],
+    edit: (doc, args, state) => {
+      const clip = args?.clip ?? state.clipboard;
+      if (!clip) throw new edits.CommandError('The clipboard is empty: select layers and copy them (Ctrl+C) first.');
+      return edits.paste(doc, { clip, offset: args?.offset });
+    },
+    label: (a) => `Paste ${plural(a?.clip?.layers.length ?? store.getState().clipboard?.layers.length ?? 0, 'layer')}`,
+  });
+  registry.register<{ ids?: string[] } | undefined>({
+    id: 'duplicate', title: 'Duplicate', category: 'Edit', shortcuts: ['Mod+D'],
+    edit: (doc, args, state) => edits.duplicate(doc, { ids: args?.ids ?? state.selection.layers }),
+    enabled: (s) => s.selection.layers.length > 0,
+  });
+  registry.register<{ direction?: 'TB' | 'LR' } | undefined>({
+    id: 'autoLayout', title: 'Automatic layout', category: 'Layers', shortcuts: ['Mod+Shift+L'],
+    edit: (doc, args) => edits.autoLayout(doc, args ?? {}),
+  });
+  registry.register<Parameters<typeof edits.bindInputToData>[1]>({
+    id: 'bindInputToData', title: 'Fit the model to the data', category: 'Layers', edit: edits.bindInputToData,
+  });
+  registry.register<{ dataset: Parameters<typeof edits.setDataset>[1]['dataset'] }>({
+    id: 'setDataset', title: 'Change the data', category: 'Edit', edit: edits.setDataset,
+  });
+  registry.register<{ training: Parameters<typeof edits.setTraining>[1]['training'] }>({
+    id: 'setTraining', title: 'Change training settings', category: 'Edit', edit: edits.setTraining,
+  });
+  registry.register<{ name: string }>({
+    id: 'renameProject', title: 'Rename project', category: 'File', edit: edits.renameProject,
+  });
+
+  // ---- selection and clipboard
+  registry.register({
+    id: 'deleteSelection', title: 'Delete selection', category: 'Edit', shortcuts: ['Delete', 'Backspace'],
+    enabled: hasSelection,
+    run: (_a, ctx) => {
+      const { selection } = ctx.store.getState();
+      return ctx.registry.execute('removeLayers', { layers: selection.layers, connections: selection.connections });
+    },
+  });
+  registry.register({
+    id: 'copy', title: 'Copy', category: 'Edit', shortcuts: ['Mod+C'],
+    enabled: (s) => s.selection.layers.length > 0,
+    run: (_a, ctx) => {
+      const s = ctx.store.getState();
+      const clip = s.document ? edits.copyLayers(s.document, s.selection.layers) : null;
+      if (clip) s.setClipboard(clip);
+      return clip;
+    },
+  });
+  registry.register({
+    id: 'cut', title: 'Cut', category: 'Edit', shortcuts: ['Mod+X'],
+    enabled: (s) => s.selection.layers.length > 0,
+    run: (_a, ctx) => {
+      ctx.registry.execute('copy');
+      return ctx.registry.execute('deleteSelection');
+    },
+  });
+  registry.register({
+    id: 'selectAll', title: 'Select all layers', category: 'Edit', shortcuts: ['Mod+A'], enabled: hasDocument,
+    run: (_a, ctx) => {
+      const s = ctx.store.getState();
+      s.setSelection({ layers: s.document?.graph.layers.map((l) => l.id) ?? [], connections: [] });
+    },
+  });
+  registry.register({
+    id: 'clearSelection', title: 'Clear selection', category: 'Edit', shortcuts: ['Escape'],
+    run: (_a, ctx) => {
+      if (uiStore.getState().shortcutsOpen || uiStore.getState().dialog) setUi({ shortcutsOpen: false, dialog: null });
+      else ctx.store.getState().setSelection({ layers: [], connections: [] });
+    },
+  });
+
+  // ---- history
+  registry.register({
+    id: 'undo', title: 'Undo', category: 'Edit', shortcuts: ['Mod+Z'],
+    enabled: (s) => s.past.length > 0,
+    run: (_a, ctx) => ctx.store.getState().undo(),
+  });
+  registry.register({
+    id: 'redo', title: 'Redo', category: 'Edit', shortcuts: ['Mod+Shift+Z', 'Mod+Y'],
+    enabled: (s) => s.future.length > 0,
+    run: (_a, ctx) => ctx.store.getState().redo(),
+  });
+
+  // ---- files
+  registry.register({
+    id: 'save', title: 'Save', category: 'File', shortcuts: ['Mod+S'], whileTyping: true, enabled: hasDocument,
+    run: (_a, ctx) => saveProject(ctx.store),
+  });
+  registry.register({
+    id: 'saveAs', title: 'Save as…', category: 'File', shortcuts: ['Mod+Shift+S'], whileTyping: true, enabled: hasDocument,
+    run: (_a, ctx) => saveProjectAs(undefined, ctx.store),
+  });
+  registry.register({
+    id: 'open', title: 'Open…', category: 'File', shortcuts: ['Mod+O'], whileTyping: true,
+    run: (_a, ctx) => openProject(ctx.store),
+  });
+  registry.register({
+    id: 'goToStart', title: 'Start page', category: 'File',
+    run: () => setUi({ showStart: true }),
+  });
+
+  // ---- view and help
+  registry.register({
+    id: 'fitView', title: 'Fit the model in view', category: 'View', shortcuts: ['Shift+1'],
+    run: () => setUi({ fitViewRequest: uiStore.getState().fitViewRequest + 1 }),
+  });
+  registry.register({
+    id: 'showShortcuts', title: 'Keyboard shortcuts', category: 'Help', shortcuts: ['?'],
+    run: () => setUi({ shortcutsOpen: !uiStore.getState().shortcutsOpen }),
+  });
+  registry.register<{ type: string }>({
+    id: 'addLayerAfterSelection', title: 'Add layer after the selected one', category: 'Layers',
+    run: (args, ctx) => {
+      const { selection } = ctx.store.getState();
+      const from = selection.layers.length === 1 ? selection.layers[0] : undefined;
+      const def = getLayerDef(args.type);
+      if (def && def.maxInputs === 0 && from) notify.info(`${args.type} starts a model, so it was added unconnected.`);
+      return ctx.registry.execute('addLayer', { type: args.type, connectFrom: from });
+    },
+  });
+}
+
+export function createAppCommands(store: ProjectStore, options?: ConstructorParameters<typeof CommandRegistry>[1]): CommandRegistry {
+  const registry = new CommandRegistry(store, options);
+  registerAppCommands(registry, store);
+  return registry;
+}

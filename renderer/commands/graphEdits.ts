@@ -1,0 +1,373 @@
+// The graph edits behind the named commands, as pure functions: (document, arguments) → an undoable
+// patch and the selection after it, or a CommandError in plain language when the edit makes no sense.
+import { isValidLayerName, suggestLayerName } from '../../app/graph/analyze.ts';
+import { getLayerDef, validateParam } from '../../app/graph/catalog.ts';
+import { autoLayout as layoutGraph } from '../../app/graph/layout.ts';
+import type { Connection, LayerNode, ParamValue } from '../../app/graph/types.ts';
+import type { DataFix } from '../../app/data/check.ts';
+import type { DatasetBinding } from '../../app/data/binding.ts';
+import type { TrainingConfig } from '../../app/training/config.ts';
+import type { ProjectDocument } from '../../app/project/document.ts';
+import { connectionKey, type DocPatch, type LayerChange, type Position, type PositionChange } from '../state/patch.ts';
+
+/** An edit that cannot be done; the message is shown to the user as is. */
+export class CommandError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CommandError';
+  }
+}
+
+export interface Selection {
+  layers: string[];
+  connections: string[];
+}
+
+export const emptySelection: Selection = { layers: [], connections: [] };
+
+export interface EditResult {
+  patch: DocPatch;
+  /** Selection after the edit (after undo the previous selection comes back). */
+  select?: Selection;
+}
+
+/** Layers copied to the clipboard: their connections among themselves and their positions. */
+export interface ClipboardContent {
+  layers: LayerNode[];
+  connections: Connection[];
+  positions: Record<string, Position>;
+}
+
+const GAP_Y = 100;
+
+function layerById(doc: ProjectDocument, id: string): { layer: LayerNode; index: number } {
+  const index = doc.graph.layers.findIndex((l) => l.id === id);
+  if (index < 0) throw new CommandError('That layer no longer exists; it may have been deleted.');
+  return { layer: doc.graph.layers[index], index };
+}
+
+/** A new id from a readable base that no layer uses; ids are never shown, but readable ones help debugging. */
+export function uniqueId(base: string, taken: Set<string>): string {
+  const clean = base.replace(/[^A-Za-z0-9_-]/g, '_').toLowerCase() || 'layer';
+  if (!taken.has(clean)) return clean;
+  for (let i = 2; ; i++) if (!taken.has(`${clean}_${i}`)) return `${clean}_${i}`;
+}
+
+/** `name` if free, else `name_1`, `name_2`... (a copy keeps the name it was copied from recognisable). */
+export function uniqueName(name: string, taken: Set<string>): string {
+  if (!taken.has(name)) return name;
+  const base = name.replace(/_\d+$/, '');
+  for (let i = 1; ; i++) if (!taken.has(`${base}_${i}`)) return `${base}_${i}`;
+}
+
+/** Parameters a new layer starts with: the ones TF.js requires, so the saved file says what it means. */
+function startingParams(type: string): Record<string, ParamValue> {
+  const def = getLayerDef(type);
+  const params: Record<string, ParamValue> = {};
+  for (const p of def?.params ?? []) if (p.required) params[p.name] = structuredClone(p.default);
+  return params;
+}
+
+/** Below the lowest layer (or below `anchor`), so a click-added layer never lands on top of another. */
+function placeBelow(doc: ProjectDocument, anchor?: string): Position {
+  const positions = doc.layout.positions;
+  if (anchor && positions[anchor]) return { x: positions[anchor].x, y: positions[anchor].y + GAP_Y };
+  let maxY = -Infinity;
+  let x = 0;
+  for (const l of doc.graph.layers) {
+    const p = positions[l.id];
+    if (p && p.y > maxY) {
+      maxY = p.y;
+      x = p.x;
+    }
+  }
+  return maxY === -Infinity ? { x: 0, y: 0 } : { x, y: maxY + GAP_Y };
+}
+
+export interface AddLayerArgs {
+  type: string;
+  position?: Position;
+  params?: Record<string, ParamValue>;
+  name?: string;
+  /** Connect this layer's output into the new layer's first input (click-to-add after the selection). */
+  connectFrom?: string;
+}
+
+export function addLayer(doc: ProjectDocument, args: AddLayerArgs): EditResult {
+  const def = getLayerDef(args.type);
+  if (!def) throw new CommandError(`"${args.type}" is not a layer type Modelwright knows; pick one from the palette.`);
+  const ids = new Set(doc.graph.layers.map((l) => l.id));
+  const names = new Set(doc.graph.layers.map((l) => l.name));
+  const name = args.name !== undefined ? args.name : suggestLayerName(def.type, names);
+  if (names.has(name)) throw new CommandError(`There is already a layer named "${name}"; layer names must be unique.`);
+  if (!isValidLayerName(name)) throw new CommandError(nameRule(name));
+  const id = uniqueId(name, ids);
+  const layer: LayerNode = { id, type: def.type, name, params: { ...startingParams(def.type), ...(args.params ?? {}) } };
+  const from = args.connectFrom && ids.has(args.connectFrom) && def.maxInputs > 0 ? args.connectFrom : undefined;
+  const position = args.position ?? placeBelow(doc, from);
+  return {
+    patch: {
+      layers: [{ id, before: null, after: layer, index: doc.graph.layers.length }],
+      addConnections: from ? [{ from, to: id, toSlot: 0 }] : [],
+      positions: [{ id, before: null, after: position }],
+    },
+    select: { layers: [id], connections: [] },
+  };
+}
+
+export interface RemoveArgs {
+  /** Layer ids; their connections go with them. */
+  layers?: string[];
+  /** Connection keys (`connectionKey`) to remove on their own. */
+  connections?: string[];
+}
+
+export function removeLayers(doc: ProjectDocument, args: RemoveArgs): EditResult | null {
+  const ids = new Set(args.layers ?? []);
+  const keys = new Set(args.connections ?? []);
+  const layers: LayerChange[] = [];
+  doc.graph.layers.forEach((l, index) => {
+    if (ids.has(l.id)) layers.push({ id: l.id, before: l, after: null, index });
+  });
+  const removeConnections = doc.graph.connections.filter((c) => ids.has(c.from) || ids.has(c.to) || keys.has(connectionKey(c)));
+  if (layers.length === 0 && removeConnections.length === 0) return null;
+  const positions: PositionChange[] = layers
+    .filter((c) => doc.layout.positions[c.id])
+    .map((c) => ({ id: c.id, before: doc.layout.positions[c.id], after: null }));
+  return { patch: { layers, removeConnections, positions }, select: { layers: [], connections: [] } };
+}
+
+/** True when `to` already reaches `from`, so from → to would close a loop. */
+function reaches(doc: ProjectDocument, start: string, goal: string): boolean {
+  const next = new Map<string, string[]>();
+  for (const c of doc.graph.connections) {
+    const list = next.get(c.from);
+    if (list) list.push(c.to);
+    else next.set(c.from, [c.to]);
+  }
+  const seen = new Set<string>([start]);
+  const stack = [start];
+  while (stack.length) {
+    const id = stack.pop() as string;
+    if (id === goal) return true;
+    for (const n of next.get(id) ?? []) {
+      if (!seen.has(n)) {
+        seen.add(n);
+        stack.push(n);
+      }
+    }
+  }
+  return false;
+}
+
+/** How many input handles a layer shows: fixed for most layers, one spare for merges that take any number. */
+export function inputSlotCount(layer: LayerNode, connections: readonly Connection[]): number {
+  const def = getLayerDef(layer.type);
+  if (!def) return 1;
+  if (def.maxInputs === 0) return 0;
+  if (Number.isFinite(def.maxInputs)) return def.maxInputs;
+  let highest = -1;
+  for (const c of connections) if (c.to === layer.id && c.toSlot > highest) highest = c.toSlot;
+  return Math.max(def.minInputs, highest + 2);
+}
+
+export interface ConnectArgs {
+  from: string;
+  to: string;
+  toSlot?: number;
+}
+
+export function connectLayers(doc: ProjectDocument, args: ConnectArgs): EditResult | null {
+  const { layer: source } = layerById(doc, args.from);
+  const { layer: target } = layerById(doc, args.to);
+  const slot = args.toSlot ?? 0;
+  const def = getLayerDef(target.type);
+  if (args.from === args.to) throw new CommandError(`A layer cannot feed itself; connect "${source.name}" to a layer after it.`);
+  if (def && def.maxInputs === 0) {
+    throw new CommandError(`"${target.name}" is an ${target.type} layer: it starts the model and takes no input. Connect its output to the next layer instead.`);
+  }
+  if (def && slot >= def.maxInputs) {
+    throw new CommandError(`"${target.name}" (${target.type}) takes ${def.maxInputs === 1 ? 'one input' : `${def.maxInputs} inputs`}; use a free input handle.`);
+  }
+  if (!Number.isInteger(slot) || slot < 0) throw new CommandError('Pick one of the layer\'s input handles.');
+  if (reaches(doc, args.to, args.from)) {
+    throw new CommandError(`Connecting "${source.name}" to "${target.name}" would make a loop: "${target.name}" already feeds "${source.name}". Models here flow one way.`);
+  }
+  const occupied = doc.graph.connections.filter((c) => c.to === args.to && c.toSlot === slot);
+  if (occupied.some((c) => c.from === args.from)) return null;
+  const connection: Connection = { from: args.from, to: args.to, toSlot: slot };
+  // A handle holds one tensor: dropping a new wire on a taken handle replaces the old one, as users expect.
+  return {
+    patch: { removeConnections: occupied, addConnections: [connection] },
+    select: { layers: [], connections: [connectionKey(connection)] },
+  };
+}
+
+export function disconnect(doc: ProjectDocument, args: { connections: string[] }): EditResult | null {
+  const keys = new Set(args.connections);
+  const removeConnections = doc.graph.connections.filter((c) => keys.has(connectionKey(c)));
+  if (removeConnections.length === 0) return null;
+  return { patch: { removeConnections }, select: { layers: [], connections: [] } };
+}
+
+export interface SetParamArgs {
+  layerId: string;
+  name: string;
+  /** `undefined` resets the parameter to the catalog default. */
+  value: ParamValue | undefined;
+}
+
+export function setParam(doc: ProjectDocument, args: SetParamArgs): EditResult | null {
+  const { layer, index } = layerById(doc, args.layerId);
+  const def = getLayerDef(layer.type);
+  if (def) {
+    const problem = validateParam(def, args.name, args.value);
+    if (problem) throw new CommandError(problem);
+  }
+  const params = { ...layer.params };
+  if (args.value === undefined) {
+    if (!(args.name in params)) return null;
+    delete params[args.name];
+  } else {
+    if (JSON.stringify(params[args.name]) === JSON.stringify(args.value)) return null;
+    params[args.name] = args.value;
+  }
+  return { patch: { layers: [{ id: layer.id, before: layer, after: { ...layer, params }, index }] } };
+}
+
+function nameRule(name: string): string {
+  return `"${name}" cannot be a layer name: use letters, digits, "-", "_" and ".", starting with a letter or digit (TF.js names the weights after it).`;
+}
+
+export function renameLayer(doc: ProjectDocument, args: { layerId: string; name: string }): EditResult | null {
+  const { layer, index } = layerById(doc, args.layerId);
+  const name = args.name.trim();
+  if (name === layer.name) return null;
+  if (!isValidLayerName(name)) throw new CommandError(nameRule(name));
+  if (doc.graph.layers.some((l) => l.name === name && l.id !== layer.id)) {
+    throw new CommandError(`There is already a layer named "${name}"; layer names must be unique.`);
+  }
+  return { patch: { layers: [{ id: layer.id, before: layer, after: { ...layer, name }, index }] } };
+}
+
+export function moveLayers(doc: ProjectDocument, args: { positions: Record<string, Position> }): EditResult | null {
+  const ids = new Set(doc.graph.layers.map((l) => l.id));
+  const positions: PositionChange[] = [];
+  for (const [id, p] of Object.entries(args.positions)) {
+    if (!ids.has(id)) continue;
+    const before = doc.layout.positions[id] ?? null;
+    const after = { x: Math.round(p.x), y: Math.round(p.y) };
+    if (before && before.x === after.x && before.y === after.y) continue;
+    positions.push({ id, before, after });
+  }
+  return positions.length ? { patch: { positions } } : null;
+}
+
+/** The clipboard form of some layers: only connections among them travel with them. */
+export function copyLayers(doc: ProjectDocument, ids: readonly string[]): ClipboardContent | null {
+  const set = new Set(ids);
+  const layers = doc.graph.layers.filter((l) => set.has(l.id));
+  if (layers.length === 0) return null;
+  const positions: Record<string, Position> = {};
+  for (const l of layers) if (doc.layout.positions[l.id]) positions[l.id] = doc.layout.positions[l.id];
+  return {
+    layers: structuredClone(layers),
+    connections: doc.graph.connections.filter((c) => set.has(c.from) && set.has(c.to)).map((c) => ({ ...c })),
+    positions,
+  };
+}
+
+/** Inserts copies with fresh ids and names, shifted by `offset` so they do not hide the originals. */
+export function paste(doc: ProjectDocument, args: { clip: ClipboardContent; offset?: Position }): EditResult | null {
+  const { clip } = args;
+  if (!clip || clip.layers.length === 0) return null;
+  const offset = args.offset ?? { x: 40, y: 40 };
+  const ids = new Set(doc.graph.layers.map((l) => l.id));
+  const names = new Set(doc.graph.layers.map((l) => l.name));
+  const idMap = new Map<string, string>();
+  const layers: LayerChange[] = [];
+  const positions: PositionChange[] = [];
+  const fallback = placeBelow(doc);
+  clip.layers.forEach((l, i) => {
+    const name = uniqueName(l.name, names);
+    names.add(name);
+    const id = uniqueId(name, ids);
+    ids.add(id);
+    idMap.set(l.id, id);
+    layers.push({ id, before: null, after: { id, type: l.type, name, params: structuredClone(l.params) }, index: doc.graph.layers.length + i });
+    const p = clip.positions[l.id];
+    positions.push({ id, before: null, after: p ? { x: p.x + offset.x, y: p.y + offset.y } : { x: fallback.x, y: fallback.y + i * GAP_Y } });
+  });
+  const addConnections = clip.connections
+    .filter((c) => idMap.has(c.from) && idMap.has(c.to))
+    .map((c) => ({ from: idMap.get(c.from) as string, to: idMap.get(c.to) as string, toSlot: c.toSlot }));
+  return { patch: { layers, addConnections, positions }, select: { layers: [...idMap.values()], connections: [] } };
+}
+
+export function duplicate(doc: ProjectDocument, args: { ids: string[] }): EditResult | null {
+  const clip = copyLayers(doc, args.ids);
+  return clip ? paste(doc, { clip }) : null;
+}
+
+export function autoLayout(doc: ProjectDocument, args: { direction?: 'TB' | 'LR' } = {}): EditResult | null {
+  const placed = layoutGraph(doc.graph, { direction: args.direction ?? 'TB' });
+  return moveLayers(doc, { positions: placed });
+}
+
+/**
+ * Applies data-check fixes (Input shape, output units and activation) to the model, and optionally the
+ * data binding itself, as one undoable step: "bind the Input shape and output units to the data".
+ */
+export function bindInputToData(
+  doc: ProjectDocument,
+  args: { fixes: DataFix[]; dataset?: DatasetBinding; inputId?: string; outputId?: string },
+): EditResult | null {
+  const hasInput = new Set(doc.graph.connections.map((c) => c.to));
+  const hasOutput = new Set(doc.graph.connections.map((c) => c.from));
+  const inputId = args.inputId ?? doc.graph.layers.find((l) => l.type === 'Input')?.id;
+  const outputId = args.outputId ?? doc.graph.layers.find((l) => !hasOutput.has(l.id) && hasInput.has(l.id))?.id;
+  const changed = new Map<string, LayerNode>();
+  const get = (id: string) => changed.get(id) ?? layerById(doc, id).layer;
+  for (const fix of args.fixes) {
+    if (fix.kind === 'set-input-shape') {
+      if (!inputId) throw new CommandError('The model has no Input layer to fit to the data; add one from the palette.');
+      const l = get(inputId);
+      changed.set(inputId, { ...l, params: { ...l.params, shape: [...fix.shape] } });
+    } else {
+      if (!outputId) throw new CommandError('The model has no output layer to fit to the data; connect a last layer.');
+      const l = get(outputId);
+      const key = fix.kind === 'set-output-units' ? 'units' : 'activation';
+      const value = fix.kind === 'set-output-units' ? fix.units : fix.activation;
+      const def = getLayerDef(l.type);
+      if (!def?.params.some((p) => p.name === key)) {
+        throw new CommandError(`The last layer "${l.name}" is a ${l.type}, which has no ${key}; end the model with a Dense layer.`);
+      }
+      changed.set(outputId, { ...l, params: { ...l.params, [key]: value } });
+    }
+  }
+  const layers: LayerChange[] = [...changed.values()].map((after) => {
+    const { layer, index } = layerById(doc, after.id);
+    return { id: after.id, before: layer, after, index };
+  });
+  const fields = args.dataset !== undefined ? [{ key: 'dataset' as const, before: doc.dataset, after: args.dataset }] : [];
+  if (layers.length === 0 && fields.length === 0) return null;
+  return { patch: { layers, fields } };
+}
+
+export function setDataset(doc: ProjectDocument, args: { dataset: DatasetBinding | null }): EditResult | null {
+  if (JSON.stringify(doc.dataset) === JSON.stringify(args.dataset)) return null;
+  return { patch: { fields: [{ key: 'dataset', before: doc.dataset, after: args.dataset }] } };
+}
+
+export function setTraining(doc: ProjectDocument, args: { training: TrainingConfig | null }): EditResult | null {
+  if (JSON.stringify(doc.training) === JSON.stringify(args.training)) return null;
+  return { patch: { fields: [{ key: 'training', before: doc.training, after: args.training }] } };
+}
+
+export function renameProject(doc: ProjectDocument, args: { name: string }): EditResult | null {
+  const name = args.name.trim();
+  if (!name) throw new CommandError('A project needs a name.');
+  if (name.length > 200) throw new CommandError('A project name can be at most 200 characters long.');
+  if (name === doc.name) return null;
+  return { patch: { fields: [{ key: 'name', before: doc.name, after: name }] } };
+}

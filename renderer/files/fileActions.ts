@@ -1,0 +1,199 @@
+// Opening, saving and recovering projects through the host contract: desktop paths (native dialogs when
+// the host has them, a path dialog otherwise), download/upload in the browser, and the crash-recovery copy.
+import { ApiError } from '../../app/api/errors.ts';
+import { serializeProject, type ProjectDocument } from '../../app/project/document.ts';
+import { PROJECT_EXTENSION } from '../../app/project/schema.ts';
+import { getHost, requireApi } from '../state/host.ts';
+import { projectStore, type ProjectStore } from '../state/projectStore.ts';
+import { setUi } from '../state/uiStore.ts';
+import { notify } from '../ui/notify.ts';
+
+const fileFilters = [
+  { name: 'Modelwright project', extensions: ['mwproj'] },
+  { name: 'Keras or TF.js model', extensions: ['json'] },
+];
+
+function show(store: ProjectStore, document: ProjectDocument, path: string | null, warnings: string[] = [], dirty = false): void {
+  store.getState().openDocument(document, path, { dirty });
+  setUi({ activePanel: 'canvas', showStart: false, fitViewRequest: Date.now() });
+  if (warnings.length) {
+    notify.warning(`Opened with ${warnings.length} note${warnings.length === 1 ? '' : 's'} from the import`, { detail: warnings.join(' '), timeout: 15_000 });
+  }
+}
+
+/**
+ * Before replacing a document with unsaved changes: asks (with a notification's buttons, which work in
+ * every host and in automated browsers, unlike window.confirm) whether to discard them.
+ */
+export function confirmDiscard(store = projectStore): Promise<boolean> {
+  const { document, dirty } = store.getState();
+  if (!document || !dirty) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const id = notify.warning(`“${document.name}” has unsaved changes.`, {
+      detail: 'Save it first (Ctrl+S), or discard the changes and continue.',
+      actions: [
+        { label: 'Discard changes', run: () => { notify.dismiss(id); resolve(true); } },
+        { label: 'Cancel', run: () => { notify.dismiss(id); resolve(false); } },
+      ],
+    });
+  });
+}
+
+export async function newFromTemplate(templateId: string, store = projectStore): Promise<void> {
+  if (!(await confirmDiscard(store))) return;
+  const doc = await requireApi().projects.newFromTemplate(templateId);
+  show(store, doc, null);
+}
+
+export async function newBlankProject(store = projectStore): Promise<void> {
+  if (!(await confirmDiscard(store))) return;
+  const doc = await requireApi().projects.newBlank();
+  show(store, doc, null);
+}
+
+/** Opens a project or Keras / TF.js model file from the host's disk. */
+export async function openPath(path: string, store = projectStore): Promise<void> {
+  if (!(await confirmDiscard(store))) return;
+  const opened = await requireApi().projects.open(path);
+  // An imported model is a new project: saving it must not overwrite the model file.
+  const isProject = opened.kind === 'project';
+  show(store, opened.document, isProject ? opened.path : null, opened.warnings, !isProject);
+}
+
+/** An uploaded or picked file's text: a project, or a Keras / TF.js model imported as a new project. */
+export async function openText(fileName: string, text: string, store = projectStore): Promise<void> {
+  if (!(await confirmDiscard(store))) return;
+  const name = fileName.replace(/\.(mwproj|json)$/i, '') || undefined;
+  const opened = await requireApi().projects.importModelText(text, name);
+  show(store, opened.document, null, opened.warnings, opened.kind !== 'project');
+}
+
+/** Ctrl+O: the native dialog on the desktop, the in-page one (recent files, a path, or an upload) otherwise. */
+export async function openProject(store = projectStore): Promise<void> {
+  const dialogs = getHost()?.dialogs;
+  if (dialogs?.showOpenDialog) {
+    const path = await dialogs.showOpenDialog({ title: 'Open a project or model', filters: fileFilters });
+    if (path) await openPath(path, store);
+    return;
+  }
+  setUi({ dialog: 'open' });
+}
+
+/** Ctrl+S: saves where the project came from; a project never saved asks where (Save as). */
+export async function saveProject(store = projectStore): Promise<boolean> {
+  const { document, filePath } = store.getState();
+  if (!document) return false;
+  if (!filePath) return saveProjectAs(undefined, store);
+  return writeTo(filePath, false, store);
+}
+
+/**
+ * Save as. Without a path: the native dialog, or the in-page path dialog (which calls back with one).
+ * Returns false when nothing was saved (cancelled, or the file exists and `overwrite` was not given).
+ */
+export async function saveProjectAs(path?: string, store = projectStore, options: { overwrite?: boolean } = {}): Promise<boolean> {
+  const { document } = store.getState();
+  if (!document) return false;
+  if (path === undefined) {
+    const dialogs = getHost()?.dialogs;
+    if (dialogs?.showSaveDialog) {
+      const chosen = await dialogs.showSaveDialog({ title: 'Save project as', defaultPath: `${safeFileName(document.name)}${PROJECT_EXTENSION}`, filters: fileFilters.slice(0, 1) });
+      // The native dialog already asked about replacing an existing file.
+      return chosen ? writeTo(chosen, true, store) : false;
+    }
+    setUi({ dialog: 'saveAs' });
+    return false;
+  }
+  return writeTo(path, Boolean(options.overwrite), store, true);
+}
+
+async function writeTo(path: string, overwrite: boolean, store: ProjectStore, asNew = false): Promise<boolean> {
+  const state = store.getState();
+  if (!state.document) return false;
+  const version = state.version;
+  const api = requireApi();
+  const saved = asNew && !overwrite
+    ? await api.projects.saveAs(path, state.document, { overwrite: false })
+    : asNew ? await api.projects.saveAs(path, state.document, { overwrite: true }) : await api.projects.save(path, state.document);
+  store.getState().markSaved(saved.path, version, saved.document);
+  notify.success(`Saved to ${saved.path}`);
+  await api.projects.clearRecovery().catch(() => {});
+  return true;
+}
+
+export function isExistsError(err: unknown): boolean {
+  return err instanceof ApiError ? err.code === 'exists' : (err as { code?: string } | null)?.code === 'exists';
+}
+
+export function safeFileName(name: string): string {
+  // Control characters are dropped by the filter; the regex handles the characters Windows refuses.
+  const printable = [...name].filter((ch) => ch.charCodeAt(0) >= 32).join('');
+  return printable.replace(/[\\/:*?"<>|]+/g, '_').trim() || 'model';
+}
+
+/** Browser mode: the project file as a download (a copy; the open document keeps its save location). */
+export function downloadProject(store = projectStore): void {
+  const { document } = store.getState();
+  if (!document) return;
+  const text = serializeProject(document);
+  downloadText(`${safeFileName(document.name)}${PROJECT_EXTENSION}`, text, 'application/json');
+}
+
+export function downloadText(fileName: string, text: string, type = 'text/plain'): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = window.document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  window.document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+// ------------------------------------------------------------------ crash recovery
+
+const recoveryDelayMs = 2000;
+
+/**
+ * Keeps a recovery copy of unsaved work on the host, at most one write per `delay` after edits stop,
+ * so a crash or a closed tab loses at most a couple of seconds. Returns a function that stops it.
+ */
+export function startRecovery(store = projectStore, delay = recoveryDelayMs): () => void {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let lastWritten: ProjectDocument | null = null;
+  let warned = false;
+  const write = () => {
+    timer = null;
+    const { document, filePath, dirty } = store.getState();
+    const host = getHost();
+    if (!document || !dirty || !host || document === lastWritten) return;
+    lastWritten = document;
+    host.api.projects.saveRecovery(document, filePath).catch((err: unknown) => {
+      if (!warned) notify.error(err, 'The recovery copy of your unsaved work could not be written; save the project to be safe.');
+      warned = true;
+    });
+  };
+  const unsubscribe = store.subscribe((s, prev) => {
+    if (s.document !== prev.document && s.dirty && !timer) timer = setTimeout(write, delay);
+  });
+  return () => {
+    unsubscribe();
+    if (timer) clearTimeout(timer);
+  };
+}
+
+/** On launch: offers unsaved work left by a crash, if the host kept any. */
+export async function offerRecovery(store = projectStore): Promise<void> {
+  const host = getHost();
+  if (!host) return;
+  const copy = await host.api.projects.loadRecovery();
+  if (!copy) return;
+  const when = new Date(copy.savedAt);
+  const id = notify.warning(`Unsaved work on "${copy.document.name}" from ${when.toLocaleString()} was recovered.`, {
+    detail: 'Modelwright closed before it was saved. Restore it to keep working on it, or discard it.',
+    actions: [
+      { label: 'Restore', run: () => { show(store, copy.document, copy.path, [], true); notify.dismiss(id); } },
+      { label: 'Discard', run: () => { void host.api.projects.clearRecovery(); notify.dismiss(id); } },
+    ],
+  });
+}

@@ -1,0 +1,27 @@
+// The browser's file picker as a promise: resolves to the chosen file's name and text, or null when the
+// user cancels. Used for uploads where the host has no native dialog.
+const maxUploadBytes = 64 * 1024 * 1024;
+
+export function pickFileText(accept: string): Promise<{ name: string; text: string } | null> {
+  return new Promise((resolve, reject) => {
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.accept = accept;
+    input.style.display = 'none';
+    input.addEventListener('change', () => {
+      const file = input.files?.[0];
+      input.remove();
+      if (!file) return resolve(null);
+      if (file.size > maxUploadBytes) {
+        return reject(new Error(`"${file.name}" is ${(file.size / 1024 / 1024).toFixed(0)} MB; files up to 64 MB can be opened here.`));
+      }
+      file.text().then((text) => resolve({ name: file.name, text }), () => reject(new Error(`"${file.name}" could not be read.`)));
+    });
+    input.addEventListener('cancel', () => {
+      input.remove();
+      resolve(null);
+    });
+    document.body.append(input);
+    input.click();
+  });
+}

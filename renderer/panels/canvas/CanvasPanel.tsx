@@ -1,0 +1,155 @@
+// The model canvas: palette, the graph drawn with @xyflow/react (drag in, connect handles, select, move),
+// a toolbar (layout, fit, undo/redo), a minimap and the status bar. Every change goes through a command.
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import {
+  Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, applyNodeChanges, useReactFlow,
+  type Connection as FlowConnection, type EdgeChange, type NodeChange, type NodeTypes,
+} from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { commands } from '../../commands/index.ts';
+import { analyze } from '../../state/analysis.ts';
+import { projectStore, useProject } from '../../state/projectStore.ts';
+import { useUi } from '../../state/uiStore.ts';
+import { LayerNodeView } from './LayerNodeView.tsx';
+import { NodeModel, type LayerFlowNode } from './nodeModel.ts';
+import { Palette, layerDragType } from './Palette.tsx';
+import { StatusBar } from './StatusBar.tsx';
+
+const nodeTypes: NodeTypes = { layer: LayerNodeView };
+const proOptions = { hideAttribution: true };
+const fitViewOptions = { padding: 0.15, maxZoom: 1.2 };
+
+function applySelectChanges(current: string[], changes: { id: string; selected: boolean }[]): string[] {
+  const set = new Set(current);
+  for (const c of changes) {
+    if (c.selected) set.add(c.id);
+    else set.delete(c.id);
+  }
+  return [...set];
+}
+
+function Flow() {
+  const doc = useProject((s) => s.document);
+  const selection = useProject((s) => s.selection);
+  const fitViewRequest = useUi((s) => s.fitViewRequest);
+  const flow = useReactFlow();
+  const model = useRef(new NodeModel()).current;
+  const [nodes, setNodes] = useState<LayerFlowNode[]>([]);
+  const analysis = doc ? analyze(doc.graph) : null;
+
+  // The document is the truth; local node state only carries what React Flow adds (sizes, positions mid-drag).
+  useLayoutEffect(() => {
+    if (doc && analysis) setNodes((prev) => model.nodes(doc, analysis, selection, prev));
+  }, [doc, analysis, selection, model]);
+
+  const edges = useMemo(() => (doc && analysis ? model.edges(doc, analysis, selection) : []), [doc, analysis, selection, model]);
+
+  useEffect(() => {
+    if (fitViewRequest) requestAnimationFrame(() => void flow.fitView({ ...fitViewOptions, duration: 200 }));
+  }, [fitViewRequest, flow]);
+
+  const onNodesChange = useCallback((changes: NodeChange<LayerFlowNode>[]) => {
+    const selects = changes.filter((c): c is Extract<NodeChange, { type: 'select' }> => c.type === 'select');
+    if (selects.length) {
+      const s = projectStore.getState();
+      s.setSelection({ layers: applySelectChanges(s.selection.layers, selects), connections: s.selection.connections });
+    }
+    // Removals go through the deleteSelection command, never straight from React Flow.
+    const local = changes.filter((c) => c.type !== 'remove');
+    if (local.length) setNodes((nds) => applyNodeChanges(local, nds));
+  }, []);
+
+  const onEdgesChange = useCallback((changes: EdgeChange[]) => {
+    const selects = changes.filter((c): c is Extract<EdgeChange, { type: 'select' }> => c.type === 'select');
+    if (!selects.length) return;
+    const s = projectStore.getState();
+    s.setSelection({ layers: s.selection.layers, connections: applySelectChanges(s.selection.connections, selects) });
+  }, []);
+
+  const onNodeDragStop = useCallback((_e: unknown, _node: LayerFlowNode, dragged: LayerFlowNode[]) => {
+    const positions: Record<string, { x: number; y: number }> = {};
+    for (const n of dragged) positions[n.id] = n.position;
+    commands.execute('moveLayers', { positions });
+  }, []);
+
+  const onConnect = useCallback((c: FlowConnection) => {
+    const slot = c.targetHandle?.startsWith('in-') ? Number(c.targetHandle.slice(3)) : 0;
+    commands.execute('connectLayers', { from: c.source, to: c.target, toSlot: slot });
+  }, []);
+
+  const isValidConnection = useCallback((c: { source: string; target: string }) => c.source !== c.target, []);
+
+  const onDragOver = useCallback((e: DragEvent) => {
+    if (e.dataTransfer.types.includes(layerDragType)) {
+      e.preventDefault();
+      e.dataTransfer.dropEffect = 'copy';
+    }
+  }, []);
+
+  const onDrop = useCallback((e: DragEvent) => {
+    const type = e.dataTransfer.getData(layerDragType);
+    if (!type) return;
+    e.preventDefault();
+    const p = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+    commands.execute('addLayer', { type, position: { x: Math.round(p.x - 90), y: Math.round(p.y - 24) } });
+  }, [flow]);
+
+  if (!doc || !analysis) return null;
+  const empty = doc.graph.layers.length === 0;
+
+  return (
+    <div className="mw-canvas-main">
+      <div className="mw-canvas-toolbar" role="toolbar" aria-label="Canvas tools">
+        <button type="button" onClick={() => commands.execute('autoLayout')} disabled={empty} data-testid="auto-layout-button" title="Arrange the layers top to bottom (Ctrl+Shift+L)">Auto layout</button>
+        <button type="button" onClick={() => commands.execute('fitView')} disabled={empty} data-testid="fit-view-button" title="Show the whole model (Shift+1)">Fit view</button>
+      </div>
+      <div className="mw-flow" onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas">
+        <ReactFlow<LayerFlowNode>
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          onNodesChange={onNodesChange}
+          onEdgesChange={onEdgesChange}
+          onNodeDragStop={onNodeDragStop}
+          onSelectionDragStop={(e, dragged) => onNodeDragStop(e, dragged[0], dragged as LayerFlowNode[])}
+          onConnect={onConnect}
+          isValidConnection={isValidConnection}
+          deleteKeyCode={null}
+          selectionKeyCode="Shift"
+          multiSelectionKeyCode={['Meta', 'Control']}
+          fitView
+          fitViewOptions={fitViewOptions}
+          minZoom={0.05}
+          maxZoom={2}
+          colorMode="system"
+          proOptions={proOptions}
+          elevateEdgesOnSelect
+        >
+          <Background gap={20} />
+          <Controls showInteractive={false} />
+          <MiniMap pannable zoomable ariaLabel="Overview of the model" />
+        </ReactFlow>
+        {empty && (
+          <div className="mw-canvas-empty" data-testid="canvas-empty">
+            <p><strong>This model has no layers yet.</strong></p>
+            <p>Start with an <em>Input</em> layer from the palette on the left (drag it here, or click it), then add layers after it and connect them by dragging from the dot at the bottom of one layer to the dot at the top of the next.</p>
+          </div>
+        )}
+      </div>
+      <StatusBar analysis={analysis} layerCount={doc.graph.layers.length} />
+    </div>
+  );
+}
+
+export default function CanvasPanel() {
+  const hasDoc = useProject((s) => s.document !== null);
+  if (!hasDoc) return <p className="mw-empty">Open a project or start from a template to see its model here.</p>;
+  return (
+    <div className="mw-canvas">
+      <Palette />
+      <ReactFlowProvider>
+        <Flow />
+      </ReactFlowProvider>
+    </div>
+  );
+}

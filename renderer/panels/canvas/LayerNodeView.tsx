@@ -1,0 +1,54 @@
+// One layer on the canvas: type, name, key parameters, output shape and weight count, one input handle
+// per slot (merges have several), and — when invalid — the plain-language error and its fix, in red.
+import { memo } from 'react';
+import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { formatCount } from '../../state/analysis.ts';
+import type { LayerFlowNode } from './nodeModel.ts';
+
+function LayerNodeViewImpl({ data, selected }: NodeProps<LayerFlowNode>) {
+  const { layer, def, errors, inputSlots, outputShape, params, summary } = data;
+  const invalid = errors.length > 0;
+  const handles = [];
+  for (let i = 0; i < inputSlots; i++) {
+    handles.push(
+      <Handle
+        key={i}
+        type="target"
+        position={Position.Top}
+        id={`in-${i}`}
+        style={{ left: `${((i + 1) / (inputSlots + 1)) * 100}%` }}
+        title={inputSlots > 1 ? `Input ${i + 1}` : 'Input'}
+        data-testid={`handle-in-${layer.name}-${i}`}
+      />,
+    );
+  }
+  return (
+    <div
+      className={`mw-node${invalid ? ' mw-node-invalid' : ''}${selected ? ' mw-node-selected' : ''}${def ? ` mw-cat-${def.category.toLowerCase()}` : ''}`}
+      data-testid={`canvas-node-${layer.name}`}
+      aria-invalid={invalid}
+      title={def?.description}
+    >
+      {handles}
+      <div className="mw-node-head">
+        <span className="mw-node-type">{layer.type}</span>
+        <span className="mw-node-name">{layer.name}</span>
+      </div>
+      {summary && <div className="mw-node-params">{summary}</div>}
+      <div className="mw-node-foot">
+        <span className="mw-node-shape" data-testid="node-output-shape">{outputShape}</span>
+        <span className="mw-node-count">{params ? `${formatCount(params)} params` : 'no weights'}</span>
+      </div>
+      {invalid && (
+        <div className="mw-node-error" data-testid="validation-error" role="alert">
+          {errors[0].message}
+          {errors[0].fix && <div className="mw-node-fix">Fix: {errors[0].fix}</div>}
+          {errors.length > 1 && <div className="mw-node-more">and {errors.length - 1} more (see the inspector)</div>}
+        </div>
+      )}
+      <Handle type="source" position={Position.Bottom} id="out" title="Output" data-testid={`handle-out-${layer.name}`} />
+    </div>
+  );
+}
+
+export const LayerNodeView = memo(LayerNodeViewImpl);

@@ -1,0 +1,109 @@
+// The inspector: a form generated from the catalog for the selected layer (name, every parameter with
+// its range and help, its shape, weights and problems). Edits run the setParam / renameLayer commands.
+import { useState } from 'react';
+import { formatShape, getLayerDef } from '../../../app/graph/catalog.ts';
+import type { LayerNode, ParamValue } from '../../../app/graph/types.ts';
+import { commands } from '../../commands/index.ts';
+import { analyze, formatCount } from '../../state/analysis.ts';
+import { useProject } from '../../state/projectStore.ts';
+import { ParamField } from './ParamField.tsx';
+
+function NameField({ layer }: { layer: LayerNode }) {
+  const [draft, setDraft] = useState(layer.name);
+  const [error, setError] = useState<string | null>(null);
+  const run = () => {
+    if (draft === layer.name) return setError(null);
+    const outcome = commands.execute('renameLayer', { layerId: layer.id, name: draft });
+    setError(outcome.ok ? null : outcome.error);
+  };
+  return (
+    <div className={`mw-field${error ? ' mw-field-invalid' : ''}`}>
+      <div className="mw-field-label"><label htmlFor="mw-layer-name">Name</label></div>
+      <input
+        id="mw-layer-name"
+        type="text"
+        value={draft}
+        onChange={(e) => setDraft(e.target.value)}
+        onBlur={run}
+        onKeyDown={(e) => { if (e.key === 'Enter') run(); }}
+        data-testid="layer-name"
+        spellCheck={false}
+      />
+      {error && <div className="mw-field-error" role="alert">{error}</div>}
+    </div>
+  );
+}
+
+function LayerForm({ layer }: { layer: LayerNode }) {
+  const graph = useProject((s) => s.document?.graph);
+  const def = getLayerDef(layer.type);
+  const analysis = graph ? analyze(graph) : null;
+  const info = analysis?.layers[layer.id];
+  const problems = analysis?.errors.filter((e) => e.layerId === layer.id) ?? [];
+  if (!def) {
+    return <p className="mw-empty">{layer.type} is not a layer type this version knows, so it cannot be edited. Delete it and add a known layer instead.</p>;
+  }
+  const commit = (name: string) => (value: ParamValue | undefined) => {
+    const outcome = commands.execute('setParam', { layerId: layer.id, name, value });
+    return outcome.ok ? null : outcome.error;
+  };
+  const field = (p: (typeof def.params)[number]) => (
+    // Keyed by the stored value, so an undo or another edit resets what the control shows.
+    <ParamField key={`${layer.id}:${p.name}:${JSON.stringify(layer.params[p.name] ?? null)}`} def={def} param={p} value={layer.params[p.name]} onCommit={commit(p.name)} />
+  );
+  const basic = def.params.filter((p) => !p.advanced);
+  const advanced = def.params.filter((p) => p.advanced);
+  return (
+    <div className="mw-inspector-form" data-testid="inspector-form">
+      <header>
+        <h2>{layer.type}</h2>
+        <p className="mw-muted">{def.description}</p>
+      </header>
+      <NameField key={`${layer.id}:${layer.name}`} layer={layer} />
+      <dl className="mw-facts">
+        <dt>Output shape</dt><dd data-testid="inspector-output-shape">{info?.outputShape ? formatShape(info.outputShape) : 'unknown (see the problems below)'}</dd>
+        <dt>Parameters</dt><dd>{formatCount(info?.params ?? 0)}</dd>
+      </dl>
+      {problems.length > 0 && (
+        <ul className="mw-problems">
+          {problems.map((e, i) => (
+            <li key={i} data-testid="validation-error">{e.message}{e.fix && <div className="mw-node-fix">Fix: {e.fix}</div>}</li>
+          ))}
+        </ul>
+      )}
+      {basic.map(field)}
+      {advanced.length > 0 && (
+        <details className="mw-advanced">
+          <summary>Advanced ({advanced.length})</summary>
+          {advanced.map(field)}
+        </details>
+      )}
+    </div>
+  );
+}
+
+export default function InspectorPanel() {
+  const doc = useProject((s) => s.document);
+  const selected = useProject((s) => s.selection);
+  if (!doc) return <p className="mw-empty">Open a project to inspect its layers.</p>;
+  if (selected.layers.length === 0) {
+    return (
+      <div className="mw-empty" data-testid="inspector-empty">
+        <p><strong>Nothing selected.</strong></p>
+        <p>Click a layer on the canvas to see and change its settings. Shift-drag to select several; press ? for all shortcuts.</p>
+        {selected.connections.length > 0 && <p>{selected.connections.length} connection(s) selected: press Delete to remove.</p>}
+      </div>
+    );
+  }
+  if (selected.layers.length > 1) {
+    return (
+      <div className="mw-empty">
+        <p><strong>{selected.layers.length} layers selected.</strong></p>
+        <p>Move them together, copy (Ctrl+C), duplicate (Ctrl+D) or delete them. Select one layer to edit its settings.</p>
+      </div>
+    );
+  }
+  const layer = doc.graph.layers.find((l) => l.id === selected.layers[0]);
+  if (!layer) return <p className="mw-empty">The selected layer no longer exists.</p>;
+  return <LayerForm layer={layer} />;
+}

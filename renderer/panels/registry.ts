@@ -1,0 +1,35 @@
+// The studio's panels. To add one, add ONE line to `panels` below pointing at a module whose default
+// export is the panel's component (loaded lazily, so heavy panels such as the code editor cost nothing
+// until opened). The shell gives every panel a tab, a shortcut, an error boundary and a loading state.
+import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
+
+export interface PanelDefinition {
+  /** Stable id, used in `showPanel:<id>` commands and `data-testid="panel-tab-<id>"`. */
+  id: string;
+  /** Tab text. */
+  title: string;
+  /** One or two characters shown before the title (a symbol, not an image, so it follows the theme). */
+  icon: string;
+  component: ComponentType | LazyExoticComponent<ComponentType>;
+  /** Shortcut that shows the panel, e.g. `Alt+2` (listed under `?`). */
+  shortcut?: string;
+  /** `main`: a tab in the main area (default); `side`: the column on the right (the inspector). */
+  area?: 'main' | 'side';
+  /** Tab order; lower first (default: order in the list). */
+  order?: number;
+}
+
+export const panels: PanelDefinition[] = [
+  { id: 'canvas', title: 'Model', icon: '◇', shortcut: 'Alt+1', component: lazy(() => import('./canvas/CanvasPanel.tsx')) },
+  { id: 'inspector', title: 'Inspector', icon: 'ⓘ', area: 'side', component: lazy(() => import('./inspector/InspectorPanel.tsx')) },
+  // Panels of other areas go here, one line each, e.g.:
+  // { id: 'data', title: 'Data', icon: '▦', shortcut: 'Alt+2', component: lazy(() => import('./data/DataPanel.tsx')) },
+];
+
+export function mainPanels(): PanelDefinition[] {
+  return panels.filter((p) => (p.area ?? 'main') === 'main').map((p, i) => ({ p, i })).sort((a, b) => (a.p.order ?? a.i) - (b.p.order ?? b.i)).map(({ p }) => p);
+}
+
+export function sidePanels(): PanelDefinition[] {
+  return panels.filter((p) => p.area === 'side');
+}

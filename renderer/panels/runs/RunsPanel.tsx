@@ -1,0 +1,180 @@
+// The Runs panel: the experiment history (search, filter by status or tag, sort), the selected run's
+// details (rename, tags, note, delete, open its graph as a new version), and the comparison of 2–6 runs.
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { ModelwrightApi } from '../../../app/api/contract.ts';
+import { runStatuses, type RunQuery, type RunStatus, type RunSummary } from '../../../app/store/types.ts';
+import { projectStore } from '../../state/projectStore.ts';
+import { setUi } from '../../state/uiStore.ts';
+import { notify } from '../../ui/notify.ts';
+import { Empty, ErrorText, useApi, useAsync } from '../training/common.tsx';
+import { ComparePanel } from './ComparePanel.tsx';
+import { bestValidation, formatDuration, formatTime, keySettings, metricCell, testHeadline } from './format.ts';
+import { RunsTable, type Column } from './RunsTable.tsx';
+import { focusRun, forgetRun, runSelection, toggleCompare, useRunSelection } from './selection.ts';
+
+/** Opens a run's graph, data and settings as a new unsaved project on the canvas. */
+export async function openRunGraph(api: ModelwrightApi, runId: number): Promise<void> {
+  const state = projectStore.getState();
+  if (state.dirty && !window.confirm('The open project has unsaved changes. Open the run\'s graph anyway? (Unsaved changes stay in the recovery copy only until the next edit.)')) return;
+  const doc = await api.runs.openGraph(runId);
+  projectStore.getState().openDocument(doc, null, { dirty: true });
+  setUi({ activePanel: 'canvas', showStart: false, fitViewRequest: Date.now() });
+  notify.success(`Opened the graph of run #${runId} as a new, unsaved version.`);
+}
+
+function RunDetails({ api, run, onChanged }: { api: ModelwrightApi; run: RunSummary; onChanged: () => void }) {
+  const [name, setName] = useState(run.name);
+  const [note, setNote] = useState(run.note);
+  const [tag, setTag] = useState('');
+  useEffect(() => {
+    setName(run.name);
+    setNote(run.note);
+  }, [run.id, run.name, run.note]);
+  const act = async (what: string, work: () => Promise<unknown>) => {
+    try {
+      await work();
+      onChanged();
+    } catch (err) {
+      notify.error(err, what);
+    }
+  };
+  const rename = () => name.trim() && name.trim() !== run.name && act('Could not rename the run', () => api.runs.rename(run.id, name.trim()));
+  const addTag = () => {
+    const t = tag.trim();
+    if (!t) return;
+    setTag('');
+    void act('Could not tag the run', () => api.runs.tag(run.id, t));
+  };
+  const remove = () => {
+    if (!window.confirm(`Delete run "${run.name}" (#${run.id}) and its saved model? This cannot be undone.`)) return;
+    void act('Could not delete the run', async () => {
+      const r = await api.runs.delete(run.id);
+      forgetRun(run.id);
+      notify.success(`Deleted run #${run.id}${r.keptFiles.length ? ` (kept ${r.keptFiles.length} file(s) it did not own)` : ''}.`);
+    });
+  };
+  return (
+    <div className="mw-wp-card" data-testid="run-details">
+      <div className="mw-wp-row">
+        <input type="text" value={name} onChange={(e) => setName(e.target.value)} onBlur={rename} onKeyDown={(e) => e.key === 'Enter' && rename()} aria-label="Run name" data-testid="run-rename" className="mw-wp-grow" />
+        <span className={`mw-wp-st-${run.status}`}>{run.status}</span>
+      </div>
+      {run.error && <p className="mw-wp-warning">{run.error}</p>}
+      <p className="mw-wp-muted">
+        #{run.id} · {formatTime(run.startedAt ?? run.createdAt)} · {formatDuration(run.durationMs)} · {run.backend || 'backend unknown'} · {keySettings(run)}
+        <br />best {metricCell(bestValidation(run))} · test {metricCell(testHeadline(run))} · data {run.dataset?.name ?? run.dataset?.source ?? '—'}
+      </p>
+      <div className="mw-wp-row">
+        {run.tags.map((t) => (
+          <span key={t} className="mw-wp-tag">{t} <button type="button" aria-label={`Remove tag ${t}`} onClick={() => act('Could not remove the tag', () => api.runs.untag(run.id, t))}>×</button></span>
+        ))}
+        <input type="text" placeholder="add a tag" value={tag} onChange={(e) => setTag(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && addTag()} aria-label="New tag" style={{ width: 110 }} />
+        <button type="button" onClick={addTag} disabled={!tag.trim()}>Tag</button>
+      </div>
+      <textarea value={note} onChange={(e) => setNote(e.target.value)} onBlur={() => note !== run.note && act('Could not save the note', () => api.runs.setNote(run.id, note))}
+        placeholder="A note about this run (saved when you click elsewhere)" rows={2} style={{ width: '100%', boxSizing: 'border-box' }} aria-label="Note" />
+      <div className="mw-wp-row">
+        <button type="button" onClick={() => { focusRun(run.id); setUi({ activePanel: 'evaluation' }); }}>Evaluation</button>
+        <button type="button" onClick={() => { focusRun(run.id); setUi({ activePanel: 'tryit' }); }}>Try it</button>
+        <button type="button" onClick={() => { focusRun(run.id); setUi({ activePanel: 'export' }); }}>Export</button>
+        <button type="button" onClick={() => openRunGraph(api, run.id).catch((err) => notify.error(err, 'Could not open the run\'s graph'))} data-testid="open-run-graph">Open this run's graph on the canvas</button>
+        <span className="mw-wp-grow" />
+        <button type="button" onClick={remove} data-testid="run-delete">Delete</button>
+      </div>
+    </div>
+  );
+}
+
+export default function RunsPanel() {
+  const api = useApi();
+  const [search, setSearch] = useState('');
+  const [debounced, setDebounced] = useState('');
+  const [status, setStatus] = useState<RunStatus | ''>('');
+  const [tag, setTag] = useState('');
+  const [sortColumn, setSortColumn] = useState<string | null>('time');
+  const [sort, setSort] = useState<RunQuery['sort']>({ by: 'startedAt', direction: 'desc' });
+  const [refresh, setRefresh] = useState(0);
+  const [total, setTotal] = useState<number | null>(null);
+  const [comparing, setComparing] = useState(false);
+  const focusedId = useRunSelection((s) => s.focusedRunId);
+  const compareIds = useRunSelection((s) => s.compareIds);
+  const metricNames = useAsync(api ? () => api.runs.metricNames() : null, [api, refresh]);
+  const focused = useAsync(api && focusedId !== null ? () => api.runs.get(focusedId) : null, [api, focusedId, refresh]);
+
+  useEffect(() => {
+    const t = setTimeout(() => setDebounced(search.trim()), 250);
+    return () => clearTimeout(t);
+  }, [search]);
+
+  // Any change to the history (a run started, finished, renamed, deleted elsewhere) refreshes the table.
+  useEffect(() => {
+    if (!api) return;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const sub = api.runs.onDidChange(() => {
+      if (timer) return;
+      timer = setTimeout(() => { timer = null; setRefresh((n) => n + 1); }, 300);
+    });
+    return () => {
+      sub.dispose();
+      if (timer) clearTimeout(timer);
+    };
+  }, [api]);
+
+  const query = useMemo<Omit<RunQuery, 'limit' | 'offset'>>(() => ({
+    ...(debounced ? { search: debounced } : {}),
+    ...(status ? { status } : {}),
+    ...(tag.trim() ? { tag: tag.trim() } : {}),
+    sort,
+  }), [debounced, status, tag, sort]);
+
+  const onSort = useCallback((c: Column) => {
+    const names = metricNames.data ?? [];
+    const pick = (candidates: string[]) => candidates.find((m) => names.includes(m)) ?? candidates[candidates.length - 1];
+    const spec = c.sort!({ validation: pick(['val_accuracy', 'val_loss']), test: pick(['accuracy', 'mae', 'loss']) });
+    const same = sortColumn === c.id;
+    setSortColumn(c.id);
+    setSort({ ...spec, direction: same && sort?.direction === 'desc' ? 'asc' : 'desc' });
+  }, [metricNames.data, sortColumn, sort]);
+
+  const onToggleCompare = useCallback((run: RunSummary) => {
+    const r = toggleCompare(run.id);
+    if (!r.ok) notify.warning(r.message);
+  }, []);
+
+  if (!api) return <div className="mw-wp"><Empty title="Not connected">The run history lives in the Modelwright back end; it shows here once the connection is back.</Empty></div>;
+
+  return (
+    <div className="mw-wp mw-wp-runs" data-testid="runs-panel">
+      <div className="mw-wp-row">
+        <input type="search" placeholder="Search names and notes" value={search} onChange={(e) => setSearch(e.target.value)} aria-label="Search runs" data-testid="runs-search" />
+        <select value={status} onChange={(e) => setStatus(e.target.value as RunStatus | '')} aria-label="Filter by status" data-testid="runs-status">
+          <option value="">any status</option>
+          {runStatuses.map((s) => <option key={s} value={s}>{s}</option>)}
+        </select>
+        <input type="text" placeholder="tag" value={tag} onChange={(e) => setTag(e.target.value)} aria-label="Filter by tag" style={{ width: 100 }} />
+        <span className="mw-wp-muted">{total === null ? '' : `${total.toLocaleString('en-US')} run${total === 1 ? '' : 's'}`}</span>
+        <span className="mw-wp-grow" />
+        <span className="mw-wp-muted">{compareIds.length ? `${compareIds.length} ticked` : 'Tick 2–6 runs to compare'}</span>
+        <button type="button" disabled={compareIds.length < 2} onClick={() => setComparing(true)} data-testid="compare-button">Compare</button>
+        {compareIds.length > 0 && <button type="button" onClick={() => runSelection.setState({ compareIds: [] })}>Clear ticks</button>}
+        <button type="button" onClick={async () => {
+          try {
+            const csv = await api.runs.exportCsv(query);
+            const { downloadText } = await import('../../files/fileActions.ts');
+            downloadText('runs.csv', csv, 'text/csv');
+          } catch (err) {
+            notify.error(err, 'Could not export the runs');
+          }
+        }}>Export CSV</button>
+      </div>
+      {comparing && compareIds.length >= 2 && (
+        <ComparePanel api={api} runIds={compareIds} onClose={() => setComparing(false)}
+          onOpenGraph={(id) => openRunGraph(api, id).catch((err) => notify.error(err, 'Could not open the run\'s graph'))} />
+      )}
+      {!comparing && focused.data && <RunDetails api={api} run={focused.data} onChanged={() => setRefresh((n) => n + 1)} />}
+      {!comparing && <ErrorText error={focused.error} />}
+      <RunsTable api={api} query={query} refresh={refresh} sortColumn={sortColumn} onSort={onSort} selectedId={focusedId}
+        onSelect={(run) => focusRun(run.id)} compareIds={compareIds} onToggleCompare={onToggleCompare} onTotal={setTotal} />
+    </div>
+  );
+}

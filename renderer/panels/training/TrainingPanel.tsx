@@ -1,0 +1,225 @@
+// The Training panel: settings with one sentence of help each, Train and Stop, a progress bar (epoch,
+// batch, ETA, samples/s, backend), the run's status, and live loss and metric charts.
+import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
+import { makeTrainingConfig, type TrainingConfig } from '../../../app/training/config.ts';
+import type { ProgressEvent } from '../../../app/training/progress.ts';
+import { commands } from '../../commands/index.ts';
+import { useAnalysis } from '../../state/analysis.ts';
+import { useProject } from '../../state/projectStore.ts';
+import { setUi } from '../../state/uiStore.ts';
+import { notify } from '../../ui/notify.ts';
+import { focusRun } from '../runs/selection.ts';
+import { formatEta, formatRate } from '../runs/format.ts';
+import { formatNumber } from '../runs/compareDiff.ts';
+import { Empty, ErrorText, Field, useApi } from './common.tsx';
+import { LiveChart, trainingSeries } from './LiveChart.tsx';
+import { getPath, settingFields, splitCounts, updateSetting, type SettingField } from './settingsFields.ts';
+import { trainingSession, useTrainingSession, type TrainingPhase } from './session.ts';
+
+/** Keeps the session connected to the current back end and picks up a run still training after a reload. */
+export function useSessionAttached(): void {
+  const api = useApi();
+  useEffect(() => {
+    trainingSession.attach(api);
+    if (api) trainingSession.adoptActive().catch(() => {});
+  }, [api]);
+}
+
+function SettingControl({ field, config, onChange }: { field: SettingField; config: TrainingConfig; onChange: (c: TrainingConfig) => void }) {
+  const value = getPath(config, field.path);
+  const [text, setText] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const id = `mw-train-${field.path.replace(/\./g, '-')}`;
+  const apply = (v: unknown) => {
+    const r = updateSetting(config, field.path, v);
+    if (!r.ok) {
+      setError(r.message);
+      return;
+    }
+    setError(null);
+    setText(null);
+    onChange(r.config);
+  };
+  const c = field.control;
+  let control;
+  if (c.kind === 'toggle') {
+    control = <input id={id} type="checkbox" checked={Boolean(value)} onChange={(e) => apply(e.target.checked)} data-testid={`setting-${field.path}`} />;
+  } else if (c.kind === 'select') {
+    const current = typeof value === 'string' ? value : 'none';
+    control = (
+      <select id={id} value={current} onChange={(e) => apply(e.target.value)} data-testid={`setting-${field.path}`}>
+        {c.options.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+      </select>
+    );
+  } else {
+    const percent = c.kind === 'percent';
+    const shown = text ?? (typeof value === 'number' ? String(percent ? Math.round(value * 1000) / 10 : value) : '');
+    const commit = () => {
+      if (text === null) return;
+      const n = Number(text.trim().replace(',', '.'));
+      if (text.trim() === '' || Number.isNaN(n)) {
+        setError(`${field.label} needs a number.`);
+        return;
+      }
+      if (percent && (n < c.min || n > c.max)) {
+        setError(`${field.label} must be between ${c.min}% and ${c.max}%.`);
+        return;
+      }
+      apply(percent ? n / 100 : n);
+    };
+    control = (
+      <span>
+        <input id={id} type="text" inputMode="decimal" value={shown} onChange={(e) => setText(e.target.value)} onBlur={commit}
+          onKeyDown={(e) => { if (e.key === 'Enter') commit(); if (e.key === 'Escape') { setText(null); setError(null); } }}
+          data-testid={`setting-${field.path}`} aria-invalid={Boolean(error)} />
+        {percent && ' %'}
+      </span>
+    );
+  }
+  return <Field label={field.label} help={field.help} htmlFor={id} error={error}>{control}</Field>;
+}
+
+function progressFraction(e: ProgressEvent | null): number {
+  if (!e || e.epochs <= 0) return 0;
+  if (e.type === 'epoch') return Math.min(1, (e.epoch + 1) / e.epochs);
+  return Math.min(1, (e.epoch + (e.batch + 1) / Math.max(1, e.batchesPerEpoch)) / e.epochs);
+}
+
+const phaseWords: Record<TrainingPhase, string> = {
+  idle: 'Not trained yet', starting: 'Starting: loading the data and the training engine…', running: 'Training', stopping: 'Stopping after this batch…',
+  finished: 'Finished', failed: 'Failed',
+};
+
+function ProgressView() {
+  const phase = useTrainingSession((s) => s.phase);
+  const progress = useTrainingSession((s) => s.progress);
+  const started = useTrainingSession((s) => s.started);
+  const outcome = useTrainingSession((s) => s.outcome);
+  const error = useTrainingSession((s) => s.error);
+  const runName = useTrainingSession((s) => s.runName);
+  const fraction = phase === 'finished' && outcome?.status === 'completed' ? 1 : progressFraction(progress);
+  const backend = progress?.backend ?? started?.backend;
+  let status = phaseWords[phase];
+  if (phase === 'running' && runName) status = `Training "${runName}"`;
+  if ((phase === 'finished' || phase === 'failed') && outcome) status = outcome.message;
+  else if (phase === 'failed' && error) status = error;
+  return (
+    <div className="mw-wp-card">
+      <div className="mw-wp-status" data-testid="run-status" data-phase={phase} role="status" aria-live="polite">{status}</div>
+      {phase === 'failed' && outcome?.advice && <p className="mw-wp-help">{outcome.advice}</p>}
+      <div className="mw-wp-progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(fraction * 100)} data-testid="train-progress">
+        <div style={{ width: `${fraction * 100}%` }} />
+      </div>
+      <div className="mw-wp-row mw-wp-muted" data-testid="progress-details">
+        {progress && <span>Epoch {Math.min(progress.epoch + 1, progress.epochs)} of {progress.epochs}</span>}
+        {progress?.type === 'batch' && <span>batch {progress.batch + 1} of {progress.batchesPerEpoch}</span>}
+        {progress && (phase === 'running' || phase === 'stopping') && <span>{formatEta(progress.etaMs)}</span>}
+        {progress && <span>{formatRate(progress.samplesPerSec)}</span>}
+        {backend && <span data-testid="train-backend">backend: {backend}</span>}
+        {progress && Object.entries(progress.logs).slice(0, 4).map(([k, v]) => <span key={k}>{k} {formatNumber(v)}</span>)}
+      </div>
+      {started && (
+        <p className="mw-wp-help">
+          {started.trainSamples} training, {started.validationSamples} validation and {started.testSamples} test samples. Loss: {started.loss} — {started.lossExplanation}
+          {started.tried.length > 0 && ` (${started.tried.map((t) => `${t.backend} was not available: ${t.error}`).join('; ')})`}
+        </p>
+      )}
+      {[...(started?.warnings ?? []), ...(outcome?.warnings ?? [])].map((w, i) => <p key={i} className="mw-wp-warning">⚠ {w}</p>)}
+      {outcome?.testNote && <p className="mw-wp-help">Test: {outcome.testNote}</p>}
+    </div>
+  );
+}
+
+function Charts() {
+  const subscribe = useCallback((onData: () => void) => trainingSession.onCurves(onData), []);
+  // Re-render only when a chart is added (a new metric appeared), not on every event.
+  const layout = useSyncExternalStore(subscribe, () => trainingSession.curves.layoutVersion);
+  const charts = [...trainingSession.curves.charts.entries()];
+  if (charts.length === 0) return <p className="mw-wp-muted">The loss and metric charts fill in here while the model trains.</p>;
+  return (
+    <div className="mw-wp-charts" data-testid="training-charts" data-layout={layout}>
+      {charts.map(([metric, buffer]) => (
+        <LiveChart key={`${metric}-${layout}`} title={metric} buffer={buffer} series={trainingSeries} subscribe={subscribe} testId={`chart-${metric}`} />
+      ))}
+    </div>
+  );
+}
+
+export default function TrainingPanel() {
+  useSessionAttached();
+  const api = useApi();
+  const doc = useProject((s) => s.document);
+  const filePath = useProject((s) => s.filePath);
+  const analysis = useAnalysis();
+  const phase = useTrainingSession((s) => s.phase);
+  const runId = useTrainingSession((s) => s.runId);
+  const outcome = useTrainingSession((s) => s.outcome);
+  const [showAdvanced, setShowAdvanced] = useState(false);
+  const [startError, setStartError] = useState<unknown>(null);
+
+  useEffect(() => {
+    if ((phase === 'finished' || phase === 'failed') && outcome) focusRun(outcome.runId);
+  }, [phase, outcome]);
+
+  if (!doc) return <div className="mw-wp"><Empty title="No project open" testId="training-empty">Open a template from the start page (it comes with data and settings), then train it here.</Empty></div>;
+  const config = doc.training ?? makeTrainingConfig();
+  const busy = phase === 'starting' || phase === 'running' || phase === 'stopping';
+  const firstError = analysis.errors[0];
+  const setConfig = (training: TrainingConfig) => commands.execute('setTraining', { training });
+
+  const train = async () => {
+    setStartError(null);
+    try {
+      await trainingSession.start({ name: doc.name, graph: doc.graph, dataset: doc.dataset, training: config, path: filePath });
+    } catch (err) {
+      setStartError(err);
+    }
+  };
+  const stop = () => trainingSession.stop().catch((err) => notify.error(err, 'Could not stop the run'));
+  const fields = settingFields.filter((f) => (!f.visible || f.visible(config)) && (showAdvanced || !f.advanced));
+  const splits = splitCounts(100, config);
+
+  return (
+    <div className="mw-wp" data-testid="training-panel">
+      <div className="mw-wp-cols">
+        <div>
+          <h2>Training settings</h2>
+          {!doc.dataset && (
+            <div className="mw-wp-card">
+              <p>This project has no data yet. Choose a dataset in the Data panel, then train.</p>
+              <button type="button" onClick={() => setUi({ activePanel: 'data' })}>Go to Data</button>
+            </div>
+          )}
+          {fields.map((f) => <SettingControl key={f.path} field={f} config={config} onChange={setConfig} />)}
+          <p className="mw-wp-help">Of every 100 rows, about {splits.train} train, {splits.validation} validate and {splits.test} test.</p>
+          <button type="button" className="mw-wp-link" onClick={() => setShowAdvanced((v) => !v)} data-testid="toggle-advanced">
+            {showAdvanced ? 'Fewer settings' : 'More settings (seed, loss, backend…)'}
+          </button>
+        </div>
+        <div>
+          <div className="mw-wp-row">
+            <button type="button" className="mw-primary" onClick={train} disabled={busy || !api || !doc.dataset || !analysis.valid} data-testid="train-button"
+              title={!analysis.valid ? 'Fix the model first' : !doc.dataset ? 'Choose data first' : 'Train the model'}>
+              ▶ Train
+            </button>
+            <button type="button" onClick={stop} disabled={phase !== 'running'} data-testid="stop-button">■ Stop</button>
+            {(phase === 'finished' || (phase === 'failed' && runId !== null)) && (
+              <>
+                <button type="button" onClick={() => setUi({ activePanel: 'evaluation' })} data-testid="open-evaluation">See the evaluation</button>
+                <button type="button" onClick={() => setUi({ activePanel: 'tryit' })}>Try it</button>
+                <button type="button" onClick={() => setUi({ activePanel: 'runs' })}>All runs</button>
+              </>
+            )}
+          </div>
+          {!api && <ErrorText error="Not connected to the Modelwright back end; training is unavailable until it reconnects." />}
+          {!analysis.valid && firstError && (
+            <ErrorText error={`The model cannot be trained yet: ${firstError.layerName ? `${firstError.layerName}: ` : ''}${firstError.message}${firstError.fix ? ` ${firstError.fix}` : ''}`} />
+          )}
+          <ErrorText error={startError} retry={busy ? undefined : train} />
+          <ProgressView />
+          <Charts />
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,33 @@
+// UI state that is not part of the project: which panel shows, which dialog is open, and requests the
+// canvas answers (fit view). Kept apart from the project store so it never enters undo history.
+import { createStore } from 'zustand/vanilla';
+import { useStore } from 'zustand';
+
+export type DialogKind = 'open' | 'saveAs' | null;
+
+export interface UiState {
+  /** Main-area panel id (see panels/registry.ts). */
+  activePanel: string;
+  shortcutsOpen: boolean;
+  dialog: DialogKind;
+  /** Bumped to ask the canvas to fit the view (it watches the number). */
+  fitViewRequest: number;
+  /** Shown on the start page after the user chose "Back to start" with a project still open. */
+  showStart: boolean;
+}
+
+export const uiStore = createStore<UiState>()(() => ({
+  activePanel: 'canvas',
+  shortcutsOpen: false,
+  dialog: null,
+  fitViewRequest: 0,
+  showStart: false,
+}));
+
+export function useUi<T>(selector: (s: UiState) => T): T {
+  return useStore(uiStore, selector);
+}
+
+export function setUi(patch: Partial<UiState>): void {
+  uiStore.setState(patch);
+}
