@@ -62,7 +62,7 @@ export function withPlannedMatMul(original: KernelConfig): KernelFunc {
       }
       const left = transposeB ? b : ops.transpose(b, swapLastTwo(rb));
       const right = transposeA ? a : ops.transpose(a, swapLastTwo(ra));
-      const resultT = untransposed(args, left, right);
+      const resultT = ops.keep(untransposed(args, left, right));
       const result = ops.transpose(resultT, swapLastTwo(resultT.shape.length));
       // The stock kernel's output rank follows the broadcast batch dims of a and b; so does ours.
       const outBatch = ra >= rb ? a.shape.slice(0, -2) : b.shape.slice(0, -2);

@@ -141,6 +141,21 @@ describe('UnsortedSegmentSum on wasm', () => {
     expect(diff).toBe(0);
   });
 
+  it('frees its intermediate buffers, also when it has to drop ids', async () => {
+    await tf.setBackend('wasm');
+    const backend = tf.backend();
+    const x = tf.ones([4, 2]);
+    for (const ids of [tf.tensor1d([0, 1, 1, 0], 'int32'), tf.tensor1d([0, 1, 1, -1], 'int32'), tf.tensor1d([-1, 5, 7, -2], 'int32')]) {
+      const run = () => (tf.engine().runKernel('UnsortedSegmentSum', { x, segmentIds: ids }, { numSegments: 2 }) as tf.Tensor).dispose();
+      run();
+      const before = backend.numDataIds();
+      for (let i = 0; i < 3; i++) run();
+      expect(backend.numDataIds()).toBe(before);
+      ids.dispose();
+    }
+    x.dispose();
+  });
+
   it('sums int32 rows exactly', async () => {
     const ids = { shape: [4], values: Int32Array.from([1, 1, 0, 1]), dtype: 'int32' as const };
     const x = { shape: [4, 2], values: Int32Array.from([1, 2, 3, 4, 5, 6, 7, 8]), dtype: 'int32' as const };
@@ -194,15 +209,20 @@ describe('BatchMatMul / _FusedMatMul replacement on wasm', () => {
     expect(diff).toBeLessThan(TOLERANCE);
   });
 
-  it('does not leak wasm memory per call', async () => {
+  it('frees every intermediate wasm buffer, whichever way the product is planned', async () => {
     await tf.setBackend('wasm');
-    const a = tf.tensor(randomData([32, 16], 18).values, [16, 32]);
-    const b = tf.tensor(randomData([16, 8], 19).values, [8, 16]);
-    tf.matMul(a, b, true, true).dispose();
-    const before = tf.memory().numBytes;
-    for (let i = 0; i < 20; i++) tf.matMul(a, b, true, true).dispose();
-    expect(tf.memory().numBytes).toBe(before);
-    tf.dispose([a, b]);
+    const backend = tf.backend();
+    const a = tf.tensor(randomData([8, 50], 18).values, [8, 50]);
+    const b = tf.tensor(randomData([50, 200], 19).values, [50, 200]);
+    const [aT, bT] = [a.transpose(), b.transpose()];
+    for (const [transposeA, transposeB] of combos) {
+      const run = () => tf.matMul(transposeA ? aT : a, transposeB ? bT : b, transposeA, transposeB).dispose();
+      run();
+      const before = backend.numDataIds();
+      for (let i = 0; i < 5; i++) run();
+      expect(backend.numDataIds()).toBe(before);
+    }
+    tf.dispose([a, b, aT, bT]);
   });
 });
 

@@ -86,3 +86,30 @@ describe('training on wasm', () => {
     model.dispose();
   });
 });
+
+describe('memory on wasm', () => {
+  it('the added and replaced kernels free every intermediate buffer over many training steps', async () => {
+    await tf.setBackend('wasm');
+    const model = tf.sequential({ layers: [
+      L.conv2d({ filters: 4, kernelSize: 3, activation: 'relu', inputShape: [10, 10, 2] }),
+      L.maxPooling2d({ poolSize: 2 }),
+      L.separableConv2d({ filters: 4, kernelSize: 2, padding: 'same' }),
+      L.conv2dTranspose({ filters: 2, kernelSize: 2, strides: 2 }),
+      L.flatten(),
+      L.dense({ units: 8, activation: 'relu' }),
+      L.dense({ units: 3 }),
+    ] });
+    model.compile({ optimizer: tf.train.adam(0.01), loss: 'meanSquaredError' });
+    const x = tf.tensor(randomData([8, 10, 10, 2], 50).values, [8, 10, 10, 2]);
+    const y = tf.tensor(randomData([8, 3], 51).values, [8, 3]);
+    const backend = tf.backend();
+    for (let i = 0; i < 3; i++) await model.trainOnBatch(x, y);
+    const buffers = backend.numDataIds();
+    const tensors = tf.memory().numTensors;
+    for (let i = 0; i < 20; i++) await model.trainOnBatch(x, y);
+    expect(backend.numDataIds()).toBe(buffers);
+    expect(tf.memory().numTensors).toBe(tensors);
+    tf.dispose([x, y]);
+    model.dispose();
+  });
+});
