@@ -3,6 +3,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Graph } from '../../../app/graph/types.ts';
 import { exportKerasModel } from '../../../app/keras/export.ts';
 import { newProject, serializeProject } from '../../../app/project/document.ts';
 import { getTemplate, projectFromTemplate } from '../../../app/templates/index.ts';
@@ -19,7 +20,7 @@ beforeAll(async () => {
   // A project bound to a CSV next to it by a relative path.
   await mkdir(file('own'), { recursive: true });
   await writeFile(file('own/points.csv'), 'x,y,label\n' + Array.from({ length: 40 }, (_, i) => `${i % 7},${(i * 3) % 5},${i % 2 ? 'up' : 'down'}`).join('\n') + '\n');
-  const graph = {
+  const graph: Graph = {
     layers: [
       { id: 'in', type: 'Input', name: 'point', params: { shape: [2] } },
       { id: 'out', type: 'Dense', name: 'side', params: { units: 2, activation: 'softmax' } },
