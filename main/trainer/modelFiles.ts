@@ -1,8 +1,9 @@
 // Saves and loads TF.js layers models as a folder (model.json + weights.bin), the format
 // `tf.loadLayersModel('file://…')` reads under tfjs-node; tfjs-node is absent here, so these are our own IOHandlers.
-import { mkdir, readFile, writeFile, rename } from 'node:fs/promises';
+import { mkdir, writeFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
+import { checkedFolderLoadHandler, readCheckedMetadata, type ModelFolderLimits } from '../export/modelFolder.ts';
 
 type Tf = import('../engine/backends.ts').Tf;
 type IOHandler = tfTypes.io.IOHandler;
@@ -39,31 +40,15 @@ export function folderSaveHandler(tf: Tf, dir: string): IOHandler {
   };
 }
 
-/** An IOHandler whose load() reads a folder written by folderSaveHandler (or by tfjs-node / the tfjs converter). */
-export function folderLoadHandler(tf: Tf, dir: string): IOHandler {
-  return {
-    async load() {
-      const jsonPath = join(dir, MODEL_JSON);
-      let modelJson: tfTypes.io.ModelJSON;
-      try {
-        modelJson = JSON.parse(await readFile(jsonPath, 'utf8')) as tfTypes.io.ModelJSON;
-      } catch (err) {
-        throw new Error(`cannot read ${jsonPath}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (is this a saved model folder?)' : (err as Error).message}`, { cause: err });
-      }
-      return tf.io.getModelArtifactsForJSON(modelJson, async (manifest) => {
-        const specs = manifest.flatMap((group) => group.weights);
-        const buffers = await Promise.all(manifest.flatMap((group) => group.paths).map(async (p) => {
-          const bytes = await readFile(join(dir, p));
-          return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-        }));
-        return [specs, tf.io.CompositeArrayBuffer.join(buffers)];
-      });
-    },
-  };
+/**
+ * An IOHandler whose load() reads a folder written by folderSaveHandler (or by tfjs-node / the tfjs
+ * converter). The folder is untrusted: main/export/modelFolder.ts checks sizes, paths and byte counts.
+ */
+export function folderLoadHandler(tf: Tf, dir: string, limits?: ModelFolderLimits): IOHandler {
+  return checkedFolderLoadHandler(tf, dir, limits);
 }
 
-/** Reads only model.json's userDefinedMetadata (preprocessing, labels) without loading weights. */
+/** Reads only model.json's userDefinedMetadata (preprocessing, labels) without loading weights; checked like a full load. */
 export async function readModelMetadata(dir: string): Promise<Record<string, unknown>> {
-  const json = JSON.parse(await readFile(join(dir, MODEL_JSON), 'utf8')) as { userDefinedMetadata?: Record<string, unknown> };
-  return json.userDefinedMetadata ?? {};
+  return readCheckedMetadata(dir);
 }

@@ -13,12 +13,14 @@ import { planProjectData } from '../../codegen/projectData.ts';
 import { describeFsError, writeFileAtomic } from '../../files/atomicWrite.ts';
 import { loadModelFile } from '../../files/projectFiles.ts';
 import { CliError, parseCommandArgs, UsageError, type CliCommand, type CliIO } from '../command.ts';
+import { exportTrainedRunCli, trainedRunHelp, trainedRunUsage, type TrainedRunRequest } from '../exportTrainedRun.ts';
 
 const formats = ['js', 'ts', 'python', 'keras-json'] as const;
 type Format = (typeof formats)[number];
 const runtimes = ['tfjs-node', 'tfjs'] as const;
 
 const usage = `Usage: modelwright export FILE --format (js|ts|python|keras-json) [--runtime tfjs-node|tfjs] [--distributed] [-o PATH]
+${trainedRunUsage}
 
 Writes code or a model topology from a project (.mwproj) or a Keras / TF.js model JSON.
 
@@ -38,7 +40,9 @@ Options:
 
 A project without a dataset gives a program that only builds and saves the model.
 Exit status: 0 written, 1 the model cannot be exported (invalid graph, unsupported shape),
-2 bad usage or unreadable input.`;
+2 bad usage or unreadable input.
+
+${trainedRunHelp}`;
 
 export const exportCommand: CliCommand = {
   name: 'export',
@@ -52,8 +56,20 @@ export const exportCommand: CliCommand = {
       output: { type: 'string', short: 'o' },
       run: { type: 'string' },
       quantize: { type: 'string' },
+      db: { type: 'string' },
+      json: { type: 'boolean' },
+      backend: { type: 'string' },
+      tolerance: { type: 'string' },
     });
-    if (values.run !== undefined) return exportTrainedRun({ runId: values.run, format: values.format, quantize: values.quantize, output: values.output, positionals }, io);
+    if (values.run !== undefined) {
+      return exportTrainedRun({
+        runId: values.run, format: values.format, quantize: values.quantize, output: values.output, positionals,
+        db: values.db, json: values.json, backend: values.backend, tolerance: values.tolerance,
+      }, io);
+    }
+    for (const flag of ['db', 'json', 'backend', 'tolerance'] as const) {
+      if (values[flag] !== undefined) throw new UsageError(`--${flag} applies to trained models only (export --run RUN_ID --format tfjs)`);
+    }
     if (values.quantize !== undefined) throw new UsageError('--quantize applies to trained models only (export --run RUN_ID --format tfjs)');
     if (positionals.length !== 1) {
       throw new UsageError(positionals.length === 0 ? 'needs a FILE (a .mwproj project or a Keras/TF.js model JSON)' : `takes one FILE, got ${positionals.length}`);
@@ -133,18 +149,9 @@ async function exportFromFile(request: FileExport, io: CliIO): Promise<number> {
   return 0;
 }
 
-export interface RunExport {
-  runId: string;
-  format?: string;
-  quantize?: string;
-  output?: string;
-  positionals: string[];
-}
+export type RunExport = TrainedRunRequest;
 
-/**
- * `export --run RUN_ID --format tfjs [--quantize float16|uint8] -o DIR`: a trained model from the run
- * history, verified after writing. Not written yet; this is the place for it.
- */
-export async function exportTrainedRun(request: RunExport, _io: CliIO): Promise<number> {
-  throw new CliError(`exporting a trained run (--run ${request.runId}) is not available yet in this version; export training code from the project instead (--format js|ts|python)`, 2);
+/** `export --run RUN_ID --format tfjs [--quantize float16|uint8] -o DIR`: a trained model from the run history, verified after writing. */
+export async function exportTrainedRun(request: RunExport, io: CliIO): Promise<number> {
+  return exportTrainedRunCli(request, io);
 }

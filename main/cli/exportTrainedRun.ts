@@ -1,0 +1,103 @@
+// The `export --run RUN_ID` branch of the export command: a trained model from the history written as a
+// TF.js layers model (optionally quantized) with examples, then verified; prints the verification.
+import { resolve } from 'node:path';
+import { CliError, UsageError, numberFlag, type CliIO } from './command.ts';
+import { formatMetric, openHistory, parseRunId, withHistory } from './history.ts';
+import { backendNames, type BackendName } from '../../app/training/config.ts';
+import { exportRun, ExportError, type ExportPreview, type ExportReport, type MetricChange } from '../export/exportRun.ts';
+import { ModelFolderError } from '../export/modelFolder.ts';
+import { quantizations, type Quantization } from '../export/quantize.ts';
+
+export interface TrainedRunRequest {
+  runId: string;
+  format?: string;
+  quantize?: string;
+  output?: string;
+  db?: string;
+  json?: boolean;
+  backend?: string;
+  tolerance?: string;
+  positionals: string[];
+}
+
+export const trainedRunUsage = '       modelwright export --run RUN_ID --format tfjs [--quantize float16|uint8] -o DIR [--db PATH] [--json]';
+
+export const trainedRunHelp = `Trained model (--run): writes the run's model as TF.js layers files (model.json + weight shards, with
+its preprocessing in userDefinedMetadata), model.keras.json, an inference example for Node and for the
+browser, then reloads the files, runs them on the run's test split and compares with the trained model.
+  --quantize Q    float16 (half the size) or uint8 (a quarter); the accuracy change on the test split is
+                  shown before anything is written
+  --tolerance X   largest accepted prediction difference (default 1e-5, float16 0.02, uint8 0.1)
+  --backend B     ${backendNames.join(', ')} (default auto)
+  --db PATH       history database (default: $MODELWRIGHT_DB or ~/.modelwright/modelwright.db)
+  --json          print the export report as one JSON object
+Exit status: 0 written and verified, 1 written but it does not reproduce the model (FAILED),
+2 bad usage, unknown run, or a model that cannot be read or written.`;
+
+function sizeText(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${bytes} B`;
+}
+
+function changeText(m: MetricChange): string {
+  const sign = m.change === null ? '' : m.change > 0 ? '+' : m.change < 0 ? '−' : '±';
+  const label = m.name === 'mae' ? 'mean absolute error' : m.name === 'mse' ? 'mean squared error' : m.name;
+  return `${label} ${formatMetric(m.before)} → ${formatMetric(m.after)} (${sign}${m.change === null ? '-' : formatMetric(Math.abs(m.change))})`;
+}
+
+function previewText(p: ExportPreview): string {
+  const on = `${p.samples} ${p.source === 'test-split' ? 'test rows' : 'random inputs'}`;
+  if (p.quantization === 'none') return '';
+  return `${p.quantization} weights, measured before writing on ${on}: ${p.metric ? `${changeText(p.metric)}, ` : ''}largest prediction change ${p.maxAbsDiff.toPrecision(3)}\n`;
+}
+
+function reportText(r: ExportReport): string {
+  const v = r.verification;
+  const lines = [
+    `Wrote ${r.dir} (${r.files.length} files, ${sizeText(r.files.reduce((n, f) => n + f.sizeBytes, 0))}):`,
+    ...r.files.map((f) => `  ${f.path.padEnd(28)} ${sizeText(f.sizeBytes)}`),
+    `Verification ${v.passed ? 'PASSED' : 'FAILED'}: ${v.message.replace(/^(PASSED|FAILED): /, '')}`,
+  ];
+  if (v.maxAbsDiff !== null) lines.push(`  largest prediction difference from the trained model: ${v.maxAbsDiff.toPrecision(3)} (allowed ${v.tolerance.toPrecision(3)})`);
+  if (v.metric) lines.push(`  ${changeText(v.metric)} on ${v.samples} test rows`);
+  for (const note of [...v.notes, ...r.warnings.filter((w) => !v.notes.includes(w))]) lines.push(`note: ${note}`);
+  if (r.artifactId !== null) lines.push(`recorded with run ${r.runId} (see "modelwright show ${r.runId}")`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Runs the trained-model export; returns the exit code. */
+export async function exportTrainedRunCli(request: TrainedRunRequest, io: CliIO): Promise<number> {
+  if (request.positionals.length > 0) throw new UsageError(`--run exports a run from the history and takes no FILE (got "${request.positionals[0]}")`);
+  const runId = parseRunId(request.runId);
+  if (request.format === undefined) throw new UsageError('--run needs --format tfjs (TF.js layers model files)');
+  if (request.format !== 'tfjs' && request.format !== 'tfjs-layers') throw new UsageError(`--run exports --format tfjs only, not "${request.format}" (for code, export the project file instead)`);
+  const quantize = (request.quantize ?? 'none') as Quantization;
+  if (!(quantizations as readonly string[]).includes(quantize)) throw new UsageError(`--quantize must be float16 or uint8, not "${request.quantize}"`);
+  if (request.output === undefined || request.output.trim() === '') throw new UsageError('--run needs -o DIR, the folder to write the model into');
+  const backend = request.backend as BackendName | undefined;
+  if (backend !== undefined && !(backendNames as readonly string[]).includes(backend)) throw new UsageError(`--backend must be one of ${backendNames.join(', ')}, not "${backend}"`);
+  const tolerance = numberFlag(request.tolerance, '--tolerance', 0, 1e6);
+
+  const store = openHistory(request.db);
+  const report = await withHistory(store, async (s) => {
+    try {
+      return await exportRun({
+        store: s,
+        runId,
+        outputDir: resolve(request.output!),
+        quantize,
+        backend,
+        tolerance,
+        onPreview: (p) => { if (!request.json) io.stderr(previewText(p)); },
+      });
+    } catch (err) {
+      if (err instanceof ExportError || err instanceof ModelFolderError) throw new CliError(err.message, 2);
+      if ((err as Error)?.name === 'BackendUnavailableError') throw new CliError((err as Error).message, 2);
+      throw err;
+    }
+  });
+  if (request.json) io.stdout(`${JSON.stringify(report)}\n`);
+  else io.stdout(reportText(report));
+  return report.verification.passed ? 0 : 1;
+}

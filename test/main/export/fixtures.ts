@@ -1,0 +1,61 @@
+// A tiny real training run recorded in a real experiment store, for the export tests: an iris MLP
+// trained for a few epochs on the cpu backend by the real trainer, its model saved where the store says.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Graph, LayerNode } from '../../../app/graph/types.ts';
+import type { DatasetBinding } from '../../../app/data/binding.ts';
+import { trainingConfigSchema } from '../../../app/training/config.ts';
+import { trainingJobSchema } from '../../../app/training/protocol.ts';
+import { runTraining } from '../../../main/trainer/train.ts';
+import { testSummary } from '../../../main/trainer/recording.ts';
+import { openStore, type ExperimentStore } from '../../../main/store/experimentStore.ts';
+
+export function mlp(inputs: number, hidden: number, units: number, activation: string): Graph {
+  const layers: LayerNode[] = [
+    { id: 'in', type: 'Input', name: 'features', params: { shape: [inputs] } },
+    { id: 'h', type: 'Dense', name: 'hidden', params: { units: hidden, activation: 'relu' } },
+    { id: 'out', type: 'Dense', name: 'output', params: { units, activation } },
+  ];
+  return { layers, connections: [{ from: 'in', to: 'h', toSlot: 0 }, { from: 'h', to: 'out', toSlot: 0 }] };
+}
+
+export interface TrainedRun {
+  root: string;
+  store: ExperimentStore;
+  runId: number;
+  modelDir: string;
+  cleanup(): Promise<void>;
+}
+
+/** Trains `graph` on `binding` with the real trainer, records the run with its model artifact, and returns the open store. */
+export async function trainAndRecord(options: { graph?: Graph; binding?: DatasetBinding; epochs?: number; name?: string } = {}): Promise<TrainedRun> {
+  const root = await mkdtemp(join(tmpdir(), 'mw-export-'));
+  const store = openStore(join(root, 'history.db'));
+  const graph = options.graph ?? mlp(4, 12, 3, 'softmax');
+  const binding = (options.binding ?? { source: 'builtin:iris', target: 'species' }) as DatasetBinding;
+  const config = trainingConfigSchema.parse({ backend: 'cpu', epochs: options.epochs ?? 3, batchSize: 16, seed: 7, optimizer: { name: 'adam', learningRate: 0.05 } });
+  const modelDir = join(store.artifactRoot, 'model-1');
+  const result = await runTraining(trainingJobSchema.parse({
+    runId: 'export-test',
+    model: { kind: 'graph', graph },
+    data: { kind: 'binding', binding },
+    config,
+    outputDir: modelDir,
+  }));
+  if (result.status !== 'completed') throw new Error(`fixture training failed: ${result.message}`);
+  const runId = store.createRun({ name: options.name ?? 'iris mlp', graph, config, datasetBinding: binding, backend: result.backend ?? 'cpu' });
+  store.finishRun(runId, 'completed', {
+    durationMs: result.durationMs,
+    evaluation: result.test?.evaluation as never,
+    testMetrics: testSummary(result) ?? undefined,
+    artifacts: [{ kind: 'model', path: modelDir, owned: true }],
+  });
+  return {
+    root, store, runId, modelDir,
+    async cleanup() {
+      store.close();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
