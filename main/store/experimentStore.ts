@@ -739,27 +739,50 @@ export class ExperimentStore {
     return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
   }
 
-  private orderClause(sort: RunSort | undefined): { join: string; order: string; params: unknown[] } {
-    const s = sort ?? { by: 'startedAt' };
-    if (s.by === 'metric') {
-      const scope: MetricScope = s.scope ?? 'best';
-      const direction = s.direction ?? (metricDirection(s.metric) === 'max' ? 'desc' : 'asc');
-      const dir = direction === 'asc' ? 'ASC' : 'DESC';
-      const metric = this.knownMetricId(s.metric) ?? -1;
-      const join = scope === 'test'
-        ? 'LEFT JOIN test_metrics x ON x.run_id = r.id AND x.metric_id = ?'
-        : 'LEFT JOIN run_metric_summary x ON x.run_id = r.id AND x.metric_id = ?';
-      const column = scope === 'test' ? 'x.value' : scope === 'final' ? 'x.final_value' : 'x.best_value';
-      return { join, order: `ORDER BY (${column} IS NULL), ${column} ${dir}, r.id DESC`, params: [metric] };
+  /** ORDER BY for a sort on a run field; ties (and the default) newest first by id, which the primary key serves. */
+  private fieldOrder(sort: Exclude<RunSort, { by: 'metric' }>): string {
+    const defaults: Record<string, 'asc' | 'desc'> = { id: 'desc', name: 'asc', startedAt: 'desc', durationMs: 'desc', status: 'asc' };
+    if (!(sort.by in defaults)) throw new StoreError('invalid', `runs cannot be sorted by "${String(sort.by)}"`);
+    const dir = (sort.direction ?? defaults[sort.by]) === 'asc' ? 'ASC' : 'DESC';
+    switch (sort.by) {
+      case 'id': return `ORDER BY r.id ${dir}`;
+      // SQLite sorts NULL lowest, so DESC already puts never-started runs last and can walk the runs_started index.
+      case 'startedAt': return dir === 'DESC' ? 'ORDER BY r.started_at DESC, r.id DESC' : 'ORDER BY (r.started_at IS NULL), r.started_at ASC, r.id DESC';
+      case 'name': return `ORDER BY r.name COLLATE NOCASE ${dir}, r.id DESC`;
+      case 'durationMs': return `ORDER BY (r.duration_ms IS NULL), r.duration_ms ${dir}, r.id DESC`;
+      default: return `ORDER BY r.status ${dir}, r.id DESC`;
     }
-    const columns: Record<string, [string, 'asc' | 'desc']> = {
-      id: ['r.id', 'desc'], name: ['r.name COLLATE NOCASE', 'asc'], startedAt: ['COALESCE(r.started_at, r.created_at)', 'desc'],
-      durationMs: ['r.duration_ms', 'desc'], status: ['r.status', 'asc'],
-    };
-    const entry = columns[s.by];
-    if (!entry) throw new StoreError('invalid', `runs cannot be sorted by "${String(s.by)}"`);
-    const dir = (s.direction ?? entry[1]) === 'asc' ? 'ASC' : 'DESC';
-    return { join: '', order: `ORDER BY (${entry[0]} IS NULL), ${entry[0]} ${dir}, r.id DESC`, params: [] };
+  }
+
+  /**
+   * Runs sorted by a metric, those lacking it last (newest first). In two parts, so the runs that have the
+   * metric are read in order from the (metric, value) index and a page costs O(page), not O(runs).
+   */
+  private idsByMetric(sort: Extract<RunSort, { by: 'metric' }>, query: RunQuery, limit: number, offset: number): number[] {
+    const where = this.whereClause(query);
+    const filter = where.sql ? `AND ${where.sql.slice('WHERE '.length)}` : '';
+    const scope: MetricScope = sort.scope ?? 'best';
+    const dir = (sort.direction ?? (metricDirection(sort.metric) === 'max' ? 'desc' : 'asc')) === 'asc' ? 'ASC' : 'DESC';
+    const table = scope === 'test' ? 'test_metrics' : 'run_metric_summary';
+    const column = scope === 'test' ? 'value' : scope === 'final' ? 'final_value' : 'best_value';
+    const metric = this.knownMetricId(sort.metric);
+    let ids: number[] = [];
+    let restOffset = offset;
+    if (metric !== undefined) {
+      const has = `FROM ${table} x JOIN runs r ON r.id = x.run_id WHERE x.metric_id = ? AND x.${column} IS NOT NULL ${filter}`;
+      if (limit !== 0) {
+        ids = (this.stmt(`SELECT x.run_id AS id ${has} ORDER BY x.${column} ${dir}, x.run_id DESC LIMIT ? OFFSET ?`)
+          .all(metric, ...where.params, limit, offset) as { id: number }[]).map((r) => r.id);
+      }
+      if (ids.length > 0) restOffset = 0;
+      else if (offset > 0) restOffset = Math.max(0, offset - (this.stmt(`SELECT COUNT(*) AS n ${has}`).get(metric, ...where.params) as { n: number }).n);
+    }
+    if (limit !== -1 && ids.length >= limit) return ids;
+    const lacking = metric === undefined ? '' :
+      `AND NOT EXISTS (SELECT 1 FROM ${table} x WHERE x.run_id = r.id AND x.metric_id = ${metric} AND x.${column} IS NOT NULL)`;
+    const rest = this.stmt(`SELECT r.id FROM runs r WHERE 1 ${lacking} ${filter} ORDER BY r.id DESC LIMIT ? OFFSET ?`)
+      .all(...where.params, limit === -1 ? -1 : limit - ids.length, restOffset) as { id: number }[];
+    return ids.concat(rest.map((r) => r.id));
   }
 
   /** One page of runs matching the filters, sorted; `total` counts all matches. */
@@ -782,10 +805,11 @@ export class ExperimentStore {
   }
 
   private matchingIds(query: RunQuery, limit: number, offset: number): number[] {
+    const sort = query.sort ?? { by: 'id' };
+    if (sort.by === 'metric') return this.idsByMetric(sort, query, limit, offset);
     const where = this.whereClause(query);
-    const order = this.orderClause(query.sort);
-    const rows = this.stmt(`SELECT r.id FROM runs r ${order.join} ${where.sql} ${order.order} LIMIT ? OFFSET ?`)
-      .all(...order.params, ...where.params, limit, offset) as { id: number }[];
+    const rows = this.stmt(`SELECT r.id FROM runs r ${where.sql} ${this.fieldOrder(sort)} LIMIT ? OFFSET ?`)
+      .all(...where.params, limit, offset) as { id: number }[];
     return rows.map((r) => r.id);
   }
 

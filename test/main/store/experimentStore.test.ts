@@ -9,6 +9,7 @@ import { openStore, type ExperimentStore, type CreateRunInput } from '../../../m
 import { StoreError } from '../../../main/store/errors.ts';
 import { makeTrainingConfig } from '../../../app/training/config.ts';
 import type { Graph } from '../../../app/graph/types.ts';
+import type { RunSort, RunStatus } from '../../../app/store/types.ts';
 import { evaluateClassification, evaluateRegression } from '../../../app/training/evaluate.ts';
 
 let dir: string;
@@ -242,6 +243,32 @@ describe('listing', () => {
     expect(first.runs.map((r) => r.name)).toEqual(['alpha', 'beta', 'delta']);
     expect(second.runs.map((r) => r.name)).toEqual(['gamma']);
     expect(store.listRuns({ project: 'p1', limit: 1 }).total).toBe(2);
+  });
+
+  it('pages through every sort order without losing or repeating a run, across the runs lacking the metric', () => {
+    populate();
+    run({ name: 'queued one', status: 'queued' });
+    const sorts: RunSort[] = [
+      { by: 'id' }, { by: 'startedAt' }, { by: 'startedAt', direction: 'asc' }, { by: 'name' }, { by: 'durationMs' }, { by: 'status', direction: 'desc' },
+      { by: 'metric', metric: 'val_accuracy' }, { by: 'metric', metric: 'val_accuracy', direction: 'asc' },
+      { by: 'metric', metric: 'val_loss', scope: 'final' }, { by: 'metric', metric: 'accuracy', scope: 'test' }, { by: 'metric', metric: 'nothing' },
+    ];
+    for (const sort of sorts) {
+      for (const filter of [{}, { project: 'p2' }, { status: ['completed', 'queued'] as RunStatus[] }]) {
+        const all = store.allRuns({ ...filter, sort }).map((r) => r.id);
+        expect(all.length, JSON.stringify({ sort, filter })).toBe(store.listRuns({ ...filter, limit: 0 }).total);
+        for (const size of [1, 2, 3]) {
+          const paged: number[] = [];
+          for (let offset = 0; offset < all.length + size; offset += size) {
+            paged.push(...store.listRuns({ ...filter, sort, limit: size, offset }).runs.map((r) => r.id));
+          }
+          expect(paged, JSON.stringify({ sort, filter, size })).toEqual(all);
+        }
+      }
+    }
+    // Never-started runs come last when sorting by start time, either way.
+    expect(names({ sort: { by: 'startedAt' } }).at(-1)).toBe('queued one');
+    expect(names({ sort: { by: 'startedAt', direction: 'asc' } }).at(-1)).toBe('queued one');
   });
 
   it('leaderboard ranks runs that have the metric', () => {
