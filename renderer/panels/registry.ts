@@ -24,6 +24,13 @@ export const panels: PanelDefinition[] = [
   { id: 'inspector', title: 'Inspector', icon: 'ⓘ', area: 'side', component: lazy(() => import('./inspector/InspectorPanel.tsx')) },
   // Panels of other areas go here, one line each, e.g.:
   // { id: 'data', title: 'Data', icon: '▦', shortcut: 'Alt+2', component: lazy(() => import('./data/DataPanel.tsx')) },
+  { id: 'data', title: 'Data', icon: '▦', shortcut: 'Alt+2', component: lazy(() => import('./data/DataPanel.tsx')) },
+  { id: 'training', title: 'Training', icon: '▶', shortcut: 'Alt+3', component: lazy(() => import('./training/TrainingPanel.tsx')) },
+  { id: 'runs', title: 'Runs', icon: '☰', shortcut: 'Alt+4', component: lazy(() => import('./runs/RunsPanel.tsx')) },
+  { id: 'evaluation', title: 'Evaluation', icon: '◎', shortcut: 'Alt+5', component: lazy(() => import('./evaluation/EvaluationPanel.tsx')) },
+  { id: 'tryit', title: 'Try it', icon: '✎', shortcut: 'Alt+6', component: lazy(() => import('./tryit/TryItPanel.tsx')) },
+  { id: 'code', title: 'Code', icon: '{}', shortcut: 'Alt+7', component: lazy(() => import('./code/CodePanel.tsx')) },
+  { id: 'export', title: 'Export', icon: '⇪', shortcut: 'Alt+8', component: lazy(() => import('./export/ExportPanel.tsx')) },
 ];
 
 export function mainPanels(): PanelDefinition[] {

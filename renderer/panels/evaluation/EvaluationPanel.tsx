@@ -1,0 +1,236 @@
+// The Evaluation panel: how a run's model does on its held-out test split. Classification: confusion
+// matrix (counts or normalized; a cell lists its test samples), per-class precision/recall/F1, ROC with
+// AUC, and for two-feature data the model's decision regions. Regression: predicted against actual.
+import { useEffect, useMemo, useState } from 'react';
+import type { ModelwrightApi } from '../../../app/api/contract.ts';
+import type { RunDetail } from '../../../app/store/types.ts';
+import type { ClassificationEvaluation, Evaluation, RegressionEvaluation } from '../../../app/training/evaluate.ts';
+import { setUi } from '../../state/uiStore.ts';
+import { Empty, ErrorText, useApi, useAsync } from '../training/common.tsx';
+import { formatNumber } from '../runs/compareDiff.ts';
+import { focusRun, useRunSelection } from '../runs/selection.ts';
+import { formatTime } from '../runs/format.ts';
+import {
+  cellIntensity, gridRows, matrixMax, normalizeConfusion, paddedRange, previewPoints, samplesInCell,
+  type ConfusionMode, type GridSpec, type LabelledPoint, type TestSample,
+} from './evaluationMath.ts';
+import { DecisionRegions, RocPlot, ScatterPlot } from './plots.tsx';
+
+/** The run the panel shows: the focused one, else the newest run that finished. */
+export function useShownRun(api: ModelwrightApi | null): { runId: number | null; choices: { id: number; label: string }[] } {
+  const focused = useRunSelection((s) => s.focusedRunId);
+  const recent = useAsync(api ? () => api.runs.list({ limit: 50, sort: { by: 'startedAt', direction: 'desc' } }) : null, [api]);
+  const choices = (recent.data?.runs ?? []).map((r) => ({ id: r.id, label: `#${r.id} ${r.name} — ${r.status}, ${formatTime(r.startedAt ?? r.createdAt)}` }));
+  const fallback = recent.data?.runs.find((r) => r.status === 'completed' || r.status === 'stopped')?.id ?? null;
+  return { runId: focused ?? fallback, choices };
+}
+
+export function RunPicker({ runId, choices }: { runId: number | null; choices: { id: number; label: string }[] }) {
+  const list = runId !== null && !choices.some((c) => c.id === runId) ? [{ id: runId, label: `#${runId}` }, ...choices] : choices;
+  return (
+    <label className="mw-wp-row">Run
+      <select value={runId ?? ''} onChange={(e) => focusRun(e.target.value ? Number(e.target.value) : null)} data-testid="run-picker">
+        {runId === null && <option value="">Choose a run…</option>}
+        {list.map((c) => <option key={c.id} value={c.id}>{c.label}</option>)}
+      </select>
+    </label>
+  );
+}
+
+/** Per-sample test records, when the evaluation carries them (see docs/studio.md). */
+function samplesOf(evaluation: Evaluation): TestSample[] | null {
+  const samples = (evaluation as { samples?: unknown }).samples;
+  return Array.isArray(samples) ? (samples as TestSample[]) : null;
+}
+
+function ConfusionMatrix({ evaluation }: { evaluation: ClassificationEvaluation }) {
+  const [mode, setMode] = useState<ConfusionMode>('counts');
+  const [cell, setCell] = useState<{ actual: number; predicted: number } | null>(null);
+  const shown = normalizeConfusion(evaluation.confusion, mode);
+  const max = mode === 'counts' ? matrixMax(shown) : 1;
+  const { classes } = evaluation;
+  const samples = samplesOf(evaluation);
+  const picked = cell && samples ? samplesInCell(samples, cell.actual, cell.predicted) : null;
+  const count = cell ? evaluation.confusion[cell.actual][cell.predicted] : 0;
+  return (
+    <div>
+      <div className="mw-wp-row" role="radiogroup" aria-label="Confusion matrix values">
+        {([['counts', 'Counts'], ['row', 'Share of each actual class (recall)'], ['column', 'Share of each predicted class (precision)']] as const).map(([m, label]) => (
+          <label key={m}><input type="radio" checked={mode === m} onChange={() => setMode(m)} data-testid={`confusion-${m}`} /> {label}</label>
+        ))}
+      </div>
+      <table className="mw-wp-matrix" data-testid="confusion-matrix">
+        <thead>
+          <tr><th /><th colSpan={classes.length} style={{ textAlign: 'center' }}>predicted</th></tr>
+          <tr><th>actual</th>{classes.map((c) => <th key={c} title={c}>{c.length > 12 ? `${c.slice(0, 12)}…` : c}</th>)}</tr>
+        </thead>
+        <tbody>
+          {shown.map((row, a) => (
+            <tr key={a}>
+              <th title={classes[a]}>{classes[a]}</th>
+              {row.map((v, p) => {
+                const t = cellIntensity(v, max);
+                return (
+                  <td key={p} className="cell" tabIndex={0} role="button" data-testid={`confusion-cell-${a}-${p}`}
+                    style={{ background: `color-mix(in srgb, ${a === p ? '#2e7d32' : '#c62828'} ${Math.round(t * 70)}%, transparent)` }}
+                    aria-label={`${evaluation.confusion[a][p]} test samples of class ${classes[a]} predicted as ${classes[p]}`}
+                    onClick={() => setCell({ actual: a, predicted: p })} onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && setCell({ actual: a, predicted: p })}>
+                    {mode === 'counts' ? v : `${(v * 100).toFixed(0)}%`}
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {cell && (
+        <div className="mw-wp-card" data-testid="confusion-samples">
+          <strong>{count} test sample{count === 1 ? '' : 's'} of class “{classes[cell.actual]}” predicted as “{classes[cell.predicted]}”.</strong>
+          {picked ? (
+            picked.total === 0 ? <p className="mw-wp-muted">None.</p> : (
+              <table>
+                <thead><tr><th className="num">Test row</th><th>Sample</th><th className="num">Confidence</th></tr></thead>
+                <tbody>{picked.samples.map((s) => <tr key={s.index}><td className="num">{s.index + 1}</td><td>{s.text ?? '—'}</td><td className="num">{s.confidence === undefined ? '—' : `${(s.confidence * 100).toFixed(1)}%`}</td></tr>)}</tbody>
+              </table>
+            )
+          ) : (
+            <p className="mw-wp-muted">This run's record keeps the counts but not the individual test samples, so they cannot be listed. Use Try it to see how the model treats a particular example.</p>
+          )}
+          {picked && picked.total > picked.samples.length && <p className="mw-wp-muted">Showing {picked.samples.length} of {picked.total}.</p>}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function PerClassTable({ evaluation }: { evaluation: ClassificationEvaluation }) {
+  return (
+    <table data-testid="per-class">
+      <thead><tr><th>Class</th><th className="num">Precision</th><th className="num">Recall</th><th className="num">F1</th><th className="num">Test rows</th></tr></thead>
+      <tbody>
+        {evaluation.perClass.map((c) => (
+          <tr key={c.label}><td>{c.label}</td><td className="num">{c.precision.toFixed(3)}</td><td className="num">{c.recall.toFixed(3)}</td><td className="num">{c.f1.toFixed(3)}</td><td className="num">{c.support}</td></tr>
+        ))}
+        <tr><th>average (macro)</th><td className="num">{evaluation.macro.precision.toFixed(3)}</td><td className="num">{evaluation.macro.recall.toFixed(3)}</td><td className="num">{evaluation.macro.f1.toFixed(3)}</td><td className="num">{evaluation.count}</td></tr>
+      </tbody>
+    </table>
+  );
+}
+
+const gridSteps = 50;
+
+/**
+ * For table models with exactly two number features: the data (from the dataset preview) over the
+ * model's prediction at every cell of a grid, asked of the run's model through predict.predict.
+ */
+function DecisionRegionView({ api, run, classes }: { api: ModelwrightApi; run: RunDetail; classes: string[] }) {
+  const info = useAsync(() => api.predict.describe(run.id), [api, run.id]);
+  const features = info.data?.kind === 'table' ? info.data.features : [];
+  const twoNumeric = features.length === 2 && features.every((f) => f.kind === 'numeric');
+  const plot = useAsync(twoNumeric && run.datasetBinding ? async () => {
+    const [xf, yf] = features.map((f) => f.name);
+    const inspection = await api.datasets.inspect(run.datasetBinding!, { previewRows: 1000 });
+    const target = inspection.columns.find((c) => c.role === 'target')?.name ?? run.datasetBinding!.target ?? null;
+    const points: LabelledPoint[] = previewPoints(inspection.preview, xf, yf, target);
+    const x = paddedRange(points.map((p) => p.x));
+    const y = paddedRange(points.map((p) => p.y));
+    if (!x || !y) throw new Error('The data has no rows with both feature values, so there is nothing to plot.');
+    const spec: GridSpec = { xFeature: xf, yFeature: yf, x, y, steps: gridSteps };
+    const result = await api.predict.predict(run.id, { kind: 'rows', rows: gridRows(spec) });
+    const cells = result.predictions.map((p) => (p.kind === 'classification' ? classes.indexOf(p.label) : -1));
+    return { spec, cells, points };
+  } : null, [api, run.id, twoNumeric]);
+  if (info.error || !twoNumeric) return null;
+  return (
+    <div className="mw-wp-card">
+      <h3>Decision regions</h3>
+      <p className="mw-wp-help">The background shows which class the model predicts at each point; the dots are the data (the first 1,000 rows).</p>
+      {plot.loading && <p className="mw-wp-muted">Asking the model for {gridSteps * gridSteps} predictions…</p>}
+      <ErrorText error={plot.error} retry={plot.reload} />
+      {plot.data && <DecisionRegions spec={plot.data.spec} cells={plot.data.cells} points={plot.data.points} classes={classes} />}
+    </div>
+  );
+}
+
+function Classification({ api, run, evaluation }: { api: ModelwrightApi; run: RunDetail; evaluation: ClassificationEvaluation }) {
+  return (
+    <>
+      <div className="mw-wp-row" data-testid="evaluation-summary">
+        <span>Accuracy <strong>{(evaluation.accuracy * 100).toFixed(1)}%</strong> on {evaluation.count} test rows</span>
+        {evaluation.auc !== null && <span>AUC <strong>{evaluation.auc.toFixed(3)}</strong></span>}
+        <span>macro F1 <strong>{evaluation.macro.f1.toFixed(3)}</strong></span>
+      </div>
+      <div className="mw-wp-cols">
+        <div>
+          <h3>Confusion matrix</h3>
+          <ConfusionMatrix evaluation={evaluation} />
+          <h3>Per class</h3>
+          <PerClassTable evaluation={evaluation} />
+        </div>
+        <div>
+          <h3>ROC curve{evaluation.roc.length > 1 ? 's (each class against the rest)' : ''}</h3>
+          {evaluation.roc.length > 0 ? <RocPlot curves={evaluation.roc} /> : <p className="mw-wp-muted">No ROC curve: the test split has a single class.</p>}
+          <DecisionRegionView api={api} run={run} classes={evaluation.classes} />
+        </div>
+      </div>
+    </>
+  );
+}
+
+function Regression({ evaluation }: { evaluation: RegressionEvaluation }) {
+  return (
+    <>
+      <div className="mw-wp-row" data-testid="evaluation-summary">
+        <span>Mean absolute error <strong>{formatNumber(evaluation.mae)}</strong></span>
+        <span>Mean squared error <strong>{formatNumber(evaluation.mse)}</strong></span>
+        <span>R² <strong>{evaluation.r2 === null ? 'n/a' : evaluation.r2.toFixed(3)}</strong></span>
+        <span>on {evaluation.count} test rows</span>
+      </div>
+      <h3>Predicted against actual</h3>
+      <p className="mw-wp-help">Points on the dashed line are perfect predictions; the farther a point is from it, the bigger the error.</p>
+      <ScatterPlot pairs={evaluation.pairs} />
+    </>
+  );
+}
+
+export default function EvaluationPanel() {
+  const api = useApi();
+  const { runId, choices } = useShownRun(api);
+  const detail = useAsync(api && runId !== null ? () => api.runs.get(runId) : null, [api, runId]);
+  // A run that finishes while shown gets its evaluation then.
+  useEffect(() => {
+    if (!api || runId === null) return;
+    const sub = api.runs.onDidChange((c) => { if (c.runId === runId && c.change === 'finished') detail.reload(); });
+    return () => sub.dispose();
+  }, [api, runId, detail.reload]);
+  const evaluation = detail.data?.evaluation ?? null;
+  const body = useMemo(() => {
+    if (!api || !detail.data) return null;
+    if (!evaluation) {
+      const run = detail.data;
+      const why = run.status === 'running' || run.status === 'queued' ? 'It is still training; the evaluation appears when it finishes.'
+        : run.status === 'failed' || run.status === 'diverged' ? `It ended as ${run.status}${run.error ? `: ${run.error}` : ''}.`
+          : 'It was not evaluated: set a test split above 0 in the training settings and train again.';
+      return <Empty title="No evaluation for this run" testId="evaluation-none">{why}</Empty>;
+    }
+    return evaluation.task === 'classification'
+      ? <Classification api={api} run={detail.data} evaluation={evaluation} />
+      : <Regression evaluation={evaluation} />;
+  }, [api, detail.data, evaluation]);
+
+  if (!api) return <div className="mw-wp"><Empty title="Not connected">Evaluations come from the Modelwright back end; they show here once the connection is back.</Empty></div>;
+  return (
+    <div className="mw-wp" data-testid="evaluation-panel">
+      <div className="mw-wp-row"><h2 className="mw-wp-grow">Evaluation{detail.data ? `: ${detail.data.name}` : ''}</h2><RunPicker runId={runId} choices={choices} /></div>
+      {runId === null && (
+        <Empty title="Nothing evaluated yet" testId="evaluation-empty">
+          Train a model first: its test results appear here when training ends.
+          <p><button type="button" onClick={() => setUi({ activePanel: 'training' })}>Go to Training</button></p>
+        </Empty>
+      )}
+      {detail.loading && <p className="mw-wp-muted">Loading the run…</p>}
+      <ErrorText error={detail.error} retry={detail.reload} />
+      {body}
+    </div>
+  );
+}

@@ -1,0 +1,131 @@
+// The Try it panel: give a trained model one example (a form built from its feature columns, a sentence
+// for a text model, an image file for an image model) and see its prediction with class probabilities.
+import { useEffect, useState } from 'react';
+import type { ModelwrightApi, PredictInput } from '../../../app/api/contract.ts';
+import type { PredictorInfo, Prediction } from '../../../app/api/types.ts';
+import { setUi } from '../../state/uiStore.ts';
+import { Empty, ErrorText, Field, ProbabilityBars, fileToBase64, useApi, useAsync } from '../training/common.tsx';
+import { RunPicker, useShownRun } from '../evaluation/EvaluationPanel.tsx';
+import { formatNumber } from '../runs/compareDiff.ts';
+import { formRow } from './formRow.ts';
+
+function Result({ prediction }: { prediction: Prediction }) {
+  if (prediction.kind === 'classification') {
+    return (
+      <div data-testid="prediction">
+        <p>The model says: <strong data-testid="predicted-label">{prediction.label}</strong> ({((prediction.probabilities[prediction.label] ?? 0) * 100).toFixed(1)}% sure)</p>
+        <ProbabilityBars probabilities={prediction.probabilities} highlight={prediction.label} />
+      </div>
+    );
+  }
+  if (prediction.kind === 'regression') {
+    return <p data-testid="prediction">The model predicts <strong data-testid="predicted-label">{formatNumber(prediction.value, 6)}</strong>.</p>;
+  }
+  return <p data-testid="prediction">The model rebuilt the input as {prediction.values.length} values.</p>;
+}
+
+function TryForm({ api, info }: { api: ModelwrightApi; info: PredictorInfo }) {
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [text, setText] = useState('');
+  const [image, setImage] = useState<{ url: string; base64: string; name: string } | null>(null);
+  const [result, setResult] = useState<Prediction | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => () => { if (image) URL.revokeObjectURL(image.url); }, [image]);
+
+  const predict = async () => {
+    let input: PredictInput;
+    if (info.kind === 'text') {
+      if (!text.trim()) return setError('Type a sentence first.');
+      input = { kind: 'text', texts: [text] };
+    } else if (info.kind === 'image') {
+      if (!image) return setError('Choose an image first.');
+      input = { kind: 'images', images: [image.base64] };
+    } else {
+      const r = formRow(info, values);
+      if ('error' in r) return setError(r.error);
+      input = { kind: 'rows', rows: [r.row] };
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const out = await api.predict.predict(info.runId, input);
+      setResult(out.predictions[0] ?? null);
+    } catch (err) {
+      setResult(null);
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="mw-wp-cols">
+      <div className="mw-wp-card" data-testid="tryit-form">
+        {info.kind === 'text' && (
+          <Field label="Your sentence" htmlFor="mw-try-text" help={info.classes ? `The model sorts sentences into: ${info.classes.join(', ')}.` : undefined}>
+            <textarea id="mw-try-text" rows={3} style={{ width: '100%' }} value={text} onChange={(e) => setText(e.target.value)}
+              onKeyDown={(e) => { if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); void predict(); } }}
+              placeholder="e.g. How do I reset my password?" data-testid="tryit-text" />
+          </Field>
+        )}
+        {info.kind === 'image' && (
+          <Field label="Image" htmlFor="mw-try-image" help={info.image ? `PNG or JPEG; it is resized to ${info.image.width}×${info.image.height}${info.image.channels === 1 ? ' grayscale' : ''} as in training.` : undefined}>
+            <input id="mw-try-image" type="file" accept="image/png,image/jpeg" data-testid="tryit-image" onChange={async (e) => {
+              const file = e.target.files?.[0];
+              if (!file) return;
+              if (!/^image\/(png|jpeg)$/.test(file.type)) return setError(`"${file.name}" is not a PNG or JPEG image.`);
+              try {
+                setImage({ url: URL.createObjectURL(file), base64: await fileToBase64(file), name: file.name });
+                setError(null);
+              } catch (err) {
+                setError(err);
+              }
+            }} />
+            {image && <div className="mw-wp-preview"><img src={image.url} alt={image.name} width={112} /></div>}
+          </Field>
+        )}
+        {info.kind === 'table' && info.features.map((f) => (
+          <Field key={f.name} label={f.name} htmlFor={`mw-try-${f.name}`}>
+            {f.kind === 'categorical' && f.categories ? (
+              <select id={`mw-try-${f.name}`} value={values[f.name] ?? ''} onChange={(e) => setValues({ ...values, [f.name]: e.target.value })} data-testid={`tryit-field-${f.name}`}>
+                <option value="">Choose…</option>
+                {f.categories.map((c) => <option key={c} value={c}>{c}</option>)}
+              </select>
+            ) : (
+              <input id={`mw-try-${f.name}`} type="text" inputMode="decimal" value={values[f.name] ?? ''} onChange={(e) => setValues({ ...values, [f.name]: e.target.value })}
+                onKeyDown={(e) => e.key === 'Enter' && predict()} data-testid={`tryit-field-${f.name}`} />
+            )}
+          </Field>
+        ))}
+        <button type="button" className="mw-primary" onClick={predict} disabled={busy} data-testid="tryit-predict">{busy ? 'Predicting…' : 'Predict'}</button>
+        <ErrorText error={error} />
+      </div>
+      <div>
+        {result ? <Result prediction={result} /> : <p className="mw-wp-muted">The prediction appears here.</p>}
+        <p className="mw-wp-help">Model of run #{info.runId}, computed on the {info.backend} backend.</p>
+      </div>
+    </div>
+  );
+}
+
+export default function TryItPanel() {
+  const api = useApi();
+  const { runId, choices } = useShownRun(api);
+  const info = useAsync(api && runId !== null ? () => api.predict.describe(runId) : null, [api, runId]);
+  if (!api) return <div className="mw-wp"><Empty title="Not connected">Predictions come from the Modelwright back end; try again once the connection is back.</Empty></div>;
+  return (
+    <div className="mw-wp" data-testid="tryit-panel">
+      <div className="mw-wp-row"><h2 className="mw-wp-grow">Try it</h2><RunPicker runId={runId} choices={choices} /></div>
+      {runId === null && (
+        <Empty title="No trained model yet" testId="tryit-empty">
+          Train a model first; then type an example here and see what it predicts.
+          <p><button type="button" onClick={() => setUi({ activePanel: 'training' })}>Go to Training</button></p>
+        </Empty>
+      )}
+      {info.loading && <p className="mw-wp-muted">Loading the model…</p>}
+      <ErrorText error={info.error} retry={info.reload} />
+      {info.data && <TryForm key={info.data.runId} api={api} info={info.data} />}
+    </div>
+  );
+}
