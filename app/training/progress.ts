@@ -12,7 +12,7 @@ export const batchProgressSchema = z.object({
   /** 0-based batch within the epoch. */
   batch: z.number().int().min(0),
   batchesPerEpoch: z.number().int().min(0),
-  /** Loss and metrics of this batch (`loss`, `acc`, `mae`, ...). NaN travels as null. */
+  /** Loss and metrics of this batch (`loss`, `accuracy`, `mae`, ...). NaN travels as null. */
   logs: logsSchema,
   samplesPerSec: z.number().min(0),
   /** Estimated time left for the whole run, in milliseconds. */
@@ -43,13 +43,23 @@ export type BatchProgress = z.infer<typeof batchProgressSchema>;
 export type EpochProgress = z.infer<typeof epochProgressSchema>;
 export type ProgressEvent = z.infer<typeof progressEventSchema>;
 
-/** Turns TF.js logs into JSON-safe numbers: NaN and ±Infinity become null (JSON would drop them silently). */
+/** TF.js names accuracy `acc`; the studio uses Keras's current name `accuracy` (and `val_accuracy`) everywhere. */
+export function metricKey(key: string): string {
+  return key.replace(/^(val_)?acc$/, '$1accuracy');
+}
+
+/**
+ * Turns TF.js logs into JSON-safe numbers with the studio's metric names: NaN and ±Infinity become null
+ * (JSON would drop them silently).
+ */
 export function cleanLogs(logs: Record<string, unknown>): Record<string, number | null> {
   const out: Record<string, number | null> = {};
-  for (const [key, value] of Object.entries(logs)) {
-    if (key === 'batch' || key === 'size') continue;
-    if (typeof value !== 'number') continue;
-    out[key] = Number.isFinite(value) ? value : null;
+  // Training values first (loss leading), then their val_ twins: the order tables and charts show them in.
+  const rank = (k: string) => (k.startsWith('val_') ? 2 : 0) + (k === 'loss' || k === 'val_loss' ? 0 : 1);
+  const keys = Object.keys(logs).filter((k) => k !== 'batch' && k !== 'size' && typeof logs[k] === 'number');
+  for (const key of keys.sort((a, b) => rank(a) - rank(b))) {
+    const value = logs[key] as number;
+    out[metricKey(key)] = Number.isFinite(value) ? value : null;
   }
   return out;
 }

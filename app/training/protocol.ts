@@ -71,7 +71,7 @@ export type TrainingStatus = (typeof trainingStatuses)[number];
 const nullableNumber = z.number().nullable();
 
 export const testResultSchema = z.object({
-  /** Loss and compiled metrics on the test split (`loss`, `acc`, `mae`...). */
+  /** Loss and compiled metrics on the test split (`loss`, `accuracy`, `mae`...). */
   logs: z.record(z.string(), nullableNumber),
   /** Full evaluation (app/training/evaluate.ts); shape checked there, carried as is. */
   evaluation: z.record(z.string(), z.unknown()),

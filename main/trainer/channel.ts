@@ -7,6 +7,8 @@ export interface ParentChannel {
   onMessage(listener: (message: unknown) => void): void;
   /** Lets the process exit once pending messages are flushed. */
   close(): void;
+  /** Called when the parent goes away (a fork parent that died); utility processes end with the app instead. */
+  onDisconnect(listener: () => void): void;
 }
 
 interface ParentPort {
@@ -23,6 +25,7 @@ export function parentChannel(): ParentChannel {
       send: async (message) => port.postMessage(message),
       onMessage: (listener) => port.on('message', (event) => listener(event.data)),
       close: () => {},
+      onDisconnect: () => {},
     };
   }
   if (typeof process.send === 'function') {
@@ -36,6 +39,7 @@ export function parentChannel(): ParentChannel {
         }),
       onMessage: (listener) => process.on('message', listener),
       close: () => { if (process.connected) process.disconnect(); },
+      onDisconnect: (listener) => process.on('disconnect', listener),
     };
   }
   throw new Error('the trainer must be started by the studio or the CLI (no parent channel: neither process.parentPort nor process.send exists)');

@@ -23,6 +23,7 @@ function failure(message: string, runId = 'unknown'): TrainingResult {
 }
 
 async function finish(result: TrainingResult): Promise<void> {
+  finished = true;
   try {
     await send({ type: 'done', result });
   } finally {
@@ -56,5 +57,9 @@ channel.onMessage((raw) => {
     shouldStop: () => stopRequested,
   }).then(finish, (err: unknown) => finish(failure(`training failed: ${(err as Error)?.message ?? String(err)}`, job.runId)));
 });
+
+// An orphaned trainer would keep a core busy for nothing: when the parent is gone, so is the run.
+let finished = false;
+channel.onDisconnect(() => { if (!finished) process.exit(1); });
 
 void send({ type: 'ready', pid: process.pid });

@@ -4,7 +4,7 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import { chooseLoss, type LossChoice, type OutputLayerInfo } from '../../app/training/loss.ts';
 import { EarlyStoppingTracker, PlateauTracker } from '../../app/training/callbacks.ts';
 import { evaluateClassification, evaluateRegression, type Evaluation } from '../../app/training/evaluate.ts';
-import { cleanLogs, estimateEtaMs, ProgressThrottle, type ProgressEvent } from '../../app/training/progress.ts';
+import { cleanLogs, estimateEtaMs, metricKey, ProgressThrottle, type ProgressEvent } from '../../app/training/progress.ts';
 import type { PreparedData, StartedInfo, TrainingJob, TrainingResult, TrainingStatus, ArraySplit } from '../../app/training/protocol.ts';
 import type { TrainingConfig } from '../../app/training/config.ts';
 import { mulberry32, splitIndices } from '../../app/data/split.ts';
@@ -525,7 +525,7 @@ async function evaluateTest(tf: Tf, model: LayersModel, test: Split, data: Prepa
     const list = Array.isArray(scalars) ? scalars : [scalars];
     const logs: Record<string, number | null> = {};
     const values = await Promise.all(list.map((s) => s.data()));
-    model.metricsNames.forEach((name, i) => { logs[name] = Number.isFinite(values[i]?.[0]) ? values[i][0] : null; });
+    model.metricsNames.forEach((name, i) => { logs[metricKey(name)] = Number.isFinite(values[i]?.[0]) ? values[i][0] : null; });
     list.forEach((s) => s.dispose());
     const pred = model.predict(x, { batchSize }) as Tensor;
     const p = await pred.data() as Float32Array;
@@ -534,7 +534,6 @@ async function evaluateTest(tf: Tf, model: LayersModel, test: Split, data: Prepa
     let evaluation: Evaluation;
     if (data.task === 'classification') {
       evaluation = evaluateClassification({ probabilities: p, width, labels: test.y, classNames: classNamesOf(data, k) });
-      logs.accuracy = evaluation.accuracy;
     } else {
       // Report errors in the target's own units: the data pipeline standardizes regression targets.
       const unscale = targetUnscaler(data.preprocessor);

@@ -11,6 +11,8 @@ import { tagCommand } from './tag.ts';
 import { noteCommand } from './note.ts';
 import { renameCommand } from './rename.ts';
 import { exportCommand } from './export.ts';
+import { trainCommand } from './train.ts';
+import { predictCommand } from './predict.ts';
 import { serveCommand } from './serve.ts';
 
-export const commands: CliCommand[] = [validateCommand, templatesCommand, newCommand, runsCommand, showCommand, compareCommand, deleteCommand, tagCommand, noteCommand, renameCommand, exportCommand, serveCommand];
+export const commands: CliCommand[] = [validateCommand, templatesCommand, newCommand, runsCommand, showCommand, compareCommand, deleteCommand, tagCommand, noteCommand, renameCommand, exportCommand, trainCommand, predictCommand, serveCommand];

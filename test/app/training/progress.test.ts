@@ -26,7 +26,10 @@ describe('ProgressThrottle', () => {
 
 describe('progress helpers', () => {
   it('turns NaN and infinities into null so JSON keeps them', () => {
-    expect(cleanLogs({ loss: NaN, acc: 0.5, val_loss: Infinity, batch: 3, size: 32 })).toEqual({ loss: null, acc: 0.5, val_loss: null });
+    expect(cleanLogs({ loss: NaN, acc: 0.5, val_loss: Infinity, batch: 3, size: 32 })).toEqual({ loss: null, accuracy: 0.5, val_loss: null });
+  });
+  it('names accuracy as Keras does today', () => {
+    expect(cleanLogs({ acc: 0.5, val_acc: 0.25, mae: 1 })).toEqual({ accuracy: 0.5, val_accuracy: 0.25, mae: 1 });
   });
   it('estimates the time left from the rate so far', () => {
     expect(estimateEtaMs(250, 1000, 2000)).toBe(6000);

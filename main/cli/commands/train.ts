@@ -1,0 +1,298 @@
+// `modelwright train`: trains a project (or Keras / TF.js model JSON) on a dataset in a trainer process,
+// shows progress on stderr, records the run in the experiment history and saves the trained model.
+import { existsSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { CliError, UsageError, intFlag, numberFlag, parseCommandArgs, type CliCommand, type CliIO } from '../command.ts';
+import { dbUsage, formatDuration, toCliError } from '../history.ts';
+import { loadModelFile } from '../../files/projectFiles.ts';
+import { ProjectFileError } from '../../../app/project/errors.ts';
+import { builtinDatasetIds, datasetBindingSchema, type DatasetBinding } from '../../../app/data/binding.ts';
+import { backendNames, optimizerNames, trainingConfigSchema, type TrainingConfig } from '../../../app/training/config.ts';
+import type { ProgressEvent } from '../../../app/training/progress.ts';
+import type { TrainingResult } from '../../../app/training/protocol.ts';
+import type { Evaluation } from '../../../app/training/evaluate.ts';
+import type { Graph } from '../../../app/graph/types.ts';
+import { startTraining } from '../../trainer/supervisor.ts';
+import { openStore, type ExperimentStore } from '../../store/experimentStore.ts';
+import { resolveDbPath } from '../../store/location.ts';
+
+const usage = `Usage: modelwright train FILE --data (PATH|builtin:NAME) [options]
+
+Trains the model in FILE (a .mwproj project, or a Keras / TF.js model JSON) on a dataset, evaluates it
+on a held-out test split, saves it, and records the run in the history.
+
+Options:
+  --data SOURCE          a CSV/TSV file, an image folder (one subfolder per class), or builtin:NAME
+                         (${builtinDatasetIds.join(', ')}); default: the project's dataset
+  --target COL           the column to predict (tables and text)
+  --task T               classification or regression (default: decided from the target)
+  --epochs N             passes over the training rows
+  --batch-size N         rows per weight update
+  --learning-rate X      step size of the optimizer
+  --optimizer NAME       ${optimizerNames.join(', ')}
+  --validation-split F   fraction of the non-test rows held out to watch for overfitting
+  --test-split F         fraction of all rows held out for the final evaluation
+  --seed N               same seed, same data, same backend: same run
+  --backend B            ${backendNames.join(', ')} (default auto: the fastest that loads)
+  --out DIR              where to save the trained model (default: the history's artifacts folder)
+${dbUsage}
+  --json                 print one JSON object with the result at the end
+
+Settings not given on the command line come from the project, then from the defaults
+(see docs/training.md). Ctrl-C stops after the current batch and keeps what was learned so far.
+
+Exit codes: 0 the run completed or was stopped, 1 it failed or diverged, 2 bad usage or unreadable input.`;
+
+const options = {
+  data: { type: 'string' },
+  target: { type: 'string' },
+  task: { type: 'string' },
+  epochs: { type: 'string' },
+  'batch-size': { type: 'string' },
+  'learning-rate': { type: 'string' },
+  optimizer: { type: 'string' },
+  'validation-split': { type: 'string' },
+  'test-split': { type: 'string' },
+  seed: { type: 'string' },
+  backend: { type: 'string' },
+  out: { type: 'string' },
+  db: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, got "${value}"`);
+  return value as T;
+}
+
+type Values = ReturnType<typeof parseCommandArgs<typeof options>>['values'];
+
+function buildConfig(base: Partial<TrainingConfig> | null, v: Values): TrainingConfig {
+  const merged: Record<string, unknown> = structuredClone(base ?? {});
+  const optimizer = { ...(merged.optimizer as object | undefined) } as Record<string, unknown>;
+  const name = oneOf(v.optimizer, optimizerNames, '--optimizer');
+  if (name) optimizer.name = name;
+  const lr = numberFlag(v['learning-rate'], '--learning-rate', Number.MIN_VALUE, 1000);
+  if (lr !== undefined) optimizer.learningRate = lr;
+  merged.optimizer = optimizer;
+  const set = (key: keyof TrainingConfig, value: unknown) => { if (value !== undefined) merged[key] = value; };
+  set('epochs', intFlag(v.epochs, '--epochs', 0));
+  set('batchSize', intFlag(v['batch-size'], '--batch-size', 1));
+  set('validationSplit', numberFlag(v['validation-split'], '--validation-split', 0, 0.99));
+  set('testSplit', numberFlag(v['test-split'], '--test-split', 0, 0.99));
+  set('seed', intFlag(v.seed, '--seed', 0));
+  set('backend', oneOf(v.backend, backendNames, '--backend'));
+  const parsed = trainingConfigSchema.safeParse(merged);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new CliError(`the project's training settings are invalid at ${issue.path.join('.') || 'top level'}: ${issue.message}`, 2);
+  }
+  return parsed.data;
+}
+
+function buildBinding(project: DatasetBinding | null, v: Values, fileDir: string): { binding: DatasetBinding; baseDir: string } {
+  let raw: Record<string, unknown>;
+  let baseDir = fileDir;
+  if (v.data !== undefined) {
+    if (v.data.trim() === '') throw new UsageError('--data needs a file, a folder or builtin:NAME');
+    // A new source replaces the project's dataset; column settings of another file would not apply.
+    const source = v.data.startsWith('builtin:') ? v.data : resolve(v.data);
+    if (!source.startsWith('builtin:') && !existsSync(source)) throw new CliError(`--data: "${v.data}" does not exist`, 2);
+    raw = { source };
+    baseDir = process.cwd();
+  } else if (project) {
+    raw = { ...project };
+  } else {
+    throw new UsageError('give the data to train on with --data PATH or --data builtin:NAME (the file names no dataset)');
+  }
+  if (v.target !== undefined) raw.target = v.target;
+  const task = oneOf(v.task, ['classification', 'regression'] as const, '--task');
+  if (task) raw.task = task;
+  const parsed = datasetBindingSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new CliError(`the dataset settings are invalid at ${issue.path.join('.') || 'top level'}: ${issue.message}`, 2);
+  }
+  return { binding: parsed.data, baseDir };
+}
+
+const fmt = (x: number | null | undefined, digits = 4) => (x === null || x === undefined ? '-' : Number.isFinite(x) ? x.toFixed(digits) : String(x));
+
+function logsText(logs: Record<string, number | null>): string {
+  return Object.entries(logs).map(([k, v]) => `${k} ${fmt(v)}`).join('  ');
+}
+
+/** Progress on stderr: a redrawn bar on a terminal, one line per epoch otherwise (logs and CI). */
+function progressPrinter(io: CliIO) {
+  let barShown = false;
+  const clearBar = () => { if (barShown) { io.stderr('\r\x1b[2K'); barShown = false; } };
+  return {
+    event(e: ProgressEvent) {
+      const head = `epoch ${e.epoch + 1}/${e.epochs}`;
+      if (e.type === 'batch') {
+        if (!io.isTTY) return;
+        const done = (e.batch + 1) / Math.max(1, e.batchesPerEpoch);
+        const width = 24;
+        const filled = Math.round(done * width);
+        const bar = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
+        io.stderr(`\r\x1b[2K${head} ${bar} loss ${fmt(e.logs.loss)}  ${Math.round(e.samplesPerSec)} samples/s  ETA ${formatDuration(e.etaMs)}`);
+        barShown = true;
+        return;
+      }
+      clearBar();
+      io.stderr(`${head}  ${logsText(e.logs)}  ${Math.round(e.samplesPerSec)} samples/s  ${formatDuration(e.durationMs)}\n`);
+    },
+    clear: clearBar,
+  };
+}
+
+/** The `test` object of --json: the compiled metrics plus the headline numbers of the evaluation. */
+function testSummary(result: TrainingResult): Record<string, number | null> | null {
+  if (!result.test) return null;
+  const out: Record<string, number | null> = { ...result.test.logs };
+  const e = result.test.evaluation as unknown as Evaluation;
+  if (e.task === 'classification') {
+    Object.assign(out, { accuracy: e.accuracy, macroPrecision: e.macro.precision, macroRecall: e.macro.recall, macroF1: e.macro.f1, auc: e.auc });
+  } else {
+    Object.assign(out, { mse: e.mse, mae: e.mae, r2: e.r2 });
+  }
+  return out;
+}
+
+function summaryText(result: TrainingResult, runId: number | null): string {
+  const lines = [`${result.status}: ${result.message}`];
+  if (result.advice) lines.push(`what to do: ${result.advice}`);
+  if (result.status !== 'failed' || result.epochsCompleted > 0) {
+    lines.push(`backend ${result.backend ?? '-'}, ${result.epochsCompleted}/${result.epochs} epochs, ${Math.round(result.samplesPerSec)} samples/s, ${formatDuration(result.durationMs)}`);
+  }
+  const test = testSummary(result);
+  if (test) {
+    const e = result.test!.evaluation as unknown as Evaluation;
+    if (e.task === 'classification') {
+      lines.push(`test (${e.count} rows): accuracy ${fmt(e.accuracy)}, macro F1 ${fmt(e.macro.f1)}, AUC ${fmt(e.auc)}, loss ${fmt(test.loss)}`);
+    } else {
+      lines.push(`test (${e.count} rows): MSE ${fmt(e.mse)}, MAE ${fmt(e.mae)}, R² ${fmt(e.r2)}`);
+    }
+  } else if (result.testNote) {
+    lines.push(`test: ${result.testNote}`);
+  }
+  for (const w of result.warnings) lines.push(`note: ${w}`);
+  if (result.modelDir) lines.push(`model saved to ${result.modelDir}`);
+  if (runId !== null) lines.push(`recorded as run ${runId} (see "modelwright show ${runId}")`);
+  return `${lines.join('\n')}\n`;
+}
+
+export const trainCommand: CliCommand = {
+  name: 'train',
+  summary: 'Train a model on a dataset, evaluate it on a test split, save it and record the run',
+  usage,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(argv, options);
+    if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'give the model FILE to train' : `give one FILE, got ${positionals.length}`);
+    const file = resolve(positionals[0]);
+
+    let loaded: Awaited<ReturnType<typeof loadModelFile>>;
+    try {
+      loaded = await loadModelFile(file);
+    } catch (err) {
+      if (err instanceof ProjectFileError) throw new CliError(err.message, 2);
+      throw err;
+    }
+    const doc = loaded.document;
+    const config = buildConfig(doc.training, values);
+    const { binding, baseDir } = buildBinding(doc.dataset, values, dirname(file));
+    for (const w of loaded.warnings) io.stderr(`note: ${w}\n`);
+
+    let store: ExperimentStore | null = null;
+    try {
+      store = openStore(resolveDbPath(values.db));
+    } catch (err) {
+      throw toCliError(err);
+    }
+    let runId: number | null = null;
+    let step = 0;
+    const started = Date.now();
+    try {
+      // Without --out, the model lives in the history's artifacts folder, so deleting the run deletes it.
+      const session = startTraining({
+        runId: `cli-${started.toString(36)}`,
+        model: { kind: 'graph', graph: doc.graph as Graph },
+        data: { kind: 'binding', binding, baseDir },
+        config,
+        outputDir: values.out ? resolve(values.out) : join(store.artifactRoot, `model-${started.toString(36)}-${process.pid}`),
+      });
+
+      const printer = progressPrinter(io);
+      session.onStarted((info) => {
+        runId = store!.createRun({
+          name: `${doc.name} on ${binding.source.startsWith('builtin:') ? binding.source : basename(binding.source)}`,
+          project: doc.name,
+          graph: doc.graph as Graph,
+          config,
+          datasetBinding: binding,
+          backend: info.backend,
+        });
+        const tried = info.tried.map((t) => `${t.backend}: ${t.error}`).join('; ');
+        io.stderr(`training on ${info.backend}${tried ? ` (${tried})` : ''}: ${info.trainSamples} training, ${info.validationSamples} validation, ${info.testSamples} test rows; loss ${info.loss}\n`);
+      });
+      session.onProgress((e) => {
+        printer.event(e);
+        if (runId === null) return;
+        if (e.type === 'epoch') store!.appendEpochMetrics(runId, e.epoch, { ...e.logs, lr: e.learningRate });
+        else {
+          const values = Object.fromEntries(Object.entries(e.logs).filter((kv): kv is [string, number] => kv[1] !== null));
+          step = e.epoch * e.batchesPerEpoch + e.batch;
+          store!.appendBatchMetrics(runId, [{ step, values }]);
+        }
+      });
+
+      // First Ctrl-C: stop after the current batch and keep the model; a second one ends the trainer.
+      let interrupts = 0;
+      const onSigint = () => {
+        interrupts++;
+        if (interrupts === 1) { printer.clear(); io.stderr('stopping after the current batch (Ctrl-C again to abort)...\n'); session.stop(); } else session.kill();
+      };
+      process.on('SIGINT', onSigint);
+      const result = await session.done.finally(() => process.off('SIGINT', onSigint));
+      printer.clear();
+
+      if (runId !== null) {
+        store.finishRun(runId, result.status, {
+          error: result.status === 'failed' || result.status === 'diverged' ? [result.message, result.advice].filter(Boolean).join('; ') : undefined,
+          durationMs: result.durationMs,
+          evaluation: result.test ? (result.test.evaluation as never) : undefined,
+          testMetrics: testSummary(result) ?? undefined,
+          artifacts: result.modelDir ? [{ kind: 'model', path: result.modelDir, owned: !values.out }] : undefined,
+        });
+      }
+
+      if (values.json) {
+        io.stdout(`${JSON.stringify({
+          runId,
+          status: result.status,
+          message: result.message,
+          ...(result.advice ? { advice: result.advice } : {}),
+          backend: result.backend,
+          epochs: result.epochsCompleted,
+          epochsPlanned: result.epochs,
+          loss: result.loss,
+          history: result.history,
+          test: testSummary(result),
+          evaluation: result.test?.evaluation ?? null,
+          durationMs: Math.round(result.durationMs),
+          samplesPerSec: result.samplesPerSec,
+          modelDir: result.modelDir,
+          warnings: result.warnings,
+        })}\n`);
+      } else {
+        io.stdout(summaryText(result, runId));
+      }
+      return result.status === 'completed' || result.status === 'stopped' ? 0 : 1;
+    } catch (err) {
+      throw toCliError(err);
+    } finally {
+      store.close();
+    }
+  },
+};
