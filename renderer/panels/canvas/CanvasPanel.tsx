@@ -2,7 +2,7 @@
 // a toolbar (layout, fit, undo/redo), a minimap and the status bar. Every change goes through a command.
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import {
-  Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, applyNodeChanges, useReactFlow,
+  Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, applyNodeChanges, useReactFlow, useStore,
   type Connection as FlowConnection, type EdgeChange, type NodeChange, type NodeTypes,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
@@ -18,6 +18,9 @@ import { StatusBar } from './StatusBar.tsx';
 const nodeTypes: NodeTypes = { layer: LayerNodeView };
 const proOptions = { hideAttribution: true };
 const fitViewOptions = { padding: 0.15, maxZoom: 1.2 };
+/** Below this zoom the text on nodes and edges is too small to read: it is not drawn (level of detail). */
+const detailZoom = 0.45;
+const zoomedOutSelector = (s: { transform: [number, number, number] }) => s.transform[2] < detailZoom;
 
 function applySelectChanges(current: string[], changes: { id: string; selected: boolean }[]): string[] {
   const set = new Set(current);
@@ -36,13 +39,17 @@ function Flow() {
   const model = useRef(new NodeModel()).current;
   const [nodes, setNodes] = useState<LayerFlowNode[]>([]);
   const analysis = doc ? analyze(doc.graph) : null;
+  const zoomedOut = useStore(zoomedOutSelector);
 
   // The document is the truth; local node state only carries what React Flow adds (sizes, positions mid-drag).
   useLayoutEffect(() => {
     if (doc && analysis) setNodes((prev) => model.nodes(doc, analysis, selection, prev));
   }, [doc, analysis, selection, model]);
 
-  const edges = useMemo(() => (doc && analysis ? model.edges(doc, analysis, selection) : []), [doc, analysis, selection, model]);
+  const edges = useMemo(
+    () => (doc && analysis ? model.edges(doc, analysis, selection, { labels: !zoomedOut }) : []),
+    [doc, analysis, selection, model, zoomedOut],
+  );
 
   useEffect(() => {
     if (fitViewRequest) requestAnimationFrame(() => void flow.fitView({ ...fitViewOptions, duration: 200 }));
@@ -103,7 +110,7 @@ function Flow() {
         <button type="button" onClick={() => commands.execute('autoLayout')} disabled={empty} data-testid="auto-layout-button" title="Arrange the layers top to bottom (Ctrl+Shift+L)">Auto layout</button>
         <button type="button" onClick={() => commands.execute('fitView')} disabled={empty} data-testid="fit-view-button" title="Show the whole model (Shift+1)">Fit view</button>
       </div>
-      <div className="mw-flow" onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas">
+      <div className={`mw-flow${zoomedOut ? ' mw-far' : ''}`} onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas">
         <ReactFlow<LayerFlowNode>
           nodes={nodes}
           edges={edges}
@@ -119,7 +126,7 @@ function Flow() {
           multiSelectionKeyCode={['Meta', 'Control']}
           fitView
           fitViewOptions={fitViewOptions}
-          minZoom={0.05}
+          minZoom={0.01}
           maxZoom={2}
           colorMode="system"
           proOptions={proOptions}

@@ -94,14 +94,16 @@ export class NodeModel {
     return out;
   }
 
-  edges(doc: ProjectDocument, analysis: GraphAnalysis, selection: Selection): Edge[] {
+  /** `labels: false` leaves the shape labels off (zoomed far out, where they cannot be read anyway). */
+  edges(doc: ProjectDocument, analysis: GraphAnalysis, selection: Selection, options: { labels?: boolean } = {}): Edge[] {
+    const withLabels = options.labels ?? true;
     const selected = new Set(selection.connections);
     const next = new Map<string, Edge>();
     const out: Edge[] = [];
     for (const c of doc.graph.connections) {
       const id = connectionKey(c);
       const shape = analysis.layers[c.from]?.outputShape;
-      const label = shape ? formatShape(shape) : '?';
+      const label = withLabels ? (shape ? formatShape(shape) : '?') : undefined;
       const isSelected = selected.has(id);
       const prev = this.edgeCache.get(id);
       const edge = prev && prev.label === label && Boolean(prev.selected) === isSelected
