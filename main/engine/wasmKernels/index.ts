@@ -9,6 +9,7 @@ import { unsortedSegmentSumConfig } from './unsortedSegmentSum.ts';
 import { BATCH_MAT_MUL, FUSED_MAT_MUL, withMaterialisedTransposes, withPlannedMatMul } from './batchMatMul.ts';
 import { CONV2D_BACKPROP_INPUT, replaceConv2DBackpropInput } from './conv2DBackpropInput.ts';
 import { MAX_POOL_GRAD, withHeapMaxPoolGrad } from './maxPoolGrad.ts';
+import { GATHER_V2, IDENTITY, withRowGather, withSharedIdentity } from './copyKernels.ts';
 import { wrapKernel, WASM } from './compose.ts';
 
 /** Kernels the stock wasm backend does not have at all. */
@@ -20,7 +21,7 @@ export const ADDED_KERNELS: readonly KernelConfig[] = [
 ];
 
 /** Kernels whose stock wasm version is replaced by a faster wrapper around it. */
-export const REPLACED_KERNELS: readonly string[] = [BATCH_MAT_MUL, FUSED_MAT_MUL, CONV2D_BACKPROP_INPUT, MAX_POOL_GRAD];
+export const REPLACED_KERNELS: readonly string[] = [BATCH_MAT_MUL, FUSED_MAT_MUL, CONV2D_BACKPROP_INPUT, MAX_POOL_GRAD, IDENTITY, GATHER_V2];
 
 export { useStockKernel } from './compose.ts';
 
@@ -38,5 +39,7 @@ export function registerWasmKernels(): string[] {
   if (wrapKernel(FUSED_MAT_MUL, withMaterialisedTransposes, registry)) registered.push(FUSED_MAT_MUL);
   if (wrapKernel(CONV2D_BACKPROP_INPUT, replaceConv2DBackpropInput, registry)) registered.push(CONV2D_BACKPROP_INPUT);
   if (wrapKernel(MAX_POOL_GRAD, withHeapMaxPoolGrad, registry)) registered.push(MAX_POOL_GRAD);
+  if (wrapKernel(IDENTITY, withSharedIdentity, registry)) registered.push(IDENTITY);
+  if (wrapKernel(GATHER_V2, withRowGather, registry)) registered.push(GATHER_V2);
   return registered;
 }

@@ -291,3 +291,49 @@ describe('MaxPoolGrad replacement on wasm', () => {
     expect(diff).toBeLessThan(1e-6);
   });
 });
+
+describe('Identity and GatherV2 replacements on wasm', () => {
+  it('GatherV2 on axis 0 matches cpu for float32, int32 and bool rows and for 2-D indices', async () => {
+    const ids = { shape: [2, 3], values: Int32Array.from([4, 0, 4, 2, 1, 3]), dtype: 'int32' as const };
+    for (const x of [
+      randomData([5, 3, 2], 33),
+      { shape: [5, 2], values: Int32Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]), dtype: 'int32' as const },
+    ]) {
+      const { wasm, cpu, diff } = await compareKernel('GatherV2', { x, indices: ids }, { axis: 0, batchDims: 0 });
+      expect(wasm.shape).toEqual([2, 3, ...x.shape.slice(1)]);
+      expect(wasm.shape).toEqual(cpu.shape);
+      expect(diff).toBe(0);
+    }
+    await tf.setBackend('wasm');
+    const flags = tf.tensor1d([true, false, true], 'bool');
+    const picked = tf.gather(flags, tf.tensor1d([2, 1, 1, 0], 'int32'));
+    expect(picked.dtype).toBe('bool');
+    expect(Array.from(await picked.data())).toEqual([1, 0, 0, 1]);
+    tf.dispose([flags, picked]);
+  });
+
+  it('GatherV2 on another axis still works (stock kernel) and bad indices are refused', async () => {
+    const { diff } = await compareKernel('GatherV2', { x: randomData([3, 4], 34), indices: { shape: [2], values: Int32Array.from([3, 0]), dtype: 'int32' } }, { axis: 1, batchDims: 0 });
+    expect(diff).toBe(0);
+    await tf.setBackend('wasm');
+    const x = tf.ones([3, 2]);
+    const bad = tf.tensor1d([0, 3], 'int32');
+    expect(() => tf.gather(x, bad)).toThrow('GatherV2: the index value 3 is not in [0, 2]');
+    tf.dispose([x, bad]);
+  });
+
+  it('Identity shares the buffer safely: a clone outlives its source and is unaffected by later ops', async () => {
+    await tf.setBackend('wasm');
+    const backend = tf.backend();
+    const x = tf.tensor1d([1, 2, 3]);
+    const before = backend.numDataIds();
+    const y = x.clone();
+    expect(backend.numDataIds()).toBe(before);
+    x.dispose();
+    const z = y.add(1);
+    expect(Array.from(await y.data())).toEqual([1, 2, 3]);
+    expect(Array.from(await z.data())).toEqual([2, 3, 4]);
+    tf.dispose([y, z]);
+    expect(backend.numDataIds()).toBe(before - 1);
+  });
+});
