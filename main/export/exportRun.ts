@@ -288,22 +288,28 @@ async function writtenModel(rm: RunModel, quantization: Quantization): Promise<{
   return { specs: q.specs, data: q.data, model };
 }
 
-/** Refuses a non-empty folder unless it holds an earlier export (which is then replaced). */
-async function prepareOutputDir(dir: string): Promise<void> {
+/** The folder's files when it may be exported into: missing (null), empty, or an earlier export (replaced). */
+async function checkOutputDir(dir: string): Promise<string[] | null> {
   const info = await stat(dir).catch(() => null);
   if (info && !info.isDirectory()) throw new ExportError(`${dir} is a file; give a folder to export into (-o DIR)`);
-  if (!info) {
-    await mkdir(dir, { recursive: true }).catch((err) => { throw new ExportError(`cannot create ${dir}: ${plain(err)}`); });
-    return;
-  }
+  if (!info) return null;
   const entries = await readdir(dir);
-  if (entries.length === 0) return;
+  if (entries.length === 0) return entries;
   let previous = false;
   if (entries.includes(MODEL_JSON_NAME)) {
     const json = await readModelJson(dir).catch(() => null);
     previous = !!json?.userDefinedMetadata && Object.hasOwn(json.userDefinedMetadata, 'modelwrightExport');
   }
   if (!previous) throw new ExportError(`${dir} is not empty and does not hold an earlier Modelwright export; choose a new or empty folder`);
+  return entries;
+}
+
+async function prepareOutputDir(dir: string): Promise<void> {
+  const entries = await checkOutputDir(dir);
+  if (entries === null) {
+    await mkdir(dir, { recursive: true }).catch((err) => { throw new ExportError(`cannot create ${dir}: ${plain(err)}`); });
+    return;
+  }
   // Old shards would otherwise linger beside the new ones when the shard count shrinks.
   for (const name of entries) if (shardPattern.test(name)) await removePath(join(dir, name), { force: true });
 }
@@ -326,6 +332,8 @@ function decodeForExample(meta: SavedModelMetadata, output: Float32Array): Predi
 export async function exportRun(options: ExportRunOptions): Promise<ExportReport> {
   const quantization = options.quantize ?? 'none';
   const dir = resolve(options.outputDir);
+  // Before the slow part: a wrong folder is the most common mistake.
+  await checkOutputDir(dir);
   const rm = await openRunModel(options);
   const warnings = [...rm.notes];
   let written: Awaited<ReturnType<typeof writtenModel>> | null = null;

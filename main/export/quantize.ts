@@ -92,9 +92,10 @@ export function quantizeWeights(input: WeightBytes, quantization: Quantization):
         if (v > max) max = v;
       }
       const range = count === 0 ? { min: 0, scale: 1 } : affineRange(min, max, 255);
-      // Stored as float32 in the manifest's JSON; round-trip them so the dequantized values are the same on every reader.
-      const qMin = Math.fround(range.min);
+      // A float32 scale and min = -zeroPoint × scale (exact in a double): every reader then decodes the
+      // zero point to exactly 0, whatever precision it computes in.
       const qScale = Math.fround(range.scale);
+      const qMin = -Math.round(-range.min / range.scale) * qScale;
       const out = new Uint8Array(count);
       for (let i = 0; i < count; i++) out[i] = Math.min(255, Math.max(0, Math.round((values[i] - qMin) / qScale)));
       specs.push({ ...spec, quantization: { dtype: 'uint8', min: qMin, scale: qScale } });
