@@ -131,7 +131,11 @@ export class TrainingSupervisor {
       resolveDone(r);
       for (const l of doneListeners) safely(() => l(r));
     };
-    const fail = (message: string, advice?: string) => finish(failedResult(job, message, advice));
+    // Epoch events seen so far: a trainer that dies still leaves the user the curves it had drawn.
+    const history: Record<string, (number | null)[]> = {};
+    let epochsSeen = 0;
+    let backend: string | null = null;
+    const fail = (message: string, advice?: string) => finish({ ...failedResult(job, message, advice), history, epochsCompleted: epochsSeen, backend });
 
     const handshakeTimer = setTimeout(() => {
       if (ready) return;
@@ -155,9 +159,15 @@ export class TrainingSupervisor {
           handle.send({ type: 'start', job });
           break;
         case 'started':
+          backend = message.backend;
           for (const l of started) safely(() => l(message));
           break;
         case 'progress':
+          if (message.event.type === 'epoch') {
+            const e = message.event;
+            for (const [key, value] of Object.entries({ ...e.logs, lr: e.learningRate })) (history[key] ??= []).push(value);
+            epochsSeen = e.epoch + 1;
+          }
           for (const l of progress) safely(() => l(message.event));
           break;
         case 'done':
@@ -208,5 +218,49 @@ function failedResult(job: TrainingJob, message: string, advice?: string): Train
     runId: job.runId, status: 'failed', message, advice, backend: null, epochs: job.config.epochs, epochsCompleted: 0,
     history: {}, test: null, modelDir: null, loss: null, restoredEpoch: null, learningRate: null,
     samplesPerSec: 0, durationMs: 0, trainSamples: 0, warnings: [],
+  };
+}
+
+/** The part of Electron's `utilityProcess` module the launcher uses (typed here so main/trainer never imports electron). */
+export interface UtilityProcessModule {
+  fork(modulePath: string, args?: string[], options?: { serviceName?: string; stdio?: 'pipe' | 'inherit' | 'ignore'; execArgv?: string[]; env?: NodeJS.ProcessEnv }): UtilityChild;
+}
+
+interface UtilityChild {
+  readonly pid: number | undefined;
+  readonly stderr: NodeJS.ReadableStream | null;
+  readonly stdout: NodeJS.ReadableStream | null;
+  postMessage(message: unknown): void;
+  on(event: 'message', listener: (message: unknown) => void): void;
+  on(event: 'exit', listener: (code: number) => void): void;
+  kill(): boolean;
+}
+
+/**
+ * Starts trainers as Electron utility processes: pass Electron's `utilityProcess` from the main process.
+ * `entry` is the trainer entry as the packaged app ships it (a bundled .js next to main, or entry.ts in development).
+ */
+export function utilityProcessLauncher(utilityProcess: UtilityProcessModule, options: { entry?: string; execArgv?: string[] } = {}): TrainerLauncher {
+  return {
+    launch() {
+      const child = utilityProcess.fork(options.entry ?? trainerEntry, [], { serviceName: 'Modelwright trainer', stdio: 'pipe', execArgv: options.execArgv });
+      let stderr = '';
+      child.stderr?.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-STDERR_TAIL); });
+      child.stdout?.resume();
+      let exited = false;
+      const exitListeners: ((info: { code: number | null; signal: string | null; reason: string }) => void)[] = [];
+      // Electron reports a killed utility process as an exit code only; there is no signal name.
+      child.on('exit', (code) => {
+        exited = true;
+        setImmediate(() => { for (const l of exitListeners) l({ code, signal: null, reason: describeExit(code, null, stderr) }); });
+      });
+      return {
+        get pid() { return child.pid; },
+        send(message) { if (!exited) child.postMessage(message); },
+        onMessage(listener) { child.on('message', listener); },
+        onExit(listener) { exitListeners.push(listener); },
+        kill() { if (!exited) child.kill(); },
+      };
+    },
   };
 }

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { forkLauncher, startTraining, type TrainingSession } from '../../../main/trainer/supervisor.ts';
+import { fork } from 'node:child_process';
+import { forkLauncher, startTraining, utilityProcessLauncher, type TrainingSession, type UtilityProcessModule } from '../../../main/trainer/supervisor.ts';
 import type { ProgressEvent } from '../../../app/training/progress.ts';
 import type { ClassificationEvaluation } from '../../../app/training/evaluate.ts';
 import { blobs, blobsJob, linear, mlpTopology } from './fixtures.ts';
@@ -74,12 +75,77 @@ describe('trainer process', () => {
     expect(result.test).not.toBeNull();
   });
 
-  it('a trainer killed with SIGKILL is reported as failed with the reason, and the caller does not hang', async () => {
+  it('a trainer killed with SIGKILL is reported as failed with the reason and the epochs seen, and the caller does not hang', async () => {
     const session = startTraining(blobsJob({ config: { epochs: 5000 } }));
-    session.onProgress(() => { if (session.pid) process.kill(session.pid, 'SIGKILL'); });
+    session.onProgress((e) => { if (e.type === 'epoch' && e.epoch === 1 && session.pid) process.kill(session.pid, 'SIGKILL'); });
     const result = await session.done;
     expect(result.status).toBe('failed');
     expect(result.message).toContain('SIGKILL');
+    expect(result.backend).toBe('cpu');
+    expect(result.epochsCompleted).toBeGreaterThanOrEqual(2);
+    expect((result.history.loss ?? []).length).toBe(result.epochsCompleted);
+  });
+
+  it('runs under an Electron-style utilityProcess launcher (postMessage/exit code) as well', async () => {
+    // A stand-in for Electron's utilityProcess module, backed by a real fork of the trainer entry.
+    const fakeUtility: UtilityProcessModule = {
+      fork(modulePath) {
+        const child = fork(modulePath, [], { execArgv: [], serialization: 'advanced', silent: true });
+        return {
+          get pid() { return child.pid; },
+          stderr: child.stderr,
+          stdout: child.stdout,
+          postMessage: (m: unknown) => { child.send(m as never); },
+          on: (event: string, listener: (arg: never) => void) => {
+            child.on(event === 'exit' ? 'exit' : 'message', (a: unknown) => (listener as (x: unknown) => void)(a));
+          },
+          kill: () => child.kill(),
+        } as never;
+      },
+    };
+    const session = startTraining(blobsJob({ config: { epochs: 2 } }), { launcher: utilityProcessLauncher(fakeUtility) });
+    const result = await session.done;
+    expect(result.status, result.message).toBe('completed');
+    expect(result.history.loss).toHaveLength(2);
+  });
+
+  it('reduce-on-plateau lowers the learning rate when the watched loss stops improving', async () => {
+    const train = blobs(150, 3, 1);
+    const val = blobs(60, 3, 2);
+    const shifted = { x: val.x, y: val.y.map((c) => (c + 1) % 3) };
+    const result = await startTraining({
+      model: { kind: 'keras', topology: mlpTopology(3, 'softmax') },
+      data: { kind: 'arrays', task: 'classification', featureShape: [2], train, validation: shifted },
+      config: {
+        backend: 'cpu', epochs: 8, batchSize: 16, testSplit: 0, optimizer: { name: 'adam', learningRate: 0.05 },
+        reduceLrOnPlateau: { enabled: true, monitor: 'val_loss', patience: 1, factor: 0.5, minLearningRate: 0.01 },
+      },
+    }).done;
+    expect(result.status, result.message).toBe('completed');
+    const lr = result.history.lr as number[];
+    expect(lr[0]).toBe(0.05);
+    expect(Math.min(...lr)).toBeLessThan(0.05);
+    expect(Math.min(...lr)).toBeGreaterThanOrEqual(0.01);
+    // history.lr is the rate each epoch trained with; a drop decided after the last epoch shows only in the final rate.
+    expect(result.learningRate).toBeLessThanOrEqual(lr[lr.length - 1]);
+  });
+
+  it('class weights: auto trains differently from none, and weights for an unknown class are refused', async () => {
+    const { x, y } = blobs(120, 3, 5);
+    // Keep one row in six of classes 1 and 2: class 0 dominates.
+    const keep = y.map((c, i) => c === 0 || i % 6 < 3);
+    const imbalanced = { x: x.filter((_, j) => keep[j >> 1]), y: y.filter((_, i) => keep[i]) };
+    const job = (classWeights: unknown) => ({
+      ...blobsJob({ config: { epochs: 3, classWeights } }),
+      data: { kind: 'arrays' as const, task: 'classification' as const, featureShape: [2], classNames: ['red', 'green', 'blue'], train: imbalanced },
+    });
+    const [none, auto, bad] = await Promise.all([startTraining(job('none')).done, startTraining(job('auto')).done, startTraining(job({ purple: 2 })).done]);
+    expect(none.status).toBe('completed');
+    expect(auto.status).toBe('completed');
+    expect(auto.history.loss).not.toEqual(none.history.loss);
+    expect(bad.status).toBe('failed');
+    expect(bad.message).toBe('class weight given for "purple", which is not one of the classes');
+    expect(bad.advice).toBe('use one of: red, green, blue');
   });
 
   it('a trainer that exits without a result is failed with its exit code and error line', async () => {
