@@ -755,10 +755,20 @@ export class ExperimentStore {
   }
 
   /**
-   * Runs sorted by a metric, those lacking it last (newest first). In two parts, so the runs that have the
-   * metric are read in order from the (metric, value) index and a page costs O(page), not O(runs).
+   * Walking the metric index in order visits about (offset + limit) × runs / matching rows before the page
+   * is full; sorting the matching runs costs about `matching`. Walk when that is cheaper.
    */
-  private idsByMetric(sort: Extract<RunSort, { by: 'metric' }>, query: RunQuery, limit: number, offset: number): number[] {
+  private walkIsCheaper(limit: number, offset: number, matching: number | undefined): boolean {
+    if (limit === -1 || matching === undefined) return false;
+    const { n } = this.stmt('SELECT COUNT(*) AS n FROM runs').get() as { n: number };
+    return (offset + limit) * n < matching * matching;
+  }
+
+  /**
+   * Runs sorted by a metric, those lacking it last (newest first), in two parts: the runs that have the
+   * metric read in order from the (metric, value) index, so a page costs O(page), not O(runs); then the rest.
+   */
+  private idsByMetric(sort: Extract<RunSort, { by: 'metric' }>, query: RunQuery, limit: number, offset: number, matching?: number): number[] {
     const where = this.whereClause(query);
     const filter = where.sql ? `AND ${where.sql.slice('WHERE '.length)}` : '';
     const scope: MetricScope = sort.scope ?? 'best';
@@ -766,6 +776,12 @@ export class ExperimentStore {
     const table = scope === 'test' ? 'test_metrics' : 'run_metric_summary';
     const column = scope === 'test' ? 'value' : scope === 'final' ? 'final_value' : 'best_value';
     const metric = this.knownMetricId(sort.metric);
+    if (where.sql && metric !== undefined && !this.walkIsCheaper(limit, offset, matching)) {
+      // A selective filter: start from the runs that pass it (found through their own indexes) and sort those.
+      return (this.stmt(`SELECT r.id FROM runs r LEFT JOIN ${table} x ON x.run_id = r.id AND x.metric_id = ? ${where.sql}
+        ORDER BY (x.${column} IS NULL), x.${column} ${dir}, r.id DESC LIMIT ? OFFSET ?`)
+        .all(metric, ...where.params, limit, offset) as { id: number }[]).map((r) => r.id);
+    }
     let ids: number[] = [];
     let restOffset = offset;
     if (metric !== undefined) {
@@ -792,9 +808,9 @@ export class ExperimentStore {
     if (!Number.isInteger(limit) || limit < 0) throw new StoreError('invalid', `limit must be a whole number ≥ 0, got ${limit}`);
     if (!Number.isInteger(offset) || offset < 0) throw new StoreError('invalid', `offset must be a whole number ≥ 0, got ${offset}`);
     return this.read(() => {
-      const ids = this.matchingIds(query, limit, offset);
       const where = this.whereClause(query);
       const { total } = this.stmt(`SELECT COUNT(*) AS total FROM runs r ${where.sql}`).get(...where.params) as { total: number };
+      const ids = limit === 0 ? [] : this.matchingIds(query, limit, offset, total);
       return { runs: this.summaries(ids), total, limit, offset };
     });
   }
@@ -804,9 +820,10 @@ export class ExperimentStore {
     return this.read(() => this.summaries(this.matchingIds(query, -1, 0)));
   }
 
-  private matchingIds(query: RunQuery, limit: number, offset: number): number[] {
+  /** `matching` (the number of runs passing the filters), when known, lets a metric sort pick its plan. */
+  private matchingIds(query: RunQuery, limit: number, offset: number, matching?: number): number[] {
     const sort = query.sort ?? { by: 'id' };
-    if (sort.by === 'metric') return this.idsByMetric(sort, query, limit, offset);
+    if (sort.by === 'metric') return this.idsByMetric(sort, query, limit, offset, matching);
     const where = this.whereClause(query);
     const rows = this.stmt(`SELECT r.id FROM runs r ${where.sql} ${this.fieldOrder(sort)} LIMIT ? OFFSET ?`)
       .all(...where.params, limit, offset) as { id: number }[];
