@@ -54,7 +54,7 @@ export function encodeInput(meta, raw) {
   const out = new Float32Array(size);
   if (p.kind === 'image') throw new Error(`this model takes images: give ${size} pixel values between 0 and 1 (height × width × channels)`);
   if (p.kind === 'text') {
-    const text = typeof raw === 'string' ? raw : raw && cellOf(raw, p.text.column);
+    const text = typeof raw === 'string' ? raw : raw !== null && typeof raw === 'object' ? cellOf(raw, p.text.column) : undefined;
     if (text === undefined) throw new Error(`the input has no "${p.text.column}" field; the model needs the text`);
     const tok = p.text.tokenizer;
     const ids = new Map(tok.vocabulary.map((word, id) => [word, id]));
