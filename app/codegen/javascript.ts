@@ -331,9 +331,11 @@ function writeTableFit(w: SourceWriter, data: TableDataPlan, ctx: Ctx): void {
       none: ["  return { name, kind: 'numeric', center: 0, scale: 1, fill: FILL };"],
     }[data.scaling].map((l) => l.replace('FILL', data.missing === 'zero' ? '0' : 'mean'));
     const needsMean = data.scaling === 'standard' || data.missing !== 'zero';
+    // Without scaling and with zero fills nothing is fitted: the values need not be read at all.
+    const needsValues = needsMean || data.scaling === 'minmax';
     w.block(C.fitNumeric, [
-      `function fitNumeric({ name, column }${featureType}) {`,
-      `  const values = split.train.map((i) => parseNumber(rows[i][column]${dc})).filter(Number.isFinite);`,
+      `function fitNumeric(${needsValues ? '{ name, column }' : '{ name }'}${featureType}) {`,
+      ...(needsValues ? [`  const values = split.train.map((i) => parseNumber(rows[i][column]${dc})).filter(Number.isFinite);`] : []),
       ...(needsMean ? ['  const mean = values.length > 0 ? values.reduce((a, b) => a + b, 0) / values.length : 0;'] : []),
       ...scale,
       '}',
@@ -416,7 +418,10 @@ function writeTensors(w: SourceWriter, plan: CodePlan, train: TrainPlan, ctx: Ct
   const lines: string[] = [];
   let encodeX: string;
   if (data.kind === 'table') {
-    const width = data.features.every((f) => f.type === 'numeric') ? 'fitted.length' : "fitted.reduce((n, f) => n + (f.kind === 'numeric' ? 1 : f.categories.length), 0)";
+    const kinds = new Set(data.features.map((f) => f.type));
+    const width = !kinds.has('categorical') ? 'fitted.length'
+      : !kinds.has('numeric') ? 'fitted.reduce((n, f) => n + f.categories.length, 0)'
+        : "fitted.reduce((n, f) => n + (f.kind === 'numeric' ? 1 : f.categories.length), 0)";
     encodeX = `tf.tensor2d(indices.map((i) => encodeRow(rows[i])), [indices.length, ${width}])`;
   }
   else if (data.kind === 'text') encodeX = 'tf.tensor2d(indices.map((i) => encodeText(rows[i][TEXT])), [indices.length, SEQUENCE_LENGTH])';

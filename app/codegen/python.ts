@@ -332,10 +332,14 @@ function writeTableFit(w: SourceWriter, data: TableDataPlan): void {
       none: [`    return {"name": feature["name"], "kind": "numeric", "center": 0.0, "scale": 1.0, "fill": ${fill}}`],
     }[data.scaling];
     const needsMean = data.scaling === 'standard' || data.missing !== 'zero';
+    // Without scaling and with zero fills nothing is fitted: the values need not be read at all.
+    const needsValues = needsMean || data.scaling === 'minmax';
     w.block(C.fitNumeric, [
       'def fit_numeric(feature):',
-      `    values = np.array([parse_number(rows[i][feature["column"]]${dc}) for i in split["train"]], dtype=np.float64)`,
-      '    values = values[np.isfinite(values)]',
+      ...(needsValues ? [
+        `    values = np.array([parse_number(rows[i][feature["column"]]${dc}) for i in split["train"]], dtype=np.float64)`,
+        '    values = values[np.isfinite(values)]',
+      ] : []),
       ...(needsMean ? ['    mean = float(values.mean()) if len(values) else 0.0'] : []),
       ...body,
     ]);

@@ -1,10 +1,14 @@
-// The TypeScript variant of every template's program type-checks under strict settings against the
+// The TypeScript variant of every template's program (and of settings the templates do not use) type-checks under strict settings against the
 // installed @tensorflow/tfjs and papaparse types, and (for one template) runs with Node directly.
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { planImageData, planTableData } from '../../../app/codegen/dataPlan.ts';
 import { generateCode } from '../../../app/codegen/index.ts';
+import { datasetBindingSchema } from '../../../app/data/binding.ts';
+import { parseCsv } from '../../../app/data/csv.ts';
+import { makeTrainingConfig } from '../../../app/training/config.ts';
 import { getTemplate, templates } from '../../../app/templates/index.ts';
 import { repoRoot, runNode, scratchDir, templateData } from './fixtures.ts';
 
@@ -12,12 +16,39 @@ const scratch = scratchDir('templates-ts');
 afterAll(() => scratch.cleanup());
 
 describe('generated TypeScript', () => {
-  it('type-checks for every template (strict, runtime tfjs)', { timeout: 120_000 }, async () => {
+  it('type-checks for every template and other settings (strict, no unused locals, runtime tfjs)', { timeout: 120_000 }, async () => {
     for (const template of templates) {
       const dir = join(scratch.dir, template.id);
       const { plan } = await templateData(template, dir);
       writeFileSync(join(dir, 'train.ts'), generateCode({ graph: template.graph, data: plan, training: template.training }, { language: 'ts', runtime: 'tfjs' }).code);
     }
+    // Settings that change which helpers the program needs: every one must be used, none missing.
+    const graph = getTemplate('tabular-classifier')!.graph;
+    const variants: Record<string, { csv: string; binding: object; training: object }> = {
+      'decimal-comma-mixed': {
+        csv: 'size;color;label\n1,5;red;a\n2,5;;b\n3,1;blue;a\n1,1;red;b\n',
+        binding: { missing: 'mean', scaling: 'minmax', target: 'label' },
+        training: { classWeights: 'auto', optimizer: { name: 'sgd', momentum: 0.9 }, earlyStopping: { enabled: true, monitor: 'val_accuracy' }, reduceLrOnPlateau: { enabled: true } },
+      },
+      'regression-unscaled': {
+        csv: '1,2,x,3\n2,3,y,4\n3,1,x,5\n',
+        binding: { missing: 'zero', scaling: 'none', target: 'column4', columns: [{ name: 'column3', role: 'feature', type: 'categorical' }], limitRows: 2 },
+        training: { loss: 'huber', validationSplit: 0, testSplit: 0 },
+      },
+      'categorical-only': { csv: 'c,d,label\nx,y,a\ny,x,b\nx,x,a\n', binding: { target: 'label', missing: 'zero' }, training: { classWeights: { a: 2 }, reduceLrOnPlateau: { enabled: true } } },
+    };
+    for (const [name, v] of Object.entries(variants)) {
+      const dir = join(scratch.dir, name);
+      mkdirSync(dir, { recursive: true });
+      const binding = datasetBindingSchema.parse({ source: join(dir, 'data.csv'), ...v.binding });
+      const data = planTableData(parseCsv(v.csv), binding, join(dir, 'data.csv'));
+      writeFileSync(join(dir, 'train.ts'), generateCode({ graph, data, training: makeTrainingConfig(v.training) }, { language: 'ts', runtime: 'tfjs' }).code);
+    }
+    const images = planImageData(datasetBindingSchema.parse({ source: '/images', kind: 'images', image: { width: 28, height: 28, channels: 1 }, limitRows: 5 }), '/images', 'folder');
+    mkdirSync(join(scratch.dir, 'image-folder'), { recursive: true });
+    writeFileSync(join(scratch.dir, 'image-folder', 'train.ts'), generateCode({ graph: getTemplate('digit-recognizer')!.graph, data: images }, { language: 'ts', runtime: 'tfjs' }).code);
+    mkdirSync(join(scratch.dir, 'model-only'), { recursive: true });
+    writeFileSync(join(scratch.dir, 'model-only', 'train.ts'), generateCode({ graph, data: null }, { language: 'ts', runtime: 'tfjs' }).code);
     writeFileSync(join(scratch.dir, 'tsconfig.json'), JSON.stringify({
       compilerOptions: {
         target: 'ES2023', lib: ['ES2023'], module: 'NodeNext', moduleResolution: 'NodeNext', strict: true,

@@ -102,7 +102,6 @@ describe('modelwright export', () => {
     [['export', 'nope.mwproj', '--format', 'js'], /Cannot open "nope.mwproj": there is no such file/],
     [['export', 'missing-data.mwproj', '--format', 'python'], /cannot read the project's data: The data file ".*nowhere.csv" does not exist/],
     [['export', 'iris.mwproj', '--format', 'js', '--quantize', 'uint8'], /--quantize applies to trained models only/],
-    [['export', '--run', 'run-1', '--format', 'tfjs', '-o', 'x'], /exporting a trained run \(--run run-1\) is not available yet/],
   ])('refuses %j with exit 2 and one plain line', async (args, message) => {
     const r = await runCli(args as string[], dir);
     expect(r.code).toBe(2);
