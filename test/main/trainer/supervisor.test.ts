@@ -132,10 +132,10 @@ describe('trainer process', () => {
 
   it('class weights: auto trains differently from none, and weights for an unknown class are refused', async () => {
     const { x, y } = blobs(120, 3, 5);
-    // Keep one row in six of classes 1 and 2: class 0 dominates.
-    const keep = y.map((c, i) => c === 0 || i % 6 < 3);
+    // Keep a quarter of the rows of classes 1 and 2: class 0 dominates.
+    const keep = y.map((c, i) => c === 0 || i % 12 < 3);
     const imbalanced = { x: x.filter((_, j) => keep[j >> 1]), y: y.filter((_, i) => keep[i]) };
-    const job = (classWeights: unknown) => ({
+    const job = (classWeights: 'none' | 'auto' | Record<string, number>) => ({
       ...blobsJob({ config: { epochs: 3, classWeights } }),
       data: { kind: 'arrays' as const, task: 'classification' as const, featureShape: [2], classNames: ['red', 'green', 'blue'], train: imbalanced },
     });
