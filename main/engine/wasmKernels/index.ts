@@ -10,6 +10,7 @@ import { BATCH_MAT_MUL, FUSED_MAT_MUL, withMaterialisedTransposes, withPlannedMa
 import { CONV2D_BACKPROP_INPUT, replaceConv2DBackpropInput } from './conv2DBackpropInput.ts';
 import { MAX_POOL_GRAD, withHeapMaxPoolGrad } from './maxPoolGrad.ts';
 import { GATHER_V2, IDENTITY, withRowGather, withSharedIdentity } from './copyKernels.ts';
+import { SUM, withPooledLeadingSum } from './sumLeadingAxes.ts';
 import { wrapKernel, WASM } from './compose.ts';
 
 /** Kernels the stock wasm backend does not have at all. */
@@ -21,7 +22,7 @@ export const ADDED_KERNELS: readonly KernelConfig[] = [
 ];
 
 /** Kernels whose stock wasm version is replaced by a faster wrapper around it. */
-export const REPLACED_KERNELS: readonly string[] = [BATCH_MAT_MUL, FUSED_MAT_MUL, CONV2D_BACKPROP_INPUT, MAX_POOL_GRAD, IDENTITY, GATHER_V2];
+export const REPLACED_KERNELS: readonly string[] = [BATCH_MAT_MUL, FUSED_MAT_MUL, CONV2D_BACKPROP_INPUT, MAX_POOL_GRAD, IDENTITY, GATHER_V2, SUM];
 
 export { useStockKernel } from './compose.ts';
 
@@ -41,5 +42,6 @@ export function registerWasmKernels(): string[] {
   if (wrapKernel(MAX_POOL_GRAD, withHeapMaxPoolGrad, registry)) registered.push(MAX_POOL_GRAD);
   if (wrapKernel(IDENTITY, withSharedIdentity, registry)) registered.push(IDENTITY);
   if (wrapKernel(GATHER_V2, withRowGather, registry)) registered.push(GATHER_V2);
+  if (wrapKernel(SUM, withPooledLeadingSum, registry)) registered.push(SUM);
   return registered;
 }

@@ -337,3 +337,26 @@ describe('Identity and GatherV2 replacements on wasm', () => {
     expect(backend.numDataIds()).toBe(before - 1);
   });
 });
+
+describe('Sum replacement on wasm (leading axes)', () => {
+  const cases: { shape: number[]; axis: number[]; keepDims: boolean }[] = [
+    { shape: [64, 26, 26, 16], axis: [0, 1, 2], keepDims: false }, // a Conv2D bias gradient
+    { shape: [5, 7], axis: [0], keepDims: false },
+    { shape: [3, 4, 5], axis: [1, 0], keepDims: true },
+    { shape: [3, 4, 5], axis: [0], keepDims: false },
+    { shape: [2, 3], axis: [1], keepDims: false }, // not leading: stock kernel
+    { shape: [2, 3], axis: [0, 1], keepDims: true }, // everything: stock kernel
+    { shape: [1, 6], axis: [0], keepDims: false }, // one row: stock kernel
+  ];
+  it.each(cases)('shape $shape, axis $axis, keepDims $keepDims', async ({ shape, axis, keepDims }) => {
+    const { wasm, cpu, diff } = await compareKernel('Sum', { x: randomData(shape, 35) }, { axis, keepDims });
+    expect(wasm.shape).toEqual(cpu.shape);
+    expect(diff).toBeLessThan(1e-5);
+  });
+
+  it('leaves int32 sums exact (stock kernel)', async () => {
+    const x = { shape: [3, 2], values: Int32Array.from([1, 2, 3, 4, 5, 2 ** 24 + 1]), dtype: 'int32' as const };
+    const { wasm } = await compareKernel('Sum', { x }, { axis: [0], keepDims: false });
+    expect(Array.from(wasm.values)).toEqual([9, 2 ** 24 + 7]);
+  });
+});
