@@ -157,7 +157,7 @@ export function registerAppCommands(registry: CommandRegistry, store: ProjectSto
 
   // ---- view and help
   registry.register({
-    id: 'fitView', title: 'Fit the model in view', category: 'View', shortcuts: ['Shift+1'],
+    id: 'fitView', title: 'Fit the model in view', category: 'View', shortcuts: ['F'],
     run: () => setUi({ fitViewRequest: uiStore.getState().fitViewRequest + 1 }),
   });
   registry.register({

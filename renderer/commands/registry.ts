@@ -132,6 +132,8 @@ function isOutcome(value: unknown): value is CommandOutcome {
 
 export interface KeyLike {
   key: string;
+  /** Physical key (`KeyZ`, `Digit1`): used when a modifier makes `key` a non-Latin character (⌥1 types `¡`). */
+  code?: string;
   ctrlKey: boolean;
   metaKey: boolean;
   shiftKey: boolean;
@@ -153,7 +155,11 @@ export function normalizeCombo(combo: string): string {
 }
 
 export function eventCombo(e: KeyLike): string {
-  const key = normalizeKey(e.key);
+  // The typed letter wins (Ctrl+Z on AZERTY is the key labelled Z); the physical key only stands in for
+  // characters that are not Latin letters or digits (Cyrillic layouts, ⌥-digits on a Mac).
+  const latin = /^[A-Za-z0-9]$/.test(e.key);
+  const physical = !latin && e.code && (e.altKey || e.ctrlKey || e.metaKey) ? /^(?:Key([A-Z])|Digit(\d))$/.exec(e.code) : null;
+  const key = physical ? (physical[1] ?? physical[2]) : normalizeKey(e.key);
   const symbol = key.length === 1 && !/[A-Z0-9]/.test(key);
   const mods: string[] = [];
   if (e.ctrlKey || e.metaKey) mods.push('Mod');

@@ -176,6 +176,11 @@ describe('shortcuts', () => {
     expect(commands.commandForKey(key('c', { ctrl: true }))?.id).toBe('copy');
     expect(commands.commandForKey(key('v', { ctrl: true }))?.id).toBe('paste');
     expect(commands.commandForKey(key('z'))).toBeUndefined();
+    expect(commands.commandForKey(key('f'))?.id).toBe('fitView');
+    // The typed Latin letter counts (AZERTY Ctrl+Z has code KeyW); else the physical key (⌥1 types "¡", Cyrillic Ctrl+я).
+    expect(commands.commandForKey({ ...key('z', { ctrl: true }), code: 'KeyW' })?.id).toBe('undo');
+    expect(eventCombo({ ...key('¡', { alt: true }), code: 'Digit1' })).toBe('Alt+1');
+    expect(commands.commandForKey({ ...key('я', { ctrl: true }), code: 'KeyZ' })?.id).toBe('undo');
   });
 
   it('no two commands share a shortcut', () => {

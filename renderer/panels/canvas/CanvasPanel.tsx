@@ -108,7 +108,7 @@ function Flow() {
     <div className="mw-canvas-main">
       <div className="mw-canvas-toolbar" role="toolbar" aria-label="Canvas tools">
         <button type="button" onClick={() => commands.execute('autoLayout')} disabled={empty} data-testid="auto-layout-button" title="Arrange the layers top to bottom (Ctrl+Shift+L)">Auto layout</button>
-        <button type="button" onClick={() => commands.execute('fitView')} disabled={empty} data-testid="fit-view-button" title="Show the whole model (Shift+1)">Fit view</button>
+        <button type="button" onClick={() => commands.execute('fitView')} disabled={empty} data-testid="fit-view-button" title="Show the whole model (F)">Fit view</button>
       </div>
       <div className={`mw-flow${zoomedOut ? ' mw-far' : ''}`} onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas">
         <ReactFlow<LayerFlowNode>

@@ -40,7 +40,7 @@ function LayerNodeViewImpl({ data, selected }: NodeProps<LayerFlowNode>) {
         <span className="mw-node-count">{params ? `${formatCount(params)} params` : 'no weights'}</span>
       </div>
       {invalid && (
-        <div className="mw-node-error" data-testid="validation-error" role="alert">
+        <div className="mw-node-error" data-testid="validation-error" role="alert" title={`${errors[0].message}${errors[0].fix ? `\nFix: ${errors[0].fix}` : ''}`}>
           {errors[0].message}
           {errors[0].fix && <div className="mw-node-fix">Fix: {errors[0].fix}</div>}
           {errors.length > 1 && <div className="mw-node-more">and {errors.length - 1} more (see the inspector)</div>}
