@@ -31,7 +31,7 @@ function metaOf(state: PreprocessorState, featureShape: number[]): ModelwrightMe
 /** Both encoders on one input: the same numbers, or both refuse it. */
 function sameEncoding(state: PreprocessorState, featureShape: number[], input: unknown): void {
   const studio = new Preprocessor(state);
-  let expected: Float32Array | null = null;
+  let expected: Float32Array | null;
   try {
     expected = studio.encodeRow(input as Record<string, unknown>);
   } catch {
