@@ -86,7 +86,7 @@ function ConfusionMatrix({ evaluation }: { evaluation: ClassificationEvaluation 
       {cell && (
         <div className="mw-wp-card" data-testid="confusion-samples">
           <strong>{count} test sample{count === 1 ? '' : 's'} of class “{classes[cell.actual]}” predicted as “{classes[cell.predicted]}”.</strong>
-          {picked ? (
+          {count === 0 ? null : picked ? (
             picked.total === 0 ? <p className="mw-wp-muted">None.</p> : (
               <table>
                 <thead><tr><th className="num">Test row</th><th>Sample</th><th className="num">Confidence</th></tr></thead>
@@ -160,7 +160,7 @@ function Classification({ api, run, evaluation }: { api: ModelwrightApi; run: Ru
         {evaluation.auc !== null && <span>AUC <strong>{evaluation.auc.toFixed(3)}</strong></span>}
         <span>macro F1 <strong>{evaluation.macro.f1.toFixed(3)}</strong></span>
       </div>
-      <div className="mw-wp-cols">
+      <div className="mw-wp-split">
         <div>
           <h3>Confusion matrix</h3>
           <ConfusionMatrix evaluation={evaluation} />

@@ -6,7 +6,7 @@ import { classColor, type GridSpec, type LabelledPoint, type Range } from './eva
 
 const W = 360;
 const H = 300;
-const M = { left: 44, right: 12, top: 12, bottom: 36 };
+const M = { left: 58, right: 16, top: 12, bottom: 36 };
 
 function scale(range: Range, from: number, to: number) {
   const span = range.max - range.min || 1;
@@ -18,7 +18,15 @@ function ticks(range: Range, count = 5): number[] {
   return Array.from({ length: count }, (_, i) => range.min + i * step);
 }
 
-const fmt = (v: number) => (Math.abs(v) >= 1000 || (Math.abs(v) < 0.01 && v !== 0) ? v.toExponential(1) : String(Number(v.toPrecision(3))));
+/** Tick text that fits beside the axis: 720k, 1.2M, 0.005. */
+function fmt(v: number): string {
+  const a = Math.abs(v);
+  if (a >= 1e9) return `${Number((v / 1e9).toPrecision(3))}G`;
+  if (a >= 1e6) return `${Number((v / 1e6).toPrecision(3))}M`;
+  if (a >= 1e4) return `${Number((v / 1e3).toPrecision(3))}k`;
+  if (a < 0.001 && v !== 0) return v.toExponential(0);
+  return String(Number(v.toPrecision(3)));
+}
 
 function Axes({ x, y, xLabel, yLabel }: { x: Range; y: Range; xLabel: string; yLabel: string }) {
   const sx = scale(x, M.left, W - M.right);
@@ -90,16 +98,29 @@ export function DecisionRegions({ spec, cells, points, classes }: { spec: GridSp
     ctx.clearRect(0, 0, W, H);
     const sx = scale(spec.x, M.left, W - M.right);
     const sy = scale(spec.y, H - M.bottom, M.top);
-    const cw = (W - M.left - M.right) / spec.steps;
-    const ch = (H - M.top - M.bottom) / spec.steps;
-    ctx.globalAlpha = 0.28;
-    cells.forEach((c, n) => {
-      if (c < 0) return;
-      const i = n % spec.steps;
-      const j = Math.floor(n / spec.steps);
-      ctx.fillStyle = classColor(c);
-      ctx.fillRect(M.left + i * cw, H - M.bottom - (j + 1) * ch, cw + 0.5, ch + 0.5);
-    });
+    // One pixel per grid cell, scaled up without smoothing: no seams where cells meet.
+    const cellsCanvas = document.createElement('canvas');
+    cellsCanvas.width = spec.steps;
+    cellsCanvas.height = spec.steps;
+    const cctx = cellsCanvas.getContext('2d');
+    if (cctx) {
+      const image = cctx.createImageData(spec.steps, spec.steps);
+      cells.forEach((c, n) => {
+        if (c < 0) return;
+        const i = n % spec.steps;
+        const j = spec.steps - 1 - Math.floor(n / spec.steps);
+        const hex = classColor(c);
+        const o = (j * spec.steps + i) * 4;
+        image.data[o] = parseInt(hex.slice(1, 3), 16);
+        image.data[o + 1] = parseInt(hex.slice(3, 5), 16);
+        image.data[o + 2] = parseInt(hex.slice(5, 7), 16);
+        image.data[o + 3] = 255;
+      });
+      cctx.putImageData(image, 0, 0);
+      ctx.imageSmoothingEnabled = false;
+      ctx.globalAlpha = 0.3;
+      ctx.drawImage(cellsCanvas, M.left, M.top, W - M.left - M.right, H - M.top - M.bottom);
+    }
     ctx.globalAlpha = 1;
     for (const p of points) {
       const k = classes.indexOf(p.label);
