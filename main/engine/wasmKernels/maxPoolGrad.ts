@@ -32,36 +32,74 @@ export function withHeapMaxPoolGrad(original: KernelConfig): KernelFunc {
     const x = backend.typedArrayFromHeap(input) as Float32Array;
     const g = backend.typedArrayFromHeap(dy) as Float32Array;
     dx.fill(0);
-    const best = new Float32Array(c);
-    const at = new Int32Array(c);
-    let k = 0;
-    for (let b = 0; b < n; b++) {
-      for (let r = 0; r < oh; r++) {
-        for (let q = 0; q < ow; q++, k += c) {
-          best.fill(-Infinity);
-          at.fill(-1);
-          for (let i = 0; i < efh; i += dh) {
-            const xr = r * sh - top + i;
-            if (xr < 0 || xr >= h) continue;
-            for (let j = 0; j < efw; j += dw) {
-              const xc = q * sw - left + j;
-              if (xc < 0 || xc >= w) continue;
-              const base = ((b * h + xr) * w + xc) * c;
-              for (let ch = 0; ch < c; ch++) {
-                const v = x[base + ch];
-                if (v > best[ch]) {
-                  best[ch] = v;
-                  at[ch] = base + ch;
-                }
-              }
+    const tiled = sh === efh && sw === efw && dh === 1 && dw === 1 && top === 0 && left === 0 && oh * efh <= h && ow * efw <= w;
+    if (tiled) tiledMaxPoolGrad(x, g, dx, n, h, w, c, oh, ow, efh, efw);
+    else generalMaxPoolGrad(x, g, dx, info);
+    return out;
+  }) as unknown as KernelFunc;
+}
+
+/** Windows that tile the input (Keras' default MaxPooling): each input cell is in at most one window. */
+function tiledMaxPoolGrad(x: Float32Array, g: Float32Array, dx: Float32Array, n: number, h: number, w: number, c: number, oh: number, ow: number, fh: number, fw: number): void {
+  // Offsets of the window's cells from its top-left cell, in row-major window order (the tie-breaking order).
+  const offsets = new Int32Array(fh * fw);
+  for (let i = 0; i < fh; i++) for (let j = 0; j < fw; j++) offsets[i * fw + j] = (i * w + j) * c;
+  const cells = offsets.length;
+  let k = 0;
+  for (let b = 0; b < n; b++) {
+    for (let r = 0; r < oh; r++) {
+      for (let q = 0; q < ow; q++, k += c) {
+        const corner = ((b * h + r * fh) * w + q * fw) * c;
+        for (let ch = 0; ch < c; ch++) {
+          let at = corner + ch;
+          let best = x[at];
+          for (let p = 1; p < cells; p++) {
+            const v = x[corner + offsets[p] + ch];
+            if (v > best || best !== best) {
+              best = v;
+              at = corner + offsets[p] + ch;
             }
           }
-          for (let ch = 0; ch < c; ch++) if (at[ch] >= 0) dx[at[ch]] += g[k + ch];
+          dx[at] = g[k + ch];
         }
       }
     }
-    return out;
-  }) as unknown as KernelFunc;
+  }
+}
+
+/** Any pooling geometry (padding, overlapping windows, dilation): the first maximum of each window gets dy added. */
+function generalMaxPoolGrad(x: Float32Array, g: Float32Array, dx: Float32Array, info: backend_util.Conv2DInfo): void {
+  const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw,
+    dilationHeight: dh, dilationWidth: dw, effectiveFilterHeight: efh, effectiveFilterWidth: efw } = info;
+  const { top, left } = info.padInfo;
+  const best = new Float32Array(c);
+  const at = new Int32Array(c);
+  let k = 0;
+  for (let b = 0; b < n; b++) {
+    for (let r = 0; r < oh; r++) {
+      for (let q = 0; q < ow; q++, k += c) {
+        best.fill(-Infinity);
+        at.fill(-1);
+        for (let i = 0; i < efh; i += dh) {
+          const xr = r * sh - top + i;
+          if (xr < 0 || xr >= h) continue;
+          for (let j = 0; j < efw; j += dw) {
+            const xc = q * sw - left + j;
+            if (xc < 0 || xc >= w) continue;
+            const base = ((b * h + xr) * w + xc) * c;
+            for (let ch = 0; ch < c; ch++) {
+              const v = x[base + ch];
+              if (v > best[ch]) {
+                best[ch] = v;
+                at[ch] = base + ch;
+              }
+            }
+          }
+        }
+        for (let ch = 0; ch < c; ch++) if (at[ch] >= 0) dx[at[ch]] += g[k + ch];
+      }
+    }
+  }
 }
 
 export const MAX_POOL_GRAD = MaxPoolGrad;
