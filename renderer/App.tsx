@@ -105,6 +105,7 @@ function Workspace() {
   const main = useMemo(mainPanels, []);
   const side = useMemo(sidePanels, []);
   const current = main.find((p) => p.id === active) ?? main[0];
+  const beside = side.filter((p) => !p.showWith || p.showWith.includes(current.id));
   return (
     <div className="mw-workspace">
       <TitleBar />
@@ -116,11 +117,11 @@ function Workspace() {
           </button>
         ))}
       </div>
-      <div className="mw-body">
+      <div className={`mw-body${beside.length ? '' : ' mw-body-full'}`}>
         <section className="mw-main" role="tabpanel" aria-label={current.title} data-testid={`panel-${current.id}`}>
           <PanelView key={current.id} panel={current} />
         </section>
-        {side.map((p) => (
+        {beside.map((p) => (
           <aside key={p.id} className="mw-side" aria-label={p.title} data-testid={`panel-${p.id}`}>
             <PanelView panel={p} />
           </aside>

@@ -189,11 +189,18 @@ export async function offerRecovery(store = projectStore): Promise<void> {
   const copy = await host.api.projects.loadRecovery();
   if (!copy) return;
   const when = new Date(copy.savedAt);
+  // Once the user opens or creates something else the offer is moot (restoring would replace that work).
+  const stopWatching = store.subscribe((s, prev) => {
+    if (s.document !== prev.document) {
+      notify.dismiss(id);
+      stopWatching();
+    }
+  });
   const id = notify.warning(`Unsaved work on "${copy.document.name}" from ${when.toLocaleString()} was recovered.`, {
     detail: 'Modelwright closed before it was saved. Restore it to keep working on it, or discard it.',
     actions: [
-      { label: 'Restore', run: () => { show(store, copy.document, copy.path, [], true); notify.dismiss(id); } },
-      { label: 'Discard', run: () => { void host.api.projects.clearRecovery(); notify.dismiss(id); } },
+      { label: 'Restore', run: () => { stopWatching(); notify.dismiss(id); show(store, copy.document, copy.path, [], true); } },
+      { label: 'Discard', run: () => { stopWatching(); notify.dismiss(id); void host.api.projects.clearRecovery(); } },
     ],
   });
 }

@@ -15,13 +15,15 @@ export interface PanelDefinition {
   shortcut?: string;
   /** `main`: a tab in the main area (default); `side`: the column on the right (the inspector). */
   area?: 'main' | 'side';
+  /** Side panels: the main panels it is shown beside (default: all). The inspector only makes sense with the canvas. */
+  showWith?: string[];
   /** Tab order; lower first (default: order in the list). */
   order?: number;
 }
 
 export const panels: PanelDefinition[] = [
   { id: 'canvas', title: 'Model', icon: '◇', shortcut: 'Alt+1', component: lazy(() => import('./canvas/CanvasPanel.tsx')) },
-  { id: 'inspector', title: 'Inspector', icon: 'ⓘ', area: 'side', component: lazy(() => import('./inspector/InspectorPanel.tsx')) },
+  { id: 'inspector', title: 'Inspector', icon: 'ⓘ', area: 'side', showWith: ['canvas'], component: lazy(() => import('./inspector/InspectorPanel.tsx')) },
   // Panels of other areas go here, one line each, e.g.:
   // { id: 'data', title: 'Data', icon: '▦', shortcut: 'Alt+2', component: lazy(() => import('./data/DataPanel.tsx')) },
   { id: 'data', title: 'Data', icon: '▦', shortcut: 'Alt+2', component: lazy(() => import('./data/DataPanel.tsx')) },

@@ -148,6 +148,13 @@ describe('crash recovery', () => {
     expect(next.store.getState().document!.graph).toEqual(store.getState().document!.graph);
     expect(next.store.getState().dirty).toBe(true);
 
+    // Opening something else instead withdraws the offer.
+    const third = fresh();
+    await offerRecovery(third.store);
+    expect(notificationStore.getState().items.some((n) => n.message.includes('Unsaved work'))).toBe(true);
+    await newFromTemplate('regression', third.store);
+    expect(notificationStore.getState().items.some((n) => n.message.includes('Unsaved work'))).toBe(false);
+
     // Saving clears the copy, so it is not offered again.
     await saveProjectAs(join(dir, 'recovered.mwproj'), next.store);
     expect(await host.api.projects.loadRecovery()).toBeNull();
