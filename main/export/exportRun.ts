@@ -7,6 +7,7 @@ import { Preprocessor, type Prediction } from '../../app/data/preprocess.ts';
 import { mulberry32 } from '../../app/data/split.ts';
 import { canonicalJson } from '../../app/store/diff.ts';
 import type { RunDetail } from '../../app/store/types.ts';
+import type { ModelExportResult } from '../../app/api/types.ts';
 import { evaluateClassification, evaluateRegression } from '../../app/training/evaluate.ts';
 import type { BackendName } from '../../app/training/config.ts';
 import { registerCustomLayers } from '../../app/graph/buildModel.ts';
@@ -524,3 +525,41 @@ export async function verifyExport(options: Pick<ExportRunOptions, 'store' | 'ru
   }
 }
 
+
+/**
+ * The export service's `model(runId, options)` (app/api/contract.ts) over exportRun: TF.js layers with
+ * verification, or only the Keras topology. Without `outputDir`, writes a new folder beside the run's model.
+ */
+export async function exportRunForApi(
+  store: ExperimentStore,
+  runId: number,
+  options: { format?: 'tfjs-layers' | 'keras-json'; outputDir?: string; quantize?: Quantization } = {},
+  context: Pick<ExportRunOptions, 'resourcesDir' | 'baseDir' | 'backend'> = {},
+): Promise<ModelExportResult> {
+  const run = store.getRun(runId);
+  const model = [...run.artifacts].reverse().find((a) => a.kind === 'model');
+  if (!model) throw new ExportError(`run ${runId} has no trained model to export`);
+  let dir = options.outputDir;
+  if (dir === undefined) {
+    dir = `${model.path}-export`;
+    // A new folder each time: an earlier export stays as it was.
+    for (let i = 2; await stat(dir).then(() => true, () => false); i++) dir = `${model.path}-export-${i}`;
+  }
+  if (options.format === 'keras-json') {
+    const json = await readModelJson(model.path).catch((err) => { throw new ExportError(`the saved model of run ${runId} cannot be read: ${plain(err)}`); });
+    await checkOutputDir(dir);
+    await mkdir(dir, { recursive: true });
+    const text = `${JSON.stringify(json.modelTopology, null, 2)}\n`;
+    await writeFileAtomic(join(dir, KERAS_JSON), text);
+    return { dir, files: [{ path: KERAS_JSON, sizeBytes: Buffer.byteLength(text) }], format: 'keras-json', verification: null, warnings: [] };
+  }
+  const report = await exportRun({ store, runId, outputDir: dir, quantize: options.quantize, ...context });
+  const v = report.verification;
+  return {
+    dir: report.dir,
+    files: report.files,
+    format: 'tfjs-layers',
+    verification: { passed: v.passed, maxAbsDiff: v.maxAbsDiff, samples: v.samples, message: v.message },
+    warnings: [...report.warnings, ...v.notes.filter((n) => !report.warnings.includes(n))],
+  };
+}

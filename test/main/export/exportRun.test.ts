@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { loadDataset } from '../../../main/data/load.ts';
-import { exportRun, verifyExport, type ExportReport } from '../../../main/export/exportRun.ts';
+import { exportRun, exportRunForApi, verifyExport, type ExportReport } from '../../../main/export/exportRun.ts';
 import { folderLoadHandler } from '../../../main/trainer/modelFiles.ts';
 import { loadTrainedModel } from '../../../main/trainer/predict.ts';
 import { registerCustomLayers } from '../../../app/graph/buildModel.ts';
@@ -213,6 +213,19 @@ describe('exportRun', () => {
     expect(report.verification.source).toBe('synthetic');
     expect(report.verification.metric).toBeNull();
     expect(report.verification.notes.join(' ')).toMatch(/random inputs instead of the test split: the run records no dataset/);
+  });
+});
+
+describe('exportRunForApi (the export service\'s model())', () => {
+  it('writes beside the run\'s model by default, never over an unrelated folder, and reports the verification', async () => {
+    const first = await exportRunForApi(run.store, run.runId, { quantize: 'float16' }, { backend: 'cpu' });
+    expect(first.dir).toBe(`${run.modelDir}-export`);
+    expect(first.verification).toMatchObject({ passed: true, samples: testY.length });
+    expect(first.files.map((f) => f.path)).toContain('model.json');
+    const keras = await exportRunForApi(run.store, run.runId, { format: 'keras-json' }, { backend: 'cpu' });
+    expect(keras.dir).toBe(`${run.modelDir}-export-2`);
+    expect(keras.verification).toBeNull();
+    expect(JSON.parse(await readFile(join(keras.dir, 'model.keras.json'), 'utf8')).class_name).toBe('Model');
   });
 });
 
