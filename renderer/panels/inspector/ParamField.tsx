@@ -25,10 +25,10 @@ function rangeText(p: ParamDef): string {
 export function parseList(text: string, allowNull: boolean): (number | null)[] | number | string {
   const trimmed = text.trim().replace(/^\[|\]$/g, '');
   if (trimmed === '') return [];
-  const items = trimmed.split(/[\s,×x]+/).filter((s, i, all) => s !== '' || (allowNull && i < all.length));
+  const items = trimmed.split(/[\s,×x]+/).filter((s) => s !== '');
   const out: (number | null)[] = [];
   for (const item of items) {
-    if (item === '?' || item.toLowerCase() === 'none' || item.toLowerCase() === 'null') {
+    if (allowNull && (item === '?' || item.toLowerCase() === 'none' || item.toLowerCase() === 'null')) {
       out.push(null);
       continue;
     }
