@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { datasetBindingSchema } from '../data/binding.ts';
 import { lossNames, trainingConfigSchema } from './config.ts';
 import { progressEventSchema } from './progress.ts';
+import type { Evaluation } from './evaluate.ts';
 
 const numbers = z.union([z.custom<Float32Array>((v) => v instanceof Float32Array, 'expected a Float32Array'), z.array(z.number())]);
 
@@ -73,8 +74,11 @@ const nullableNumber = z.number().nullable();
 export const testResultSchema = z.object({
   /** Loss and compiled metrics on the test split (`loss`, `accuracy`, `mae`...). */
   logs: z.record(z.string(), nullableNumber),
-  /** Full evaluation (app/training/evaluate.ts); shape checked there, carried as is. */
-  evaluation: z.record(z.string(), z.unknown()),
+  /** Full evaluation (app/training/evaluate.ts), computed by the trainer; checked here only for its kind. */
+  evaluation: z.custom<Evaluation>(
+    (v) => typeof v === 'object' && v !== null && ['classification', 'regression'].includes((v as { task?: unknown }).task as string),
+    'expected a classification or regression evaluation',
+  ),
 });
 
 export const trainingResultSchema = z.object({

@@ -539,7 +539,7 @@ async function evaluateTest(tf: Tf, model: LayersModel, test: Split, data: Prepa
       const unscale = targetUnscaler(data.preprocessor);
       evaluation = evaluateRegression({ predictions: p.map(unscale), actual: test.y.map(unscale) });
     }
-    return { logs, evaluation: evaluation as unknown as Record<string, unknown> };
+    return { logs, evaluation };
   } finally {
     x.dispose();
     y.dispose();

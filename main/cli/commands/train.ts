@@ -10,7 +10,6 @@ import { builtinDatasetIds, datasetBindingSchema, type DatasetBinding } from '..
 import { backendNames, optimizerNames, trainingConfigSchema, type TrainingConfig } from '../../../app/training/config.ts';
 import type { ProgressEvent } from '../../../app/training/progress.ts';
 import type { TrainingResult } from '../../../app/training/protocol.ts';
-import type { Evaluation } from '../../../app/training/evaluate.ts';
 import type { Graph } from '../../../app/graph/types.ts';
 import { startTraining } from '../../trainer/supervisor.ts';
 import { openStore, type ExperimentStore } from '../../store/experimentStore.ts';
@@ -151,7 +150,7 @@ function progressPrinter(io: CliIO) {
 function testSummary(result: TrainingResult): Record<string, number | null> | null {
   if (!result.test) return null;
   const out: Record<string, number | null> = { ...result.test.logs };
-  const e = result.test.evaluation as unknown as Evaluation;
+  const e = result.test.evaluation;
   if (e.task === 'classification') {
     Object.assign(out, { accuracy: e.accuracy, macroPrecision: e.macro.precision, macroRecall: e.macro.recall, macroF1: e.macro.f1, auc: e.auc });
   } else {
@@ -168,7 +167,7 @@ function summaryText(result: TrainingResult, runId: number | null): string {
   }
   const test = testSummary(result);
   if (test) {
-    const e = result.test!.evaluation as unknown as Evaluation;
+    const e = result.test!.evaluation;
     if (e.task === 'classification') {
       lines.push(`test (${e.count} rows): accuracy ${fmt(e.accuracy)}, macro F1 ${fmt(e.macro.f1)}, AUC ${fmt(e.auc)}, loss ${fmt(test.loss)}`);
     } else {
@@ -261,7 +260,7 @@ export const trainCommand: CliCommand = {
         store.finishRun(runId, result.status, {
           error: result.status === 'failed' || result.status === 'diverged' ? [result.message, result.advice].filter(Boolean).join('; ') : undefined,
           durationMs: result.durationMs,
-          evaluation: result.test ? (result.test.evaluation as never) : undefined,
+          evaluation: result.test?.evaluation,
           testMetrics: testSummary(result) ?? undefined,
           artifacts: result.modelDir ? [{ kind: 'model', path: result.modelDir, owned: !values.out }] : undefined,
         });

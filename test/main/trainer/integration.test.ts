@@ -27,7 +27,7 @@ describe('trainer with graph and built-in data', () => {
         outputDir: dir,
       }).done;
       expect(result.status, result.message).toBe('completed');
-      const evaluation = result.test!.evaluation as unknown as ClassificationEvaluation;
+      const evaluation = result.test!.evaluation as ClassificationEvaluation;
       expect(evaluation.classes).toEqual(['setosa', 'versicolor', 'virginica']);
       expect(evaluation.count).toBe(30);
       expect(evaluation.accuracy).toBeGreaterThan(0.85);
@@ -47,7 +47,7 @@ describe('trainer with graph and built-in data', () => {
     }).done;
     expect(result.status, result.message).toBe('completed');
     expect(result.loss).toBe('huber');
-    const evaluation = result.test!.evaluation as unknown as RegressionEvaluation;
+    const evaluation = result.test!.evaluation as RegressionEvaluation;
     expect(evaluation.count).toBe(80);
     expect(evaluation.r2).toBeGreaterThan(0.5);
     // Prices are in the hundreds of thousands, not standardized units around 0.

@@ -42,7 +42,7 @@ describe('trainer process', () => {
       expect(batchEvents[0]).toMatchObject({ batchesPerEpoch: 6, epochs: 8, backend: 'cpu' });
       expect(batchEvents[0].tensors).toBeGreaterThan(0);
 
-      const evaluation = result.test!.evaluation as unknown as ClassificationEvaluation;
+      const evaluation = result.test!.evaluation as ClassificationEvaluation;
       expect(evaluation.count).toBe(30);
       expect(evaluation.classes).toEqual(['red', 'green', 'blue']);
       expect(evaluation.accuracy).toBeGreaterThan(0.9);
@@ -200,7 +200,7 @@ describe('trainer process', () => {
     expect(result.message).toMatch(/epochs is 0: the model was not trained/);
     expect(result.history).toEqual({});
     expect(result.epochsCompleted).toBe(0);
-    expect((result.test!.evaluation as unknown as ClassificationEvaluation).count).toBe(30);
+    expect((result.test!.evaluation as ClassificationEvaluation).count).toBe(30);
   });
 
   it('early stopping restores the weights of the best epoch', async () => {
