@@ -9,7 +9,7 @@ import { unsortedSegmentSumConfig } from './unsortedSegmentSum.ts';
 import { BATCH_MAT_MUL, FUSED_MAT_MUL, withMaterialisedTransposes, withPlannedMatMul } from './batchMatMul.ts';
 import { CONV2D_BACKPROP_INPUT, replaceConv2DBackpropInput } from './conv2DBackpropInput.ts';
 import { MAX_POOL_GRAD, withHeapMaxPoolGrad } from './maxPoolGrad.ts';
-import { GATHER_V2, IDENTITY, withRowGather, withSharedIdentity } from './copyKernels.ts';
+import { CAST, GATHER_V2, IDENTITY, withRowGather, withSharedIdentity, withSharedSameTypeCast } from './copyKernels.ts';
 import { SUM, withPooledLeadingSum } from './sumLeadingAxes.ts';
 import { wrapKernel, WASM } from './compose.ts';
 
@@ -22,7 +22,7 @@ export const ADDED_KERNELS: readonly KernelConfig[] = [
 ];
 
 /** Kernels whose stock wasm version is replaced by a faster wrapper around it. */
-export const REPLACED_KERNELS: readonly string[] = [BATCH_MAT_MUL, FUSED_MAT_MUL, CONV2D_BACKPROP_INPUT, MAX_POOL_GRAD, IDENTITY, GATHER_V2, SUM];
+export const REPLACED_KERNELS: readonly string[] = [BATCH_MAT_MUL, FUSED_MAT_MUL, CONV2D_BACKPROP_INPUT, MAX_POOL_GRAD, IDENTITY, CAST, GATHER_V2, SUM];
 
 export { useStockKernel } from './compose.ts';
 
@@ -41,6 +41,7 @@ export function registerWasmKernels(): string[] {
   if (wrapKernel(CONV2D_BACKPROP_INPUT, replaceConv2DBackpropInput, registry)) registered.push(CONV2D_BACKPROP_INPUT);
   if (wrapKernel(MAX_POOL_GRAD, withHeapMaxPoolGrad, registry)) registered.push(MAX_POOL_GRAD);
   if (wrapKernel(IDENTITY, withSharedIdentity, registry)) registered.push(IDENTITY);
+  if (wrapKernel(CAST, withSharedSameTypeCast, registry)) registered.push(CAST);
   if (wrapKernel(GATHER_V2, withRowGather, registry)) registered.push(GATHER_V2);
   if (wrapKernel(SUM, withPooledLeadingSum, registry)) registered.push(SUM);
   return registered;

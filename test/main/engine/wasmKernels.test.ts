@@ -322,6 +322,25 @@ describe('Identity and GatherV2 replacements on wasm', () => {
     tf.dispose([x, bad]);
   });
 
+  it('Cast shares the buffer only when the dtype stays the same, and converts otherwise', async () => {
+    await tf.setBackend('wasm');
+    const backend = tf.backend();
+    const x = tf.tensor1d([1.5, -2.5, 0, 256]);
+    const before = backend.numDataIds();
+    const same = tf.cast(x, 'float32');
+    expect(backend.numDataIds()).toBe(before);
+    const ints = tf.cast(x, 'int32');
+    const bools = tf.cast(x, 'bool');
+    expect(backend.numDataIds()).toBe(before + 2);
+    expect(Array.from(await ints.data())).toEqual([1, -2, 0, 256]);
+    expect(Array.from(await bools.data())).toEqual([1, 1, 0, 1]);
+    const intBools = tf.cast(ints, 'bool');
+    expect(Array.from(await intBools.data())).toEqual([1, 1, 0, 1]);
+    x.dispose();
+    expect(Array.from(await same.data())).toEqual([1.5, -2.5, 0, 256]);
+    tf.dispose([same, ints, bools, intBools]);
+  });
+
   it('Identity shares the buffer safely: a clone outlives its source and is unaffected by later ops', async () => {
     await tf.setBackend('wasm');
     const backend = tf.backend();
