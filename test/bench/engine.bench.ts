@@ -10,7 +10,7 @@ export async function run(): Promise<BenchResult[]> {
     const target = r.backend === 'wasm' ? `target ≥ ${WASM_TARGETS[r.model].toLocaleString('en-US')}` : undefined;
     rows.push({ name: `${r.model} ${r.backend} bare model.fit`, value: r.bareSamplesPerSec, unit: 'samples/s', note: target });
     if (r.bareSamplesPerCpuSec !== undefined) {
-      rows.push({ name: `${r.model} ${r.backend} bare per CPU-second`, value: r.bareSamplesPerCpuSec, unit: 'samples/cpu-s', note: 'unaffected by other load on the machine' });
+      rows.push({ name: `${r.model} ${r.backend} bare per CPU-second`, value: r.bareSamplesPerCpuSec, unit: 'samples/cpu-s', note: 'far less affected than wall time by other load on the machine' });
     }
     rows.push({ name: `${r.model} ${r.backend} studio`, value: r.samplesPerSec, unit: 'samples/s', note: r.note });
     if (r.stockKernelsSamplesPerSec !== undefined) {
