@@ -130,9 +130,9 @@ async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingRes
   let bestWeights: Tensor[] | null = null;
   try {
     const xTrain = track(tf.tensor(splits.train.x, [splits.train.n, ...data.featureShape]));
-    const yTrain = track(targets(tf, splits.train, choice, numClasses, data));
+    const yTrain = track(targets(tf, splits.train, choice, numClasses, data, model));
     const validation = splits.validation.n > 0
-      ? [track(tf.tensor(splits.validation.x, [splits.validation.n, ...data.featureShape])), track(targets(tf, splits.validation, choice, numClasses, data))] as [Tensor, Tensor]
+      ? [track(tf.tensor(splits.validation.x, [splits.validation.n, ...data.featureShape])), track(targets(tf, splits.validation, choice, numClasses, data, model))] as [Tensor, Tensor]
       : undefined;
 
     const optimizer = makeOptimizer(tf, config);
@@ -458,12 +458,17 @@ function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-function targets(tf: Tf, split: Split, choice: LossChoice, k: number, data: PreparedData): Tensor {
+/** Reconstruction targets take the model's output shape (an autoencoder may output 784 values for a 28×28×1 image). */
+function reconstructionShape(model: LayersModel): number[] {
+  return model.outputs[0].shape.slice(1).map((d) => d ?? 1);
+}
+
+function targets(tf: Tf, split: Split, choice: LossChoice, k: number, data: PreparedData, model: LayersModel): Tensor {
   switch (choice.targetFormat) {
     case 'one-hot':
       return tf.tidy(() => tf.oneHot(tf.tensor1d(split.y, 'int32'), k).toFloat());
     case 'values':
-      return data.task === 'reconstruction' ? tf.tensor(split.y, [split.n, ...data.featureShape]) : tf.tensor2d(split.y, [split.n, 1]);
+      return data.task === 'reconstruction' ? tf.tensor(split.y, [split.n, ...reconstructionShape(model)]) : tf.tensor2d(split.y, [split.n, 1]);
     default:
       return tf.tensor2d(split.y, [split.n, 1]);
   }
@@ -519,7 +524,7 @@ function classWeights(config: TrainingConfig, train: Split, k: number, names?: s
 
 async function evaluateTest(tf: Tf, model: LayersModel, test: Split, data: PreparedData, choice: LossChoice, k: number, batchSize: number): Promise<NonNullable<TrainingResult['test']>> {
   const x = tf.tensor(test.x, [test.n, ...data.featureShape]);
-  const y = targets(tf, test, choice, k, data);
+  const y = targets(tf, test, choice, k, data, model);
   try {
     const scalars = model.evaluate(x, y, { batchSize });
     const list = Array.isArray(scalars) ? scalars : [scalars];

@@ -24,7 +24,7 @@ Options:
   --data SOURCE          a CSV/TSV file, an image folder (one subfolder per class), or builtin:NAME
                          (${builtinDatasetIds.join(', ')}); default: the project's dataset
   --target COL           the column to predict (tables and text)
-  --task T               classification or regression (default: decided from the target)
+  --task T               classification, regression or reconstruction (default: decided from the target)
   --epochs N             passes over the training rows
   --batch-size N         rows per weight update
   --learning-rate X      step size of the optimizer
@@ -98,7 +98,8 @@ function buildBinding(project: DatasetBinding | null, v: Values, fileDir: string
     // A new source replaces the project's dataset; column settings of another file would not apply.
     const source = v.data.startsWith('builtin:') ? v.data : resolve(v.data);
     if (!source.startsWith('builtin:') && !existsSync(source)) throw new CliError(`--data: "${v.data}" does not exist`, 2);
-    raw = { source };
+    // Naming the project's own dataset again keeps its settings (task, columns, text and image options).
+    raw = project && project.source === source ? { ...project } : { source };
     baseDir = process.cwd();
   } else if (project) {
     raw = { ...project };
@@ -106,7 +107,7 @@ function buildBinding(project: DatasetBinding | null, v: Values, fileDir: string
     throw new UsageError('give the data to train on with --data PATH or --data builtin:NAME (the file names no dataset)');
   }
   if (v.target !== undefined) raw.target = v.target;
-  const task = oneOf(v.task, ['classification', 'regression'] as const, '--task');
+  const task = oneOf(v.task, ['classification', 'regression', 'reconstruction'] as const, '--task');
   if (task) raw.task = task;
   const parsed = datasetBindingSchema.safeParse(raw);
   if (!parsed.success) {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTraining } from '../../../main/trainer/supervisor.ts';
 import type { Graph, LayerNode } from '../../../app/graph/types.ts';
+import { getTemplate } from '../../../app/templates/index.ts';
 import type { ClassificationEvaluation, RegressionEvaluation } from '../../../app/training/evaluate.ts';
 
 function mlp(inputs: number, hidden: number, units: number, activation: string): Graph {
@@ -54,6 +55,22 @@ describe('trainer with graph and built-in data', () => {
     const meanActual = evaluation.pairs.reduce((a, [actual]) => a + actual, 0) / evaluation.pairs.length;
     expect(meanActual).toBeGreaterThan(10_000);
     expect(evaluation.mae).toBeGreaterThan(100);
+  });
+
+  it('trains the autoencoder template: the targets are the images, shaped like the model\'s 784-unit output', async () => {
+    const template = getTemplate('autoencoder')!;
+    const result = await startTraining({
+      model: { kind: 'graph', graph: template.graph },
+      data: { kind: 'binding', binding: template.dataset },
+      config: { ...template.training, backend: 'wasm', epochs: 2 },
+    }).done;
+    expect(result.status, result.message).toBe('completed');
+    const loss = result.history.loss as number[];
+    expect(loss[1]).toBeLessThan(loss[0]);
+    const evaluation = result.test!.evaluation as RegressionEvaluation;
+    expect(evaluation.task).toBe('regression');
+    // 300 test images × 784 pixels compared one by one.
+    expect(evaluation.count).toBe(300 * 784);
   });
 
   it('a graph whose Input does not match the data fails with what to change', async () => {
