@@ -2,25 +2,29 @@
 // starts the crash-recovery copy, offers any recovered work, and mounts the studio.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import type { ModelwrightApi } from '../app/api/contract.ts';
+import type { DesktopBridge } from '../app/api/desktopBridge.ts';
 import { App } from './App.tsx';
 import { offerRecovery, startRecovery } from './files/fileActions.ts';
+import { connectDesktopMenu } from './host/desktopMenu.ts';
+import { createElectronHost, findDesktopBridge } from './host/electronHost.ts';
 import { connectWebSocketHost } from './host/webSocketHost.ts';
-import { setHost, type HostDialogs } from './state/host.ts';
+import { setHost } from './state/host.ts';
 import { notify } from './ui/notify.ts';
 import './styles.css';
 
 declare global {
   interface Window {
-    /** Set by the Electron preload: the API contract over IPC, plus native dialogs. */
-    modelwright?: ModelwrightApi & { dialogs?: HostDialogs };
+    /** Set by the Electron preload (main/electron/preload.ts): the API contract over IPC, dialogs, menu commands. */
+    modelwright?: DesktopBridge;
   }
 }
 
 async function connect(): Promise<void> {
-  const desktop = window.modelwright;
+  const desktop = findDesktopBridge(window);
   if (desktop) {
-    setHost({ api: desktop, kind: 'desktop', dialogs: desktop.dialogs });
+    const host = createElectronHost(desktop);
+    setHost({ api: host.api, kind: 'desktop', dialogs: host.dialogs });
+    connectDesktopMenu(desktop);
   } else {
     const host = await connectWebSocketHost();
     setHost({ api: host.api, kind: 'browser' });

@@ -34,7 +34,8 @@ export interface WebServer {
 /** ws closes a connection whose message exceeds this; below it, the RPC layer answers with an error reply. */
 const socketMaxPayload = 2 * maxMessageBytes;
 
-const contentTypes: Record<string, string> = {
+/** MIME types of the files the renderer bundle holds (shared with the Electron app:// protocol). */
+export const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8', '.json': 'application/json; charset=utf-8', '.map': 'application/json; charset=utf-8',
   '.svg': 'image/svg+xml', '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.gif': 'image/gif',

@@ -1,0 +1,197 @@
+// The Electron main process: one instance, one studio window on app://, the services of the API
+// contract behind the IPC router, trainers in utility processes, native menus, and files opened from
+// the command line, a second launch, or Finder (`.mwproj` association).
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, protocol, screen, session, shell, utilityProcess, type WebContents } from 'electron';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { MenuState } from '../../app/api/desktopBridge.ts';
+import { createServiceHost, type ServiceHost } from '../services/host.ts';
+import { dbPathInFolder } from '../store/location.ts';
+import { createNativeDialogs } from './dialogs.ts';
+import { createIpcRouter, type IpcMainLike, type IpcRouter } from './ipcRouter.ts';
+import { buildMenuTemplate, type Theme } from './menu.ts';
+import { hardenWebContents, restrictPermissions } from './navigation.ts';
+import { filesFromArgv, OpenQueue } from './openFiles.ts';
+import { appIndexUrl, appSchemePrivileges, registerAppProtocol } from './protocol.ts';
+import { electronTrainerLauncher } from './utilityLauncher.ts';
+import { loadSettings, placeWindow, saveSettings, studioWindowOptions, trackWindowBounds, type DesktopSettings } from './window.ts';
+
+const productName = 'Modelwright';
+const bundleDir = dirname(fileURLToPath(import.meta.url));
+/** dist/electron/ → dist/renderer/ (the Vite build), in development and inside the package alike. */
+const rendererDir = join(bundleDir, '..', 'renderer');
+const log = (message: string) => console.error(`[modelwright] ${message}`);
+
+app.setName(productName);
+// Before `ready`: app:// must be a standard, secure scheme for ES modules, workers and storage.
+protocol.registerSchemesAsPrivileged([appSchemePrivileges]);
+
+const openQueue = new OpenQueue();
+openQueue.push(filesFromArgv(process.argv, process.cwd()));
+// macOS delivers double-clicked files as events, possibly before `ready`.
+app.on('open-file', (event, path) => {
+  event.preventDefault();
+  openQueue.push([path]);
+  focusWindow();
+});
+
+if (!app.requestSingleInstanceLock()) {
+  // Another Modelwright is running: it receives our command line through `second-instance`.
+  app.quit();
+} else {
+  app.on('second-instance', (_event, argv, workingDirectory) => {
+    openQueue.push(filesFromArgv(argv, workingDirectory));
+    focusWindow();
+  });
+  void app.whenReady().then(start).catch((err: unknown) => {
+    dialog.showErrorBox(`${productName} could not start`, (err as Error)?.message ?? String(err));
+    app.exit(1);
+  });
+}
+
+let services: ServiceHost | null = null;
+let router: IpcRouter | null = null;
+let mainWindow: BrowserWindow | null = null;
+let settings: DesktopSettings = { theme: 'system' };
+let menuState: MenuState = { hasProject: false, training: false };
+let settingsFile = '';
+
+function focusWindow(): void {
+  if (!mainWindow || mainWindow.isDestroyed()) return;
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.focus();
+}
+
+async function start(): Promise<void> {
+  const userData = app.getPath('userData');
+  settingsFile = join(userData, 'window-state.json');
+  settings = loadSettings(settingsFile);
+  nativeTheme.themeSource = settings.theme;
+
+  registerAppProtocol(protocol, rendererDir);
+  restrictPermissions(session.defaultSession);
+  // Every webContents, including any a bug might create, gets the navigation rules.
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, shell, log));
+
+  services = createServiceHost({
+    dbPath: dbPathInFolder(userData),
+    dataDir: userData,
+    resourcesDir: app.isPackaged ? join(process.resourcesPath, 'datasets') : undefined,
+    supervisor: { launcher: electronTrainerLauncher(utilityProcess, bundleDir) },
+    log,
+  });
+  const dialogs = createNativeDialogs({
+    dialog,
+    windowFor: (sender) => BrowserWindow.fromWebContents(sender as WebContents),
+    documentsDir: app.getPath('documents'),
+  });
+  router = createIpcRouter({
+    ipcMain: ipcMain as unknown as IpcMainLike,
+    api: services.api,
+    dialogs,
+    log,
+    onMenuState: (_sender, state) => {
+      menuState = state;
+      void refreshMenu();
+    },
+  });
+  await refreshMenu();
+  createWindow(dialogs.confirmDiscard);
+
+  app.on('activate', () => { if (BrowserWindow.getAllWindows().length === 0) createWindow(dialogs.confirmDiscard); });
+}
+
+function createWindow(confirmDiscard: (sender: unknown) => Promise<boolean>): void {
+  const bounds = placeWindow(settings.window, screen.getAllDisplays().map((d) => d.workArea));
+  const win = new BrowserWindow(studioWindowOptions(bounds, join(bundleDir, 'preload.cjs'), { dark: nativeTheme.shouldUseDarkColors }));
+  mainWindow = win;
+  if (bounds.maximized) win.maximize();
+  trackWindowBounds(win, (b) => {
+    settings = { ...settings, window: b };
+    persistSettings();
+  });
+  win.once('ready-to-show', () => win.show());
+  const contents = win.webContents;
+  router?.attach(contents);
+  // The renderer's beforeunload guard (unsaved changes) would silently block closing: ask natively instead.
+  // Not calling preventDefault keeps the window until the user has answered; destroy() skips beforeunload.
+  contents.on('will-prevent-unload', () => {
+    void confirmDiscard(contents).then((discard) => { if (discard && !win.isDestroyed()) win.destroy(); });
+  });
+  contents.on('did-finish-load', () => openQueue.ready((path) => router?.sendMenuCommand(contents, { id: 'openRecent', args: { path } })));
+  contents.on('did-start-loading', () => openQueue.unready());
+  // A renderer crash must not leave a dead window: reload it (the recovery copy has the unsaved work).
+  contents.on('render-process-gone', (_event, details) => {
+    log(`the window's renderer stopped (${details.reason}); reloading`);
+    if (details.reason !== 'clean-exit' && !win.isDestroyed()) win.reload();
+  });
+  win.on('closed', () => {
+    if (mainWindow === win) mainWindow = null;
+    openQueue.unready();
+  });
+  void win.loadURL(appIndexUrl);
+}
+
+function persistSettings(): void {
+  try {
+    saveSettings(settingsFile, settings);
+  } catch (err) {
+    log(`could not save the window settings: ${(err as Error)?.message ?? err}`);
+  }
+}
+
+async function refreshMenu(): Promise<void> {
+  const recent = services ? await services.api.projects.listRecent().catch(() => []) : [];
+  const template = buildMenuTemplate({
+    platform: process.platform,
+    appName: productName,
+    recent: recent.filter((r) => r.exists).map((r) => ({ name: r.name, path: r.path })),
+    state: menuState,
+    theme: settings.theme,
+    dispatch: (command) => {
+      const target = BrowserWindow.getFocusedWindow() ?? mainWindow;
+      if (target && !target.isDestroyed() && router) router.sendMenuCommand(target.webContents, command);
+    },
+    setTheme: (theme: Theme) => {
+      settings = { ...settings, theme };
+      nativeTheme.themeSource = theme;
+      persistSettings();
+      void refreshMenu();
+    },
+    clearRecent: () => {
+      void (async () => {
+        for (const r of recent) await services?.api.projects.forgetRecent(r.path).catch(() => {});
+        await refreshMenu();
+      })();
+    },
+    openDocs: () => {
+      const docs = app.isPackaged ? join(process.resourcesPath, 'docs') : join(bundleDir, '..', '..', 'docs');
+      void shell.openPath(docs).then((error) => { if (error) log(`could not open the documentation: ${error}`); });
+    },
+    showAbout: () => app.showAboutPanel(),
+  });
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+}
+
+app.setAboutPanelOptions({
+  applicationName: productName,
+  applicationVersion: app.getVersion(),
+  copyright: 'MIT License',
+  credits: 'Built with Electron, TensorFlow.js, React, React Flow and Monaco.',
+});
+
+let disposed = false;
+// After every window has closed (a window with unsaved work may have cancelled the quit before this):
+// stop trainers after their current batch and close the history cleanly, then exit.
+app.on('will-quit', (event) => {
+  if (disposed || !services) return;
+  event.preventDefault();
+  disposed = true;
+  const host = services;
+  router?.dispose();
+  void host.dispose({ graceMs: 5000 }).catch((err: unknown) => log(`closing the history failed: ${(err as Error)?.message ?? err}`)).finally(() => app.quit());
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});

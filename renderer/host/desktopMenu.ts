@@ -1,0 +1,67 @@
+// Connects the native menu to the studio under Electron: menu commands run through the command registry
+// (with fallbacks for menu items the registry has no command for), and the menu learns whether a
+// project is open and a run is training so it can grey items out.
+import type { DesktopBridge, MenuCommand, MenuState } from '../../app/api/desktopBridge.ts';
+import { makeTrainingConfig } from '../../app/training/config.ts';
+import { commands } from '../commands/index.ts';
+import { openPath } from '../files/fileActions.ts';
+import { trainingSession } from '../panels/training/session.ts';
+import { getHost } from '../state/host.ts';
+import { projectStore } from '../state/projectStore.ts';
+import { setUi } from '../state/uiStore.ts';
+import { notify } from '../ui/notify.ts';
+import { dispatchMenuCommand, type MenuCommandTarget } from './electronHost.ts';
+
+const showPanel = (id: string) => setUi({ activePanel: id, showStart: false });
+
+const fallbacks = (bridge: DesktopBridge): MenuCommandTarget['fallbacks'] => ({
+  newProject: () => { commands.execute('goToStart'); },
+  openRecent: async (command: MenuCommand) => { if (command.args?.path) await openPath(command.args.path); },
+  importModel: async () => {
+    const path = await bridge.showOpenDialog({ title: 'Import a Keras or TF.js model JSON', filters: [{ name: 'Model JSON', extensions: ['json'] }] });
+    if (path) await openPath(path);
+  },
+  export: () => showPanel('export'),
+  train: async () => {
+    const { document: doc, filePath } = projectStore.getState();
+    if (!doc) return;
+    const api = getHost()?.api ?? null;
+    trainingSession.attach(api);
+    showPanel('training');
+    await trainingSession.start({ name: doc.name, graph: doc.graph, dataset: doc.dataset, training: doc.training ?? makeTrainingConfig(), path: filePath });
+  },
+  stop: () => trainingSession.stop(),
+});
+
+/** Starts listening to the native menu; returns a function that stops it. */
+export function connectDesktopMenu(bridge: DesktopBridge): () => void {
+  const target: MenuCommandTarget = {
+    execute: (id, args) => {
+      if (!commands.get(id)) return false;
+      commands.execute(id, args);
+      return true;
+    },
+    fallbacks: fallbacks(bridge),
+    activeElement: () => document.activeElement,
+    report: (err) => notify.error(err, 'The menu command failed'),
+  };
+  const off = bridge.onMenuCommand((command) => { void dispatchMenuCommand(bridge, target, command); });
+
+  let last = '';
+  const publish = () => {
+    const state: MenuState = { hasProject: projectStore.getState().document !== null, training: trainingSession.busy };
+    // A new file path means a save or an open: the menu's Open Recent list changed too.
+    const key = JSON.stringify({ ...state, filePath: projectStore.getState().filePath });
+    if (key === last) return;
+    last = key;
+    bridge.setMenuState(state);
+  };
+  const unsubscribeProject = projectStore.subscribe(publish);
+  const unsubscribeTraining = trainingSession.store.subscribe(publish);
+  publish();
+  return () => {
+    off();
+    unsubscribeProject();
+    unsubscribeTraining();
+  };
+}
