@@ -11,6 +11,7 @@ import { backendNames, optimizerNames, trainingConfigSchema, type TrainingConfig
 import type { ProgressEvent } from '../../../app/training/progress.ts';
 import type { TrainingResult } from '../../../app/training/protocol.ts';
 import type { Graph } from '../../../app/graph/types.ts';
+import { recordSession, testSummary } from '../../trainer/recording.ts';
 import { startTraining } from '../../trainer/supervisor.ts';
 import { openStore, type ExperimentStore } from '../../store/experimentStore.ts';
 import { resolveDbPath } from '../../store/location.ts';
@@ -147,19 +148,6 @@ function progressPrinter(io: CliIO) {
   };
 }
 
-/** The `test` object of --json: the compiled metrics plus the headline numbers of the evaluation. */
-function testSummary(result: TrainingResult): Record<string, number | null> | null {
-  if (!result.test) return null;
-  const out: Record<string, number | null> = { ...result.test.logs };
-  const e = result.test.evaluation;
-  if (e.task === 'classification') {
-    Object.assign(out, { accuracy: e.accuracy, macroPrecision: e.macro.precision, macroRecall: e.macro.recall, macroF1: e.macro.f1, auc: e.auc });
-  } else {
-    Object.assign(out, { mse: e.mse, mae: e.mae, r2: e.r2 });
-  }
-  return out;
-}
-
 function summaryText(result: TrainingResult, runId: number | null): string {
   const lines = [`${result.status}: ${result.message}`];
   if (result.advice) lines.push(`what to do: ${result.advice}`);
@@ -204,14 +192,12 @@ export const trainCommand: CliCommand = {
     const { binding, baseDir } = buildBinding(doc.dataset, values, dirname(file));
     for (const w of loaded.warnings) io.stderr(`note: ${w}\n`);
 
-    let store: ExperimentStore | null = null;
+    let store: ExperimentStore;
     try {
       store = openStore(resolveDbPath(values.db));
     } catch (err) {
       throw toCliError(err);
     }
-    let runId: number | null = null;
-    let step = 0;
     const started = Date.now();
     try {
       // Without --out, the model lives in the history's artifacts folder, so deleting the run deletes it.
@@ -224,28 +210,23 @@ export const trainCommand: CliCommand = {
       });
 
       const printer = progressPrinter(io);
-      session.onStarted((info) => {
-        runId = store!.createRun({
-          name: `${doc.name} on ${binding.source.startsWith('builtin:') ? binding.source : basename(binding.source)}`,
-          project: doc.name,
-          graph: doc.graph as Graph,
-          config,
-          datasetBinding: binding,
-          backend: info.backend,
-        });
-        const tried = info.tried.map((t) => `${t.backend}: ${t.error}`).join('; ');
-        io.stderr(`training on ${info.backend}${tried ? ` (${tried})` : ''}: ${info.trainSamples} training, ${info.validationSamples} validation, ${info.testSamples} test rows; loss ${info.loss}\n`);
+      // The same recording as the studio's: the run exists from `started`, and one that fails before it (bad
+      // data, a shape mismatch) is still kept as failed with its reason.
+      const recorded = recordSession(store, session, {
+        name: `${doc.name} on ${binding.source.startsWith('builtin:') ? binding.source : basename(binding.source)}`,
+        project: doc.name,
+        graph: doc.graph as Graph,
+        config,
+        binding,
+        modelOwned: !values.out,
+      }, {
+        onStarted: (_runId, info) => {
+          const tried = info.tried.map((t) => `${t.backend}: ${t.error}`).join('; ');
+          io.stderr(`training on ${info.backend}${tried ? ` (${tried})` : ''}: ${info.trainSamples} training, ${info.validationSamples} validation, ${info.testSamples} test rows; loss ${info.loss}\n`);
+        },
+        onStoreError: (err) => { printer.clear(); io.stderr(`note: could not record progress in the history: ${(err as Error)?.message ?? err}\n`); },
       });
-      session.onProgress((e) => {
-        printer.event(e);
-        if (runId === null) return;
-        if (e.type === 'epoch') store!.appendEpochMetrics(runId, e.epoch, { ...e.logs, lr: e.learningRate });
-        else {
-          const values = Object.fromEntries(Object.entries(e.logs).filter((kv): kv is [string, number] => kv[1] !== null));
-          step = e.epoch * e.batchesPerEpoch + e.batch;
-          store!.appendBatchMetrics(runId, [{ step, values }]);
-        }
-      });
+      session.onProgress((e) => printer.event(e));
 
       // First Ctrl-C: stop after the current batch and keep the model; a second one ends the trainer.
       let interrupts = 0;
@@ -254,18 +235,8 @@ export const trainCommand: CliCommand = {
         if (interrupts === 1) { printer.clear(); io.stderr('stopping after the current batch (Ctrl-C again to abort)...\n'); session.stop(); } else session.kill();
       };
       process.on('SIGINT', onSigint);
-      const result = await session.done.finally(() => process.off('SIGINT', onSigint));
+      const { runId, result } = await recorded.done.finally(() => process.off('SIGINT', onSigint));
       printer.clear();
-
-      if (runId !== null) {
-        store.finishRun(runId, result.status, {
-          error: result.status === 'failed' || result.status === 'diverged' ? [result.message, result.advice].filter(Boolean).join('; ') : undefined,
-          durationMs: result.durationMs,
-          evaluation: result.test?.evaluation,
-          testMetrics: testSummary(result) ?? undefined,
-          artifacts: result.modelDir ? [{ kind: 'model', path: result.modelDir, owned: !values.out }] : undefined,
-        });
-      }
 
       if (values.json) {
         io.stdout(`${JSON.stringify({

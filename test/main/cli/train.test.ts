@@ -80,6 +80,8 @@ describe('modelwright train', () => {
     expect(failed.code).toBe(1);
     expect(failed.stdout).toMatch(/^failed: the Input layer has shape \[5\] but each row has 4 input values after encoding\nwhat to do: set the Input shape to \[4\]/);
 
+    expect(failed.stdout).toMatch(/^recorded as run \d+/m);
+
     const missing = await runCli(['train', file('iris.mwproj'), '--data', file('nope.csv'), '--db', file('h.db')]);
     expect(missing.code).toBe(2);
     expect(expectOneLine(missing.stderr)).toMatch(/--data: ".*nope.csv" does not exist/);
@@ -92,6 +94,42 @@ describe('modelwright train', () => {
     expect(noModel.code).toBe(2);
     expect(expectOneLine(noModel.stderr)).toMatch(/is not a saved model folder/);
     expect(existsSync(file('nowhere'))).toBe(false);
+  });
+});
+
+describe('modelwright train records runs that fail before training starts', () => {
+  it('keeps a shape mismatch and unusable data in the history as failed, with the reason, and --json gives the run id', async () => {
+    const db = file('failed.db');
+    const wide = projectFromTemplate(getTemplate('tabular-classifier')!, { name: 'Wide' });
+    wide.graph.layers.find((l) => l.type === 'Input')!.params.shape = [7];
+    await writeFile(file('wide.mwproj'), serializeProject(wide));
+    const mismatch = await runCli(['train', file('wide.mwproj'), '--epochs', '1', '--backend', 'cpu', '--db', db, '--json']);
+    expect(mismatch.code, mismatch.stderr).toBe(1);
+    const out = JSON.parse(mismatch.stdout);
+    expect(out.status).toBe('failed');
+    expect(out.runId).toBeTypeOf('number');
+
+    // One class only: the data pipeline refuses it before any model is built.
+    await writeFile(file('one-class.csv'), 'a,b,label\n1,2,yes\n3,4,yes\n5,6,yes\n7,8,yes\n9,1,yes\n');
+    const oneClass = await runCli(['train', file('iris.mwproj'), '--data', file('one-class.csv'), '--target', 'label', '--backend', 'cpu', '--db', db, '--json']);
+    expect(oneClass.code, oneClass.stderr).toBe(1);
+    const bad = JSON.parse(oneClass.stdout);
+    expect(bad.runId).toBeTypeOf('number');
+    expect(bad.runId).not.toBe(out.runId);
+
+    const store = openStore(db, { mustExist: true });
+    try {
+      const first = store.getRun(out.runId);
+      expect(first.status).toBe('failed');
+      expect(first.error).toMatch(/^the Input layer has shape \[7\] but each row has 4 input values after encoding; set the Input shape to \[4\]/);
+      const second = store.getRun(bad.runId);
+      expect(second.status).toBe('failed');
+      expect(second.error).toMatch(/has only one value/);
+      expect(JSON.stringify(second)).toContain('one-class.csv');
+      expect(store.listRuns({}).runs.map((r) => r.id).sort()).toEqual([out.runId, bad.runId].sort());
+    } finally {
+      store.close();
+    }
   });
 });
 
