@@ -9,6 +9,7 @@ import { bestValidation, formatDuration, formatParams, formatTime, keySettings, 
 import { PagedRows, visibleRows } from './virtualRows.ts';
 
 export const rowHeight = 28;
+const fetchIntervalMs = 120;
 
 export interface Column {
   id: string;
@@ -74,7 +75,7 @@ export interface RunsTableProps {
 export function RunsTable(props: RunsTableProps) {
   const { api, query, refresh } = props;
   const scroller = useRef<HTMLDivElement>(null);
-  const pages = useMemo(() => new PagedRows<RunSummary>(200, 40), []);
+  const pages = useMemo(() => new PagedRows<RunSummary>(100, 40), []);
   const [total, setTotal] = useState<number | null>(null);
   const [view, setView] = useState({ scrollTop: 0, height: 600 });
   const [, setLoaded] = useState(0);
@@ -100,10 +101,20 @@ export function RunsTable(props: RunsTableProps) {
 
   const win = visibleRows({ scrollTop: view.scrollTop, viewportHeight: view.height, rowHeight, count: total ?? 0, overscan: 8 });
 
+  // While the user flings through thousands of rows, fetching every page passed would parse megabytes of
+  // runs nobody sees; pages are fetched at most every fetchIntervalMs, for wherever the view is by then.
+  const latest = useRef(win);
+  latest.current = win;
+  const fetchTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   useEffect(() => {
-    if (total === null) return;
-    pages.ensure(win.start, win.end, fetchPage).then((changed) => { if (changed) setLoaded((n) => n + 1); }, (err: unknown) => setError((err as Error)?.message ?? String(err)));
+    if (total === null || fetchTimer.current) return;
+    fetchTimer.current = setTimeout(() => {
+      fetchTimer.current = null;
+      const { start, end } = latest.current;
+      pages.ensure(start, end, fetchPage).then((changed) => { if (changed) setLoaded((n) => n + 1); }, (err: unknown) => setError((err as Error)?.message ?? String(err)));
+    }, fetchIntervalMs);
   }, [pages, win.start, win.end, total, fetchPage]);
+  useEffect(() => () => { if (fetchTimer.current) clearTimeout(fetchTimer.current); }, []);
 
   // Scroll events come faster than frames; the window is recomputed once per frame.
   useEffect(() => {

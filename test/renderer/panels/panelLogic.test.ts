@@ -96,3 +96,17 @@ describe('run formatting', () => {
     expect(testHeadline({ test: { loss: 0.3, mae: 1.2 } })).toEqual({ metric: 'mae', value: 1.2 });
   });
 });
+
+describe('try-it form', async () => {
+  const { formRow } = await import('../../../renderer/panels/tryit/formRow.ts');
+  const info = { features: [{ name: 'size', kind: 'numeric' as const }, { name: 'city', kind: 'categorical' as const, categories: ['a', 'b'] }] };
+
+  it('turns the fields into a row with numbers for numeric features (decimal commas too)', () => {
+    expect(formRow(info, { size: ' 3,5 ', city: 'b' })).toEqual({ row: { size: 3.5, city: 'b' } });
+  });
+
+  it('names the fields that are empty or not numbers', () => {
+    expect(formRow(info, { size: '' })).toEqual({ error: 'Fill in size, city first.' });
+    expect(formRow(info, { size: 'big', city: 'a' })).toEqual({ error: '"big" is not a number; size needs one.' });
+  });
+});
