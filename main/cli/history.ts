@@ -11,8 +11,19 @@ export const dbUsage = '  --db PATH        history database (default: $MODELWRIG
 
 /** Store failures become CLI errors: exit 2, since each means the history file cannot be used as given. */
 export function toCliError(err: unknown): unknown {
-  if (err instanceof StoreError) return new CliError(err.message, 2);
+  if (err instanceof StoreError) {
+    // A damaged file: offer the exact command that keeps it as a backup and starts a new history.
+    const offer = (err.kind === 'corrupt' || err.kind === 'not-a-database') && err.path !== undefined && err.path !== ':memory:'
+      ? ` To do that in one step, run: modelwright db reset --db ${shellQuote(err.path)}`
+      : '';
+    return new CliError(`${err.message}${offer}`, 2);
+  }
   return err;
+}
+
+/** A path as one POSIX shell word, quoted only when it needs to be. */
+export function shellQuote(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
 }
 
 /**

@@ -39,18 +39,18 @@ function checkHeader(path: string, size: number): number {
   if (read < 100 || header.toString('latin1', 0, 16) !== sqliteMagic) {
     throw new StoreError('not-a-database',
       `${path} is not a Modelwright history database (it is not a SQLite file). ` +
-      'It was left untouched; pick another file with --db PATH, or move this one away to start a new history.');
+      'It was left untouched; pick another file with --db PATH, or move this one away to start a new history.', path);
   }
   const rawPageSize = header.readUInt16BE(16);
   const pageSize = rawPageSize === 1 ? 65536 : rawPageSize;
   if (pageSize < 512 || pageSize > 65536 || (pageSize & (pageSize - 1)) !== 0) {
-    throw new StoreError('corrupt', `${path} is damaged (its header is invalid); ${backupAdvice(path)}.`);
+    throw new StoreError('corrupt', `${path} is damaged (its header is invalid); ${backupAdvice(path)}.`, path);
   }
   const pageCount = header.readUInt32BE(28);
   const headerCountValid = header.readUInt32BE(24) === header.readUInt32BE(92) && pageCount > 0;
   if (size % pageSize !== 0 || (headerCountValid && pageCount * pageSize > size)) {
     throw new StoreError('corrupt',
-      `${path} is damaged (it is truncated: ${size} bytes where ${headerCountValid ? pageCount * pageSize : 'a multiple of ' + pageSize} were expected); ${backupAdvice(path)}.`);
+      `${path} is damaged (it is truncated: ${size} bytes where ${headerCountValid ? pageCount * pageSize : 'a multiple of ' + pageSize} were expected); ${backupAdvice(path)}.`, path);
   }
   return header.readUInt32BE(60);
 }
@@ -82,19 +82,19 @@ function inspectReadOnly(path: string, headerVersion: number): void {
       .map((r) => r.name);
   } catch (err) {
     if (isCorruptionError(err)) {
-      throw new StoreError('corrupt', `${path} is damaged (${(err as Error).message}); ${backupAdvice(path)}.`);
+      throw new StoreError('corrupt', `${path} is damaged (${(err as Error).message}); ${backupAdvice(path)}.`, path);
     }
   } finally {
     db?.close();
   }
   if (appId !== 0 && appId !== modelwrightApplicationId) {
-    throw new StoreError('not-a-database', foreignMessage(path, `application id ${appId}`));
+    throw new StoreError('not-a-database', foreignMessage(path, `application id ${appId}`), path);
   }
   if (version > latestSchemaVersion && (appId === modelwrightApplicationId || tables === undefined || tables.includes('runs'))) {
     throw new StoreError('newer-schema', newerSchemaMessage(version, path));
   }
   if (tables !== undefined && appId === 0 && tables.length > 0 && (version === 0 || !tables.includes('runs'))) {
-    throw new StoreError('not-a-database', foreignMessage(path, `it has tables such as ${tables.slice(0, 3).join(', ')}`));
+    throw new StoreError('not-a-database', foreignMessage(path, `it has tables such as ${tables.slice(0, 3).join(', ')}`), path);
   }
 }
 
@@ -115,7 +115,7 @@ export function retryBusy<T>(fn: () => T, path: string, budgetMs = 20_000): T {
       return fn();
     } catch (err) {
       if (isCorruptionError(err)) {
-        throw new StoreError('corrupt', `${path} is damaged (${(err as Error).message}); ${backupAdvice(path)}.`);
+        throw new StoreError('corrupt', `${path} is damaged (${(err as Error).message}); ${backupAdvice(path)}.`, path);
       }
       if (!isBusyError(err)) throw err;
       if (Date.now() - start + delay > budgetMs) {
@@ -139,7 +139,7 @@ export function migrate(db: Db, path: string, targetVersion = latestSchemaVersio
       if (current > latestSchemaVersion) throw new StoreError('newer-schema', newerSchemaMessage(current, path));
       if (current >= migration.version) return;
       if (current !== migration.version - 1) {
-        throw new StoreError('corrupt', `${path} has schema version ${current}, which skips migration ${migration.version - 1}; ${backupAdvice(path)}.`);
+        throw new StoreError('corrupt', `${path} has schema version ${current}, which skips migration ${migration.version - 1}; ${backupAdvice(path)}.`, path);
       }
       migration.up(db);
       db.pragma(`user_version = ${migration.version}`);
@@ -189,7 +189,7 @@ export function openDatabase(path: string, options: ConnectionOptions = {}): Db 
   } catch (err) {
     db.close();
     if (isCorruptionError(err)) {
-      throw new StoreError('corrupt', `${path} is damaged (${(err as Error).message}); ${backupAdvice(path)}.`);
+      throw new StoreError('corrupt', `${path} is damaged (${(err as Error).message}); ${backupAdvice(path)}.`, path);
     }
     throw err;
   }

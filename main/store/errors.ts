@@ -12,10 +12,13 @@ export type StoreErrorKind =
 
 export class StoreError extends Error {
   kind: StoreErrorKind;
-  constructor(kind: StoreErrorKind, message: string) {
+  /** The database file concerned, when the error is about the file itself (a CLI can then offer `db reset`). */
+  path?: string;
+  constructor(kind: StoreErrorKind, message: string, path?: string) {
     super(message);
     this.name = 'StoreError';
     this.kind = kind;
+    if (path !== undefined) this.path = path;
   }
 }
 
