@@ -1,8 +1,10 @@
 // `npm run bench`: runs every test/bench/*.bench.ts module (or those named on the command line)
 // and prints one table; `--json` prints the results as JSON instead. Numbers, not pass/fail.
-import { readdirSync } from 'node:fs';
+// A full run (no suite named, or --report) also writes docs/BENCHMARKS.md (see report.ts).
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { cpus, totalmem } from 'node:os';
+import { cpus, release, totalmem, type as osType } from 'node:os';
+import { renderReport, type Machine } from './report.ts';
 
 export interface BenchResult {
   name: string;
@@ -34,6 +36,26 @@ for (const file of files) {
   } catch (err) {
     all.push({ suite, name: 'error', value: NaN, unit: '', note: (err as Error).message.split('\n')[0] });
   }
+}
+
+function osName(): string {
+  try {
+    const pretty = /^PRETTY_NAME="?([^"\n]+)"?$/m.exec(readFileSync('/etc/os-release', 'utf8'));
+    if (pretty) return `${pretty[1]} (${osType()} ${release()})`;
+  } catch {
+    // Not Linux, or no os-release: the kernel name and release still say what ran.
+  }
+  return `${osType()} ${release()}`;
+}
+
+if (only.length === 0 || args.includes('--report')) {
+  const machine: Machine = {
+    cpuModel: cpus()[0]?.model.trim() ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30),
+    os: osName(), node: process.version, date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+  };
+  const target = new URL('../../docs/BENCHMARKS.md', import.meta.url);
+  writeFileSync(target, renderReport(machine, all, files.map((f) => basename(f, '.bench.ts'))));
+  process.stderr.write(`bench: wrote ${target.pathname}\n`);
 }
 
 if (json) {
