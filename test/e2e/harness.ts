@@ -1,0 +1,182 @@
+// Shared by the browser end-to-end specs and the browser benchmarks: find Debian's Chromium, start a real
+// `modelwright serve` child on a temp history and a random port, and launch Chromium with a fresh profile.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BrowserContext, Page } from 'playwright-core';
+
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+export const screenshotDir = join(repoRoot, 'test-results', 'screenshots');
+
+/** Flags that keep Chromium from reaching the network or a GPU, and let it run as root in CI containers. */
+export const chromiumArgs = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync',
+];
+
+/** Debian's Chromium (or `CHROMIUM_PATH`); null when none is installed. Playwright's own browser download is never used. */
+export function findChromium(): string | null {
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean) as string[];
+  return candidates.find((p) => existsSync(p)) ?? null;
+}
+
+/** Why the browser tests cannot run here, or null when they can. */
+export function chromiumMissingReason(): string | null {
+  return findChromium() ? null : 'no Chromium found (looked at $CHROMIUM_PATH, /usr/bin/chromium, /usr/bin/chromium-browser): install it with "apt-get install chromium" or set CHROMIUM_PATH';
+}
+
+export interface ServeProcess {
+  child: ChildProcess;
+  /** The address printed by `modelwright serve`, with its access token. */
+  url: string;
+  /** Everything the server printed so far (stdout and stderr), for failure messages. */
+  output: () => string;
+  /** Ctrl+C, as a user would stop it; waits for it to exit (killed outright after `graceMs`). */
+  stop: (graceMs?: number) => Promise<number | null>;
+}
+
+/** Starts `modelwright serve --db <db>` on a random free port and resolves with the URL it prints. */
+export function startServe(db: string, extraArgs: string[] = []): Promise<ServeProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(repoRoot, 'main/cli/modelwright.ts'), 'serve', '--db', db, ...extraArgs], {
+      cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    const stop = async (graceMs = 10_000) => {
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      child.kill('SIGINT');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    };
+    // A missing renderer build makes serve build it first, which takes a while on two cores.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`modelwright serve printed no address within 4 minutes:\n${out.slice(-600)}`));
+    }, 240_000);
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /running at (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: m[1], output: () => out, stop });
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`modelwright serve exited (${code}) before printing its address:\n${out.slice(-600)}`));
+    });
+  });
+}
+
+export interface BrowserSession {
+  context: BrowserContext;
+  page: Page;
+  /** Errors thrown in the page or logged with console.error, for assertions and failure messages. */
+  pageErrors: string[];
+  close: () => Promise<void>;
+}
+
+/** Launches Chromium headless with a fresh temporary profile and one page of the given size. */
+export async function launchChromium(viewport = { width: 1280, height: 720 }): Promise<BrowserSession> {
+  const executablePath = findChromium();
+  if (!executablePath) throw new Error(chromiumMissingReason() ?? 'no Chromium');
+  const { chromium } = await import('playwright-core');
+  const profile = mkdtempSync(join(tmpdir(), 'mw-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args: chromiumArgs, viewport });
+  const page = context.pages()[0] ?? await context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  page.on('console', (msg) => { if (msg.type() === 'error') pageErrors.push(msg.text()); });
+  return {
+    context, page, pageErrors,
+    close: async () => {
+      await context.close().catch(() => {});
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Saves a screenshot of the page as test-results/screenshots/<name>.png (a test artifact, never committed). */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(screenshotDir, { recursive: true });
+  const path = join(screenshotDir, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}
+
+/** The nth-percentile of a list of numbers (nearest rank). */
+export function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))];
+}
+
+// ---- Studio actions shared by the specs (through the stable data-testid hooks only) ----
+
+/** Picks a template on the start page and waits for its model on the canvas. */
+export async function openTemplate(page: Page, templateId: string, firstLayerName: string): Promise<void> {
+  await page.click(`[data-testid="template-${templateId}"]`);
+  await page.waitForSelector(`[data-testid="canvas-node-${firstLayerName}"]`, { timeout: 30_000 });
+}
+
+/** Shows a main panel by its tab. */
+export async function showPanel(page: Page, panelId: string): Promise<void> {
+  await page.click(`[data-testid="panel-tab-${panelId}"]`);
+  await page.waitForSelector(`[data-testid="panel-${panelId}"]`);
+}
+
+/** Types a training setting (Training panel shown) and commits it with Enter, as a user would. */
+export async function setSetting(page: Page, path: string, value: string): Promise<void> {
+  const input = page.locator(`[data-testid="setting-${path}"]`);
+  await input.fill(value);
+  await input.press('Enter');
+}
+
+/** Clicks Train (Training panel shown) and waits until the run has finished; throws with the status text when it failed. */
+export async function trainAndWait(page: Page, timeoutMs = 120_000): Promise<string> {
+  await page.click('[data-testid="train-button"]');
+  return waitForTrained(page, timeoutMs);
+}
+
+/** Waits until the training session has finished; throws with the status text when it failed. */
+export async function waitForTrained(page: Page, timeoutMs = 120_000): Promise<string> {
+  const status = page.locator('[data-testid="run-status"]');
+  await page.waitForSelector('[data-testid="run-status"]:is([data-phase="finished"], [data-phase="failed"])', { timeout: timeoutMs });
+  const text = (await status.textContent()) ?? '';
+  if ((await status.getAttribute('data-phase')) !== 'finished') throw new Error(`training failed: ${text}`);
+  return text;
+}
+
+/** Ids of the runs whose rows the runs table shows (Runs panel shown). */
+export async function runIdsInTable(page: Page): Promise<number[]> {
+  await page.waitForSelector('[data-testid="runs-table"]');
+  return page.locator('[data-testid^="run-row-"]').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-testid')!.slice('run-row-'.length))));
+}
+
+/** The training chart's line colours (renderer/panels/training/LiveChart.tsx `trainingSeries`). */
+export const trainingSeriesColors: Record<string, [number, number, number]> = { training: [0x4e, 0x79, 0xa7], validation: [0xf2, 0x8e, 0x2b] };
+
+/**
+ * How many pixels of each series colour a uPlot chart has drawn: a real measure that the chart holds data
+ * (axes and grid are grey, so they do not count). Colours are those of the training panel's series.
+ */
+export async function chartInk(page: Page, chartTestId: string, colors: Record<string, [number, number, number]>): Promise<Record<string, number>> {
+  return page.locator(`[data-testid="${chartTestId}"] canvas`).first().evaluate((canvas, wanted) => {
+    const c = canvas as HTMLCanvasElement;
+    const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    const counts: Record<string, number> = Object.fromEntries(Object.keys(wanted).map((k) => [k, 0]));
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i + 3] < 200) continue;
+      for (const [name, [r, g, b]] of Object.entries(wanted)) {
+        if (Math.abs(data[i] - r) < 12 && Math.abs(data[i + 1] - g) < 12 && Math.abs(data[i + 2] - b) < 12) counts[name]++;
+      }
+    }
+    return counts;
+  }, colors);
+}
