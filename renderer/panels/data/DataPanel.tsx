@@ -1,7 +1,7 @@
 // The Data panel: choose a built-in dataset or import a CSV, a text CSV or an image folder; preview it;
 // set column roles and types, scaling, missing values and split ratios; read the warnings; and fit the
 // model's Input shape and output units to the data, as undoable commands, after the user agrees.
-import { useMemo, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { uploadMaxRequestBytes } from '../../../app/api/contract.ts';
 import type { BuiltinDataset, DatasetInspection, ImportedDataset } from '../../../app/api/types.ts';
 import type { DatasetBinding } from '../../../app/data/binding.ts';
@@ -9,14 +9,13 @@ import type { DataFix } from '../../../app/data/check.ts';
 import type { ColumnRole, ColumnType } from '../../../app/data/schema.ts';
 import { makeTrainingConfig } from '../../../app/training/config.ts';
 import { commands } from '../../commands/index.ts';
-import { useAnalysis } from '../../state/analysis.ts';
 import { getHost } from '../../state/host.ts';
 import { useProject } from '../../state/projectStore.ts';
 import { setUi } from '../../state/uiStore.ts';
 import { notify } from '../../ui/notify.ts';
 import { Empty, ErrorText, Field, useApi, useAsync } from '../training/common.tsx';
 import { splitCounts, updateSetting } from '../training/settingsFields.ts';
-import { checkCsvFile, describeFix, fitFixes, setColumnRole, setColumnType } from './dataEdits.ts';
+import { checkCsvFile, describeFix, setColumnRole, setColumnType } from './dataEdits.ts';
 
 type Source = 'builtin' | 'csv' | 'text' | 'images';
 
@@ -131,19 +130,6 @@ function SourcePicker({ onImported }: { onImported: (binding: DatasetBinding, in
   );
 }
 
-/** The Input shape and output units the model has now, from its analysis. */
-function useModelShapes() {
-  const doc = useProject((s) => s.document);
-  const analysis = useAnalysis();
-  return useMemo(() => {
-    const input = doc?.graph.layers.find((l) => l.type === 'Input');
-    const inputShape = Array.isArray(input?.params.shape) ? (input!.params.shape as (number | null)[]) : null;
-    const out = analysis.outputs[0] ? analysis.layers[analysis.outputs[0]]?.outputShape : null;
-    const outputUnits = out && out.length > 0 ? out[out.length - 1] : null;
-    return { inputShape, outputUnits };
-  }, [doc, analysis]);
-}
-
 function FitCard({ fixes, onApply, onDismiss }: { fixes: DataFix[]; onApply: () => void; onDismiss?: () => void }) {
   if (fixes.length === 0) return null;
   return (
@@ -209,8 +195,8 @@ export default function DataPanel() {
   const api = useApi();
   const doc = useProject((s) => s.document);
   const filePath = useProject((s) => s.filePath);
-  const model = useModelShapes();
-  const [justImported, setJustImported] = useState<{ binding: DatasetBinding; fixes: DataFix[] } | null>(null);
+  // The fixes the user said "not now" to; a different set of fixes (after another change) shows again.
+  const [dismissed, setDismissed] = useState<string | null>(null);
   const binding = doc?.dataset ?? null;
   const bindingKey = binding ? JSON.stringify(binding) : '';
   const inspection = useAsync(api && binding ? () => api.datasets.inspect(binding, { projectPath: filePath, previewRows: 20 }) : null, [api, bindingKey, filePath]);
@@ -226,16 +212,15 @@ export default function DataPanel() {
     } catch (err) {
       notify.error(err, 'The data was found but could not be read');
     }
-    const fixes = info ? fitFixes(model, info) : [];
+    // The host's data check then proposes the model changes the new data needs (the card above the preview).
     if (!commands.execute('setDataset', { dataset: next }).ok) return;
-    setJustImported(fixes.length ? { binding: next, fixes } : null);
     if (info?.error) notify.warning('The data is set, but it cannot be trained on as it is yet', { detail: info.error });
     else notify.success(`Data set: ${info ? `${info.rows.toLocaleString('en-US')} ${info.kind === 'images' ? 'images' : 'rows'}` : next.source}.`);
   };
 
   const insp = inspection.data;
-  const serverFixes = (check.data?.mismatches ?? []).flatMap((m) => (m.fix ? [m.fix] : []));
-  const fixes = justImported && justImported.binding === binding ? justImported.fixes : serverFixes;
+  const allFixes: DataFix[] = check.loading ? [] : (check.data?.mismatches ?? []).flatMap((m) => (m.fix ? [m.fix] : []));
+  const fixes = dismissed === JSON.stringify(allFixes) ? [] : allFixes;
   const training = doc.training ?? makeTrainingConfig();
   const setSplit = (key: 'validationSplit' | 'testSplit', percent: number) => {
     const r = updateSetting(training, key, percent / 100);
@@ -294,11 +279,9 @@ export default function DataPanel() {
               <FitCard fixes={fixes} onApply={() => {
                 const r = commands.execute('bindInputToData', { fixes });
                 if (r.ok) {
-                  setJustImported(null);
-                  check.reload();
                   notify.success('The model now fits the data.', { actions: [{ label: 'Show the model', run: () => setUi({ activePanel: 'canvas' }) }] });
                 }
-              }} onDismiss={justImported ? () => setJustImported(null) : undefined} />
+              }} onDismiss={() => setDismissed(JSON.stringify(allFixes))} />
               {check.data?.mismatches.filter((m) => !m.fix).map((m, i) => <p key={i} className={m.severity === 'error' ? 'mw-wp-error' : 'mw-wp-warning'}>{m.message}</p>)}
               {check.data?.error && <p className="mw-wp-warning">{check.data.error}</p>}
               {insp && (

@@ -1,5 +1,5 @@
 // Changes the data panel makes to a dataset binding, as pure functions: column roles (one target at a
-// time), type overrides, scaling and missing-value handling; plus what "fit the model to the data" changes.
+// time) and type overrides; the words for the model changes the data check proposes; upload checks.
 import type { ColumnRole, ColumnType } from '../../../app/data/schema.ts';
 import type { DatasetBinding } from '../../../app/data/binding.ts';
 import type { DataFix } from '../../../app/data/check.ts';
@@ -42,22 +42,6 @@ export function setColumnRole(binding: DatasetBinding, columns: readonly ColumnS
 /** Overrides a column's type; choosing the inferred type removes the override. */
 export function setColumnType(binding: DatasetBinding, column: ColumnSummary, type: ColumnType): DatasetBinding {
   return withColumn(binding, column.name, { type: type === column.inferredType ? undefined : type }, column);
-}
-
-/**
- * The fixes that make the model's Input and output fit the data, from the inspection's shapes and the
- * model's current ones; empty when they already fit.
- */
-export function fitFixes(
-  model: { inputShape: readonly (number | null)[] | null; outputUnits: number | null },
-  data: { inputShape: readonly number[] | null; outputUnits: number | null },
-): DataFix[] {
-  const fixes: DataFix[] = [];
-  if (data.inputShape && (!model.inputShape || model.inputShape.length !== data.inputShape.length || model.inputShape.some((d, i) => d !== data.inputShape![i]))) {
-    fixes.push({ kind: 'set-input-shape', shape: [...data.inputShape] });
-  }
-  if (data.outputUnits !== null && model.outputUnits !== data.outputUnits) fixes.push({ kind: 'set-output-units', units: data.outputUnits });
-  return fixes;
 }
 
 /** A sentence per fix, for the confirmation the user gives before the model is changed. */

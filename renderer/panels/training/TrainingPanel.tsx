@@ -45,9 +45,11 @@ function SettingControl({ field, config, onChange }: { field: SettingField; conf
   if (c.kind === 'toggle') {
     control = <input id={id} type="checkbox" checked={Boolean(value)} onChange={(e) => apply(e.target.checked)} data-testid={`setting-${field.path}`} />;
   } else if (c.kind === 'select') {
-    const current = typeof value === 'string' ? value : 'none';
+    // A value the form has no option for (explicit class weights from a project file) stays visible as is.
+    const custom = typeof value !== 'string';
     control = (
-      <select id={id} value={current} onChange={(e) => apply(e.target.value)} data-testid={`setting-${field.path}`}>
+      <select id={id} value={custom ? '__custom' : value} onChange={(e) => e.target.value !== '__custom' && apply(e.target.value)} data-testid={`setting-${field.path}`}>
+        {custom && <option value="__custom">custom: {JSON.stringify(value)}</option>}
         {c.options.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
       </select>
     );

@@ -3,7 +3,7 @@ import { makeTrainingConfig } from '../../../app/training/config.ts';
 import { datasetBindingSchema } from '../../../app/data/binding.ts';
 import type { ColumnSummary } from '../../../app/api/types.ts';
 import { setPath, splitCounts, updateSetting } from '../../../renderer/panels/training/settingsFields.ts';
-import { checkCsvFile, fitFixes, setColumnRole, setColumnType } from '../../../renderer/panels/data/dataEdits.ts';
+import { checkCsvFile, describeFix, setColumnRole, setColumnType } from '../../../renderer/panels/data/dataEdits.ts';
 import { bestValidation, formatDuration, formatEta, keySettings, testHeadline } from '../../../renderer/panels/runs/format.ts';
 import { splitIndices } from '../../../app/data/split.ts';
 
@@ -62,11 +62,10 @@ describe('data edits', () => {
     expect(setColumnType(cat, { ...columns[1], type: 'categorical' }, 'numeric').columns).toEqual([{ name: 'zip', role: 'feature' }]);
   });
 
-  it('proposes only the fixes the model needs', () => {
-    expect(fitFixes({ inputShape: [4], outputUnits: 3 }, { inputShape: [4], outputUnits: 3 })).toEqual([]);
-    expect(fitFixes({ inputShape: [null, 4], outputUnits: 2 }, { inputShape: [11], outputUnits: 3 })).toEqual([
-      { kind: 'set-input-shape', shape: [11] }, { kind: 'set-output-units', units: 3 },
-    ]);
+  it('words each model change the data check proposes', () => {
+    expect(describeFix({ kind: 'set-input-shape', shape: [28, 28, 1] })).toBe('Set the Input shape to [28, 28, 1].');
+    expect(describeFix({ kind: 'set-output-units', units: 3 })).toBe("Set the last layer's units to 3.");
+    expect(describeFix({ kind: 'set-output-activation', activation: 'linear' })).toBe("Set the last layer's activation to linear.");
   });
 
   it('refuses files that are not CSV, empty or too big before uploading', () => {
