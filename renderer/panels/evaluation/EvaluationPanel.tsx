@@ -19,7 +19,14 @@ import { DecisionRegions, RocPlot, ScatterPlot } from './plots.tsx';
 /** The run the panel shows: the focused one, else the newest run that finished. */
 export function useShownRun(api: ModelwrightApi | null): { runId: number | null; choices: { id: number; label: string }[] } {
   const focused = useRunSelection((s) => s.focusedRunId);
-  const recent = useAsync(api ? () => api.runs.list({ limit: 50, sort: { by: 'startedAt', direction: 'desc' } }) : null, [api]);
+  const [changes, setChanges] = useState(0);
+  // New and finished runs join the picker (and a just-finished run becomes the default).
+  useEffect(() => {
+    if (!api) return;
+    const sub = api.runs.onDidChange((c) => { if (c.change !== 'updated') setChanges((n) => n + 1); });
+    return () => sub.dispose();
+  }, [api]);
+  const recent = useAsync(api ? () => api.runs.list({ limit: 50, sort: { by: 'startedAt', direction: 'desc' } }) : null, [api, changes]);
   const choices = (recent.data?.runs ?? []).map((r) => ({ id: r.id, label: `#${r.id} ${r.name} — ${r.status}, ${formatTime(r.startedAt ?? r.createdAt)}` }));
   const fallback = recent.data?.runs.find((r) => r.status === 'completed' || r.status === 'stopped')?.id ?? null;
   return { runId: focused ?? fallback, choices };

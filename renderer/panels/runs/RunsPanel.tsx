@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ModelwrightApi } from '../../../app/api/contract.ts';
 import { runStatuses, type RunQuery, type RunStatus, type RunSummary } from '../../../app/store/types.ts';
+import { downloadText } from '../../files/fileActions.ts';
 import { projectStore } from '../../state/projectStore.ts';
 import { setUi } from '../../state/uiStore.ts';
 import { notify } from '../../ui/notify.ts';
@@ -160,7 +161,6 @@ export default function RunsPanel() {
         <button type="button" onClick={async () => {
           try {
             const csv = await api.runs.exportCsv(query);
-            const { downloadText } = await import('../../files/fileActions.ts');
             downloadText('runs.csv', csv, 'text/csv');
           } catch (err) {
             notify.error(err, 'Could not export the runs');
