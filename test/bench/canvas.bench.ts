@@ -1,17 +1,13 @@
 // Canvas benchmark in headless Chromium against `modelwright serve`: open a 300-layer project, then
 // measure frames per second while panning, and the time from a parameter edit to the repainted shapes.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { newProject, serializeProject } from '../../app/project/document.ts';
 import { autoLayout } from '../../app/graph/layout.ts';
 import type { Connection, LayerNode } from '../../app/graph/types.ts';
+import { chromiumMissingReason, framesPerSecond, launchChromium, percentile, startFrameClock, startServe, stopFrameClock } from '../e2e/harness.ts';
 import type { BenchResult } from './run.ts';
-
-const repo = fileURLToPath(new URL('../../', import.meta.url));
-const chromiumPaths = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean) as string[];
 
 function chain(n: number) {
   const layers: LayerNode[] = [{ id: 'in', type: 'Input', name: 'in', params: { shape: [64] } }];
@@ -24,43 +20,16 @@ function chain(n: number) {
   return newProject('300 layers', { graph, layout: { positions: autoLayout(graph) } });
 }
 
-function startServer(db: string): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repo, 'main/cli/modelwright.ts'), 'serve', '--db', db], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`modelwright serve printed no address: ${out.slice(-300)}`)), 240_000);
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /https?:\/\/\S+/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[0] });
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`modelwright serve exited (${code}): ${out.slice(-300)}`)));
-  });
-}
-
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(p * s.length))];
-}
-
 export async function run(): Promise<BenchResult[]> {
-  const chromium = chromiumPaths.find((p) => existsSync(p));
-  if (!chromium) {
-    return [{ name: 'canvas (skipped)', value: NaN, unit: '', note: 'no Chromium found: apt-get install chromium, or set CHROMIUM_PATH' }];
-  }
-  const { chromium: pw } = await import('playwright-core');
+  const missing = chromiumMissingReason();
+  if (missing) return [{ name: 'canvas (skipped)', value: NaN, unit: '', note: missing }];
   const dir = mkdtempSync(join(tmpdir(), 'mw-canvas-bench-'));
   const projectPath = join(dir, 'big.mwproj');
   writeFileSync(projectPath, serializeProject(chain(300)));
-  const server = await startServer(join(dir, 'history.sqlite'));
-  const browser = await pw.launch({ executablePath: chromium, args: ['--no-sandbox'] });
+  const server = await startServe(join(dir, 'history.sqlite'));
+  const browser = await launchChromium({ width: 1280, height: 720 });
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    const { page } = browser;
     await page.goto(server.url);
     await page.waitForSelector('[data-testid="open-project"]');
     const t0 = Date.now();
@@ -77,16 +46,7 @@ export async function run(): Promise<BenchResult[]> {
     const cy = box.y + box.height / 2;
     /** Drags the background for 2 s while counting animation frames. */
     const pan = async () => {
-      await page.evaluate(() => {
-        const w = window as unknown as { __frames: number[]; __stop: boolean };
-        w.__frames = [];
-        w.__stop = false;
-        const loop = (t: number) => {
-          w.__frames.push(t);
-          if (!w.__stop) requestAnimationFrame(loop);
-        };
-        requestAnimationFrame(loop);
-      });
+      await page.evaluate(startFrameClock);
       await page.mouse.move(cx + 200, cy);
       await page.mouse.down();
       const started = Date.now();
@@ -96,14 +56,9 @@ export async function run(): Promise<BenchResult[]> {
         await page.mouse.move(cx + 200 - 300 * Math.sin(phase * Math.PI), cy + 150 * Math.sin(phase * 2 * Math.PI));
       }
       await page.mouse.up();
-      const frames = await page.evaluate(() => {
-        const w = window as unknown as { __frames: number[]; __stop: boolean };
-        w.__stop = true;
-        return w.__frames;
-      });
-      const intervals = frames.slice(1).map((t, k) => t - frames[k]);
-      const seconds = (frames[frames.length - 1] - frames[0]) / 1000;
-      return { fps: Math.round(((frames.length - 1) / seconds) * 10) / 10, p95: Math.round(percentile(intervals, 0.95) * 10) / 10, frames: frames.length, seconds };
+      const intervals = await page.evaluate(stopFrameClock);
+      const seconds = intervals.reduce((a, b) => a + b, 0) / 1000;
+      return { fps: Math.round(framesPerSecond(intervals) * 10) / 10, p95: Math.round(percentile(intervals, 0.95) * 10) / 10, frames: intervals.length + 1, seconds };
     };
     // Whole model in view (tiny nodes, text not drawn), then at readable zoom (all 300 nodes still in the page).
     const far = await pan();
@@ -145,7 +100,7 @@ export async function run(): Promise<BenchResult[]> {
     ];
   } finally {
     await browser.close();
-    server.child.kill('SIGINT');
+    await server.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

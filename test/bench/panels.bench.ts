@@ -1,7 +1,7 @@
 // Working-panel benchmarks in headless Chromium: scrolling a runs table of 10,000 runs (virtualized),
 // and the training panel's frame time while 200 progress events a second arrive over the WebSocket.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,18 +13,14 @@ import { makeTrainingConfig } from '../../app/training/config.ts';
 import { createServiceHost } from '../../main/services/host.ts';
 import { openStore } from '../../main/store/experimentStore.ts';
 import { startWebServer } from '../../main/web/server.ts';
+import { chromiumMissingReason, launchChromium, percentile, startFrameClock as startFrames, stopFrameClock as stopFrames } from '../e2e/harness.ts';
+import { chromiumArgs, chromiumMissingReason, findChromium } from '../e2e/harness.ts';
 import type { BenchResult } from './run.ts';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
-const chromiumPaths = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean) as string[];
 const RUNS = 10_000;
 const EVENT_RATE = 200;
 const EVENT_SECONDS = 5;
-
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(p * s.length))];
-}
 
 const round = (v: number) => Math.round(v * 10) / 10;
 
@@ -98,26 +94,9 @@ function fakeTraining(): TrainingService {
   };
 }
 
-/** Counts animation frames in the page until `stop()`; returns the intervals between them. */
-const startFrames = () => {
-  const w = window as unknown as { __frames: number[]; __stop: boolean };
-  w.__frames = [];
-  w.__stop = false;
-  const loop = (t: number) => {
-    w.__frames.push(t);
-    if (!w.__stop) requestAnimationFrame(loop);
-  };
-  requestAnimationFrame(loop);
-};
-const stopFrames = () => {
-  const w = window as unknown as { __frames: number[]; __stop: boolean };
-  w.__stop = true;
-  return w.__frames.slice(1).map((t, i) => t - w.__frames[i]);
-};
-
 export async function run(): Promise<BenchResult[]> {
-  const chromium = chromiumPaths.find((p) => existsSync(p));
-  if (!chromium) return [{ name: 'panels (skipped)', value: NaN, unit: '', note: 'no Chromium found: apt-get install chromium, or set CHROMIUM_PATH' }];
+  const missing = chromiumMissingReason();
+  if (missing) return [{ name: 'panels (skipped)', value: NaN, unit: '', note: missing }];
   const dir = mkdtempSync(join(tmpdir(), 'mw-panels-bench-'));
   const results: BenchResult[] = [];
   // Our own build, so a build in dist/ that someone is replacing meanwhile cannot break the measurement.
@@ -129,10 +108,9 @@ export async function run(): Promise<BenchResult[]> {
   const host = createServiceHost({ dbPath: db, dataDir: dir });
   const api: ModelwrightApi = { ...host.api, training: fakeTraining() };
   const server = await startWebServer({ api, port: 0, rendererDir });
-  const { chromium: pw } = await import('playwright-core');
-  const browser = await pw.launch({ executablePath: chromium, args: ['--no-sandbox'] });
+  const browser = await launchChromium({ width: 1280, height: 720 });
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    const { page } = browser;
     await page.goto(server.url);
     await page.click('[data-testid="template-tabular-classifier"]');
     await page.click('[data-testid="panel-tab-runs"]');

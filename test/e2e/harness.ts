@@ -180,3 +180,30 @@ export async function chartInk(page: Page, chartTestId: string, colors: Record<s
     return counts;
   }, colors);
 }
+
+// ---- Frame timing, for the browser benchmarks (run inside the page with page.evaluate) ----
+
+/** In the page: starts recording the time of every animation frame. */
+export const startFrameClock = (): void => {
+  const w = window as unknown as { __mwFrames: number[]; __mwFramesStop: boolean };
+  w.__mwFrames = [];
+  w.__mwFramesStop = false;
+  const loop = (t: number) => {
+    w.__mwFrames.push(t);
+    if (!w.__mwFramesStop) requestAnimationFrame(loop);
+  };
+  requestAnimationFrame(loop);
+};
+
+/** In the page: stops the clock and returns the intervals between consecutive frames, in ms. */
+export const stopFrameClock = (): number[] => {
+  const w = window as unknown as { __mwFrames: number[]; __mwFramesStop: boolean };
+  w.__mwFramesStop = true;
+  return w.__mwFrames.slice(1).map((t, i) => t - w.__mwFrames[i]);
+};
+
+/** Frames per second over a list of frame intervals. */
+export function framesPerSecond(intervals: number[]): number {
+  const ms = intervals.reduce((a, b) => a + b, 0);
+  return ms > 0 ? (intervals.length / ms) * 1000 : NaN;
+}
