@@ -44,6 +44,11 @@ export const datasetBindingSchema = z.object({
     .optional(),
   /** Rows kept when a large file should be sampled; absent means all rows. */
   limitRows: z.number().int().min(1).optional(),
+  /**
+   * Training reads a table file from disk in batches instead of loading it: true always, false never,
+   * absent when the file is over 64 MB (see docs/data.md). Tables only; memory stays flat at any size.
+   */
+  stream: z.boolean().optional(),
 });
 
 export type DatasetBinding = z.infer<typeof datasetBindingSchema>;

@@ -75,15 +75,7 @@ export function evaluateClassification(input: ClassificationInput): Classificati
   const classes = Array.from({ length: k }, (_, c) => input.classNames?.[c] ?? String(c));
 
   const predicted = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    if (binarySigmoid) {
-      predicted[i] = probabilities[i] >= 0.5 ? 1 : 0;
-    } else {
-      let best = 0;
-      for (let c = 1; c < width; c++) if (probabilities[i * width + c] > probabilities[i * width + best]) best = c;
-      predicted[i] = best;
-    }
-  }
+  for (let i = 0; i < n; i++) predicted[i] = predictedClass(probabilities, i, width);
 
   const confusion = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   let correct = 0;
@@ -92,26 +84,7 @@ export function evaluateClassification(input: ClassificationInput): Classificati
     if (labels[i] === predicted[i]) correct++;
   }
 
-  const perClass: ClassMetrics[] = classes.map((label, c) => {
-    const tp = confusion[c][c];
-    let predictedC = 0;
-    let actualC = 0;
-    for (let j = 0; j < k; j++) {
-      predictedC += confusion[j][c];
-      actualC += confusion[c][j];
-    }
-    // A class never predicted (or never present) scores 0, as scikit-learn's zero_division default does.
-    const precision = predictedC > 0 ? tp / predictedC : 0;
-    const recall = actualC > 0 ? tp / actualC : 0;
-    const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
-    return { label, precision, recall, f1, support: actualC };
-  });
-  const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
-  const macro = {
-    precision: mean(perClass.map((m) => m.precision)),
-    recall: mean(perClass.map((m) => m.recall)),
-    f1: mean(perClass.map((m) => m.f1)),
-  };
+  const { perClass, macro } = scoresFromConfusion(confusion, classes);
 
   const scoreOf = (c: number) => {
     const s = new Float64Array(n);
@@ -129,6 +102,43 @@ export function evaluateClassification(input: ClassificationInput): Classificati
   const auc = aucs.length ? mean(aucs) : null;
 
   return { task: 'classification', count: n, accuracy: n ? correct / n : 0, classes, perClass, macro, confusion, roc, auc };
+}
+
+/** Per-class precision, recall and F1 and their macro averages from a confusion matrix (confusion[actual][predicted]). */
+export function scoresFromConfusion(confusion: readonly (readonly number[])[], classes: readonly string[]): { perClass: ClassMetrics[]; macro: ClassificationEvaluation['macro'] } {
+  const k = confusion.length;
+  const perClass: ClassMetrics[] = classes.map((label, c) => {
+    const tp = confusion[c][c];
+    let predictedC = 0;
+    let actualC = 0;
+    for (let j = 0; j < k; j++) {
+      predictedC += confusion[j][c];
+      actualC += confusion[c][j];
+    }
+    // A class never predicted (or never present) scores 0, as scikit-learn's zero_division default does.
+    const precision = predictedC > 0 ? tp / predictedC : 0;
+    const recall = actualC > 0 ? tp / actualC : 0;
+    const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
+    return { label, precision, recall, f1, support: actualC };
+  });
+  const macro = {
+    precision: mean(perClass.map((m) => m.precision)),
+    recall: mean(perClass.map((m) => m.recall)),
+    f1: mean(perClass.map((m) => m.f1)),
+  };
+  return { perClass, macro };
+}
+
+function mean(xs: number[]): number {
+  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0;
+}
+
+/** The class a row of model outputs predicts: a sigmoid (width 1) at 0.5, otherwise the largest output. */
+export function predictedClass(outputs: ArrayLike<number>, row: number, width: number): number {
+  if (width === 1) return outputs[row] >= 0.5 ? 1 : 0;
+  let best = 0;
+  for (let c = 1; c < width; c++) if (outputs[row * width + c] > outputs[row * width + best]) best = c;
+  return best;
 }
 
 /**

@@ -108,6 +108,10 @@ export const trainingResultSchema = z.object({
   durationMs: z.number().min(0),
   trainSamples: z.number().int().min(0),
   warnings: z.array(z.string()).default([]),
+  /** True when the data was read from disk in batches (a large table, or a binding with `stream: true`). */
+  streamed: z.boolean().optional(),
+  /** Peak resident memory of the process that trained (the trainer process), in MB. */
+  peakRssMb: z.number().min(0).optional(),
 });
 
 export type TrainingResult = z.output<typeof trainingResultSchema>;

@@ -1,9 +1,10 @@
 // One training run inside the trainer process: backend, data, model, compile, fit with the studio's
 // callbacks (stop after a batch, NaN → diverged, early stopping with best weights, LR on plateau), test, save.
+// Data comes in memory, or streamed from disk in batches for large tables (./streaming.ts).
 import type * as tfTypes from '@tensorflow/tfjs';
 import { chooseLoss, type LossChoice, type OutputLayerInfo } from '../../app/training/loss.ts';
 import { EarlyStoppingTracker, PlateauTracker } from '../../app/training/callbacks.ts';
-import { evaluateClassification, evaluateRegression, type Evaluation } from '../../app/training/evaluate.ts';
+import { EvaluationAccumulator } from '../../app/training/accumulate.ts';
 import { cleanLogs, estimateEtaMs, metricKey, ProgressThrottle, type ProgressEvent } from '../../app/training/progress.ts';
 import type { PreparedData, StartedInfo, TrainingJob, TrainingResult, TrainingStatus, ArraySplit } from '../../app/training/protocol.ts';
 import type { TrainingConfig } from '../../app/training/config.ts';
@@ -11,6 +12,8 @@ import { mulberry32, splitIndices } from '../../app/data/split.ts';
 import { checkDataAgainstModel, type DataMismatch } from '../../app/data/check.ts';
 import { buildModel, loadData, loadTf, type Tf } from './runtime.ts';
 import { folderSaveHandler } from './modelFiles.ts';
+import { countTrainClasses, openStreamedTable, streamingPath, StreamingUnsupported, type StreamedTable } from './streaming.ts';
+import type { Batch } from '../data/stream.ts';
 
 type LayersModel = tfTypes.LayersModel;
 type Tensor = tfTypes.Tensor;
@@ -56,6 +59,15 @@ const plainErrorNames = new Set(['TrainingError', 'BackendUnavailableError', 'Da
 
 interface Split { x: Float32Array; y: Float32Array; n: number }
 
+/** What the run needs to know about its data, whether it is in memory or streamed. */
+type DataInfo = Pick<PreparedData, 'task' | 'featureShape' | 'dataKind' | 'classNames' | 'preprocessor'>;
+
+/** The data of a run: arrays in memory, or a table read from disk batch by batch. */
+type DataSource = (
+  | { kind: 'memory'; splits: { train: Split; validation: Split; test: Split } }
+  | { kind: 'stream'; table: StreamedTable }
+) & { data: DataInfo; warnings: string[]; counts: { train: number; validation: number; test: number } };
+
 /** Runs a whole job; never throws: failures come back as a result with status `failed`. */
 export async function runTraining(job: TrainingJob, hooks: TrainHooks = {}): Promise<TrainingResult> {
   const t0 = performance.now();
@@ -80,7 +92,7 @@ export async function runTraining(job: TrainingJob, hooks: TrainHooks = {}): Pro
   };
   const realRandom = Math.random;
   try {
-    return await runInner(job, hooks, base, t0);
+    return { ...await runInner(job, hooks, base, t0), peakRssMb: peakRssMb() };
   } catch (err) {
     const e = err as Error;
     return {
@@ -89,10 +101,47 @@ export async function runTraining(job: TrainingJob, hooks: TrainHooks = {}): Pro
       message: plainErrorNames.has(e?.name) ? e.message : `training failed: ${e?.message ?? String(err)}`,
       advice: e instanceof TrainingError ? e.advice : undefined,
       durationMs: performance.now() - t0,
+      peakRssMb: peakRssMb(),
     };
   } finally {
     Math.random = realRandom;
   }
+}
+
+/** The most memory this process has held (its peak resident set), in MB. */
+function peakRssMb(): number {
+  // maxRSS is in kilobytes on every platform Node reports it for.
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}
+
+/** Loads the job's data into memory, or opens it for streaming when it is a large table (or the binding asks). */
+async function openSource(job: TrainingJob, config: TrainingConfig): Promise<DataSource> {
+  if (job.data.kind === 'binding') {
+    let path: string | null;
+    try {
+      path = await streamingPath(job.data.binding, job.data.baseDir);
+    } catch (err) {
+      if (err instanceof StreamingUnsupported) throw new TrainingError(err.message, err.advice);
+      throw err;
+    }
+    if (path) {
+      const table = await openStreamedTable(path, job.data.binding, config);
+      const pre = table.preprocessor;
+      return {
+        kind: 'stream',
+        table,
+        data: { task: pre.task, featureShape: pre.inputShape, dataKind: pre.state.kind, classNames: pre.classes, preprocessor: pre.toJSON() },
+        warnings: table.warnings,
+        counts: table.counts,
+      };
+    }
+  }
+  const data = await loadData(job.data, config);
+  const splits = makeSplits(data, config);
+  return {
+    kind: 'memory', splits, data, warnings: data.warnings,
+    counts: { train: splits.train.n, validation: splits.validation.n, test: splits.test.n },
+  };
 }
 
 async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingResult, t0: number): Promise<TrainingResult> {
@@ -100,11 +149,14 @@ async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingRes
   const { tf, backend, tried } = await loadTf(config.backend);
   result.backend = backend;
 
-  const data = await loadData(job.data, config);
-  result.warnings.push(...data.warnings);
-  const splits = makeSplits(data, config);
-  if (splits.train.n === 0) throw new TrainingError('there are no training rows left after holding out the validation and test splits', 'use more data or smaller validation/test splits');
-  const numClasses = data.task === 'classification' ? countClasses(data, splits) : 0;
+  const source = await openSource(job, config);
+  const { data, counts } = source;
+  result.warnings.push(...source.warnings);
+  result.streamed = source.kind === 'stream';
+  if (counts.train === 0) throw new TrainingError('there are no training rows left after holding out the validation and test splits', 'use more data or smaller validation/test splits');
+  const numClasses = data.task === 'classification'
+    ? (source.kind === 'memory' ? countClasses(data, source.splits) : Math.max(data.classNames?.length ?? 0, 2))
+    : 0;
 
   // TF.js seeds every unseeded initializer, dropout mask and fit() shuffle from Math.random, so a
   // seeded Math.random (for this process's run only) makes the whole run reproducible on one backend.
@@ -129,16 +181,16 @@ async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingRes
   const track = <T extends Tensor>(t: T): T => { tensors.push(t); return t; };
   let bestWeights: Tensor[] | null = null;
   try {
-    const xTrain = track(tf.tensor(splits.train.x, [splits.train.n, ...data.featureShape]));
-    const yTrain = track(targets(tf, splits.train, choice, numClasses, data, model));
-    const validation = splits.validation.n > 0
-      ? [track(tf.tensor(splits.validation.x, [splits.validation.n, ...data.featureShape])), track(targets(tf, splits.validation, choice, numClasses, data, model))] as [Tensor, Tensor]
-      : undefined;
-
     const optimizer = makeOptimizer(tf, config);
     model.compile({ optimizer, loss: lossFor(tf, choice.loss), metrics: choice.metrics });
 
-    const classWeight = classWeights(config, splits.train, numClasses, data.classNames);
+    const classCounts = async (): Promise<number[]> => {
+      if (source.kind === 'stream') return countTrainClasses(source.table, numClasses);
+      const out = new Array<number>(numClasses).fill(0);
+      for (const v of source.splits.train.y) out[v]++;
+      return out;
+    };
+    const classWeight = await classWeights(config, classCounts, counts.train, numClasses, data.classNames);
     if (classWeight === 'not-classification') {
       result.warnings.push('Class weights apply to classification only; ignored for this regression task.');
     }
@@ -149,15 +201,15 @@ async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingRes
       tried,
       loss: choice.loss,
       lossExplanation: choice.explanation,
-      trainSamples: splits.train.n,
-      validationSamples: splits.validation.n,
-      testSamples: splits.test.n,
+      trainSamples: counts.train,
+      validationSamples: counts.validation,
+      testSamples: counts.test,
       warnings: result.warnings,
     });
 
     const epochs = config.epochs;
     const batchSize = config.batchSize;
-    const nTrain = splits.train.n;
+    const nTrain = counts.train;
     const batchesPerEpoch = Math.ceil(nTrain / batchSize);
     const throttle = new ProgressThrottle(hooks.maxBatchEventsPerSecond ?? 20);
     const early = config.earlyStopping.enabled ? new EarlyStoppingTracker(config.earlyStopping) : null;
@@ -175,95 +227,102 @@ async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingRes
     const history: Record<string, (number | null)[]> = {};
     const fitStart = performance.now();
 
-    if (epochs > 0) {
-      await model.fit(xTrain, yTrain, {
-        epochs,
-        batchSize,
-        shuffle: config.shuffle,
-        validationData: validation,
-        classWeight: classWeight && typeof classWeight === 'object' ? classWeight : undefined,
-        verbose: 0,
-        // Yield to the event loop at least every 50 ms so a stop message is seen promptly.
-        yieldEvery: 50,
-        callbacks: {
-          onEpochBegin: async (epoch) => {
-            currentEpoch = epoch;
-            epochSamples = 0;
-            epochStart = performance.now();
-          },
-          onBatchEnd: async (batch, logs) => {
-            currentBatch = batch;
-            const size = typeof logs?.size === 'number' ? logs.size : batchSize;
-            samplesDone += size;
-            epochSamples += size;
-            const loss = logs?.loss;
-            if (typeof loss === 'number' && !Number.isFinite(loss)) {
-              status = 'diverged';
-              divergedAt = currentEpoch;
-              model.stopTraining = true;
-            } else if (hooks.shouldStop?.()) {
-              status = 'stopped';
-              stopReason = `stopped after batch ${batch + 1} of ${batchesPerEpoch} in epoch ${currentEpoch + 1}`;
-              model.stopTraining = true;
-            }
-            const event = { type: 'batch' as const };
-            if (hooks.onProgress && throttle.accept(event)) {
-              const now = performance.now();
-              hooks.onProgress({
-                type: 'batch',
-                epoch: currentEpoch,
-                epochs,
-                batch,
-                batchesPerEpoch,
-                logs: cleanLogs(logs ?? {}),
-                samplesPerSec: rate(epochSamples, now - epochStart),
-                etaMs: estimateEtaMs(samplesDone, nTrain * epochs, now - fitStart),
-                tensors: tf.memory().numTensors,
-                backend,
-              });
-            }
-          },
-          onEpochEnd: async (epoch, logs) => {
-            const clean = cleanLogs(logs ?? {});
-            const fullEpoch = currentBatch === batchesPerEpoch - 1 && status !== 'diverged';
-            if (fullEpoch) result.epochsCompleted = epoch + 1;
-            appendHistory(history, { ...clean, lr: learningRate }, epoch);
-            const now = performance.now();
-            hooks.onProgress?.({
-              type: 'epoch',
-              epoch,
-              epochs,
-              batchesPerEpoch,
-              logs: clean,
-              learningRate,
-              durationMs: now - epochStart,
-              samplesPerSec: rate(epochSamples, now - epochStart),
-              etaMs: estimateEtaMs(samplesDone, nTrain * epochs, now - fitStart),
-              tensors: tf.memory().numTensors,
-              backend,
-            });
-            if (!fullEpoch || status !== 'completed') return;
-            if (early) {
-              const { improved, stop } = early.update(epoch, clean);
-              if (improved && config.earlyStopping.restoreBestWeights) {
-                bestWeights?.forEach((t) => t.dispose());
-                bestWeights = model.getWeights().map((w) => tf.keep(w.clone()));
-              }
-              if (stop) {
-                earlyStoppedAt = epoch;
-                model.stopTraining = true;
-              }
-            }
-            if (plateau) {
-              const next = plateau.update(clean, learningRate);
-              if (next !== null) {
-                learningRate = next;
-                setLearningRate(optimizer, next);
-              }
-            }
-          },
-        },
-      });
+    const callbacks: tfTypes.CustomCallbackArgs = {
+      onEpochBegin: async (epoch) => {
+        currentEpoch = epoch;
+        epochSamples = 0;
+        epochStart = performance.now();
+      },
+      onBatchEnd: async (batch, logs) => {
+        currentBatch = batch;
+        const size = typeof logs?.size === 'number' ? logs.size : batchSize;
+        samplesDone += size;
+        epochSamples += size;
+        const loss = logs?.loss;
+        if (typeof loss === 'number' && !Number.isFinite(loss)) {
+          status = 'diverged';
+          divergedAt = currentEpoch;
+          model.stopTraining = true;
+        } else if (hooks.shouldStop?.()) {
+          status = 'stopped';
+          stopReason = `stopped after batch ${batch + 1} of ${batchesPerEpoch} in epoch ${currentEpoch + 1}`;
+          model.stopTraining = true;
+        }
+        const event = { type: 'batch' as const };
+        if (hooks.onProgress && throttle.accept(event)) {
+          const now = performance.now();
+          hooks.onProgress({
+            type: 'batch',
+            epoch: currentEpoch,
+            epochs,
+            batch,
+            batchesPerEpoch,
+            logs: cleanLogs(logs ?? {}),
+            samplesPerSec: rate(epochSamples, now - epochStart),
+            etaMs: estimateEtaMs(samplesDone, nTrain * epochs, now - fitStart),
+            tensors: tf.memory().numTensors,
+            backend,
+          });
+        }
+      },
+      onEpochEnd: async (epoch, logs) => {
+        const clean = cleanLogs(logs ?? {});
+        // Status changes only inside a batch: still `completed` here means no batch of this epoch ended the run.
+        const fullEpoch = status === 'completed' || (status === 'stopped' && currentBatch === batchesPerEpoch - 1);
+        if (fullEpoch) result.epochsCompleted = epoch + 1;
+        appendHistory(history, { ...clean, lr: learningRate }, epoch);
+        const now = performance.now();
+        hooks.onProgress?.({
+          type: 'epoch',
+          epoch,
+          epochs,
+          batchesPerEpoch,
+          logs: clean,
+          learningRate,
+          durationMs: now - epochStart,
+          samplesPerSec: rate(epochSamples, now - epochStart),
+          etaMs: estimateEtaMs(samplesDone, nTrain * epochs, now - fitStart),
+          tensors: tf.memory().numTensors,
+          backend,
+        });
+        if (!fullEpoch || status !== 'completed') return;
+        if (early) {
+          const { improved, stop } = early.update(epoch, clean);
+          if (improved && config.earlyStopping.restoreBestWeights) {
+            bestWeights?.forEach((t) => t.dispose());
+            bestWeights = model.getWeights().map((w) => tf.keep(w.clone()));
+          }
+          if (stop) {
+            earlyStoppedAt = epoch;
+            model.stopTraining = true;
+          }
+        }
+        if (plateau) {
+          const next = plateau.update(clean, learningRate);
+          if (next !== null) {
+            learningRate = next;
+            setLearningRate(optimizer, next);
+          }
+        }
+      },
+    };
+    const weights = classWeight && typeof classWeight === 'object' ? classWeight : undefined;
+    if (epochs > 0 && source.kind === 'memory') {
+      const { train, validation } = source.splits;
+      const xTrain = track(tf.tensor(train.x, [train.n, ...data.featureShape]));
+      const yTrain = track(targets(tf, train, choice, numClasses, data, model));
+      const validationData = validation.n > 0
+        ? [track(tf.tensor(validation.x, [validation.n, ...data.featureShape])), track(targets(tf, validation, choice, numClasses, data, model))] as [Tensor, Tensor]
+        : undefined;
+      // Yield to the event loop at least every 50 ms so a stop message is seen promptly.
+      await model.fit(xTrain, yTrain, { epochs, batchSize, shuffle: config.shuffle, validationData, classWeight: weights, verbose: 0, yieldEvery: 50, callbacks });
+    } else if (epochs > 0 && source.kind === 'stream') {
+      const { table } = source;
+      // Each epoch reads the file again; its shuffle buffer draws from a seed of its own, so runs repeat.
+      let pass = 0;
+      const train = tf.data.generator(() => batchTensors(tf, table.batches('train', batchSize, config.shuffle ? mulberry32((config.seed ^ 0x5eed) + ++pass) : undefined), choice, numClasses, data, model));
+      const validationData = counts.validation > 0 ? tf.data.generator(() => batchTensors(tf, table.batches('validation', batchSize), choice, numClasses, data, model)) : undefined;
+      await model.fitDataset(train, { epochs, validationData, classWeight: weights, verbose: 0, yieldEvery: 50, callbacks });
     }
     const fitMs = performance.now() - fitStart;
     result.history = history;
@@ -301,8 +360,9 @@ async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingRes
         (result.restoredEpoch !== null ? `; restored the weights of epoch ${result.restoredEpoch + 1}, the best on ${early!.watched}` : '');
     }
 
-    if (splits.test.n > 0) {
-      result.test = await evaluateTest(tf, model, splits.test, data, choice, numClasses, batchSize);
+    if (counts.test > 0) {
+      const testBatches = source.kind === 'memory' ? once(source.splits.test) : splitsOf(source.table.batches('test', Math.max(batchSize, 1024)));
+      result.test = await evaluateTest(tf, model, testBatches, data, choice, numClasses, batchSize, config.seed);
     } else {
       result.testNote = 'not evaluated: there is no test split (set a test split above 0 to measure the model on unseen rows)';
     }
@@ -392,7 +452,7 @@ function makeSplits(data: PreparedData, config: TrainingConfig): { train: Split;
   return { train: pick(idx.train), validation: givenVal ?? pick(idx.validation), test: givenTest ?? pick(idx.test) };
 }
 
-function countClasses(data: PreparedData, splits: { train: Split; validation: Split; test: Split }): number {
+function countClasses(data: DataInfo, splits: { train: Split; validation: Split; test: Split }): number {
   let max = -1;
   for (const s of [splits.train, splits.validation, splits.test]) {
     for (const v of s.y) {
@@ -405,7 +465,7 @@ function countClasses(data: PreparedData, splits: { train: Split; validation: Sp
   return Math.max(k, 2);
 }
 
-function classNamesOf(data: PreparedData, k: number): string[] {
+function classNamesOf(data: DataInfo, k: number): string[] {
   return Array.from({ length: k }, (_, i) => data.classNames?.[i] ?? String(i));
 }
 
@@ -425,7 +485,7 @@ function outputInfo(model: LayersModel): OutputLayerInfo {
 }
 
 /** Input shape, output width and activation against the data (app/data/check.ts); errors stop the run, warnings travel with it. */
-function checkModelAgainstData(model: LayersModel, output: OutputLayerInfo, data: PreparedData, k: number, warnings: string[]): void {
+function checkModelAgainstData(model: LayersModel, output: OutputLayerInfo, data: DataInfo, k: number, warnings: string[]): void {
   if (model.inputs.length !== 1) throw new TrainingError(`the model has ${model.inputs.length} inputs; training takes models with exactly one input`);
   if (model.outputs.length !== 1) throw new TrainingError(`the model has ${model.outputs.length} outputs; training takes models with exactly one output`);
   const featureSize = data.featureShape.reduce((a, b) => a * b, 1);
@@ -463,7 +523,7 @@ function reconstructionShape(model: LayersModel): number[] {
   return model.outputs[0].shape.slice(1).map((d) => d ?? 1);
 }
 
-function targets(tf: Tf, split: Split, choice: LossChoice, k: number, data: PreparedData, model: LayersModel): Tensor {
+function targets(tf: Tf, split: Split, choice: LossChoice, k: number, data: DataInfo, model: LayersModel): Tensor {
   switch (choice.targetFormat) {
     case 'one-hot':
       return tf.tidy(() => tf.oneHot(tf.tensor1d(split.y, 'int32'), k).toFloat());
@@ -500,15 +560,14 @@ function lossFor(tf: Tf, loss: LossChoice['loss']): string | ((yTrue: Tensor, yP
 }
 
 /** `auto`: n / (k × count) per class (scikit-learn's "balanced"), so every class weighs the same in total. */
-function classWeights(config: TrainingConfig, train: Split, k: number, names?: string[]): Record<number, number> | null | 'not-classification' {
+async function classWeights(config: TrainingConfig, classCounts: () => Promise<number[]>, n: number, k: number, names?: string[]): Promise<Record<number, number> | null | 'not-classification'> {
   const cw = config.classWeights;
   if (cw === 'none') return null;
   if (k === 0) return 'not-classification';
   if (cw === 'auto') {
-    const counts = new Array<number>(k).fill(0);
-    for (const v of train.y) counts[v]++;
+    const counts = await classCounts();
     const out: Record<number, number> = {};
-    counts.forEach((c, i) => { out[i] = c > 0 ? train.n / (k * c) : 1; });
+    counts.forEach((c, i) => { out[i] = c > 0 ? n / (k * c) : 1; });
     return out;
   }
   const out: Record<number, number> = {};
@@ -522,33 +581,61 @@ function classWeights(config: TrainingConfig, train: Split, k: number, names?: s
   return out;
 }
 
-async function evaluateTest(tf: Tf, model: LayersModel, test: Split, data: PreparedData, choice: LossChoice, k: number, batchSize: number): Promise<NonNullable<TrainingResult['test']>> {
-  const x = tf.tensor(test.x, [test.n, ...data.featureShape]);
-  const y = targets(tf, test, choice, k, data, model);
-  try {
-    const scalars = model.evaluate(x, y, { batchSize });
-    const list = Array.isArray(scalars) ? scalars : [scalars];
-    const logs: Record<string, number | null> = {};
-    const values = await Promise.all(list.map((s) => s.data()));
-    model.metricsNames.forEach((name, i) => { logs[metricKey(name)] = Number.isFinite(values[i]?.[0]) ? values[i][0] : null; });
-    list.forEach((s) => s.dispose());
-    const pred = model.predict(x, { batchSize }) as Tensor;
-    const p = await pred.data() as Float32Array;
-    const width = pred.shape[pred.shape.length - 1] ?? 1;
-    pred.dispose();
-    let evaluation: Evaluation;
-    if (data.task === 'classification') {
-      evaluation = evaluateClassification({ probabilities: p, width, labels: test.y, classNames: classNamesOf(data, k) });
-    } else {
-      // Report errors in the target's own units: the data pipeline standardizes regression targets.
-      const unscale = targetUnscaler(data.preprocessor);
-      evaluation = evaluateRegression({ predictions: p.map(unscale), actual: test.y.map(unscale) });
-    }
-    return { logs, evaluation };
-  } finally {
-    x.dispose();
-    y.dispose();
+/** Batches read from disk as the {xs, ys} tensors tf.data hands to fitDataset (which disposes them). */
+async function* batchTensors(tf: Tf, batches: AsyncIterable<Batch>, choice: LossChoice, k: number, data: DataInfo, model: LayersModel): AsyncGenerator<{ xs: Tensor; ys: Tensor }> {
+  for await (const b of batches) {
+    const split: Split = { x: b.x, y: b.y, n: b.size };
+    yield { xs: tf.tensor(b.x, b.xShape), ys: targets(tf, split, choice, k, data, model) };
   }
+}
+
+async function* once(split: Split): AsyncGenerator<Split> {
+  yield split;
+}
+
+async function* splitsOf(batches: AsyncIterable<Batch>): AsyncGenerator<Split> {
+  for await (const b of batches) yield { x: b.x, y: b.y, n: b.size };
+}
+
+/**
+ * Loss, metrics and the full evaluation on the test rows, batch by batch: the compiled metrics are
+ * averaged over rows, the evaluation accumulates (exact counts; curves from a bounded sample).
+ */
+async function evaluateTest(tf: Tf, model: LayersModel, batches: AsyncIterable<Split>, data: DataInfo, choice: LossChoice, k: number, batchSize: number, seed: number): Promise<NonNullable<TrainingResult['test']>> {
+  const classification = data.task === 'classification';
+  const accumulator = new EvaluationAccumulator({ task: classification ? 'classification' : 'regression', classNames: classification ? classNamesOf(data, k) : undefined, seed });
+  // Report regression errors in the target's own units: the data pipeline standardizes regression targets.
+  const unscale = targetUnscaler(data.preprocessor);
+  const sums = new Array<number>(model.metricsNames.length).fill(0);
+  let rows = 0;
+  for await (const split of batches) {
+    if (split.n === 0) continue;
+    const x = tf.tensor(split.x, [split.n, ...data.featureShape]);
+    const y = targets(tf, split, choice, k, data, model);
+    try {
+      const scalars = model.evaluate(x, y, { batchSize });
+      const list = Array.isArray(scalars) ? scalars : [scalars];
+      const values = await Promise.all(list.map((s) => s.data()));
+      list.forEach((s) => s.dispose());
+      values.forEach((v, i) => { sums[i] += v[0] * split.n; });
+      rows += split.n;
+      const pred = model.predict(x, { batchSize }) as Tensor;
+      const p = await pred.data() as Float32Array;
+      const width = pred.shape[pred.shape.length - 1] ?? 1;
+      pred.dispose();
+      if (classification) accumulator.add(p, width, split.y);
+      else accumulator.add(p.map(unscale), 1, split.y.map(unscale));
+    } finally {
+      x.dispose();
+      y.dispose();
+    }
+  }
+  const logs: Record<string, number | null> = {};
+  model.metricsNames.forEach((name, i) => {
+    const mean = rows > 0 ? sums[i] / rows : NaN;
+    logs[metricKey(name)] = Number.isFinite(mean) ? mean : null;
+  });
+  return { logs, evaluation: accumulator.finish() };
 }
 
 /** Maps a standardized regression value back to the target's units (identity when it was not scaled). */
