@@ -14,7 +14,6 @@ import { createServiceHost } from '../../main/services/host.ts';
 import { openStore } from '../../main/store/experimentStore.ts';
 import { startWebServer } from '../../main/web/server.ts';
 import { chromiumMissingReason, launchChromium, percentile, startFrameClock as startFrames, stopFrameClock as stopFrames } from '../e2e/harness.ts';
-import { chromiumArgs, chromiumMissingReason, findChromium } from '../e2e/harness.ts';
 import type { BenchResult } from './run.ts';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
