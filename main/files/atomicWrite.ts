@@ -58,6 +58,8 @@ export function describeFsError(err: unknown): string {
       return 'a part of the path is not a folder';
     case 'ENOSPC':
       return 'the disk is full';
+    case 'EFBIG':
+      return 'the file would be larger than this system allows (file size limit)';
     case 'EDQUOT':
       return 'the disk quota is exceeded';
     case 'EROFS':

@@ -1,13 +1,22 @@
 // Saves and loads TF.js layers models as a folder (model.json + weights.bin), the format
 // `tf.loadLayersModel('file://…')` reads under tfjs-node; tfjs-node is absent here, so these are our own IOHandlers.
-import { mkdir, writeFile, rename } from 'node:fs/promises';
+import { mkdir, writeFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
+import { describeFsError } from '../files/atomicWrite.ts';
 import { checkedFolderLoadHandler, readCheckedMetadata, type ModelFolderLimits } from '../export/modelFolder.ts';
 
 type Tf = import('../engine/backends.ts').Tf;
 type IOHandler = tfTypes.io.IOHandler;
 type ModelArtifacts = tfTypes.io.ModelArtifacts;
+
+/** Named like the trainer's own errors so a run reports this sentence, not "training failed: ENOSPC: …". */
+class ModelSaveError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TrainingError';
+  }
+}
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
@@ -19,7 +28,6 @@ export function folderSaveHandler(tf: Tf, dir: string): IOHandler {
       if (artifacts.modelTopology instanceof ArrayBuffer) {
         throw new Error('saving a binary (GraphDef) model topology is not supported; only layers models are');
       }
-      await mkdir(dir, { recursive: true });
       const weights = tf.io.CompositeArrayBuffer.join(artifacts.weightData ?? new ArrayBuffer(0));
       const modelJson: tfTypes.io.ModelJSON = {
         modelTopology: artifacts.modelTopology as object,
@@ -31,10 +39,19 @@ export function folderSaveHandler(tf: Tf, dir: string): IOHandler {
         ...(artifacts.userDefinedMetadata ? { userDefinedMetadata: artifacts.userDefinedMetadata } : {}),
       };
       // Write to temporary names first so a crash mid-save never leaves a model.json pointing at half a weights file.
-      await writeFile(join(dir, `${WEIGHTS_BIN}.tmp`), new Uint8Array(weights));
-      await writeFile(join(dir, `${MODEL_JSON}.tmp`), JSON.stringify(modelJson));
-      await rename(join(dir, `${WEIGHTS_BIN}.tmp`), join(dir, WEIGHTS_BIN));
-      await rename(join(dir, `${MODEL_JSON}.tmp`), join(dir, MODEL_JSON));
+      const temps = [join(dir, `${WEIGHTS_BIN}.tmp`), join(dir, `${MODEL_JSON}.tmp`)];
+      try {
+        await mkdir(dir, { recursive: true });
+        await writeFile(temps[0], new Uint8Array(weights));
+        await writeFile(temps[1], JSON.stringify(modelJson));
+      } catch (err) {
+        // A full disk or a write error: the model saved there before stays whole, and no half-written file is left.
+        await Promise.all(temps.map((t) => unlink(t).catch(() => undefined)));
+        throw new ModelSaveError(`could not save the trained model in ${dir}: ${describeFsError(err)}; ` +
+          'a model saved there before, if any, is unchanged. Free some space or save to another folder, then train again');
+      }
+      await rename(temps[0], join(dir, WEIGHTS_BIN));
+      await rename(temps[1], join(dir, MODEL_JSON));
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     },
   };
