@@ -2,10 +2,8 @@
 // the trained model predicts (exactly, or within the quantization's tolerance), the reported numbers
 // match a recomputation, the Node example prints the right labels, and damaged exports fail.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
-import { cp, readdir, readFile, stat, symlink, truncate, writeFile } from 'node:fs/promises';
+import { cp, readdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { loadDataset } from '../../../main/data/load.ts';
 import { exportRun, exportRunForApi, verifyExport, type ExportReport } from '../../../main/export/exportRun.ts';
@@ -13,9 +11,7 @@ import { folderLoadHandler } from '../../../main/trainer/modelFiles.ts';
 import { loadTrainedModel } from '../../../main/trainer/predict.ts';
 import { registerCustomLayers } from '../../../app/graph/buildModel.ts';
 import { runCli, expectOneLine } from '../cli/cliHarness.ts';
-import { trainAndRecord, type TrainedRun } from './fixtures.ts';
-
-const repoNodeModules = fileURLToPath(new URL('../../../node_modules', import.meta.url));
+import { runNodeExample, trainAndRecord, type TrainedRun } from './fixtures.ts';
 
 let run: TrainedRun;
 let testX: tf.Tensor;
@@ -150,12 +146,8 @@ describe('exportRun', () => {
   });
 
   it('the generated Node example, run as a child process, prints the trained model\'s labels for raw rows', async () => {
-    await symlink(repoNodeModules, join(run.root, 'node_modules'));
     const dir = reports.none.dir;
-    const stdout = await new Promise<string>((resolve, reject) => {
-      execFile(process.execPath, [join(dir, 'predict-node.mjs')], { cwd: run.root }, (err, out, errText) => (err ? reject(new Error(`${err.message}\n${errText}`)) : resolve(out)));
-    });
-    const lines = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+    const lines = await runNodeExample(run, dir);
     const inputs = JSON.parse(await readFile(join(dir, 'example-input.json'), 'utf8'));
     expect(inputs.length).toBe(3);
     expect(Object.keys(inputs[0])).toEqual(['sepal_length', 'sepal_width', 'petal_length', 'petal_width']);

@@ -1,6 +1,8 @@
 // A tiny real training run recorded in a real experiment store, for the export tests: an iris MLP
 // trained for a few epochs on the cpu backend by the real trainer, its model saved where the store says.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, symlink } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Graph, LayerNode } from '../../../app/graph/types.ts';
@@ -10,6 +12,8 @@ import { trainingJobSchema } from '../../../app/training/protocol.ts';
 import { runTraining } from '../../../main/trainer/train.ts';
 import { testSummary } from '../../../main/trainer/recording.ts';
 import { openStore, type ExperimentStore } from '../../../main/store/experimentStore.ts';
+
+const repoNodeModules = fileURLToPath(new URL('../../../node_modules', import.meta.url));
 
 export function mlp(inputs: number, hidden: number, units: number, activation: string): Graph {
   const layers: LayerNode[] = [
@@ -29,12 +33,12 @@ export interface TrainedRun {
 }
 
 /** Trains `graph` on `binding` with the real trainer, records the run with its model artifact, and returns the open store. */
-export async function trainAndRecord(options: { graph?: Graph; binding?: DatasetBinding; epochs?: number; name?: string } = {}): Promise<TrainedRun> {
+export async function trainAndRecord(options: { graph?: Graph; binding?: DatasetBinding; epochs?: number; name?: string; learningRate?: number; backend?: 'cpu' | 'wasm' } = {}): Promise<TrainedRun> {
   const root = await mkdtemp(join(tmpdir(), 'mw-export-'));
   const store = openStore(join(root, 'history.db'));
   const graph = options.graph ?? mlp(4, 12, 3, 'softmax');
   const binding = (options.binding ?? { source: 'builtin:iris', target: 'species' }) as DatasetBinding;
-  const config = trainingConfigSchema.parse({ backend: 'cpu', epochs: options.epochs ?? 3, batchSize: 16, seed: 7, optimizer: { name: 'adam', learningRate: 0.05 } });
+  const config = trainingConfigSchema.parse({ backend: options.backend ?? 'cpu', epochs: options.epochs ?? 3, batchSize: 16, seed: 7, optimizer: { name: 'adam', learningRate: options.learningRate ?? 0.05 } });
   const modelDir = join(store.artifactRoot, 'model-1');
   const result = await runTraining(trainingJobSchema.parse({
     runId: 'export-test',
@@ -58,4 +62,15 @@ export async function trainAndRecord(options: { graph?: Graph; binding?: Dataset
       await rm(root, { recursive: true, force: true });
     },
   };
+}
+
+/** Runs an export's predict-node.mjs as a child process (node_modules linked beside it) and returns its JSON lines. */
+export async function runNodeExample(run: TrainedRun, dir: string, inputFile?: string): Promise<Record<string, any>[]> {
+  const link = join(run.root, 'node_modules');
+  await symlink(repoNodeModules, link).catch((err: NodeJS.ErrnoException) => { if (err.code !== 'EEXIST') throw err; });
+  const stdout = await new Promise<string>((resolve, reject) => {
+    execFile(process.execPath, [join(dir, 'predict-node.mjs'), ...(inputFile ? [inputFile] : [])], { cwd: run.root },
+      (err, out, errText) => (err ? reject(new Error(`${err.message}\n${errText}`)) : resolve(out)));
+  });
+  return stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
 }
