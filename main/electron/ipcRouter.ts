@@ -95,7 +95,14 @@ export function createIpcRouter(options: IpcRouterOptions): IpcRouter {
   const onRpc = (event: IpcEventLike, text: unknown) => {
     if (!isTrustedSender(event, origin)) return refuse(event, ipcChannels.rpc);
     // RpcServer answers everything else itself: not text, not JSON, unknown methods, bad arguments.
-    void connectionFor(event.sender).receive(text as string);
+    let connection: RpcServerConnection;
+    try {
+      connection = connectionFor(event.sender);
+    } catch (err) {
+      log(`internal error connecting a window to the services: ${(err as Error)?.stack ?? err}`);
+      return;
+    }
+    void connection.receive(text as string);
   };
 
   const onMenuState = (event: IpcEventLike, state: unknown) => {

@@ -23,6 +23,8 @@ const rendererDir = join(bundleDir, '..', 'renderer');
 const log = (message: string) => console.error(`[modelwright] ${message}`);
 
 app.setName(productName);
+// A separate profile (history, recent files, window state) for tests and portable use.
+if (process.env.MODELWRIGHT_USER_DATA) app.setPath('userData', process.env.MODELWRIGHT_USER_DATA);
 // Before `ready`: app:// must be a standard, secure scheme for ES modules, workers and storage.
 protocol.registerSchemesAsPrivileged([appSchemePrivileges]);
 
