@@ -1,15 +1,19 @@
 // The `export` service: training code for a project (JavaScript, TypeScript, Python), the graph as
-// Keras / TF.js JSON, and trained-model export (not available until the export module exists).
-import { projectInputSchema, type ExportService } from '../../app/api/contract.ts';
+// Keras / TF.js JSON, and a run's trained model exported and verified (main/export/exportRun.ts).
+import { modelExportOptionsSchema, projectInputSchema, type ExportService } from '../../app/api/contract.ts';
 import { ApiError } from '../../app/api/errors.ts';
 import { generateCode } from '../../app/codegen/index.ts';
 import type { Graph } from '../../app/graph/types.ts';
 import { exportKerasModel } from '../../app/keras/export.ts';
 import { planProjectData } from '../codegen/projectData.ts';
+import { ExportError, exportRunForApi } from '../export/exportRun.ts';
+import type { ExperimentStore } from '../store/experimentStore.ts';
 import { baseDirOf } from './datasets.ts';
 
 export interface ExportServiceOptions {
   resourcesDir?: string;
+  /** The run history whose trained models `model()` exports; without it that method is not available. */
+  store?: ExperimentStore;
 }
 
 export function createExportService(options: ExportServiceOptions = {}): ExportService {
@@ -26,8 +30,15 @@ export function createExportService(options: ExportServiceOptions = {}): ExportS
       return { json: `${JSON.stringify(json, null, 2)}\n`, fileName: 'model-topology.json' };
     },
 
-    async model(runId) {
-      throw new ApiError('not-available', `Exporting the trained model of run ${runId} is not available yet in this version; export the training code instead.`);
+    async model(runId, exportOptions) {
+      if (!options.store) throw new ApiError('not-available', `Exporting the trained model of run ${runId} is not available in this host; export the training code instead.`);
+      try {
+        return await exportRunForApi(options.store, runId, modelExportOptionsSchema.parse(exportOptions ?? {}), { resourcesDir: options.resourcesDir });
+      } catch (err) {
+        // Export errors are written for the user (no run, no model, unwritable folder): pass them on as they are.
+        if (err instanceof ExportError) throw new ApiError('failed', err.message);
+        throw err;
+      }
     },
   };
 }

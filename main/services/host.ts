@@ -45,7 +45,7 @@ export function createServiceHost(options: ServiceHostOptions): ServiceHost {
     datasets: createDatasetsService({ dataDir, resourcesDir: options.resourcesDir }),
     training: training.service,
     runs: createRunsService({ store, runChanges }),
-    export: createExportService({ resourcesDir: options.resourcesDir }),
+    export: createExportService({ resourcesDir: options.resourcesDir, store }),
     predict: predict.service,
   };
   let disposed: Promise<void> | null = null;

@@ -256,15 +256,19 @@ export function defineContractSuite(name: string, connect: (host: ServiceHost) =
         expect(wrongKind.message).toMatch(/not sentences/);
       });
 
-      it('generates code for the project and says trained-model export is not available yet', async () => {
+      it('generates code for the project and exports a trained run\'s model, verified', async () => {
         const js = await api.export.code(doc, { language: 'js' });
         expect(js.fileName).toBe('train.mjs');
         expect(js.code).toMatch(/@tensorflow\/tfjs/);
         const py = await api.export.code(doc, { language: 'python' });
         expect(py.fileName).toBe('train.py');
         expect(py.code).toMatch(/import tensorflow|from tensorflow|keras/);
-        const unavailable = await failure(api.export.model(runIds[0]));
-        expect(unavailable.code).toBe('not-available');
+        const exported = await api.export.model(runIds[0]);
+        expect(exported.format).toBe('tfjs-layers');
+        expect(exported.files.map((f) => f.path)).toContain('model.json');
+        expect(exported.verification?.passed, exported.verification?.message).toBe(true);
+        const missing = await failure(api.export.model(987_654));
+        expect(missing.message).toMatch(/987654/);
       });
 
       it('fails to start on a graph that cannot train, with the reason', async () => {
