@@ -5,6 +5,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { ModelwrightApi } from '../../../app/api/contract.ts';
 import type { RunDetail } from '../../../app/store/types.ts';
 import type { ClassificationEvaluation, Evaluation, RegressionEvaluation } from '../../../app/training/evaluate.ts';
+import { useProject } from '../../state/projectStore.ts';
 import { setUi } from '../../state/uiStore.ts';
 import { Empty, ErrorText, useApi, useAsync } from '../training/common.tsx';
 import { formatNumber } from '../runs/compareDiff.ts';
@@ -28,7 +29,10 @@ export function useShownRun(api: ModelwrightApi | null): { runId: number | null;
   }, [api]);
   const recent = useAsync(api ? () => api.runs.list({ limit: 50, sort: { by: 'startedAt', direction: 'desc' } }) : null, [api, changes]);
   const choices = (recent.data?.runs ?? []).map((r) => ({ id: r.id, label: `#${r.id} ${r.name} — ${r.status}, ${formatTime(r.startedAt ?? r.createdAt)}` }));
-  const fallback = recent.data?.runs.find((r) => r.status === 'completed' || r.status === 'stopped')?.id ?? null;
+  const project = useProject((s) => s.document?.name ?? null);
+  // Without a choice, the newest finished run of the open project (else of any project).
+  const finished = (recent.data?.runs ?? []).filter((r) => r.status === 'completed' || r.status === 'stopped');
+  const fallback = (finished.find((r) => r.project === project) ?? finished[0])?.id ?? null;
   return { runId: focused ?? fallback, choices };
 }
 

@@ -22,9 +22,9 @@ export interface Column {
 
 export const columns: Column[] = [
   { id: 'name', title: 'Name', width: 'minmax(160px, 2fr)', sort: () => ({ by: 'name' }), cell: (r) => r.name },
-  { id: 'time', title: 'Started', width: '128px', sort: () => ({ by: 'startedAt' }), cell: (r) => formatTime(r.startedAt ?? r.createdAt) },
+  { id: 'time', title: 'Started', width: '140px', sort: () => ({ by: 'startedAt' }), cell: (r) => formatTime(r.startedAt ?? r.createdAt) },
   { id: 'dataset', title: 'Dataset', width: 'minmax(90px, 1fr)', cell: (r) => r.dataset?.name ?? r.dataset?.source ?? '—' },
-  { id: 'params', title: 'Parameters', width: '90px', cell: (_r, p) => formatParams(p) },
+  { id: 'params', title: 'Parameters', width: '100px', cell: (_r, p) => formatParams(p) },
   { id: 'settings', title: 'Key settings', width: 'minmax(170px, 1.5fr)', cell: (r) => keySettings(r) },
   { id: 'best', title: 'Best validation', width: 'minmax(130px, 1fr)', sort: (m) => ({ by: 'metric', metric: m.validation, scope: 'best' }), cell: (r) => metricCell(bestValidation(r)) },
   { id: 'test', title: 'Test', width: 'minmax(120px, 1fr)', sort: (m) => ({ by: 'metric', metric: m.test, scope: 'test' }), cell: (r) => metricCell(testHeadline(r)) },
