@@ -21,8 +21,7 @@ describe('a second writer', () => {
     const epochs = { serve: 150, cli: 40 };
     const serve = await startServe(db);
     let served: TrainingOutcome | undefined;
-    let cliExit: number | null = null;
-    let cliStderr = '';
+    let cliStderr: string | undefined;
     try {
       const doc = await serve.api.projects.newFromTemplate('tabular-classifier');
       serve.api.training.onDidFinish((o) => { served = o; });
@@ -34,7 +33,7 @@ describe('a second writer', () => {
       const file = join(dir, 'iris.mwproj');
       writeFileSync(file, serializeProject(projectFromTemplate(getTemplate('tabular-classifier')!, { name: 'CLI' })));
       const cli = startCli(['train', file, '--epochs', String(epochs.cli), '--backend', 'cpu', '--db', db, '--json']);
-      cliExit = (await cli.exited).code;
+      const cliExit = (await cli.exited).code;
       cliStderr = cli.stderr();
       expect(cliExit, cliStderr).toBe(0);
       expect(JSON.parse(cli.stdout()).status).toBe('completed');
@@ -47,7 +46,7 @@ describe('a second writer', () => {
       serve.child.child.kill('SIGINT');
       await serve.child.exited;
     }
-    for (const text of [cliStderr, serve.child.stderr()]) expect(text).not.toMatch(/busy|SQLITE|could not record|unexpected/i);
+    for (const text of [cliStderr ?? '', serve.child.stderr()]) expect(text).not.toMatch(/busy|SQLITE|could not record|unexpected/i);
 
     const store = openStore(db, { mustExist: true });
     try {
