@@ -37,6 +37,13 @@ describe('electron-builder.yml', () => {
     expect(config.asarUnpack).toContain('node_modules/better-sqlite3/**/*.node');
   });
 
+  it('turns off the fuses that would let the packaged binary run arbitrary Node code', () => {
+    expect(config.electronFuses).toMatchObject({
+      runAsNode: false, enableNodeOptionsEnvironmentVariable: false, enableNodeCliInspectArguments: false,
+      onlyLoadAppFromAsar: true, enableEmbeddedAsarIntegrityValidation: true, grantFileProtocolExtraPrivileges: false,
+    });
+  });
+
   it('npm run dist builds the renderer and the bundles before packaging', () => {
     const scripts = JSON.parse(readFileSync(`${repoRoot}package.json`, 'utf8')).scripts;
     expect(scripts.dist).toBe('npm run build:renderer && npm run build:electron && electron-builder --config electron-builder.yml');
