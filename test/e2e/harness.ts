@@ -16,15 +16,22 @@ export const chromiumArgs = [
   '--disable-component-update', '--disable-sync',
 ];
 
-/** Debian's Chromium (or `CHROMIUM_PATH`); null when none is installed. Playwright's own browser download is never used. */
+/**
+ * `CHROMIUM_PATH` when set (and only it: a wrong path is reported, not replaced by another browser), else
+ * Debian's Chromium; null when there is none. Playwright's own browser download is never used.
+ */
 export function findChromium(): string | null {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean) as string[];
-  return candidates.find((p) => existsSync(p)) ?? null;
+  const chosen = process.env.CHROMIUM_PATH;
+  if (chosen) return existsSync(chosen) ? chosen : null;
+  return ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p)) ?? null;
 }
 
 /** Why the browser tests cannot run here, or null when they can. */
 export function chromiumMissingReason(): string | null {
-  return findChromium() ? null : 'no Chromium found (looked at $CHROMIUM_PATH, /usr/bin/chromium, /usr/bin/chromium-browser): install it with "apt-get install chromium" or set CHROMIUM_PATH';
+  if (findChromium()) return null;
+  const chosen = process.env.CHROMIUM_PATH;
+  if (chosen) return `CHROMIUM_PATH is set to "${chosen}", which does not exist: point it at a Chromium executable, or unset it to use /usr/bin/chromium`;
+  return 'no Chromium found at /usr/bin/chromium or /usr/bin/chromium-browser: install it with "apt-get install chromium", or set CHROMIUM_PATH';
 }
 
 export interface ServeProcess {
