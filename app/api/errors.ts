@@ -53,7 +53,7 @@ export class ApiError extends Error {
  */
 const plainErrorNames = new Set([
   'ProjectFileError', 'SafeJsonError', 'DataError', 'StoreError', 'CodegenError', 'KerasImportError', 'KerasExportError',
-  'GraphBuildError', 'TrainingError', 'BackendUnavailableError', 'LayerProblem',
+  'GraphBuildError', 'TrainingError', 'BackendUnavailableError', 'LayerProblem', 'ModelFolderError',
 ]);
 
 const maxMessageLength = 2000;

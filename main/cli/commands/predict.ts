@@ -5,6 +5,7 @@ import { extname, resolve } from 'node:path';
 import { CliError, UsageError, parseCommandArgs, type CliCommand } from '../command.ts';
 import { parseCsv, decodeTextBytes } from '../../../app/data/csv.ts';
 import { DataError } from '../../../app/data/errors.ts';
+import { ModelFolderError } from '../../export/modelFolder.ts';
 import { backendNames, type BackendName } from '../../../app/training/config.ts';
 import type { Prediction } from '../../../app/data/preprocess.ts';
 import { loadTrainedModel, type PredictInput } from '../../trainer/predict.ts';
@@ -113,6 +114,8 @@ export const predictCommand: CliCommand = {
       }
     } catch (err) {
       if (err instanceof DataError || (err as Error)?.name === 'BackendUnavailableError') throw new CliError((err as Error).message, 2);
+      // A damaged or hostile model folder (weight paths, byte counts) is unusable input, not a bug.
+      if (err instanceof ModelFolderError) throw new CliError(`${positionals[0]} is not a usable model folder: ${err.message}`, 2);
       throw err;
     }
   },
