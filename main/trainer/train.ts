@@ -3,10 +3,11 @@
 // Data comes in memory, or streamed from disk in batches for large tables (./streaming.ts).
 import type * as tfTypes from '@tensorflow/tfjs';
 import { chooseLoss, type LossChoice, type OutputLayerInfo } from '../../app/training/loss.ts';
-import { EarlyStoppingTracker, PlateauTracker } from '../../app/training/callbacks.ts';
 import { EvaluationAccumulator } from '../../app/training/accumulate.ts';
-import { cleanLogs, estimateEtaMs, metricKey, ProgressThrottle, type ProgressEvent } from '../../app/training/progress.ts';
-import type { PreparedData, StartedInfo, TrainingJob, TrainingResult, TrainingStatus, ArraySplit } from '../../app/training/protocol.ts';
+import { metricKey, type ProgressEvent } from '../../app/training/progress.ts';
+import { trainingBlockers } from '../../app/training/trainability.ts';
+import { rate, studioCallbacks, studioFitOptions, type StudioLoop } from './fitLoop.ts';
+import type { PreparedData, StartedInfo, TrainingJob, TrainingResult, ArraySplit } from '../../app/training/protocol.ts';
 import type { TrainingConfig } from '../../app/training/config.ts';
 import { mulberry32, splitIndices } from '../../app/data/split.ts';
 import { checkDataAgainstModel, type DataMismatch } from '../../app/data/check.ts';
@@ -162,6 +163,10 @@ async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingRes
   // seeded Math.random (for this process's run only) makes the whole run reproducible on one backend.
   Math.random = mulberry32(config.seed ^ 0x5eed);
 
+  if (job.model.kind === 'graph') {
+    const [blocker] = trainingBlockers(job.model.graph);
+    if (blocker) throw new TrainingError(blocker.message, blocker.fix);
+  }
   const model = await buildModel(tf, job.model);
   const output = outputInfo(model);
   checkModelAgainstData(model, output, data, numClasses, result.warnings);
@@ -179,7 +184,7 @@ async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingRes
 
   const tensors: Tensor[] = [];
   const track = <T extends Tensor>(t: T): T => { tensors.push(t); return t; };
-  let bestWeights: Tensor[] | null = null;
+  let loop: StudioLoop | null = null;
   try {
     const optimizer = makeOptimizer(tf, config);
     model.compile({ optimizer, loss: lossFor(tf, choice.loss), metrics: choice.metrics });
@@ -210,102 +215,8 @@ async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingRes
     const epochs = config.epochs;
     const batchSize = config.batchSize;
     const nTrain = counts.train;
-    const batchesPerEpoch = Math.ceil(nTrain / batchSize);
-    const throttle = new ProgressThrottle(hooks.maxBatchEventsPerSecond ?? 20);
-    const early = config.earlyStopping.enabled ? new EarlyStoppingTracker(config.earlyStopping) : null;
-    const plateau = config.reduceLrOnPlateau.enabled ? new PlateauTracker(config.reduceLrOnPlateau) : null;
-    let learningRate = config.optimizer.learningRate;
-    let status = 'completed' as TrainingStatus;
-    let stopReason = '';
-    let divergedAt = -1;
-    let samplesDone = 0;
-    let epochSamples = 0;
-    let epochStart = 0;
-    let currentEpoch = 0;
-    let currentBatch = 0;
-    let earlyStoppedAt = -1;
-    const history: Record<string, (number | null)[]> = {};
-    const fitStart = performance.now();
-
-    const callbacks: tfTypes.CustomCallbackArgs = {
-      onEpochBegin: async (epoch) => {
-        currentEpoch = epoch;
-        epochSamples = 0;
-        epochStart = performance.now();
-      },
-      onBatchEnd: async (batch, logs) => {
-        currentBatch = batch;
-        const size = typeof logs?.size === 'number' ? logs.size : batchSize;
-        samplesDone += size;
-        epochSamples += size;
-        const loss = logs?.loss;
-        if (typeof loss === 'number' && !Number.isFinite(loss)) {
-          status = 'diverged';
-          divergedAt = currentEpoch;
-          model.stopTraining = true;
-        } else if (hooks.shouldStop?.()) {
-          status = 'stopped';
-          stopReason = `stopped after batch ${batch + 1} of ${batchesPerEpoch} in epoch ${currentEpoch + 1}`;
-          model.stopTraining = true;
-        }
-        const event = { type: 'batch' as const };
-        if (hooks.onProgress && throttle.accept(event)) {
-          const now = performance.now();
-          hooks.onProgress({
-            type: 'batch',
-            epoch: currentEpoch,
-            epochs,
-            batch,
-            batchesPerEpoch,
-            logs: cleanLogs(logs ?? {}),
-            samplesPerSec: rate(epochSamples, now - epochStart),
-            etaMs: estimateEtaMs(samplesDone, nTrain * epochs, now - fitStart),
-            tensors: tf.memory().numTensors,
-            backend,
-          });
-        }
-      },
-      onEpochEnd: async (epoch, logs) => {
-        const clean = cleanLogs(logs ?? {});
-        // Status changes only inside a batch: still `completed` here means no batch of this epoch ended the run.
-        const fullEpoch = status === 'completed' || (status === 'stopped' && currentBatch === batchesPerEpoch - 1);
-        if (fullEpoch) result.epochsCompleted = epoch + 1;
-        appendHistory(history, { ...clean, lr: learningRate }, epoch);
-        const now = performance.now();
-        hooks.onProgress?.({
-          type: 'epoch',
-          epoch,
-          epochs,
-          batchesPerEpoch,
-          logs: clean,
-          learningRate,
-          durationMs: now - epochStart,
-          samplesPerSec: rate(epochSamples, now - epochStart),
-          etaMs: estimateEtaMs(samplesDone, nTrain * epochs, now - fitStart),
-          tensors: tf.memory().numTensors,
-          backend,
-        });
-        if (!fullEpoch || status !== 'completed') return;
-        if (early) {
-          const { improved, stop } = early.update(epoch, clean);
-          if (improved && config.earlyStopping.restoreBestWeights) {
-            bestWeights?.forEach((t) => t.dispose());
-            bestWeights = model.getWeights().map((w) => tf.keep(w.clone()));
-          }
-          if (stop) {
-            earlyStoppedAt = epoch;
-            model.stopTraining = true;
-          }
-        }
-        if (plateau) {
-          const next = plateau.update(clean, learningRate);
-          if (next !== null) {
-            learningRate = next;
-            setLearningRate(optimizer, next);
-          }
-        }
-      },
-    };
+    loop = studioCallbacks({ tf, model, optimizer, config, epochs, batchSize, nTrain, backend, hooks });
+    const { callbacks, state } = loop;
     const weights = classWeight && typeof classWeight === 'object' ? classWeight : undefined;
     if (epochs > 0 && source.kind === 'memory') {
       const { train, validation } = source.splits;
@@ -315,27 +226,28 @@ async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingRes
         ? [track(tf.tensor(validation.x, [validation.n, ...data.featureShape])), track(targets(tf, validation, choice, numClasses, data, model))] as [Tensor, Tensor]
         : undefined;
       // Yield to the event loop at least every 50 ms so a stop message is seen promptly.
-      await model.fit(xTrain, yTrain, { epochs, batchSize, shuffle: config.shuffle, validationData, classWeight: weights, verbose: 0, yieldEvery: 50, callbacks });
+      await model.fit(xTrain, yTrain, { ...studioFitOptions(config), epochs, batchSize, validationData, classWeight: weights, callbacks });
     } else if (epochs > 0 && source.kind === 'stream') {
       const { table } = source;
       // Each epoch reads the file again; its shuffle buffer draws from a seed of its own, so runs repeat.
       let pass = 0;
       const train = tf.data.generator(() => batchTensors(tf, table.batches('train', batchSize, config.shuffle ? mulberry32((config.seed ^ 0x5eed) + ++pass) : undefined), choice, numClasses, data, model));
       const validationData = counts.validation > 0 ? tf.data.generator(() => batchTensors(tf, table.batches('validation', batchSize), choice, numClasses, data, model)) : undefined;
-      await model.fitDataset(train, { epochs, validationData, classWeight: weights, verbose: 0, yieldEvery: 50, callbacks });
+      await model.fitDataset(train, { ...studioFitOptions(config), epochs, validationData, classWeight: weights, callbacks });
     }
-    const fitMs = performance.now() - fitStart;
-    result.history = history;
-    result.learningRate = learningRate;
+    const { status, stopReason, divergedAt, earlyStoppedAt, early } = state;
+    result.epochsCompleted = state.epochsCompleted;
+    result.history = state.history;
+    result.learningRate = state.learningRate;
     result.trainSamples = nTrain;
-    result.samplesPerSec = rate(samplesDone, fitMs);
+    result.samplesPerSec = rate(state.samplesDone, performance.now() - state.fitStart);
 
     if (early && earlyStoppedAt >= 0 && early.watched && early.watched !== config.earlyStopping.monitor) {
       result.warnings.push(`Early stopping watched "${early.watched}" because "${config.earlyStopping.monitor}" was not measured (no validation split).`);
     }
     // Keep the best epoch's weights when early stopping asked for it (a stopped run keeps what it has, as the user asked).
-    if (status === 'completed' && bestWeights && early && early.bestEpoch >= 0 && early.bestEpoch !== result.epochsCompleted - 1) {
-      model.setWeights(bestWeights);
+    if (status === 'completed' && state.bestWeights && early && early.bestEpoch >= 0 && early.bestEpoch !== result.epochsCompleted - 1) {
+      model.setWeights(state.bestWeights);
       result.restoredEpoch = early.bestEpoch;
     }
 
@@ -392,25 +304,13 @@ async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingRes
     return result;
   } finally {
     tensors.forEach((t) => t.dispose());
-    (bestWeights as Tensor[] | null)?.forEach((t) => t.dispose());
+    loop?.dispose();
     model.dispose();
   }
 }
 
-function rate(samples: number, ms: number): number {
-  return ms > 0 ? (samples * 1000) / ms : 0;
-}
-
 function formatNumber(x: number): string {
   return Number(x.toPrecision(3)).toString();
-}
-
-function appendHistory(history: Record<string, (number | null)[]>, logs: Record<string, number | null>, epoch: number): void {
-  for (const [key, value] of Object.entries(logs)) {
-    const series = (history[key] ??= []);
-    while (series.length < epoch) series.push(null);
-    series.push(value);
-  }
 }
 
 function toF32(values: ArraySplit['x']): Float32Array {
@@ -546,12 +446,6 @@ function makeOptimizer(tf: Tf, config: TrainingConfig): tfTypes.Optimizer {
   }
 }
 
-/** SGD and momentum cache the rate in a tensor and expose a setter; the others read the field on every step. */
-function setLearningRate(optimizer: tfTypes.Optimizer, lr: number): void {
-  const o = optimizer as unknown as { setLearningRate?: (lr: number) => void; learningRate: number };
-  if (typeof o.setLearningRate === 'function') o.setLearningRate(lr);
-  else o.learningRate = lr;
-}
 
 function lossFor(tf: Tf, loss: LossChoice['loss']): string | ((yTrue: Tensor, yPred: Tensor) => Tensor) {
   if (loss !== 'huber') return loss;

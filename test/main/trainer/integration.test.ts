@@ -73,6 +73,26 @@ describe('trainer with graph and built-in data', () => {
     expect(evaluation.count).toBe(300 * 784);
   });
 
+  it('a dilated convolution, which TF.js cannot train, fails before training with the fix', async () => {
+    const graph: Graph = {
+      layers: [
+        { id: 'in', type: 'Input', name: 'features', params: { shape: [4, 1] } },
+        { id: 'c', type: 'Conv1D', name: 'wide_conv', params: { filters: 2, kernelSize: 2, dilationRate: 2 } },
+        { id: 'f', type: 'Flatten', name: 'flat', params: {} },
+        { id: 'out', type: 'Dense', name: 'output', params: { units: 3, activation: 'softmax' } },
+      ],
+      connections: [{ from: 'in', to: 'c', toSlot: 0 }, { from: 'c', to: 'f', toSlot: 0 }, { from: 'f', to: 'out', toSlot: 0 }],
+    };
+    const result = await startTraining({
+      model: { kind: 'graph', graph },
+      data: { kind: 'binding', binding: { source: 'builtin:iris', target: 'species' } },
+      config: { backend: 'cpu', epochs: 1 },
+    }).done;
+    expect(result.status).toBe('failed');
+    expect(result.message).toBe('Conv1D "wide_conv" has a dilation rate above 1, which TensorFlow.js cannot train');
+    expect(result.advice).toMatch(/set its dilation rate to 1/);
+  });
+
   it('a graph whose Input does not match the data fails with what to change', async () => {
     const result = await startTraining({
       model: { kind: 'graph', graph: mlp(5, 8, 3, 'softmax') },

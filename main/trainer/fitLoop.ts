@@ -1,0 +1,192 @@
+// The studio's training loop around TF.js's fit: stop after a batch, NaN → diverged, throttled
+// progress, early stopping with best weights, LR on plateau. One place, used by every run and by
+// the engine benchmark, so "studio ÷ bare" measures exactly what users train with.
+import type * as tfTypes from '@tensorflow/tfjs';
+import { EarlyStoppingTracker, PlateauTracker } from '../../app/training/callbacks.ts';
+import { cleanLogs, estimateEtaMs, ProgressThrottle, type ProgressEvent } from '../../app/training/progress.ts';
+import type { TrainingConfig } from '../../app/training/config.ts';
+import type { TrainingStatus } from '../../app/training/protocol.ts';
+import type { Tf } from './runtime.ts';
+
+type Tensor = tfTypes.Tensor;
+
+export interface LoopHooks {
+  onProgress?(event: ProgressEvent): void;
+  /** Polled after every batch; true ends the run after that batch. */
+  shouldStop?(): boolean;
+  /** Batch events per second at most (epoch events are never dropped). */
+  maxBatchEventsPerSecond?: number;
+}
+
+export interface LoopOptions {
+  tf: Tf;
+  model: tfTypes.LayersModel;
+  optimizer: tfTypes.Optimizer;
+  config: Pick<TrainingConfig, 'earlyStopping' | 'reduceLrOnPlateau' | 'optimizer'>;
+  epochs: number;
+  batchSize: number;
+  /** Training rows per epoch, for ETAs and batch counts. */
+  nTrain: number;
+  backend: string;
+  hooks: LoopHooks;
+}
+
+/** What the loop learned while fitting; read after fit() returns. */
+export interface LoopState {
+  status: TrainingStatus;
+  stopReason: string;
+  divergedAt: number;
+  earlyStoppedAt: number;
+  epochsCompleted: number;
+  samplesDone: number;
+  fitStart: number;
+  learningRate: number;
+  history: Record<string, (number | null)[]>;
+  early: EarlyStoppingTracker | null;
+  bestWeights: Tensor[] | null;
+}
+
+export interface StudioLoop {
+  callbacks: tfTypes.CustomCallbackArgs;
+  state: LoopState;
+  /** Frees the kept best weights. */
+  dispose(): void;
+}
+
+export function rate(samples: number, ms: number): number {
+  return ms > 0 ? (samples * 1000) / ms : 0;
+}
+
+/** Options every studio fit passes to TF.js (besides epochs, data and callbacks). */
+export function studioFitOptions(config: Pick<TrainingConfig, 'shuffle'>): { shuffle: boolean; verbose: 0; yieldEvery: number } {
+  // Yield to the event loop at least every 50 ms so a stop message is seen promptly.
+  return { shuffle: config.shuffle, verbose: 0, yieldEvery: 50 };
+}
+
+function appendHistory(history: Record<string, (number | null)[]>, logs: Record<string, number | null>, epoch: number): void {
+  for (const [key, value] of Object.entries(logs)) {
+    const series = (history[key] ??= []);
+    while (series.length < epoch) series.push(null);
+    series.push(value);
+  }
+}
+
+/** SGD and momentum cache the rate in a tensor and expose a setter; the others read the field on every step. */
+function setLearningRate(optimizer: tfTypes.Optimizer, lr: number): void {
+  const o = optimizer as unknown as { setLearningRate?: (lr: number) => void; learningRate: number };
+  if (typeof o.setLearningRate === 'function') o.setLearningRate(lr);
+  else o.learningRate = lr;
+}
+
+/** The callbacks of a studio run and the state they fill in. */
+export function studioCallbacks(options: LoopOptions): StudioLoop {
+  const { tf, model, optimizer, config, epochs, batchSize, nTrain, backend, hooks } = options;
+  const batchesPerEpoch = Math.ceil(nTrain / batchSize);
+  const throttle = new ProgressThrottle(hooks.maxBatchEventsPerSecond ?? 20);
+  const plateau = config.reduceLrOnPlateau.enabled ? new PlateauTracker(config.reduceLrOnPlateau) : null;
+  const state: LoopState = {
+    status: 'completed',
+    stopReason: '',
+    divergedAt: -1,
+    earlyStoppedAt: -1,
+    epochsCompleted: 0,
+    samplesDone: 0,
+    fitStart: performance.now(),
+    learningRate: config.optimizer.learningRate,
+    history: {},
+    early: config.earlyStopping.enabled ? new EarlyStoppingTracker(config.earlyStopping) : null,
+    bestWeights: null,
+  };
+  let epochSamples = 0;
+  let epochStart = 0;
+  let currentEpoch = 0;
+  let currentBatch = 0;
+
+  const callbacks: tfTypes.CustomCallbackArgs = {
+    onEpochBegin: async (epoch) => {
+      currentEpoch = epoch;
+      epochSamples = 0;
+      epochStart = performance.now();
+    },
+    onBatchEnd: async (batch, logs) => {
+      currentBatch = batch;
+      const size = typeof logs?.size === 'number' ? logs.size : batchSize;
+      state.samplesDone += size;
+      epochSamples += size;
+      const loss = logs?.loss;
+      if (typeof loss === 'number' && !Number.isFinite(loss)) {
+        state.status = 'diverged';
+        state.divergedAt = currentEpoch;
+        model.stopTraining = true;
+      } else if (hooks.shouldStop?.()) {
+        state.status = 'stopped';
+        state.stopReason = `stopped after batch ${batch + 1} of ${batchesPerEpoch} in epoch ${currentEpoch + 1}`;
+        model.stopTraining = true;
+      }
+      if (hooks.onProgress && throttle.accept({ type: 'batch' })) {
+        const now = performance.now();
+        hooks.onProgress({
+          type: 'batch',
+          epoch: currentEpoch,
+          epochs,
+          batch,
+          batchesPerEpoch,
+          logs: cleanLogs(logs ?? {}),
+          samplesPerSec: rate(epochSamples, now - epochStart),
+          etaMs: estimateEtaMs(state.samplesDone, nTrain * epochs, now - state.fitStart),
+          tensors: tf.memory().numTensors,
+          backend,
+        });
+      }
+    },
+    onEpochEnd: async (epoch, logs) => {
+      const clean = cleanLogs(logs ?? {});
+      // Status changes only inside a batch: still `completed` here means no batch of this epoch ended the run.
+      const fullEpoch = state.status === 'completed' || (state.status === 'stopped' && currentBatch === batchesPerEpoch - 1);
+      if (fullEpoch) state.epochsCompleted = epoch + 1;
+      appendHistory(state.history, { ...clean, lr: state.learningRate }, epoch);
+      const now = performance.now();
+      hooks.onProgress?.({
+        type: 'epoch',
+        epoch,
+        epochs,
+        batchesPerEpoch,
+        logs: clean,
+        learningRate: state.learningRate,
+        durationMs: now - epochStart,
+        samplesPerSec: rate(epochSamples, now - epochStart),
+        etaMs: estimateEtaMs(state.samplesDone, nTrain * epochs, now - state.fitStart),
+        tensors: tf.memory().numTensors,
+        backend,
+      });
+      if (!fullEpoch || state.status !== 'completed') return;
+      const early = state.early;
+      if (early) {
+        const { improved, stop } = early.update(epoch, clean);
+        if (improved && config.earlyStopping.restoreBestWeights) {
+          state.bestWeights?.forEach((t) => t.dispose());
+          state.bestWeights = model.getWeights().map((w) => tf.keep(w.clone()));
+        }
+        if (stop) {
+          state.earlyStoppedAt = epoch;
+          model.stopTraining = true;
+        }
+      }
+      if (plateau) {
+        const next = plateau.update(clean, state.learningRate);
+        if (next !== null) {
+          state.learningRate = next;
+          setLearningRate(optimizer, next);
+        }
+      }
+    },
+  };
+  return {
+    callbacks,
+    state,
+    dispose: () => {
+      state.bestWeights?.forEach((t) => t.dispose());
+      state.bestWeights = null;
+    },
+  };
+}
