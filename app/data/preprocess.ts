@@ -175,6 +175,33 @@ export class Preprocessor {
     return true;
   }
 
+  /**
+   * A readable description of one encoded model input, for listing test samples: the words of a
+   * text (unknown words as <oov>), a table row's raw values, or undefined for images.
+   */
+  describeEncoded(x: ArrayLike<number>): string | undefined {
+    if (this.state.kind === 'image') return undefined;
+    if (this.state.kind === 'text') {
+      const vocabulary = this.tokenizer!.vocabulary;
+      const words: string[] = [];
+      for (let i = 0; i < x.length; i++) if (x[i] !== 0) words.push(vocabulary[x[i]] ?? '<oov>');
+      return words.join(' ');
+    }
+    const parts: string[] = [];
+    let o = 0;
+    for (const f of this.state.features) {
+      if (f.kind === 'numeric') {
+        parts.push(`${f.name}=${Number((x[o++] * f.scale + f.center).toPrecision(4))}`);
+      } else {
+        let slot = -1;
+        for (let k = 0; k < f.categories.length; k++) if (x[o + k] === 1) slot = k;
+        parts.push(`${f.name}=${slot >= 0 ? f.categories[slot] : '?'}`);
+        o += f.categories.length;
+      }
+    }
+    return parts.join(', ');
+  }
+
   /** The training label of a target cell: class index or scaled value; NaN when missing or an unknown class. */
   encodeTarget(cell: string | undefined): number {
     const target = this.state.target;

@@ -35,6 +35,34 @@ export interface ClassificationEvaluation {
   roc: RocCurve[];
   /** Binary AUC, or the macro average of the one-vs-rest AUCs; null when no curve has one. */
   auc: number | null;
+  /** The first test rows one by one (at most MAX_TEST_SAMPLES), so a confusion-matrix cell can list its samples. */
+  samples?: TestSample[];
+}
+
+/** One test row as the model saw it: what it was, what the model said, and how sure it was. */
+export interface TestSample {
+  /** Row number in the test split. */
+  index: number;
+  actual: number;
+  predicted: number;
+  /** Probability the model gave its predicted class. */
+  confidence?: number;
+  /** A short description of the sample (its feature values or its words). */
+  text?: string;
+}
+
+export const MAX_TEST_SAMPLES = 2000;
+
+/** Test samples of rows [offset, offset + n) from one batch of outputs (`width` per row). */
+export function testSamples(outputs: ArrayLike<number>, width: number, labels: ArrayLike<number>, offset: number, describe?: (row: number) => string | undefined): TestSample[] {
+  const out: TestSample[] = [];
+  for (let i = 0; i < labels.length; i++) {
+    const predicted = predictedClass(outputs, i, width);
+    const confidence = width === 1 ? (predicted === 1 ? outputs[i] : 1 - outputs[i]) : outputs[i * width + predicted];
+    const text = describe?.(i);
+    out.push({ index: offset + i, actual: labels[i], predicted, confidence, ...(text === undefined ? {} : { text }) });
+  }
+  return out;
 }
 
 export interface RegressionEvaluation {

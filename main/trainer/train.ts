@@ -4,6 +4,8 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import { chooseLoss, type LossChoice, type OutputLayerInfo } from '../../app/training/loss.ts';
 import { EvaluationAccumulator } from '../../app/training/accumulate.ts';
+import { MAX_TEST_SAMPLES, testSamples, type TestSample } from '../../app/training/evaluate.ts';
+import { Preprocessor } from '../../app/data/preprocess.ts';
 import { metricKey, type ProgressEvent } from '../../app/training/progress.ts';
 import { trainingBlockers } from '../../app/training/trainability.ts';
 import { rate, studioCallbacks, studioFitOptions, type StudioLoop } from './fitLoop.ts';
@@ -502,6 +504,8 @@ async function evaluateTest(tf: Tf, model: LayersModel, batches: AsyncIterable<S
   const unscale = targetUnscaler(data.preprocessor);
   const sums = new Array<number>(model.metricsNames.length).fill(0);
   let rows = 0;
+  const samples: TestSample[] = [];
+  const preprocessor = describer(data.preprocessor);
   for await (const split of batches) {
     if (split.n === 0) continue;
     const x = tf.tensor(split.x, [split.n, ...data.featureShape]);
@@ -517,7 +521,16 @@ async function evaluateTest(tf: Tf, model: LayersModel, batches: AsyncIterable<S
       const p = await pred.data() as Float32Array;
       const width = pred.shape[pred.shape.length - 1] ?? 1;
       pred.dispose();
-      if (classification) accumulator.add(p, width, split.y);
+      if (classification) {
+        accumulator.add(p, width, split.y);
+        const room = MAX_TEST_SAMPLES - samples.length;
+        if (room > 0) {
+          const n = Math.min(room, split.n);
+          const size = split.x.length / split.n;
+          samples.push(...testSamples(p.subarray(0, n * width), width, split.y.subarray(0, n), rows - split.n,
+            (i) => preprocessor?.describeEncoded(split.x.subarray(i * size, (i + 1) * size))));
+        }
+      }
       else accumulator.add(p.map(unscale), 1, split.y.map(unscale));
     } finally {
       x.dispose();
@@ -529,7 +542,19 @@ async function evaluateTest(tf: Tf, model: LayersModel, batches: AsyncIterable<S
     const mean = rows > 0 ? sums[i] / rows : NaN;
     logs[metricKey(name)] = Number.isFinite(mean) ? mean : null;
   });
-  return { logs, evaluation: accumulator.finish() };
+  const evaluation = accumulator.finish();
+  if (evaluation.task === 'classification') evaluation.samples = samples;
+  return { logs, evaluation };
+}
+
+/** The run's preprocessing, to describe test samples in the user's terms; none when it is absent or unreadable. */
+function describer(state: unknown): Preprocessor | undefined {
+  if (!state) return undefined;
+  try {
+    return Preprocessor.fromJSON(state);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Maps a standardized regression value back to the target's units (identity when it was not scaled). */

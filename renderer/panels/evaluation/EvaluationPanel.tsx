@@ -4,7 +4,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { ModelwrightApi } from '../../../app/api/contract.ts';
 import type { RunDetail } from '../../../app/store/types.ts';
-import type { ClassificationEvaluation, Evaluation, RegressionEvaluation } from '../../../app/training/evaluate.ts';
+import type { ClassificationEvaluation, RegressionEvaluation } from '../../../app/training/evaluate.ts';
 import { useProject } from '../../state/projectStore.ts';
 import { setUi } from '../../state/uiStore.ts';
 import { Empty, ErrorText, useApi, useAsync } from '../training/common.tsx';
@@ -49,9 +49,8 @@ export function RunPicker({ runId, choices }: { runId: number | null; choices: {
 }
 
 /** Per-sample test records, when the evaluation carries them (see docs/studio.md). */
-function samplesOf(evaluation: Evaluation): TestSample[] | null {
-  const samples = (evaluation as { samples?: unknown }).samples;
-  return Array.isArray(samples) ? (samples as TestSample[]) : null;
+function samplesOf(evaluation: ClassificationEvaluation): TestSample[] | null {
+  return Array.isArray(evaluation.samples) ? evaluation.samples : null;
 }
 
 function ConfusionMatrix({ evaluation }: { evaluation: ClassificationEvaluation }) {
@@ -108,6 +107,7 @@ function ConfusionMatrix({ evaluation }: { evaluation: ClassificationEvaluation 
             <p className="mw-wp-muted">This run's record keeps the counts but not the individual test samples, so they cannot be listed. Use Try it to see how the model treats a particular example.</p>
           )}
           {picked && picked.total > picked.samples.length && <p className="mw-wp-muted">Showing {picked.samples.length} of {picked.total}.</p>}
+          {picked && picked.total < count && <p className="mw-wp-muted">The run keeps the first {samples!.length.toLocaleString()} test rows one by one; {picked.total} of this cell's {count} are among them.</p>}
         </div>
       )}
     </div>

@@ -126,16 +126,8 @@ export function classColor(index: number): string {
 }
 
 /** Test samples behind a confusion-matrix cell, from per-sample records when the evaluation has them. */
-export interface TestSample {
-  /** Row number in the test split. */
-  index: number;
-  actual: number;
-  predicted: number;
-  /** Probability the model gave its predicted class. */
-  confidence?: number;
-  /** A short description of the sample (its feature values or text). */
-  text?: string;
-}
+import type { TestSample } from '../../../app/training/evaluate.ts';
+export type { TestSample };
 
 export function samplesInCell(samples: readonly TestSample[], actual: number, predicted: number, limit = 200): { samples: TestSample[]; total: number } {
   const all = samples.filter((s) => s.actual === actual && s.predicted === predicted);

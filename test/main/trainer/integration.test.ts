@@ -32,6 +32,11 @@ describe('trainer with graph and built-in data', () => {
       expect(evaluation.classes).toEqual(['setosa', 'versicolor', 'virginica']);
       expect(evaluation.count).toBe(30);
       expect(evaluation.accuracy).toBeGreaterThan(0.85);
+      // Every test row is kept one by one, described in raw units, consistent with the confusion matrix.
+      expect(evaluation.samples).toHaveLength(30);
+      expect(evaluation.samples![0].text).toMatch(/^sepal_length=[\d.]+, sepal_width=[\d.]+, petal_length=[\d.]+, petal_width=[\d.]+$/);
+      const cell = (a: number, p: number) => evaluation.samples!.filter((s) => s.actual === a && s.predicted === p).length;
+      evaluation.confusion.forEach((row, a) => row.forEach((n, p) => expect(cell(a, p)).toBe(n)));
       const meta = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')).userDefinedMetadata.modelwright;
       expect(meta.classNames).toEqual(['setosa', 'versicolor', 'virginica']);
       expect(meta.preprocessor).toMatchObject({ format: 'modelwright-preprocessor', kind: 'table', task: 'classification' });
