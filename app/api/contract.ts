@@ -77,6 +77,8 @@ export const modelExportOptionsSchema = z.strictObject({
   format: z.enum(['tfjs-layers', 'keras-json']).default('tfjs-layers'),
   /** Folder on the host to write to; default: a new folder beside the run's saved model. */
   outputDir: z.string().max(4096).optional(),
+  /** Weight quantization (tfjs-layers only): smaller files; the accuracy change is measured on the test split. */
+  quantize: z.enum(['none', 'float16', 'uint8']).default('none'),
 });
 
 const cell = z.union([z.string().max(100_000), z.number(), z.boolean(), z.null()]);

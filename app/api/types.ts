@@ -197,7 +197,14 @@ export interface ModelExportResult {
   files: { path: string; sizeBytes: number }[];
   format: string;
   /** Whether the exported model reproduced the trained model's outputs, and how closely. */
-  verification: { passed: boolean; maxAbsDiff: number | null; samples: number; message: string } | null;
+  verification: {
+    passed: boolean;
+    maxAbsDiff: number | null;
+    samples: number;
+    message: string;
+    /** The test metric of the trained model and of the exported files (quantization may move it). */
+    metric: { name: string; before: number | null; after: number | null; change: number | null } | null;
+  } | null;
   warnings: string[];
 }
 

@@ -559,7 +559,7 @@ export async function exportRunForApi(
     dir: report.dir,
     files: report.files,
     format: 'tfjs-layers',
-    verification: { passed: v.passed, maxAbsDiff: v.maxAbsDiff, samples: v.samples, message: v.message },
+    verification: { passed: v.passed, maxAbsDiff: v.maxAbsDiff, samples: v.samples, message: v.message, metric: v.metric },
     warnings: [...report.warnings, ...v.notes.filter((n) => !report.warnings.includes(n))],
   };
 }

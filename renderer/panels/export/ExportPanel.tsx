@@ -28,6 +28,11 @@ function quantizationKey(): string | null {
   return ['quantize', 'quantization'].find((k) => Object.hasOwn(shape, k)) ?? null;
 }
 
+/** Metrics near 1 (accuracy) read best with 4 decimals; errors in target units with 4 significant digits. */
+function formatMetric(value: number): string {
+  return Math.abs(value) < 10 ? value.toFixed(4) : Number(value.toPrecision(4)).toLocaleString();
+}
+
 function Verification({ result }: { result: ModelExportResult }) {
   const v = result.verification;
   return (
@@ -35,10 +40,15 @@ function Verification({ result }: { result: ModelExportResult }) {
       <p><strong>Exported</strong> ({result.format}) to <code>{result.dir}</code></p>
       {v ? (
         <p className={v.passed ? 'mw-wp-st-completed' : 'mw-wp-st-failed'} data-testid="export-verification" data-passed={v.passed}>
-          {v.passed ? '✔ Verified' : '✘ Verification failed'}: {v.message}
-          {v.maxAbsDiff !== null && ` (largest difference ${v.maxAbsDiff.toExponential(2)} over ${v.samples} samples)`}
+          {v.passed ? '✔ Verified' : '✘ Verification failed'}: {v.message} ({v.samples} samples compared)
         </p>
       ) : <p className="mw-wp-warning">The export was not verified.</p>}
+      {v?.metric && v.metric.before !== null && v.metric.after !== null && (
+        <p data-testid="export-metric">
+          Test {v.metric.name}: {formatMetric(v.metric.before)} in the studio, {formatMetric(v.metric.after)} from the exported files
+          {v.metric.change !== null && v.metric.change !== 0 ? ` (change ${v.metric.change > 0 ? '+' : ''}${formatMetric(v.metric.change)})` : ' (no change)'}.
+        </p>
+      )}
       <table>
         <thead><tr><th>File</th><th className="num">Size</th></tr></thead>
         <tbody>{result.files.map((f) => <tr key={f.path}><td>{f.path}</td><td className="num">{formatBytes(f.sizeBytes)}</td></tr>)}</tbody>

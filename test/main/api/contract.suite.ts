@@ -267,6 +267,14 @@ export function defineContractSuite(name: string, connect: (host: ServiceHost) =
         expect(exported.format).toBe('tfjs-layers');
         expect(exported.files.map((f) => f.path)).toContain('model.json');
         expect(exported.verification?.passed, exported.verification?.message).toBe(true);
+        expect(exported.verification?.metric).toMatchObject({ name: 'accuracy', change: 0 });
+        // uint8 weights: a quarter of the size, still verified, the accuracy change measured on the test split.
+        const small = await api.export.model(runIds[0], { quantize: 'uint8' });
+        expect(small.verification?.passed, small.verification?.message).toBe(true);
+        expect(small.verification?.metric?.name).toBe('accuracy');
+        expect(small.verification?.metric?.after).toEqual(expect.any(Number));
+        const weightBytes = (r: typeof exported) => r.files.filter((f) => f.path.endsWith('.bin')).reduce((n, f) => n + f.sizeBytes, 0);
+        expect(weightBytes(small)).toBeLessThan(weightBytes(exported) / 3);
         const missing = await failure(api.export.model(987_654));
         expect(missing.message).toMatch(/987654/);
       });
