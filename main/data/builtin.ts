@@ -48,13 +48,13 @@ const datasets: Record<BuiltinDatasetId, BuiltinDatasetInfo> = {
     origin: 'Generated for Modelwright (main/data/generateBuiltins.ts, seed 7); MIT.',
   },
   intents: {
-    id: 'intents', title: 'Customer-service intents', kind: 'text', task: 'classification', rows: 425,
+    id: 'intents', title: 'Customer-service intents', kind: 'text', task: 'classification', rows: 823,
     columns: ['text', 'intent'], defaultTarget: 'intent', textColumn: 'text',
     description: 'Customer messages labelled help, info, complaint or other — type a question, get its intent.',
     origin: 'Sentences written for Modelwright; MIT.',
   },
   sentiment: {
-    id: 'sentiment', title: 'Review sentiment', kind: 'text', task: 'classification', rows: 310,
+    id: 'sentiment', title: 'Review sentiment', kind: 'text', task: 'classification', rows: 902,
     columns: ['text', 'sentiment'], defaultTarget: 'sentiment', textColumn: 'text',
     description: 'Short reviews of shops, food, films and products labelled positive or negative.',
     origin: 'Sentences written for Modelwright; MIT.',

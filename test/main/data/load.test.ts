@@ -56,8 +56,8 @@ describe('built-in datasets', () => {
     iris: { inputShape: [4], outputUnits: 3, task: 'classification', total: 150 },
     mnist: { inputShape: [28, 28, 1], outputUnits: 10, task: 'classification', total: 3000 },
     'two-moons': { inputShape: [2], outputUnits: 2, task: 'classification', total: 300 },
-    intents: { inputShape: [16], outputUnits: 4, task: 'classification', total: 425 },
-    sentiment: { inputShape: [16], outputUnits: 2, task: 'classification', total: 310 },
+    intents: { inputShape: [16], outputUnits: 4, task: 'classification', total: 823 },
+    sentiment: { inputShape: [16], outputUnits: 2, task: 'classification', total: 902 },
     // 5 numeric columns + garage (2) + neighborhood (4) one-hot slots.
     housing: { inputShape: [11], outputUnits: 1, task: 'regression', total: 400 },
   };
