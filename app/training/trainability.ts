@@ -1,11 +1,13 @@
 // What keeps a valid graph from training in TF.js: the UI shows these before Train, the trainer
 // refuses with the same words. (A graph can be valid for inference and export, yet not trainable.)
+import { analyzeGraph } from '../graph/analyze.ts';
 import { resolveParams } from '../graph/catalog.ts';
 import type { Graph, LayerNode, ParamValue } from '../graph/types.ts';
 
 export interface TrainingBlocker {
-  layerId: string;
-  layerName: string;
+  /** The layer at fault; absent when the whole model is (too large). */
+  layerId?: string;
+  layerName?: string;
   message: string;
   fix: string;
 }
@@ -31,7 +33,25 @@ function blockerOf(layer: LayerNode): TrainingBlocker | null {
   return null;
 }
 
+/**
+ * Weights above this cannot train: gradients and Adam's two moments need about four times the weights,
+ * and the WebAssembly backend's memory ends at 4 GB (the others are not much roomier in one process).
+ */
+export const MAX_TRAINABLE_WEIGHT_BYTES = 2 ** 30;
+
+function formatGiB(bytes: number): string {
+  return `${(bytes / 2 ** 30).toFixed(1)} GB`;
+}
+
 /** Layers that would make training fail although the graph is valid; empty when training can start. */
 export function trainingBlockers(graph: Graph): TrainingBlocker[] {
-  return graph.layers.map(blockerOf).filter((b): b is TrainingBlocker => b !== null);
+  const blockers = graph.layers.map(blockerOf).filter((b): b is TrainingBlocker => b !== null);
+  const { weightBytes, totalParams } = analyzeGraph(graph);
+  if (weightBytes > MAX_TRAINABLE_WEIGHT_BYTES) {
+    blockers.push({
+      message: `the model has ${totalParams.toLocaleString('en-US')} parameters (${formatGiB(weightBytes)} of weights); training needs about four times that in memory, more than TensorFlow.js can use`,
+      fix: `make it smaller than ${formatGiB(MAX_TRAINABLE_WEIGHT_BYTES)} of weights: fewer units or filters, or a pooling layer before a large Dense layer`,
+    });
+  }
+  return blockers;
 }

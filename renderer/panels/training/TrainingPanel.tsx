@@ -1,8 +1,9 @@
 // The Training panel: settings with one sentence of help each, Train and Stop, a progress bar (epoch,
 // batch, ETA, samples/s, backend), the run's status, and live loss and metric charts.
-import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { makeTrainingConfig, type TrainingConfig } from '../../../app/training/config.ts';
 import type { ProgressEvent } from '../../../app/training/progress.ts';
+import { trainingBlockers } from '../../../app/training/trainability.ts';
 import { commands } from '../../commands/index.ts';
 import { useAnalysis } from '../../state/analysis.ts';
 import { useProject } from '../../state/projectStore.ts';
@@ -158,6 +159,9 @@ export default function TrainingPanel() {
   const outcome = useTrainingSession((s) => s.outcome);
   const [showAdvanced, setShowAdvanced] = useState(false);
   const [startError, setStartError] = useState<unknown>(null);
+  // Valid graphs TF.js still cannot train (a dilated convolution, a model too large): said before Train, not after.
+  const graph = doc?.graph;
+  const blockers = useMemo(() => (graph && analysis.valid ? trainingBlockers(graph) : []), [graph, analysis.valid]);
 
   useEffect(() => {
     if ((phase === 'finished' || phase === 'failed') && outcome) focusRun(outcome.runId);
@@ -200,8 +204,8 @@ export default function TrainingPanel() {
         </div>
         <div>
           <div className="mw-wp-row">
-            <button type="button" className="mw-primary" onClick={train} disabled={busy || !api || !doc.dataset || !analysis.valid} data-testid="train-button"
-              title={!analysis.valid ? 'Fix the model first' : !doc.dataset ? 'Choose data first' : 'Train the model'}>
+            <button type="button" className="mw-primary" onClick={train} disabled={busy || !api || !doc.dataset || !analysis.valid || blockers.length > 0} data-testid="train-button"
+              title={!analysis.valid || blockers.length > 0 ? 'Fix the model first' : !doc.dataset ? 'Choose data first' : 'Train the model'}>
               ▶ Train
             </button>
             <button type="button" onClick={stop} disabled={phase !== 'running'} data-testid="stop-button">■ Stop</button>
@@ -216,6 +220,9 @@ export default function TrainingPanel() {
           {!api && <ErrorText error="Not connected to the Modelwright back end; training is unavailable until it reconnects." />}
           {!analysis.valid && firstError && (
             <ErrorText error={`The model cannot be trained yet: ${firstError.layerName ? `${firstError.layerName}: ` : ''}${firstError.message}${firstError.fix ? ` ${firstError.fix}` : ''}`} />
+          )}
+          {blockers.length > 0 && (
+            <ErrorText error={`The model cannot be trained: ${blockers[0].layerName ? `${blockers[0].layerName}: ` : ''}${blockers[0].message}; ${blockers[0].fix}.`} />
           )}
           <ErrorText error={startError} retry={busy ? undefined : train} />
           <ProgressView />

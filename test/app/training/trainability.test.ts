@@ -34,6 +34,23 @@ describe('trainingBlockers', () => {
     expect(blocker.fix).toMatch(/set its dilation rate to 1/);
   });
 
+  it('refuses a model too large to train, naming its size and what to shrink', () => {
+    const huge: Graph = {
+      layers: [
+        { id: 'in', type: 'Input', name: 'in', params: { shape: [100_000] } },
+        { id: 'd', type: 'Dense', name: 'wide', params: { units: 100_000 } },
+      ],
+      connections: [{ from: 'in', to: 'd', toSlot: 0 }],
+    };
+    const [blocker] = trainingBlockers(huge);
+    expect(blocker.layerId).toBeUndefined();
+    expect(blocker.message).toBe('the model has 10,000,100,000 parameters (37.3 GB of weights); training needs about four times that in memory, more than TensorFlow.js can use');
+    expect(blocker.fix).toMatch(/fewer units or filters/);
+    // Just under the limit (2^28 float32 weights = 1 GB) trains.
+    const fits: Graph = { ...huge, layers: [huge.layers[0], { ...huge.layers[1], params: { units: 2600 } }] };
+    expect(trainingBlockers(fits)).toEqual([]);
+  });
+
   it('matches TF.js: the refused graph really fails to train, the accepted one trains', async () => {
     await tf.setBackend('cpu');
     const x = tf.randomUniform([4, 12, 12, 3]);
