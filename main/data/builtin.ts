@@ -7,22 +7,11 @@ import { join } from 'node:path';
 import { builtinDatasetIds, type BuiltinDatasetId, type DatasetBinding } from '../../app/data/binding.ts';
 import { parseCsv, type Table } from '../../app/data/csv.ts';
 import { DataError, listNames, quote } from '../../app/data/errors.ts';
+import type { BuiltinDataset } from '../../app/api/types.ts';
 
-export interface BuiltinDatasetInfo {
+/** A built-in dataset as the API describes it (app/api/types.ts), with its id narrowed to the known ones. */
+export interface BuiltinDatasetInfo extends BuiltinDataset {
   id: BuiltinDatasetId;
-  title: string;
-  description: string;
-  kind: 'table' | 'text' | 'images';
-  task: 'classification' | 'regression';
-  rows: number;
-  columns: string[];
-  /** Column to predict (for images: the digit class). */
-  defaultTarget: string;
-  /** Text column (text datasets) or image size (image datasets). */
-  textColumn?: string;
-  image?: { width: number; height: number; channels: 1 | 3 };
-  /** Where the data comes from and under which terms. */
-  origin: string;
 }
 
 /** MNIST digits kept per class: 300 × 10 = 3,000 images, enough to train a small CNN in seconds. */
