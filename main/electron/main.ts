@@ -8,6 +8,7 @@ import type { MenuState } from '../../app/api/desktopBridge.ts';
 import { createServiceHost, type ServiceHost } from '../services/host.ts';
 import { dbPathInFolder } from '../store/location.ts';
 import { createNativeDialogs } from './dialogs.ts';
+import { openHistoryWithRecovery } from './historyRecovery.ts';
 import { createIpcRouter, type IpcMainLike, type IpcRouter } from './ipcRouter.ts';
 import { buildMenuTemplate, type Theme } from './menu.ts';
 import { hardenWebContents, restrictPermissions } from './navigation.ts';
@@ -70,18 +71,31 @@ async function start(): Promise<void> {
   settings = loadSettings(settingsFile);
   nativeTheme.themeSource = settings.theme;
 
+  // The history first: a damaged one is explained (and may be kept as a backup) before anything else starts.
+  const dbPath = dbPathInFolder(userData);
+  const history = await openHistoryWithRecovery({
+    dbPath,
+    open: () => createServiceHost({
+      dbPath,
+      dataDir: userData,
+      resourcesDir: app.isPackaged ? join(process.resourcesPath, 'datasets') : undefined,
+      supervisor: { launcher: electronTrainerLauncher(utilityProcess, bundleDir) },
+      log,
+    }),
+    dialog,
+    log,
+  });
+  if (history.outcome === 'quit') {
+    app.quit();
+    return;
+  }
+  services = history.value;
+
   registerAppProtocol(protocol, rendererDir);
   restrictPermissions(session.defaultSession);
   // Every webContents, including any a bug might create, gets the navigation rules.
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, shell, log));
 
-  services = createServiceHost({
-    dbPath: dbPathInFolder(userData),
-    dataDir: userData,
-    resourcesDir: app.isPackaged ? join(process.resourcesPath, 'datasets') : undefined,
-    supervisor: { launcher: electronTrainerLauncher(utilityProcess, bundleDir) },
-    log,
-  });
   const dialogs = createNativeDialogs({
     dialog,
     windowFor: (sender) => BrowserWindow.fromWebContents(sender as WebContents),

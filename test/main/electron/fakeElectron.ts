@@ -1,8 +1,10 @@
 // Small stand-ins for the Electron pieces the main-process modules use: an ipcMain/ipcRenderer pair that
 // copies every message with structuredClone on a later task (as IPC does), a webContents with a frame
-// URL, and a contextBridge that copies values the way Electron's does (errors lose their own properties).
+// URL, a contextBridge that copies values the way Electron's does (errors lose their own properties), and
+// a message-box dialog that answers from a script.
 import type { IpcEventLike, IpcMainLike, SenderLike } from '../../../main/electron/ipcRouter.ts';
 import type { IpcRendererLike } from '../../../main/electron/bridge.ts';
+import type { DialogModule } from '../../../main/electron/dialogs.ts';
 
 type Listener = (event: IpcEventLike, ...args: unknown[]) => void;
 type Handler = (event: IpcEventLike, ...args: unknown[]) => unknown;
@@ -130,4 +132,25 @@ function wrap(value: unknown): unknown {
     return out;
   }
   return value;
+}
+
+type MessageBoxOptions = Parameters<DialogModule['showMessageBox']>[1];
+
+/**
+ * Electron's `dialog` for message boxes: records every box shown and answers with the next scripted
+ * button label (a label that is not on the box is a test error, as is running out of answers).
+ */
+export class FakeDialog implements Pick<DialogModule, 'showMessageBox'> {
+  readonly shown: { window: unknown; options: MessageBoxOptions }[] = [];
+  private answers: string[];
+  constructor(answers: string[] = []) { this.answers = [...answers]; }
+  async showMessageBox(window: unknown, options: MessageBoxOptions): Promise<{ response: number }> {
+    this.shown.push({ window, options });
+    const answer = this.answers.shift();
+    if (answer === undefined) throw new Error(`no scripted answer for the box "${options.message}"`);
+    if (answer === 'Escape') return { response: options.cancelId ?? options.buttons?.length ?? 0 };
+    const response = options.buttons?.indexOf(answer) ?? -1;
+    if (response < 0) throw new Error(`the box "${options.message}" has no button "${answer}" (it has ${JSON.stringify(options.buttons)})`);
+    return { response };
+  }
 }
