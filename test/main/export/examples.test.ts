@@ -108,7 +108,8 @@ describe('inference examples', () => {
       ...[...html.matchAll(/\bfrom '([^']*)'/g)].map((m) => m[1]),
       ...[...html.matchAll(/\b(?:fetch|loadLayersModel)\('([^']*)'\)/g)].map((m) => m[1]),
     ];
-    expect(refs.sort()).toEqual(['./example-input.json', './model.json', './modelwright-preprocess.mjs', './tf.min.js']);
+    // data:, is the empty inline icon that keeps the browser from requesting /favicon.ico.
+    expect(refs.sort()).toEqual(['./example-input.json', './model.json', './modelwright-preprocess.mjs', './tf.min.js', 'data:,']);
     // Nothing from the network: no absolute URL anywhere outside comments.
     const code = html.replace(/<!--[\s\S]*?-->/g, '');
     expect(code).not.toMatch(/https?:\/\//);
