@@ -117,7 +117,7 @@ export function browserExampleText(): string {
 <style>
   body { font: 15px/1.5 system-ui, sans-serif; max-width: 48rem; margin: 2rem auto; padding: 0 1rem; }
   textarea { width: 100%; height: 10rem; font: 13px ui-monospace, monospace; }
-  pre { background: #f4f4f4; padding: 0.75rem; overflow: auto; }
+  pre { background: #f4f4f4; padding: 0.75rem; overflow: auto; white-space: pre-wrap; overflow-wrap: anywhere; }
   .error { color: #b00020; }
 </style>
 </head>
