@@ -140,7 +140,7 @@ export interface EngineBenchOptions {
   measure?: MeasureOptions;
   /** The studio's training loop on a fresh, identical model; when absent, samplesPerSec repeats the bare figure (with a TODO note). */
   studioFit?: (context: StudioFitContext) => FitFn;
-  /** Interleaved studio/bare rounds when studioFit is given; each keeps its best (default 2). */
+  /** Paired studio/bare rounds in alternating order when studioFit is given; each reports its median (default 3). */
   rounds?: number;
   /** Also measure bare fit on wasm with tfjs's stock kernels, to show what the replacements buy. */
   compareStockKernels?: boolean;
@@ -177,26 +177,27 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
       };
       const timed = async (make: (model: LayersModel) => FitFn) => (await timedDetailed(make)).samplesPerSec;
       try {
-        let bare = await timedDetailed((model) => bareFit(tf, model, x, y, batchSize));
+        const bare = await timedDetailed((model) => bareFit(tf, model, x, y, batchSize));
         const result: ThroughputResult = {
           model: modelName, backend, batchSize, samplesPerSec: bare.samplesPerSec, bareSamplesPerSec: bare.samplesPerSec, bareSamplesPerCpuSec: bare.samplesPerCpuSec,
         };
         if (options.studioFit) {
           const studioFit = options.studioFit;
-          // Alternate studio and bare and keep each one's best: on a shared machine, load only ever
-          // slows a measurement down, so the best of several interleaved rounds is the fairest ratio.
-          const rounds = Math.max(1, options.rounds ?? 2);
-          let studio = 0;
+          // Paired rounds in alternating order (bare first, then studio first, ...), and the median of
+          // each: an A/A run of bare against bare spreads about ±10% here from one measurement to the
+          // next, so one pair proves nothing; the median of alternating pairs cancels drift and order.
+          const rounds = Math.max(1, options.rounds ?? 3);
+          const bares: { samplesPerSec: number; samplesPerCpuSec: number }[] = [bare];
+          const studios: number[] = [];
           for (let round = 0; round < rounds; round++) {
-            if (round > 0) {
-              const again = await timedDetailed((model) => bareFit(tf, model, x, y, batchSize));
-              if (again.samplesPerSec > bare.samplesPerSec) bare = again;
-            }
-            studio = Math.max(studio, await timed((model) => studioFit({ tf, backend, modelName, model, x, y, batchSize })));
+            const measureBare = async () => { if (round > 0) bares.push(await timedDetailed((model) => bareFit(tf, model, x, y, batchSize))); };
+            const measureStudio = async () => { studios.push(await timed((model) => studioFit({ tf, backend, modelName, model, x, y, batchSize }))); };
+            if (round % 2 === 0) { await measureBare(); await measureStudio(); } else { await measureStudio(); await measureBare(); }
           }
-          result.samplesPerSec = studio;
-          result.bareSamplesPerSec = bare.samplesPerSec;
-          result.bareSamplesPerCpuSec = bare.samplesPerCpuSec;
+          const medianBare = bares.slice().sort((p, q) => p.samplesPerSec - q.samplesPerSec)[Math.floor(bares.length / 2)];
+          result.samplesPerSec = median(studios);
+          result.bareSamplesPerSec = medianBare.samplesPerSec;
+          result.bareSamplesPerCpuSec = medianBare.samplesPerCpuSec;
         } else {
           result.note = 'TODO: the studio training loop is not plugged in yet; samplesPerSec repeats bareSamplesPerSec';
         }
@@ -215,4 +216,10 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
     }
   }
   return report;
+}
+
+function median(values: number[]): number {
+  const sorted = values.slice().sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }

@@ -47,7 +47,8 @@ export interface LoopState {
 }
 
 export interface StudioLoop {
-  callbacks: tfTypes.CustomCallbackArgs;
+  /** Pass to fit()/fitDataset() as `callbacks`. */
+  callbacks: tfTypes.Callback[];
   state: LoopState;
   /** Frees the kept best weights. */
   dispose(): void;
@@ -57,10 +58,9 @@ export function rate(samples: number, ms: number): number {
   return ms > 0 ? (samples * 1000) / ms : 0;
 }
 
-/** Options every studio fit passes to TF.js (besides epochs, data and callbacks). */
-export function studioFitOptions(config: Pick<TrainingConfig, 'shuffle'>): { shuffle: boolean; verbose: 0; yieldEvery: number } {
-  // Yield to the event loop at least every 50 ms so a stop message is seen promptly.
-  return { shuffle: config.shuffle, verbose: 0, yieldEvery: 50 };
+/** Options every studio fit passes to TF.js (besides epochs, data and callbacks; the callbacks yield themselves). */
+export function studioFitOptions(config: Pick<TrainingConfig, 'shuffle'>): { shuffle: boolean; verbose: 0 } {
+  return { shuffle: config.shuffle, verbose: 0 };
 }
 
 function appendHistory(history: Record<string, (number | null)[]>, logs: Record<string, number | null>, epoch: number): void {
@@ -102,45 +102,79 @@ export function studioCallbacks(options: LoopOptions): StudioLoop {
   let currentEpoch = 0;
   let currentBatch = 0;
 
-  const callbacks: tfTypes.CustomCallbackArgs = {
-    onEpochBegin: async (epoch) => {
+  // A Callback subclass rather than TF.js's CustomCallback: CustomCallback awaits every batch's loss and
+  // metrics (a read per scalar per batch) before calling us. Here the loss is read only when a progress
+  // event is due, at most every 50 ms; a NaN loss stays NaN, so divergence is still caught then, or at the
+  // epoch's end at the latest. The same 50 ms give the event loop a turn, so a stop message is seen.
+  const checkEveryMs = 50;
+  let lastCheck = 0;
+  const readLoss = (value: unknown): number | undefined => {
+    if (typeof value === 'number') return value;
+    const tensor = value as Tensor | undefined;
+    return tensor && !tensor.isDisposed ? tensor.dataSync()[0] : undefined;
+  };
+  const resolveLogs = async (logs: Record<string, unknown> | undefined): Promise<Record<string, number>> => {
+    const out: Record<string, number> = {};
+    for (const [key, value] of Object.entries(logs ?? {})) {
+      if (typeof value === 'number') out[key] = value;
+      else if (value && typeof (value as Tensor).data === 'function' && !(value as Tensor).isDisposed) out[key] = (await (value as Tensor).data())[0];
+    }
+    return out;
+  };
+
+  class StudioCallback extends tf.Callback {
+    override async onEpochBegin(epoch: number): Promise<void> {
       currentEpoch = epoch;
       epochSamples = 0;
       epochStart = performance.now();
-    },
-    onBatchEnd: async (batch, logs) => {
+    }
+
+    override async onBatchEnd(batch: number, logs?: Record<string, unknown>): Promise<void> {
       currentBatch = batch;
       const size = typeof logs?.size === 'number' ? logs.size : batchSize;
       state.samplesDone += size;
       epochSamples += size;
-      const loss = logs?.loss;
-      if (typeof loss === 'number' && !Number.isFinite(loss)) {
-        state.status = 'diverged';
-        state.divergedAt = currentEpoch;
-        model.stopTraining = true;
-      } else if (hooks.shouldStop?.()) {
+      const now = performance.now();
+      const due = now - lastCheck >= checkEveryMs;
+      if (hooks.shouldStop?.()) {
         state.status = 'stopped';
         state.stopReason = `stopped after batch ${batch + 1} of ${batchesPerEpoch} in epoch ${currentEpoch + 1}`;
         model.stopTraining = true;
       }
+      if (!due) return;
+      lastCheck = now;
+      const loss = readLoss(logs?.loss);
+      if (typeof loss === 'number' && !Number.isFinite(loss)) {
+        state.status = 'diverged';
+        state.divergedAt = currentEpoch;
+        model.stopTraining = true;
+      }
       if (hooks.onProgress && throttle.accept({ type: 'batch' })) {
-        const now = performance.now();
+        const values = await resolveLogs(logs);
         hooks.onProgress({
           type: 'batch',
           epoch: currentEpoch,
           epochs,
           batch,
           batchesPerEpoch,
-          logs: cleanLogs(logs ?? {}),
+          logs: cleanLogs(values),
           samplesPerSec: rate(epochSamples, now - epochStart),
           etaMs: estimateEtaMs(state.samplesDone, nTrain * epochs, now - state.fitStart),
           tensors: tf.memory().numTensors,
           backend,
         });
       }
-    },
-    onEpochEnd: async (epoch, logs) => {
-      const clean = cleanLogs(logs ?? {});
+      await tf.nextFrame();
+    }
+
+    override async onEpochEnd(epoch: number, logs?: Record<string, unknown>): Promise<void> {
+      const clean = cleanLogs(await resolveLogs(logs));
+      // A NaN that appeared since the last check ends the run here, before early stopping reads it.
+      if (state.status === 'completed' && typeof clean.loss !== 'number' && 'loss' in clean) {
+        state.status = 'diverged';
+        state.divergedAt = epoch;
+        model.stopTraining = true;
+      }
       // Status changes only inside a batch: still `completed` here means no batch of this epoch ended the run.
       const fullEpoch = state.status === 'completed' || (state.status === 'stopped' && currentBatch === batchesPerEpoch - 1);
       if (fullEpoch) state.epochsCompleted = epoch + 1;
@@ -179,8 +213,9 @@ export function studioCallbacks(options: LoopOptions): StudioLoop {
           setLearningRate(optimizer, next);
         }
       }
-    },
-  };
+    }
+  }
+  const callbacks = [new StudioCallback()];
   return {
     callbacks,
     state,

@@ -15,7 +15,10 @@ const file = (name: string) => join(dir, name);
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mw-cli-train-'));
-  await writeFile(file('iris.mwproj'), serializeProject(projectFromTemplate(getTemplate('tabular-classifier')!, { name: 'Iris' })));
+  // Early stopping off (the template stops early) so that every epoch asked for is trained and printed.
+  const iris = projectFromTemplate(getTemplate('tabular-classifier')!, { name: 'Iris' });
+  iris.training = { ...iris.training!, earlyStopping: { ...iris.training!.earlyStopping, enabled: false } };
+  await writeFile(file('iris.mwproj'), serializeProject(iris));
   await writeFile(file('intents.mwproj'), serializeProject(projectFromTemplate(getTemplate('intent-classifier')!, { name: 'Intents' })));
 });
 afterAll(async () => {

@@ -27,11 +27,14 @@ describe('a second writer', () => {
       serve.api.training.onDidFinish((o) => { served = o; });
       let serveEpochs = 0;
       serve.api.training.onDidProgress((p) => { if (p.event.type === 'epoch') serveEpochs++; });
-      const { runId: servedId } = await serve.api.training.start({ ...doc, training: { ...doc.training!, epochs: epochs.serve, backend: 'cpu' } });
+      const { runId: servedId } = await serve.api.training.start({ ...doc, training: { ...doc.training!, epochs: epochs.serve, backend: 'cpu', earlyStopping: { ...doc.training!.earlyStopping, enabled: false } } });
       while (serveEpochs < 2) await new Promise((r) => setTimeout(r, 20));
 
       const file = join(dir, 'iris.mwproj');
-      writeFileSync(file, serializeProject(projectFromTemplate(getTemplate('tabular-classifier')!, { name: 'CLI' })));
+      // Early stopping off (the template stops early): both runs must train every epoch they were given.
+      const cliDoc = projectFromTemplate(getTemplate('tabular-classifier')!, { name: 'CLI' });
+      cliDoc.training = { ...cliDoc.training!, earlyStopping: { ...cliDoc.training!.earlyStopping, enabled: false } };
+      writeFileSync(file, serializeProject(cliDoc));
       const cli = startCli(['train', file, '--epochs', String(epochs.cli), '--backend', 'cpu', '--db', db, '--json']);
       const cliExit = (await cli.exited).code;
       cliStderr = cli.stderr();
