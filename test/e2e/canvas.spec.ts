@@ -1,35 +1,20 @@
 // End to end: editing the model on the canvas in Chromium — adding a layer from the palette, the
 // plain-language error of an invalid model, undo and redo of layer and parameter edits, shapes updating.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumMissingReason, launchChromium, openTemplate, screenshot, showPanel, startServe, type BrowserSession, type ServeProcess } from './harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { chromiumMissingReason, openTemplate, screenshot, showPanel, useStudio } from './harness.ts';
 
 const skip = chromiumMissingReason();
 if (skip) console.warn(`[e2e] canvas.spec.ts skipped: ${skip}`);
 
 describe.skipIf(skip !== null)('the canvas in the browser studio', () => {
-  let dir: string;
-  let server: ServeProcess;
-  let browser: BrowserSession;
+  const studio = useStudio('canvas');
 
-  const nodeNames = () => browser.page.locator('[data-testid^="canvas-node-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!.slice('canvas-node-'.length)).sort());
-  const nodeText = (name: string) => browser.page.locator(`[data-testid="canvas-node-${name}"]`).textContent();
+  const nodeNames = () => studio.browser.page.locator('[data-testid^="canvas-node-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!.slice('canvas-node-'.length)).sort());
+  const nodeText = (name: string) => studio.browser.page.locator(`[data-testid="canvas-node-${name}"]`).textContent();
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'mw-e2e-canvas-'));
-    server = await startServe(join(dir, 'history.sqlite'));
-    browser = await launchChromium();
-    await browser.page.goto(server.url);
-    await openTemplate(browser.page, 'tabular-classifier', 'measurements');
+    await openTemplate(studio.browser.page, 'tabular-classifier', 'measurements');
   }, 300_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }, 60_000);
 
   it('shows each layer with its type, output shape and parameter count, and the totals', async () => {
     expect(await nodeNames()).toEqual(['hidden_1', 'hidden_2', 'measurements', 'species']);
@@ -37,12 +22,12 @@ describe.skipIf(skip !== null)('the canvas in the browser studio', () => {
     expect(await nodeText('hidden_1')).toMatch(/Dense[\s\S]*80 params/);
     expect(await nodeText('hidden_2')).toContain('272 params');
     expect(await nodeText('species')).toContain('51 params');
-    expect(await browser.page.locator('[data-testid="total-params"]').textContent()).toContain('403');
-    expect(await browser.page.locator('[data-testid="model-valid"]').count()).toBe(1);
+    expect(await studio.browser.page.locator('[data-testid="total-params"]').textContent()).toContain('403');
+    expect(await studio.browser.page.locator('[data-testid="model-valid"]').count()).toBe(1);
   });
 
   it('adds a Dense layer from the palette; unconnected it is an error with a fix; undo removes it', async () => {
-    const { page } = browser;
+    const { page } = studio.browser;
     await page.click('.react-flow__pane', { position: { x: 20, y: 20 } });
     await page.click('[data-testid="palette-item-Dense"]');
     await expect.poll(nodeNames).toEqual(['dense', 'hidden_1', 'hidden_2', 'measurements', 'species']);
@@ -71,7 +56,7 @@ describe.skipIf(skip !== null)('the canvas in the browser studio', () => {
   });
 
   it('adds a layer after the selected one, connected, with its shape inferred', async () => {
-    const { page } = browser;
+    const { page } = studio.browser;
     await page.click('[data-testid="canvas-node-hidden_2"]');
     await page.click('[data-testid="palette-item-Dense"]');
     await expect.poll(() => page.locator('[data-testid="canvas-node-dense"]').count()).toBe(1);
@@ -83,7 +68,7 @@ describe.skipIf(skip !== null)('the canvas in the browser studio', () => {
   });
 
   it('updates the shapes downstream when a parameter changes in the inspector, and undoes it', async () => {
-    const { page } = browser;
+    const { page } = studio.browser;
     await page.click('[data-testid="canvas-node-hidden_1"]');
     const units = page.locator('[data-testid="param-units"]');
     await units.fill('8');
@@ -104,6 +89,6 @@ describe.skipIf(skip !== null)('the canvas in the browser studio', () => {
     expect(await nodeText('hidden_1')).toContain('80 params');
     await page.keyboard.press('Control+Shift+z');
     await expect.poll(() => nodeText('hidden_2')).toContain('144 params');
-    expect(browser.pageErrors).toEqual([]);
+    expect(studio.browser.pageErrors).toEqual([]);
   });
 });

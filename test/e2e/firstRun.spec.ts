@@ -1,10 +1,7 @@
 // End to end: the first-run promise (a template to a trained model with its evaluation in at most five
 // clicks, with the template's own settings), then Try it on that model with real iris flowers.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumMissingReason, launchChromium, screenshot, showPanel, startServe, waitForTrained, type BrowserSession, type ServeProcess } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { chromiumMissingReason, screenshot, showPanel, waitForTrained, useStudio } from './harness.ts';
 
 const skip = chromiumMissingReason();
 if (skip) console.warn(`[e2e] firstRun.spec.ts skipped: ${skip}`);
@@ -12,25 +9,10 @@ if (skip) console.warn(`[e2e] firstRun.spec.ts skipped: ${skip}`);
 const MAX_CLICKS = 5;
 
 describe.skipIf(skip !== null)('first run in the browser studio', () => {
-  let dir: string;
-  let server: ServeProcess;
-  let browser: BrowserSession;
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'mw-e2e-first-'));
-    server = await startServe(join(dir, 'history.sqlite'));
-    browser = await launchChromium();
-    await browser.page.goto(server.url);
-  }, 300_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }, 60_000);
+  const studio = useStudio('first');
 
   it(`goes from the start page to a trained model with its evaluation in at most ${MAX_CLICKS} clicks`, async () => {
-    const { page } = browser;
+    const { page } = studio.browser;
     let clicks = 0;
     // Every user action in this test goes through here, so the count is the user's, not an estimate.
     const click = async (selector: string) => {
@@ -66,7 +48,7 @@ describe.skipIf(skip !== null)('first run in the browser studio', () => {
   }, 240_000);
 
   it('predicts the species of iris flowers in Try it', async () => {
-    const { page } = browser;
+    const { page } = studio.browser;
     await showPanel(page, 'tryit');
     const predictFlower = async (values: Record<string, string>) => {
       for (const [name, value] of Object.entries(values)) await page.fill(`[data-testid="tryit-field-${name}"]`, value);
@@ -90,6 +72,6 @@ describe.skipIf(skip !== null)('first run in the browser studio', () => {
     await page.fill('[data-testid="tryit-field-petal_width"]', 'wide');
     await page.click('[data-testid="tryit-predict"]');
     await expect.poll(() => page.locator('[data-testid="tryit-form"] [role="alert"]').textContent()).toMatch(/petal_width/);
-    expect(browser.pageErrors).toEqual([]);
+    expect(studio.browser.pageErrors).toEqual([]);
   }, 120_000);
 });

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const screenshotDir = join(repoRoot, 'test-results', 'screenshots');
@@ -213,4 +214,35 @@ export const stopFrameClock = (): number[] => {
 export function framesPerSecond(intervals: number[]): number {
   const ms = intervals.reduce((a, b) => a + b, 0);
   return ms > 0 ? (intervals.length / ms) * 1000 : NaN;
+}
+
+export interface StudioSession {
+  readonly server: ServeProcess;
+  readonly browser: BrowserSession;
+}
+
+/**
+ * One studio per spec file: `modelwright serve` on a fresh history and a Chromium page opened on it
+ * before the file's tests, both closed after them (serve must exit 0 on Ctrl+C, having closed the history).
+ */
+export function useStudio(label: string): StudioSession {
+  let dir = '';
+  let server: ServeProcess | undefined;
+  let browser: BrowserSession | undefined;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), `mw-e2e-${label}-`));
+    server = await startServe(join(dir, 'history.sqlite'));
+    browser = await launchChromium();
+    await browser.page.goto(server.url);
+  }, 300_000);
+  afterAll(async () => {
+    await browser?.close();
+    const code = await server?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    expect(code).toBe(0);
+  }, 60_000);
+  return {
+    get server() { return server!; },
+    get browser() { return browser!; },
+  };
 }

@@ -1,37 +1,16 @@
 // End to end: the customer-service intent template (a text model) trained briefly in Chromium, then a
 // typed question in Try it comes back with one of the template's intents and its probabilities.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  chromiumMissingReason, launchChromium, openTemplate, screenshot, setSetting, showPanel, startServe, trainAndWait,
-  type BrowserSession, type ServeProcess,
-} from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { chromiumMissingReason, openTemplate, screenshot, setSetting, showPanel, trainAndWait, useStudio } from './harness.ts';
 
 const skip = chromiumMissingReason();
 if (skip) console.warn(`[e2e] intent.spec.ts skipped: ${skip}`);
 
 describe.skipIf(skip !== null)('the customer-service intent template in the browser studio', () => {
-  let dir: string;
-  let server: ServeProcess;
-  let browser: BrowserSession;
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'mw-e2e-intent-'));
-    server = await startServe(join(dir, 'history.sqlite'));
-    browser = await launchChromium();
-    await browser.page.goto(server.url);
-  }, 300_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }, 60_000);
+  const studio = useStudio('intent');
 
   it('trains briefly and tells the intent of a typed question', async () => {
-    const { page } = browser;
+    const { page } = studio.browser;
     await page.waitForSelector('[data-testid="template-intent-classifier"]');
     await openTemplate(page, 'intent-classifier', 'message');
     await showPanel(page, 'training');
@@ -61,6 +40,6 @@ describe.skipIf(skip !== null)('the customer-service intent template in the brow
     // The label shown is the most probable intent.
     expect(bars[0].label).toBe((await label.textContent())?.trim());
     await screenshot(page, 'tryit-text');
-    expect(browser.pageErrors).toEqual([]);
+    expect(studio.browser.pageErrors).toEqual([]);
   }, 240_000);
 });

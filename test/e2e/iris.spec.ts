@@ -1,13 +1,9 @@
 // End to end in Chromium against `modelwright serve`: the Iris template trained, found in Runs, trained
 // again with another learning rate, the two runs compared, its generated code read and its model exported.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  chartInk, chromiumMissingReason, launchChromium, openTemplate, runIdsInTable, screenshot, setSetting, showPanel,
-  startServe, trainAndWait, trainingSeriesColors, type BrowserSession, type ServeProcess,
-} from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { chartInk, chromiumMissingReason, openTemplate, runIdsInTable, screenshot, setSetting, showPanel, trainAndWait, trainingSeriesColors, useStudio } from './harness.ts';
 
 const skip = chromiumMissingReason();
 if (skip) console.warn(`[e2e] iris.spec.ts skipped: ${skip}`);
@@ -15,28 +11,11 @@ if (skip) console.warn(`[e2e] iris.spec.ts skipped: ${skip}`);
 const EPOCHS = 4;
 
 describe.skipIf(skip !== null)('the Iris template in the browser studio', () => {
-  let dir: string;
-  let server: ServeProcess;
-  let browser: BrowserSession;
+  const studio = useStudio('iris');
   const runIds: number[] = [];
 
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'mw-e2e-iris-'));
-    server = await startServe(join(dir, 'history.sqlite'));
-    browser = await launchChromium();
-    await browser.page.goto(server.url);
-  }, 300_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    const code = await server?.stop();
-    rmSync(dir, { recursive: true, force: true });
-    // serve exits 0 after Ctrl+C once it has closed the history; anything else is a bug worth seeing.
-    expect(code).toBe(0);
-  }, 60_000);
-
   it('opens the template from the start page with its model on the canvas', async () => {
-    const { page } = browser;
+    const { page } = studio.browser;
     await page.waitForSelector('[data-testid="template-tabular-classifier"]');
     await screenshot(page, 'start-page');
     await openTemplate(page, 'tabular-classifier', 'measurements');
@@ -53,7 +32,7 @@ describe.skipIf(skip !== null)('the Iris template in the browser studio', () => 
   });
 
   it(`trains ${EPOCHS} epochs: the progress completes and the loss chart fills`, async () => {
-    const { page } = browser;
+    const { page } = studio.browser;
     await showPanel(page, 'training');
     await setSetting(page, 'epochs', String(EPOCHS));
     await expect.poll(() => page.locator('[data-testid="setting-epochs"]').inputValue()).toBe(String(EPOCHS));
@@ -84,7 +63,7 @@ describe.skipIf(skip !== null)('the Iris template in the browser studio', () => 
   });
 
   it('trains again with another learning rate and compares the two runs', async () => {
-    const { page } = browser;
+    const { page } = studio.browser;
     await showPanel(page, 'training');
     await setSetting(page, 'optimizer.learningRate', '0.003');
     await expect.poll(() => page.locator('[data-testid="setting-optimizer.learningRate"]').inputValue()).toBe('0.003');
@@ -114,7 +93,7 @@ describe.skipIf(skip !== null)('the Iris template in the browser studio', () => 
   });
 
   it('shows the generated training code for the model, in JavaScript and Python', async () => {
-    const { page } = browser;
+    const { page } = studio.browser;
     await showPanel(page, 'code');
     const editor = page.locator('[data-testid="code-editor"]');
     await page.waitForSelector('[data-testid="code-editor"][data-ready="true"]', { timeout: 60_000 });
@@ -133,7 +112,7 @@ describe.skipIf(skip !== null)('the Iris template in the browser studio', () => 
   });
 
   it('exports the trained model and shows that the export was verified', async () => {
-    const { page } = browser;
+    const { page } = studio.browser;
     await showPanel(page, 'export');
     await page.click('[data-testid="export-button"]');
     // Either the verified export or the panel's error message: a refusal fails here with its own words.
@@ -150,6 +129,6 @@ describe.skipIf(skip !== null)('the Iris template in the browser studio', () => 
   }, 120_000);
 
   it('logged no errors in the page', () => {
-    expect(browser.pageErrors).toEqual([]);
+    expect(studio.browser.pageErrors).toEqual([]);
   });
 });
