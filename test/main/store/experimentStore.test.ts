@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Papa from 'papaparse';
 import { openStore, type ExperimentStore, type CreateRunInput } from '../../../main/store/experimentStore.ts';
-import { StoreError } from '../../../main/store/errors.ts';
+import { expectStoreError } from './storeErrors.ts';
 import { makeTrainingConfig } from '../../../app/training/config.ts';
 import type { Graph } from '../../../app/graph/types.ts';
 import type { RunSort, RunStatus } from '../../../app/store/types.ts';
@@ -34,18 +34,6 @@ const graph: Graph = {
 
 function run(overrides: Partial<CreateRunInput> = {}): number {
   return store.createRun({ graph, config: makeTrainingConfig(), backend: 'cpu', ...overrides });
-}
-
-function expectStoreError(fn: () => unknown, kind: string, message: RegExp): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught, 'expected a StoreError').toBeInstanceOf(StoreError);
-  expect((caught as StoreError).kind).toBe(kind);
-  expect((caught as Error).message).toMatch(message);
 }
 
 describe('recording', () => {

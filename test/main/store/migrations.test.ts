@@ -10,6 +10,7 @@ import { migrations, latestSchemaVersion } from '../../../main/store/migrations/
 import { openDatabase } from '../../../main/store/connection.ts';
 import { openStore } from '../../../main/store/experimentStore.ts';
 import { StoreError } from '../../../main/store/errors.ts';
+import { expectStoreError } from './storeErrors.ts';
 import { makeTrainingConfig } from '../../../app/training/config.ts';
 
 let dir: string;
@@ -28,18 +29,6 @@ function schemaOf(path: string): string[] {
 
 function fileHash(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
-}
-
-function expectStoreError(fn: () => unknown, kind: string, message: RegExp): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught, 'expected a StoreError').toBeInstanceOf(StoreError);
-  expect((caught as StoreError).kind).toBe(kind);
-  expect((caught as Error).message).toMatch(message);
 }
 
 const graph = { layers: [{ id: 'in', type: 'Input', name: 'input', params: { shape: [2] } }], connections: [] };
