@@ -10,7 +10,7 @@ import { resizeToTensor } from '../../app/data/image.ts';
 import { builtinIdOf, loadBuiltinTable, loadMnist, withBuiltinDefaults } from './builtin.ts';
 import { readImageFolder } from './images.ts';
 
-/** Files up to this size are read into memory; bigger ones must be streamed (streamCsvBatches). */
+/** Files up to this size are read into memory; the trainer streams bigger tables itself (main/trainer/streaming.ts). */
 export const defaultMaxTableBytes = 256 * 1024 * 1024;
 
 export interface LoadOptions extends PrepareOptions {
@@ -49,7 +49,7 @@ export async function readTableFile(path: string, options: { maxBytes?: number; 
   }
   if (size === 0) throw new DataError(`The file ${quote(path, 200)} is empty (0 bytes). Choose a CSV or TSV file with a header row and data rows.`);
   if (size > maxBytes) {
-    throw new DataError(`The file ${quote(path, 200)} is ${(size / 2 ** 20).toFixed(0)} MB, more than the ${(maxBytes / 2 ** 20).toFixed(0)} MB loaded into memory at once. Train on it in streaming mode, or set a row limit to sample it.`);
+    throw new DataError(`The file ${quote(path, 200)} is ${(size / 2 ** 20).toFixed(0)} MB, more than the ${(maxBytes / 2 ** 20).toFixed(0)} MB read into memory at once. Training streams a table this large from disk by itself; a preview, or text data, needs a smaller file (split it or take a sample of its rows).`);
   }
   // Sniff before reading it all: a spreadsheet saved as .xlsx or a zip is a common mistake.
   const handle = await open(path, 'r');
