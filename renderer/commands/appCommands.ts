@@ -26,7 +26,7 @@ export function registerAppCommands(registry: CommandRegistry, store: ProjectSto
   // ---- graph edits: each becomes one undoable step
   registry.register<edits.AddLayerArgs>({
     id: 'addLayer', title: 'Add layer', category: 'Layers', edit: edits.addLayer,
-    label: (a) => `Add ${a.type}`,
+    label: (a, doc) => (a.after ? `Insert ${a.type} after ${layerName(doc, a.after)}` : a.onConnection ? `Insert ${a.type} into a connection` : `Add ${a.type}`),
   });
   registry.register<edits.RemoveArgs>({
     id: 'removeLayers', title: 'Delete layers', category: 'Layers', edit: edits.removeLayers,
@@ -168,10 +168,11 @@ export function registerAppCommands(registry: CommandRegistry, store: ProjectSto
     id: 'addLayerAfterSelection', title: 'Add layer after the selected one', category: 'Layers',
     run: (args, ctx) => {
       const { selection } = ctx.store.getState();
-      const from = selection.layers.length === 1 ? selection.layers[0] : undefined;
+      const after = selection.layers.length === 1 ? selection.layers[0] : undefined;
+      const onConnection = !after && selection.layers.length === 0 && selection.connections.length === 1 ? selection.connections[0] : undefined;
       const def = getLayerDef(args.type);
-      if (def && def.maxInputs === 0 && from) notify.info(`${args.type} starts a model, so it was added unconnected.`);
-      return ctx.registry.execute('addLayer', { type: args.type, connectFrom: from });
+      if (def && def.maxInputs === 0 && (after || onConnection)) notify.info(`${args.type} starts a model, so it was added unconnected.`);
+      return ctx.registry.execute('addLayer', { type: args.type, after, onConnection });
     },
   });
 }

@@ -9,6 +9,7 @@ import type { DatasetBinding } from '../../app/data/binding.ts';
 import type { TrainingConfig } from '../../app/training/config.ts';
 import type { ProjectDocument } from '../../app/project/document.ts';
 import { connectionKey, type DocPatch, type LayerChange, type Position, type PositionChange } from '../state/patch.ts';
+import { GAP_Y, downstream, placeBelowAll, placeInserted } from './placement.ts';
 
 /** An edit that cannot be done; the message is shown to the user as is. */
 export class CommandError extends Error {
@@ -38,8 +39,6 @@ export interface ClipboardContent {
   positions: Record<string, Position>;
 }
 
-const GAP_Y = 100;
-
 function layerById(doc: ProjectDocument, id: string): { layer: LayerNode; index: number } {
   const index = doc.graph.layers.findIndex((l) => l.id === id);
   if (index < 0) throw new CommandError('That layer no longer exists; it may have been deleted.');
@@ -68,29 +67,30 @@ function startingParams(type: string): Record<string, ParamValue> {
   return params;
 }
 
-/** Below the lowest layer (or below `anchor`), so a click-added layer never lands on top of another. */
-function placeBelow(doc: ProjectDocument, anchor?: string): Position {
-  const positions = doc.layout.positions;
-  if (anchor && positions[anchor]) return { x: positions[anchor].x, y: positions[anchor].y + GAP_Y };
-  let maxY = -Infinity;
-  let x = 0;
-  for (const l of doc.graph.layers) {
-    const p = positions[l.id];
-    if (p && p.y > maxY) {
-      maxY = p.y;
-      x = p.x;
-    }
-  }
-  return maxY === -Infinity ? { x: 0, y: 0 } : { x, y: maxY + GAP_Y };
-}
-
 export interface AddLayerArgs {
   type: string;
   position?: Position;
   params?: Record<string, ParamValue>;
   name?: string;
-  /** Connect this layer's output into the new layer's first input (click-to-add after the selection). */
-  connectFrom?: string;
+  /**
+   * Insert after this layer (click-to-add after the selection): it feeds the new layer, and what it fed
+   * before is fed by the new layer instead.
+   */
+  after?: string;
+  /** Insert into this connection (`connectionKey`), e.g. a layer dropped on a wire. */
+  onConnection?: string;
+}
+
+/** The connection a new layer is inserted after or into, and the ones it takes over. */
+function insertionPoint(doc: ProjectDocument, args: AddLayerArgs): { from: string; rerouted: Connection[] } | null {
+  if (args.onConnection !== undefined) {
+    const c = doc.graph.connections.find((x) => connectionKey(x) === args.onConnection);
+    if (!c) throw new CommandError('That connection no longer exists; drop the layer on a connection that is drawn.');
+    return { from: c.from, rerouted: [c] };
+  }
+  if (args.after === undefined) return null;
+  layerById(doc, args.after);
+  return { from: args.after, rerouted: doc.graph.connections.filter((c) => c.from === args.after) };
 }
 
 export function addLayer(doc: ProjectDocument, args: AddLayerArgs): EditResult {
@@ -103,13 +103,26 @@ export function addLayer(doc: ProjectDocument, args: AddLayerArgs): EditResult {
   if (!isValidLayerName(name)) throw new CommandError(nameRule(name));
   const id = uniqueId(name, ids);
   const layer: LayerNode = { id, type: def.type, name, params: { ...startingParams(def.type), ...(args.params ?? {}) } };
-  const from = args.connectFrom && ids.has(args.connectFrom) && def.maxInputs > 0 ? args.connectFrom : undefined;
-  const position = args.position ?? placeBelow(doc, from);
+  // A layer that starts a model (Input) takes no input: it is added on its own.
+  const point = def.maxInputs > 0 ? insertionPoint(doc, args) : null;
+  const positions = doc.layout.positions;
+  const anchor = point ? positions[point.from] : undefined;
+  // Inserted into the model, a layer goes one step below the layer it follows wherever it was dropped,
+  // so the chain stays one readable column.
+  const wanted = anchor ? { x: anchor.x, y: anchor.y + GAP_Y } : args.position ?? placeBelowAll(positions);
+  // A layer dropped on empty canvas stays where it was dropped; one placed for the user covers nothing.
+  const placed = point
+    ? placeInserted(positions, doc.graph.connections, wanted, point.rerouted.map((c) => c.to))
+    : args.position ? { position: args.position, moves: {} } : placeInserted(positions, [], wanted, []);
+  const moves: PositionChange[] = Object.entries(placed.moves).map(([moved, after]) => ({ id: moved, before: positions[moved] ?? null, after }));
   return {
     patch: {
       layers: [{ id, before: null, after: layer, index: doc.graph.layers.length }],
-      addConnections: from ? [{ from, to: id, toSlot: 0 }] : [],
-      positions: [{ id, before: null, after: position }],
+      removeConnections: point?.rerouted ?? [],
+      addConnections: point
+        ? [{ from: point.from, to: id, toSlot: 0 }, ...point.rerouted.map((c) => ({ from: id, to: c.to, toSlot: c.toSlot }))]
+        : [],
+      positions: [{ id, before: null, after: placed.position }, ...moves],
     },
     select: { layers: [id], connections: [] },
   };
@@ -135,29 +148,6 @@ export function removeLayers(doc: ProjectDocument, args: RemoveArgs): EditResult
     .filter((c) => doc.layout.positions[c.id])
     .map((c) => ({ id: c.id, before: doc.layout.positions[c.id], after: null }));
   return { patch: { layers, removeConnections, positions }, select: { layers: [], connections: [] } };
-}
-
-/** True when `to` already reaches `from`, so from → to would close a loop. */
-function reaches(doc: ProjectDocument, start: string, goal: string): boolean {
-  const next = new Map<string, string[]>();
-  for (const c of doc.graph.connections) {
-    const list = next.get(c.from);
-    if (list) list.push(c.to);
-    else next.set(c.from, [c.to]);
-  }
-  const seen = new Set<string>([start]);
-  const stack = [start];
-  while (stack.length) {
-    const id = stack.pop() as string;
-    if (id === goal) return true;
-    for (const n of next.get(id) ?? []) {
-      if (!seen.has(n)) {
-        seen.add(n);
-        stack.push(n);
-      }
-    }
-  }
-  return false;
 }
 
 /** How many input handles a layer shows: fixed for most layers, one spare for merges that take any number. */
@@ -190,7 +180,7 @@ export function connectLayers(doc: ProjectDocument, args: ConnectArgs): EditResu
     throw new CommandError(`"${target.name}" (${target.type}) takes ${def.maxInputs === 1 ? 'one input' : `${def.maxInputs} inputs`}; use a free input handle.`);
   }
   if (!Number.isInteger(slot) || slot < 0) throw new CommandError('Pick one of the layer\'s input handles.');
-  if (reaches(doc, args.to, args.from)) {
+  if (downstream(doc.graph.connections, [args.to]).has(args.from)) {
     throw new CommandError(`Connecting "${source.name}" to "${target.name}" would make a loop: "${target.name}" already feeds "${source.name}". Models here flow one way.`);
   }
   const occupied = doc.graph.connections.filter((c) => c.to === args.to && c.toSlot === slot);
@@ -287,7 +277,7 @@ export function paste(doc: ProjectDocument, args: { clip: ClipboardContent; offs
   const idMap = new Map<string, string>();
   const layers: LayerChange[] = [];
   const positions: PositionChange[] = [];
-  const fallback = placeBelow(doc);
+  const fallback = placeBelowAll(doc.layout.positions);
   clip.layers.forEach((l, i) => {
     const name = uniqueName(l.name, names);
     names.add(name);

@@ -100,7 +100,7 @@ describe('random edit sequences', () => {
     const layers = d.graph.layers;
     const at = (n: number) => layers[n % Math.max(layers.length, 1)];
     switch (s.kind) {
-      case 'add': return ctx.commands.execute('addLayer', { type: s.type, connectFrom: at(s.pick)?.id });
+      case 'add': return ctx.commands.execute('addLayer', { type: s.type, after: at(s.pick)?.id });
       case 'remove': return layers.length ? ctx.commands.execute('removeLayers', { layers: [at(s.pick).id] }) : null;
       case 'connect': return layers.length ? ctx.commands.execute('connectLayers', { from: at(s.a).id, to: at(s.b).id, toSlot: s.slot }) : null;
       case 'disconnect': {

@@ -7,6 +7,7 @@ import {
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { commands } from '../../commands/index.ts';
+import { NODE_HEIGHT, NODE_WIDTH } from '../../commands/placement.ts';
 import { analyze } from '../../state/analysis.ts';
 import { projectStore, useProject } from '../../state/projectStore.ts';
 import { useUi } from '../../state/uiStore.ts';
@@ -21,6 +22,16 @@ const fitViewOptions = { padding: 0.15, maxZoom: 1.2 };
 /** Below this zoom the text on nodes and edges is too small to read: it is not drawn (level of detail). */
 const detailZoom = 0.45;
 const zoomedOutSelector = (s: { transform: [number, number, number] }) => s.transform[2] < detailZoom;
+
+/** The connection drawn under a screen point (its wide, invisible hit area counts), or null. */
+function edgeAt(x: number, y: number): Element | null {
+  for (const el of document.elementsFromPoint(x, y)) {
+    const edge = el.closest('.react-flow__edge');
+    if (edge) return edge;
+    if (el.closest('.react-flow__node')) return null;
+  }
+  return null;
+}
 
 function applySelectChanges(current: string[], changes: { id: string; selected: boolean }[]): string[] {
   const set = new Set(current);
@@ -55,6 +66,19 @@ function Flow() {
     if (fitViewRequest) requestAnimationFrame(() => void flow.fitView({ ...fitViewOptions, duration: 200 }));
   }, [fitViewRequest, flow]);
 
+  // A layer selected out of view (one just added from the palette, usually) is brought into view.
+  const pane = useRef<HTMLDivElement>(null);
+  const selectedPosition = selection.layers.length === 1 ? doc?.layout.positions[selection.layers[0]] : undefined;
+  useEffect(() => {
+    const el = pane.current;
+    if (!selectedPosition || !el) return;
+    const { x, y, zoom } = flow.getViewport();
+    const left = selectedPosition.x * zoom + x;
+    const top = selectedPosition.y * zoom + y;
+    const inView = left >= 0 && top >= 0 && left + NODE_WIDTH * zoom <= el.clientWidth && top + NODE_HEIGHT * zoom <= el.clientHeight;
+    if (!inView) void flow.setCenter(selectedPosition.x + NODE_WIDTH / 2, selectedPosition.y + NODE_HEIGHT / 2, { zoom, duration: 200 });
+  }, [selectedPosition, flow]);
+
   const onNodesChange = useCallback((changes: NodeChange<LayerFlowNode>[]) => {
     const selects = changes.filter((c): c is Extract<NodeChange, { type: 'select' }> => c.type === 'select');
     if (selects.length) {
@@ -86,20 +110,36 @@ function Flow() {
 
   const isValidConnection = useCallback((c: { source: string; target: string }) => c.source !== c.target, []);
 
+  // A layer dragged over a connection highlights it; dropped there, it is inserted into it.
+  const dropTarget = useRef<Element | null>(null);
+  const markDropTarget = useCallback((edge: Element | null) => {
+    if (dropTarget.current === edge) return;
+    dropTarget.current?.classList.remove('mw-edge-drop');
+    edge?.classList.add('mw-edge-drop');
+    dropTarget.current = edge;
+  }, []);
+
   const onDragOver = useCallback((e: DragEvent) => {
     if (e.dataTransfer.types.includes(layerDragType)) {
       e.preventDefault();
       e.dataTransfer.dropEffect = 'copy';
+      markDropTarget(edgeAt(e.clientX, e.clientY));
     }
-  }, []);
+  }, [markDropTarget]);
 
   const onDrop = useCallback((e: DragEvent) => {
+    const edge = edgeAt(e.clientX, e.clientY)?.getAttribute('data-id');
+    markDropTarget(null);
     const type = e.dataTransfer.getData(layerDragType);
     if (!type) return;
     e.preventDefault();
+    if (edge) {
+      commands.execute('addLayer', { type, onConnection: edge });
+      return;
+    }
     const p = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
     commands.execute('addLayer', { type, position: { x: Math.round(p.x - 90), y: Math.round(p.y - 24) } });
-  }, [flow]);
+  }, [flow, markDropTarget]);
 
   if (!doc || !analysis) return null;
   const empty = doc.graph.layers.length === 0;
@@ -110,7 +150,7 @@ function Flow() {
         <button type="button" onClick={() => commands.execute('autoLayout')} disabled={empty} data-testid="auto-layout-button" title="Arrange the layers top to bottom (Ctrl+Shift+L)">Auto layout</button>
         <button type="button" onClick={() => commands.execute('fitView')} disabled={empty} data-testid="fit-view-button" title="Show the whole model (F)">Fit view</button>
       </div>
-      <div className={`mw-flow${zoomedOut ? ' mw-far' : ''}`} onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas">
+      <div className={`mw-flow${zoomedOut ? ' mw-far' : ''}`} onDragOver={onDragOver} onDrop={onDrop} onDragLeave={() => markDropTarget(null)} data-testid="canvas" ref={pane}>
         <ReactFlow<LayerFlowNode>
           nodes={nodes}
           edges={edges}

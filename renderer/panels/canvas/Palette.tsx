@@ -50,7 +50,7 @@ function PaletteImpl() {
                 onDragStart={(e) => onDragStart(e, d.type)}
                 onClick={() => commands.execute('addLayerAfterSelection', { type: d.type })}
                 data-testid={`palette-item-${d.type}`}
-                title={`${d.description}\nDrag onto the canvas, or click to add after the selected layer.`}
+                title={`${d.description}\nDrag onto the canvas or onto a connection, or click to insert it after the selected layer.`}
               >
                 <span className="mw-palette-type">{d.type}</span>
                 <span className="mw-palette-desc">{d.description}</span>
