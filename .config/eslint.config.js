@@ -1,5 +1,7 @@
 // Lint rules, including the layering rules of docs/architecture.md: app/ is environment-neutral,
-// renderer/ never reaches main/ or Node, main/ never reaches renderer/.
+// renderer/ never reaches main/ or Node, main/ never reaches renderer/, and inside renderer/ a panel
+// imports no other panel (shared pieces live in renderer/ui/ and renderer/state/).
+import { readdirSync } from 'node:fs';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
@@ -15,6 +17,29 @@ const noNode = {
     { name: 'electron', message: 'electron is only allowed in main/.' }],
   patterns: [{ group: ['node:*'], message: 'Node built-ins are only allowed in main/.' }],
 };
+
+// Each folder of renderer/panels/ is one panel; the list is read from disk so a new panel is covered too.
+const panelFolders = readdirSync(new URL('../renderer/panels/', import.meta.url), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+
+/** The renderer's import rule, plus `more` patterns for some of its folders. */
+function rendererImports(...more) {
+  return ['error', {
+    paths: noNode.paths,
+    patterns: [...noNode.patterns,
+      { group: ['**/main/**'], message: 'renderer/ reaches the back end only through the API contract in app/.' },
+      ...more],
+  }];
+}
+
+/** Inside panels/<own>/: no path into another panel's folder, nor the panel list (the shell's business). */
+function otherPanels(own) {
+  const others = panelFolders.filter((name) => name !== own);
+  return {
+    regex: `^\\.\\.?/(?:\\.\\./)*(?:(?:${others.join('|')})/|registry\\.ts$)`,
+    message: `A panel imports no other panel: move what ${own}/ shares to renderer/ui/ (components, hooks) or renderer/state/ (stores, logic), or to app/ (formatters in app/format.ts).`,
+  };
+}
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'out/**', 'coverage/**', 'test-results/**'] },
@@ -40,13 +65,22 @@ export default tseslint.config(
   },
   {
     files: ['renderer/**/*.{ts,tsx}'],
+    ignores: ['renderer/panels/**'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: noNode.paths,
-        patterns: [...noNode.patterns,
-          { group: ['**/main/**'], message: 'renderer/ reaches the back end only through the API contract in app/.' }],
-      }],
+      // Outside panels/, only the panel list (panels/registry.ts) is reachable, never a panel's own modules.
+      'no-restricted-imports': rendererImports({
+        regex: '(?:^|/)panels/[^/]+/',
+        message: 'Only panels/registry.ts is imported from outside panels/; what a panel shares with the rest belongs in renderer/ui/ or renderer/state/.',
+      }),
     },
+  },
+  ...panelFolders.map((name) => ({
+    files: [`renderer/panels/${name}/**/*.{ts,tsx}`],
+    rules: { 'no-restricted-imports': rendererImports(otherPanels(name)) },
+  })),
+  {
+    files: ['renderer/panels/*.{ts,tsx}'],
+    rules: { 'no-restricted-imports': rendererImports() },
   },
   {
     files: ['main/**/*.{ts,tsx,mjs}'],

@@ -11,6 +11,7 @@ import { connectWebSocketHost } from './host/webSocketHost.ts';
 import { setHost } from './state/host.ts';
 import { notify } from './ui/notify.ts';
 import './styles.css';
+import './ui/workPanels.css';
 
 declare global {
   interface Window {

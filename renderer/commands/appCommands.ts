@@ -2,7 +2,7 @@
 // registry bound to a project store; the app, the shortcuts and the tests all run these.
 import { getLayerDef } from '../../app/graph/catalog.ts';
 import type { ProjectStore } from '../state/projectStore.ts';
-import type { Position } from '../state/patch.ts';
+import type { ClipboardContent, Position } from '../state/patch.ts';
 import { setUi, uiStore } from '../state/uiStore.ts';
 import { openProject, saveProject, saveProjectAs } from '../files/fileActions.ts';
 import { notify } from '../ui/notify.ts';
@@ -52,7 +52,7 @@ export function registerAppCommands(registry: CommandRegistry, store: ProjectSto
     id: 'moveLayers', title: 'Move layers', category: 'Layers', edit: edits.moveLayers,
     label: (a) => `Move ${plural(Object.keys(a.positions).length, 'layer')}`,
   });
-  registry.register<{ clip?: edits.ClipboardContent; offset?: { x: number; y: number } } | undefined>({
+  registry.register<{ clip?: ClipboardContent; offset?: { x: number; y: number } } | undefined>({
     id: 'paste', title: 'Paste', category: 'Edit', shortcuts: ['Mod+V'],
     edit: (doc, args, state) => {
       const clip = args?.clip ?? state.clipboard;

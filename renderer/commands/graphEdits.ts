@@ -1,14 +1,14 @@
 // The graph edits behind the named commands, as pure functions: (document, arguments) → an undoable
 // patch and the selection after it, or a CommandError in plain language when the edit makes no sense.
+import type { DatasetBinding } from '../../app/data/binding.ts';
+import type { DataFix } from '../../app/data/check.ts';
 import { isValidLayerName, suggestLayerName } from '../../app/graph/analyze.ts';
 import { getLayerDef, validateParam } from '../../app/graph/catalog.ts';
 import { autoLayout as layoutGraph } from '../../app/graph/layout.ts';
 import type { Connection, LayerNode, ParamValue } from '../../app/graph/types.ts';
-import type { DataFix } from '../../app/data/check.ts';
-import type { DatasetBinding } from '../../app/data/binding.ts';
-import type { TrainingConfig } from '../../app/training/config.ts';
 import type { ProjectDocument } from '../../app/project/document.ts';
-import { connectionKey, type DocPatch, type LayerChange, type Position, type PositionChange } from '../state/patch.ts';
+import type { TrainingConfig } from '../../app/training/config.ts';
+import { connectionKey, type ClipboardContent, type EditResult, type LayerChange, type Position, type PositionChange } from '../state/patch.ts';
 import { GAP_Y, downstream, placeBelowAll, placeInserted } from './placement.ts';
 
 /** An edit that cannot be done; the message is shown to the user as is. */
@@ -17,26 +17,6 @@ export class CommandError extends Error {
     super(message);
     this.name = 'CommandError';
   }
-}
-
-export interface Selection {
-  layers: string[];
-  connections: string[];
-}
-
-export const emptySelection: Selection = { layers: [], connections: [] };
-
-export interface EditResult {
-  patch: DocPatch;
-  /** Selection after the edit (after undo the previous selection comes back). */
-  select?: Selection;
-}
-
-/** Layers copied to the clipboard: their connections among themselves and their positions. */
-export interface ClipboardContent {
-  layers: LayerNode[];
-  connections: Connection[];
-  positions: Record<string, Position>;
 }
 
 function layerById(doc: ProjectDocument, id: string): { layer: LayerNode; index: number } {

@@ -3,7 +3,8 @@
 import type { ProjectDocument } from '../../app/project/document.ts';
 import type { ProjectActions, ProjectState, ProjectStore } from '../state/projectStore.ts';
 import { errorMessage, notify } from '../ui/notify.ts';
-import { CommandError, type EditResult } from './graphEdits.ts';
+import type { EditResult } from '../state/patch.ts';
+import { CommandError } from './graphEdits.ts';
 
 export type CommandCategory = 'File' | 'Edit' | 'Layers' | 'View' | 'Help' | (string & {});
 

@@ -5,9 +5,9 @@ import type { DesktopBridge, MenuCommand, MenuState } from '../../app/api/deskto
 import { makeTrainingConfig } from '../../app/training/config.ts';
 import { commands } from '../commands/index.ts';
 import { openPath } from '../files/fileActions.ts';
-import { trainingSession } from '../panels/training/session.ts';
 import { getHost } from '../state/host.ts';
 import { projectStore } from '../state/projectStore.ts';
+import { trainingSession } from '../state/trainingSession.ts';
 import { setUi } from '../state/uiStore.ts';
 import { notify } from '../ui/notify.ts';
 import { dispatchMenuCommand, type MenuCommandTarget } from './electronHost.ts';

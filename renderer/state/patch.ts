@@ -2,10 +2,24 @@
 // positions, top-level fields) with before and after, so undo applies the inverse instead of a snapshot.
 import type { Connection, LayerNode } from '../../app/graph/types.ts';
 import type { ProjectDocument } from '../../app/project/document.ts';
+import type { Selection } from './selection.ts';
 
 export interface Position {
   x: number;
   y: number;
+}
+
+/** What a graph edit returns: the patch, and the selection after it (after undo the previous selection comes back). */
+export interface EditResult {
+  patch: DocPatch;
+  select?: Selection;
+}
+
+/** Layers copied to the clipboard: their connections among themselves and their positions. */
+export interface ClipboardContent {
+  layers: LayerNode[];
+  connections: Connection[];
+  positions: Record<string, Position>;
 }
 
 /** One layer added (before null), removed (after null) or replaced; `index` is its place in `graph.layers`. */

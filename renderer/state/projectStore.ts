@@ -3,8 +3,8 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import type { ProjectDocument } from '../../app/project/document.ts';
-import { applyPatch, invertPatch, isEmptyPatch, resolvePatch, type DocPatch } from './patch.ts';
-import type { ClipboardContent, EditResult, Selection } from '../commands/graphEdits.ts';
+import { applyPatch, invertPatch, isEmptyPatch, resolvePatch, type ClipboardContent, type DocPatch, type EditResult } from './patch.ts';
+import { emptySelection, type Selection } from './selection.ts';
 
 export interface HistoryEntry {
   /** Command id that made the change (`setParam`, `moveLayers`...). */
@@ -53,7 +53,6 @@ export interface ProjectActions {
 export type ProjectStore = StoreApi<ProjectState & ProjectActions>;
 
 const maxHistory = 500;
-const none: Selection = { layers: [], connections: [] };
 
 export function createProjectStore(): ProjectStore {
   let nextVersion = 1;
@@ -64,7 +63,7 @@ export function createProjectStore(): ProjectStore {
     version: 0,
     baseVersion: 0,
     dirty: false,
-    selection: none,
+    selection: emptySelection,
     past: [],
     future: [],
     clipboard: null,
@@ -78,14 +77,14 @@ export function createProjectStore(): ProjectStore {
         baseVersion: version,
         savedVersion: options.dirty ? -1 : version,
         dirty: Boolean(options.dirty),
-        selection: none,
+        selection: emptySelection,
         past: [],
         future: [],
       });
     },
 
     closeDocument() {
-      set({ document: null, filePath: null, version: 0, baseVersion: 0, savedVersion: 0, dirty: false, selection: none, past: [], future: [] });
+      set({ document: null, filePath: null, version: 0, baseVersion: 0, savedVersion: 0, dirty: false, selection: emptySelection, past: [], future: [] });
     },
 
     commit(command, label, result) {

@@ -1,8 +1,8 @@
 // One layer on the canvas: type, name, key parameters, output shape and weight count, one input handle
 // per slot (merges have several), and — when invalid — the plain-language error and its fix, in red.
-import { memo } from 'react';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
-import { formatCount } from '../../state/analysis.ts';
+import { memo } from 'react';
+import { formatCount } from '../../../app/format.ts';
 import type { LayerFlowNode } from './nodeModel.ts';
 
 function LayerNodeViewImpl({ data, selected }: NodeProps<LayerFlowNode>) {

@@ -1,8 +1,8 @@
 // The canvas status bar: layer count, total and trainable parameters, model size, and whether the
 // model is valid (graph-wide problems such as "no Input layer" are listed here, with their fix).
 import { memo } from 'react';
+import { formatBytes, formatCount } from '../../../app/format.ts';
 import type { GraphAnalysis } from '../../../app/graph/types.ts';
-import { formatBytes, formatCount } from '../../state/analysis.ts';
 
 function StatusBarImpl({ analysis, layerCount }: { analysis: GraphAnalysis; layerCount: number }) {
   const general = analysis.errors.filter((e) => !e.layerId);

@@ -1,11 +1,13 @@
 // Turns the project (graph, positions, analysis, selection) into React Flow nodes and edges, reusing the
 // previous objects for everything that did not change so memoized node components skip re-rendering.
 import type { Edge, Node } from '@xyflow/react';
+import { formatParamValue } from '../../../app/format.ts';
 import { formatShape, getLayerDef, resolveParams, type LayerDef } from '../../../app/graph/catalog.ts';
-import type { GraphAnalysis, GraphError, LayerNode, ParamValue } from '../../../app/graph/types.ts';
+import type { GraphAnalysis, GraphError, LayerNode } from '../../../app/graph/types.ts';
 import type { ProjectDocument } from '../../../app/project/document.ts';
-import { inputSlotCount, type Selection } from '../../commands/graphEdits.ts';
+import { inputSlotCount } from '../../commands/graphEdits.ts';
 import { connectionKey } from '../../state/patch.ts';
+import type { Selection } from '../../state/selection.ts';
 
 export interface LayerNodeData extends Record<string, unknown> {
   layer: LayerNode;
@@ -20,14 +22,6 @@ export interface LayerNodeData extends Record<string, unknown> {
 }
 
 export type LayerFlowNode = Node<LayerNodeData, 'layer'>;
-
-export function formatParamValue(value: ParamValue): string {
-  if (value === null) return 'auto';
-  if (Array.isArray(value)) return `[${value.map((v) => (v === null ? '?' : Array.isArray(v) ? `[${v.join(', ')}]` : String(v))).join(', ')}]`;
-  if (typeof value === 'object') return value.type;
-  if (typeof value === 'boolean') return value ? 'on' : 'off';
-  return String(value);
-}
 
 export function keyParamSummary(layer: LayerNode, def: LayerDef | undefined): string {
   if (!def) return '';

@@ -1,12 +1,14 @@
 // The Code panel: the training program generated from the open project (JavaScript, TypeScript or
 // Python) in a read-only Monaco editor, regenerated as the graph or settings change; copy and save as.
 import { useEffect, useRef, useState } from 'react';
-import type { ProjectDocument } from '../../../app/project/document.ts';
 import { generateCode, type CodeLanguageOption } from '../../../app/codegen/index.ts';
+import type { ProjectDocument } from '../../../app/project/document.ts';
 import { downloadText } from '../../files/fileActions.ts';
 import { useProject } from '../../state/projectStore.ts';
+import { Empty } from '../../ui/Empty.tsx';
+import { ErrorText } from '../../ui/ErrorText.tsx';
 import { notify } from '../../ui/notify.ts';
-import { Empty, ErrorText, useApi } from '../training/common.tsx';
+import { useApi } from '../../ui/useApi.ts';
 import { monaco } from './monacoSetup.ts';
 
 const languages: { id: CodeLanguageOption; label: string; monaco: string }[] = [

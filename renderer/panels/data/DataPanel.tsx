@@ -11,10 +11,14 @@ import { makeTrainingConfig } from '../../../app/training/config.ts';
 import { commands } from '../../commands/index.ts';
 import { getHost } from '../../state/host.ts';
 import { useProject } from '../../state/projectStore.ts';
+import { splitCounts, updateSetting } from '../../state/trainingSettings.ts';
 import { setUi } from '../../state/uiStore.ts';
+import { Empty } from '../../ui/Empty.tsx';
+import { ErrorText } from '../../ui/ErrorText.tsx';
+import { Field } from '../../ui/Field.tsx';
 import { notify } from '../../ui/notify.ts';
-import { Empty, ErrorText, Field, useApi, useAsync } from '../training/common.tsx';
-import { splitCounts, updateSetting } from '../training/settingsFields.ts';
+import { useApi } from '../../ui/useApi.ts';
+import { useAsync } from '../../ui/useAsync.ts';
 import { checkCsvFile, describeFix, setColumnRole, setColumnType } from './dataEdits.ts';
 
 type Source = 'builtin' | 'csv' | 'text' | 'images';

@@ -3,50 +3,20 @@
 // AUC, and for two-feature data the model's decision regions. Regression: predicted against actual.
 import { useEffect, useMemo, useState } from 'react';
 import type { ModelwrightApi } from '../../../app/api/contract.ts';
+import { formatNumber } from '../../../app/format.ts';
 import type { RunDetail } from '../../../app/store/types.ts';
 import type { ClassificationEvaluation, RegressionEvaluation } from '../../../app/training/evaluate.ts';
-import { useProject } from '../../state/projectStore.ts';
 import { setUi } from '../../state/uiStore.ts';
-import { Empty, ErrorText, useApi, useAsync } from '../training/common.tsx';
-import { formatNumber } from '../runs/compareDiff.ts';
-import { focusRun, useRunSelection } from '../runs/selection.ts';
-import { formatTime } from '../runs/format.ts';
+import { Empty } from '../../ui/Empty.tsx';
+import { ErrorText } from '../../ui/ErrorText.tsx';
+import { RunPicker, useShownRun } from '../../ui/RunPicker.tsx';
+import { useApi } from '../../ui/useApi.ts';
+import { useAsync } from '../../ui/useAsync.ts';
 import {
   cellIntensity, gridRows, matrixMax, normalizeConfusion, paddedRange, previewPoints, samplesInCell,
   type ConfusionMode, type GridSpec, type LabelledPoint, type TestSample,
 } from './evaluationMath.ts';
 import { DecisionRegions, RocPlot, ScatterPlot } from './plots.tsx';
-
-/** The run the panel shows: the focused one, else the newest run that finished. */
-export function useShownRun(api: ModelwrightApi | null): { runId: number | null; choices: { id: number; label: string }[] } {
-  const focused = useRunSelection((s) => s.focusedRunId);
-  const [changes, setChanges] = useState(0);
-  // New and finished runs join the picker (and a just-finished run becomes the default).
-  useEffect(() => {
-    if (!api) return;
-    const sub = api.runs.onDidChange((c) => { if (c.change !== 'updated') setChanges((n) => n + 1); });
-    return () => sub.dispose();
-  }, [api]);
-  const recent = useAsync(api ? () => api.runs.list({ limit: 50, sort: { by: 'startedAt', direction: 'desc' } }) : null, [api, changes]);
-  const choices = (recent.data?.runs ?? []).map((r) => ({ id: r.id, label: `#${r.id} ${r.name} — ${r.status}, ${formatTime(r.startedAt ?? r.createdAt)}` }));
-  const project = useProject((s) => s.document?.name ?? null);
-  // Without a choice, the newest finished run of the open project (else of any project).
-  const finished = (recent.data?.runs ?? []).filter((r) => r.status === 'completed' || r.status === 'stopped');
-  const fallback = (finished.find((r) => r.project === project) ?? finished[0])?.id ?? null;
-  return { runId: focused ?? fallback, choices };
-}
-
-export function RunPicker({ runId, choices }: { runId: number | null; choices: { id: number; label: string }[] }) {
-  const list = runId !== null && !choices.some((c) => c.id === runId) ? [{ id: runId, label: `#${runId}` }, ...choices] : choices;
-  return (
-    <label className="mw-wp-row">Run
-      <select value={runId ?? ''} onChange={(e) => focusRun(e.target.value ? Number(e.target.value) : null)} data-testid="run-picker">
-        {runId === null && <option value="">Choose a run…</option>}
-        {list.map((c) => <option key={c.id} value={c.id}>{c.label}</option>)}
-      </select>
-    </label>
-  );
-}
 
 /** Per-sample test records, when the evaluation carries them (see docs/studio.md). */
 function samplesOf(evaluation: ClassificationEvaluation): TestSample[] | null {

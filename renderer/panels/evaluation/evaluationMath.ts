@@ -118,13 +118,6 @@ export function previewPoints(
   return points;
 }
 
-/** Distinct colours for up to 10 classes (Tableau 10), repeating after that. */
-export const classPalette = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
-
-export function classColor(index: number): string {
-  return classPalette[((index % classPalette.length) + classPalette.length) % classPalette.length];
-}
-
 /** Test samples behind a confusion-matrix cell, from per-sample records when the evaluation has them. */
 import type { TestSample } from '../../../app/training/evaluate.ts';
 export type { TestSample };

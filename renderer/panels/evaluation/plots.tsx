@@ -2,7 +2,8 @@
 // decision regions of a two-feature model with the data on top. Drawn directly: a few hundred points.
 import { useEffect, useRef } from 'react';
 import type { RocCurve } from '../../../app/training/evaluate.ts';
-import { classColor, type GridSpec, type LabelledPoint, type Range } from './evaluationMath.ts';
+import { classColor } from '../../ui/palette.ts';
+import { type GridSpec, type LabelledPoint, type Range } from './evaluationMath.ts';
 
 const W = 360;
 const H = 300;

@@ -3,13 +3,16 @@
 import { useState } from 'react';
 import { modelExportOptionsSchema, type ModelwrightApi } from '../../../app/api/contract.ts';
 import type { ModelExportResult } from '../../../app/api/types.ts';
+import { formatBytes } from '../../../app/format.ts';
 import { downloadText, safeFileName } from '../../files/fileActions.ts';
 import { useProject } from '../../state/projectStore.ts';
 import { setUi } from '../../state/uiStore.ts';
+import { Empty } from '../../ui/Empty.tsx';
+import { ErrorText } from '../../ui/ErrorText.tsx';
+import { Field } from '../../ui/Field.tsx';
+import { RunPicker, useShownRun } from '../../ui/RunPicker.tsx';
 import { notify } from '../../ui/notify.ts';
-import { Empty, ErrorText, Field, useApi } from '../training/common.tsx';
-import { RunPicker, useShownRun } from '../evaluation/EvaluationPanel.tsx';
-import { formatBytes } from '../../state/analysis.ts';
+import { useApi } from '../../ui/useApi.ts';
 
 const formats = [
   { id: 'tfjs-layers', label: 'TensorFlow.js layers model (model.json + weights)', help: 'Loads with tf.loadLayersModel in a browser or Node.' },

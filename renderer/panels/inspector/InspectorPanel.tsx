@@ -1,10 +1,11 @@
 // The inspector: a form generated from the catalog for the selected layer (name, every parameter with
 // its range and help, its shape, weights and problems). Edits run the setParam / renameLayer commands.
 import { useState } from 'react';
+import { formatCount } from '../../../app/format.ts';
 import { formatShape, getLayerDef } from '../../../app/graph/catalog.ts';
 import type { LayerNode, ParamValue } from '../../../app/graph/types.ts';
 import { commands } from '../../commands/index.ts';
-import { analyze, formatCount } from '../../state/analysis.ts';
+import { analyze } from '../../state/analysis.ts';
 import { useProject } from '../../state/projectStore.ts';
 import { ParamField } from './ParamField.tsx';
 

@@ -2,9 +2,9 @@
 // editor for shapes and sizes, editor for a wrapped layer. A value is committed only when validateParam
 // accepts it; otherwise the control keeps the typed text and shows the reason.
 import { useId, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { formatParamValue } from '../../../app/format.ts';
 import { getLayerDef, validateParam, type LayerDef, type ParamDef } from '../../../app/graph/catalog.ts';
 import type { ParamValue, WrappedLayer } from '../../../app/graph/types.ts';
-import { formatParamValue } from '../canvas/nodeModel.ts';
 
 export interface ParamFieldProps {
   def: LayerDef;

@@ -2,12 +2,14 @@
 // highlighted, data differences, architecture differences against the first run, and test metrics.
 import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
-import 'uplot/dist/uPlot.min.css';
 import type { ModelwrightApi } from '../../../app/api/contract.ts';
+import { formatNumber } from '../../../app/format.ts';
 import type { AlignedSeries, RunComparison } from '../../../app/store/types.ts';
-import { ErrorText, useAsync } from '../training/common.tsx';
-import { classColor } from '../evaluation/evaluationMath.ts';
-import { architectureLines, bestIndex, formatNumber, formatSetting, settingRows } from './compareDiff.ts';
+import { ErrorText } from '../../ui/ErrorText.tsx';
+import { classColor } from '../../ui/palette.ts';
+import { useAsync } from '../../ui/useAsync.ts';
+import { architectureLines, bestIndex, formatSetting, settingRows } from './compareDiff.ts';
+import 'uplot/dist/uPlot.min.css';
 
 function OverlayChart({ series, names }: { series: AlignedSeries; names: string[] }) {
   const host = useRef<HTMLDivElement>(null);

@@ -2,16 +2,20 @@
 // details (rename, tags, note, delete, open its graph as a new version), and the comparison of 2–6 runs.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ModelwrightApi } from '../../../app/api/contract.ts';
+import { formatDuration, formatTime } from '../../../app/format.ts';
 import { runStatuses, type RunQuery, type RunStatus, type RunSummary } from '../../../app/store/types.ts';
 import { downloadText } from '../../files/fileActions.ts';
 import { projectStore } from '../../state/projectStore.ts';
+import { focusRun, forgetRun, runSelection, toggleCompare, useRunSelection } from '../../state/runSelection.ts';
 import { setUi } from '../../state/uiStore.ts';
+import { Empty } from '../../ui/Empty.tsx';
+import { ErrorText } from '../../ui/ErrorText.tsx';
 import { notify } from '../../ui/notify.ts';
-import { Empty, ErrorText, useApi, useAsync } from '../training/common.tsx';
+import { useApi } from '../../ui/useApi.ts';
+import { useAsync } from '../../ui/useAsync.ts';
 import { ComparePanel } from './ComparePanel.tsx';
-import { bestValidation, formatDuration, formatTime, keySettings, metricCell, testHeadline } from './format.ts';
 import { RunsTable, type Column } from './RunsTable.tsx';
-import { focusRun, forgetRun, runSelection, toggleCompare, useRunSelection } from './selection.ts';
+import { bestValidation, keySettings, metricCell, testHeadline } from './runCells.ts';
 
 /** Opens a run's graph, data and settings as a new unsaved project on the canvas. */
 export async function openRunGraph(api: ModelwrightApi, runId: number): Promise<void> {

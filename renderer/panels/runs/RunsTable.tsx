@@ -2,10 +2,11 @@
 // of runs around them are fetched, so 10,000 runs scroll like 20. Sort by clicking a column title.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ModelwrightApi } from '../../../app/api/contract.ts';
-import type { RunQuery, RunSort, RunSummary } from '../../../app/store/types.ts';
+import { formatDuration, formatParams, formatTime } from '../../../app/format.ts';
 import { analyzeGraph } from '../../../app/graph/analyze.ts';
-import { FrameScheduler } from '../training/chartBuffer.ts';
-import { bestValidation, formatDuration, formatParams, formatTime, keySettings, metricCell, testHeadline } from './format.ts';
+import type { RunQuery, RunSort, RunSummary } from '../../../app/store/types.ts';
+import { FrameScheduler } from '../../ui/frameScheduler.ts';
+import { bestValidation, keySettings, metricCell, testHeadline } from './runCells.ts';
 import { PagedRows, visibleRows } from './virtualRows.ts';
 
 export const rowHeight = 28;

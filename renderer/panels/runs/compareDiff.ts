@@ -1,5 +1,6 @@
 // What the compare view shows: every setting of 2–6 runs with the differing ones marked (cell by cell,
 // against the first run), architecture differences as sentences, and test metrics with the best marked.
+import { formatNumber } from '../../../app/format.ts';
 import { canonicalJson, flattenPaths } from '../../../app/store/diff.ts';
 import { metricDirection, type GraphDiff } from '../../../app/store/types.ts';
 
@@ -48,16 +49,6 @@ export function formatSetting(value: unknown): string {
   if (typeof value === 'number') return Number.isInteger(value) ? String(value) : formatNumber(value);
   if (typeof value === 'string') return value;
   return canonicalJson(value);
-}
-
-/** Up to 4 significant digits, exponent form for very small or large values (learning rates). */
-export function formatNumber(value: number | null | undefined, digits = 4): string {
-  if (value === null || value === undefined || Number.isNaN(value)) return '—';
-  if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞';
-  if (value === 0) return '0';
-  const abs = Math.abs(value);
-  if (abs < 1e-3 || abs >= 1e6) return value.toExponential(Math.max(0, digits - 2));
-  return String(Number(value.toPrecision(digits)));
 }
 
 export type ArchitectureLineKind = 'added' | 'removed' | 'changed';

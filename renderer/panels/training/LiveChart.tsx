@@ -2,8 +2,9 @@
 // of one metric. Data is appended to the buffer by the session; this only redraws, once per frame at most.
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
+import { type SeriesBuffer } from '../../state/chartBuffer.ts';
+import { FrameScheduler } from '../../ui/frameScheduler.ts';
 import 'uplot/dist/uPlot.min.css';
-import { FrameScheduler, type SeriesBuffer } from './chartBuffer.ts';
 
 export interface LiveChartSeries {
   label: string;

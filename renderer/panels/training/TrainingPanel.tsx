@@ -1,21 +1,23 @@
 // The Training panel: settings with one sentence of help each, Train and Stop, a progress bar (epoch,
 // batch, ETA, samples/s, backend), the run's status, and live loss and metric charts.
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { formatEta, formatNumber, formatRate } from '../../../app/format.ts';
 import { makeTrainingConfig, type TrainingConfig } from '../../../app/training/config.ts';
 import type { ProgressEvent } from '../../../app/training/progress.ts';
 import { trainingBlockers } from '../../../app/training/trainability.ts';
 import { commands } from '../../commands/index.ts';
 import { useAnalysis } from '../../state/analysis.ts';
 import { useProject } from '../../state/projectStore.ts';
+import { focusRun } from '../../state/runSelection.ts';
+import { trainingSession, useTrainingSession, type TrainingPhase } from '../../state/trainingSession.ts';
+import { getPath, settingFields, splitCounts, updateSetting, type SettingField } from '../../state/trainingSettings.ts';
 import { setUi } from '../../state/uiStore.ts';
+import { Empty } from '../../ui/Empty.tsx';
+import { ErrorText } from '../../ui/ErrorText.tsx';
+import { Field } from '../../ui/Field.tsx';
 import { notify } from '../../ui/notify.ts';
-import { focusRun } from '../runs/selection.ts';
-import { formatEta, formatRate } from '../runs/format.ts';
-import { formatNumber } from '../runs/compareDiff.ts';
-import { Empty, ErrorText, Field, useApi } from './common.tsx';
+import { useApi } from '../../ui/useApi.ts';
 import { LiveChart, trainingSeries } from './LiveChart.tsx';
-import { getPath, settingFields, splitCounts, updateSetting, type SettingField } from './settingsFields.ts';
-import { trainingSession, useTrainingSession, type TrainingPhase } from './session.ts';
 
 /** Keeps the session connected to the current back end and picks up a run still training after a reload. */
 export function useSessionAttached(): void {

@@ -3,10 +3,16 @@
 import { useEffect, useState } from 'react';
 import type { ModelwrightApi, PredictInput } from '../../../app/api/contract.ts';
 import type { PredictorInfo, Prediction } from '../../../app/api/types.ts';
+import { formatNumber } from '../../../app/format.ts';
 import { setUi } from '../../state/uiStore.ts';
-import { Empty, ErrorText, Field, ProbabilityBars, fileToBase64, useApi, useAsync } from '../training/common.tsx';
-import { RunPicker, useShownRun } from '../evaluation/EvaluationPanel.tsx';
-import { formatNumber } from '../runs/compareDiff.ts';
+import { Empty } from '../../ui/Empty.tsx';
+import { ErrorText } from '../../ui/ErrorText.tsx';
+import { Field } from '../../ui/Field.tsx';
+import { RunPicker, useShownRun } from '../../ui/RunPicker.tsx';
+import { useApi } from '../../ui/useApi.ts';
+import { useAsync } from '../../ui/useAsync.ts';
+import { ProbabilityBars } from './ProbabilityBars.tsx';
+import { fileToBase64 } from './fileToBase64.ts';
 import { formRow } from './formRow.ts';
 
 function Result({ prediction }: { prediction: Prediction }) {

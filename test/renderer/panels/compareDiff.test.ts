@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { architectureLines, bestIndex, formatNumber, settingRows } from '../../../renderer/panels/runs/compareDiff.ts';
-import { makeTrainingConfig } from '../../../app/training/config.ts';
 import { diffGraphs } from '../../../app/store/diff.ts';
+import { makeTrainingConfig } from '../../../app/training/config.ts';
+import { architectureLines, bestIndex, settingRows } from '../../../renderer/panels/runs/compareDiff.ts';
 
 describe('settingRows', () => {
   const a = makeTrainingConfig({ optimizer: { learningRate: 0.01 } });
@@ -59,17 +59,11 @@ describe('architectureLines', () => {
   });
 });
 
-describe('bestIndex and formatNumber', () => {
+describe('bestIndex', () => {
   it('picks the highest accuracy and the lowest loss, skipping missing values', () => {
     expect(bestIndex('accuracy', [0.8, null, 0.9, 0.85])).toBe(2);
     expect(bestIndex('val_loss', [0.3, 0.2, null])).toBe(1);
     expect(bestIndex('loss', [null, null])).toBeNull();
   });
 
-  it('formats numbers compactly', () => {
-    expect(formatNumber(0.123456)).toBe('0.1235');
-    expect(formatNumber(0.0001)).toBe('1.00e-4');
-    expect(formatNumber(null)).toBe('—');
-    expect(formatNumber(12345.678)).toBe('12350');
-  });
 });

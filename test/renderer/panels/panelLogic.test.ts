@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { makeTrainingConfig } from '../../../app/training/config.ts';
-import { datasetBindingSchema } from '../../../app/data/binding.ts';
 import type { ColumnSummary } from '../../../app/api/types.ts';
-import { setPath, splitCounts, updateSetting } from '../../../renderer/panels/training/settingsFields.ts';
-import { checkCsvFile, describeFix, setColumnRole, setColumnType } from '../../../renderer/panels/data/dataEdits.ts';
-import { bestValidation, formatDuration, formatEta, keySettings, testHeadline } from '../../../renderer/panels/runs/format.ts';
+import { datasetBindingSchema } from '../../../app/data/binding.ts';
 import { splitIndices } from '../../../app/data/split.ts';
+import { makeTrainingConfig } from '../../../app/training/config.ts';
+import { checkCsvFile, describeFix, setColumnRole, setColumnType } from '../../../renderer/panels/data/dataEdits.ts';
+import { bestValidation, keySettings, testHeadline } from '../../../renderer/panels/runs/runCells.ts';
+import { setPath, splitCounts, updateSetting } from '../../../renderer/state/trainingSettings.ts';
 
 describe('training settings', () => {
   const config = makeTrainingConfig({});
@@ -76,17 +76,7 @@ describe('data edits', () => {
   });
 });
 
-describe('run formatting', () => {
-  it('formats durations and ETAs', () => {
-    expect(formatDuration(850)).toBe('850 ms');
-    expect(formatDuration(12_345)).toBe('12.3 s');
-    expect(formatDuration(245_000)).toBe('4 min 05 s');
-    expect(formatDuration(7_380_000)).toBe('2 h 03 min');
-    expect(formatDuration(null)).toBe('—');
-    expect(formatEta(500)).toBe('finishing');
-    expect(formatEta(65_000)).toBe('about 1 min 05 s left');
-  });
-
+describe('run cells', () => {
   it('picks the headline metrics of a run', () => {
     const config = makeTrainingConfig({});
     expect(keySettings({ config })).toBe('adam, lr 0.001, batch 32, 10 epochs');

@@ -1,6 +1,6 @@
 // The training settings form as data: each field's path in the TrainingConfig, control, range and one
 // sentence of explanation; plus immutable updates checked against the config schema.
-import { backendNames, lossNames, optimizerNames, trainingConfigSchema, type TrainingConfig } from '../../../app/training/config.ts';
+import { backendNames, lossNames, optimizerNames, trainingConfigSchema, type TrainingConfig } from '../../app/training/config.ts';
 
 export type FieldControl =
   | { kind: 'number'; min?: number; max?: number; step?: number; integer?: boolean; log?: boolean }

@@ -2,11 +2,12 @@
 // progress events into the chart buffers, and publishes the progress bar's state at most once a frame.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { useStore } from 'zustand';
-import type { ModelwrightApi, ProjectInput } from '../../../app/api/contract.ts';
-import type { ActiveRun, TrainingOutcome, TrainingStarted } from '../../../app/api/types.ts';
-import type { Disposable } from '../../../app/api/events.ts';
-import type { ProgressEvent } from '../../../app/training/progress.ts';
-import { FrameScheduler, TrainingCurves, type FrameRequest } from './chartBuffer.ts';
+import type { ModelwrightApi, ProjectInput } from '../../app/api/contract.ts';
+import type { Disposable } from '../../app/api/events.ts';
+import type { ActiveRun, TrainingOutcome, TrainingStarted } from '../../app/api/types.ts';
+import type { ProgressEvent } from '../../app/training/progress.ts';
+import { FrameScheduler, type FrameRequest } from '../ui/frameScheduler.ts';
+import { TrainingCurves } from './chartBuffer.ts';
 
 export type TrainingPhase = 'idle' | 'starting' | 'running' | 'stopping' | 'finished' | 'failed';
 

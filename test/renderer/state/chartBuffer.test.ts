@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { FrameScheduler, SeriesBuffer, TrainingCurves } from '../../../renderer/panels/training/chartBuffer.ts';
 import type { ProgressEvent } from '../../../app/training/progress.ts';
+import { SeriesBuffer, TrainingCurves } from '../../../renderer/state/chartBuffer.ts';
+import { FrameScheduler } from '../../../renderer/ui/frameScheduler.ts';
 
 const batch = (epoch: number, b: number, logs: Record<string, number | null>): ProgressEvent => ({
   type: 'batch', epoch, epochs: 3, batch: b, batchesPerEpoch: 4, logs, samplesPerSec: 100, etaMs: 1000, tensors: 10, backend: 'cpu',

@@ -1,6 +1,6 @@
-// Buffers for live training charts: progress events append rows to column arrays (what uPlot draws),
-// and a frame scheduler coalesces any number of appends into at most one redraw per animation frame.
-import type { ProgressEvent } from '../../../app/training/progress.ts';
+// Buffers for live training charts: progress events append rows to column arrays (what uPlot draws);
+// ui/frameScheduler.ts coalesces any number of appends into at most one redraw per animation frame.
+import type { ProgressEvent } from '../../app/training/progress.ts';
 
 /** Column-oriented rows for one chart: `x` plus one column per series, null where a series has no value. */
 export class SeriesBuffer {
@@ -160,40 +160,4 @@ export class TrainingCurves {
     this.charts.clear();
     this.layoutVersion++;
   }
-}
-
-export type FrameRequest = (callback: () => void) => unknown;
-
-/**
- * Runs `draw` at most once per animation frame however often `schedule` is called: 200 progress events
- * a second cost 60 redraws, not 200. `request` is requestAnimationFrame in the browser.
- */
-export class FrameScheduler {
-  private pending = false;
-  private disposed = false;
-  private readonly draw: () => void;
-  private readonly request: FrameRequest;
-
-  constructor(draw: () => void, request: FrameRequest = defaultRequest) {
-    this.draw = draw;
-    this.request = request;
-  }
-
-  schedule(): void {
-    if (this.pending || this.disposed) return;
-    this.pending = true;
-    this.request(() => {
-      this.pending = false;
-      if (!this.disposed) this.draw();
-    });
-  }
-
-  dispose(): void {
-    this.disposed = true;
-  }
-}
-
-function defaultRequest(callback: () => void): unknown {
-  if (typeof requestAnimationFrame === 'function') return requestAnimationFrame(() => callback());
-  return setTimeout(callback, 16);
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { Emitter } from '../../../app/api/events.ts';
 import type { ModelwrightApi } from '../../../app/api/contract.ts';
+import { Emitter } from '../../../app/api/events.ts';
 import type { TrainingOutcome, TrainingProgress, TrainingStarted } from '../../../app/api/types.ts';
-import { TrainingSession } from '../../../renderer/panels/training/session.ts';
 import type { ProgressEvent } from '../../../app/training/progress.ts';
+import { TrainingSession } from '../../../renderer/state/trainingSession.ts';
 
 const epoch = (e: number, loss: number): ProgressEvent => ({
   type: 'epoch', epoch: e, epochs: 3, batchesPerEpoch: 2, logs: { loss, val_loss: loss + 0.1 }, learningRate: 0.001, durationMs: 5,
