@@ -1,11 +1,13 @@
 // The `export --run RUN_ID` branch of the export command: a trained model from the history written as a
-// TF.js layers model (optionally quantized) with examples, then verified; prints the verification.
+// TF.js layers model (optionally quantized) or as ONNX, with examples, then verified; prints the verification.
 import { resolve } from 'node:path';
 import { CliError, UsageError, numberFlag, type CliIO } from './command.ts';
 import { formatMetric, openHistory, parseRunId, withHistory } from './history.ts';
 import { backendNames, type BackendName } from '../../app/training/config.ts';
 import { exportRun, ExportError, type ExportPreview, type ExportReport, type MetricChange } from '../export/exportRun.ts';
 import { ModelFolderError } from '../export/modelFolder.ts';
+import { OnnxExportError } from '../export/onnx/builder.ts';
+import { exportOnnx, onnxTolerance, type OnnxExportReport } from '../export/onnx/exportOnnx.ts';
 import { quantizations, type Quantization } from '../export/quantize.ts';
 
 export interface TrainedRunRequest {
@@ -20,19 +22,23 @@ export interface TrainedRunRequest {
   positionals: string[];
 }
 
-export const trainedRunUsage = '       modelwright export --run RUN_ID --format tfjs [--quantize float16|uint8] -o DIR [--db PATH] [--json]';
+export const trainedRunUsage = `       modelwright export --run RUN_ID --format tfjs [--quantize float16|uint8] -o DIR [--db PATH] [--json]
+       modelwright export --run RUN_ID --format onnx -o DIR [--db PATH] [--json]`;
 
 export const trainedRunHelp = `Trained model (--run): writes the run's model as TF.js layers files (model.json + weight shards, with
 its preprocessing in userDefinedMetadata), model.keras.json, an inference example for Node and for the
 browser, then reloads the files, runs them on the run's test split and compares with the trained model.
-  --quantize Q    float16 (half the size) or uint8 (a quarter); the accuracy change on the test split is
-                  shown before anything is written
-  --tolerance X   largest accepted prediction difference (default 1e-5, float16 0.02, uint8 0.1)
+With --format onnx: DIR/model.onnx (input: the preprocessed features; output: what the TF.js model gives),
+preprocessing.json beside it, an ONNX Runtime example and a README; then ONNX Runtime runs the written
+file on the test split and must agree with the trained model within ${onnxTolerance}, else FAILED.
+  --quantize Q    tfjs: float16 (half the size) or uint8 (a quarter); the accuracy change on the test
+                  split is shown before anything is written
+  --tolerance X   largest accepted prediction difference (default 1e-5, float16 0.02, uint8 0.1, onnx ${onnxTolerance})
   --backend B     ${backendNames.join(', ')} (default auto)
   --db PATH       history database (default: $MODELWRIGHT_DB or ~/.modelwright/modelwright.db)
   --json          print the export report as one JSON object
-Exit status: 0 written and verified, 1 written but it does not reproduce the model (FAILED),
-2 bad usage, unknown run, or a model that cannot be read or written.`;
+Exit status: 0 written and verified, 1 written but it does not reproduce the model (FAILED) or a layer
+ONNX cannot express, 2 bad usage, unknown run, or a model that cannot be read or written.`;
 
 function sizeText(bytes: number): string {
   if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -70,8 +76,9 @@ function reportText(r: ExportReport): string {
 export async function exportTrainedRunCli(request: TrainedRunRequest, io: CliIO): Promise<number> {
   if (request.positionals.length > 0) throw new UsageError(`--run exports a run from the history and takes no FILE (got "${request.positionals[0]}")`);
   const runId = parseRunId(request.runId);
-  if (request.format === undefined) throw new UsageError('--run needs --format tfjs (TF.js layers model files)');
-  if (request.format !== 'tfjs' && request.format !== 'tfjs-layers') throw new UsageError(`--run exports --format tfjs only, not "${request.format}" (for code, export the project file instead)`);
+  if (request.format === undefined) throw new UsageError('--run needs --format tfjs (TF.js layers model files) or --format onnx');
+  if (request.format === 'onnx') return exportOnnxCli(request, runId, io);
+  if (request.format !== 'tfjs' && request.format !== 'tfjs-layers') throw new UsageError(`--run exports --format tfjs or onnx, not "${request.format}" (for code, export the project file instead)`);
   const quantize = (request.quantize ?? 'none') as Quantization;
   if (!(quantizations as readonly string[]).includes(quantize)) throw new UsageError(`--quantize must be float16 or uint8, not "${request.quantize}"`);
   if (request.output === undefined || request.output.trim() === '') throw new UsageError('--run needs -o DIR, the folder to write the model into');
@@ -99,5 +106,40 @@ export async function exportTrainedRunCli(request: TrainedRunRequest, io: CliIO)
   });
   if (request.json) io.stdout(`${JSON.stringify(report)}\n`);
   else io.stdout(reportText(report));
+  return report.verification.passed ? 0 : 1;
+}
+
+function onnxReportText(r: OnnxExportReport): string {
+  const v = r.verification;
+  const lines = [
+    `Wrote ${r.dir} (ONNX opset ${r.opset}, ${r.files.length} files, ${sizeText(r.files.reduce((n, f) => n + f.sizeBytes, 0))}):`,
+    ...r.files.map((f) => `  ${f.path.padEnd(28)} ${sizeText(f.sizeBytes)}`),
+    `Verification ${v.passed ? 'PASSED' : 'FAILED'}: ${v.message.replace(/^(PASSED|FAILED): /, '')}`,
+  ];
+  if (v.metric) lines.push(`  ${changeText(v.metric)} on ${v.samples} test rows`);
+  for (const note of [...v.notes, ...r.warnings.filter((w) => !v.notes.includes(w))]) lines.push(`note: ${note}`);
+  if (r.artifactId !== null) lines.push(`recorded with run ${r.runId} (see "modelwright show ${r.runId}")`);
+  return `${lines.join('\n')}\n`;
+}
+
+async function exportOnnxCli(request: TrainedRunRequest, runId: number, io: CliIO): Promise<number> {
+  if (request.quantize !== undefined) throw new UsageError('--quantize applies to --format tfjs only; an ONNX export keeps the float32 weights');
+  if (request.output === undefined || request.output.trim() === '') throw new UsageError('--run needs -o DIR, the folder to write model.onnx into');
+  const backend = request.backend as BackendName | undefined;
+  if (backend !== undefined && !(backendNames as readonly string[]).includes(backend)) throw new UsageError(`--backend must be one of ${backendNames.join(', ')}, not "${backend}"`);
+  const tolerance = numberFlag(request.tolerance, '--tolerance', 0, 1e6);
+  const store = openHistory(request.db);
+  const report = await withHistory(store, async (s) => {
+    try {
+      return await exportOnnx({ store: s, runId, outputDir: resolve(request.output!), backend, tolerance });
+    } catch (err) {
+      if (err instanceof OnnxExportError) throw new CliError(err.message, 1);
+      if (err instanceof ExportError || err instanceof ModelFolderError) throw new CliError(err.message, 2);
+      if ((err as Error)?.name === 'BackendUnavailableError') throw new CliError((err as Error).message, 2);
+      throw err;
+    }
+  });
+  if (request.json) io.stdout(`${JSON.stringify(report)}\n`);
+  else io.stdout(onnxReportText(report));
   return report.verification.passed ? 0 : 1;
 }

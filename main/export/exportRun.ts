@@ -1,26 +1,23 @@
 // Exports a trained run from the history as a TF.js layers model (optionally quantized) with its
 // preprocessing, a Keras topology and inference examples, then proves the files reproduce the model.
-import { mkdir, readdir, readFile, rm as removePath, stat } from 'node:fs/promises';
+import { mkdir, readFile, rm as removePath, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { Preprocessor, type Prediction } from '../../app/data/preprocess.ts';
-import { mulberry32 } from '../../app/data/split.ts';
 import { canonicalJson } from '../../app/store/diff.ts';
-import type { RunDetail } from '../../app/store/types.ts';
 import type { ModelExportResult } from '../../app/api/types.ts';
-import { evaluateClassification, evaluateRegression } from '../../app/training/evaluate.ts';
-import type { BackendName } from '../../app/training/config.ts';
-import { registerCustomLayers } from '../../app/graph/buildModel.ts';
-import { loadDataset } from '../data/load.ts';
 import { writeFileAtomic } from '../files/atomicWrite.ts';
 import type { ExperimentStore } from '../store/experimentStore.ts';
-import { loadTf, type Tf } from '../trainer/runtime.ts';
 import type { SavedModelMetadata } from '../trainer/train.ts';
 import {
   BROWSER_EXAMPLE, EXAMPLE_INPUT, NODE_EXAMPLE, PREPROCESS_MODULE,
   browserExampleText, nodeExampleText, preprocessModuleText, rawExample, readmeText,
 } from './examples.ts';
-import { artifactsOf, MODEL_JSON_NAME, ModelFolderError, readModelFolder, readModelJson, type ModelFolderContents, type ModelFolderLimits } from './modelFolder.ts';
+import { artifactsOf, MODEL_JSON_NAME, readModelFolder, readModelJson, type ModelFolderContents } from './modelFolder.ts';
+import {
+  checkOutputDir, ExportError, loadFromArtifacts, maxAbs, maxAbsDiff, metricChange, openRunModel, plain, predict,
+  type MetricChange, type RunModel, type RunModelOptions,
+} from './runModel.ts';
 import { quantizeWeights, type Quantization } from './quantize.ts';
 import packageJson from '../../package.json' with { type: 'json' };
 
@@ -36,45 +33,19 @@ export const defaultTolerances: Readonly<Record<Quantization, number>> = { none:
 /** The reloaded files against the in-memory model they were written from: these must agree almost exactly. */
 const reloadTolerance = 1e-5;
 
-/** A failure before verification could run (no such run, no model, unwritable folder); the message is for the user. */
-export class ExportError extends Error {
-  /** `input`: the request cannot be served (exit 2 in the CLI). */
-  kind: 'input';
-  constructor(message: string) {
-    super(message);
-    this.name = 'ExportError';
-    this.kind = 'input';
-  }
-}
+export { ExportError, type MetricChange } from './runModel.ts';
 
-export interface ExportRunOptions {
-  store: ExperimentStore;
-  runId: number;
+export interface ExportRunOptions extends RunModelOptions {
   outputDir: string;
   quantize?: Quantization;
-  /** TF.js backend for the comparison (default `auto`; the result does not depend on it beyond rounding). */
-  backend?: BackendName;
   /** Overrides the default tolerance of the chosen quantization. */
   tolerance?: number;
-  /** Where built-in datasets live (a packaged app passes its resources path). */
-  resourcesDir?: string;
-  /** Relative data sources of the run are resolved against this folder (default: the working directory). */
-  baseDir?: string;
   /** Bytes per weight file (default 4 MB, as TF.js's converter). */
   shardBytes?: number;
-  limits?: ModelFolderLimits;
   /** Record the export (and its verification) as an artifact of the run (default true). */
   record?: boolean;
   /** Called with the quantization's effect, measured before any file is written. */
   onPreview?(preview: ExportPreview): void;
-}
-
-export interface MetricChange {
-  /** `accuracy` (classification), `mae` in the target's units (regression), `mse` (reconstruction). */
-  name: string;
-  before: number | null;
-  after: number | null;
-  change: number | null;
 }
 
 export interface ExportPreview {
@@ -127,156 +98,6 @@ export interface ExportMetadata {
   appVersion: string;
 }
 
-interface Probe {
-  x: Float32Array;
-  /** Class indices or scaled targets (null for synthetic inputs). */
-  y: Float32Array | null;
-  n: number;
-  source: 'test-split' | 'synthetic';
-}
-
-interface RunModel {
-  tf: Tf;
-  backend: string;
-  run: RunDetail;
-  modelDir: string;
-  contents: ModelFolderContents;
-  metadata: SavedModelMetadata;
-  studio: LayersModel;
-  probe: Probe;
-  studioOutputs: Float32Array;
-  notes: string[];
-}
-
-function plain(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-/** The run, its saved model (through the checked loader), and the inputs to compare on. */
-async function openRunModel(options: Pick<ExportRunOptions, 'store' | 'runId' | 'backend' | 'resourcesDir' | 'baseDir' | 'limits'>): Promise<RunModel> {
-  const run = options.store.getRun(options.runId);
-  const artifact = [...run.artifacts].reverse().find((a) => a.kind === 'model');
-  if (!artifact) {
-    const why = run.status === 'running' || run.status === 'queued' ? 'it is still training' : `it ended as ${run.status} without a saved model`;
-    throw new ExportError(`run ${run.id} has no trained model to export: ${why}`);
-  }
-  let contents: ModelFolderContents;
-  try {
-    contents = await readModelFolder(artifact.path, options.limits);
-  } catch (err) {
-    if (err instanceof ModelFolderError) throw new ExportError(`the saved model of run ${run.id} cannot be read: ${err.message}`);
-    throw err;
-  }
-  const metadata = (contents.modelJson.userDefinedMetadata?.modelwright ?? null) as SavedModelMetadata | null;
-  if (!metadata || metadata.format !== 'modelwright-model') {
-    throw new ExportError(`the saved model of run ${run.id} (${artifact.path}) carries no Modelwright metadata, so its preprocessing is unknown; train it again with this version`);
-  }
-  const { tf, backend } = await loadTf(options.backend ?? 'auto');
-  registerCustomLayers(tf as unknown as typeof tfTypes);
-  const studio = await loadFromArtifacts(tf, artifactsOf(contents));
-  const notes: string[] = [];
-  const probe = await probeInputs(run, metadata, studio, options, notes);
-  const studioOutputs = await predict(tf, studio, probe, metadata.featureShape);
-  return { tf, backend, run, modelDir: artifact.path, contents, metadata, studio, probe, studioOutputs, notes };
-}
-
-function loadFromArtifacts(tf: Tf, artifacts: tfTypes.io.ModelArtifacts): Promise<LayersModel> {
-  return tf.loadLayersModel({ load: async () => artifacts });
-}
-
-/** The run's test split, recreated as in training (binding + seed + splits); random inputs when that is impossible. */
-async function probeInputs(run: RunDetail, meta: SavedModelMetadata, model: LayersModel, options: Pick<ExportRunOptions, 'resourcesDir' | 'baseDir'>, notes: string[]): Promise<Probe> {
-  const width = meta.featureShape.reduce((a, b) => a * b, 1);
-  let why: string;
-  if (!run.datasetBinding) {
-    why = 'the run records no dataset';
-  } else {
-    try {
-      const data = await loadDataset(run.datasetBinding, {
-        baseDir: options.baseDir,
-        resourcesDir: options.resourcesDir,
-        validationSplit: run.config.validationSplit,
-        testSplit: run.config.testSplit,
-        seed: run.config.seed,
-      });
-      if (canonicalJson(data.preprocessor.toJSON()) !== canonicalJson(meta.preprocessor)) {
-        notes.push('the data differs from what the model was trained on (its preprocessing no longer fits the same way); the comparison still uses identical inputs for both models');
-      }
-      const xWidth = data.inputShape.reduce((a, b) => a * b, 1);
-      if (xWidth !== width) {
-        why = `the data now gives ${xWidth} inputs per row but the model takes ${width}`;
-      } else if (data.test.count === 0) {
-        why = 'the run has no test split (its test split is 0)';
-      } else {
-        return { x: data.test.x, y: data.test.y, n: data.test.count, source: 'test-split' };
-      }
-    } catch (err) {
-      why = `its data could not be loaded (${plain(err)})`;
-    }
-  }
-  notes.push(`compared on 256 random inputs instead of the test split: ${why}; the ${meta.task === 'classification' ? 'accuracy' : 'error'} change is not measured`);
-  const n = 256;
-  const random = mulberry32(run.config.seed ^ 0xe4b0);
-  const x = new Float32Array(n * width);
-  const p = meta.preprocessor as { kind?: string; text?: { tokenizer: { vocabulary: string[] } } } | null;
-  const vocab = p?.kind === 'text' ? p.text?.tokenizer.vocabulary.length ?? 2 : 0;
-  const inputDtype = model.inputs[0].dtype;
-  for (let i = 0; i < x.length; i++) {
-    if (vocab > 0 || inputDtype === 'int32') x[i] = Math.floor(random() * Math.max(vocab, 2));
-    else if (p?.kind === 'image') x[i] = random();
-    else x[i] = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-  }
-  return { x, y: null, n, source: 'synthetic' };
-}
-
-async function predict(tf: Tf, model: LayersModel, probe: Probe, featureShape: number[]): Promise<Float32Array> {
-  const out = tf.tidy(() => model.predict(tf.tensor(probe.x, [probe.n, ...featureShape]), { batchSize: 256 }) as tfTypes.Tensor);
-  try {
-    return new Float32Array(await out.data());
-  } finally {
-    out.dispose();
-  }
-}
-
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
-  if (a.length !== b.length) return Infinity;
-  let max = 0;
-  for (let i = 0; i < a.length; i++) {
-    const d = Math.abs(a[i] - b[i]);
-    if (!(d <= max)) max = Number.isNaN(d) ? Infinity : d;
-  }
-  return max;
-}
-
-function maxAbs(a: Float32Array): number {
-  let max = 0;
-  for (const v of a) if (Math.abs(v) > max) max = Math.abs(v);
-  return max;
-}
-
-/** The headline metric of the outputs on the probe: what the trainer reports for this task. */
-function headlineMetric(meta: SavedModelMetadata, probe: Probe, outputs: Float32Array): { name: string; value: number | null } | null {
-  if (!probe.y) return null;
-  const n = probe.n;
-  if (meta.task === 'classification') {
-    const classNames = meta.classNames ?? undefined;
-    return { name: 'accuracy', value: evaluateClassification({ probabilities: outputs, width: outputs.length / n, labels: probe.y, classNames, maxPoints: 2 }).accuracy };
-  }
-  if (meta.task === 'regression') {
-    const target = (meta.preprocessor as { target?: { kind: string; center: number; scale: number } } | null)?.target;
-    const unscale = target?.kind === 'regression' ? (v: number) => v * target.scale + target.center : (v: number) => v;
-    return { name: 'mae', value: evaluateRegression({ predictions: outputs.map(unscale), actual: probe.y.map(unscale), maxPoints: 2 }).mae };
-  }
-  return { name: 'mse', value: evaluateRegression({ predictions: outputs, actual: probe.x, maxPoints: 2 }).mse };
-}
-
-function metricChange(meta: SavedModelMetadata, probe: Probe, before: Float32Array, after: Float32Array): MetricChange | null {
-  const a = headlineMetric(meta, probe, before);
-  const b = headlineMetric(meta, probe, after);
-  if (!a || !b) return null;
-  return { name: a.name, before: a.value, after: b.value, change: a.value !== null && b.value !== null ? b.value - a.value : null };
-}
-
 /** The weights as they will be written (quantized or not), loaded back in memory exactly as a reader would. */
 async function writtenModel(rm: RunModel, quantization: Quantization): Promise<{ specs: ModelFolderContents['weightSpecs']; data: ArrayBuffer; model: LayersModel }> {
   let q;
@@ -289,24 +110,15 @@ async function writtenModel(rm: RunModel, quantization: Quantization): Promise<{
   return { specs: q.specs, data: q.data, model };
 }
 
-/** The folder's files when it may be exported into: missing (null), empty, or an earlier export (replaced). */
-async function checkOutputDir(dir: string): Promise<string[] | null> {
-  const info = await stat(dir).catch(() => null);
-  if (info && !info.isDirectory()) throw new ExportError(`${dir} is a file; give a folder to export into (-o DIR)`);
-  if (!info) return null;
-  const entries = await readdir(dir);
-  if (entries.length === 0) return entries;
-  let previous = false;
-  if (entries.includes(MODEL_JSON_NAME)) {
-    const json = await readModelJson(dir).catch(() => null);
-    previous = !!json?.userDefinedMetadata && Object.hasOwn(json.userDefinedMetadata, 'modelwrightExport');
-  }
-  if (!previous) throw new ExportError(`${dir} is not empty and does not hold an earlier Modelwright export; choose a new or empty folder`);
-  return entries;
+/** An earlier TF.js export: its model.json carries `modelwrightExport`. */
+async function earlierTfjsExport(dir: string, entries: string[]): Promise<boolean> {
+  if (!entries.includes(MODEL_JSON_NAME)) return false;
+  const json = await readModelJson(dir).catch(() => null);
+  return !!json?.userDefinedMetadata && Object.hasOwn(json.userDefinedMetadata, 'modelwrightExport');
 }
 
 async function prepareOutputDir(dir: string): Promise<void> {
-  const entries = await checkOutputDir(dir);
+  const entries = await checkOutputDir(dir, earlierTfjsExport);
   if (entries === null) {
     await mkdir(dir, { recursive: true }).catch((err) => { throw new ExportError(`cannot create ${dir}: ${plain(err)}`); });
     return;
@@ -334,7 +146,7 @@ export async function exportRun(options: ExportRunOptions): Promise<ExportReport
   const quantization = options.quantize ?? 'none';
   const dir = resolve(options.outputDir);
   // Before the slow part: a wrong folder is the most common mistake.
-  await checkOutputDir(dir);
+  await checkOutputDir(dir, earlierTfjsExport);
   const rm = await openRunModel(options);
   const warnings = [...rm.notes];
   let written: Awaited<ReturnType<typeof writtenModel>> | null = null;
@@ -547,7 +359,7 @@ export async function exportRunForApi(
   }
   if (options.format === 'keras-json') {
     const json = await readModelJson(model.path).catch((err) => { throw new ExportError(`the saved model of run ${runId} cannot be read: ${plain(err)}`); });
-    await checkOutputDir(dir);
+    await checkOutputDir(dir, earlierTfjsExport);
     await mkdir(dir, { recursive: true });
     const text = `${JSON.stringify(json.modelTopology, null, 2)}\n`;
     await writeFileAtomic(join(dir, KERAS_JSON), text);

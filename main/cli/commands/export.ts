@@ -75,6 +75,7 @@ export const exportCommand: CliCommand = {
       throw new UsageError(positionals.length === 0 ? 'needs a FILE (a .mwproj project or a Keras/TF.js model JSON)' : `takes one FILE, got ${positionals.length}`);
     }
     const format = values.format;
+    if (format === 'onnx' || format === 'tfjs') throw new UsageError(`--format ${format} exports a trained model: give --run RUN_ID (see "modelwright runs") instead of a project file`);
     if (format === undefined) throw new UsageError(`needs --format, one of: ${formats.join(', ')}`);
     if (!(formats as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${formats.join(', ')}, not "${format}"`);
     const runtime = values.runtime;

@@ -114,4 +114,16 @@ export function python(): string | null {
   return null;
 }
 
+/**
+ * A Python 3 that can import every module in `modules` (Debian's /usr/bin/python3 with python3-torch,
+ * python3-onnx... first: a pyenv or venv python3 on PATH usually lacks them), or null.
+ */
+export function pythonWith(modules: readonly string[]): string | null {
+  for (const candidate of ['/usr/bin/python3', 'python3']) {
+    const r = spawnSync(candidate, ['-c', `import ${modules.join(', ')}`], { encoding: 'utf8' });
+    if (r.status === 0) return candidate;
+  }
+  return null;
+}
+
 export const resourcesDir = defaultResourcesDir();
