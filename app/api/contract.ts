@@ -74,7 +74,8 @@ export const codeOptionsSchema = z.strictObject({
 });
 
 export const modelExportOptionsSchema = z.strictObject({
-  format: z.enum(['tfjs-layers', 'keras-json']).default('tfjs-layers'),
+  /** `onnx`: model.onnx checked with ONNX Runtime (full-precision weights: no quantization). */
+  format: z.enum(['tfjs-layers', 'keras-json', 'onnx']).default('tfjs-layers'),
   /** Folder on the host to write to; default: a new folder beside the run's saved model. */
   outputDir: z.string().max(4096).optional(),
   /** Weight quantization (tfjs-layers only): smaller files; the accuracy change is measured on the test split. */

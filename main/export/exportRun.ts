@@ -19,6 +19,8 @@ import {
   type MetricChange, type RunModel, type RunModelOptions,
 } from './runModel.ts';
 import { quantizeWeights, type Quantization } from './quantize.ts';
+import { OnnxExportError } from './onnx/builder.ts';
+import { exportOnnx } from './onnx/exportOnnx.ts';
 import packageJson from '../../package.json' with { type: 'json' };
 
 type LayersModel = tfTypes.LayersModel;
@@ -345,7 +347,7 @@ export async function verifyExport(options: Pick<ExportRunOptions, 'store' | 'ru
 export async function exportRunForApi(
   store: ExperimentStore,
   runId: number,
-  options: { format?: 'tfjs-layers' | 'keras-json'; outputDir?: string; quantize?: Quantization } = {},
+  options: { format?: 'tfjs-layers' | 'keras-json' | 'onnx'; outputDir?: string; quantize?: Quantization } = {},
   context: Pick<ExportRunOptions, 'resourcesDir' | 'baseDir' | 'backend'> = {},
 ): Promise<ModelExportResult> {
   const run = store.getRun(runId);
@@ -353,9 +355,24 @@ export async function exportRunForApi(
   if (!model) throw new ExportError(`run ${runId} has no trained model to export`);
   let dir = options.outputDir;
   if (dir === undefined) {
-    dir = `${model.path}-export`;
+    const suffix = options.format === 'onnx' ? 'onnx' : 'export';
+    dir = `${model.path}-${suffix}`;
     // A new folder each time: an earlier export stays as it was.
-    for (let i = 2; await stat(dir).then(() => true, () => false); i++) dir = `${model.path}-export-${i}`;
+    for (let i = 2; await stat(dir).then(() => true, () => false); i++) dir = `${model.path}-${suffix}-${i}`;
+  }
+  if (options.format === 'onnx') {
+    if (options.quantize !== undefined && options.quantize !== 'none') throw new ExportError('an ONNX export keeps the trained float32 weights; quantization applies to the TF.js format');
+    const onnx = await exportOnnx({ store, runId, outputDir: dir, ...context }).catch((err: unknown) => {
+      throw err instanceof OnnxExportError ? new ExportError(err.message) : err;
+    });
+    const v = onnx.verification;
+    return {
+      dir: onnx.dir,
+      files: onnx.files,
+      format: 'onnx',
+      verification: { passed: v.passed, maxAbsDiff: v.maxAbsDiff, samples: v.samples, message: v.message, metric: v.metric },
+      warnings: [...onnx.warnings, ...v.notes.filter((n) => !onnx.warnings.includes(n))],
+    };
   }
   if (options.format === 'keras-json') {
     const json = await readModelJson(model.path).catch((err) => { throw new ExportError(`the saved model of run ${runId} cannot be read: ${plain(err)}`); });

@@ -16,6 +16,7 @@ import { useApi } from '../../ui/useApi.ts';
 
 const formats = [
   { id: 'tfjs-layers', label: 'TensorFlow.js layers model (model.json + weights)', help: 'Loads with tf.loadLayersModel in a browser or Node.' },
+  { id: 'onnx', label: 'ONNX (model.onnx)', help: 'Runs in ONNX Runtime (Python, C++, C#, Java, mobile) and tools that read ONNX; checked with ONNX Runtime before it is shown as verified. Full-precision weights.' },
   { id: 'keras-json', label: 'Keras model JSON', help: 'The architecture and weights in the form Keras reads.' },
 ] as const;
 
@@ -104,7 +105,7 @@ export default function ExportPanel() {
     try {
       const options: Record<string, unknown> = { format };
       if (outputDir.trim()) options.outputDir = outputDir.trim();
-      if (qKey && quantization !== 'none') options[qKey] = quantization;
+      if (qKey && quantization !== 'none' && format === 'tfjs-layers') options[qKey] = quantization;
       const r = await api.export.model(runId, options as Parameters<ModelwrightApi['export']['model']>[1]);
       setResult(r);
       if (r.verification && !r.verification.passed) notify.warning('The model was exported, but the exported copy does not give the same answers.', { detail: r.verification.message });
@@ -133,8 +134,8 @@ export default function ExportPanel() {
                   {formats.map((f) => <option key={f.id} value={f.id}>{f.label}</option>)}
                 </select>
               </Field>
-              <Field label="Quantization" htmlFor="mw-export-q" help={qKey ? 'Stores weights in fewer bits: a smaller file, slightly different answers (the verification measures how different).' : 'This version of the back end exports full-precision weights only.'}>
-                <select id="mw-export-q" value={quantization} onChange={(e) => setQuantization(e.target.value as typeof quantization)} disabled={!qKey} data-testid="export-quantization">
+              <Field label="Quantization" htmlFor="mw-export-q" help={!qKey ? 'This version of the back end exports full-precision weights only.' : format === 'tfjs-layers' ? 'Stores weights in fewer bits: a smaller file, slightly different answers (the verification measures how different).' : 'Only the TensorFlow.js format can be quantized.'}>
+                <select id="mw-export-q" value={format === 'tfjs-layers' ? quantization : 'none'} onChange={(e) => setQuantization(e.target.value as typeof quantization)} disabled={!qKey || format !== 'tfjs-layers'} data-testid="export-quantization">
                   {quantizations.map((q) => <option key={q.id} value={q.id}>{q.label}</option>)}
                 </select>
               </Field>

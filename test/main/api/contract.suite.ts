@@ -275,6 +275,14 @@ export function defineContractSuite(name: string, connect: (host: ServiceHost) =
         expect(small.verification?.metric?.after).toEqual(expect.any(Number));
         const weightBytes = (r: typeof exported) => r.files.filter((f) => f.path.endsWith('.bin')).reduce((n, f) => n + f.sizeBytes, 0);
         expect(weightBytes(small)).toBeLessThan(weightBytes(exported) / 3);
+        // ONNX: model.onnx checked with ONNX Runtime on the test split; quantization is refused with the reason.
+        const onnx = await api.export.model(runIds[0], { format: 'onnx' });
+        expect(onnx.format).toBe('onnx');
+        expect(onnx.files.map((f) => f.path)).toContain('model.onnx');
+        expect(onnx.verification?.passed, onnx.verification?.message).toBe(true);
+        expect(onnx.verification?.message).toMatch(/ONNX Runtime reproduces the trained model/);
+        const onnxQ = await failure(api.export.model(runIds[0], { format: 'onnx', quantize: 'uint8' }));
+        expect(onnxQ.message).toMatch(/quantization applies to the TF.js format/);
         const missing = await failure(api.export.model(987_654));
         expect(missing.message).toMatch(/987654/);
       });
