@@ -1,12 +1,12 @@
 // Shared by the browser end-to-end specs and the browser benchmarks: find Debian's Chromium, start a real
 // `modelwright serve` child on a temp history and a random port, and launch Chromium with a fresh profile.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
+import { startCliServer, type CliServer } from '../main/cli/cliHarness.ts';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const screenshotDir = join(repoRoot, 'test-results', 'screenshots');
@@ -35,52 +35,12 @@ export function chromiumMissingReason(): string | null {
   return 'no Chromium found at /usr/bin/chromium or /usr/bin/chromium-browser: install it with "apt-get install chromium", or set CHROMIUM_PATH';
 }
 
-export interface ServeProcess {
-  child: ChildProcess;
-  /** The address printed by `modelwright serve`, with its access token. */
-  url: string;
-  /** Everything the server printed so far (stdout and stderr), for failure messages. */
-  output: () => string;
-  /** Ctrl+C, as a user would stop it; waits for it to exit (killed outright after `graceMs`). */
-  stop: (graceMs?: number) => Promise<number | null>;
-}
+export type ServeProcess = CliServer;
 
 /** Starts `modelwright serve --db <db>` on a random free port and resolves with the URL it prints. */
 export function startServe(db: string, extraArgs: string[] = []): Promise<ServeProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repoRoot, 'main/cli/modelwright.ts'), 'serve', '--db', db, ...extraArgs], {
-      cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
-    const stop = async (graceMs = 10_000) => {
-      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-      child.kill('SIGINT');
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-      const code = await exited;
-      clearTimeout(timer);
-      return code;
-    };
-    // A missing renderer build makes serve build it first, which takes a while on two cores.
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`modelwright serve printed no address within 4 minutes:\n${out.slice(-600)}`));
-    }, 240_000);
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /running at (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1], output: () => out, stop });
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`modelwright serve exited (${code}) before printing its address:\n${out.slice(-600)}`));
-    });
-  });
+  // A missing renderer build makes serve build it first, which takes a while on two cores.
+  return startCliServer(['serve', '--db', db, ...extraArgs], /running at (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/, { cwd: repoRoot, timeoutMs: 240_000 });
 }
 
 export interface BrowserSession {

@@ -14,7 +14,8 @@ import { exportCommand } from './export.ts';
 import { trainCommand } from './train.ts';
 import { predictCommand } from './predict.ts';
 import { serveCommand } from './serve.ts';
+import { serveModelCommand } from './serveModel.ts';
 import { benchCommand } from './bench.ts';
 import { dbCommand } from './db.ts';
 
-export const commands: CliCommand[] = [validateCommand, templatesCommand, newCommand, runsCommand, showCommand, compareCommand, deleteCommand, tagCommand, noteCommand, renameCommand, exportCommand, trainCommand, predictCommand, serveCommand, dbCommand, benchCommand];
+export const commands: CliCommand[] = [validateCommand, templatesCommand, newCommand, runsCommand, showCommand, compareCommand, deleteCommand, tagCommand, noteCommand, renameCommand, exportCommand, trainCommand, predictCommand, serveCommand, serveModelCommand, dbCommand, benchCommand];

@@ -9,6 +9,7 @@ import { ModelFolderError } from '../../export/modelFolder.ts';
 import { backendNames, type BackendName } from '../../../app/training/config.ts';
 import type { Prediction } from '../../../app/data/preprocess.ts';
 import { loadTrainedModel, type PredictInput } from '../../trainer/predict.ts';
+import { checkPredictInputs, predictionsJson } from '../../web/predictInputs.ts';
 
 const usage = `Usage: modelwright predict MODEL_DIR --input (FILE.csv|FILE.json|-) [--json]
 
@@ -60,11 +61,11 @@ export function parseInputs(text: string, source: string, takesText: boolean): P
       throw new CliError(`the input is not valid JSON: ${(err as Error).message}`, 2);
     }
     const list = Array.isArray(value) ? value : [value];
-    list.forEach((item, i) => {
-      const ok = typeof item === 'string' || (Array.isArray(item) && item.every((v) => typeof v === 'number')) || (item !== null && typeof item === 'object' && !Array.isArray(item));
-      if (!ok) throw new CliError(`input ${i + 1} is ${JSON.stringify(item)?.slice(0, 40)}; give rows as {"column": value}, sentences as strings, or lists of numbers`, 2);
-    });
-    return list as PredictInput[];
+    try {
+      return checkPredictInputs(list);
+    } catch (err) {
+      throw new CliError((err as Error).message, 2);
+    }
   }
   if (takesText && ext !== '.csv' && ext !== '.tsv') {
     return trimmed.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
@@ -104,7 +105,7 @@ export const predictCommand: CliCommand = {
         const inputs = parseInputs(await readInput(values.input), values.input, model.takesText);
         const predictions = await model.predict(inputs);
         if (values.json) {
-          io.stdout(`${JSON.stringify({ predictions: predictions.map(({ kind: _kind, ...rest }) => rest) })}\n`);
+          io.stdout(`${JSON.stringify(predictionsJson(predictions))}\n`);
         } else {
           io.stdout(predictions.map((p, i) => line(p, inputs[i], model.takesText)).join('\n') + '\n');
         }

@@ -9,6 +9,7 @@ import { dbUsage, toCliError } from '../history.ts';
 import { resolveDbPath } from '../../store/location.ts';
 import { createServiceHost, type ServiceHost } from '../../services/host.ts';
 import { startWebServer } from '../../web/server.ts';
+import { untilStopped } from '../untilStopped.ts';
 
 const usage = `Usage: modelwright serve [--port N] [--db PATH] [--open]
 
@@ -116,28 +117,9 @@ export const serveCommand: CliCommand = {
     io.stdout('Press Ctrl+C to stop.\n');
     if (values.open) openBrowser(server.url, io);
 
-    return new Promise<number>((resolve) => {
-      let stopping = false;
-      const shutdown = (signal: string) => {
-        if (stopping) {
-          io.stderr('Stopping now.\n');
-          process.exit(130);
-        }
-        stopping = true;
-        io.stderr(`\n${signal === 'SIGINT' ? 'Ctrl+C' : signal}: stopping running trainings and closing the history...\n`);
-        void (async () => {
-          await server.close().catch(() => {});
-          await host.dispose({ graceMs: 5000 }).catch((err: unknown) => io.stderr(`[serve] ${(err as Error)?.message ?? err}\n`));
-          process.off('SIGINT', onSigint);
-          process.off('SIGTERM', onSigterm);
-          io.stderr('Stopped.\n');
-          resolve(0);
-        })();
-      };
-      const onSigint = () => shutdown('SIGINT');
-      const onSigterm = () => shutdown('SIGTERM');
-      process.on('SIGINT', onSigint);
-      process.on('SIGTERM', onSigterm);
+    return untilStopped(io, 'stopping running trainings and closing the history', async () => {
+      await server.close().catch(() => {});
+      await host.dispose({ graceMs: 5000 }).catch((err: unknown) => io.stderr(`[serve] ${(err as Error)?.message ?? err}\n`));
     });
   },
 };
