@@ -8,6 +8,7 @@ import { exportRun, ExportError, type ExportPreview, type ExportReport, type Met
 import { ModelFolderError } from '../export/modelFolder.ts';
 import { OnnxExportError } from '../export/onnx/builder.ts';
 import { exportOnnx, onnxTolerance, type OnnxExportReport } from '../export/onnx/exportOnnx.ts';
+import type { ExperimentStore } from '../store/experimentStore.ts';
 import { quantizations, type Quantization } from '../export/quantize.ts';
 
 export interface TrainedRunRequest {
@@ -58,10 +59,13 @@ function previewText(p: ExportPreview): string {
   return `${p.quantization} weights, measured before writing on ${on}: ${p.metric ? `${changeText(p.metric)}, ` : ''}largest prediction change ${p.maxAbsDiff.toPrecision(3)}\n`;
 }
 
-function reportText(r: ExportReport): string {
+type AnyReport = ExportReport | OnnxExportReport;
+
+function reportText(r: AnyReport): string {
   const v = r.verification;
+  const what = r.format === 'onnx' ? `ONNX opset ${r.opset}, ` : '';
   const lines = [
-    `Wrote ${r.dir} (${r.files.length} files, ${sizeText(r.files.reduce((n, f) => n + f.sizeBytes, 0))}):`,
+    `Wrote ${r.dir} (${what}${r.files.length} files, ${sizeText(r.files.reduce((n, f) => n + f.sizeBytes, 0))}):`,
     ...r.files.map((f) => `  ${f.path.padEnd(28)} ${sizeText(f.sizeBytes)}`),
     `Verification ${v.passed ? 'PASSED' : 'FAILED'}: ${v.message.replace(/^(PASSED|FAILED): /, '')}`,
   ];
@@ -70,6 +74,29 @@ function reportText(r: ExportReport): string {
   for (const note of [...v.notes, ...r.warnings.filter((w) => !v.notes.includes(w))]) lines.push(`note: ${note}`);
   if (r.artifactId !== null) lines.push(`recorded with run ${r.runId} (see "modelwright show ${r.runId}")`);
   return `${lines.join('\n')}\n`;
+}
+
+/** Runs one export against the history with the CLI's error mapping, prints its report; returns the exit code. */
+async function runExport(request: TrainedRunRequest, io: CliIO, exportIt: (store: ExperimentStore, options: { backend?: BackendName; tolerance?: number; outputDir: string }) => Promise<AnyReport>): Promise<number> {
+  if (request.output === undefined || request.output.trim() === '') throw new UsageError('--run needs -o DIR, the folder to write the model into');
+  const backend = request.backend as BackendName | undefined;
+  if (backend !== undefined && !(backendNames as readonly string[]).includes(backend)) throw new UsageError(`--backend must be one of ${backendNames.join(', ')}, not "${backend}"`);
+  const tolerance = numberFlag(request.tolerance, '--tolerance', 0, 1e6);
+  const store = openHistory(request.db);
+  const report = await withHistory(store, async (s) => {
+    try {
+      return await exportIt(s, { backend, tolerance, outputDir: resolve(request.output!) });
+    } catch (err) {
+      // A layer ONNX cannot express is a "no" (exit 1); the rest cannot be served (exit 2).
+      if (err instanceof OnnxExportError) throw new CliError(err.message, 1);
+      if (err instanceof ExportError || err instanceof ModelFolderError) throw new CliError(err.message, 2);
+      if ((err as Error)?.name === 'BackendUnavailableError') throw new CliError((err as Error).message, 2);
+      throw err;
+    }
+  });
+  if (request.json) io.stdout(`${JSON.stringify(report)}\n`);
+  else io.stdout(reportText(report));
+  return report.verification.passed ? 0 : 1;
 }
 
 /** Runs the trained-model export; returns the exit code. */
@@ -81,65 +108,12 @@ export async function exportTrainedRunCli(request: TrainedRunRequest, io: CliIO)
   if (request.format !== 'tfjs' && request.format !== 'tfjs-layers') throw new UsageError(`--run exports --format tfjs or onnx, not "${request.format}" (for code, export the project file instead)`);
   const quantize = (request.quantize ?? 'none') as Quantization;
   if (!(quantizations as readonly string[]).includes(quantize)) throw new UsageError(`--quantize must be float16 or uint8, not "${request.quantize}"`);
-  if (request.output === undefined || request.output.trim() === '') throw new UsageError('--run needs -o DIR, the folder to write the model into');
-  const backend = request.backend as BackendName | undefined;
-  if (backend !== undefined && !(backendNames as readonly string[]).includes(backend)) throw new UsageError(`--backend must be one of ${backendNames.join(', ')}, not "${backend}"`);
-  const tolerance = numberFlag(request.tolerance, '--tolerance', 0, 1e6);
-
-  const store = openHistory(request.db);
-  const report = await withHistory(store, async (s) => {
-    try {
-      return await exportRun({
-        store: s,
-        runId,
-        outputDir: resolve(request.output!),
-        quantize,
-        backend,
-        tolerance,
-        onPreview: (p) => { if (!request.json) io.stderr(previewText(p)); },
-      });
-    } catch (err) {
-      if (err instanceof ExportError || err instanceof ModelFolderError) throw new CliError(err.message, 2);
-      if ((err as Error)?.name === 'BackendUnavailableError') throw new CliError((err as Error).message, 2);
-      throw err;
-    }
-  });
-  if (request.json) io.stdout(`${JSON.stringify(report)}\n`);
-  else io.stdout(reportText(report));
-  return report.verification.passed ? 0 : 1;
+  return runExport(request, io, (store, options) => exportRun({
+    store, runId, quantize, ...options, onPreview: (p) => { if (!request.json) io.stderr(previewText(p)); },
+  }));
 }
 
-function onnxReportText(r: OnnxExportReport): string {
-  const v = r.verification;
-  const lines = [
-    `Wrote ${r.dir} (ONNX opset ${r.opset}, ${r.files.length} files, ${sizeText(r.files.reduce((n, f) => n + f.sizeBytes, 0))}):`,
-    ...r.files.map((f) => `  ${f.path.padEnd(28)} ${sizeText(f.sizeBytes)}`),
-    `Verification ${v.passed ? 'PASSED' : 'FAILED'}: ${v.message.replace(/^(PASSED|FAILED): /, '')}`,
-  ];
-  if (v.metric) lines.push(`  ${changeText(v.metric)} on ${v.samples} test rows`);
-  for (const note of [...v.notes, ...r.warnings.filter((w) => !v.notes.includes(w))]) lines.push(`note: ${note}`);
-  if (r.artifactId !== null) lines.push(`recorded with run ${r.runId} (see "modelwright show ${r.runId}")`);
-  return `${lines.join('\n')}\n`;
-}
-
-async function exportOnnxCli(request: TrainedRunRequest, runId: number, io: CliIO): Promise<number> {
+function exportOnnxCli(request: TrainedRunRequest, runId: number, io: CliIO): Promise<number> {
   if (request.quantize !== undefined) throw new UsageError('--quantize applies to --format tfjs only; an ONNX export keeps the float32 weights');
-  if (request.output === undefined || request.output.trim() === '') throw new UsageError('--run needs -o DIR, the folder to write model.onnx into');
-  const backend = request.backend as BackendName | undefined;
-  if (backend !== undefined && !(backendNames as readonly string[]).includes(backend)) throw new UsageError(`--backend must be one of ${backendNames.join(', ')}, not "${backend}"`);
-  const tolerance = numberFlag(request.tolerance, '--tolerance', 0, 1e6);
-  const store = openHistory(request.db);
-  const report = await withHistory(store, async (s) => {
-    try {
-      return await exportOnnx({ store: s, runId, outputDir: resolve(request.output!), backend, tolerance });
-    } catch (err) {
-      if (err instanceof OnnxExportError) throw new CliError(err.message, 1);
-      if (err instanceof ExportError || err instanceof ModelFolderError) throw new CliError(err.message, 2);
-      if ((err as Error)?.name === 'BackendUnavailableError') throw new CliError((err as Error).message, 2);
-      throw err;
-    }
-  });
-  if (request.json) io.stdout(`${JSON.stringify(report)}\n`);
-  else io.stdout(onnxReportText(report));
-  return report.verification.passed ? 0 : 1;
+  return runExport(request, io, (store, options) => exportOnnx({ store, runId, ...options }));
 }

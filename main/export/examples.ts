@@ -44,6 +44,16 @@ export function rawExample(meta: SavedModelMetadata, row: Float32Array): unknown
   return out;
 }
 
+/** The part of every Node example that reads raw inputs (argv or the example file) and encodes them into `x`. */
+export const nodeEncodeInputs = `const inputFile = process.argv[2] ? resolve(process.argv[2]) : join(here, '${EXAMPLE_INPUT}');
+const parsed = JSON.parse(await readFile(inputFile, 'utf8'));
+// A list of numbers is one encoded input, not a list of inputs.
+const inputs = Array.isArray(parsed) && !parsed.every((v) => typeof v === 'number') ? parsed : [parsed];
+
+const size = inputSize(meta);
+const x = new Float32Array(inputs.length * size);
+inputs.forEach((input, i) => x.set(encodeInput(meta, input), i * size));`;
+
 export function nodeExampleText(): string {
   return `// Runs the exported model on raw inputs, applying the preprocessing saved in model.json.
 // Usage:  npm install @tensorflow/tfjs   (once, in this folder or a parent)
@@ -83,14 +93,7 @@ registerModelwrightLayers(tf);
 const model = await tf.loadLayersModel(folderLoader(here));
 const meta = modelwrightMetadata(model.getUserDefinedMetadata());
 
-const inputFile = process.argv[2] ? resolve(process.argv[2]) : join(here, '${EXAMPLE_INPUT}');
-const parsed = JSON.parse(await readFile(inputFile, 'utf8'));
-// A list of numbers is one encoded input, not a list of inputs.
-const inputs = Array.isArray(parsed) && !parsed.every((v) => typeof v === 'number') ? parsed : [parsed];
-
-const size = inputSize(meta);
-const x = new Float32Array(inputs.length * size);
-inputs.forEach((input, i) => x.set(encodeInput(meta, input), i * size));
+${nodeEncodeInputs}
 const output = model.predict(tf.tensor(x, [inputs.length, ...meta.featureShape]));
 const values = await output.data();
 const width = values.length / inputs.length;

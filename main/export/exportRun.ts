@@ -15,12 +15,12 @@ import {
 } from './examples.ts';
 import { artifactsOf, MODEL_JSON_NAME, readModelFolder, readModelJson, type ModelFolderContents } from './modelFolder.ts';
 import {
-  checkOutputDir, ExportError, loadFromArtifacts, maxAbs, maxAbsDiff, metricChange, openRunModel, plain, predict,
+  checkOutputDir, ExportError, loadFromArtifacts, maxAbs, maxAbsDiff, metricChange, openRunModel, plain, predict, recordExport,
   type MetricChange, type RunModel, type RunModelOptions,
 } from './runModel.ts';
 import { quantizeWeights, type Quantization } from './quantize.ts';
 import { OnnxExportError } from './onnx/builder.ts';
-import { exportOnnx } from './onnx/exportOnnx.ts';
+import { exportOnnx, type OnnxExportReport } from './onnx/exportOnnx.ts';
 import packageJson from '../../package.json' with { type: 'json' };
 
 type LayersModel = tfTypes.LayersModel;
@@ -171,19 +171,7 @@ export async function exportRun(options: ExportRunOptions): Promise<ExportReport
     await writeFileAtomic(join(dir, VERIFICATION_JSON), `${JSON.stringify({ ...verification, examples: exampleExpectations(rm) }, null, 2)}\n`);
     files.push({ path: VERIFICATION_JSON, sizeBytes: (await stat(join(dir, VERIFICATION_JSON))).size });
 
-    let artifactId: number | null = null;
-    if (options.record !== false) {
-      try {
-        artifactId = options.store.addArtifact(rm.run.id, {
-          kind: verification.passed ? 'export' : 'export-failed',
-          path: dir,
-          sizeBytes: files.reduce((n, f) => n + f.sizeBytes, 0),
-          owned: false,
-        });
-      } catch (err) {
-        warnings.push(`the export was not recorded in the history: ${plain(err)}`);
-      }
-    }
+    const artifactId = options.record === false ? null : recordExport(options.store, rm.run.id, dir, verification.passed, files, warnings);
     return {
       runId: rm.run.id,
       runName: rm.run.name,
@@ -365,14 +353,7 @@ export async function exportRunForApi(
     const onnx = await exportOnnx({ store, runId, outputDir: dir, ...context }).catch((err: unknown) => {
       throw err instanceof OnnxExportError ? new ExportError(err.message) : err;
     });
-    const v = onnx.verification;
-    return {
-      dir: onnx.dir,
-      files: onnx.files,
-      format: 'onnx',
-      verification: { passed: v.passed, maxAbsDiff: v.maxAbsDiff, samples: v.samples, message: v.message, metric: v.metric },
-      warnings: [...onnx.warnings, ...v.notes.filter((n) => !onnx.warnings.includes(n))],
-    };
+    return apiResult(onnx);
   }
   if (options.format === 'keras-json') {
     const json = await readModelJson(model.path).catch((err) => { throw new ExportError(`the saved model of run ${runId} cannot be read: ${plain(err)}`); });
@@ -382,12 +363,16 @@ export async function exportRunForApi(
     await writeFileAtomic(join(dir, KERAS_JSON), text);
     return { dir, files: [{ path: KERAS_JSON, sizeBytes: Buffer.byteLength(text) }], format: 'keras-json', verification: null, warnings: [] };
   }
-  const report = await exportRun({ store, runId, outputDir: dir, quantize: options.quantize, ...context });
+  return apiResult(await exportRun({ store, runId, outputDir: dir, quantize: options.quantize, ...context }));
+}
+
+/** A verified export (TF.js or ONNX) as the API reports it. */
+function apiResult(report: Pick<ExportReport | OnnxExportReport, 'dir' | 'files' | 'format' | 'verification' | 'warnings'>): ModelExportResult {
   const v = report.verification;
   return {
     dir: report.dir,
     files: report.files,
-    format: 'tfjs-layers',
+    format: report.format,
     verification: { passed: v.passed, maxAbsDiff: v.maxAbsDiff, samples: v.samples, message: v.message, metric: v.metric },
     warnings: [...report.warnings, ...v.notes.filter((n) => !report.warnings.includes(n))],
   };

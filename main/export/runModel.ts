@@ -208,3 +208,13 @@ export async function checkOutputDir(dir: string, earlierExport: (dir: string, e
   if (!(await earlierExport(dir, entries))) throw new ExportError(`${dir} is not empty and does not hold an earlier Modelwright export; choose a new or empty folder`);
   return entries;
 }
+
+/** Records a written export with its run (kind `export`, or `export-failed`); a failure to record becomes a warning. */
+export function recordExport(store: ExperimentStore, runId: number, dir: string, passed: boolean, files: readonly { sizeBytes: number }[], warnings: string[]): number | null {
+  try {
+    return store.addArtifact(runId, { kind: passed ? 'export' : 'export-failed', path: dir, sizeBytes: files.reduce((n, f) => n + f.sizeBytes, 0), owned: false });
+  } catch (err) {
+    warnings.push(`the export was not recorded in the history: ${plain(err)}`);
+    return null;
+  }
+}

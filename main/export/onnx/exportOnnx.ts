@@ -5,7 +5,7 @@ import { readFile, rm as removePath, mkdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../../files/atomicWrite.ts';
 import { EXAMPLE_INPUT, PREPROCESS_MODULE, preprocessModuleText, rawExample } from '../examples.ts';
-import { checkOutputDir, ExportError, maxAbs, maxAbsDiff, metricChange, openRunModel, plain, type MetricChange, type RunModel, type RunModelOptions } from '../runModel.ts';
+import { checkOutputDir, ExportError, maxAbs, maxAbsDiff, metricChange, openRunModel, plain, recordExport, type MetricChange, type RunModel, type RunModelOptions } from '../runModel.ts';
 import { OnnxExportError, OPSET, type Dim } from './builder.ts';
 import { convertToOnnx, type OnnxConversion } from './convert.ts';
 import { ONNX_EXAMPLE, ONNX_INFO, ONNX_MODEL, onnxExampleText, onnxReadmeText } from './onnxExamples.ts';
@@ -133,19 +133,7 @@ export async function exportOnnx(options: OnnxExportOptions): Promise<OnnxExport
     await writeFileAtomic(join(dir, ONNX_VERIFICATION), `${JSON.stringify(verification, null, 2)}\n`);
     written.push({ path: ONNX_VERIFICATION, sizeBytes: (await stat(join(dir, ONNX_VERIFICATION))).size });
     const warnings = [...rm.notes];
-    let artifactId: number | null = null;
-    if (options.record !== false) {
-      try {
-        artifactId = options.store.addArtifact(rm.run.id, {
-          kind: verification.passed ? 'export' : 'export-failed',
-          path: dir,
-          sizeBytes: written.reduce((n, f) => n + f.sizeBytes, 0),
-          owned: false,
-        });
-      } catch (err) {
-        warnings.push(`the export was not recorded in the history: ${plain(err)}`);
-      }
-    }
+    const artifactId = options.record === false ? null : recordExport(options.store, rm.run.id, dir, verification.passed, written, warnings);
     return { runId: rm.run.id, runName: rm.run.name, dir, format: 'onnx', opset: OPSET, files: written, verification, artifactId, warnings };
   } finally {
     rm.studio.dispose();

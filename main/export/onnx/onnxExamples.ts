@@ -1,6 +1,6 @@
 // The files written next to an exported model.onnx: a Node example that runs it with ONNX Runtime on
 // raw inputs (through the same preprocessing module as the TF.js export) and the folder's README.
-import { EXAMPLE_INPUT, PREPROCESS_MODULE } from '../examples.ts';
+import { EXAMPLE_INPUT, nodeEncodeInputs, PREPROCESS_MODULE } from '../examples.ts';
 
 export const ONNX_MODEL = 'model.onnx';
 export const ONNX_INFO = 'preprocessing.json';
@@ -22,14 +22,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const info = JSON.parse(await readFile(join(here, '${ONNX_INFO}'), 'utf8'));
 const meta = info.modelwright;
 
-const inputFile = process.argv[2] ? resolve(process.argv[2]) : join(here, '${EXAMPLE_INPUT}');
-const parsed = JSON.parse(await readFile(inputFile, 'utf8'));
-// A list of numbers is one encoded input, not a list of inputs.
-const inputs = Array.isArray(parsed) && !parsed.every((v) => typeof v === 'number') ? parsed : [parsed];
-
-const size = inputSize(meta);
-const x = new Float32Array(inputs.length * size);
-inputs.forEach((input, i) => x.set(encodeInput(meta, input), i * size));
+${nodeEncodeInputs}
 const session = await ort.InferenceSession.create(join(here, '${ONNX_MODEL}'));
 const data = info.input.dtype === 'int32' ? Int32Array.from(x) : x;
 const result = await session.run({ [info.input.name]: new ort.Tensor(info.input.dtype, data, [inputs.length, ...meta.featureShape]) });

@@ -251,7 +251,7 @@ describe('modelwright export --run', () => {
     const cases: [string[], RegExp][] = [
       [[...base, '--format', 'tfjs'], /needs -o DIR/],
       [[...base, '--format', 'tfjs', '--quantize', 'int4', '-o', join(run.root, 'x')], /--quantize must be float16 or uint8/],
-      [[...base, '--format', 'js', '-o', join(run.root, 'x')], /--format tfjs only/],
+      [[...base, '--format', 'js', '-o', join(run.root, 'x')], /--format tfjs or onnx, not "js"/],
       [[...base, '-o', join(run.root, 'x')], /needs --format tfjs/],
       [['export', '--run', '999', '--db', db, '--format', 'tfjs', '-o', join(run.root, 'x')], /there is no run 999/],
       [['export', '--run', 'abc', '--db', db, '--format', 'tfjs', '-o', join(run.root, 'x')], /not a run id/],

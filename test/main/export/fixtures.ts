@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Graph, LayerNode } from '../../../app/graph/types.ts';
+import { INTENT_SEQUENCE_LENGTH, INTENT_VOCAB_SIZE } from '../../../app/templates/intentClassifier.ts';
+import { sequential } from '../../../app/templates/types.ts';
 import type { DatasetBinding } from '../../../app/data/binding.ts';
 import { trainingConfigSchema } from '../../../app/training/config.ts';
 import { trainingJobSchema } from '../../../app/training/protocol.ts';
@@ -22,6 +24,16 @@ export function mlp(inputs: number, hidden: number, units: number, activation: s
     { id: 'out', type: 'Dense', name: 'output', params: { units, activation } },
   ];
   return { layers, connections: [{ from: 'in', to: 'h', toSlot: 0 }, { from: 'h', to: 'out', toSlot: 0 }] };
+}
+
+/** A small text model on the intent template's data (Embedding → average → Dense): trains in seconds on wasm. */
+export function smallTextGraph(outputDim = 16): Graph {
+  return sequential([
+    { id: 'input', type: 'Input', name: 'message', params: { shape: [INTENT_SEQUENCE_LENGTH], dtype: 'int32' } },
+    { id: 'embedding', type: 'Embedding', name: 'word_vectors', params: { inputDim: INTENT_VOCAB_SIZE, outputDim } },
+    { id: 'pool', type: 'GlobalAveragePooling1D', name: 'average' },
+    { id: 'output', type: 'Dense', name: 'intent', params: { units: 4, activation: 'softmax' } },
+  ]);
 }
 
 export interface TrainedRun {

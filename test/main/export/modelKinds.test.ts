@@ -5,10 +5,10 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { exportRun } from '../../../main/export/exportRun.ts';
 import { loadTrainedModel } from '../../../main/trainer/predict.ts';
-import { INTENT_SEQUENCE_LENGTH, INTENT_VOCAB_SIZE, intentClassifier } from '../../../app/templates/intentClassifier.ts';
+import { intentClassifier } from '../../../app/templates/intentClassifier.ts';
 import { regression } from '../../../app/templates/regression.ts';
-import { functional, sequential } from '../../../app/templates/types.ts';
-import { runNodeExample, trainAndRecord, type TrainedRun } from './fixtures.ts';
+import { functional } from '../../../app/templates/types.ts';
+import { runNodeExample, smallTextGraph, trainAndRecord, type TrainedRun } from './fixtures.ts';
 
 const runs: TrainedRun[] = [];
 afterAll(async () => {
@@ -28,12 +28,7 @@ describe('exporting other kinds of models', () => {
   it('a text classifier: uint8 export verifies, and the exported Node example labels raw sentences like the studio', async () => {
     // A small embedding model on the intent template's data: the tokenizer path is what matters here,
     // and the wasm backend trains embeddings in seconds where the cpu backend takes minutes.
-    const graph = sequential([
-      { id: 'input', type: 'Input', name: 'message', params: { shape: [INTENT_SEQUENCE_LENGTH], dtype: 'int32' } },
-      { id: 'embedding', type: 'Embedding', name: 'word_vectors', params: { inputDim: INTENT_VOCAB_SIZE, outputDim: 16 } },
-      { id: 'pool', type: 'GlobalAveragePooling1D', name: 'average' },
-      { id: 'output', type: 'Dense', name: 'intent', params: { units: 4, activation: 'softmax' } },
-    ]);
+    const graph = smallTextGraph();
     const run = await trainAndRecord({ graph, binding: intentClassifier.dataset!, epochs: 2, learningRate: 0.01, backend: 'wasm' });
     runs.push(run);
     const report = await exportRun({ store: run.store, runId: run.runId, outputDir: join(run.root, 'text-export'), quantize: 'uint8', backend: 'cpu' });

@@ -7,12 +7,11 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INTENT_SEQUENCE_LENGTH, INTENT_VOCAB_SIZE, intentClassifier } from '../../../app/templates/intentClassifier.ts';
-import { sequential } from '../../../app/templates/types.ts';
+import { intentClassifier } from '../../../app/templates/intentClassifier.ts';
 import { loadTrainedModel, type TrainedModel } from '../../../main/trainer/predict.ts';
 import { createModelServer } from '../../../main/web/modelServer.ts';
 import { expectOneLine, runCli, startCliServer } from '../cli/cliHarness.ts';
-import { trainAndRecord, type TrainedRun } from '../export/fixtures.ts';
+import { smallTextGraph, trainAndRecord, type TrainedRun } from '../export/fixtures.ts';
 
 let iris: TrainedRun;
 let model: TrainedModel;
@@ -97,12 +96,7 @@ describe('GET /health and /openapi.json', () => {
 
 describe('a text model', () => {
   it('takes sentences', async () => {
-    const graph = sequential([
-      { id: 'input', type: 'Input', name: 'message', params: { shape: [INTENT_SEQUENCE_LENGTH], dtype: 'int32' } },
-      { id: 'embedding', type: 'Embedding', name: 'word_vectors', params: { inputDim: INTENT_VOCAB_SIZE, outputDim: 8 } },
-      { id: 'pool', type: 'GlobalAveragePooling1D', name: 'average' },
-      { id: 'output', type: 'Dense', name: 'intent', params: { units: 4, activation: 'softmax' } },
-    ]);
+    const graph = smallTextGraph(8);
     const run = await trainAndRecord({ graph, binding: intentClassifier.dataset!, epochs: 1, backend: 'wasm' });
     const textModel = await loadTrainedModel(run.modelDir, { backend: 'cpu' });
     const server = await createModelServer(textModel, { modelDir: run.modelDir });
