@@ -19,8 +19,7 @@ import {
   type MetricChange, type RunModel, type RunModelOptions,
 } from './runModel.ts';
 import { quantizeWeights, type Quantization } from './quantize.ts';
-import { OnnxExportError } from './onnx/builder.ts';
-import { exportOnnx, type OnnxExportReport } from './onnx/exportOnnx.ts';
+import type { OnnxExportReport } from './onnx/exportOnnx.ts';
 import packageJson from '../../package.json' with { type: 'json' };
 
 type LayersModel = tfTypes.LayersModel;
@@ -350,8 +349,9 @@ export async function exportRunForApi(
   }
   if (options.format === 'onnx') {
     if (options.quantize !== undefined && options.quantize !== 'none') throw new ExportError('an ONNX export keeps the trained float32 weights; quantization applies to the TF.js format');
+    const { exportOnnx } = await import('./onnx/exportOnnx.ts');
     const onnx = await exportOnnx({ store, runId, outputDir: dir, ...context }).catch((err: unknown) => {
-      throw err instanceof OnnxExportError ? new ExportError(err.message) : err;
+      throw (err as Error)?.name === 'OnnxExportError' ? new ExportError((err as Error).message) : err;
     });
     return apiResult(onnx);
   }

@@ -8,6 +8,7 @@ import { DataError } from '../../app/data/errors.ts';
 import type { TrainedModel } from '../trainer/predict.ts';
 import { checkPredictInputs, inputShapesText, predictionsJson } from './predictInputs.ts';
 import packageJson from '../../package.json' with { type: 'json' };
+import { defaultMaxBatch, defaultMaxBodyBytes } from './modelServerLimits.ts';
 
 export interface ModelServerOptions {
   /** Largest request body in bytes (default 1 MiB). */
@@ -18,8 +19,7 @@ export interface ModelServerOptions {
   modelDir: string;
 }
 
-export const defaultMaxBodyBytes = 1024 * 1024;
-export const defaultMaxBatch = 1000;
+export { defaultMaxBatch, defaultMaxBodyBytes } from './modelServerLimits.ts';
 
 const errorSchema = {
   type: 'object',

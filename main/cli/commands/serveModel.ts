@@ -5,7 +5,7 @@ import { DataError } from '../../../app/data/errors.ts';
 import { backendNames, type BackendName } from '../../../app/training/config.ts';
 import { ModelFolderError } from '../../export/modelFolder.ts';
 import { loadTrainedModel } from '../../trainer/predict.ts';
-import { createModelServer, defaultMaxBatch, defaultMaxBodyBytes } from '../../web/modelServer.ts';
+import { defaultMaxBatch, defaultMaxBodyBytes } from '../../web/modelServerLimits.ts';
 import { CliError, UsageError, intFlag, parseCommandArgs, type CliCommand } from '../command.ts';
 import { untilStopped } from '../untilStopped.ts';
 
@@ -63,6 +63,8 @@ export const serveModelCommand: CliCommand = {
       if (err instanceof ModelFolderError) throw new CliError(`${positionals[0]} is not a usable model folder: ${err.message}`, 2);
       throw err;
     }
+    // Fastify is loaded only by this command, so every other command starts as fast as before.
+    const { createModelServer } = await import('../../web/modelServer.ts');
     const app = await createModelServer(model, { modelDir: dir, maxBatch, maxBodyBytes });
     let url: string;
     try {
