@@ -1,7 +1,7 @@
 // Result types of the API contract: plain JSON objects only (no classes, Maps, typed arrays or
 // functions), so every transport can carry them unchanged. Most reuse the core modules' own types.
 import type { DatasetBinding } from '../data/binding.ts';
-import type { DataMismatch } from '../data/check.ts';
+import type { BoundData, ReadinessProblem } from '../training/readiness.ts';
 import type { Prediction } from '../data/preprocess.ts';
 import type { ColumnRole, ColumnType, Task } from '../data/schema.ts';
 import type { ModelFileKind } from '../project/load.ts';
@@ -11,7 +11,7 @@ import type { TrainingResult } from '../training/protocol.ts';
 
 export type { ProjectDocument } from '../project/schema.ts';
 export type { DatasetBinding } from '../data/binding.ts';
-export type { DataFix, DataMismatch } from '../data/check.ts';
+export type { BoundData, FixAction, ModelFix, Readiness, ReadinessProblem } from '../training/readiness.ts';
 export type { Prediction } from '../data/preprocess.ts';
 export type { ProgressEvent, BatchProgress, EpochProgress } from '../training/progress.ts';
 export type { TrainingConfig } from '../training/config.ts';
@@ -125,13 +125,13 @@ export interface ImportedDataset {
 }
 
 export interface DataCheck {
-  /** True when nothing of severity `error` was found. */
+  /** Ready to train: the readiness check (app/training/readiness.ts) found nothing of severity `error`. */
   ok: boolean;
-  /** Each with a plain message and, where the UI can fix it with a click, a machine-readable fix. */
-  mismatches: DataMismatch[];
+  /** The readiness check's problems against this data, each naming its layer, with one-click fixes. */
+  problems: ReadinessProblem[];
   /** What the data needs, when it could be prepared. */
-  data: { task: Task; inputShape: number[]; outputUnits: number; classes: string[] | null } | null;
-  /** Why the check could not run (unreadable data, graph without Input or output...). */
+  data: BoundData | null;
+  /** Why the data could not be checked (no data, unreadable data); `problems` then covers the graph alone. */
   error: string | null;
 }
 

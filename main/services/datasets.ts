@@ -5,15 +5,13 @@ import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { projectInputSchema, type DatasetsService } from '../../app/api/contract.ts';
 import { ApiError } from '../../app/api/errors.ts';
-import type { ColumnSummary, DataCheck, DatasetInspection, ImportedDataset } from '../../app/api/types.ts';
+import type { BoundData, ColumnSummary, DataCheck, DatasetInspection, ImportedDataset } from '../../app/api/types.ts';
 import { datasetBindingSchema, type DatasetBinding } from '../../app/data/binding.ts';
-import { checkDataAgainstModel } from '../../app/data/check.ts';
 import type { Table } from '../../app/data/csv.ts';
 import { DataError } from '../../app/data/errors.ts';
 import { inferSchema, isMissing, profileColumns, sortLabels } from '../../app/data/schema.ts';
-import { analyzeGraph } from '../../app/graph/analyze.ts';
-import { resolveParams } from '../../app/graph/catalog.ts';
 import type { Graph } from '../../app/graph/types.ts';
+import { checkReadiness } from '../../app/training/readiness.ts';
 import { builtinIdOf, listBuiltinDatasets, loadBuiltinTable, loadMnist, withBuiltinDefaults } from '../data/builtin.ts';
 import { readImageFolder } from '../data/images.ts';
 import { loadDataset, readTableFile } from '../data/load.ts';
@@ -189,10 +187,13 @@ export function createDatasetsService(options: DatasetsServiceOptions): Datasets
 
     async check(projectArg): Promise<DataCheck> {
       const project = projectInputSchema.parse(projectArg);
-      const none = (error: string): DataCheck => ({ ok: false, mismatches: [], data: null, error });
+      const graph = project.graph as Graph;
+      const settings = { loss: project.training?.loss };
+      const none = (error: string): DataCheck => {
+        const readiness = checkReadiness(graph, null, settings);
+        return { ok: false, problems: readiness.problems, data: null, error };
+      };
       if (!project.dataset) return none('The project has no data yet. Choose a built-in dataset or import a file.');
-      const io = graphEnds(project.graph as Graph);
-      if (typeof io === 'string') return none(io);
       let prepared: Awaited<ReturnType<typeof loadDataset>>;
       try {
         prepared = await loadDataset(project.dataset, { baseDir: baseDirOf(project.path), resourcesDir: options.resourcesDir });
@@ -200,16 +201,13 @@ export function createDatasetsService(options: DatasetsServiceOptions): Datasets
         if (err instanceof DataError) return none(err.message);
         throw err;
       }
-      const outputUnits = prepared.task === 'reconstruction' ? io.outputSize : io.outputUnits;
-      const mismatches = checkDataAgainstModel(io.inputShape, outputUnits, io.activation, {
-        task: prepared.task, inputShape: prepared.inputShape, outputUnits: prepared.outputUnits, classes: prepared.classes, kind: prepared.kind,
-      });
-      return {
-        ok: !mismatches.some((m) => m.severity === 'error'),
-        mismatches,
-        data: { task: prepared.task, inputShape: [...prepared.inputShape], outputUnits: prepared.outputUnits, classes: prepared.classes ? [...prepared.classes] : null },
-        error: null,
+      const data: BoundData = {
+        task: prepared.task, kind: prepared.kind, inputShape: [...prepared.inputShape], outputUnits: prepared.outputUnits,
+        classes: prepared.classes ? [...prepared.classes] : null,
+        ...(project.dataset.text ? { vocabSize: project.dataset.text.vocabSize } : {}),
       };
+      const readiness = checkReadiness(graph, data, settings);
+      return { ok: readiness.ready, problems: readiness.problems, data, error: null };
     },
   };
 }
@@ -220,24 +218,4 @@ function countValues(values: readonly string[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const label of sortLabels(counts.keys())) out[label] = counts.get(label)!;
   return out;
-}
-
-/** The Input shape and the output layer's units and activation, or why they cannot be known. */
-function graphEnds(graph: Graph): { inputShape: (number | null)[]; outputUnits: number; outputSize: number; activation: string } | string {
-  const analysis = analyzeGraph(graph);
-  if (analysis.inputs.length === 0) return 'The model has no Input layer; add one to compare the model with its data.';
-  if (analysis.outputs.length === 0) return 'The model has no output layer; connect the last layer to finish the model.';
-  if (analysis.inputs.length > 1 || analysis.outputs.length > 1) return 'The data check covers models with one input and one output.';
-  const inputShape = analysis.layers[analysis.inputs[0]]?.outputShape;
-  const outShape = analysis.layers[analysis.outputs[0]]?.outputShape;
-  if (!inputShape || !outShape) return analysis.errors[0]?.message ?? 'The model has errors; fix them first.';
-  const output = graph.layers.find((l) => l.id === analysis.outputs[0])!;
-  const params = resolveParams(output);
-  const last = outShape[outShape.length - 1] ?? 0;
-  return {
-    inputShape,
-    outputUnits: typeof params.units === 'number' ? params.units : last,
-    outputSize: outShape.reduce<number>((a, d) => a * (d ?? 1), 1),
-    activation: typeof params.activation === 'string' ? params.activation : 'linear',
-  };
 }

@@ -5,9 +5,9 @@ import { projectInputSchema, type TrainingService } from '../../app/api/contract
 import { ApiError } from '../../app/api/errors.ts';
 import { Emitter } from '../../app/api/events.ts';
 import type { ActiveRun, RunChange, TrainingOutcome, TrainingProgress, TrainingStarted } from '../../app/api/types.ts';
-import { analyzeGraph } from '../../app/graph/analyze.ts';
 import type { Graph } from '../../app/graph/types.ts';
 import { makeTrainingConfig } from '../../app/training/config.ts';
+import { checkReadiness, firstRefusal } from '../../app/training/readiness.ts';
 import type { ExperimentStore } from '../store/experimentStore.ts';
 import { recordSession } from '../trainer/recording.ts';
 import type { TrainingSession, TrainingSupervisor } from '../trainer/supervisor.ts';
@@ -54,12 +54,12 @@ export function createTrainingService(options: TrainingServiceOptions): Training
       const binding = project.dataset;
       if (!binding) throw new ApiError('failed', 'Choose the data to train on first (a built-in dataset or an imported file).');
       const graph = project.graph as Graph;
-      const analysis = analyzeGraph(graph);
-      if (!analysis.valid) {
-        const first = analysis.errors[0];
-        throw new ApiError('failed', `The model cannot be trained yet: ${first.layerName ? `${first.layerName}: ` : ''}${first.message}${first.fix ? ` ${first.fix}` : ''}`);
-      }
       const config = project.training ?? makeTrainingConfig();
+      // The graph alone is checked here (the data is loaded in the trainer, which checks the rest with the same words).
+      const refusal = firstRefusal(checkReadiness(graph, null, { loss: config.loss }));
+      if (refusal) {
+        throw new ApiError('failed', `The model cannot be trained yet: ${refusal.message}${refusal.advice ? `. What to do: ${refusal.advice}.` : ''}`);
+      }
       const key = `${Date.now().toString(36)}-${process.pid}-${++sequence}`;
       const session = supervisor.start({
         runId: `api-${key}`,

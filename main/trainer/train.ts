@@ -7,12 +7,13 @@ import { EvaluationAccumulator } from '../../app/training/accumulate.ts';
 import { MAX_TEST_SAMPLES, testSamples, type TestSample } from '../../app/training/evaluate.ts';
 import { Preprocessor } from '../../app/data/preprocess.ts';
 import { metricKey, type ProgressEvent } from '../../app/training/progress.ts';
-import { trainingBlockers } from '../../app/training/trainability.ts';
+import { checkReadiness, firstRefusal, type BoundData } from '../../app/training/readiness.ts';
+import { importKerasModel } from '../../app/keras/import.ts';
+import type { Graph } from '../../app/graph/types.ts';
 import { rate, studioCallbacks, studioFitOptions, type StudioLoop } from './fitLoop.ts';
 import type { PreparedData, StartedInfo, TrainingJob, TrainingResult, ArraySplit } from '../../app/training/protocol.ts';
 import type { TrainingConfig } from '../../app/training/config.ts';
 import { mulberry32, splitIndices } from '../../app/data/split.ts';
-import { checkDataAgainstModel, type DataMismatch } from '../../app/data/check.ts';
 import { buildModel, loadData, loadTf, type Tf } from './runtime.ts';
 import { folderSaveHandler } from './modelFiles.ts';
 import { countTrainClasses, openStreamedTable, streamingPath, StreamingUnsupported, type StreamedTable } from './streaming.ts';
@@ -165,13 +166,9 @@ async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingRes
   // seeded Math.random (for this process's run only) makes the whole run reproducible on one backend.
   Math.random = mulberry32(config.seed ^ 0x5eed);
 
-  if (job.model.kind === 'graph') {
-    const [blocker] = trainingBlockers(job.model.graph);
-    if (blocker) throw new TrainingError(blocker.message, blocker.fix);
-  }
+  refuseUnready(job.model, data, numClasses, config);
   const model = await buildModel(tf, job.model);
   const output = outputInfo(model);
-  checkModelAgainstData(model, output, data, numClasses, result.warnings);
   const choice = chooseLoss({
     task: data.task,
     output,
@@ -386,38 +383,24 @@ function outputInfo(model: LayersModel): OutputLayerInfo {
   return { activation: null, units };
 }
 
-/** Input shape, output width and activation against the data (app/data/check.ts); errors stop the run, warnings travel with it. */
-function checkModelAgainstData(model: LayersModel, output: OutputLayerInfo, data: DataInfo, k: number, warnings: string[]): void {
-  if (model.inputs.length !== 1) throw new TrainingError(`the model has ${model.inputs.length} inputs; training takes models with exactly one input`);
-  if (model.outputs.length !== 1) throw new TrainingError(`the model has ${model.outputs.length} outputs; training takes models with exactly one output`);
+/** The studio's readiness check (app/training/readiness.ts) against the loaded data: the same words the UI shows, before any training. */
+function refuseUnready(source: TrainingJob['model'], data: DataInfo, k: number, config: TrainingConfig): void {
+  let graph: Graph;
+  try {
+    graph = source.kind === 'graph' ? source.graph as Graph : importKerasModel(source.topology).graph;
+  } catch {
+    return; // A topology the studio cannot read as a graph is checked by TF.js itself when it is built.
+  }
   const featureSize = data.featureShape.reduce((a, b) => a * b, 1);
-  const outShape = model.outputs[0].shape.slice(1);
-  // An autoencoder's output is compared as a whole (e.g. 28×28×1 against 784 pixels), other outputs by their last dimension.
-  const outputUnits = data.task === 'reconstruction' ? outShape.reduce((a: number, d) => a * (d ?? 1), 1) : (output.units ?? 0);
-  const mismatches = checkDataAgainstModel(model.inputs[0].shape.slice(1), outputUnits, output.activation ?? 'linear', {
+  const bound: BoundData = {
     task: data.task,
     inputShape: data.featureShape,
     outputUnits: data.task === 'classification' ? k : data.task === 'regression' ? 1 : featureSize,
     classes: data.task === 'classification' ? classNamesOf(data, k) : undefined,
     kind: data.dataKind,
-  });
-  const error = mismatches.find((m) => m.severity === 'error');
-  if (error) {
-    const [what, fix] = error.message.split(/; (?=set |it needs )/);
-    throw new TrainingError(what, fix ?? fixAdvice(error.fix));
-  }
-  warnings.push(...mismatches.map((m) => capitalize(m.message) + '.'));
-}
-
-function fixAdvice(fix: DataMismatch['fix']): string | undefined {
-  if (!fix) return undefined;
-  if (fix.kind === 'set-output-units') return `give the output layer ${fix.units} unit${fix.units === 1 ? '' : 's'}`;
-  if (fix.kind === 'set-input-shape') return `set the Input layer's shape to [${fix.shape.join(', ')}]`;
-  return `set the output activation to ${fix.activation}`;
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
+  };
+  const refusal = firstRefusal(checkReadiness(graph, bound, { loss: config.loss }));
+  if (refusal) throw new TrainingError(refusal.message.replace(/^The /, 'the '), refusal.advice);
 }
 
 /** Reconstruction targets take the model's output shape (an autoencoder may output 784 values for a 28×28×1 image). */

@@ -7,6 +7,7 @@ import { setUi, uiStore } from '../state/uiStore.ts';
 import { openProject, saveProject, saveProjectAs } from '../files/fileActions.ts';
 import { notify } from '../ui/notify.ts';
 import * as edits from './graphEdits.ts';
+import { applyModelFix, fitModelToData } from './modelFixEdits.ts';
 import { CommandRegistry } from './registry.ts';
 
 function layerName(doc: { graph: { layers: { id: string; name: string }[] } }, id: string): string {
@@ -70,8 +71,11 @@ export function registerAppCommands(registry: CommandRegistry, store: ProjectSto
     id: 'autoLayout', title: 'Automatic layout', category: 'Layers', shortcuts: ['Mod+Shift+L'],
     edit: (doc, args) => edits.autoLayout(doc, args ?? {}),
   });
-  registry.register<Parameters<typeof edits.bindInputToData>[1]>({
-    id: 'bindInputToData', title: 'Fit the model to the data', category: 'Layers', edit: edits.bindInputToData,
+  registry.register<Parameters<typeof applyModelFix>[1]>({
+    id: 'applyModelFix', title: 'Fix the model', category: 'Layers', edit: applyModelFix, label: (args) => args.fix.label,
+  });
+  registry.register<Parameters<typeof fitModelToData>[1]>({
+    id: 'fitModelToData', title: 'Make the model fit the data', category: 'Layers', edit: fitModelToData,
   });
   registry.register<{ dataset: Parameters<typeof edits.setDataset>[1]['dataset'] }>({
     id: 'setDataset', title: 'Change the data', category: 'Edit', edit: edits.setDataset,

@@ -1,7 +1,6 @@
 // The graph edits behind the named commands, as pure functions: (document, arguments) → an undoable
 // patch and the selection after it, or a CommandError in plain language when the edit makes no sense.
 import type { DatasetBinding } from '../../app/data/binding.ts';
-import type { DataFix } from '../../app/data/check.ts';
 import { isValidLayerName, suggestLayerName } from '../../app/graph/analyze.ts';
 import { getLayerDef, validateParam } from '../../app/graph/catalog.ts';
 import { autoLayout as layoutGraph } from '../../app/graph/layout.ts';
@@ -282,46 +281,6 @@ export function duplicate(doc: ProjectDocument, args: { ids: string[] }): EditRe
 export function autoLayout(doc: ProjectDocument, args: { direction?: 'TB' | 'LR' } = {}): EditResult | null {
   const placed = layoutGraph(doc.graph, { direction: args.direction ?? 'TB' });
   return moveLayers(doc, { positions: placed });
-}
-
-/**
- * Applies data-check fixes (Input shape, output units and activation) to the model, and optionally the
- * data binding itself, as one undoable step: "bind the Input shape and output units to the data".
- */
-export function bindInputToData(
-  doc: ProjectDocument,
-  args: { fixes: DataFix[]; dataset?: DatasetBinding; inputId?: string; outputId?: string },
-): EditResult | null {
-  const hasInput = new Set(doc.graph.connections.map((c) => c.to));
-  const hasOutput = new Set(doc.graph.connections.map((c) => c.from));
-  const inputId = args.inputId ?? doc.graph.layers.find((l) => l.type === 'Input')?.id;
-  const outputId = args.outputId ?? doc.graph.layers.find((l) => !hasOutput.has(l.id) && hasInput.has(l.id))?.id;
-  const changed = new Map<string, LayerNode>();
-  const get = (id: string) => changed.get(id) ?? layerById(doc, id).layer;
-  for (const fix of args.fixes) {
-    if (fix.kind === 'set-input-shape') {
-      if (!inputId) throw new CommandError('The model has no Input layer to fit to the data; add one from the palette.');
-      const l = get(inputId);
-      changed.set(inputId, { ...l, params: { ...l.params, shape: [...fix.shape] } });
-    } else {
-      if (!outputId) throw new CommandError('The model has no output layer to fit to the data; connect a last layer.');
-      const l = get(outputId);
-      const key = fix.kind === 'set-output-units' ? 'units' : 'activation';
-      const value = fix.kind === 'set-output-units' ? fix.units : fix.activation;
-      const def = getLayerDef(l.type);
-      if (!def?.params.some((p) => p.name === key)) {
-        throw new CommandError(`The last layer "${l.name}" is a ${l.type}, which has no ${key}; end the model with a Dense layer.`);
-      }
-      changed.set(outputId, { ...l, params: { ...l.params, [key]: value } });
-    }
-  }
-  const layers: LayerChange[] = [...changed.values()].map((after) => {
-    const { layer, index } = layerById(doc, after.id);
-    return { id: after.id, before: layer, after, index };
-  });
-  const fields = args.dataset !== undefined ? [{ key: 'dataset' as const, before: doc.dataset, after: args.dataset }] : [];
-  if (layers.length === 0 && fields.length === 0) return null;
-  return { patch: { layers, fields } };
 }
 
 export function setDataset(doc: ProjectDocument, args: { dataset: DatasetBinding | null }): EditResult | null {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../../app/graph/analyze.ts';
 import { getLayerDef, validateParam } from '../../app/graph/catalog.ts';
 import type { ProjectDocument } from '../../app/project/document.ts';
+import { checkReadiness } from '../../app/training/readiness.ts';
 import { connectionKey } from '../../renderer/state/patch.ts';
 import { setup, templateDoc } from './helpers.ts';
 
@@ -172,15 +173,32 @@ describe('graph edit commands', () => {
     expect(new Set(ys).size).toBe(ids.length);
   });
 
-  it('bindInputToData sets the Input shape and output units from data-check fixes in one step', () => {
+  it('fitModelToData sets the Input shape, units, activation and loss in one undoable step', () => {
     const ctx = setup();
-    const after = expectUndoable(ctx, 'bindInputToData', {
-      fixes: [{ kind: 'set-input-shape', shape: [7] }, { kind: 'set-output-units', units: 5 }, { kind: 'set-output-activation', activation: 'softmax' }],
-    });
+    ctx.commands.execute('setTraining', { training: { ...ctx.doc().training!, loss: 'meanSquaredError' } });
+    const data = { task: 'classification' as const, kind: 'table' as const, inputShape: [7], outputUnits: 5, classes: ['a', 'b', 'c', 'd', 'e'] };
+    expect(checkReadiness(ctx.doc().graph, data, ctx.doc().training).ready).toBe(false);
+    const after = expectUndoable(ctx, 'fitModelToData', { data });
     expect(layerByName(after, 'measurements').params.shape).toEqual([7]);
-    expect(layerByName(after, 'species').params.units).toBe(5);
-    expect(ctx.store.getState().past).toHaveLength(1);
-    expect(analyzeGraph(after.graph).layers[layerByName(after, 'species').id].outputShape).toEqual([5]);
+    expect(layerByName(after, 'species').params).toMatchObject({ units: 5, activation: 'softmax' });
+    expect(after.training!.loss).toBe('auto');
+    expect(ctx.store.getState().past).toHaveLength(2);
+    expect(checkReadiness(after.graph, data, after.training)).toMatchObject({ ready: true, problems: [] });
+  });
+
+  it('applyModelFix applies one readiness fix, placing an added layer below the one it follows', () => {
+    const ctx = setup();
+    const hidden = layerByName(ctx.doc(), 'hidden_1');
+    const images = { task: 'classification' as const, kind: 'image' as const, inputShape: [4, 4, 1], outputUnits: 3 };
+    ctx.commands.execute('setParam', { layerId: layerByName(ctx.doc(), 'measurements').id, name: 'shape', value: [4, 4, 1] });
+    const [problem] = checkReadiness(ctx.doc().graph, images).problems;
+    expect(problem).toMatchObject({ code: 'output-shape', layerId: hidden.id });
+    const after = expectUndoable(ctx, 'applyModelFix', { fix: problem.fixes[0] });
+    const flatten = after.graph.layers.find((l) => l.type === 'Flatten')!;
+    expect(after.graph.connections).toContainEqual({ from: flatten.id, to: hidden.id, toSlot: 0 });
+    expect(after.layout.positions[flatten.id].y).toBeGreaterThan(after.layout.positions[layerByName(after, 'measurements').id].y);
+    expect(after.layout.positions[hidden.id].y).toBeGreaterThan(after.layout.positions[flatten.id].y);
+    expect(checkReadiness(after.graph, images).ready).toBe(true);
   });
 
   it('setDataset and setTraining are undoable like graph edits', () => {

@@ -9,6 +9,9 @@ import '@xyflow/react/dist/style.css';
 import { commands } from '../../commands/index.ts';
 import { NODE_HEIGHT, NODE_WIDTH } from '../../commands/placement.ts';
 import { analyze } from '../../state/analysis.ts';
+import { useReadiness } from '../../state/readiness.ts';
+import type { Readiness } from '../../../app/training/readiness.ts';
+import type { GraphAnalysis } from '../../../app/graph/types.ts';
 import { projectStore, useProject } from '../../state/projectStore.ts';
 import { useUi } from '../../state/uiStore.ts';
 import { LayerNodeView } from './LayerNodeView.tsx';
@@ -42,6 +45,21 @@ function applySelectChanges(current: string[], changes: { id: string; selected: 
   return [...set];
 }
 
+const withReadiness = new WeakMap<Readiness, GraphAnalysis>();
+
+/** The analysis with each layer's readiness problems in place of its bare graph errors (advice that fits the data). */
+function shownOnNodes(analysis: GraphAnalysis, readiness: Readiness): GraphAnalysis {
+  let shown = withReadiness.get(readiness);
+  if (!shown) {
+    const errors = readiness.problems
+      .filter((p) => p.layerId && p.severity === 'error')
+      .map((p) => ({ kind: 'shape' as const, layerId: p.layerId, layerName: p.layerName, message: p.message, fix: p.advice }));
+    shown = { ...analysis, errors: [...errors, ...analysis.errors.filter((e) => !e.layerId)] };
+    withReadiness.set(readiness, shown);
+  }
+  return shown;
+}
+
 function Flow() {
   const doc = useProject((s) => s.document);
   const selection = useProject((s) => s.selection);
@@ -49,7 +67,8 @@ function Flow() {
   const flow = useReactFlow();
   const model = useRef(new NodeModel()).current;
   const [nodes, setNodes] = useState<LayerFlowNode[]>([]);
-  const analysis = doc ? analyze(doc.graph) : null;
+  const { readiness, data } = useReadiness();
+  const analysis = doc ? shownOnNodes(analyze(doc.graph), readiness) : null;
   const zoomedOut = useStore(zoomedOutSelector);
 
   // The document is the truth; local node state only carries what React Flow adds (sizes, positions mid-drag).
@@ -183,7 +202,7 @@ function Flow() {
           </div>
         )}
       </div>
-      <StatusBar analysis={analysis} layerCount={doc.graph.layers.length} />
+      <StatusBar analysis={analyze(doc.graph)} layerCount={doc.graph.layers.length} readiness={readiness} data={data} />
     </div>
   );
 }

@@ -5,12 +5,13 @@ import { useRef, useState } from 'react';
 import { uploadMaxRequestBytes } from '../../../app/api/contract.ts';
 import type { BuiltinDataset, DatasetInspection, ImportedDataset } from '../../../app/api/types.ts';
 import type { DatasetBinding } from '../../../app/data/binding.ts';
-import type { DataFix } from '../../../app/data/check.ts';
+import type { ReadinessProblem } from '../../../app/training/readiness.ts';
 import type { ColumnRole, ColumnType } from '../../../app/data/schema.ts';
 import { makeTrainingConfig } from '../../../app/training/config.ts';
 import { commands } from '../../commands/index.ts';
 import { getHost } from '../../state/host.ts';
 import { useProject } from '../../state/projectStore.ts';
+import { useReadiness } from '../../state/readiness.ts';
 import { splitCounts, updateSetting } from '../../state/trainingSettings.ts';
 import { setUi } from '../../state/uiStore.ts';
 import { Empty } from '../../ui/Empty.tsx';
@@ -19,7 +20,7 @@ import { Field } from '../../ui/Field.tsx';
 import { notify } from '../../ui/notify.ts';
 import { useApi } from '../../ui/useApi.ts';
 import { useAsync } from '../../ui/useAsync.ts';
-import { checkCsvFile, describeFix, setColumnRole, setColumnType } from './dataEdits.ts';
+import { checkCsvFile, setColumnRole, setColumnType } from './dataEdits.ts';
 
 type Source = 'builtin' | 'csv' | 'text' | 'images';
 
@@ -134,17 +135,22 @@ function SourcePicker({ onImported }: { onImported: (binding: DatasetBinding, in
   );
 }
 
-function FitCard({ fixes, onApply, onDismiss }: { fixes: DataFix[]; onApply: () => void; onDismiss?: () => void }) {
-  if (fixes.length === 0) return null;
+function FitCard({ problems, onApply, onDismiss }: { problems: ReadinessProblem[]; onApply: () => void; onDismiss?: () => void }) {
+  if (problems.length === 0) return null;
+  const fixable = problems.some((p) => p.fixes.length > 0);
   return (
     <div className="mw-wp-card" data-testid="fit-model">
       <strong>The model does not fit this data yet.</strong>
-      <ul>{fixes.map((f, i) => <li key={i}>{describeFix(f)}</li>)}</ul>
-      <div className="mw-wp-row">
-        <button type="button" className="mw-primary" onClick={onApply} data-testid="fit-model-apply">Change the model</button>
-        {onDismiss && <button type="button" onClick={onDismiss}>Not now</button>}
-        <span className="mw-wp-help">You can undo this with Ctrl+Z.</span>
-      </div>
+      <ul>{problems.map((p, i) => (
+        <li key={i} data-testid="fit-problem">{p.message}{p.fixes[0] ? <> — <em>{p.fixes[0].label}</em></> : p.advice ? ` — ${p.advice}` : ''}</li>
+      ))}</ul>
+      {fixable && (
+        <div className="mw-wp-row">
+          <button type="button" className="mw-primary" onClick={onApply} data-testid="fit-model-apply">Make the model fit this data</button>
+          {onDismiss && <button type="button" onClick={onDismiss}>Not now</button>}
+          <span className="mw-wp-help">Changes the layers listed above in one step; undo it with Ctrl+Z.</span>
+        </div>
+      )}
     </div>
   );
 }
@@ -204,8 +210,7 @@ export default function DataPanel() {
   const binding = doc?.dataset ?? null;
   const bindingKey = binding ? JSON.stringify(binding) : '';
   const inspection = useAsync(api && binding ? () => api.datasets.inspect(binding, { projectPath: filePath, previewRows: 20 }) : null, [api, bindingKey, filePath]);
-  const graphKey = doc ? doc.graph : null;
-  const check = useAsync(api && doc && binding ? () => api.datasets.check({ graph: doc.graph, dataset: binding, training: doc.training, path: filePath }) : null, [api, bindingKey, graphKey, filePath]);
+  const { readiness, data } = useReadiness();
 
   if (!doc) return <div className="mw-wp"><Empty title="No project open" testId="data-empty">Open a template or a project first; then choose its data here.</Empty></div>;
 
@@ -223,8 +228,10 @@ export default function DataPanel() {
   };
 
   const insp = inspection.data;
-  const allFixes: DataFix[] = check.loading ? [] : (check.data?.mismatches ?? []).flatMap((m) => (m.fix ? [m.fix] : []));
-  const fixes = dismissed === JSON.stringify(allFixes) ? [] : allFixes;
+  // Problems of the model against this data (the same check the canvas and the trainer make).
+  const allProblems = data.status === 'ready' ? readiness.problems.filter((p) => p.severity === 'error') : [];
+  const problemsKey = JSON.stringify(allProblems.map((p) => p.message));
+  const problems = dismissed === problemsKey ? [] : allProblems;
   const training = doc.training ?? makeTrainingConfig();
   const setSplit = (key: 'validationSplit' | 'testSplit', percent: number) => {
     const r = updateSetting(training, key, percent / 100);
@@ -280,14 +287,14 @@ export default function DataPanel() {
             <>
               {inspection.loading && <p className="mw-wp-muted">Reading the data…</p>}
               <ErrorText error={inspection.error} retry={inspection.reload} />
-              <FitCard fixes={fixes} onApply={() => {
-                const r = commands.execute('bindInputToData', { fixes });
-                if (r.ok) {
-                  notify.success('The model now fits the data.', { actions: [{ label: 'Show the model', run: () => setUi({ activePanel: 'canvas' }) }] });
+              <FitCard problems={problems} onApply={() => {
+                if (data.status !== 'ready') return;
+                const r = commands.execute('fitModelToData', { data: data.data });
+                if (r.ok && r.changed) {
+                  notify.success('The model now fits the data.', { detail: 'Undo with Ctrl+Z.', actions: [{ label: 'Show the model', run: () => setUi({ activePanel: 'canvas' }) }] });
                 }
-              }} onDismiss={() => setDismissed(JSON.stringify(allFixes))} />
-              {check.data?.mismatches.filter((m) => !m.fix).map((m, i) => <p key={i} className={m.severity === 'error' ? 'mw-wp-error' : 'mw-wp-warning'}>{m.message}</p>)}
-              {check.data?.error && <p className="mw-wp-warning">{check.data.error}</p>}
+              }} onDismiss={() => setDismissed(problemsKey)} />
+              {data.status === 'error' && <p className="mw-wp-warning">{data.error}</p>}
               {insp && (
                 <>
                   <div className="mw-wp-row" data-testid="data-summary">

@@ -1,8 +1,7 @@
 // Changes the data panel makes to a dataset binding, as pure functions: column roles (one target at a
-// time) and type overrides; the words for the model changes the data check proposes; upload checks.
+// time) and type overrides; upload checks.
 import type { ColumnRole, ColumnType } from '../../../app/data/schema.ts';
 import type { DatasetBinding } from '../../../app/data/binding.ts';
-import type { DataFix } from '../../../app/data/check.ts';
 import type { ColumnSummary } from '../../../app/api/types.ts';
 
 function withColumn(binding: DatasetBinding, name: string, change: { role?: ColumnRole; type?: ColumnType | undefined }, current: ColumnSummary | undefined): DatasetBinding {
@@ -42,15 +41,6 @@ export function setColumnRole(binding: DatasetBinding, columns: readonly ColumnS
 /** Overrides a column's type; choosing the inferred type removes the override. */
 export function setColumnType(binding: DatasetBinding, column: ColumnSummary, type: ColumnType): DatasetBinding {
   return withColumn(binding, column.name, { type: type === column.inferredType ? undefined : type }, column);
-}
-
-/** A sentence per fix, for the confirmation the user gives before the model is changed. */
-export function describeFix(fix: DataFix): string {
-  switch (fix.kind) {
-    case 'set-input-shape': return `Set the Input shape to [${fix.shape.join(', ')}].`;
-    case 'set-output-units': return `Set the last layer's units to ${fix.units}.`;
-    case 'set-output-activation': return `Set the last layer's activation to ${fix.activation}.`;
-  }
 }
 
 /** A file's text, refusing what is clearly not a CSV (so a wrong pick says so before uploading megabytes). */

@@ -1,12 +1,12 @@
 // The Training panel: settings with one sentence of help each, Train and Stop, a progress bar (epoch,
 // batch, ETA, samples/s, backend), the run's status, and live loss and metric charts.
-import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import { formatEta, formatNumber, formatRate } from '../../../app/format.ts';
 import { makeTrainingConfig, type TrainingConfig } from '../../../app/training/config.ts';
 import type { ProgressEvent } from '../../../app/training/progress.ts';
-import { trainingBlockers } from '../../../app/training/trainability.ts';
 import { commands } from '../../commands/index.ts';
-import { useAnalysis } from '../../state/analysis.ts';
+import { useReadiness } from '../../state/readiness.ts';
+import { FixButtons } from '../../ui/FixButtons.tsx';
 import { useProject } from '../../state/projectStore.ts';
 import { focusRun } from '../../state/runSelection.ts';
 import { trainingSession, useTrainingSession, type TrainingPhase } from '../../state/trainingSession.ts';
@@ -155,15 +155,14 @@ export default function TrainingPanel() {
   const api = useApi();
   const doc = useProject((s) => s.document);
   const filePath = useProject((s) => s.filePath);
-  const analysis = useAnalysis();
+  const { readiness } = useReadiness();
   const phase = useTrainingSession((s) => s.phase);
   const runId = useTrainingSession((s) => s.runId);
   const outcome = useTrainingSession((s) => s.outcome);
   const [showAdvanced, setShowAdvanced] = useState(false);
   const [startError, setStartError] = useState<unknown>(null);
-  // Valid graphs TF.js still cannot train (a dilated convolution, a model too large): said before Train, not after.
-  const graph = doc?.graph;
-  const blockers = useMemo(() => (graph && analysis.valid ? trainingBlockers(graph) : []), [graph, analysis.valid]);
+  // The readiness check the trainer makes too: what it would refuse is said (with its fix) before Train, not after.
+  const refusal = readiness.problems.find((p) => p.severity === 'error');
 
   useEffect(() => {
     if ((phase === 'finished' || phase === 'failed') && outcome) focusRun(outcome.runId);
@@ -172,7 +171,6 @@ export default function TrainingPanel() {
   if (!doc) return <div className="mw-wp"><Empty title="No project open" testId="training-empty">Open a template from the start page (it comes with data and settings), then train it here.</Empty></div>;
   const config = doc.training ?? makeTrainingConfig();
   const busy = phase === 'starting' || phase === 'running' || phase === 'stopping';
-  const firstError = analysis.errors[0];
   const setConfig = (training: TrainingConfig) => commands.execute('setTraining', { training });
 
   const train = async () => {
@@ -206,8 +204,8 @@ export default function TrainingPanel() {
         </div>
         <div>
           <div className="mw-wp-row">
-            <button type="button" className="mw-primary" onClick={train} disabled={busy || !api || !doc.dataset || !analysis.valid || blockers.length > 0} data-testid="train-button"
-              title={!analysis.valid || blockers.length > 0 ? 'Fix the model first' : !doc.dataset ? 'Choose data first' : 'Train the model'}>
+            <button type="button" className="mw-primary" onClick={train} disabled={busy || !api || !doc.dataset || !readiness.ready} data-testid="train-button"
+              title={!readiness.ready ? 'Fix the model first (see below)' : !doc.dataset ? 'Choose data first' : 'Train the model'}>
               ▶ Train
             </button>
             <button type="button" onClick={stop} disabled={phase !== 'running'} data-testid="stop-button">■ Stop</button>
@@ -220,11 +218,11 @@ export default function TrainingPanel() {
             )}
           </div>
           {!api && <ErrorText error="Not connected to the Modelwright back end; training is unavailable until it reconnects." />}
-          {!analysis.valid && firstError && (
-            <ErrorText error={`The model cannot be trained yet: ${firstError.layerName ? `${firstError.layerName}: ` : ''}${firstError.message}${firstError.fix ? ` ${firstError.fix}` : ''}`} />
-          )}
-          {blockers.length > 0 && (
-            <ErrorText error={`The model cannot be trained: ${blockers[0].layerName ? `${blockers[0].layerName}: ` : ''}${blockers[0].message}; ${blockers[0].fix}.`} />
+          {refusal && (
+            <div data-testid="not-ready">
+              <ErrorText error={`The model cannot be trained yet: ${refusal.message}.${refusal.advice ? ` What to do: ${refusal.advice}.` : ''}`} />
+              <FixButtons problem={refusal} />
+            </div>
           )}
           <ErrorText error={startError} retry={busy ? undefined : train} />
           <ProgressView />

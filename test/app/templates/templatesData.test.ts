@@ -1,25 +1,22 @@
-// Each template fits the built-in dataset it is bound to, as the real data pipeline prepares it:
-// same Input shape, output units and activation, so Train works without edits.
+// Each template is ready to train on the built-in dataset it is bound to, as the real data pipeline
+// prepares it (the readiness check finds nothing), so Train works without edits.
 import { describe, expect, it } from 'vitest';
-import { analyzeGraph } from '../../../app/graph/analyze.ts';
-import { checkDataAgainstModel } from '../../../app/data/check.ts';
+import { checkReadiness } from '../../../app/training/readiness.ts';
 import { getTemplate, templates } from '../../../app/templates/index.ts';
 import { loadDataset } from '../../../main/data/load.ts';
 
 async function fit(id: string) {
   const t = getTemplate(id)!;
   const data = await loadDataset(t.dataset);
-  const a = analyzeGraph(t.graph);
-  const output = t.graph.layers.find((l) => l.id === a.outputs[0])!;
-  const shape = a.layers[output.id].outputShape!;
-  const activation = typeof output.params.activation === 'string' ? output.params.activation : 'linear';
-  return { data, problems: checkDataAgainstModel(a.layers[a.inputs[0]].outputShape!, shape[shape.length - 1] as number, activation, data) };
+  const readiness = checkReadiness(t.graph, data, t.training);
+  return { data, readiness, problems: readiness.problems };
 }
 
 describe('templates against their built-in data', () => {
-  it.each(templates.map((t) => t.id))('%s fits its data exactly', async (id) => {
-    const { data, problems } = await fit(id);
+  it.each(templates.map((t) => t.id))('%s is ready to train on its data (no problem, not even a warning)', async (id) => {
+    const { data, problems, readiness } = await fit(id);
     expect(problems).toEqual([]);
+    expect(readiness).toMatchObject({ ready: true, dataChecked: true });
     expect(data.task).toBe(getTemplate(id)!.dataset.task);
     expect(data.train.count).toBeGreaterThan(0);
   });

@@ -131,16 +131,20 @@ export function defineContractSuite(name: string, connect: (host: ServiceHost) =
       expect(folder.message).toMatch(/folder/);
     });
 
-    it('checks a graph against its data and offers machine-readable fixes', async () => {
+    it('checks a graph against its data (the readiness check) and offers machine-readable fixes', async () => {
       const doc = await api.projects.newFromTemplate('tabular-classifier');
       expect((await api.datasets.check({ graph: doc.graph, dataset: doc.dataset })).ok).toBe(true);
       const output = doc.graph.layers.find((l) => l.type === 'Dense' && l.params.activation === 'softmax')!;
       const broken = { ...doc.graph, layers: doc.graph.layers.map((l) => (l.id === output.id ? { ...l, params: { ...l.params, units: 5 } } : l)) };
       const check = await api.datasets.check({ graph: broken, dataset: doc.dataset });
       expect(check.ok).toBe(false);
-      expect(check.mismatches[0].fix).toEqual({ kind: 'set-output-units', units: 3 });
-      expect(check.mismatches[0].message).toMatch(/3 classes/);
-      expect((await api.datasets.check({ graph: doc.graph, dataset: null })).error).toMatch(/no data/);
+      expect(check.problems[0]).toMatchObject({ code: 'output', layerId: output.id, layerName: output.name });
+      expect(check.problems[0].message).toMatch(/3 classes/);
+      expect(check.problems[0].fixes[0].actions).toEqual([{ kind: 'set-params', layerId: output.id, params: { units: 3 } }]);
+      expect(check.data).toMatchObject({ task: 'classification', kind: 'table', inputShape: [4], outputUnits: 3 });
+      const none = await api.datasets.check({ graph: doc.graph, dataset: null });
+      expect(none.error).toMatch(/no data/);
+      expect(none.problems).toEqual([]);
     });
 
     it('refuses bad arguments with a readable invalid-argument error', async () => {

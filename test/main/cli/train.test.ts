@@ -81,7 +81,7 @@ describe('modelwright train', () => {
     await writeFile(file('bad.mwproj'), serializeProject(badGraph));
     const failed = await runCli(['train', file('bad.mwproj'), '--epochs', '1', '--backend', 'cpu', '--db', file('h.db')]);
     expect(failed.code).toBe(1);
-    expect(failed.stdout).toMatch(/^failed: the Input layer has shape \[5\] but each row has 4 input values after encoding\nwhat to do: set the Input shape to \[4\]/);
+    expect(failed.stdout).toMatch(/^failed: the Input layer "measurements" has shape \[5\] but each row has 4 input values after encoding\nwhat to do: set the Input shape to \[4\]/);
 
     expect(failed.stdout).toMatch(/^recorded as run \d+/m);
 
@@ -124,7 +124,7 @@ describe('modelwright train records runs that fail before training starts', () =
     try {
       const first = store.getRun(out.runId);
       expect(first.status).toBe('failed');
-      expect(first.error).toMatch(/^the Input layer has shape \[7\] but each row has 4 input values after encoding; set the Input shape to \[4\]/);
+      expect(first.error).toMatch(/^the Input layer "measurements" has shape \[7\] but each row has 4 input values after encoding; set the Input shape to \[4\]/);
       const second = store.getRun(bad.runId);
       expect(second.status).toBe('failed');
       expect(second.error).toMatch(/has only one value/);

@@ -105,7 +105,7 @@ describe('trainer with graph and built-in data', () => {
       config: { backend: 'cpu', epochs: 1 },
     }).done;
     expect(result.status).toBe('failed');
-    expect(result.message).toBe('the Input layer has shape [5] but each row has 4 input values after encoding');
+    expect(result.message).toMatch(/^the Input layer "\w+" has shape \[5\] but each row has 4 input values after encoding$/);
     expect(result.advice).toBe('set the Input shape to [4]');
   });
 });

@@ -232,8 +232,8 @@ describe('trainer process', () => {
   it('an output layer that does not match the classes fails with a plain message and a fix', async () => {
     const result = await startTraining(blobsJob({ model: { kind: 'keras', topology: mlpTopology(4, 'softmax') } })).done;
     expect(result.status).toBe('failed');
-    expect(result.message).toBe('the output layer has 4 units but the target has 3 classes');
-    expect(result.advice).toBe('give the output layer 3 units');
+    expect(result.message).toMatch(/^the output layer "\w+" gives 4 values but the data has 3 classes/);
+    expect(result.advice).toBe('set units to 3');
   });
 
   it('rejects a malformed job before starting any process', () => {

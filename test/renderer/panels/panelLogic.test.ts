@@ -3,7 +3,7 @@ import type { ColumnSummary } from '../../../app/api/types.ts';
 import { datasetBindingSchema } from '../../../app/data/binding.ts';
 import { splitIndices } from '../../../app/data/split.ts';
 import { makeTrainingConfig } from '../../../app/training/config.ts';
-import { checkCsvFile, describeFix, setColumnRole, setColumnType } from '../../../renderer/panels/data/dataEdits.ts';
+import { checkCsvFile, setColumnRole, setColumnType } from '../../../renderer/panels/data/dataEdits.ts';
 import { bestValidation, keySettings, testHeadline } from '../../../renderer/panels/runs/runCells.ts';
 import { setPath, splitCounts, updateSetting } from '../../../renderer/state/trainingSettings.ts';
 
@@ -60,12 +60,6 @@ describe('data edits', () => {
     const cat = setColumnType(binding, columns[1], 'categorical');
     expect(cat.columns).toEqual([{ name: 'zip', role: 'feature', type: 'categorical' }]);
     expect(setColumnType(cat, { ...columns[1], type: 'categorical' }, 'numeric').columns).toEqual([{ name: 'zip', role: 'feature' }]);
-  });
-
-  it('words each model change the data check proposes', () => {
-    expect(describeFix({ kind: 'set-input-shape', shape: [28, 28, 1] })).toBe('Set the Input shape to [28, 28, 1].');
-    expect(describeFix({ kind: 'set-output-units', units: 3 })).toBe("Set the last layer's units to 3.");
-    expect(describeFix({ kind: 'set-output-activation', activation: 'linear' })).toBe("Set the last layer's activation to linear.");
   });
 
   it('refuses files that are not CSV, empty or too big before uploading', () => {

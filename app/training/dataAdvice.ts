@@ -1,0 +1,122 @@
+// Advice that fits the bound data: a layer the graph cannot shape (a Conv2D after a Dense, an LSTM on
+// raw numbers) means something different on a table, on text and on images, and so does the fix.
+import { getLayerDef, resolveParams } from '../graph/catalog.ts';
+import type { Graph, GraphAnalysis, GraphError, LayerNode } from '../graph/types.ts';
+import type { ModelFix } from './modelFixes.ts';
+
+export type DataKind = 'table' | 'text' | 'image';
+
+/** What a problem says and offers when the data explains it better than the shape rule alone. */
+export interface Advice {
+  message: string;
+  advice: string;
+  fixes: ModelFix[];
+}
+
+const q = (l: LayerNode) => `"${l.name}"`;
+
+/** Convolution, pooling and recurrent layers look at neighbours: pixels of an image or steps of a sequence. */
+function neighbourKind(type: string): 'image' | 'sequence' | null {
+  const def = getLayerDef(type);
+  if (!def) return null;
+  if (def.category === 'Recurrent' || type === 'Bidirectional') return 'sequence';
+  if (def.category !== 'Convolution' && def.category !== 'Pooling' && type !== 'SpatialDropout1D') return null;
+  return /1D$/.test(type) ? 'sequence' : 'image';
+}
+
+function isPooling(type: string): boolean {
+  return getLayerDef(type)?.category === 'Pooling';
+}
+
+/** The layer feeding input 0 of `layer`, if any. */
+function feeder(graph: Graph, layer: LayerNode): LayerNode | undefined {
+  const c = graph.connections.find((x) => x.to === layer.id && x.toSlot === 0);
+  return c ? graph.layers.find((l) => l.id === c.from) : undefined;
+}
+
+function removeFix(layer: LayerNode): ModelFix {
+  return { label: `Remove ${q(layer)}`, actions: [{ kind: 'remove-layers', layerIds: [layer.id], bridge: true }] };
+}
+
+function denseInstead(layer: LayerNode): ModelFix {
+  const p = resolveParams(layer);
+  const inner = p.layer && typeof p.layer === 'object' && !Array.isArray(p.layer) ? p.layer.params : {};
+  const width = [p.filters, p.units, inner.units].find((v) => typeof v === 'number' && v > 0) ?? 32;
+  return {
+    label: `Replace ${q(layer)} with a Dense layer (${width} units, relu)`,
+    actions: [{ kind: 'replace-layer', layerId: layer.id, layer: { type: 'Dense', params: { units: width, activation: 'relu' } } }],
+  };
+}
+
+function tableAdvice(layer: LayerNode, kind: 'image' | 'sequence'): Advice {
+  const what = kind === 'image'
+    ? 'is for images: it looks at neighbouring pixels'
+    : 'is for sequences such as text or time series: it reads values in order, step by step';
+  if (isPooling(layer.type)) {
+    return {
+      message: `${layer.type} ${q(layer)} ${what}, but the data is a table, whose columns have no neighbours or order to pool`,
+      advice: 'remove it: a table model is Dense layers one after another',
+      fixes: [removeFix(layer)],
+    };
+  }
+  return {
+    message: `${layer.type} ${q(layer)} ${what}, but the data is a table, whose columns have no neighbours or order`,
+    advice: 'use a Dense layer instead: it combines all the columns of a row',
+    fixes: [denseInstead(layer)],
+  };
+}
+
+function textAdvice(graph: Graph, analysis: GraphAnalysis, layer: LayerNode, vocabSize: number | undefined): Advice | null {
+  const input = graph.layers.find((l) => l.id === analysis.inputs[0]);
+  if (!input || graph.layers.some((l) => l.type === 'Embedding')) return null;
+  const first = graph.connections.find((c) => c.from === input.id);
+  const fixes: ModelFix[] = first ? [{
+    label: 'Add an Embedding layer after the Input (word numbers → word vectors)',
+    actions: [
+      { kind: 'set-params', layerId: input.id, params: { dtype: 'int32' } },
+      { kind: 'insert-after', layerId: input.id, layers: [{ type: 'Embedding', params: { inputDim: vocabSize ?? 2000, outputDim: 32 } }] },
+    ],
+  }] : [];
+  return {
+    message: `${layer.type} ${q(layer)} reads a sequence of word vectors, but the text arrives as one list of word numbers`,
+    advice: 'put an Embedding layer right after the Input: it turns each word number into a vector the layer can read',
+    fixes,
+  };
+}
+
+function imageAdvice(graph: Graph, layer: LayerNode): Advice | null {
+  const before = feeder(graph, layer);
+  if (before?.type !== 'Flatten') return null;
+  return {
+    message: `${layer.type} ${q(layer)} looks at an image, but ${q(before)} before it has already laid the image out flat`,
+    advice: `remove ${q(before)} here and flatten after the image layers, just before the first Dense layer`,
+    fixes: [removeFix(before)],
+  };
+}
+
+/**
+ * Better words and a fix for a graph error, given what the data is; null when the shape rule's own
+ * advice stands. The Reshape the shape rule may suggest is right only where no data says otherwise.
+ */
+export function adviceForData(graph: Graph, analysis: GraphAnalysis, error: GraphError, kind: DataKind | undefined, vocabSize?: number): Advice | null {
+  const layer = graph.layers.find((l) => l.id === error.layerId);
+  if (!layer) return null;
+  if (error.kind === 'shape' && layer.type === 'Flatten' && /already flat/.test(error.fix ?? '')) {
+    return { message: `Flatten ${q(layer)} gets values that are already flat`, advice: 'remove it', fixes: [removeFix(layer)] };
+  }
+  if (error.kind === 'invalid-param' && error.param === 'dtype' && layer.type === 'Input') {
+    if (kind === 'text') return textAdvice(graph, analysis, layer, vocabSize);
+    return {
+      message: error.message,
+      advice: 'set its number type to float32',
+      fixes: [{ label: `Set ${q(layer)} to float32`, actions: [{ kind: 'set-params', layerId: layer.id, params: { dtype: 'float32' } }] }],
+    };
+  }
+  if (error.kind !== 'shape' || !kind) return null;
+  const looksAt = neighbourKind(layer.type);
+  if (!looksAt) return null;
+  if (kind === 'table') return tableAdvice(layer, looksAt);
+  if (kind === 'text' && looksAt === 'sequence') return textAdvice(graph, analysis, layer, vocabSize);
+  if (kind === 'image' && looksAt === 'image') return imageAdvice(graph, layer);
+  return null;
+}
