@@ -6,6 +6,8 @@ import { formatShape, getLayerDef } from '../../../app/graph/catalog.ts';
 import type { LayerNode, ParamValue } from '../../../app/graph/types.ts';
 import { commands } from '../../commands/index.ts';
 import { analyze } from '../../state/analysis.ts';
+import { useReadiness } from '../../state/readiness.ts';
+import { FixButtons } from '../../ui/FixButtons.tsx';
 import { useProject } from '../../state/projectStore.ts';
 import { ParamField } from './ParamField.tsx';
 
@@ -40,7 +42,9 @@ function LayerForm({ layer }: { layer: LayerNode }) {
   const def = getLayerDef(layer.type);
   const analysis = graph ? analyze(graph) : null;
   const info = analysis?.layers[layer.id];
-  const problems = analysis?.errors.filter((e) => e.layerId === layer.id) ?? [];
+  // The readiness check's problems of this layer: its graph errors, with advice that fits the bound data and fixes.
+  const { readiness } = useReadiness();
+  const problems = readiness.problems.filter((p) => p.layerId === layer.id);
   if (!def) {
     return <p className="mw-empty">{layer.type} is not a layer type this version knows, so it cannot be edited. Delete it and add a known layer instead.</p>;
   }
@@ -67,8 +71,11 @@ function LayerForm({ layer }: { layer: LayerNode }) {
       </dl>
       {problems.length > 0 && (
         <ul className="mw-problems">
-          {problems.map((e, i) => (
-            <li key={i} data-testid="validation-error">{e.message}{e.fix && <div className="mw-node-fix">Fix: {e.fix}</div>}</li>
+          {problems.map((p, i) => (
+            <li key={i} data-testid="validation-error" className={p.severity === 'warning' ? 'mw-problem-warning' : undefined}>
+              {p.message}{p.advice && <div className="mw-node-fix">Fix: {p.advice}</div>}
+              <FixButtons problem={p} />
+            </li>
           ))}
         </ul>
       )}
