@@ -4,29 +4,23 @@
 import { activationToKeras, camelToSnake } from '../keras/caseConvert.ts';
 import type { ParamValue } from '../graph/types.ts';
 import type { LayerDef } from '../graph/catalog.ts';
-import type { ImageDataPlan, TableDataPlan, TextDataPlan } from './dataPlan.ts';
 import { assignIdentifiers } from './identifiers.ts';
 import { numberLiteral, pythonString, valueLiteral } from './literals.ts';
 import { blockComments as C, changedParams, wrappedLayer, type CodePlan, type LayerStep, type TrainPlan } from './plan.ts';
-import { dedent, indent, SourceWriter } from './writer.ts';
+import { pythonDataNames, pythonSettings, writePythonData } from './pythonData.ts';
+import { writeProgram } from './program.ts';
+import { indent, type SourceWriter } from './writer.ts';
 
 export interface PythonOptions {
   /** Build and compile the model inside a tf.distribute.MirroredStrategy scope (all GPUs of one machine). */
   distributed?: boolean;
+  /** Train on several machines with tf.distribute.MultiWorkerMirroredStrategy (configured by TF_CONFIG). */
+  multiWorker?: boolean;
   modelDir?: string;
 }
 
 const programNames = [
-  'json', 'math', 'os', 'keras', 'np', 'pd', 'regex', 're', 'tf', 'layers', 'mulberry32', 'shuffle', 'round_half_up',
-  'is_missing', 'parse_number', 'sort_labels', 'frame', 'header', 'rows', 'column', 'usable', 'split_rows', 'split',
-  'fit_numeric', 'fit_categorical', 'fitted', 'encode_row', 'encode_text', 'classes', 'class_index', 'label', 'target',
-  'targets', 'counts', 'vocabulary', 'word_ids', 'pixels', 'labels', 'files', 'load_image', 'arrays', 'x_train',
-  'y_train', 'x_validation', 'y_validation', 'x_test', 'y_test', 'preprocessor', 'model', 'strategy', 'callbacks',
-  'class_weight', 'scores', 'name', 'value', 'file', 'kept', 'DATA_PATH', 'MODEL_DIR', 'SEED', 'VALIDATION_SPLIT',
-  'TEST_SPLIT', 'EPOCHS', 'BATCH_SIZE', 'ROW_LIMIT', 'MISSING', 'NUMBER', 'FEATURES', 'TARGET', 'TEXT', 'WORD',
-  'VOCAB_SIZE', 'SEQUENCE_LENGTH', 'WIDTH', 'HEIGHT', 'CHANNELS', 'PER_CLASS', 'CLASS_WEIGHTS', 'INPUT_SHAPE',
-  // Module-level loop variables of the data code (Python has no block scope).
-  'digit', 'data', 'size', 'k', 'folder', 'entry', 'word', 'frequent', 'cells', 'cell', 'i', 'c', 'f', 'fit', 'feature',
+  ...pythonDataNames, 'keras', 'tf', 'layers', 'model', 'strategy', 'callbacks', 'class_weight', 'scores', 'CLASS_WEIGHTS', 'tempfile', 'resolver', 'is_chief', 'save_dir',
 ];
 
 /** Where Keras's default differs from TF.js's (the catalog's): these must be spelled out to get the same model. */
@@ -48,19 +42,68 @@ const kerasParamNames: Record<string, Record<string, string>> = {
 const initializerNames: Record<string, string> = { leCunNormal: 'lecun_normal', leCunUniform: 'lecun_uniform' };
 
 export function generatePython(plan: CodePlan, options: PythonOptions = {}): string {
-  const w = new SourceWriter('#');
+  const strategy: Strategy = options.multiWorker ? 'multi-worker' : options.distributed ? 'mirrored' : null;
+  const modelDir = options.modelDir ?? 'model';
+  return writeProgram(plan, {
+    header: (w) => writeHeader(w, plan, strategy),
+    settings: (w, train) => {
+      w.block(C.settings, train ? pythonSettings(train, modelDir) : [`MODEL_DIR = ${pythonString(modelDir)}`]);
+      if (strategy === 'multi-worker') w.block(null, multiWorkerStart);
+    },
+    data: (w, train) => writePythonData(w, plan, train, { loadImage: tfLoadImage, say: 'print' }),
+    model: (w, train) => {
+      const build = train
+        ? ['keras.utils.set_random_seed(SEED)', ...modelLines(plan), ...compileLines(train)]
+        : [...modelLines(plan), 'model.compile(optimizer="adam", loss="mean_squared_error")'];
+      if (!train) {
+        w.block(`${C.model} No dataset is bound to this project: bind one in the studio to get data loading, training and evaluation here.`, strategy ? strategyScope(build, strategy) : build);
+      } else if (strategy === 'mirrored') {
+        w.block(null, [
+          '# Multi-GPU training: MirroredStrategy puts a copy of the model on every GPU of this machine and splits',
+          '# each batch between them (BATCH_SIZE is the total over all GPUs). Without GPUs it runs on the CPU as usual.',
+          '# The model must be built and compiled inside the strategy\'s scope.',
+          ...strategyScope(build, strategy),
+        ]);
+      } else if (strategy === 'multi-worker') {
+        w.block(null, [
+          '# The model is built and compiled inside the strategy\'s scope, so its variables are mirrored on every',
+          '# worker and kept in sync after each batch. BATCH_SIZE is the global batch, split between the workers.',
+          ...strategyScope(build, strategy),
+        ]);
+      } else {
+        w.block(C.model, build);
+      }
+    },
+    fit: (w, train) => writeFit(w, train),
+    evaluate: (w) => w.block(C.evaluate, [
+      'if len(x_test):',
+      '    scores = model.evaluate(x_test, y_test, batch_size=BATCH_SIZE, return_dict=True)',
+      '    for name, value in scores.items():',
+      '        print(f"test {name}: {value:.4f}")',
+    ]),
+    save: (w, train) => writeSave(w, train !== null, strategy),
+  }, '#');
+}
+
+type Strategy = 'mirrored' | 'multi-worker' | null;
+
+function writeHeader(w: SourceWriter, plan: CodePlan, strategy: Strategy): void {
   const train = plan.train;
   const data = train?.data;
-  const distributed = options.distributed ?? false;
-  const usesTf = distributed || (data?.kind === 'images' && data.source === 'folder');
+  const usesTf = strategy !== null || (data?.kind === 'images' && data.source === 'folder');
   const pipPackages = ['tensorflow', ...(data && data.kind !== 'images' ? ['pandas'] : []), 'numpy', ...(data?.kind === 'text' ? ['regex'] : [])];
   w.block(null, [
     `# Generated by Modelwright: ${train ? 'trains' : 'builds'} this project's model with Keras (TensorFlow 2 / Keras 3).`,
     `# Install: pip install ${pipPackages.join(' ')}`,
-    '# Run:     python train.py',
+    ...(strategy === 'multi-worker'
+      ? [
+        '# Run:     on every machine, TF_CONFIG=\'{"cluster": {"worker": ["host1:12345", "host2:12345"]}, "task": {"type": "worker", "index": I}}\' python train.py',
+        '#          (I is 0 on the first machine, 1 on the second...; worker 0 is the chief and saves the model).',
+      ]
+      : ['# Run:     python train.py']),
   ]);
   const usesRe = data !== undefined && (data.kind !== 'images' || data.source === 'folder' || data.task === 'classification');
-  const stdlib = ['json', ...(train ? ['math'] : []), 'os', ...(usesRe ? ['re'] : [])];
+  const stdlib = ['json', ...(train ? ['math'] : []), 'os', ...(usesRe ? ['re'] : []), ...(strategy === 'multi-worker' ? ['tempfile'] : [])];
   const third = ['keras', 'numpy as np', ...(data && data.kind !== 'images' ? ['pandas as pd'] : []), ...(data?.kind === 'text' ? ['regex'] : []), ...(usesTf ? ['tensorflow as tf'] : [])];
   w.block(null, [
     ...stdlib.filter((m) => m !== 'json' || train).map((m) => `import ${m}`),
@@ -68,444 +111,56 @@ export function generatePython(plan: CodePlan, options: PythonOptions = {}): str
     ...third.map((m) => `import ${m}`),
     'from keras import layers',
   ]);
-  if (train) writeTraining(w, plan, train, options.modelDir ?? 'model', distributed);
-  else {
-    w.block(C.settings, [`MODEL_DIR = ${pythonString(options.modelDir ?? 'model')}`]);
-    const build = modelLines(plan);
-    build.push('model.compile(optimizer="adam", loss="mean_squared_error")');
-    w.block(`${C.model} No dataset is bound to this project: bind one in the studio to get data loading, training and evaluation here.`, distributed ? strategyScope(build) : build);
-    w.block('Save the (untrained) model.', ['os.makedirs(MODEL_DIR, exist_ok=True)', 'model.save(os.path.join(MODEL_DIR, "model.keras"))']);
-  }
-  return w.toString();
 }
 
-function writeTraining(w: SourceWriter, plan: CodePlan, train: TrainPlan, modelDir: string, distributed: boolean): void {
-  const { config, data } = train;
-  const settings = [
-    `DATA_PATH = ${pythonString(data.path)}`,
-    `MODEL_DIR = ${pythonString(modelDir)}`,
-    `SEED = ${config.seed}`,
-    `VALIDATION_SPLIT = ${numberLiteral(config.validationSplit)}`,
-    `TEST_SPLIT = ${numberLiteral(config.testSplit)}`,
-    `EPOCHS = ${config.epochs}`,
-    `BATCH_SIZE = ${config.batchSize}`,
-  ];
-  if (data.limitRows !== undefined && !(data.kind === 'images' && data.source === 'mnist')) settings.push(`ROW_LIMIT = ${data.limitRows}`);
-  w.block(C.settings, settings);
-  w.block(C.random, dedent(`
-    def mulberry32(seed):
-        state = seed & 0xFFFFFFFF
+/** MultiWorkerMirroredStrategy must exist before any other TensorFlow work, so it comes right after the settings. */
+const multiWorkerStart = [
+  '# Training on several machines (tf.distribute.MultiWorkerMirroredStrategy): every machine runs this same',
+  '# script with its own TF_CONFIG (the list of workers and its own index). Every worker reads the data and',
+  '# makes the same seeded split; Keras gives each worker its share of every batch. Without TF_CONFIG it',
+  '# trains on this machine alone.',
+  'strategy = tf.distribute.MultiWorkerMirroredStrategy()',
+  'resolver = strategy.cluster_resolver',
+  '# Worker 0 (or a machine without TF_CONFIG) is the chief: its copy of the model is the one kept.',
+  'is_chief = resolver.task_type in (None, "chief") or (resolver.task_type == "worker" and resolver.task_id == 0)',
+];
 
-        def random():
-            nonlocal state
-            state = (state + 0x6D2B79F5) & 0xFFFFFFFF
-            t = state
-            t = ((t ^ (t >> 15)) * (t | 1)) & 0xFFFFFFFF
-            t ^= (t + (t ^ (t >> 7)) * (t | 61)) & 0xFFFFFFFF
-            return ((t ^ (t >> 14)) & 0xFFFFFFFF) / 4294967296
-
-        return random`));
-  w.block(C.shuffle, dedent(`
-    def shuffle(items, random):
-        for i in range(len(items) - 1, 0, -1):
-            j = math.floor(random() * (i + 1))
-            items[i], items[j] = items[j], items[i]
-        return items`));
-  w.block('JavaScript\'s Math.round (halves round up; Python\'s round() rounds them to even): the split sizes depend on it.', [
-    'def round_half_up(x):',
-    '    return math.floor(x + 0.5)',
-  ]);
-  if (data.kind === 'images') writeImageData(w, data);
-  else writeCsvData(w, data);
-  const stratified = data.task === 'classification' || data.kind === 'images';
-  writeSplit(w, stratified, data.kind === 'images' ? 'labels[i]' : 'rows[i][TARGET]');
-  if (data.kind === 'table') writeTableFit(w, data);
-  if (data.kind === 'text') writeTextFit(w, data);
-  writeArrays(w, plan, train);
-
-  const build = ['keras.utils.set_random_seed(SEED)', ...modelLines(plan), ...compileLines(train)];
-  if (distributed) {
-    w.block(null, [
-      '# Multi-GPU training: MirroredStrategy puts a copy of the model on every GPU of this machine and splits',
-      '# each batch between them (BATCH_SIZE is the total over all GPUs). Without GPUs it runs on the CPU as usual.',
-      '# The model must be built and compiled inside the strategy\'s scope.',
-      ...strategyScope(build),
-    ]);
-  } else {
-    w.block(C.model, build);
-  }
-  writeFit(w, train);
-  if (train.hasTest) {
-    w.block(C.evaluate, [
-      'if len(x_test):',
-      '    scores = model.evaluate(x_test, y_test, batch_size=BATCH_SIZE, return_dict=True)',
-      '    for name, value in scores.items():',
-      '        print(f"test {name}: {value:.4f}")',
-    ]);
-  }
-  w.block(C.save, [
-    'os.makedirs(MODEL_DIR, exist_ok=True)',
-    'model.save(os.path.join(MODEL_DIR, "model.keras"))',
-    'with open(os.path.join(MODEL_DIR, "preprocessor.json"), "w", encoding="utf-8") as file:',
-    '    json.dump(preprocessor, file, ensure_ascii=False, indent=2)',
-    'print(f"Saved the model to {MODEL_DIR}/")',
-  ]);
-}
-
-function strategyScope(lines: string[]): string[] {
-  return ['strategy = tf.distribute.MirroredStrategy()', 'with strategy.scope():', ...indent(lines, '    ')];
-}
-
-function writeCsvData(w: SourceWriter, data: TableDataPlan | TextDataPlan): void {
-  w.block(C.missing, [
-    'MISSING = {"", "na", "n/a", "nan", "null", "none", "?"}',
-    '',
-    '',
-    'def is_missing(cell):',
-    '    return cell.lower() in MISSING',
-  ]);
-  const numbers = [
-    'NUMBER = re.compile(r"[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?")',
-    '',
-    '',
-    `def parse_number(cell${data.decimalComma ? ', decimal_comma=False' : ''}):`,
-    '    if NUMBER.fullmatch(cell):',
-    '        return float(cell)',
-  ];
-  if (data.decimalComma) numbers.push('    if decimal_comma and re.fullmatch(r"[+-]?[0-9]+,[0-9]+", cell):', '        return float(cell.replace(",", "."))');
-  numbers.push('    return math.nan');
-  w.block(`${C.numbers}${data.decimalComma ? ' This file writes decimals with a comma ("1,5").' : ''}`, numbers);
-  const needsSort = data.task === 'classification' || (data.kind === 'table' && data.features.some((f) => f.type === 'categorical'));
-  if (needsSort) {
-    w.block(C.sortLabels, [
-      'def sort_labels(labels):',
-      '    if all(math.isfinite(parse_number(label)) for label in labels):',
-      '        return sorted(labels, key=lambda label: (parse_number(label), label))',
-      '    return sorted(labels)',
-    ]);
-  }
-  const read = [
-    `frame = pd.read_csv(DATA_PATH, sep=${pythonString(data.delimiter)}, header=${data.hasHeader ? '0' : 'None'}, dtype=str, keep_default_na=False, encoding="utf-8-sig", index_col=False${data.hasHeader ? '' : `, names=${valueLiteral(data.columns, 'python')}`})`,
-    'header = [str(name).strip() for name in frame.columns]',
-    'rows = [[cell.strip() for cell in row] for row in frame.astype(str).values.tolist()]',
-    'rows = [row for row in rows if any(cell != "" for cell in row)]',
-  ];
-  w.block(C.readCsv, read);
-  if (data.limitRows !== undefined) {
-    w.block(C.sample, [
-      'kept = sorted(shuffle(list(range(len(rows))), mulberry32(SEED ^ 0x5EED))[:ROW_LIMIT])',
-      'rows = [rows[i] for i in kept]',
-    ]);
-  }
-  const cols = [
-    'def column(name):',
-    '    if name not in header:',
-    '        raise SystemExit(f"{DATA_PATH} has no column {name!r}; its columns are {\', \'.join(header)}.")',
-    '    return header.index(name)',
-    '',
-    '',
-  ];
-  if (data.kind === 'text') cols.push(`TEXT = column(${pythonString(data.textColumn)})`);
-  else {
-    cols.push('FEATURES = [');
-    for (const f of data.features) cols.push(`    {"name": ${pythonString(f.name)}, "type": "${f.type}", "column": column(${pythonString(f.name)})},`);
-    cols.push(']');
-  }
-  if (data.kind === 'text' || data.target !== null) cols.push(`TARGET = column(${pythonString(data.target!)})`);
-  w.block(C.columns, cols);
-  const checks: string[] = [];
-  if (data.kind === 'text' || data.target !== null) checks.push('not is_missing(cells[TARGET])');
-  if (data.kind === 'table' && data.missing === 'drop-row') {
-    const dc = data.decimalComma ? ', True' : '';
-    const numeric = data.features.some((f) => f.type === 'numeric');
-    const categorical = data.features.some((f) => f.type === 'categorical');
-    const test = numeric && categorical
-      ? `(math.isfinite(parse_number(cells[f["column"]]${dc})) if f["type"] == "numeric" else not is_missing(cells[f["column"]]))`
-      : numeric ? `math.isfinite(parse_number(cells[f["column"]]${dc}))` : 'not is_missing(cells[f["column"]])';
-    checks.push(`all(${test} for f in FEATURES)`);
-  }
-  w.block(checks.length > 0 ? C.usable : null, [
-    checks.length > 0 ? `usable = [i for i, cells in enumerate(rows) if ${checks.join(' and ')}]` : 'usable = list(range(len(rows)))',
-  ]);
-}
-
-function writeImageData(w: SourceWriter, data: ImageDataPlan): void {
-  const sizes = [`WIDTH = ${data.width}`, `HEIGHT = ${data.height}`, `CHANNELS = ${data.channels}`];
-  if (data.source === 'mnist') {
-    w.block(C.mnist, [
-      ...sizes,
-      `PER_CLASS = ${data.perClass ?? 300}`,
-      'pixels, labels = [], []',
-      'for digit in range(10):',
-      '    with open(os.path.join(DATA_PATH, f"{digit}.json"), encoding="utf-8") as file:',
-      '        data = json.load(file)["data"]',
-      '    size = WIDTH * HEIGHT * CHANNELS',
-      '    for k in range(min(PER_CLASS, len(data) // size)):',
-      '        pixels.append(data[k * size:(k + 1) * size])',
-      '        labels.append(str(digit))',
-    ]);
-  } else {
-    w.block(C.images, [
-      ...sizes,
-      'files, labels = [], []',
-      'for folder in sorted(entry.name for entry in os.scandir(DATA_PATH) if entry.is_dir() and not entry.name.startswith(".")):',
-      '    for entry in sorted(os.scandir(os.path.join(DATA_PATH, folder)), key=lambda entry: entry.name):',
-      '        if entry.is_file() and re.search(r"\\.(png|jpe?g)$", entry.name, re.IGNORECASE):',
-      '            files.append(entry.path)',
-      '            labels.append(folder)',
-      '',
-      '',
-      'def load_image(path):',
-      '    rgb = tf.io.decode_image(tf.io.read_file(path), channels=3, expand_animations=False)',
-      '    resized = tf.image.resize(tf.cast(rgb, tf.float32), (HEIGHT, WIDTH), method="bilinear") / 255.0',
-      '    if CHANNELS == 1:',
-      '        resized = tf.reduce_sum(resized * [0.299, 0.587, 0.114], axis=-1, keepdims=True)',
-      '    return resized.numpy()',
-    ]);
-  }
-  if (data.task === 'classification') {
-    w.block(C.sortLabels, [
-      'def sort_labels(labels):',
-      '    if all(re.fullmatch(r"[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?", label) for label in labels):',
-      '        return sorted(labels, key=lambda label: (float(label), label))',
-      '    return sorted(labels)',
-    ]);
-  }
-  w.block(null, ['usable = list(range(len(labels)))']);
-  if (data.limitRows !== undefined && data.source === 'folder') {
-    w.block(C.sample, ['usable = sorted(shuffle(usable, mulberry32(SEED ^ 0x5EED))[:ROW_LIMIT])']);
-  }
-}
-
-function writeSplit(w: SourceWriter, stratified: boolean, classOf: string): void {
-  const cut = [
-    'n_test = min(round_half_up(len(group) * TEST_SPLIT), max(0, len(group) - 1))',
-    'rest = len(group) - n_test',
-    'n_validation = min(round_half_up(rest * VALIDATION_SPLIT), max(0, rest - 1))',
-  ];
-  if (stratified) {
-    w.block(`${C.split} ${C.splitStratified}`, [
-      'def split_rows(indices):',
-      '    random = mulberry32(SEED)',
-      '    groups = {}',
-      '    for i in shuffle(list(indices), random):',
-      `        groups.setdefault(${classOf}, []).append(i)`,
-      '    split = {"train": [], "validation": [], "test": []}',
-      '    for group in groups.values():',
-      ...indent(cut, '        '),
-      '        split["test"] += group[:n_test]',
-      '        split["validation"] += group[n_test:n_test + n_validation]',
-      '        split["train"] += group[n_test + n_validation:]',
-      '    # Interleave the classes again so that batches are mixed.',
-      '    for part in ("train", "validation", "test"):',
-      '        shuffle(split[part], random)',
-      '    return split',
-      '',
-      '',
-      'split = split_rows(usable)',
-    ]);
-  } else {
-    w.block(C.split, [
-      'def split_rows(indices):',
-      '    group = shuffle(list(indices), mulberry32(SEED))',
-      ...indent(cut, '    '),
-      '    return {"test": group[:n_test], "validation": group[n_test:n_test + n_validation], "train": group[n_test + n_validation:]}',
-      '',
-      '',
-      'split = split_rows(usable)',
-    ]);
-  }
-}
-
-function writeTableFit(w: SourceWriter, data: TableDataPlan): void {
-  const numeric = data.features.some((f) => f.type === 'numeric');
-  const categorical = data.features.some((f) => f.type === 'categorical');
-  const dc = data.decimalComma ? ', True' : '';
-  const fill = data.missing === 'zero' ? '0.0' : 'mean';
-  if (numeric) {
-    const body = {
-      standard: ['    std = float(values.std()) if len(values) else 0.0', `    return {"name": feature["name"], "kind": "numeric", "center": mean, "scale": std if std > 1e-12 else 1.0, "fill": ${fill}}`],
-      minmax: [
-        '    low, high = (float(values.min()), float(values.max())) if len(values) else (0.0, 0.0)',
-        `    return {"name": feature["name"], "kind": "numeric", "center": low, "scale": high - low if high - low > 1e-12 else 1.0, "fill": ${fill}}`,
-      ],
-      none: [`    return {"name": feature["name"], "kind": "numeric", "center": 0.0, "scale": 1.0, "fill": ${fill}}`],
-    }[data.scaling];
-    const needsMean = data.scaling === 'standard' || data.missing !== 'zero';
-    // Without scaling and with zero fills nothing is fitted: the values need not be read at all.
-    const needsValues = needsMean || data.scaling === 'minmax';
-    w.block(C.fitNumeric, [
-      'def fit_numeric(feature):',
-      ...(needsValues ? [
-        `    values = np.array([parse_number(rows[i][feature["column"]]${dc}) for i in split["train"]], dtype=np.float64)`,
-        '    values = values[np.isfinite(values)]',
-      ] : []),
-      ...(needsMean ? ['    mean = float(values.mean()) if len(values) else 0.0'] : []),
-      ...body,
-    ]);
-  }
-  if (categorical) {
-    w.block(C.fitCategorical, [
-      'def fit_categorical(feature):',
-      '    counts = {}',
-      '    for i in split["train"]:',
-      '        cell = rows[i][feature["column"]]',
-      '        if not is_missing(cell):',
-      '            counts[cell] = counts.get(cell, 0) + 1',
-      '    categories = sort_labels(list(counts))',
-      ...(data.missing === 'zero'
-        ? ['    return {"name": feature["name"], "kind": "categorical", "categories": categories, "fill": None}']
-        : [
-          '    # A missing value takes the most frequent category.',
-          '    fill = max(categories, key=lambda c: counts[c]) if categories else None',
-          '    return {"name": feature["name"], "kind": "categorical", "categories": categories, "fill": fill}',
-        ]),
-    ]);
-  }
-  const fit = numeric && categorical
-    ? 'fitted = [fit_numeric(f) if f["type"] == "numeric" else fit_categorical(f) for f in FEATURES]'
-    : numeric ? 'fitted = [fit_numeric(f) for f in FEATURES]' : 'fitted = [fit_categorical(f) for f in FEATURES]';
-  const numericBranch = [
-    `value = parse_number(cells[feature["column"]]${dc})`,
-    'values.append(((value if math.isfinite(value) else fit["fill"]) - fit["center"]) / fit["scale"])',
-  ];
-  const categoricalBranch = [
-    'category = fit["fill"] if is_missing(cells[feature["column"]]) else cells[feature["column"]]',
-    'values.extend(1.0 if c == category else 0.0 for c in fit["categories"])',
-  ];
-  const body = numeric && categorical
-    ? ['if fit["kind"] == "numeric":', ...indent(numericBranch, '    '), 'else:', ...indent(categoricalBranch, '    ')]
-    : numeric ? numericBranch : categoricalBranch;
-  w.block(C.encodeRow, [
-    fit,
-    '',
-    '',
-    'def encode_row(cells):',
-    '    values = []',
-    '    for feature, fit in zip(FEATURES, fitted):',
-    ...indent(body, '        '),
-    '    return values',
-  ]);
-}
-
-function writeTextFit(w: SourceWriter, data: TextDataPlan): void {
-  const lower = data.lowercase ? '.lower()' : '';
-  w.block(`${C.words} (The regex package understands these Unicode classes; Python's re does not.)`, [
-    'WORD = regex.compile(r"\\p{Extended_Pictographic}|[\\p{L}\\p{M}\\p{N}]+(?:[\'’][\\p{L}\\p{M}\\p{N}]+)*")',
-    `VOCAB_SIZE = ${data.vocabSize}`,
-    `SEQUENCE_LENGTH = ${data.sequenceLength}`,
-  ]);
-  w.block(C.vocabulary, [
-    'counts = {}',
-    'for i in split["train"]:',
-    `    for word in WORD.findall(rows[i][TEXT]${lower}):`,
-    '        counts[word] = counts.get(word, 0) + 1',
-    'frequent = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[: VOCAB_SIZE - 2]',
-    'vocabulary = ["<pad>", "<oov>"] + [word for word, _ in frequent]',
-    'word_ids = {word: i for i, word in enumerate(vocabulary)}',
-  ]);
-  w.block(C.encodeText, [
-    'def encode_text(text):',
-    `    ids = [word_ids.get(word, 1) for word in WORD.findall(text${lower})[:SEQUENCE_LENGTH]]`,
-    '    return ids + [0] * (SEQUENCE_LENGTH - len(ids))',
-  ]);
-}
-
-function writeArrays(w: SourceWriter, plan: CodePlan, train: TrainPlan): void {
-  const { data, loss } = train;
-  const inputShape = plan.model.steps[plan.model.input].params.shape as number[];
-  const perSample = inputShape.reduce((a, b) => a * b, 1);
+function writeSave(w: SourceWriter, trained: boolean, strategy: Strategy): void {
   const lines: string[] = [];
-  const dc = data.kind !== 'images' && data.decimalComma ? ', True' : '';
-  if (data.task === 'classification') {
-    const cell = data.kind === 'images' ? 'labels[i]' : 'rows[i][TARGET]';
+  let dir = 'MODEL_DIR';
+  if (strategy === 'multi-worker') {
     lines.push(
-      `# ${C.classes}`,
-      `classes = sort_labels(list({${cell}: None for i in usable}))`,
-      'class_index = {c: k for k, c in enumerate(classes)}',
-      '',
-      '',
-      'def label(i):',
-      `    return class_index[${cell}]`,
+      '# Every worker saves (saving takes part in the workers\' synchronization); the others write to a scratch folder.',
+      'save_dir = MODEL_DIR if is_chief else tempfile.mkdtemp()',
+    );
+    dir = 'save_dir';
+  }
+  lines.push(`os.makedirs(${dir}, exist_ok=True)`, `model.save(os.path.join(${dir}, "model.keras"))`);
+  if (trained) {
+    lines.push(
+      `with open(os.path.join(${dir}, "preprocessor.json"), "w", encoding="utf-8") as file:`,
+      '    json.dump(preprocessor, file, ensure_ascii=False, indent=2)',
+      ...(strategy === 'multi-worker' ? ['if is_chief:', '    print(f"Saved the model to {MODEL_DIR}/")'] : ['print(f"Saved the model to {MODEL_DIR}/")']),
     );
   }
-  if (data.task === 'regression') {
-    lines.push(`# ${C.regressionTarget}`);
-    if (data.kind === 'table' && data.scaling === 'none') lines.push('target = {"center": 0.0, "scale": 1.0}');
-    else {
-      lines.push(
-        `targets = np.array([parse_number(rows[i][TARGET]${dc}) for i in split["train"]], dtype=np.float64)`,
-        'targets = targets[np.isfinite(targets)]',
-        'target = {"center": float(targets.mean()), "scale": float(targets.std()) if targets.std() > 1e-12 else 1.0}',
-      );
-    }
-  }
-  if (lines.length > 0) w.block(null, lines);
-
-  let x: string;
-  if (data.kind === 'table') x = '[encode_row(rows[i]) for i in indices]';
-  else if (data.kind === 'text') x = '[encode_text(rows[i][TEXT]) for i in indices]';
-  else if (data.source === 'mnist') x = '[pixels[i] for i in indices]';
-  else x = '[load_image(files[i]) for i in indices]';
-  let y: string;
-  switch (loss.targetFormat) {
-    case 'one-hot':
-      y = 'np.eye(len(classes), dtype="float32")[[label(i) for i in indices]]';
-      break;
-    case 'values':
-      y = data.task === 'regression'
-        ? `np.array([(parse_number(rows[i][TARGET]${dc}) - target["center"]) / target["scale"] for i in indices], dtype="float32").reshape(len(indices), 1)`
-        : `x.reshape(len(indices), ${perSample})`;
-      break;
-    default:
-      y = 'np.array([label(i) for i in indices], dtype="float32").reshape(len(indices), 1)';
-  }
-  w.block(C.tensors, [
-    `INPUT_SHAPE = ${valueLiteral(inputShape, 'python', true)}`,
-    '',
-    '',
-    'def arrays(indices):',
-    `    x = np.array(${x}, dtype="float32").reshape((len(indices), *INPUT_SHAPE))`,
-    `    return x, ${y}`,
-    '',
-    '',
-    'x_train, y_train = arrays(split["train"])',
-    ...(train.hasValidation ? ['x_validation, y_validation = arrays(split["validation"])'] : []),
-    ...(train.hasTest ? ['x_test, y_test = arrays(split["test"])'] : []),
-    'print(f"{len(split[\'train\'])} training, {len(split[\'validation\'])} validation and {len(split[\'test\'])} test samples")',
-  ]);
-  w.block(C.preprocessor, preprocessorLines(train));
+  w.block(trained ? C.save : 'Save the (untrained) model.', lines);
 }
 
-function preprocessorLines(train: TrainPlan): string[] {
-  const { data } = train;
-  const kind = data.kind === 'images' ? 'image' : data.kind;
-  const lines = [
-    'preprocessor = {',
-    '    "format": "modelwright-preprocessor",',
-    '    "version": 1,',
-    `    "kind": "${kind}",`,
-    `    "task": "${data.task}",`,
-    `    "missing": "${data.kind === 'images' ? 'drop-row' : data.missing}",`,
-    `    "scaling": "${data.kind === 'images' ? 'none' : data.scaling}",`,
-    `    "decimalComma": ${data.kind !== 'images' && data.decimalComma ? 'True' : 'False'},`,
-    `    "features": ${data.kind === 'table' ? 'fitted' : '[]'},`,
-  ];
-  if (data.task === 'classification') {
-    const name = data.kind === 'images' ? '"class"' : pythonString((data as TableDataPlan | TextDataPlan).target!);
-    lines.push(`    "target": {"name": ${name}, "kind": "classification", "classes": classes},`);
-  } else if (data.task === 'regression') {
-    lines.push(`    "target": {"name": ${pythonString((data as TableDataPlan).target!)}, "kind": "regression", "center": target["center"], "scale": target["scale"]},`);
-  }
-  if (data.kind === 'text') {
-    lines.push(
-      `    "text": {"column": ${pythonString(data.textColumn)}, "tokenizer": {"vocabSize": VOCAB_SIZE, "sequenceLength": SEQUENCE_LENGTH, "lowercase": ${data.lowercase ? 'True' : 'False'}, "vocabulary": vocabulary}},`,
-    );
-  }
-  if (data.kind === 'images') lines.push('    "image": {"width": WIDTH, "height": HEIGHT, "channels": CHANNELS},');
-  lines.push('}');
-  return lines;
+/** An image file as the studio reads it, with TensorFlow's decoder and bilinear resize. */
+const tfLoadImage = [
+  'def load_image(path):',
+  '    rgb = tf.io.decode_image(tf.io.read_file(path), channels=3, expand_animations=False)',
+  '    resized = tf.image.resize(tf.cast(rgb, tf.float32), (HEIGHT, WIDTH), method="bilinear") / 255.0',
+  '    if CHANNELS == 1:',
+  '        resized = tf.reduce_sum(resized * [0.299, 0.587, 0.114], axis=-1, keepdims=True)',
+  '    return resized.numpy()',
+];
+
+function strategyScope(lines: string[], strategy: Exclude<Strategy, null>): string[] {
+  const create = strategy === 'mirrored' ? ['strategy = tf.distribute.MirroredStrategy()'] : [];
+  return [...create, 'with strategy.scope():', ...indent(lines, '    ')];
 }
+
 
 // ---- model ------------------------------------------------------------------------------------------
 
