@@ -67,9 +67,10 @@ export const csvImportOptionsSchema = z.strictObject({
 });
 
 export const codeOptionsSchema = z.strictObject({
-  language: z.enum(['js', 'ts', 'python']),
+  language: z.enum(['js', 'ts', 'python', 'pytorch']),
   runtime: z.enum(['tfjs-node', 'tfjs']).optional(),
   distributed: z.boolean().optional(),
+  multiWorker: z.boolean().optional(),
   modelDir: z.string().max(4096).optional(),
 });
 

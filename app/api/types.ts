@@ -181,7 +181,7 @@ export interface GeneratedCodeResult {
   code: string;
   /** A file name that suits the language: train.mjs, train.ts, train.py. */
   fileName: string;
-  language: 'js' | 'ts' | 'python';
+  language: 'js' | 'ts' | 'python' | 'pytorch';
   warnings: string[];
 }
 

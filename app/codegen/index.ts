@@ -1,15 +1,16 @@
 // Entry point of code generation: a graph, its data plan and training settings in, a training
-// program (JavaScript, TypeScript or Python) out, with the warnings worth telling the user.
+// program (JavaScript, TypeScript, Python with Keras, or Python with PyTorch) out, with the warnings worth telling the user.
 import { generateJavaScript, type JsRuntime } from './javascript.ts';
 import { makePlan, type CodeInput } from './plan.ts';
 import { generatePython } from './python.ts';
+import { generatePyTorch } from './pytorch.ts';
 
 export type { DataPlan, ImageDataPlan, TableDataPlan, TextDataPlan } from './dataPlan.ts';
 export { planImageData, planTableData } from './dataPlan.ts';
 export { CodegenError, type CodeInput } from './plan.ts';
 export type { JsRuntime } from './javascript.ts';
 
-export const codeLanguages = ['js', 'ts', 'python'] as const;
+export const codeLanguages = ['js', 'ts', 'python', 'pytorch'] as const;
 export type CodeLanguageOption = (typeof codeLanguages)[number];
 
 export interface GenerateOptions {
@@ -18,6 +19,8 @@ export interface GenerateOptions {
   runtime?: JsRuntime;
   /** Python only: build and compile inside a tf.distribute.MirroredStrategy scope. */
   distributed?: boolean;
+  /** Python only: train on several machines with tf.distribute.MultiWorkerMirroredStrategy (TF_CONFIG). */
+  multiWorker?: boolean;
   /** Folder the generated program saves the trained model to (default `model`). */
   modelDir?: string;
 }
@@ -33,11 +36,16 @@ export interface GeneratedCode {
 export function generateCode(input: CodeInput, options: GenerateOptions): GeneratedCode {
   const plan = makePlan(input);
   const warnings = [...plan.warnings];
+  if (options.language === 'pytorch') {
+    if (options.runtime !== undefined) warnings.push('--runtime applies to JavaScript and TypeScript only; the PyTorch script uses PyTorch.');
+    if (options.distributed || options.multiWorker) warnings.push('The PyTorch script needs no option for distributed training: run it with torchrun (see its header).');
+    return { code: generatePyTorch(plan, { modelDir: options.modelDir }), fileName: 'train.py', warnings };
+  }
   if (options.language === 'python') {
     if (options.runtime !== undefined) warnings.push('--runtime applies to JavaScript and TypeScript only; the Python code uses TensorFlow/Keras.');
-    return { code: generatePython(plan, { distributed: options.distributed, modelDir: options.modelDir }), fileName: 'train.py', warnings };
+    return { code: generatePython(plan, { distributed: options.distributed, multiWorker: options.multiWorker, modelDir: options.modelDir }), fileName: 'train.py', warnings };
   }
-  if (options.distributed) warnings.push('Distributed training (MirroredStrategy) is a Python/Keras feature; the JavaScript code trains on one device.');
+  if (options.distributed || options.multiWorker) warnings.push('Distributed training (MirroredStrategy) is a Python/Keras feature; the JavaScript code trains on one device.');
   const typescript = options.language === 'ts';
   return {
     code: generateJavaScript(plan, { typescript, runtime: options.runtime, modelDir: options.modelDir }),

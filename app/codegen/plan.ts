@@ -25,6 +25,8 @@ export interface LayerStep {
   params: Record<string, ParamValue>;
   /** Indices of the steps feeding this one, in input-slot order. */
   inputs: number[];
+  /** The layer's output shape without the batch dimension, as shape inference found it (null: varies). */
+  outputShape: (number | null)[];
 }
 
 export interface ModelPlan {
@@ -128,7 +130,7 @@ function planModel(graph: Graph): ModelPlan {
       .filter((c) => c.to === id)
       .sort((a, b) => a.toSlot - b.toSlot)
       .map((c) => index.get(c.from)!);
-    return { layer, def: getLayerDef(layer.type)!, params: resolveParams(layer), inputs };
+    return { layer, def: getLayerDef(layer.type)!, params: resolveParams(layer), inputs, outputShape: analysis.layers[id]?.outputShape ?? [] };
   });
   return { steps, input: index.get(analysis.inputs[0])!, output: index.get(analysis.outputs[0])!, totalParams: analysis.totalParams };
 }

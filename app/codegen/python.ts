@@ -7,7 +7,7 @@ import type { LayerDef } from '../graph/catalog.ts';
 import { assignIdentifiers } from './identifiers.ts';
 import { numberLiteral, pythonString, valueLiteral } from './literals.ts';
 import { blockComments as C, changedParams, wrappedLayer, type CodePlan, type LayerStep, type TrainPlan } from './plan.ts';
-import { pythonDataNames, pythonSettings, writePythonData } from './pythonData.ts';
+import { classWeightLines, pythonDataNames, pythonSettings, usesClassWeights, writePythonData } from './pythonData.ts';
 import { writeProgram } from './program.ts';
 import { indent, type SourceWriter } from './writer.ts';
 
@@ -229,20 +229,8 @@ function writeFit(w: SourceWriter, train: TrainPlan): void {
   if (!config.shuffle) fitArgs.push('shuffle=False');
   // A tiny data set can leave the validation split empty; training then skips it.
   if (train.hasValidation) fitArgs.push('validation_data=(x_validation, y_validation) if len(x_validation) else None');
-  const cw = config.classWeights;
-  if (cw !== 'none' && train.data.task === 'classification') {
-    w.block(C.classWeights, cw === 'auto'
-      ? [
-        '# "auto": n / (classes × count), so every class weighs the same in total.',
-        'counts = [0] * len(classes)',
-        'for i in split["train"]:',
-        '    counts[label(i)] += 1',
-        'class_weight = {k: len(split["train"]) / (len(classes) * count) if count > 0 else 1.0 for k, count in enumerate(counts)}',
-      ]
-      : [
-        `CLASS_WEIGHTS = ${valueLiteral(cw, 'python')}`,
-        'class_weight = {k: CLASS_WEIGHTS.get(c, 1.0) for k, c in enumerate(classes)}',
-      ]);
+  if (usesClassWeights(train)) {
+    w.block(C.classWeights, classWeightLines(train));
     fitArgs.push('class_weight=class_weight');
   }
   const callbacks: string[] = [];

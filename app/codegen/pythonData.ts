@@ -426,3 +426,25 @@ function preprocessorLines(train: TrainPlan, targetName: string): string[] {
   lines.push('}');
   return lines;
 }
+
+/** True when training weighs the classes (the studio ignores class weights outside classification). */
+export function usesClassWeights(train: TrainPlan): boolean {
+  return train.config.classWeights !== 'none' && train.data.task === 'classification';
+}
+
+/** `class_weight = {class number: weight}` from the training split's class counts, or the weights the user set. */
+export function classWeightLines(train: TrainPlan): string[] {
+  const cw = train.config.classWeights;
+  return cw === 'auto'
+    ? [
+      '# "auto": n / (classes × count), so every class weighs the same in total.',
+      'counts = [0] * len(classes)',
+      'for i in split["train"]:',
+      '    counts[label(i)] += 1',
+      'class_weight = {k: len(split["train"]) / (len(classes) * count) if count > 0 else 1.0 for k, count in enumerate(counts)}',
+    ]
+    : [
+      `CLASS_WEIGHTS = ${valueLiteral(cw, 'python')}`,
+      'class_weight = {k: CLASS_WEIGHTS.get(c, 1.0) for k, c in enumerate(classes)}',
+    ];
+}

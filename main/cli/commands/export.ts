@@ -1,4 +1,4 @@
-// `modelwright export FILE --format js|ts|python|keras-json [...]`: training code or a Keras topology
+// `modelwright export FILE --format js|ts|python|pytorch|keras-json [...]`: training code or a Keras topology
 // from a project or model JSON. `export --run RUN_ID` (a trained model from the history) is its own
 // branch, `exportTrainedRun`, so the two kinds of export stay apart.
 import { stat } from 'node:fs/promises';
@@ -15,11 +15,11 @@ import { loadModelFile } from '../../files/projectFiles.ts';
 import { CliError, parseCommandArgs, UsageError, type CliCommand, type CliIO } from '../command.ts';
 import { exportTrainedRunCli, trainedRunHelp, trainedRunUsage, type TrainedRunRequest } from '../exportTrainedRun.ts';
 
-const formats = ['js', 'ts', 'python', 'keras-json'] as const;
+const formats = ['js', 'ts', 'python', 'pytorch', 'keras-json'] as const;
 type Format = (typeof formats)[number];
 const runtimes = ['tfjs-node', 'tfjs'] as const;
 
-const usage = `Usage: modelwright export FILE --format (js|ts|python|keras-json) [--runtime tfjs-node|tfjs] [--distributed] [-o PATH]
+const usage = `Usage: modelwright export FILE --format (js|ts|python|pytorch|keras-json) [--runtime tfjs-node|tfjs] [--distributed | --multi-worker] [-o PATH]
 ${trainedRunUsage}
 
 Writes code or a model topology from a project (.mwproj) or a Keras / TF.js model JSON.
@@ -30,11 +30,16 @@ Formats:
                the model.
   ts           The same program in TypeScript.
   python       The same steps in Python with Keras (TensorFlow 2 / Keras 3), pandas and numpy.
+  pytorch      The same steps in Python with PyTorch: an nn.Module built from the graph, the studio's
+               optimizer, loss, metrics and early stopping; python3 train.py --check tests the model on
+               random data; runs unchanged under torchrun (DistributedDataParallel). Prints one JSON
+               line at the end: {"test": {...}, "epochs": N}.
   keras-json   The model's Keras functional topology (what TF.js model.toJSON() writes).
 
 Options:
   --runtime R     js/ts: tfjs-node (default; native TensorFlow) or tfjs (pure JavaScript).
   --distributed   python: build and compile inside tf.distribute.MirroredStrategy (all GPUs of one machine).
+  --multi-worker  python: train on several machines with tf.distribute.MultiWorkerMirroredStrategy (TF_CONFIG).
   -o, --output P  Write to P (a file, or an existing folder: P/train.mjs, P/train.ts, P/train.py,
                   P/model-topology.json). Without -o the result goes to stdout.
 
@@ -46,13 +51,14 @@ ${trainedRunHelp}`;
 
 export const exportCommand: CliCommand = {
   name: 'export',
-  summary: 'Export training code (JS, TS, Python) or a Keras topology',
+  summary: 'Export training code (JS, TS, Python/Keras, PyTorch) or a Keras topology',
   usage,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, {
       format: { type: 'string' },
       runtime: { type: 'string' },
       distributed: { type: 'boolean' },
+      'multi-worker': { type: 'boolean' },
       output: { type: 'string', short: 'o' },
       run: { type: 'string' },
       quantize: { type: 'string' },
@@ -83,12 +89,15 @@ export const exportCommand: CliCommand = {
       throw new UsageError(`--runtime must be tfjs-node or tfjs, not "${runtime}"`);
     }
     if (runtime !== undefined && format !== 'js' && format !== 'ts') throw new UsageError('--runtime applies to --format js and ts only');
-    if (values.distributed && format !== 'python') throw new UsageError('--distributed applies to --format python only');
+    if (values.distributed && format !== 'python') throw new UsageError('--distributed applies to --format python only (a pytorch script runs under torchrun as it is)');
+    if (values['multi-worker'] && format !== 'python') throw new UsageError('--multi-worker applies to --format python only (a pytorch script runs under torchrun as it is)');
+    if (values['multi-worker'] && values.distributed) throw new UsageError('give either --distributed (one machine) or --multi-worker (several machines), not both');
     return exportFromFile({
       file: positionals[0],
       format: format as Format,
       runtime: runtime as JsRuntime | undefined,
       distributed: values.distributed ?? false,
+      multiWorker: values['multi-worker'] ?? false,
       output: values.output,
     }, io);
   },
@@ -99,6 +108,7 @@ interface FileExport {
   format: Format;
   runtime?: JsRuntime;
   distributed: boolean;
+  multiWorker: boolean;
   output?: string;
 }
 
@@ -124,7 +134,7 @@ async function exportFromFile(request: FileExport, io: CliIO): Promise<number> {
       const data = await planProjectData(doc.dataset, { baseDir: dirname(resolve(request.file)) });
       const generated = generateCode(
         { graph: doc.graph, data, training: doc.training },
-        { language: request.format as CodeLanguageOption, runtime: request.runtime, distributed: request.distributed },
+        { language: request.format as CodeLanguageOption, runtime: request.runtime, distributed: request.distributed, multiWorker: request.multiWorker },
       );
       for (const warning of generated.warnings) io.stderr(`modelwright export: warning: ${warning}\n`);
       text = generated.code;

@@ -1,5 +1,5 @@
-// The Code panel: the training program generated from the open project (JavaScript, TypeScript or
-// Python) in a read-only Monaco editor, regenerated as the graph or settings change; copy and save as.
+// The Code panel: the training program generated from the open project (JavaScript, TypeScript,
+// Python with Keras or with PyTorch) in a read-only Monaco editor, regenerated as the graph or settings change; copy and save as.
 import { useEffect, useRef, useState } from 'react';
 import { generateCode, type CodeLanguageOption } from '../../../app/codegen/index.ts';
 import type { ProjectDocument } from '../../../app/project/document.ts';
@@ -15,6 +15,7 @@ const languages: { id: CodeLanguageOption; label: string; monaco: string }[] = [
   { id: 'js', label: 'JavaScript (TensorFlow.js)', monaco: 'javascript' },
   { id: 'ts', label: 'TypeScript (TensorFlow.js)', monaco: 'typescript' },
   { id: 'python', label: 'Python (Keras)', monaco: 'python' },
+  { id: 'pytorch', label: 'Python (PyTorch)', monaco: 'python' },
 ];
 
 interface Generated {

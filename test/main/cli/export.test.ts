@@ -93,8 +93,8 @@ describe('modelwright export', () => {
   });
 
   it.each([
-    [['export', 'iris.mwproj'], /needs --format, one of: js, ts, python, keras-json \(see "modelwright help export"\)$/],
-    [['export', 'iris.mwproj', '--format', 'java'], /--format must be one of js, ts, python, keras-json, not "java"/],
+    [['export', 'iris.mwproj'], /needs --format, one of: js, ts, python, pytorch, keras-json \(see "modelwright help export"\)$/],
+    [['export', 'iris.mwproj', '--format', 'java'], /--format must be one of js, ts, python, pytorch, keras-json, not "java"/],
     [['export', 'iris.mwproj', '--format', 'python', '--runtime', 'tfjs'], /--runtime applies to --format js and ts only/],
     [['export', 'iris.mwproj', '--format', 'js', '--runtime', 'deno'], /--runtime must be tfjs-node or tfjs, not "deno"/],
     [['export', 'iris.mwproj', '--format', 'js', '--distributed'], /--distributed applies to --format python only/],

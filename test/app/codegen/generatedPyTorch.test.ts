@@ -1,0 +1,34 @@
+// The generated PyTorch script, run for real with Debian's python3-torch: for every template, --check
+// builds the model and runs one forward and backward pass on random data, and the model has exactly
+// the studio's parameter count (a different layer mapping would not).
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { generateCode } from '../../../app/codegen/index.ts';
+import { analyzeGraph } from '../../../app/graph/analyze.ts';
+import { templates } from '../../../app/templates/index.ts';
+import { pythonWith, scratchDir, templateData } from './fixtures.ts';
+
+export const torchPython = pythonWith(['torch', 'numpy', 'pandas', 'regex']);
+if (!torchPython) console.warn('Skipping the PyTorch script runs: no python3 with torch, numpy, pandas and regex here (Debian: apt-get install python3-torch python3-pandas python3-regex).');
+
+const scratch = scratchDir('pytorch-check');
+afterAll(() => scratch.cleanup());
+
+describe.skipIf(!torchPython)('generated PyTorch script, --check, every template', () => {
+  it.each(templates.map((t) => [t.id, t] as const))('%s builds, runs forward and backward, and counts the studio\'s parameters', { timeout: 120_000 }, async (id, template) => {
+    const dir = join(scratch.dir, id);
+    const { plan } = await templateData(template, dir);
+    const file = join(dir, 'train.py');
+    writeFileSync(file, generateCode({ graph: template.graph, data: plan, training: template.training }, { language: 'pytorch' }).code);
+    const r = spawnSync(torchPython!, [file, '--check'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+    expect(r.stderr).not.toMatch(/Traceback/);
+    expect(r.status).toBe(0);
+    const match = /check passed: output \(4, [\d, ]+\), loss [\d.]+, (\d+) parameters \(the studio counts (\d+)\)/.exec(r.stdout);
+    expect(match, r.stdout).not.toBeNull();
+    const studio = analyzeGraph(template.graph).totalParams;
+    expect(Number(match![1])).toBe(studio);
+    expect(Number(match![2])).toBe(studio);
+  });
+});
