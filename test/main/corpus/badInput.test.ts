@@ -368,7 +368,9 @@ describe('bad-input corpus', () => {
     const started = performance.now();
     const outcome = await c.run(ctx);
     const elapsed = performance.now() - started;
-    expect(elapsed, 'finishes within 10 s').toBeLessThan(10_000);
+    // A bound on hangs, not a speed test: CLI cases start a trainer process, which on a loaded
+    // two-core CI machine takes over 10 s; speed is measured by npm run bench.
+    expect(elapsed, 'finishes, no hang (within 50 s)').toBeLessThan(50_000);
 
     if (c.error) {
       expect('error' in outcome, `expected a refusal, got ${JSON.stringify(outcome).slice(0, 300)}`).toBe(true);
