@@ -5,7 +5,7 @@ import { dedent } from './writer.ts';
 
 export type HelperName =
   | 'initialize' | 'hardSigmoid' | 'identity' | 'samePadding' | 'channelsFirst' | 'atAxis' | 'averagePoolSame'
-  | 'cropEnd' | 'gaussianNoise' | 'fixAffine' | 'recurrent' | 'bidirectional';
+  | 'cropEnd' | 'gaussianNoise' | 'fixAffine' | 'upsampleBilinear' | 'recurrent' | 'bidirectional';
 
 /** Helpers other helpers call. */
 const needs: Partial<Record<HelperName, HelperName[]>> = {
@@ -144,6 +144,27 @@ const source: Record<HelperName, string> = {
         if not scale:
             layer.weight.requires_grad_(False)
         return layer`,
+  upsampleBilinear: `
+    class UpSampleBilinear(nn.Module):
+        """Bilinear upsampling as TF.js's UpSampling2D does it (resizeBilinear without half-pixel centres:
+        output pixel i reads input position i / factor), on (batch, height, width, channels)."""
+
+        def __init__(self, rows, columns):
+            super().__init__()
+            self.rows, self.columns = rows, columns
+
+        @staticmethod
+        def positions(size, factor, device):
+            source = torch.arange(size * factor, device=device, dtype=torch.float32) / factor
+            low = source.floor().long().clamp(max=size - 1)
+            return low, (low + 1).clamp(max=size - 1), source - low
+
+        def forward(self, x):
+            top, bottom, dy = self.positions(x.shape[1], self.rows, x.device)
+            left, right, dx = self.positions(x.shape[2], self.columns, x.device)
+            dy, dx = dy.view(1, -1, 1, 1), dx.view(1, 1, -1, 1)
+            rows = x[:, top] * (1 - dy) + x[:, bottom] * dy
+            return rows[:, :, left] * (1 - dx) + rows[:, :, right] * dx`,
   recurrent: `
     class Recurrent(nn.Module):
         """SimpleRNN, LSTM or GRU computed as TF.js computes them, on (batch, steps, features).

@@ -93,10 +93,9 @@ function recurrentModule(type: string, params: Record<string, ParamValue>, featu
 const recurrentCall: TorchLayer['call'] = (ins, self, mask) => `${self}(${ins[0]}${mask ? `, ${mask}` : ''})`;
 
 /** Conv1D / Conv2D / SeparableConv2D / DepthwiseConv2D / pooling, channels-first inside ChannelsFirst. */
-function windowed(step: LayerStep, rank: number, layers: string[], kernel: number[], strides: number[], dilation: number[], padValue?: string): string {
+function windowed(step: LayerStep, layers: string[], kernel: number[], strides: number[], dilation: number[], padValue?: string): string {
   const same = step.params.padding === 'same' ? `, same=(${py(kernel)}, ${py(strides)}, ${py(dilation)})` : '';
   const pad = same && padValue ? `, pad_value=${padValue}` : '';
-  void rank;
   return `ChannelsFirst(${layers.join(', ')}${same}${pad})`;
 }
 
@@ -131,7 +130,7 @@ export function torchLayer(step: LayerStep, ctx: LayerContext): TorchLayer {
       const s = tuple(p.strides, rank);
       const d = tuple(p.dilationRate, rank);
       const conv = `nn.Conv${rank}d(${last()}, ${p.filters}, ${py(k)}, stride=${py(s)}, dilation=${py(d)}${bias})`;
-      return activated(step, init(windowed(step, rank, [conv], k, s, d)), ['initialize', 'channelsFirst']);
+      return activated(step, init(windowed(step, [conv], k, s, d)), ['initialize', 'channelsFirst']);
     }
     case 'SeparableConv2D':
     case 'DepthwiseConv2D': {
@@ -142,7 +141,7 @@ export function torchLayer(step: LayerStep, ctx: LayerContext): TorchLayer {
       const dm = Number(p.depthMultiplier);
       const depthwise = `nn.Conv2d(${c}, ${c * dm}, ${py(k)}, stride=${py(s)}, dilation=${py(d)}, groups=${c}${type === 'SeparableConv2D' ? ', bias=False' : bias})`;
       const layers = type === 'SeparableConv2D' ? [depthwise, `nn.Conv2d(${c * dm}, ${p.filters}, 1${bias})`] : [depthwise];
-      return activated(step, init(windowed(step, 2, layers, k, s, d)), ['initialize', 'channelsFirst']);
+      return activated(step, init(windowed(step, layers, k, s, d)), ['initialize', 'channelsFirst']);
     }
     case 'Conv2DTranspose': {
       const k = tuple(p.kernelSize, 2);
@@ -167,7 +166,7 @@ export function torchLayer(step: LayerStep, ctx: LayerContext): TorchLayer {
       const max = type.startsWith('Max');
       if (!max && p.padding === 'same') return withModule(`ChannelsFirst(AveragePoolSame(${py(k)}, ${py(s)}))`, ['channelsFirst', 'averagePoolSame']);
       const pool = `nn.${max ? 'Max' : 'Avg'}Pool${rank}d(${py(k)}, stride=${py(s)})`;
-      return withModule(windowed(step, rank, [pool], k, s, k.map(() => 1), 'float("-inf")'), ['channelsFirst']);
+      return withModule(windowed(step, [pool], k, s, k.map(() => 1), 'float("-inf")'), ['channelsFirst']);
     }
     case 'GlobalMaxPooling1D': return inline((ins) => `${ins[0]}.amax(dim=1)`);
     case 'GlobalAveragePooling1D': return inline((ins) => `${ins[0]}.mean(dim=1)`);
@@ -184,9 +183,7 @@ export function torchLayer(step: LayerStep, ctx: LayerContext): TorchLayer {
     case 'RepeatVector': return inline((ins) => `${ins[0]}.unsqueeze(1).repeat(1, ${p.n}, 1)`);
     case 'UpSampling2D': {
       const [sh, sw] = tuple(p.size, 2);
-      if (p.interpolation === 'bilinear') {
-        return withModule(`ChannelsFirst(nn.Upsample(scale_factor=(${sh}, ${sw}), mode="bilinear", align_corners=False))`, ['channelsFirst']);
-      }
+      if (p.interpolation === 'bilinear') return withModule(`UpSampleBilinear(${sh}, ${sw})`, ['upsampleBilinear']);
       return inline((ins) => `${ins[0]}.repeat_interleave(${sh}, dim=1).repeat_interleave(${sw}, dim=2)`);
     }
     case 'ZeroPadding2D':

@@ -16,11 +16,12 @@ import { parseCsv } from '../../../app/data/csv.ts';
 import { makeTrainingConfig } from '../../../app/training/config.ts';
 import type { Graph } from '../../../app/graph/types.ts';
 import { folderLoadHandler } from '../../../main/trainer/modelFiles.ts';
-import { python, resourcesDir, runNode, scratchDir } from './fixtures.ts';
+import { python, resourcesDir, runNode, scratchDir, torchPython } from './fixtures.ts';
 
 const jsAttack = 'x"); process.exit(1); ("';
 const pyAttack = "'''; import os";
 const backtick = '`${process.exit(2)}`';
+const docstringAttack = '"""; import os; os._exit(3) #';
 
 const scratch = scratchDir('escaping');
 afterAll(() => scratch.cleanup());
@@ -123,5 +124,35 @@ describe('hostile names in generated code', () => {
     ].join('\n'), file], { encoding: 'utf8' });
     const strings = JSON.parse(check.stdout) as string[];
     expect(strings).toEqual(expect.arrayContaining([jsAttack, pyAttack, backtick, csvPath]));
+  });
+
+  it.skipIf(!torchPython())('PyTorch trains with hostile layer and column names, keeps them exactly, and nothing is injected', () => {
+    const graph = chain([jsAttack, 'hidden', pyAttack, backtick, docstringAttack]);
+    const { code } = generateCode({ graph, data, training }, { language: 'pytorch' });
+    const file = join(dir, 'train_torch.py');
+    writeFileSync(file, code);
+    // PyTorch, unlike TF.js, takes any name: the script runs to the end.
+    const run = spawnSync(torchPython()!, [file, '--model-dir', 'torch-model'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+    expect(run.stderr).not.toMatch(/Traceback/);
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout.trimEnd().split('\n').pop()!).epochs).toBe(1);
+    const saved = JSON.parse(readFileSync(join(dir, 'torch-model', 'preprocessor.json'), 'utf8'));
+    expect(saved.features.map((f: { name: string }) => f.name)).toEqual([jsAttack, pyAttack]);
+    const tree = spawnSync(torchPython()!, ['-c', [
+      'import ast, json, sys',
+      'tree = ast.parse(open(sys.argv[1], encoding="utf-8").read())',
+      'names = next(ast.literal_eval(n.value) for n in tree.body if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == "STUDIO_NAMES")',
+      'imports = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]',
+      'imports += [f"{n.module}.{a.name}" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) for a in n.names]',
+      'print(json.dumps({"names": list(names.values()), "imports": sorted(imports)}))',
+    ].join('\n'), file], { encoding: 'utf8' });
+    expect(tree.stderr).toBe('');
+    const parsed = JSON.parse(tree.stdout) as { names: string[]; imports: string[] };
+    expect(parsed.names).toEqual([jsAttack, 'hidden', pyAttack, backtick, docstringAttack]);
+    expect(parsed.imports).toEqual([
+      'argparse', 'copy', 'json', 'math', 'numpy', 'os', 'pandas', 're', 'sys', 'torch', 'torch.distributed',
+      'torch.nn', 'torch.nn.functional', 'torch.nn.parallel.DistributedDataParallel', 'torch.utils.data.DataLoader',
+      'torch.utils.data.TensorDataset', 'torch.utils.data.distributed.DistributedSampler',
+    ].sort());
   });
 });

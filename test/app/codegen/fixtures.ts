@@ -126,4 +126,14 @@ export function pythonWith(modules: readonly string[]): string | null {
   return null;
 }
 
+/**
+ * Debian's Python with PyTorch and what the generated PyTorch scripts and their tests use (numpy,
+ * pandas, regex, onnx), or null. Looked up once, on first use (importing torch takes seconds).
+ */
+export function torchPython(): string | null {
+  torchPythonFound ??= { path: pythonWith(['torch', 'numpy', 'pandas', 'regex', 'onnx']) };
+  return torchPythonFound.path;
+}
+let torchPythonFound: { path: string | null } | undefined;
+
 export const resourcesDir = defaultResourcesDir();

@@ -8,10 +8,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { generateCode } from '../../../app/codegen/index.ts';
 import { analyzeGraph } from '../../../app/graph/analyze.ts';
 import { templates } from '../../../app/templates/index.ts';
-import { pythonWith, scratchDir, templateData } from './fixtures.ts';
+import { scratchDir, templateData, torchPython as findTorchPython } from './fixtures.ts';
 
-export const torchPython = pythonWith(['torch', 'numpy', 'pandas', 'regex']);
-if (!torchPython) console.warn('Skipping the PyTorch script runs: no python3 with torch, numpy, pandas and regex here (Debian: apt-get install python3-torch python3-pandas python3-regex).');
+const torchPython = findTorchPython();
+if (!torchPython) console.warn('Skipping the PyTorch script runs: no python3 with torch, numpy, pandas, regex and onnx here (Debian: apt-get install python3-torch python3-pandas python3-regex python3-onnx).');
 
 const scratch = scratchDir('pytorch-check');
 afterAll(() => scratch.cleanup());

@@ -1,8 +1,8 @@
 // For every template: the generated Python compiles (py_compile), and Python's own parser finds each
 // studio layer as a Keras layer call with the studio's name as a string constant, inside the
-// MirroredStrategy scope when asked. TensorFlow cannot be installed here, so no Keras code runs; where
-// pandas and numpy exist, the script's data pipeline runs against a recording Keras stand-in and must
-// save the same preprocessing as the studio.
+// MirroredStrategy or MultiWorkerMirroredStrategy scope when asked. TensorFlow cannot be installed here, so no Keras code runs; where
+// pandas and numpy exist, the script's data pipeline (plain and multi-worker) runs against recording
+// Keras and TensorFlow stand-ins and must save the same preprocessing as the studio.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -43,17 +43,26 @@ describe.skipIf(!py)('generated Python for every template', () => {
   it.each(templates.map((t) => [t.id, t] as const))('%s compiles and has every studio layer as a Keras call', async (id, template) => {
     const dir = join(scratch.dir, id);
     const { plan } = await templateData(template, dir);
-    for (const distributed of [false, true]) {
-      const file = join(dir, distributed ? 'train_distributed.py' : 'train.py');
-      writeFileSync(file, generateCode({ graph: template.graph, data: plan, training: template.training }, { language: 'python', distributed }).code);
+    for (const variant of ['plain', 'distributed', 'multiWorker'] as const) {
+      const distributed = variant !== 'plain';
+      const file = join(dir, `train_${variant}.py`);
+      const code = generateCode({ graph: template.graph, data: plan, training: template.training }, { language: 'python', distributed: variant === 'distributed', multiWorker: variant === 'multiWorker' }).code;
+      writeFileSync(file, code);
       compiles(file);
+      if (variant === 'multiWorker') {
+        // TensorFlow wants MultiWorkerMirroredStrategy created before any other TensorFlow work.
+        const created = code.indexOf('strategy = tf.distribute.MultiWorkerMirroredStrategy()');
+        expect(created).toBeGreaterThan(0);
+        expect(created).toBeLessThan(code.indexOf('def mulberry32'));
+        expect(code).not.toContain('tf.distribute.MirroredStrategy()');
+      }
       const { calls, imports } = parse(file);
       for (const layer of template.graph.layers) {
         const callee = layer.type === 'Input' ? 'keras.Input' : `layers.${layer.type}`;
         const found = calls.filter((c) => c.keywords.name === layer.name);
         expect(found.map((c) => c.callee), `layer ${layer.name}`).toEqual([callee]);
         expect(found[0].nameIsConstant).toBe(true);
-        expect(found[0].inScope, `${layer.name} inside the MirroredStrategy scope`).toBe(distributed);
+        expect(found[0].inScope, `${layer.name} inside the strategy's scope (${variant})`).toBe(distributed);
         for (const key of ['units', 'filters', 'rate', 'input_dim', 'output_dim'] as const) {
           const camel = key.replace(/_(\w)/g, (_m, c: string) => c.toUpperCase());
           if (layer.params[camel] !== undefined) expect(found[0].keywords[key], `${layer.name}.${key}`).toBe(layer.params[camel]);
@@ -62,6 +71,7 @@ describe.skipIf(!py)('generated Python for every template', () => {
       expect(calls).toHaveLength(template.graph.layers.length);
       expect(imports.filter((m) => m === 'os')).toHaveLength(1);
       expect(imports.includes('tensorflow')).toBe(distributed);
+      expect(imports.includes('tempfile')).toBe(variant === 'multiWorker');
     }
   });
 
@@ -73,17 +83,21 @@ describe.skipIf(!py)('generated Python for every template', () => {
       const dir = join(scratch.dir, `${id}-run`);
       mkdirSync(dir, { recursive: true });
       const { plan, studio } = await templateData(template, dir);
-      writeFileSync(join(dir, 'train.py'), generateCode({ graph: template.graph, data: plan, training: template.training }, { language: 'python' }).code);
-      const r = spawnSync(runner!, ['train.py'], {
-        cwd: dir,
-        encoding: 'utf8',
-        env: { ...process.env, PYTHONPATH: new URL('./kerasStub', import.meta.url).pathname },
-      });
-      expect(r.stderr).toBe('');
-      expect(r.status).toBe(0);
-      expect(r.stdout).toContain(`${studio.train.count} training, ${studio.validation.count} validation and ${studio.test.count} test samples`);
-      expect(existsSync(join(dir, 'model', 'preprocessor.json'))).toBe(true);
-      expectClose(JSON.parse(readFileSync(join(dir, 'model', 'preprocessor.json'), 'utf8')), studio.preprocessor.toJSON(), 'preprocessor');
+      // The plain script, and the multi-worker one (with a TensorFlow stand-in too: one worker, the chief).
+      for (const multiWorker of [false, true]) {
+        const modelDir = multiWorker ? 'model-multi-worker' : 'model';
+        writeFileSync(join(dir, 'train.py'), generateCode({ graph: template.graph, data: plan, training: template.training }, { language: 'python', multiWorker, modelDir }).code);
+        const r = spawnSync(runner!, ['train.py'], {
+          cwd: dir,
+          encoding: 'utf8',
+          env: { ...process.env, PYTHONPATH: new URL('./kerasStub', import.meta.url).pathname },
+        });
+        expect(r.stderr).toBe('');
+        expect(r.status).toBe(0);
+        expect(r.stdout).toContain(`${studio.train.count} training, ${studio.validation.count} validation and ${studio.test.count} test samples`);
+        expect(existsSync(join(dir, modelDir, 'preprocessor.json'))).toBe(true);
+        expectClose(JSON.parse(readFileSync(join(dir, modelDir, 'preprocessor.json'), 'utf8')), studio.preprocessor.toJSON(), 'preprocessor');
+      }
     },
   );
   if (!runner) console.warn('Skipping the Python data-pipeline runs: no Python with pandas, numpy and regex here.');
