@@ -118,7 +118,8 @@ export function torchLayer(step: LayerStep, ctx: LayerContext): TorchLayer {
       return inline((ins) => `F.leaky_relu(${ins[0]}, negative_slope=${numberLiteral(Number(p.alpha))})`, { mask: 'pass' });
     case 'Embedding':
       return {
-        module: init(`nn.Embedding(${p.inputDim}, ${p.outputDim})`),
+        // init_layer gives embeddings TF.js's uniform ±0.05 (the layer has no initializer setting).
+        module: `init_layer(nn.Embedding(${p.inputDim}, ${p.outputDim}))`,
         call: (ins, self) => `${self}(${ins[0]}.long())`,
         helpers: ['initialize'],
         ...(p.maskZero ? { mask: 'create' as const } : {}),

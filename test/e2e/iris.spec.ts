@@ -92,7 +92,7 @@ describe.skipIf(skip !== null)('the Iris template in the browser studio', () => 
     await screenshot(page, 'compare');
   });
 
-  it('shows the generated training code for the model, in JavaScript and Python', async () => {
+  it('shows the generated training code for the model, in JavaScript, Python (Keras) and PyTorch', async () => {
     const { page } = studio.browser;
     await showPanel(page, 'code');
     const editor = page.locator('[data-testid="code-editor"]');
@@ -109,6 +109,10 @@ describe.skipIf(skip !== null)('the Iris template in the browser studio', () => 
     await expect.poll(() => page.locator('[data-testid="code-text"]').inputValue(), { timeout: 30_000 }).toMatch(/layers\.Dense\(/);
     expect(await page.locator('[data-testid="code-text"]').inputValue()).toContain('model.fit(');
     expect(await editor.getAttribute('data-language')).toBe('python');
+
+    await page.selectOption('[data-testid="code-language"]', 'pytorch');
+    await expect.poll(() => page.locator('[data-testid="code-text"]').inputValue(), { timeout: 30_000 }).toContain('class Model(nn.Module)');
+    expect(await page.locator('[data-testid="code-text"]').inputValue()).toMatch(/nn\.Linear\(4, 16\)/);
   });
 
   it('exports the trained model and shows that the export was verified', async () => {
