@@ -2,7 +2,7 @@
 // seeded split (a port of mulberry32 and Math.round), reading CSV/TSV with pandas, images or the MNIST
 // digits, fitting the preprocessing on the training rows, the numpy arrays, and the preprocessor to
 // save. The two Python generators differ only in the library-specific lines they pass in.
-import type { ImageDataPlan, TableDataPlan, TextDataPlan } from './dataPlan.ts';
+import type { DataPlan, ImageDataPlan, TableDataPlan, TextDataPlan } from './dataPlan.ts';
 import { numberLiteral, pythonString, valueLiteral } from './literals.ts';
 import { blockComments as C, type CodePlan, type TrainPlan } from './plan.ts';
 import { dedent, indent, SourceWriter } from './writer.ts';
@@ -29,6 +29,15 @@ export const pythonDataNames = [
   // Module-level loop variables of the data code (Python has no block scope).
   'digit', 'data', 'size', 'k', 'folder', 'entry', 'word', 'frequent', 'cells', 'cell', 'i', 'c', 'f', 'fit', 'feature',
 ];
+
+/** What the data code imports: `re` (number and file-name patterns), pandas (CSV/TSV) and regex (the tokenizer). */
+export function pythonDataImports(data: DataPlan | undefined): { re: boolean; pandas: boolean; regex: boolean } {
+  return {
+    re: data !== undefined && (data.kind !== 'images' || data.source === 'folder' || data.task === 'classification'),
+    pandas: data !== undefined && data.kind !== 'images',
+    regex: data?.kind === 'text',
+  };
+}
 
 /** The settings block's lines: where the data is, where the model goes, the split and the training lengths. */
 export function pythonSettings(train: TrainPlan, modelDir: string): string[] {

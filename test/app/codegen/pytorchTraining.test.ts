@@ -7,11 +7,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateCode } from '../../../app/codegen/index.ts';
+import { parseCsv } from '../../../app/data/csv.ts';
 import { getTemplate } from '../../../app/templates/index.ts';
 import { planProjectData } from '../../../main/codegen/projectData.ts';
 import { testSummary } from '../../../main/trainer/recording.ts';
 import { startTraining } from '../../../main/trainer/supervisor.ts';
-import { scratchDir, torchPython as findTorchPython } from './fixtures.ts';
+import { resourcesDir, scratchDir, torchPython as findTorchPython } from './fixtures.ts';
 
 const torchPython = findTorchPython();
 if (!torchPython) console.warn('Skipping the PyTorch trainings: no python3 with torch, numpy, pandas, regex and onnx here (Debian: apt-get install python3-torch python3-pandas python3-regex python3-onnx).');
@@ -68,6 +69,34 @@ describe.skipIf(!torchPython)('generated PyTorch script trained beside the studi
     const checker = spawnSync(torchPython!, ['-c', 'import onnx, sys; onnx.checker.check_model(onnx.load(sys.argv[1]))', join(dir, 'model', 'model.onnx')], { encoding: 'utf8' });
     expect(checker.stderr, 'onnx.checker').toBe('');
     expect(JSON.parse(readFileSync(join(dir, 'model', 'preprocessor.json'), 'utf8')).format).toBe('modelwright-preprocessor');
+  });
+
+  it('--data and --target train on another file (columns reordered, target renamed); a missing column is one plain message', { timeout: 120_000 }, async () => {
+    const template = getTemplate('tabular-classifier')!;
+    const dir = join(scratch.dir, 'other-data');
+    mkdirSync(dir, { recursive: true });
+    const data = await planProjectData(template.dataset, { baseDir: dir });
+    writeFileSync(join(dir, 'train.py'), generateCode({ graph: template.graph, data, training: template.training }, { language: 'pytorch' }).code);
+    const iris = parseCsv(readFileSync(join(resourcesDir, 'iris.csv'), 'utf8'));
+    const target = iris.columns.indexOf('species');
+    const order = [target, ...iris.columns.map((_, i) => i).filter((i) => i !== target).reverse()];
+    const csv = (names: string[], rows: string[][]) => [names, ...rows].map((r) => r.join(',')).join('\n');
+    const names = order.map((i) => (i === target ? 'kind' : iris.columns[i]));
+    writeFileSync(join(dir, 'flowers.csv'), csv(names, iris.rows.map((r) => order.map((i) => r[i]))));
+    const r = spawnSync(torchPython!, ['train.py', '--data', 'flowers.csv', '--target', 'kind', '--epochs', '30', '--model-dir', 'flowers-model'], { cwd: dir, encoding: 'utf8', timeout: 110_000 });
+    expect(r.stderr).not.toMatch(/Traceback/);
+    expect(r.status).toBe(0);
+    const result = lastJson(r.stdout);
+    expect(result.epochs).toBeLessThanOrEqual(30);
+    expect(result.test.accuracy).toBeGreaterThanOrEqual(0.8);
+    const saved = JSON.parse(readFileSync(join(dir, 'flowers-model', 'preprocessor.json'), 'utf8'));
+    expect(saved.target.name).toBe('kind');
+    expect(saved.features.map((f: { name: string }) => f.name)).toEqual(data!.kind === 'table' ? data!.features.map((f) => f.name) : []);
+
+    writeFileSync(join(dir, 'short.csv'), csv(names.slice(0, 2), iris.rows.map((r) => order.slice(0, 2).map((i) => r[i]))));
+    const bad = spawnSync(torchPython!, ['train.py', '--data', 'short.csv', '--target', 'kind'], { cwd: dir, encoding: 'utf8', timeout: 110_000 });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr.trim()).toMatch(/^short\.csv has no column '\w+'; its columns are kind, \w+\.$/);
   });
 
   it('runs unchanged under torch.distributed.run with 2 processes (DDP on gloo), printing and saving once', { timeout: 300_000 }, async () => {
