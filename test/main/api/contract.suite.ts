@@ -267,6 +267,9 @@ export function defineContractSuite(name: string, connect: (host: ServiceHost) =
         const py = await api.export.code(doc, { language: 'python' });
         expect(py.fileName).toBe('train.py');
         expect(py.code).toMatch(/import tensorflow|from tensorflow|keras/);
+        const torch = await api.export.code(doc, { language: 'pytorch' });
+        expect(torch).toMatchObject({ fileName: 'train.py', language: 'pytorch' });
+        expect(torch.code).toContain('class Model(nn.Module):');
         const exported = await api.export.model(runIds[0]);
         expect(exported.format).toBe('tfjs-layers');
         expect(exported.files.map((f) => f.path)).toContain('model.json');
