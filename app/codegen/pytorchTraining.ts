@@ -121,7 +121,10 @@ function writeLoop(w: SourceWriter, train: TrainPlan): void {
   const es = train.earlyStopping;
   const lr = train.reduceLr;
   const key = (m: string) => pythonString(m.replace(/(^|_)acc$/, '$1accuracy'));
-  const better = (mode: 'min' | 'max', best: string, delta: string) => (mode === 'min' ? `value < ${best} - ${delta}` : `value > ${best} + ${delta}`);
+  const better = (mode: 'min' | 'max', best: string, delta: number) => {
+    const bound = delta > 0 ? `${best} ${mode === 'min' ? '-' : '+'} ${numberLiteral(delta)}` : best;
+    return `value ${mode === 'min' ? '<' : '>'} ${bound}`;
+  };
   const setup: string[] = ['epochs_run = 0', 'best_state = None'];
   const body: string[] = [];
   // Like the studio, a val_ monitor falls back to the training value when there is no validation data.
@@ -133,7 +136,7 @@ function writeLoop(w: SourceWriter, train: TrainPlan): void {
       `    value = ${read(es.monitor)}`,
       '    stop = False',
       '    if value is not None and not math.isnan(value):',
-      `        if ${better(es.mode, 'best', numberLiteral(es.minDelta))}:`,
+      `        if ${better(es.mode, 'best', es.minDelta)}:`,
       '            best, wait = value, 0',
       ...(es.restoreBestWeights ? ['            best_state = copy.deepcopy(model.state_dict())'] : []),
       '        else:',
@@ -154,7 +157,7 @@ function writeLoop(w: SourceWriter, train: TrainPlan): void {
       `    # ${C.reduceLr} Here: ×${lr.factor} after ${lr.patience} epochs without a better ${lr.monitor}, down to ${lr.minLearningRate}.`,
       `    value = ${read(lr.monitor)}`,
       '    if value is not None and not math.isnan(value):',
-      `        if ${better(lr.mode, 'plateau_best', '0')}:`,
+      `        if ${better(lr.mode, 'plateau_best', 0)}:`,
       '            plateau_best, plateau_wait = value, 0',
       '        else:',
       '            plateau_wait += 1',
@@ -268,15 +271,14 @@ export function writeSave(w: SourceWriter, train: TrainPlan | null): void {
     'if DISTRIBUTED:',
     '    dist.destroy_process_group()',
     ...(train ? [
-      '',
-      '',
-      'def finite(value):',
-      '    return value if value is None or math.isfinite(value) else None',
+      ...(train.hasTest ? ['', '', 'def finite(value):', '    return value if value is None or math.isfinite(value) else None'] : []),
       '',
       '',
       '# The last line: one JSON object with the test scores (null without a test split) and the epochs trained.',
       'if RANK == 0:',
-      '    print(json.dumps({"test": None if test is None else {name: finite(value) for name, value in test.items()}, "epochs": epochs_run}))',
+      train.hasTest
+        ? '    print(json.dumps({"test": None if test is None else {name: finite(value) for name, value in test.items()}, "epochs": epochs_run}))'
+        : '    print(json.dumps({"test": None, "epochs": epochs_run}))',
     ] : []),
   ]);
 }
