@@ -7,8 +7,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateCode } from '../../../app/codegen/index.ts';
+import type { DatasetBinding } from '../../../app/data/binding.ts';
 import { parseCsv } from '../../../app/data/csv.ts';
 import { getTemplate } from '../../../app/templates/index.ts';
+import { makeTrainingConfig } from '../../../app/training/config.ts';
 import { planProjectData } from '../../../main/codegen/projectData.ts';
 import { testSummary } from '../../../main/trainer/recording.ts';
 import { startTraining } from '../../../main/trainer/supervisor.ts';
@@ -69,6 +71,33 @@ describe.skipIf(!torchPython)('generated PyTorch script trained beside the studi
     const checker = spawnSync(torchPython!, ['-c', 'import onnx, sys; onnx.checker.check_model(onnx.load(sys.argv[1]))', join(dir, 'model', 'model.onnx')], { encoding: 'utf8' });
     expect(checker.stderr, 'onnx.checker').toBe('');
     expect(JSON.parse(readFileSync(join(dir, 'model', 'preprocessor.json'), 'utf8')).format).toBe('modelwright-preprocessor');
+  });
+
+  const settings: [string, string, Record<string, unknown>, Partial<DatasetBinding>][] = [
+    ['no test or validation split, class weights, SGD with Nesterov momentum, reduce-LR-on-plateau', 'tabular-classifier', {
+      testSplit: 0, validationSplit: 0, classWeights: 'auto', optimizer: { name: 'sgd', learningRate: 0.05, momentum: 0.9, nesterov: true },
+      reduceLrOnPlateau: { enabled: true, monitor: 'val_loss', factor: 0.5, patience: 1, minLearningRate: 0.001 },
+    }, {}],
+    ['categorical crossentropy with an mse metric', 'tabular-classifier', { loss: 'categoricalCrossentropy', metrics: ['accuracy', 'mse'] }, {}],
+    ['Huber loss, RMSprop, min-max scaling', 'regression', { loss: 'huber', optimizer: { name: 'rmsprop', learningRate: 0.01 } }, { scaling: 'minmax' }],
+    ['mean absolute error, Adagrad, no scaling, no shuffle', 'regression', { loss: 'meanAbsoluteError', shuffle: false, optimizer: { name: 'adagrad', learningRate: 0.1 } }, { scaling: 'none' }],
+  ];
+  it.each(settings)('other settings: %s', { timeout: 120_000 }, async (title, id, training, binding) => {
+    const template = getTemplate(id)!;
+    const dir = join(scratch.dir, `settings-${settings.findIndex((s) => s[0] === title)}`);
+    mkdirSync(dir, { recursive: true });
+    const config = makeTrainingConfig({ ...template.training, ...training, epochs: 4 });
+    const data = await planProjectData({ ...template.dataset, ...binding }, { baseDir: dir });
+    writeFileSync(join(dir, 'train.py'), generateCode({ graph: template.graph, data, training: config }, { language: 'pytorch' }).code);
+    const r = spawnSync(torchPython!, ['train.py'], { cwd: dir, encoding: 'utf8', timeout: 110_000 });
+    expect(r.stderr).not.toMatch(/Traceback/);
+    expect(r.status).toBe(0);
+    const result = lastJson(r.stdout);
+    expect(result.epochs).toBe(4);
+    if (config.testSplit === 0) expect(result.test).toBeNull();
+    else expect(Object.keys(result.test).sort()).toEqual(template.dataset.task === 'classification'
+      ? ['accuracy', 'auc', 'loss', 'macroF1', 'macroPrecision', 'macroRecall', ...(config.metrics.includes('mse') ? ['mse'] : [])].sort()
+      : ['loss', 'mae', 'mse', 'r2']);
   });
 
   it('--data and --target train on another file (columns reordered, target renamed); a missing column is one plain message', { timeout: 120_000 }, async () => {
