@@ -1,13 +1,14 @@
 // The generated PyTorch script, run for real with Debian's python3-torch: for every template, --check
 // builds the model and runs one forward and backward pass on random data, and the model has exactly
 // the studio's parameter count (a different layer mapping would not).
+// Without a dataset the script still builds the model and saves it untrained.
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateCode } from '../../../app/codegen/index.ts';
 import { analyzeGraph } from '../../../app/graph/analyze.ts';
-import { templates } from '../../../app/templates/index.ts';
+import { getTemplate, templates } from '../../../app/templates/index.ts';
 import { scratchDir, templateData, torchPython as findTorchPython } from './fixtures.ts';
 
 const torchPython = findTorchPython();
@@ -30,5 +31,17 @@ describe.skipIf(!torchPython)('generated PyTorch script, --check, every template
     const studio = analyzeGraph(template.graph).totalParams;
     expect(Number(match![1])).toBe(studio);
     expect(Number(match![2])).toBe(studio);
+  });
+
+  it('without a dataset, the script builds the model and saves it untrained (state_dict and ONNX)', { timeout: 120_000 }, () => {
+    const dir = join(scratch.dir, 'no-data');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'train.py'), generateCode({ graph: getTemplate('sentiment')!.graph, data: null }, { language: 'pytorch' }).code);
+    const r = spawnSync(torchPython!, ['train.py'], { cwd: dir, encoding: 'utf8', timeout: 110_000 });
+    expect(r.stderr).not.toMatch(/Traceback/);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('No dataset is bound to this project');
+    expect(existsSync(join(dir, 'model', 'model.pt'))).toBe(true);
+    expect(existsSync(join(dir, 'model', 'model.onnx'))).toBe(true);
   });
 });
