@@ -126,6 +126,7 @@ describe('hostile names in generated code', () => {
     expect(strings).toEqual(expect.arrayContaining([jsAttack, pyAttack, backtick, csvPath]));
   });
 
+  if (!torchPython()) console.warn('Skipping the PyTorch escaping run: no python3 with torch, numpy, pandas, regex and onnx here (Debian: apt-get install python3-torch python3-pandas python3-regex python3-onnx).');
   it.skipIf(!torchPython())('PyTorch trains with hostile layer and column names, keeps them exactly, and nothing is injected', () => {
     const graph = chain([jsAttack, 'hidden', pyAttack, backtick, docstringAttack]);
     const { code } = generateCode({ graph, data, training }, { language: 'pytorch' });
