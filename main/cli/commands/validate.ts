@@ -1,9 +1,15 @@
-// `modelwright validate FILE [--json]`: opens a project or a Keras/TF.js model JSON, infers every
-// layer's output shape and parameter count, and reports what is wrong. Exit 0 valid, 1 invalid, 2 unreadable.
+// `modelwright validate FILE [--data SOURCE] [--json]`: opens a project or a Keras/TF.js model JSON, infers
+// every layer's output shape and parameter count, reports what is wrong, and whether the model is ready to
+// train (the studio's readiness check, against data when given). Exit 0 valid, 1 invalid or not ready, 2 unreadable.
+import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { datasetBindingSchema } from '../../../app/data/binding.ts';
+import { DataError } from '../../../app/data/errors.ts';
 import { analyzeGraph } from '../../../app/graph/analyze.ts';
 import { formatShape } from '../../../app/graph/catalog.ts';
 import type { GraphAnalysis, LayerNode } from '../../../app/graph/types.ts';
 import { ProjectFileError } from '../../../app/project/errors.ts';
+import { checkReadiness, type BoundData, type Readiness } from '../../../app/training/readiness.ts';
 import { loadModelFile } from '../../files/projectFiles.ts';
 import { CliError, parseCommandArgs, UsageError, type CliCommand } from '../command.ts';
 import { formatCount, formatSize, formatTable } from '../table.ts';
@@ -13,26 +19,55 @@ export interface ValidateJson {
   totalParams: number;
   layers: { name: string; type: string; outputShape: (number | null)[] | null; params: number }[];
   errors: { layer: string | null; message: string; fix?: string }[];
+  /** Ready to train: the readiness check found no error (against the data with --data, else the graph alone). */
+  ready: boolean;
+  /** The readiness check's problems (graph errors included, with advice that fits the data), each with its one-click fixes. */
+  readiness: { layer: string | null; message: string; fix?: string; fixes: string[] }[];
 }
 
-const usage = `Usage: modelwright validate FILE [--json]
+const usage = `Usage: modelwright validate FILE [--data SOURCE [--target COL]] [--json]
 
 Checks a model: FILE is a Modelwright project (.mwproj) or a Keras / TF.js model JSON
 (model.toJSON(), a TF.js model.json with modelTopology, or Keras model.to_json()).
-Prints each layer's name, type, output shape and parameter count, the total, and every problem.
+Prints each layer's name, type, output shape and parameter count, the total, every problem, and
+whether the model is ready to train (the studio's readiness check: one output, a trainable graph, and
+with --data an Input and output that fit the data).
 
 Options:
-  --json   Print {"valid", "totalParams", "layers": [{"name", "type", "outputShape", "params"}],
-           "errors": [{"layer", "message", "fix"?}]} instead of a table.
+  --data SOURCE   also check the model against this data: a CSV/TSV file, an image folder or builtin:NAME
+  --target COL    the column to predict (tables and text)
+  --json          Print {"valid", "totalParams", "layers": [{"name", "type", "outputShape", "params"}],
+                  "errors": [{"layer", "message", "fix"?}], "ready", "readiness": [{"layer", "message",
+                  "fix"?, "fixes"}]} instead of a table.
 
-Exit status: 0 the model is valid, 1 it has problems, 2 the file cannot be read or bad usage.`;
+Exit status: 0 the model is valid (and, with --data, ready to train on it), 1 it has problems,
+2 the file or the data cannot be read, or bad usage.`;
+
+/** What the data needs, as the trainer will prepare it; a one-line CLI error when it cannot be read. */
+async function describeData(source: string, target: string | undefined): Promise<BoundData> {
+  if (source.trim() === '') throw new UsageError('--data needs a file, a folder or builtin:NAME');
+  const resolved = source.startsWith('builtin:') ? source : resolve(source);
+  if (!resolved.startsWith('builtin:') && !existsSync(resolved)) throw new CliError(`--data: "${source}" does not exist`, 2);
+  const parsed = datasetBindingSchema.safeParse({ source: resolved, ...(target ? { target } : {}) });
+  if (!parsed.success) throw new CliError(`--data: ${parsed.error.issues[0].message}`, 2);
+  // Loaded only with --data, so a plain validate starts as fast as before.
+  const { loadDataset } = await import('../../data/load.ts');
+  try {
+    const d = await loadDataset(parsed.data);
+    return { task: d.task, kind: d.kind, inputShape: d.inputShape, outputUnits: d.outputUnits, classes: d.classes, ...(parsed.data.text ? { vocabSize: parsed.data.text.vocabSize } : {}) };
+  } catch (err) {
+    if (err instanceof DataError) throw new CliError(`--data: ${err.message}`, 2);
+    throw err;
+  }
+}
 
 export const validateCommand: CliCommand = {
   name: 'validate',
   summary: 'Check a project or Keras/TF.js model: shapes, parameters, problems',
   usage,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' } });
+    const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' }, data: { type: 'string' }, target: { type: 'string' } });
+    if (values.target !== undefined && values.data === undefined) throw new UsageError('--target goes with --data');
     if (positionals.length !== 1) {
       throw new UsageError(positionals.length === 0 ? 'needs a FILE to check' : `takes one FILE, got ${positionals.length}`);
     }
@@ -45,16 +80,22 @@ export const validateCommand: CliCommand = {
       throw err;
     }
     const { graph } = loaded.document;
+    const data = values.data !== undefined ? await describeData(values.data, values.target) : null;
     const analysis = analyzeGraph(graph);
-    const report = toJson(graph.layers, analysis);
+    const readiness = checkReadiness(graph, data, { loss: loaded.document.training?.loss });
+    const report = toJson(graph.layers, analysis, readiness);
     if (values.json) {
       io.stdout(`${JSON.stringify(report)}\n`);
     } else {
-      io.stdout(renderText(report, analysis, loaded.warnings));
+      io.stdout(renderText(report, analysis, loaded.warnings, data ? values.data! : null));
     }
     if (!analysis.valid) {
       const n = report.errors.length;
       io.stderr(`modelwright validate: ${path} is not a valid model (${n} problem${n === 1 ? '' : 's'}${values.json ? '' : ', listed above'}).\n`);
+      return 1;
+    }
+    if (data && !readiness.ready) {
+      io.stderr(`modelwright validate: ${path} is not ready to train on ${values.data}${values.json ? '' : ' (see above)'}.\n`);
       return 1;
     }
     return 0;
@@ -68,7 +109,7 @@ function orderedLayers(layers: LayerNode[], analysis: GraphAnalysis): LayerNode[
   return analysis.order.map((id) => byId.get(id)!).filter(Boolean);
 }
 
-export function toJson(layers: LayerNode[], analysis: GraphAnalysis): ValidateJson {
+export function toJson(layers: LayerNode[], analysis: GraphAnalysis, readiness: Readiness): ValidateJson {
   return {
     valid: analysis.valid,
     totalParams: analysis.totalParams,
@@ -81,10 +122,14 @@ export function toJson(layers: LayerNode[], analysis: GraphAnalysis): ValidateJs
       if (e.fix) error.fix = e.fix;
       return error;
     }),
+    ready: readiness.ready,
+    readiness: readiness.problems.filter((p) => p.severity === 'error').map((p) => ({
+      layer: p.layerName ?? null, message: p.message, ...(p.advice ? { fix: p.advice } : {}), fixes: p.fixes.map((f) => f.label),
+    })),
   };
 }
 
-function renderText(report: ValidateJson, analysis: GraphAnalysis, warnings: string[]): string {
+function renderText(report: ValidateJson, analysis: GraphAnalysis, warnings: string[], dataSource: string | null): string {
   const rows = report.layers.map((l) => [
     l.name,
     l.type,
@@ -99,14 +144,20 @@ function renderText(report: ValidateJson, analysis: GraphAnalysis, warnings: str
   if (analysis.trainableParams !== report.totalParams) out += `, trainable: ${formatCount(analysis.trainableParams)}`;
   out += '\n';
   for (const w of warnings) out += `Import note: ${w}\n`;
-  if (report.errors.length === 0) {
-    out += 'The model is valid.\n';
+  const list = (problems: { layer: string | null; message: string; fix?: string }[]) => problems.map((e) => {
+    const fix = e.fix ? ` Fix: ${sentence(e.fix)}` : '';
+    return `  ${e.layer ? `${e.layer}: ` : ''}${sentence(e.message)}${fix}\n`;
+  }).join('');
+  if (report.errors.length > 0) {
+    // With data, the readiness check words graph problems for that data (a Conv2D on a table...).
+    const problems = dataSource ? report.readiness : report.errors;
+    out += `\n${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${list(problems)}`;
+  } else if (!report.ready) {
+    out += `The model is valid, but not ready to train${dataSource ? ` on ${dataSource}` : ''}:\n${list(report.readiness)}`;
+  } else if (dataSource) {
+    out += `The model is valid and ready to train on ${dataSource}.\n`;
   } else {
-    out += `\n${report.errors.length} problem${report.errors.length === 1 ? '' : 's'}:\n`;
-    for (const e of report.errors) {
-      const fix = e.fix ? ` Fix: ${sentence(e.fix)}` : '';
-      out += `  ${e.layer ? `${e.layer}: ` : ''}${sentence(e.message)}${fix}\n`;
-    }
+    out += 'The model is valid. (With --data SOURCE, validate also checks that it fits the data it will train on.)\n';
   }
   return out;
 }

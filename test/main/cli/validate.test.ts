@@ -82,7 +82,9 @@ describe('modelwright validate', () => {
     expect(code).toBe(0);
     expect(stderr).toBe('');
     const report = JSON.parse(stdout);
-    expect(Object.keys(report)).toEqual(['valid', 'totalParams', 'layers', 'errors']);
+    expect(Object.keys(report)).toEqual(['valid', 'totalParams', 'layers', 'errors', 'ready', 'readiness']);
+    expect(report.ready).toBe(true);
+    expect(report.readiness).toEqual([]);
     expect(report.valid).toBe(true);
     expect(report.totalParams).toBe(56_714);
     expect(report.errors).toEqual([]);
