@@ -48,7 +48,31 @@ function denseInstead(layer: LayerNode): ModelFix {
   };
 }
 
-function tableAdvice(layer: LayerNode, kind: 'image' | 'sequence'): Advice {
+/**
+ * A table whose columns could be the pixels of square grey images (784 = 28×28, as in MNIST exported to
+ * CSV): the one case where a Reshape in front of image layers is the right fix for table data.
+ */
+function pixelSide(graph: Graph, analysis: GraphAnalysis, columns: number | undefined): { side: number; inputId: string } | null {
+  if (!columns || columns < 64) return null;
+  const side = Math.round(Math.sqrt(columns));
+  const inputId = analysis.inputs[0];
+  if (side * side !== columns || !inputId || !graph.connections.some((c) => c.from === inputId)) return null;
+  return { side, inputId };
+}
+
+function tableAdvice(graph: Graph, analysis: GraphAnalysis, layer: LayerNode, kind: 'image' | 'sequence', columns: number | undefined): Advice {
+  const pixels = kind === 'image' ? pixelSide(graph, analysis, columns) : null;
+  if (pixels && !isPooling(layer.type)) {
+    const shape = [pixels.side, pixels.side, 1];
+    return {
+      message: `${layer.type} ${q(layer)} is for images, and the data is a table of ${columns} columns: if they are the pixels of ${pixels.side}×${pixels.side} images, the model must lay them out as an image first`,
+      advice: `add a Reshape to [${shape.join(', ')}] after the Input if the columns are pixels; otherwise use a Dense layer instead`,
+      fixes: [
+        { label: `Add a Reshape to [${shape.join(', ')}] after the Input (the columns are pixels)`, actions: [{ kind: 'insert-after', layerId: pixels.inputId, layers: [{ type: 'Reshape', params: { targetShape: shape } }] }] },
+        denseInstead(layer),
+      ],
+    };
+  }
   const what = kind === 'image'
     ? 'is for images: it looks at neighbouring pixels'
     : 'is for sequences such as text or time series: it reads values in order, step by step';
@@ -98,14 +122,15 @@ function imageAdvice(graph: Graph, layer: LayerNode): Advice | null {
  * Better words and a fix for a graph error, given what the data is; null when the shape rule's own
  * advice stands. The Reshape the shape rule may suggest is right only where no data says otherwise.
  */
-export function adviceForData(graph: Graph, analysis: GraphAnalysis, error: GraphError, kind: DataKind | undefined, vocabSize?: number): Advice | null {
+export function adviceForData(graph: Graph, analysis: GraphAnalysis, error: GraphError, data: { kind?: DataKind; inputShape?: number[]; vocabSize?: number } | null): Advice | null {
+  const kind = data?.kind;
   const layer = graph.layers.find((l) => l.id === error.layerId);
   if (!layer) return null;
   if (error.kind === 'shape' && layer.type === 'Flatten' && /already flat/.test(error.fix ?? '')) {
     return { message: `Flatten ${q(layer)} gets values that are already flat`, advice: 'remove it', fixes: [removeFix(layer)] };
   }
   if (error.kind === 'invalid-param' && error.param === 'dtype' && layer.type === 'Input') {
-    if (kind === 'text') return textAdvice(graph, analysis, layer, vocabSize);
+    if (kind === 'text') return textAdvice(graph, analysis, layer, data?.vocabSize);
     return {
       message: error.message,
       advice: 'set its number type to float32',
@@ -115,8 +140,32 @@ export function adviceForData(graph: Graph, analysis: GraphAnalysis, error: Grap
   if (error.kind !== 'shape' || !kind) return null;
   const looksAt = neighbourKind(layer.type);
   if (!looksAt) return null;
-  if (kind === 'table') return tableAdvice(layer, looksAt);
-  if (kind === 'text' && looksAt === 'sequence') return textAdvice(graph, analysis, layer, vocabSize);
+  if (kind === 'table') return tableAdvice(graph, analysis, layer, looksAt, data?.inputShape?.length === 1 ? data.inputShape[0] : undefined);
+  if (kind === 'text' && looksAt === 'sequence') return textAdvice(graph, analysis, layer, data?.vocabSize);
   if (kind === 'image' && looksAt === 'image') return imageAdvice(graph, layer);
   return null;
+}
+
+/**
+ * Text arrives as word numbers (1 = the most frequent word, ...); a layer that does arithmetic on them
+ * treats "word 40" as twice "word 20". Without an Embedding the model trains, but on meaningless values.
+ */
+export function wordNumbersAdvice(graph: Graph, analysis: GraphAnalysis, vocabSize: number | undefined): (Advice & { layer: LayerNode }) | null {
+  if (graph.layers.some((l) => l.type === 'Embedding')) return null;
+  const input = graph.layers.find((l) => l.id === analysis.inputs[0]);
+  const first = input && graph.connections.find((c) => c.from === input.id);
+  const reader = first && graph.layers.find((l) => l.id === first.to);
+  if (!input || !reader) return null;
+  return {
+    layer: reader,
+    message: `${reader.type} ${q(reader)} reads the text as word numbers, as if word 40 were twice word 20; the model trains, but on meaningless values`,
+    advice: 'put an Embedding layer (and a pooling layer that averages the words) right after the Input',
+    fixes: [{
+      label: 'Add an Embedding and a GlobalAveragePooling1D layer after the Input',
+      actions: [
+        { kind: 'set-params', layerId: input.id, params: { dtype: 'int32' } },
+        { kind: 'insert-after', layerId: input.id, layers: [{ type: 'Embedding', params: { inputDim: vocabSize ?? 2000, outputDim: 32 } }, { type: 'GlobalAveragePooling1D', params: {} }] },
+      ],
+    }],
+  };
 }

@@ -5,7 +5,7 @@ import { analyzeGraph } from '../graph/analyze.ts';
 import { getLayerDef, resolveParams } from '../graph/catalog.ts';
 import type { Graph, GraphAnalysis, GraphError, LayerNode, Shape } from '../graph/types.ts';
 import type { LossName } from './config.ts';
-import { adviceForData, type DataKind } from './dataAdvice.ts';
+import { adviceForData, wordNumbersAdvice, type DataKind } from './dataAdvice.ts';
 import { lossTitle } from './loss.ts';
 import { applyFix, type FixAction, type FixTarget, type ModelFix } from './modelFixes.ts';
 import { trainingBlockers } from './trainability.ts';
@@ -27,7 +27,7 @@ export interface BoundData {
 }
 
 export type ProblemCode =
-  | 'graph' | 'inputs' | 'outputs' | 'not-trainable' | 'input-shape' | 'output-shape' | 'output' | 'loss';
+  | 'graph' | 'inputs' | 'outputs' | 'not-trainable' | 'input-shape' | 'output-shape' | 'output' | 'loss' | 'layer-for-data';
 
 export interface ReadinessProblem {
   code: ProblemCode;
@@ -81,7 +81,7 @@ function ancestors(graph: Graph, id: string): Set<string> {
 
 function graphProblem(graph: Graph, analysis: GraphAnalysis, e: GraphError, data: BoundData | null): ReadinessProblem {
   const layer = graph.layers.find((l) => l.id === e.layerId);
-  const better = adviceForData(graph, analysis, e, data?.kind, data?.vocabSize);
+  const better = adviceForData(graph, analysis, e, data);
   if (better) return problemAt(layer, { code: 'graph', severity: 'error', ...better });
   const fixes: ModelFix[] = e.kind === 'disconnected' && layer
     ? [{ label: `Remove ${q(layer)}`, actions: [{ kind: 'remove-layers', layerIds: [layer.id] }] }]
@@ -324,7 +324,7 @@ export function checkReadiness(graph: Graph, data: BoundData | null, settings?: 
   problems.push(...endProblems(graph, analysis, data));
   const done = (): Readiness => ({ ready: !problems.some((p) => p.severity === 'error'), dataChecked: data !== null, problems });
   if (problems.length > 0) return done();
-  for (const b of trainingBlockers(graph)) {
+  for (const b of trainingBlockers(graph, analysis)) {
     const layer = graph.layers.find((l) => l.id === b.layerId);
     const fixes: ModelFix[] = layer && b.message.includes('dilation')
       ? [{ label: `Set the dilation rate of ${q(layer)} to 1`, actions: [{ kind: 'set-params', layerId: layer.id, params: { dilationRate: 1 } }] }]
@@ -342,6 +342,13 @@ export function checkReadiness(graph: Graph, data: BoundData | null, settings?: 
     return done();
   }
   problems.push(...outputProblems(graph, output, outShape, data, settings?.loss ?? 'auto'));
+  if (data.kind === 'text' && !inProblem) {
+    const words = wordNumbersAdvice(graph, analysis, data.vocabSize);
+    if (words) {
+      const { layer, ...advice } = words;
+      problems.push(problemAt(layer, { code: 'layer-for-data', severity: 'warning', ...advice }));
+    }
+  }
   return done();
 }
 

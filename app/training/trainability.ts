@@ -2,7 +2,7 @@
 // refuses with the same words. (A graph can be valid for inference and export, yet not trainable.)
 import { analyzeGraph } from '../graph/analyze.ts';
 import { resolveParams } from '../graph/catalog.ts';
-import type { Graph, LayerNode, ParamValue } from '../graph/types.ts';
+import type { Graph, GraphAnalysis, LayerNode, ParamValue } from '../graph/types.ts';
 
 export interface TrainingBlocker {
   /** The layer at fault; absent when the whole model is (too large). */
@@ -44,9 +44,9 @@ function formatGiB(bytes: number): string {
 }
 
 /** Layers that would make training fail although the graph is valid; empty when training can start. */
-export function trainingBlockers(graph: Graph): TrainingBlocker[] {
+export function trainingBlockers(graph: Graph, analysis: GraphAnalysis = analyzeGraph(graph)): TrainingBlocker[] {
   const blockers = graph.layers.map(blockerOf).filter((b): b is TrainingBlocker => b !== null);
-  const { weightBytes, totalParams } = analyzeGraph(graph);
+  const { weightBytes, totalParams } = analysis;
   if (weightBytes > MAX_TRAINABLE_WEIGHT_BYTES) {
     blockers.push({
       message: `the model has ${totalParams.toLocaleString('en-US')} parameters (${formatGiB(weightBytes)} of weights); training needs about four times that in memory, more than TensorFlow.js can use`,

@@ -178,6 +178,21 @@ describe('readiness: advice that fits the kind of data', () => {
     expect(errorsOf(graph, null)[0].advice).toMatch(/Reshape/);
   });
 
+  it('table of pixel columns (784 = 28×28): here, and only here, a Reshape to an image is offered first', () => {
+    const pixels: BoundData = { task: 'classification', kind: 'table', inputShape: [784], outputUnits: 10 };
+    const graph = sequential([
+      { id: 'in', type: 'Input', params: { shape: [784] } },
+      { id: 'conv', type: 'Conv2D', params: { filters: 8, kernelSize: 3, activation: 'relu' } },
+      { id: 'flat', type: 'Flatten' },
+      { id: 'out', type: 'Dense', params: { units: 10, activation: 'softmax' } },
+    ]);
+    const [p] = errorsOf(graph, pixels);
+    expect(p.message).toMatch(/table of 784 columns: if they are the pixels of 28×28 images/);
+    expect(p.fixes.map((f) => f.label)).toEqual(['Add a Reshape to [28, 28, 1] after the Input (the columns are pixels)', 'Replace "conv" with a Dense layer (8 units, relu)']);
+    const fixed = expectFixWorks(graph, pixels);
+    expect(fixed.graph.layers.map((l) => l.type)).toEqual(['Input', 'Reshape', 'Conv2D', 'Flatten', 'Dense']);
+  });
+
   it('table: an LSTM or a pooling layer is for sequences or images; the pooling fix removes it', () => {
     const lstm = sequential([
       { id: 'in', type: 'Input', params: { shape: [4] } },
@@ -229,6 +244,24 @@ describe('readiness: advice that fits the kind of data', () => {
     expect(p.message).toMatch(/LSTM "rnn" reads a sequence of word vectors/);
     const fixed = expectFixWorks(graph, text);
     expect(fixed.graph.layers.find((l) => l.type === 'Embedding')!.params).toMatchObject({ inputDim: 2000 });
+  });
+});
+
+describe('readiness: text read as word numbers', () => {
+  it('a Dense layer straight on the word numbers is a warning (it trains, badly) with the Embedding fix', () => {
+    const graph = sequential([
+      { id: 'in', type: 'Input', params: { shape: [24] } },
+      { id: 'h', type: 'Dense', params: { units: 16, activation: 'relu' } },
+      { id: 'out', type: 'Dense', params: { units: 4, activation: 'softmax' } },
+    ]);
+    const r = checkReadiness(graph, text);
+    expect(r.ready).toBe(true);
+    expect(r.problems).toHaveLength(1);
+    expect(r.problems[0]).toMatchObject({ code: 'layer-for-data', severity: 'warning', layerId: 'h' });
+    expect(r.problems[0].message).toMatch(/as if word 40 were twice word 20/);
+    const fixed = applyFix({ graph, loss: 'auto' }, r.problems[0].fixes[0]);
+    expect(fixed.graph.layers.map((l) => l.type)).toEqual(['Input', 'Embedding', 'GlobalAveragePooling1D', 'Dense', 'Dense']);
+    expect(checkReadiness(fixed.graph, text).problems).toEqual([]);
   });
 });
 
