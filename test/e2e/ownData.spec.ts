@@ -41,6 +41,9 @@ describe.skipIf(skip !== null)('your own model on your own table, in the browser
     const problems = await page.locator('[data-testid="fit-problem"]').allTextContents();
     expect(problems.join('\n')).toMatch(/Input layer "input" has shape \[4\] but each row has 7 input values/);
     expect(problems.join('\n')).toMatch(/"dense_1" gives 32 values but the data has 2 classes \(leaves, stays\).*raw scores/);
+    expect(await page.locator('[data-testid="fit-steps"] li').allTextContents()).toEqual([
+      'Set the Input shape to [7]', 'Set units to 2 and set activation to softmax',
+    ]);
     await screenshot(page, 'own-data-fit');
     await page.click('[data-testid="fit-model-apply"]');
     await expect.poll(() => card.count()).toBe(0);

@@ -21,6 +21,8 @@ function StatusBarImpl({ analysis, layerCount, readiness, data }: { analysis: Gr
   const layerProblems = analysis.errors.length - general.length;
   const errors = readiness.problems.filter((p) => p.severity === 'error');
   const first = errors[0];
+  // Warnings train, but badly (a Dense layer reading word numbers): the first is offered as a tip.
+  const tip = readiness.problems.find((p) => p.severity === 'warning');
   return (
     <footer className="mw-statusbar" data-testid="status-bar">
       <span>{layerCount} layer{layerCount === 1 ? '' : 's'}</span>
@@ -28,7 +30,15 @@ function StatusBarImpl({ analysis, layerCount, readiness, data }: { analysis: Gr
       <span>{formatCount(analysis.trainableParams)} trainable</span>
       <span data-testid="model-size">{formatBytes(analysis.weightBytes)} of weights</span>
       {readiness.ready ? (
-        <span className="mw-ok" data-testid="model-valid" data-ready={data.status === 'ready'}>{readyWords(data)}</span>
+        <>
+          <span className="mw-ok" data-testid="model-valid" data-ready={data.status === 'ready'}>{readyWords(data)}</span>
+          {tip && (
+            <span className="mw-status-tip" data-testid="readiness-tip">
+              Tip: {tip.message}
+              <FixButtons problem={tip} max={1} />
+            </span>
+          )}
+        </>
       ) : !analysis.valid ? (
         <span className="mw-bad" data-testid="model-invalid">
           {layerProblems > 0 && `${layerProblems} layer problem${layerProblems === 1 ? '' : 's'} (in red)`}

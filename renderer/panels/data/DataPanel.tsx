@@ -1,11 +1,11 @@
 // The Data panel: choose a built-in dataset or import a CSV, a text CSV or an image folder; preview it;
 // set column roles and types, scaling, missing values and split ratios; read the warnings; and fit the
 // model's Input shape and output units to the data, as undoable commands, after the user agrees.
-import { useRef, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { uploadMaxRequestBytes } from '../../../app/api/contract.ts';
 import type { BuiltinDataset, DatasetInspection, ImportedDataset } from '../../../app/api/types.ts';
 import type { DatasetBinding } from '../../../app/data/binding.ts';
-import type { ReadinessProblem } from '../../../app/training/readiness.ts';
+import { fitModelToData, type ReadinessProblem } from '../../../app/training/readiness.ts';
 import type { ColumnRole, ColumnType } from '../../../app/data/schema.ts';
 import { makeTrainingConfig } from '../../../app/training/config.ts';
 import { commands } from '../../commands/index.ts';
@@ -135,21 +135,24 @@ function SourcePicker({ onImported }: { onImported: (binding: DatasetBinding, in
   );
 }
 
-function FitCard({ problems, onApply, onDismiss }: { problems: ReadinessProblem[]; onApply: () => void; onDismiss?: () => void }) {
+function FitCard({ problems, steps, onApply, onDismiss }: { problems: ReadinessProblem[]; steps: string[]; onApply: () => void; onDismiss?: () => void }) {
   if (problems.length === 0) return null;
-  const fixable = problems.some((p) => p.fixes.length > 0);
   return (
     <div className="mw-wp-card" data-testid="fit-model">
       <strong>The model does not fit this data yet.</strong>
       <ul>{problems.map((p, i) => (
-        <li key={i} data-testid="fit-problem">{p.message}{p.fixes[0] ? <> — <em>{p.fixes[0].label}</em></> : p.advice ? ` — ${p.advice}` : ''}</li>
+        <li key={i} data-testid="fit-problem">{p.message}{p.fixes.length === 0 && p.advice ? ` — ${p.advice}` : ''}</li>
       ))}</ul>
-      {fixable && (
-        <div className="mw-wp-row">
-          <button type="button" className="mw-primary" onClick={onApply} data-testid="fit-model-apply">Make the model fit this data</button>
-          {onDismiss && <button type="button" onClick={onDismiss}>Not now</button>}
-          <span className="mw-wp-help">Changes the layers listed above in one step; undo it with Ctrl+Z.</span>
-        </div>
+      {steps.length > 0 && (
+        <>
+          <p className="mw-wp-help">Making it fit changes, in one step:</p>
+          <ol data-testid="fit-steps">{steps.map((step, i) => <li key={i}>{step}</li>)}</ol>
+          <div className="mw-wp-row">
+            <button type="button" className="mw-primary" onClick={onApply} data-testid="fit-model-apply">Make the model fit this data</button>
+            {onDismiss && <button type="button" onClick={onDismiss}>Not now</button>}
+            <span className="mw-wp-help">Undo it with Ctrl+Z.</span>
+          </div>
+        </>
       )}
     </div>
   );
@@ -211,6 +214,14 @@ export default function DataPanel() {
   const bindingKey = binding ? JSON.stringify(binding) : '';
   const inspection = useAsync(api && binding ? () => api.datasets.inspect(binding, { projectPath: filePath, previewRows: 20 }) : null, [api, bindingKey, filePath]);
   const { readiness, data } = useReadiness();
+  // Problems of the model against this data (the same check the canvas and the trainer make).
+  const allProblems = data.status === 'ready' ? readiness.problems.filter((p) => p.severity === 'error') : [];
+  const problemsKey = JSON.stringify(allProblems.map((p) => p.message));
+  const problems = dismissed === problemsKey ? [] : allProblems;
+  // Every change the one click makes (fixing one problem can reveal the next: a Flatten after the Input shape).
+  const steps = useMemo(() => (data.status === 'ready' && doc && problems.length > 0
+    ? fitModelToData({ graph: doc.graph, loss: doc.training?.loss ?? 'auto' }, data.data).applied.map((f) => f.label)
+    : []), [data, doc, problems.length]);
 
   if (!doc) return <div className="mw-wp"><Empty title="No project open" testId="data-empty">Open a template or a project first; then choose its data here.</Empty></div>;
 
@@ -228,10 +239,6 @@ export default function DataPanel() {
   };
 
   const insp = inspection.data;
-  // Problems of the model against this data (the same check the canvas and the trainer make).
-  const allProblems = data.status === 'ready' ? readiness.problems.filter((p) => p.severity === 'error') : [];
-  const problemsKey = JSON.stringify(allProblems.map((p) => p.message));
-  const problems = dismissed === problemsKey ? [] : allProblems;
   const training = doc.training ?? makeTrainingConfig();
   const setSplit = (key: 'validationSplit' | 'testSplit', percent: number) => {
     const r = updateSetting(training, key, percent / 100);
@@ -287,7 +294,7 @@ export default function DataPanel() {
             <>
               {inspection.loading && <p className="mw-wp-muted">Reading the data…</p>}
               <ErrorText error={inspection.error} retry={inspection.reload} />
-              <FitCard problems={problems} onApply={() => {
+              <FitCard problems={problems} steps={steps} onApply={() => {
                 if (data.status !== 'ready') return;
                 const r = commands.execute('fitModelToData', { data: data.data });
                 if (r.ok && r.changed) {
