@@ -113,7 +113,8 @@ function endProblems(graph: Graph, analysis: GraphAnalysis, data: BoundData | nu
   if (outputs.length <= 1) return problems;
   const fits = (l: LayerNode) => {
     const shape = analysis.layers[l.id]?.outputShape;
-    return data !== null && data.task !== 'reconstruction' && shape?.length === 1 && shape[0] === data.outputUnits;
+    if (data === null || data.task === 'reconstruction' || shape?.length !== 1) return false;
+    return shape[0] === data.outputUnits || (data.task === 'classification' && data.outputUnits === 2 && shape[0] === 1);
   };
   const main = mainOutput(outputs, fits);
   const mainSide = ancestors(graph, main.id);
@@ -368,8 +369,11 @@ export function fitModelToData(target: FixTarget, data: BoundData): { target: Fi
     const readiness = checkReadiness(current.graph, data, { loss: current.loss });
     const next = readiness.problems.find((p) => p.severity === 'error' && p.fixes.length > 0);
     if (!next) return { target: current, applied, readiness };
+    const after = applyFix(current, next.fixes[0]);
+    // A fix that changes nothing would be offered again and again: stop, and let the problem show.
+    if (JSON.stringify(after) === JSON.stringify(current)) break;
     applied.push(next.fixes[0]);
-    current = applyFix(current, next.fixes[0]);
+    current = after;
   }
   return { target: current, applied, readiness: checkReadiness(current.graph, data, { loss: current.loss }) };
 }
