@@ -158,8 +158,7 @@ function outputDecider(graph: Graph, output: LayerNode): { decider: LayerNode; a
   let activation: string | null = null;
   for (let hops = 0; layer && hops <= graph.layers.length; hops++) {
     const p = resolveParams(layer);
-    if (layer.type === 'Softmax') { activationLayer ??= layer; activation ??= 'softmax'; }
-    else if (layer.type === 'Activation') { activationLayer ??= layer; activation ??= String(p.activation); }
+    if (layer.type === 'Activation') { activationLayer ??= layer; activation ??= String(p.activation); }
     else if (!passThrough.has(layer.type)) {
       const own = typeof p.activation === 'string' ? p.activation : 'linear';
       return { decider: layer, activationLayer: activationLayer ?? layer, activation: activation ?? own };
@@ -259,28 +258,24 @@ function outputProblems(graph: Graph, output: LayerNode, outShape: Shape, data: 
       wrong.push(`gives ${size} values but the model should reproduce the ${k} values of its input`);
     }
   }
-  if (wantUnits !== units) {
-    if (hasParam(decider, 'units')) {
+  // The activation the model ends with after the fix (a new Dense layer brings its own).
+  const finalActivation = wantActivation;
+  if (wantUnits !== units && !hasParam(decider, 'units')) {
+    // Nothing to set units on (the model ends in a Flatten, say): a Dense layer of the right size goes after it.
+    actions.push({ kind: 'insert-after', layerId: output.id, layers: [{ type: 'Dense', params: { units: wantUnits, activation: wantActivation } }] });
+    labels.push(`add a Dense layer with ${wantUnits} units (${wantActivation}) after it`);
+  } else {
+    if (wantUnits !== units) {
       actions.push({ kind: 'set-params', layerId: decider.id, params: { units: wantUnits } });
       labels.push(`set units to ${wantUnits}`);
-    } else {
-      const end = { type: 'Dense', params: { units: wantUnits, activation: wantActivation === activation && data.task !== 'classification' ? activation : wantActivation } };
-      actions.push({ kind: 'insert-after', layerId: output.id, layers: [end] });
-      labels.push(`add a Dense layer with ${wantUnits} units (${end.params.activation}) after it`);
-      wantActivation = activation;
+    }
+    if (wantActivation !== activation) {
+      actions.push(hasParam(activationLayer, 'activation')
+        ? { kind: 'set-params', layerId: activationLayer.id, params: { activation: wantActivation } }
+        : { kind: 'insert-after', layerId: output.id, layers: [{ type: 'Activation', params: { activation: wantActivation } }] });
+      labels.push(`set activation to ${wantActivation}`);
     }
   }
-  if (wantActivation !== activation) {
-    if (activationLayer.type === 'Softmax') {
-      actions.push({ kind: 'replace-layer', layerId: activationLayer.id, layer: { type: 'Activation', params: { activation: wantActivation } } });
-    } else if (hasParam(activationLayer, 'activation')) {
-      actions.push({ kind: 'set-params', layerId: activationLayer.id, params: { activation: wantActivation } });
-    } else {
-      actions.push({ kind: 'insert-after', layerId: output.id, layers: [{ type: 'Activation', params: { activation: wantActivation } }] });
-    }
-    labels.push(`set activation to ${wantActivation}`);
-  }
-  const finalActivation = actions.some((a) => a.kind === 'insert-after' && a.layers[0].type === 'Dense') ? String((actions.find((a) => a.kind === 'insert-after') as Extract<FixAction, { kind: 'insert-after' }>).layers[0].params.activation) : wantActivation;
   const lossWrong = loss !== 'auto' && !lossFits(loss, data.task, wantUnits, finalActivation);
   if (lossWrong) {
     actions.push({ kind: 'set-loss', loss: 'auto' });
@@ -295,8 +290,7 @@ function outputProblems(graph: Graph, output: LayerNode, outShape: Shape, data: 
       fixes: [{ label: 'Choose the loss automatically', actions }],
     }];
   }
-  const target = decider;
-  return [problemAt(target, {
+  return [problemAt(decider, {
     code: 'output', severity: 'error',
     message: `The output layer ${q(output)} ${wrong.join('; it ')}`,
     advice: joinWords(labels),

@@ -150,6 +150,15 @@ describe('readiness: the output layer against the data', () => {
     expect(expectFixWorks(graph, table3).graph.layers[2].params.activation).toBe('softmax');
   });
 
+  it('a model that ends in a layer without units gets a Dense output layer of the right size', () => {
+    const tiny: BoundData = { task: 'classification', kind: 'image', inputShape: [2, 2, 1], outputUnits: 3 };
+    const graph = sequential([{ id: 'in', type: 'Input', params: { shape: [2, 2, 1] } }, { id: 'flat', type: 'Flatten' }]);
+    const [p] = errorsOf(graph, tiny);
+    expect(p.fixes[0].label).toBe('Add a Dense layer with 3 units (softmax) after it');
+    const fixed = expectFixWorks(graph, tiny);
+    expect(fixed.graph.layers.map((l) => l.type)).toEqual(['Input', 'Flatten', 'Dense']);
+  });
+
   it('the wrong Input shape is flagged on the Input layer with the shape to set', () => {
     const graph = mlp([7], 3, 'softmax');
     const [p] = errorsOf(graph, table3);
