@@ -45,6 +45,7 @@ export const runQuerySchema = z.strictObject({
   status: z.union([z.enum(runStatuses), z.array(z.enum(runStatuses))]).optional(),
   tag: z.string().optional(),
   search: z.string().max(1000).optional(),
+  learned: z.boolean().optional(),
   sort: z.union([
     z.strictObject({ by: z.enum(['id', 'name', 'startedAt', 'durationMs', 'status']), direction: z.enum(['asc', 'desc']).optional() }),
     z.strictObject({

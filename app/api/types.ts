@@ -234,4 +234,6 @@ export interface PredictResult {
   runId: number;
   /** One per input row / sentence / image, in order. */
   predictions: Prediction[];
+  /** Plain sentences about the input, e.g. columns the model does not read (ignored). */
+  warnings?: string[];
 }

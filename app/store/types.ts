@@ -4,6 +4,7 @@ import type { Graph } from '../graph/types.ts';
 import type { TrainingConfig } from '../training/config.ts';
 import type { DatasetBinding } from '../data/binding.ts';
 import type { Evaluation } from '../training/evaluate.ts';
+import type { LearningCheck } from '../training/learning.ts';
 
 export const runStatuses = ['queued', 'running', 'completed', 'stopped', 'diverged', 'failed', 'interrupted'] as const;
 export type RunStatus = (typeof runStatuses)[number];
@@ -85,6 +86,10 @@ export interface RunSummary {
   bestEpoch: Record<string, number>;
   /** Metrics on the held-out test split, recorded when the run finished. */
   test: Record<string, number | null>;
+  /** Whether a completed run learned; null when it was not judged (older runs, runs that did not complete). */
+  learned: boolean | null;
+  /** The verdict behind `learned`: signs, likely cause and advice (null when not judged). */
+  learning: LearningCheck | null;
 }
 
 export interface RunDetail extends RunSummary {
@@ -164,6 +169,8 @@ export interface RunQuery {
   tag?: string;
   /** Case-insensitive substring of the run's name or note. */
   search?: string;
+  /** false: only completed runs that did not learn; true: only runs judged to have learned. */
+  learned?: boolean;
   sort?: RunSort;
   limit?: number;
   offset?: number;

@@ -35,6 +35,8 @@ export const epochProgressSchema = z.object({
   etaMs: z.number().min(0),
   tensors: z.number().int().min(0),
   backend: z.string(),
+  /** A plain warning about the run so far, e.g. that the loss has not fallen for several epochs. */
+  note: z.string().optional(),
 });
 
 export const progressEventSchema = z.discriminatedUnion('type', [batchProgressSchema, epochProgressSchema]);

@@ -71,6 +71,13 @@ export type TrainingStatus = (typeof trainingStatuses)[number];
 
 const nullableNumber = z.number().nullable();
 
+export const learningCheckSchema = z.object({
+  learned: z.boolean(),
+  signs: z.array(z.string()),
+  cause: z.string().nullable(),
+  advice: z.string().nullable(),
+});
+
 export const testResultSchema = z.object({
   /** Loss and compiled metrics on the test split (`loss`, `accuracy`, `mae`...). */
   logs: z.record(z.string(), nullableNumber),
@@ -112,6 +119,12 @@ export const trainingResultSchema = z.object({
   streamed: z.boolean().optional(),
   /** Peak resident memory of the process that trained (the trainer process), in MB. */
   peakRssMb: z.number().min(0).optional(),
+  /**
+   * Whether a completed run learned (app/training/learning.ts): a completed run that did not is still
+   * `completed`, with the signs, the likely cause and the one change to try. Absent when not judged
+   * (stopped, diverged or failed runs, 0 epochs).
+   */
+  learning: learningCheckSchema.optional(),
 });
 
 export type TrainingResult = z.output<typeof trainingResultSchema>;

@@ -5,6 +5,7 @@ import { ApiError } from '../../app/api/errors.ts';
 import type { PredictorInfo } from '../../app/api/types.ts';
 import { Preprocessor } from '../../app/data/preprocess.ts';
 import { DataError } from '../../app/data/errors.ts';
+import { missingColumnsText, unknownColumnsText } from '../../app/data/inputColumns.ts';
 import type { ExperimentStore } from '../store/experimentStore.ts';
 import { decodeImage } from '../data/images.ts';
 import { loadTrainedModel, type TrainedModel } from '../trainer/predict.ts';
@@ -88,7 +89,13 @@ export function createPredictService(options: PredictServiceOptions): PredictSer
       } else {
         inputs = input.rows;
       }
-      return { runId, predictions: await model.predict(inputs) };
+      // Never a silent 0 for a column the rows lack: refused, naming it; columns the model ignores are named too.
+      const columns = model.checkColumns(inputs);
+      const missing = columns ? missingColumnsText(columns, inputs.length) : '';
+      if (missing) throw new DataError(`${capitalize(missing)}. Give every column a value (leave it empty to fill it as training filled missing values).`);
+      const unknown = columns ? unknownColumnsText(columns) : '';
+      const predictions = await model.predict(inputs);
+      return unknown ? { runId, predictions, warnings: [`${capitalize(unknown)}.`] } : { runId, predictions };
     },
   };
 
@@ -99,4 +106,8 @@ export function createPredictService(options: PredictServiceOptions): PredictSer
       cache.clear();
     },
   };
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -16,6 +16,7 @@ import {
   type RunPage, type RunQuery, type RunSort, type RunStatus, type RunSummary,
 } from '../../app/store/types.ts';
 import { canonicalJson, diffGraphs, diffValues } from '../../app/store/diff.ts';
+import type { LearningCheck } from '../../app/training/learning.ts';
 import { openDatabase, retryBusy, type Db } from './connection.ts';
 import { StoreError } from './errors.ts';
 import { currentWriter, isWriterAlive } from './writerIdentity.ts';
@@ -75,6 +76,8 @@ export interface FinishRunInput {
   /** Loss and metrics on the test split (null or NaN: not available). */
   testMetrics?: Record<string, number | null>;
   artifacts?: ArtifactInput[];
+  /** Whether the run learned, with the signs, cause and advice (completed runs). */
+  learning?: LearningCheck;
 }
 
 export interface EpochMetricRow {
@@ -160,6 +163,7 @@ interface RunRow {
   dataset_binding_json: string | null; writer_pid: number | null; writer_host: string | null; writer_token: string | null;
   ds_source: string | null; ds_name: string | null; ds_path: string | null; ds_size: number | null; ds_hash: string | null;
   ds_rows: number | null; ds_columns: string | null; ds_roles: string | null;
+  learned: number | null; learning_json: string | null;
 }
 
 const runSelect = `
@@ -167,7 +171,7 @@ const runSelect = `
          r.updated_at, r.duration_ms, r.backend, r.seed, r.app_version, g.hash AS graph_hash, r.config_json,
          r.dataset_binding_json, r.writer_pid, r.writer_host, r.writer_token,
          d.source AS ds_source, d.name AS ds_name, d.path AS ds_path, d.size_bytes AS ds_size, d.content_hash AS ds_hash,
-         d.row_count AS ds_rows, d.columns_json AS ds_columns, d.roles_json AS ds_roles
+         d.row_count AS ds_rows, d.columns_json AS ds_columns, d.roles_json AS ds_roles, r.learned, r.learning_json
   FROM runs r
   JOIN graph_versions g ON g.id = r.graph_version_id
   LEFT JOIN projects p ON p.id = r.project_id
@@ -569,6 +573,7 @@ export class ExperimentStore {
     for (const [name, value] of Object.entries(result.testMetrics ?? {})) {
       if (typeof value !== 'number' && value !== null) throw new StoreError('invalid', `test metric ${name} needs a number, got ${typeof value}`);
     }
+    const learning = result.learning ? learningRecord(result.learning) : null;
     this.flush();
     this.write(() => {
       const run = this.runStatus(runId);
@@ -579,6 +584,7 @@ export class ExperimentStore {
       const duration = result.durationMs ?? (run.started_at === null ? null : now - run.started_at);
       this.stmt(`UPDATE runs SET status = ?, error = ?, ended_at = ?, updated_at = ?, duration_ms = ?, started_at = COALESCE(started_at, ?)
         WHERE id = ?`).run(status, result.error ?? null, now, now, duration === null ? null : Math.round(duration), now, runId);
+      if (learning) this.stmt('UPDATE runs SET learned = ?, learning_json = ? WHERE id = ?').run(learning.learned ? 1 : 0, JSON.stringify(learning), runId);
       if (result.evaluation && evaluationJson) {
         this.stmt('INSERT OR REPLACE INTO evaluations (run_id, split, task, result_json) VALUES (?, ?, ?, ?)')
           .run(runId, 'test', result.evaluation.task, evaluationJson);
@@ -730,6 +736,11 @@ export class ExperimentStore {
     if (query.tag !== undefined) {
       clauses.push('EXISTS (SELECT 1 FROM run_tags rt JOIN tags t ON t.id = rt.tag_id WHERE rt.run_id = r.id AND t.name = ?)');
       params.push(query.tag.trim());
+    }
+    if (query.learned !== undefined) {
+      if (typeof query.learned !== 'boolean') throw new StoreError('invalid', `learned is true or false, got ${JSON.stringify(query.learned)}`);
+      clauses.push('r.learned = ?');
+      params.push(query.learned ? 1 : 0);
     }
     if (query.search !== undefined && query.search.trim() !== '') {
       const pattern = `%${escapeLike(query.search.trim())}%`;
@@ -884,6 +895,8 @@ export class ExperimentStore {
       createdAt: iso(row.created_at)!, startedAt: iso(row.started_at), endedAt: iso(row.ended_at), durationMs: row.duration_ms,
       backend: row.backend, seed: row.seed, appVersion: row.app_version, graphHash: row.graph_hash, dataset,
       config: JSON.parse(row.config_json), final: {}, best: {}, bestEpoch: {}, test: {},
+      learned: row.learned === null ? null : row.learned === 1,
+      learning: row.learning_json === null ? null : JSON.parse(row.learning_json) as LearningCheck,
     };
   }
 
@@ -980,16 +993,25 @@ export class ExperimentStore {
     const finals = metricsOf((r) => r.final);
     const bests = metricsOf((r) => r.best);
     const tests = metricsOf((r) => r.test);
-    const fields = ['id', 'name', 'project', 'status', 'startedAt', 'endedAt', 'durationMs', 'backend', 'seed', 'dataset', 'tags', 'note', 'error',
+    const fields = ['id', 'name', 'project', 'status', 'learned', 'startedAt', 'endedAt', 'durationMs', 'backend', 'seed', 'dataset', 'tags', 'note', 'error',
       ...finals.map((m) => `final.${m}`), ...bests.map((m) => `best.${m}`), ...tests.map((m) => `test.${m}`), 'config'];
     const data = runs.map((r) => [
-      r.id, r.name, r.project ?? '', r.status, r.startedAt ?? '', r.endedAt ?? '', r.durationMs ?? '', r.backend, r.seed ?? '',
+      r.id, r.name, r.project ?? '', r.status, r.learned === null ? '' : String(r.learned), r.startedAt ?? '', r.endedAt ?? '', r.durationMs ?? '', r.backend, r.seed ?? '',
       r.dataset?.name ?? r.dataset?.source ?? '', r.tags.join(';'), r.note, r.error ?? '',
       ...finals.map((m) => r.final[m] ?? ''), ...bests.map((m) => r.best[m] ?? ''), ...tests.map((m) => r.test[m] ?? ''),
       JSON.stringify(r.config),
     ]);
     return Papa.unparse({ fields, data }, { escapeFormulae: true, newline: '\r\n' }) + '\r\n';
   }
+}
+
+/** The learning verdict as stored: checked field by field, extra keys dropped. */
+function learningRecord(check: LearningCheck): LearningCheck {
+  const text = (v: unknown) => (typeof v === 'string' ? v : null);
+  if (!check || typeof check.learned !== 'boolean' || !Array.isArray(check.signs) || check.signs.some((s) => typeof s !== 'string')) {
+    throw new StoreError('invalid', 'the learning verdict needs learned (true or false) and its signs (sentences)');
+  }
+  return { learned: check.learned, signs: [...check.signs], cause: text(check.cause), advice: text(check.advice) };
 }
 
 /** Opens (creating and migrating as needed) the experiment store at `path`; see resolveDbPath for the default. */

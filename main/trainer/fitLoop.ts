@@ -6,6 +6,7 @@ import { EarlyStoppingTracker, PlateauTracker } from '../../app/training/callbac
 import { cleanLogs, estimateEtaMs, ProgressThrottle, type ProgressEvent } from '../../app/training/progress.ts';
 import type { TrainingConfig } from '../../app/training/config.ts';
 import type { TrainingStatus } from '../../app/training/protocol.ts';
+import { lossTrend } from '../../app/training/learning.ts';
 import type { Tf } from './runtime.ts';
 
 type Tensor = tfTypes.Tensor;
@@ -29,6 +30,8 @@ export interface LoopOptions {
   nTrain: number;
   backend: string;
   hooks: LoopHooks;
+  /** Rewrites each epoch's and batch's metrics before anyone sees them (regression errors into the target's units). */
+  mapLogs?: (logs: Record<string, number | null>) => Record<string, number | null>;
 }
 
 /** What the loop learned while fitting; read after fit() returns. */
@@ -81,6 +84,7 @@ function setLearningRate(optimizer: tfTypes.Optimizer, lr: number): void {
 /** The callbacks of a studio run and the state they fill in. */
 export function studioCallbacks(options: LoopOptions): StudioLoop {
   const { tf, model, optimizer, config, epochs, batchSize, nTrain, backend, hooks } = options;
+  const mapLogs = options.mapLogs ?? ((logs: Record<string, number | null>) => logs);
   const batchesPerEpoch = Math.ceil(nTrain / batchSize);
   const throttle = new ProgressThrottle(hooks.maxBatchEventsPerSecond ?? 20);
   const plateau = config.reduceLrOnPlateau.enabled ? new PlateauTracker(config.reduceLrOnPlateau) : null;
@@ -157,7 +161,7 @@ export function studioCallbacks(options: LoopOptions): StudioLoop {
           epochs,
           batch,
           batchesPerEpoch,
-          logs: cleanLogs(values),
+          logs: mapLogs(cleanLogs(values)),
           samplesPerSec: rate(epochSamples, now - epochStart),
           etaMs: estimateEtaMs(state.samplesDone, nTrain * epochs, now - state.fitStart),
           tensors: tf.memory().numTensors,
@@ -168,7 +172,7 @@ export function studioCallbacks(options: LoopOptions): StudioLoop {
     }
 
     override async onEpochEnd(epoch: number, logs?: Record<string, unknown>): Promise<void> {
-      const clean = cleanLogs(await resolveLogs(logs));
+      const clean = mapLogs(cleanLogs(await resolveLogs(logs)));
       // A NaN that appeared since the last check ends the run here, before early stopping reads it.
       if (state.status === 'completed' && typeof clean.loss !== 'number' && 'loss' in clean) {
         state.status = 'diverged';
@@ -179,6 +183,8 @@ export function studioCallbacks(options: LoopOptions): StudioLoop {
       const fullEpoch = state.status === 'completed' || (state.status === 'stopped' && currentBatch === batchesPerEpoch - 1);
       if (fullEpoch) state.epochsCompleted = epoch + 1;
       appendHistory(state.history, { ...clean, lr: state.learningRate }, epoch);
+      // Said while training, not only at the end: a loss that has not fallen (or rises) over several epochs.
+      const trend = state.status === 'completed' ? lossTrend(state.history) : null;
       const now = performance.now();
       hooks.onProgress?.({
         type: 'epoch',
@@ -192,6 +198,7 @@ export function studioCallbacks(options: LoopOptions): StudioLoop {
         etaMs: estimateEtaMs(state.samplesDone, nTrain * epochs, now - state.fitStart),
         tensors: tf.memory().numTensors,
         backend,
+        ...(trend ? { note: `The model may not be learning: ${trend.sentence}.` } : {}),
       });
       if (!fullEpoch || state.status !== 'completed') return;
       const early = state.early;

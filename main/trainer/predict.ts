@@ -2,6 +2,7 @@
 // with the model, then the model, then back to labels and probabilities or values.
 import { Preprocessor, type Prediction, type RawRow } from '../../app/data/preprocess.ts';
 import { DataError } from '../../app/data/errors.ts';
+import { checkInputColumns, type InputColumns } from '../../app/data/inputColumns.ts';
 import type { BackendName } from '../../app/training/config.ts';
 import { folderLoadHandler, readModelMetadata } from './modelFiles.ts';
 import { loadTf } from './runtime.ts';
@@ -19,6 +20,8 @@ export interface TrainedModel {
   takesText: boolean;
   /** Column names the model reads from each row (empty when it takes encoded numbers). */
   columns: string[];
+  /** Missing and unknown columns of the inputs given as named rows; null when none are (sentences, numbers). */
+  checkColumns(inputs: readonly PredictInput[]): InputColumns | null;
   predict(inputs: readonly PredictInput[]): Promise<Prediction[]>;
   dispose(): void;
 }
@@ -48,11 +51,17 @@ export async function loadTrainedModel(dir: string, options: { backend?: Backend
     return preprocessor.encodeRow(input as RawRow | string);
   };
 
+  const columns = preprocessor ? (takesText ? [preprocessor.state.text!.column] : preprocessor.state.features.map((f) => f.name)) : [];
   return {
     backend,
     metadata,
     takesText,
-    columns: preprocessor ? (takesText ? [preprocessor.state.text!.column] : preprocessor.state.features.map((f) => f.name)) : [],
+    columns,
+    checkColumns(inputs) {
+      const rows = inputs.filter((i): i is RawRow => typeof i === 'object' && i !== null && !Array.isArray(i));
+      if (rows.length === 0 || !preprocessor || preprocessor.state.kind === 'image') return null;
+      return checkInputColumns(rows, columns, preprocessor.state.target?.name);
+    },
     async predict(inputs) {
       if (inputs.length === 0) return [];
       const x = new Float32Array(inputs.length * width);

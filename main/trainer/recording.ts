@@ -108,6 +108,7 @@ export function recordSession(
       evaluation: result.test ? (result.test.evaluation as never) : undefined,
       testMetrics: testSummary(result) ?? undefined,
       artifacts: result.modelDir ? [{ kind: 'model', path: result.modelDir, owned: input.modelOwned }] : undefined,
+      learning: result.learning,
     });
     return { runId: id, result };
   });

@@ -10,6 +10,8 @@ import { metricKey, type ProgressEvent } from '../../app/training/progress.ts';
 import { checkReadiness, firstRefusal, type BoundData } from '../../app/training/readiness.ts';
 import { importKerasModel } from '../../app/keras/import.ts';
 import type { Graph } from '../../app/graph/types.ts';
+import { checkLearning, learningSentence } from '../../app/training/learning.ts';
+import { logsInTargetUnits, targetScaleOf, unscaleValue } from '../../app/training/targetUnits.ts';
 import { rate, studioCallbacks, studioFitOptions, type StudioLoop } from './fitLoop.ts';
 import type { PreparedData, StartedInfo, TrainingJob, TrainingResult, ArraySplit } from '../../app/training/protocol.ts';
 import type { TrainingConfig } from '../../app/training/config.ts';
@@ -214,7 +216,10 @@ async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingRes
     const epochs = config.epochs;
     const batchSize = config.batchSize;
     const nTrain = counts.train;
-    loop = studioCallbacks({ tf, model, optimizer, config, epochs, batchSize, nTrain, backend, hooks });
+    // Regression errors (mae, mse and their val_ twins) in the target's units, from the first progress event on.
+    const scale = data.task === 'regression' ? targetScaleOf(data.preprocessor) : null;
+    const mapLogs = (logs: Record<string, number | null>) => logsInTargetUnits(logs, scale);
+    loop = studioCallbacks({ tf, model, optimizer, config, epochs, batchSize, nTrain, backend, hooks, mapLogs });
     const { callbacks, state } = loop;
     const weights = classWeight && typeof classWeight === 'object' ? classWeight : undefined;
     if (epochs > 0 && source.kind === 'memory') {
@@ -277,6 +282,7 @@ async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingRes
     } else {
       result.testNote = 'not evaluated: there is no test split (set a test split above 0 to measure the model on unseen rows)';
     }
+    if (status === 'completed' && result.epochsCompleted > 0) judgeLearning(result, data, config, output);
 
     if (job.outputDir) {
       const metadata: SavedModelMetadata = {
@@ -484,7 +490,8 @@ async function evaluateTest(tf: Tf, model: LayersModel, batches: AsyncIterable<S
   const classification = data.task === 'classification';
   const accumulator = new EvaluationAccumulator({ task: classification ? 'classification' : 'regression', classNames: classification ? classNamesOf(data, k) : undefined, seed });
   // Report regression errors in the target's own units: the data pipeline standardizes regression targets.
-  const unscale = targetUnscaler(data.preprocessor);
+  const scale = classification ? null : targetScaleOf(data.preprocessor);
+  const unscale = unscaleValue(scale);
   const sums = new Array<number>(model.metricsNames.length).fill(0);
   let rows = 0;
   const samples: TestSample[] = [];
@@ -527,7 +534,7 @@ async function evaluateTest(tf: Tf, model: LayersModel, batches: AsyncIterable<S
   });
   const evaluation = accumulator.finish();
   if (evaluation.task === 'classification') evaluation.samples = samples;
-  return { logs, evaluation };
+  return { logs: logsInTargetUnits(logs, scale), evaluation };
 }
 
 /** The run's preprocessing, to describe test samples in the user's terms; none when it is absent or unreadable. */
@@ -540,12 +547,21 @@ function describer(state: unknown): Preprocessor | undefined {
   }
 }
 
-/** Maps a standardized regression value back to the target's units (identity when it was not scaled). */
-function targetUnscaler(preprocessor: unknown): (v: number) => number {
-  const target = (preprocessor as { target?: { kind?: string; center?: unknown; scale?: unknown } } | null | undefined)?.target;
-  if (target?.kind === 'regression' && typeof target.center === 'number' && typeof target.scale === 'number') {
-    const { center, scale } = target as { center: number; scale: number };
-    return (v) => v * scale + center;
-  }
-  return (v) => v;
+/**
+ * A completed run that learned nothing stays `completed` but says so: the message leads with it, the
+ * advice is the one change to try, and a warning starting "did not learn" carries the whole verdict.
+ */
+function judgeLearning(result: TrainingResult, data: DataInfo, config: TrainingConfig, output: OutputLayerInfo): void {
+  const check = checkLearning({
+    task: data.task,
+    history: result.history,
+    evaluation: result.test?.evaluation ?? null,
+    config,
+    outputActivation: output.activation,
+  });
+  result.learning = check;
+  if (check.learned) return;
+  result.message = `${result.message}, but the model did not learn: ${check.signs[0]}`;
+  result.advice = check.advice ?? undefined;
+  result.warnings.push(learningSentence(check));
 }

@@ -10,8 +10,9 @@ import { backendNames, type BackendName } from '../../../app/training/config.ts'
 import type { Prediction } from '../../../app/data/preprocess.ts';
 import { loadTrainedModel, type PredictInput } from '../../trainer/predict.ts';
 import { checkPredictInputs, predictionsJson } from '../../web/predictInputs.ts';
+import { missingColumnsText, unknownColumnsText } from '../../../app/data/inputColumns.ts';
 
-const usage = `Usage: modelwright predict MODEL_DIR --input (FILE.csv|FILE.json|-) [--json]
+const usage = `Usage: modelwright predict MODEL_DIR --input (FILE.csv|FILE.json|-) [--json] [--allow-missing]
 
 Runs a model saved by "modelwright train" on raw input rows, prepared exactly as in training.
 
@@ -22,6 +23,11 @@ Options:
                    one sentence per line)
   --backend B      ${backendNames.join(', ')} (default auto)
   --json           print {"predictions": [...]} instead of one line per input
+  --allow-missing  fill columns the input lacks as training filled missing values (the column's
+                   mean or 0, the most common category) instead of refusing the input
+
+A row that lacks a column the model reads is refused (exit 2, naming the column) unless
+--allow-missing is given; columns the model does not read are ignored and named on stderr.
 
 Example: echo "where is my order?" | modelwright predict intents-model --input -`;
 
@@ -93,6 +99,7 @@ export const predictCommand: CliCommand = {
       input: { type: 'string' },
       backend: { type: 'string' },
       json: { type: 'boolean' },
+      'allow-missing': { type: 'boolean' },
     });
     if (positionals.length !== 1) throw new UsageError('give the MODEL_DIR of a trained model (the folder "modelwright train" saved)');
     if (values.input === undefined) throw new UsageError('give the rows to predict with --input FILE.csv, FILE.json or - (stdin)');
@@ -103,6 +110,16 @@ export const predictCommand: CliCommand = {
       const model = await loadTrainedModel(resolve(positionals[0]), { backend: values.backend as BackendName | undefined });
       try {
         const inputs = parseInputs(await readInput(values.input), values.input, model.takesText);
+        const columns = model.checkColumns(inputs);
+        if (columns) {
+          const missing = missingColumnsText(columns, inputs.length);
+          if (missing && !values['allow-missing']) {
+            throw new CliError(`${missing}; add ${columns.missing.length === 1 ? 'it' : 'them'} to the input, or pass --allow-missing to fill ${columns.missing.length === 1 ? 'it' : 'them'} as training filled missing values`, 2);
+          }
+          if (missing) io.stderr(`note: ${missing}; filled as training filled missing values (--allow-missing)\n`);
+          const unknown = unknownColumnsText(columns);
+          if (unknown) io.stderr(`note: ${unknown}\n`);
+        }
         const predictions = await model.predict(inputs);
         if (values.json) {
           io.stdout(`${JSON.stringify(predictionsJson(predictions))}\n`);

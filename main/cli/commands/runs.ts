@@ -20,6 +20,7 @@ ${dbUsage}
                    test:accuracy, optionally with :asc or :desc; or id, name, startedAt, durationMs, status
   --tag T          only runs tagged T
   --search TEXT    only runs whose name or note contains TEXT
+  --did-not-learn  only completed runs whose model did not learn
   --project P      only runs of project P
   --dataset D      only runs on dataset D (source, name or path)
   --limit N        at most N runs (default 50; 0 for all)
@@ -45,7 +46,7 @@ function tableOf(runs: RunSummary[], sort: RunSort | undefined): string {
     { header: 'TAGS' },
   ];
   const rows = runs.map((r) => [
-    String(r.id), r.name, r.status, formatTime(r.startedAt ?? r.createdAt), formatDuration(r.durationMs),
+    String(r.id), r.name, r.learned === false ? `${r.status}, did not learn` : r.status, formatTime(r.startedAt ?? r.createdAt), formatDuration(r.durationMs),
     ...metricNames.map((m) => formatMetric(metricCol(m) === 'final' ? r.final[m] : r.best[m])),
     ...testNames.map((m) => formatMetric(r.test[m])),
     r.tags.join(', '),
@@ -65,6 +66,7 @@ export const runsCommand: CliCommand = {
       sort: { type: 'string' },
       tag: { type: 'string' },
       search: { type: 'string' },
+      'did-not-learn': { type: 'boolean' },
       project: { type: 'string' },
       dataset: { type: 'string' },
       limit: { type: 'string' },
@@ -90,6 +92,7 @@ export const runsCommand: CliCommand = {
     }
     if (values.tag !== undefined) query.tag = values.tag;
     if (values.search !== undefined) query.search = values.search;
+    if (values['did-not-learn']) query.learned = false;
     if (values.project !== undefined) query.project = values.project;
     if (values.dataset !== undefined) query.dataset = values.dataset;
     const limit = intFlag(values.limit, '--limit', 0) ?? 50;

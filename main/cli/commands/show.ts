@@ -21,7 +21,12 @@ function describe(run: RunDetail, epochs: boolean): string {
   const out: string[] = [];
   const field = (label: string, value: string) => out.push(`${`${label}:`.padEnd(12)} ${value}`);
   field('Run', `${run.id}  ${run.name}`);
-  field('Status', run.status + (run.error ? ` — ${run.error}` : ''));
+  field('Status', run.status + (run.learned === false ? ' — did not learn' : '') + (run.error ? ` — ${run.error}` : ''));
+  if (run.learning && !run.learning.learned) {
+    field('Signs', run.learning.signs.join('; '));
+    if (run.learning.cause) field('Cause', run.learning.cause);
+    if (run.learning.advice) field('Try this', run.learning.advice);
+  }
   if (run.project) field('Project', run.project);
   field('Started', formatTime(run.startedAt));
   field('Ended', formatTime(run.endedAt));

@@ -9,6 +9,7 @@ import { ProjectFileError } from '../../../app/project/errors.ts';
 import { builtinDatasetIds, datasetBindingSchema, type DatasetBinding } from '../../../app/data/binding.ts';
 import { backendNames, optimizerNames, trainingConfigSchema, type TrainingConfig } from '../../../app/training/config.ts';
 import type { ProgressEvent } from '../../../app/training/progress.ts';
+import { lossTitle } from '../../../app/training/loss.ts';
 import type { TrainingResult } from '../../../app/training/protocol.ts';
 import type { Graph } from '../../../app/graph/types.ts';
 import { recordSession, testSummary } from '../../trainer/recording.ts';
@@ -37,11 +38,17 @@ Options:
   --out DIR              where to save the trained model (default: the history's artifacts folder)
 ${dbUsage}
   --json                 print one JSON object with the result at the end
+  --strict               exit 1 when the run completed but the model did not learn
 
 Settings not given on the command line come from the project, then from the defaults
 (see docs/training.md). Ctrl-C stops after the current batch and keeps what was learned so far.
 
-Exit codes: 0 the run completed or was stopped, 1 it failed or diverged, 2 bad usage or unreadable input.`;
+A run that completes but learns nothing (a loss that does not fall, one class for every row, accuracy
+no better than always answering the most common class, AUC near 0.5, R² below 0) still completes; it
+says "did not learn", why, and the one change to try (see docs/training.md#did-not-learn).
+
+Exit codes: 0 the run completed (learned or not, unless --strict) or was stopped, 1 it failed or
+diverged (or, with --strict, did not learn), 2 bad usage or unreadable input.`;
 
 const options = {
   data: { type: 'string' },
@@ -58,6 +65,7 @@ const options = {
   out: { type: 'string' },
   db: { type: 'string' },
   json: { type: 'boolean' },
+  strict: { type: 'boolean' },
 } as const;
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T | undefined {
@@ -127,6 +135,7 @@ function logsText(logs: Record<string, number | null>): string {
 /** Progress on stderr: a redrawn bar on a terminal, one line per epoch otherwise (logs and CI). */
 function progressPrinter(io: CliIO) {
   let barShown = false;
+  let noted = false;
   const clearBar = () => { if (barShown) { io.stderr('\r\x1b[2K'); barShown = false; } };
   return {
     event(e: ProgressEvent) {
@@ -143,13 +152,20 @@ function progressPrinter(io: CliIO) {
       }
       clearBar();
       io.stderr(`${head}  ${logsText(e.logs)}  ${Math.round(e.samplesPerSec)} samples/s  ${formatDuration(e.durationMs)}\n`);
+      // Said once, when it first shows: the verdict at the end repeats it with the advice.
+      if (e.note && !noted) {
+        noted = true;
+        io.stderr(`note: ${e.note}\n`);
+      }
     },
     clear: clearBar,
   };
 }
 
 function summaryText(result: TrainingResult, runId: number | null): string {
-  const lines = [`${result.status}: ${result.message}`];
+  const didNotLearn = result.learning?.learned === false;
+  const lines = [`${result.status}${didNotLearn ? ' — did not learn' : ''}: ${result.message}`];
+  if (didNotLearn && result.learning?.cause) lines.push(`likely cause: ${result.learning.cause}`);
   if (result.advice) lines.push(`what to do: ${result.advice}`);
   if (result.status !== 'failed' || result.epochsCompleted > 0) {
     lines.push(`backend ${result.backend ?? '-'}, ${result.epochsCompleted}/${result.epochs} epochs, ${Math.round(result.samplesPerSec)} samples/s, ${formatDuration(result.durationMs)}`);
@@ -165,7 +181,8 @@ function summaryText(result: TrainingResult, runId: number | null): string {
   } else if (result.testNote) {
     lines.push(`test: ${result.testNote}`);
   }
-  for (const w of result.warnings) lines.push(`note: ${w}`);
+  // The did-not-learn verdict is already said above, in parts.
+  for (const w of result.warnings) if (!(didNotLearn && w.startsWith('did not learn'))) lines.push(`note: ${w}`);
   if (result.modelDir) lines.push(`model saved to ${result.modelDir}`);
   if (runId !== null) lines.push(`recorded as run ${runId} (see "modelwright show ${runId}")`);
   return `${lines.join('\n')}\n`;
@@ -222,7 +239,7 @@ export const trainCommand: CliCommand = {
       }, {
         onStarted: (_runId, info) => {
           const tried = info.tried.map((t) => `${t.backend}: ${t.error}`).join('; ');
-          io.stderr(`training on ${info.backend}${tried ? ` (${tried})` : ''}: ${info.trainSamples} training, ${info.validationSamples} validation, ${info.testSamples} test rows; loss ${info.loss}\n`);
+          io.stderr(`training on ${info.backend}${tried ? ` (${tried})` : ''}: ${info.trainSamples} training, ${info.validationSamples} validation, ${info.testSamples} test rows; loss: ${lossTitle(info.loss).toLowerCase()}\n`);
         },
         onStoreError: (err) => { printer.clear(); io.stderr(`note: could not record progress in the history: ${(err as Error)?.message ?? err}\n`); },
       });
@@ -242,6 +259,8 @@ export const trainCommand: CliCommand = {
         io.stdout(`${JSON.stringify({
           runId,
           status: result.status,
+          // true or false for a completed run; null when not judged (stopped, diverged, failed, 0 epochs).
+          learned: result.learning?.learned ?? null,
           message: result.message,
           ...(result.advice ? { advice: result.advice } : {}),
           backend: result.backend,
@@ -259,6 +278,7 @@ export const trainCommand: CliCommand = {
       } else {
         io.stdout(summaryText(result, runId));
       }
+      if (values.strict && result.learning?.learned === false) return 1;
       return result.status === 'completed' || result.status === 'stopped' ? 0 : 1;
     } catch (err) {
       throw toCliError(err);
