@@ -4,7 +4,6 @@ import type { Graph } from '../graph/types.ts';
 import type { TrainingConfig } from '../training/config.ts';
 import type { DatasetBinding } from '../data/binding.ts';
 import type { Evaluation } from '../training/evaluate.ts';
-import type { LearningCheck } from '../training/learning.ts';
 
 export const runStatuses = ['queued', 'running', 'completed', 'stopped', 'diverged', 'failed', 'interrupted'] as const;
 export type RunStatus = (typeof runStatuses)[number];
@@ -89,7 +88,7 @@ export interface RunSummary {
   /** Whether a completed run learned; null when it was not judged (older runs, runs that did not complete). */
   learned: boolean | null;
   /** The verdict behind `learned`: signs, likely cause and advice (null when not judged). */
-  learning: LearningCheck | null;
+  learning: import('../training/learning.ts').LearningCheck | null;
 }
 
 export interface RunDetail extends RunSummary {

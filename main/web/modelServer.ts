@@ -4,6 +4,7 @@
 // same route schemas). Request bodies and batches are bounded; bad input gets a 4xx with one sentence.
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
+import { missingColumnsText } from '../../app/data/inputColumns.ts';
 import { DataError } from '../../app/data/errors.ts';
 import type { TrainedModel } from '../trainer/predict.ts';
 import { checkPredictInputs, inputShapesText, predictionsJson } from './predictInputs.ts';
@@ -112,7 +113,7 @@ export async function createModelServer(model: TrainedModel, options: ModelServe
     attachValidation: true,
     schema: {
       summary: 'Predict',
-      description: `A JSON list of inputs, as \`modelwright predict --input FILE.json\` takes: rows like {"column": value} for a table model, sentences for a text model, or lists of already-encoded numbers. The answer is what \`modelwright predict --json\` prints.`,
+      description: `A JSON list of inputs, as \`modelwright predict --input FILE.json\` takes: rows like {"column": value} for a table model (every column the model reads; a row lacking one is refused with 400), sentences for a text model, or lists of already-encoded numbers. The answer is what \`modelwright predict --json\` prints.`,
       body: {
         type: 'array',
         minItems: 1,
@@ -133,6 +134,10 @@ export async function createModelServer(model: TrainedModel, options: ModelServe
     if (body.length > maxBatch) return reply.status(413).send({ error: `${body.length} inputs in one request; send at most ${maxBatch} per request` });
     try {
       const inputs = checkPredictInputs(body);
+      // As `modelwright predict` without --allow-missing: a row lacking a column is refused, never filled with a silent 0.
+      const columns = model.checkColumns(inputs);
+      const missing = columns ? missingColumnsText(columns, inputs.length) : '';
+      if (missing) return reply.status(400).send({ error: `${missing}; add ${columns!.missing.length === 1 ? "it" : "them"} to every row (an empty value is filled as training filled missing values)` });
       return predictionsJson(await model.predict(inputs));
     } catch (err) {
       if (err instanceof DataError) return reply.status(400).send({ error: err.message });

@@ -163,10 +163,13 @@ function progressPrinter(io: CliIO) {
 }
 
 function summaryText(result: TrainingResult, runId: number | null): string {
-  const didNotLearn = result.learning?.learned === false;
-  const lines = [`${result.status}${didNotLearn ? ' — did not learn' : ''}: ${result.message}`];
-  if (didNotLearn && result.learning?.cause) lines.push(`likely cause: ${result.learning.cause}`);
+  const lines = [`${result.status}: ${result.message}`];
   if (result.advice) lines.push(`what to do: ${result.advice}`);
+  const didNotLearn = result.learning?.learned === false;
+  if (didNotLearn) {
+    lines[0] = `${result.status} — did not learn: ${result.message}`;
+    if (result.learning?.cause) lines.push(`likely cause: ${result.learning.cause}`);
+  }
   if (result.status !== 'failed' || result.epochsCompleted > 0) {
     lines.push(`backend ${result.backend ?? '-'}, ${result.epochsCompleted}/${result.epochs} epochs, ${Math.round(result.samplesPerSec)} samples/s, ${formatDuration(result.durationMs)}`);
   }

@@ -37,7 +37,6 @@ function TryForm({ api, info }: { api: ModelwrightApi; info: PredictorInfo }) {
   const [result, setResult] = useState<Prediction | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const [warnings, setWarnings] = useState<string[]>([]);
   useEffect(() => () => { if (image) URL.revokeObjectURL(image.url); }, [image]);
 
   const predict = async () => {
@@ -58,7 +57,6 @@ function TryForm({ api, info }: { api: ModelwrightApi; info: PredictorInfo }) {
     try {
       const out = await api.predict.predict(info.runId, input);
       setResult(out.predictions[0] ?? null);
-      setWarnings(out.warnings ?? []);
     } catch (err) {
       setResult(null);
       setError(err);
@@ -108,7 +106,6 @@ function TryForm({ api, info }: { api: ModelwrightApi; info: PredictorInfo }) {
         ))}
         <button type="button" className="mw-primary" onClick={predict} disabled={busy} data-testid="tryit-predict">{busy ? 'Predicting…' : 'Predict'}</button>
         <ErrorText error={error} />
-        {warnings.map((w) => <p key={w} className="mw-wp-warning" data-testid="tryit-warning">⚠ {w}</p>)}
       </div>
       <div>
         {result ? <Result prediction={result} /> : <p className="mw-wp-muted">The prediction appears here.</p>}

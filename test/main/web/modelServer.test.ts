@@ -49,6 +49,7 @@ describe('POST /predict', () => {
     ['a number among the inputs', [setosa, 42], 400, /input 2 is 42; give rows as/],
     ['a list of the wrong length', [[1, 2]], 400, /input 1 has 2 values but the model takes 4 numbers/],
     ['a sentence for a table model', ['hello'], 400, /not a sentence/],
+    ['a row without a column the model reads', [setosa, { sepal_length: 5, sepal_width: 3, petal_length: 1.4 }], 400, /^1 of 2 rows have no "petal_width" column, which the model reads; add it to every row/],
     ['more inputs than --max-batch', [setosa, setosa, setosa, setosa, setosa, setosa], 413, /6 inputs in one request; send at most 5 per request/],
   ])('refuses %s with %i and one sentence', async (_what, body, status, message) => {
     const res = await post(body);
