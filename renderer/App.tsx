@@ -11,6 +11,7 @@ import { useProject } from './state/projectStore.ts';
 import { setUi, uiStore, useUi } from './state/uiStore.ts';
 import { StartPage } from './start/StartPage.tsx';
 import { ErrorBoundary } from './ui/ErrorBoundary.tsx';
+import { RunControl } from './ui/RunControl.tsx';
 import { ShortcutHelp } from './ui/ShortcutHelp.tsx';
 import { Toaster } from './ui/Toaster.tsx';
 
@@ -86,6 +87,7 @@ function TitleBar() {
         {name}
         {dirty && <span className="mw-dirty" data-testid="unsaved-marker" title="Unsaved changes" aria-label="unsaved changes"> ●</span>}
       </div>
+      <RunControl />
       <nav className="mw-actions" aria-label="Project">
         <button type="button" onClick={() => commands.execute('open')} title="Open (Ctrl+O)">Open</button>
         <button type="button" onClick={() => commands.execute('save')} data-testid="save-button" title="Save (Ctrl+S)">Save</button>

@@ -9,6 +9,7 @@ import { connectDesktopMenu } from './host/desktopMenu.ts';
 import { createElectronHost, findDesktopBridge } from './host/electronHost.ts';
 import { connectWebSocketHost } from './host/webSocketHost.ts';
 import { setHost } from './state/host.ts';
+import { connectProjectRuns } from './state/projectRuns.ts';
 import { notify } from './ui/notify.ts';
 import './styles.css';
 import './ui/workPanels.css';
@@ -45,6 +46,8 @@ async function connect(): Promise<void> {
   startRecovery();
   await offerRecovery();
 }
+
+connectProjectRuns();
 
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>

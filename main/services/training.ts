@@ -9,7 +9,7 @@ import type { Graph } from '../../app/graph/types.ts';
 import { makeTrainingConfig } from '../../app/training/config.ts';
 import { checkReadiness, firstRefusal } from '../../app/training/readiness.ts';
 import type { ExperimentStore } from '../store/experimentStore.ts';
-import { recordSession } from '../trainer/recording.ts';
+import { nameNewRun, recordSession } from '../trainer/recording.ts';
 import type { TrainingSession, TrainingSupervisor } from '../trainer/supervisor.ts';
 import { baseDirOf } from './datasets.ts';
 
@@ -70,8 +70,7 @@ export function createTrainingService(options: TrainingServiceOptions): Training
         outputDir: join(store.artifactRoot, `model-${key}`),
       });
       const projectName = project.name?.trim() || undefined;
-      const source = binding.source.startsWith('builtin:') ? binding.source : binding.source.split(/[\\/]/).pop();
-      const name = opts?.runName?.trim() || `${projectName ?? 'model'} on ${source}`;
+      const name = opts?.runName?.trim() || nameNewRun(store, { project: projectName, graph, config, binding });
 
       const startedInfo = new Promise<TrainingStarted>((resolveStart, rejectStart) => {
         let didStart = false;

@@ -2,6 +2,8 @@
 // backend really used), epoch and batch metrics, the final status, the test evaluation and the saved
 // model. One module for every front end (the web/desktop services and the `train` command).
 import type { DatasetBinding } from '../../app/data/binding.ts';
+import { dataSourceName } from '../../app/data/sourceName.ts';
+import { defaultRunName } from '../../app/store/runNames.ts';
 import type { Graph } from '../../app/graph/types.ts';
 import type { TrainingConfig } from '../../app/training/config.ts';
 import type { Evaluation } from '../../app/training/evaluate.ts';
@@ -25,6 +27,28 @@ export interface RecordedSession {
   readonly runId: Promise<number>;
   /** The result, after it has been written to the store. */
   readonly done: Promise<{ runId: number; result: TrainingResult }>;
+}
+
+/**
+ * The default name of a new run (app/store/runNames.ts): what differs from the project's most recent run
+ * in the history, or "<project> on <data>" for its first. The studio's training service and the `train`
+ * command both name runs here.
+ */
+export function nameNewRun(store: ExperimentStore, input: Pick<RunRecordInput, 'project' | 'graph' | 'config' | 'binding'>): string {
+  const current = { config: input.config, graph: input.graph, dataSource: input.binding?.source ?? null };
+  let previous: Parameters<typeof defaultRunName>[2] = null;
+  if (input.project) {
+    try {
+      const [last] = store.listRuns({ project: input.project, sort: { by: 'id', direction: 'desc' }, limit: 1 }).runs;
+      if (last) {
+        const detail = store.getRun(last.id);
+        previous = { id: last.id, config: detail.config, graph: detail.graph, dataSource: detail.datasetBinding?.source ?? detail.dataset?.source ?? null };
+      }
+    } catch {
+      // A history that cannot be read here will say so when the run is recorded; the name falls back to the first-run name.
+    }
+  }
+  return defaultRunName(input.project, current, previous);
 }
 
 /** The `test` metrics worth a column: the compiled metrics plus the evaluation's headline numbers. */
@@ -64,7 +88,7 @@ export function recordSession(
       graph: input.graph,
       config: input.config,
       datasetBinding: input.binding,
-      dataset: input.binding ? { source: input.binding.source, name: datasetName(input.binding.source) } : undefined,
+      dataset: input.binding ? { source: input.binding.source, name: dataSourceName(input.binding.source) } : undefined,
       backend,
       tags: input.tags,
     });
@@ -114,9 +138,4 @@ export function recordSession(
   });
   done.catch((err) => { report(err); rejectRunId(err); });
   return { runId: runIdPromise, done };
-}
-
-function datasetName(source: string): string {
-  if (source.startsWith('builtin:')) return source.slice('builtin:'.length);
-  return source.split(/[\\/]/).filter(Boolean).pop() ?? source;
 }

@@ -34,6 +34,8 @@ export interface ProjectState {
   past: HistoryEntry[];
   future: HistoryEntry[];
   clipboard: ClipboardContent | null;
+  /** Bumped whenever a document is opened, created or closed (not by edits): panels about "this project" start over. */
+  opened: number;
 }
 
 export interface ProjectActions {
@@ -67,6 +69,7 @@ export function createProjectStore(): ProjectStore {
     past: [],
     future: [],
     clipboard: null,
+    opened: 0,
 
     openDocument(document, filePath, options = {}) {
       const version = nextVersion++;
@@ -80,11 +83,15 @@ export function createProjectStore(): ProjectStore {
         selection: emptySelection,
         past: [],
         future: [],
+        opened: get().opened + 1,
       });
     },
 
     closeDocument() {
-      set({ document: null, filePath: null, version: 0, baseVersion: 0, savedVersion: 0, dirty: false, selection: emptySelection, past: [], future: [] });
+      set({
+        document: null, filePath: null, version: 0, baseVersion: 0, savedVersion: 0, dirty: false, selection: emptySelection, past: [], future: [],
+        opened: get().opened + 1,
+      });
     },
 
     commit(command, label, result) {

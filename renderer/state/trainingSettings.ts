@@ -1,5 +1,6 @@
-// The training settings form as data: each field's path in the TrainingConfig, control, range and one
-// sentence of explanation; plus immutable updates checked against the config schema.
+// The training settings form as data: each field's path in the TrainingConfig, control and range (its label
+// and sentence of explanation come from app/explanations.ts); plus immutable updates checked against the config schema.
+import { explainSetting, settingLabel } from '../../app/explanations.ts';
 import { backendNames, lossNames, optimizerNames, trainingConfigSchema, type TrainingConfig } from '../../app/training/config.ts';
 
 export type FieldControl =
@@ -20,6 +21,11 @@ export interface SettingField {
   advanced?: boolean;
 }
 
+/** A form field for a TrainingConfig path; its label and sentence of help come from app/explanations.ts. */
+function setting(path: string, rest: Omit<SettingField, 'path' | 'label' | 'help'>): SettingField {
+  return { path, label: settingLabel(path), help: explainSetting(path) ?? '', ...rest };
+}
+
 const optimizerLabels: Record<string, string> = {
   adam: 'Adam (a good default)', sgd: 'SGD (plain gradient descent)', rmsprop: 'RMSprop', adamax: 'Adamax', adagrad: 'Adagrad', adadelta: 'Adadelta',
 };
@@ -30,74 +36,59 @@ const lossLabels: Record<string, string> = {
 };
 
 export const settingFields: SettingField[] = [
-  {
-    path: 'optimizer.name', label: 'Optimizer', control: { kind: 'select', options: optimizerNames.map((o) => ({ value: o, label: optimizerLabels[o] ?? o })) },
-    help: 'The method that adjusts the weights after each batch; Adam works well almost everywhere.',
-  },
-  {
-    path: 'optimizer.learningRate', label: 'Learning rate', control: { kind: 'number', min: 1e-7, max: 10, step: 0.0001, log: true },
-    help: 'How big each adjustment step is: too high and training jumps around, too low and it crawls (0.001 suits Adam).',
-  },
-  {
-    path: 'optimizer.momentum', label: 'Momentum', control: { kind: 'number', min: 0, max: 1, step: 0.05 }, advanced: true,
+  setting('optimizer.name', {
+    control: { kind: 'select', options: optimizerNames.map((o) => ({ value: o, label: optimizerLabels[o] ?? o })) },
+  }),
+  setting('optimizer.learningRate', {
+    control: { kind: 'number', min: 1e-7, max: 10, step: 0.0001, log: true },
+  }),
+  setting('optimizer.momentum', {
+    control: { kind: 'number', min: 0, max: 1, step: 0.05 }, advanced: true,
     visible: (c) => c.optimizer.name === 'sgd',
-    help: 'SGD only: keeps part of the previous step, which smooths and speeds up training (0.9 is common).',
-  },
-  {
-    path: 'batchSize', label: 'Batch size', control: { kind: 'number', min: 1, max: 100_000, step: 1, integer: true },
-    help: 'How many examples the model looks at before each weight update; 32 is a safe start, larger is faster but needs more memory.',
-  },
-  {
-    path: 'epochs', label: 'Epochs', control: { kind: 'number', min: 1, max: 10_000, step: 1, integer: true },
-    help: 'How many times training goes through all the training data.',
-  },
-  {
-    path: 'validationSplit', label: 'Validation split', control: { kind: 'percent', min: 0, max: 90 },
-    help: 'Share of the training data held back and scored after every epoch, to see whether the model generalizes.',
-  },
-  {
-    path: 'testSplit', label: 'Test split', control: { kind: 'percent', min: 0, max: 90 },
-    help: 'Share of all the data never used in training, kept for the final, honest evaluation.',
-  },
-  {
-    path: 'earlyStopping.enabled', label: 'Early stopping', control: { kind: 'toggle' },
-    help: 'Stops training when the validation loss has not improved for a while, and keeps the best weights.',
-  },
-  {
-    path: 'earlyStopping.patience', label: 'Patience (epochs)', control: { kind: 'number', min: 0, max: 10_000, step: 1, integer: true },
+  }),
+  setting('batchSize', {
+    control: { kind: 'number', min: 1, max: 100_000, step: 1, integer: true },
+  }),
+  setting('epochs', {
+    control: { kind: 'number', min: 1, max: 10_000, step: 1, integer: true },
+  }),
+  setting('validationSplit', {
+    control: { kind: 'percent', min: 0, max: 90 },
+  }),
+  setting('testSplit', {
+    control: { kind: 'percent', min: 0, max: 90 },
+  }),
+  setting('earlyStopping.enabled', {
+    control: { kind: 'toggle' },
+  }),
+  setting('earlyStopping.patience', {
+    control: { kind: 'number', min: 0, max: 10_000, step: 1, integer: true },
     visible: (c) => c.earlyStopping.enabled,
-    help: 'How many epochs without improvement to wait before stopping.',
-  },
-  {
-    path: 'reduceLrOnPlateau.enabled', label: 'Reduce learning rate on plateau', control: { kind: 'toggle' },
-    help: 'Halves the learning rate when the validation loss stalls, which often squeezes out a little more accuracy.',
-  },
-  {
-    path: 'reduceLrOnPlateau.factor', label: 'Reduction factor', control: { kind: 'number', min: 0.01, max: 0.99, step: 0.05 },
+  }),
+  setting('reduceLrOnPlateau.enabled', {
+    control: { kind: 'toggle' },
+  }),
+  setting('reduceLrOnPlateau.factor', {
+    control: { kind: 'number', min: 0.01, max: 0.99, step: 0.05 },
     visible: (c) => c.reduceLrOnPlateau.enabled, advanced: true,
-    help: 'The learning rate is multiplied by this each time it is reduced.',
-  },
-  {
-    path: 'classWeights', label: 'Class weights', control: {
+  }),
+  setting('classWeights', {
+    control: {
       kind: 'select', options: [{ value: 'none', label: 'Equal' }, { value: 'auto', label: 'Balanced (rare classes count more)' }],
     },
-    help: 'With unevenly sized classes, "balanced" makes mistakes on rare classes count more so they are not ignored.',
-  },
-  {
-    path: 'seed', label: 'Random seed', control: { kind: 'number', min: 0, max: 2 ** 31 - 1, step: 1, integer: true }, advanced: true,
-    help: 'Fixes the shuffling and starting weights: the same seed, data and backend give the same run.',
-  },
-  {
-    path: 'loss', label: 'Loss', control: { kind: 'select', options: ['auto', ...lossNames].map((l) => ({ value: l, label: lossLabels[l] ?? l })) }, advanced: true,
-    help: 'What training minimizes; "automatic" picks the right one from the task and the last layer.',
-  },
-  {
-    path: 'backend', label: 'Backend', control: {
+  }),
+  setting('seed', {
+    control: { kind: 'number', min: 0, max: 2 ** 31 - 1, step: 1, integer: true }, advanced: true,
+  }),
+  setting('loss', {
+    control: { kind: 'select', options: ['auto', ...lossNames].map((l) => ({ value: l, label: lossLabels[l] ?? l })) }, advanced: true,
+  }),
+  setting('backend', {
+    control: {
       kind: 'select', options: backendNames.map((b) => ({ value: b, label: b === 'auto' ? 'Automatic (fastest available)' : b === 'tensorflow' ? 'TensorFlow (native)' : b === 'wasm' ? 'WebAssembly' : 'Plain JavaScript (slowest)' })),
     },
     advanced: true,
-    help: 'Which engine computes the training; automatic tries native TensorFlow, then WebAssembly, then plain JavaScript.',
-  },
+  }),
 ];
 
 export function getPath(config: unknown, path: string): unknown {

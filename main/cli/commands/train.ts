@@ -1,7 +1,7 @@
 // `modelwright train`: trains a project (or Keras / TF.js model JSON) on a dataset in a trainer process,
 // shows progress on stderr, records the run in the experiment history and saves the trained model.
 import { existsSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { CliError, UsageError, intFlag, numberFlag, parseCommandArgs, type CliCommand, type CliIO } from '../command.ts';
 import { dbUsage, formatDuration, toCliError } from '../history.ts';
 import { loadModelFile } from '../../files/projectFiles.ts';
@@ -12,7 +12,7 @@ import type { ProgressEvent } from '../../../app/training/progress.ts';
 import { lossTitle } from '../../../app/training/loss.ts';
 import type { TrainingResult } from '../../../app/training/protocol.ts';
 import type { Graph } from '../../../app/graph/types.ts';
-import { recordSession, testSummary } from '../../trainer/recording.ts';
+import { nameNewRun, recordSession, testSummary } from '../../trainer/recording.ts';
 import { startTraining } from '../../trainer/supervisor.ts';
 import { openStore, type ExperimentStore } from '../../store/experimentStore.ts';
 import { resolveDbPath } from '../../store/location.ts';
@@ -36,6 +36,8 @@ Options:
   --seed N               same seed, same data, same backend: same run
   --backend B            ${backendNames.join(', ')} (default auto: the fastest that loads)
   --out DIR              where to save the trained model (default: the history's artifacts folder)
+  --name TEXT            the run's name (default: what differs from the project's previous run,
+                         e.g. "lr 0.01 · batch 8")
 ${dbUsage}
   --json                 print one JSON object with the result at the end
   --strict               exit 1 when the run completed but the model did not learn
@@ -63,6 +65,7 @@ const options = {
   seed: { type: 'string' },
   backend: { type: 'string' },
   out: { type: 'string' },
+  name: { type: 'string' },
   db: { type: 'string' },
   json: { type: 'boolean' },
   strict: { type: 'boolean' },
@@ -162,7 +165,7 @@ function progressPrinter(io: CliIO) {
   };
 }
 
-function summaryText(result: TrainingResult, runId: number | null): string {
+function summaryText(result: TrainingResult, runId: number | null, name: string): string {
   const lines = [`${result.status}: ${result.message}`];
   if (result.advice) lines.push(`what to do: ${result.advice}`);
   const didNotLearn = result.learning?.learned === false;
@@ -187,7 +190,7 @@ function summaryText(result: TrainingResult, runId: number | null): string {
   // The did-not-learn verdict is already said above, in parts.
   for (const w of result.warnings) if (!(didNotLearn && w.startsWith('did not learn'))) lines.push(`note: ${w}`);
   if (result.modelDir) lines.push(`model saved to ${result.modelDir}`);
-  if (runId !== null) lines.push(`recorded as run ${runId} (see "modelwright show ${runId}")`);
+  if (runId !== null) lines.push(`recorded as run ${runId} "${name}" (see "modelwright show ${runId}")`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -232,8 +235,9 @@ export const trainCommand: CliCommand = {
       const printer = progressPrinter(io);
       // The same recording as the studio's: the run exists from `started`, and one that fails before it (bad
       // data, a shape mismatch) is still kept as failed with its reason.
+      const name = values.name?.trim() || nameNewRun(store, { project: doc.name, graph: doc.graph as Graph, config, binding });
       const recorded = recordSession(store, session, {
-        name: `${doc.name} on ${binding.source.startsWith('builtin:') ? binding.source : basename(binding.source)}`,
+        name,
         project: doc.name,
         graph: doc.graph as Graph,
         config,
@@ -261,6 +265,7 @@ export const trainCommand: CliCommand = {
       if (values.json) {
         io.stdout(`${JSON.stringify({
           runId,
+          name,
           status: result.status,
           // true or false for a completed run; null when not judged (stopped, diverged, failed, 0 epochs).
           learned: result.learning?.learned ?? null,
@@ -279,7 +284,7 @@ export const trainCommand: CliCommand = {
           warnings: result.warnings,
         })}\n`);
       } else {
-        io.stdout(summaryText(result, runId));
+        io.stdout(summaryText(result, runId, name));
       }
       if (values.strict && result.learning?.learned === false) return 1;
       return result.status === 'completed' || result.status === 'stopped' ? 0 : 1;

@@ -1,32 +1,20 @@
 // The Training panel: settings with one sentence of help each, Train and Stop, a progress bar (epoch,
 // batch, ETA, samples/s, backend), the run's status, and live loss and metric charts.
-import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
+import { useCallback, useState, useSyncExternalStore } from 'react';
 import { formatEta, formatNumber, formatRate } from '../../../app/format.ts';
 import { makeTrainingConfig, type TrainingConfig } from '../../../app/training/config.ts';
 import type { ProgressEvent } from '../../../app/training/progress.ts';
 import { commands } from '../../commands/index.ts';
-import { useReadiness } from '../../state/readiness.ts';
-import { FixButtons } from '../../ui/FixButtons.tsx';
 import { useProject } from '../../state/projectStore.ts';
-import { focusRun } from '../../state/runSelection.ts';
 import { trainingSession, useTrainingSession, type TrainingPhase } from '../../state/trainingSession.ts';
 import { getPath, settingFields, splitCounts, updateSetting, type SettingField } from '../../state/trainingSettings.ts';
 import { setUi } from '../../state/uiStore.ts';
 import { Empty } from '../../ui/Empty.tsx';
 import { ErrorText } from '../../ui/ErrorText.tsx';
+import { FixButtons } from '../../ui/FixButtons.tsx';
 import { Field } from '../../ui/Field.tsx';
-import { notify } from '../../ui/notify.ts';
-import { useApi } from '../../ui/useApi.ts';
+import { refusalSentence, useSessionAttached, useTrainAction } from '../../ui/useTrainAction.ts';
 import { LiveChart, trainingSeries } from './LiveChart.tsx';
-
-/** Keeps the session connected to the current back end and picks up a run still training after a reload. */
-export function useSessionAttached(): void {
-  const api = useApi();
-  useEffect(() => {
-    trainingSession.attach(api);
-    if (api) trainingSession.adoptActive().catch(() => {});
-  }, [api]);
-}
 
 function SettingControl({ field, config, onChange }: { field: SettingField; config: TrainingConfig; onChange: (c: TrainingConfig) => void }) {
   const value = getPath(config, field.path);
@@ -152,36 +140,18 @@ function Charts() {
 
 export default function TrainingPanel() {
   useSessionAttached();
-  const api = useApi();
   const doc = useProject((s) => s.document);
-  const filePath = useProject((s) => s.filePath);
-  const { readiness } = useReadiness();
-  const phase = useTrainingSession((s) => s.phase);
   const runId = useTrainingSession((s) => s.runId);
-  const outcome = useTrainingSession((s) => s.outcome);
+  const sessionError = useTrainingSession((s) => s.error);
+  const { phase, busy, blocked, refusal, train, stop } = useTrainAction();
   const [showAdvanced, setShowAdvanced] = useState(false);
-  const [startError, setStartError] = useState<unknown>(null);
-  // The readiness check the trainer makes too: what it would refuse is said (with its fix) before Train, not after.
-  const refusal = readiness.problems.find((p) => p.severity === 'error');
-
-  useEffect(() => {
-    if ((phase === 'finished' || phase === 'failed') && outcome) focusRun(outcome.runId);
-  }, [phase, outcome]);
 
   if (!doc) return <div className="mw-wp"><Empty title="No project open" testId="training-empty">Open a template from the start page (it comes with data and settings), then train it here.</Empty></div>;
   const config = doc.training ?? makeTrainingConfig();
-  const busy = phase === 'starting' || phase === 'running' || phase === 'stopping';
   const setConfig = (training: TrainingConfig) => commands.execute('setTraining', { training });
+  // A run that could not start has no id; its reason is shown with a retry.
+  const startError = phase === 'failed' && runId === null ? sessionError : null;
 
-  const train = async () => {
-    setStartError(null);
-    try {
-      await trainingSession.start({ name: doc.name, graph: doc.graph, dataset: doc.dataset, training: config, path: filePath });
-    } catch (err) {
-      setStartError(err);
-    }
-  };
-  const stop = () => trainingSession.stop().catch((err) => notify.error(err, 'Could not stop the run'));
   const fields = settingFields.filter((f) => (!f.visible || f.visible(config)) && (showAdvanced || !f.advanced));
   const splits = splitCounts(100, config);
 
@@ -204,8 +174,8 @@ export default function TrainingPanel() {
         </div>
         <div>
           <div className="mw-wp-row">
-            <button type="button" className="mw-primary" onClick={train} disabled={busy || !api || !doc.dataset || !readiness.ready} data-testid="train-button"
-              title={!readiness.ready ? 'Fix the model first (see below)' : !doc.dataset ? 'Choose data first' : 'Train the model'}>
+            <button type="button" className="mw-primary" onClick={train} disabled={busy || blocked !== null} data-testid="train-button"
+              title={blocked ?? 'Train the model'}>
               ▶ Train
             </button>
             <button type="button" onClick={stop} disabled={phase !== 'running'} data-testid="stop-button">■ Stop</button>
@@ -217,13 +187,12 @@ export default function TrainingPanel() {
               </>
             )}
           </div>
-          {!api && <ErrorText error="Not connected to the Modelwright back end; training is unavailable until it reconnects." />}
-          {refusal && (
+          {refusal ? (
             <div data-testid="not-ready">
-              <ErrorText error={`The model cannot be trained yet: ${refusal.message}.${refusal.advice ? ` What to do: ${refusal.advice}.` : ''}`} />
+              <ErrorText error={refusalSentence(refusal)} />
               <FixButtons problem={refusal} />
             </div>
-          )}
+          ) : blocked && doc.dataset && <ErrorText error={blocked} />}
           <ErrorText error={startError} retry={busy ? undefined : train} />
           <ProgressView />
           <Charts />

@@ -26,11 +26,23 @@ afterAll(async () => {
 });
 
 describe('modelwright train', () => {
+  it('names each run after what changed since the project\'s previous one, unless --name is given', async () => {
+    const train = async (...flags: string[]) => {
+      const run = await runCli(['train', file('iris.mwproj'), '--epochs', '1', '--backend', 'cpu', '--db', file('names.db'), '--json', ...flags]);
+      expect(run.code, run.stderr).toBe(0);
+      return JSON.parse(run.stdout).name as string;
+    };
+    expect(await train()).toBe('Iris on iris');
+    expect(await train('--learning-rate', '0.003', '--batch-size', '8')).toBe('lr 0.003 · batch 8');
+    expect(await train('--learning-rate', '0.003', '--batch-size', '8')).toMatch(/^same settings as #\d+$/);
+    expect(await train('--name', 'my baseline')).toBe('my baseline');
+  }, 120_000);
+
   it('trains, prints one JSON object, records the run and saves a model that predict can use on raw CSV rows', async () => {
     const run = await runCli(['train', file('iris.mwproj'), '--epochs', '30', '--learning-rate', '0.03', '--backend', 'cpu', '--db', file('h.db'), '--out', file('iris-model'), '--json']);
     expect(run.code, run.stderr).toBe(0);
     const out = JSON.parse(run.stdout);
-    expect(out).toMatchObject({ status: 'completed', backend: 'cpu', epochs: 30, modelDir: file('iris-model') });
+    expect(out).toMatchObject({ status: 'completed', backend: 'cpu', epochs: 30, modelDir: file('iris-model'), name: 'Iris on iris' });
     expect(out.history.loss).toHaveLength(30);
     expect(out.history.val_accuracy).toHaveLength(30);
     expect(out.history.loss[29]).toBeLessThan(out.history.loss[0]);

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { explainMetric, explainSetting, metricExplanations, metricLabel, settingExplanations } from '../../app/explanations.ts';
+import { flattenPaths } from '../../app/store/diff.ts';
+import { templates } from '../../app/templates/index.ts';
+import { makeTrainingConfig, metricNames } from '../../app/training/config.ts';
+import type { TrainingResult } from '../../app/training/protocol.ts';
+import { testSummary } from '../../main/trainer/recording.ts';
+import { settingFields } from '../../renderer/state/trainingSettings.ts';
+
+/** One sentence: starts with a capital, ends with a full stop, no developer identifiers. */
+function expectSentence(text: string | null, what: string) {
+  expect(text, `${what} has no explanation`).toBeTruthy();
+  expect(text!, what).toMatch(/^[A-Z"].*[.)]$/);
+  expect(text!.length, what).toBeLessThan(220);
+  expect(text!, what).not.toMatch(/\b(val_\w+|sparseCategoricalCrossentropy|learningRate|macroF1)\b/);
+}
+
+describe('explanations', () => {
+  it('explains every setting of a training configuration, including each template\'s', () => {
+    const paths = new Set(flattenPaths(makeTrainingConfig()).keys());
+    for (const t of templates) for (const p of flattenPaths(t.training).keys()) paths.add(p);
+    paths.add('classWeights.setosa');
+    for (const path of paths) expectSentence(explainSetting(path), `setting ${path}`);
+    // The table has no entries for settings that do not exist.
+    for (const path of Object.keys(settingExplanations)) expect(paths.has(path) || path === 'classWeights', path).toBe(true);
+  });
+
+  it('gives every field of the training form its label and help from the table', () => {
+    for (const f of settingFields) {
+      expect(f.help).toBe(settingExplanations[f.path].text);
+      expect(f.label).toBe(settingExplanations[f.path].label);
+    }
+  });
+
+  it('explains every metric a run reports: epoch metrics with their validation twins, the learning rate and the test summary', () => {
+    const names = new Set<string>(['loss', 'lr', ...metricNames]);
+    for (const n of [...names]) if (n !== 'lr') names.add(`val_${n}`);
+    const classification = {
+      test: { logs: { loss: 0.3, accuracy: 0.9 }, evaluation: { task: 'classification', accuracy: 0.9, macro: { precision: 1, recall: 1, f1: 1 }, auc: 0.9 } },
+    } as unknown as TrainingResult;
+    const regression = { test: { logs: { loss: 0.3, mae: 0.9 }, evaluation: { task: 'regression', mse: 1, mae: 1, r2: 0.5 } } } as unknown as TrainingResult;
+    for (const r of [classification, regression]) for (const k of Object.keys(testSummary(r)!)) names.add(k);
+    // The evaluation's per-class columns.
+    for (const k of ['precision', 'recall', 'f1', 'support']) names.add(k);
+    for (const name of names) expectSentence(explainMetric(name), `metric ${name}`);
+    expect(Object.keys(metricExplanations).sort()).toEqual([...names].filter((n) => !n.startsWith('val_')).sort());
+  });
+
+  it('says in words which split a metric is measured on', () => {
+    expect(metricLabel('val_accuracy')).toBe('Validation accuracy');
+    expect(metricLabel('val_auc')).toBe('Validation AUC');
+    expect(explainMetric('val_loss')).toMatch(/validation rows/);
+    expect(explainMetric('acc')).toBe(explainMetric('accuracy'));
+    expect(explainMetric('no_such_metric')).toBeNull();
+  });
+});
