@@ -11,7 +11,7 @@ import type {
   ActiveRun, BuiltinDataset, DataCheck, DatasetInspection, GeneratedCodeResult, Graph, GraphAnalysis, ImportedDataset,
   KerasJsonResult, LeaderboardEntry, ModelExportResult, OpenedProject, PredictorInfo, PredictResult, ProjectDocument,
   RecentProject, RecoveryCopy, RunChange, RunComparison, RunDetail, RunPage, RunQuery, SavedProject, TemplateSummary,
-  TrainingOutcome, TrainingProgress, TrainingStarted,
+  TestRowSample, TrainingOutcome, TrainingProgress, TrainingStarted,
 } from './types.ts';
 
 export type * from './types.ts';
@@ -197,6 +197,7 @@ export const apiContract = {
     methods: {
       describe: { args: z.tuple([runId]) },
       predict: { args: z.tuple([runId, predictInputSchema]), maxBytes: uploadMaxRequestBytes },
+      testSample: { args: z.tuple([runId, z.strictObject({ index: z.number().int().min(0).optional() }).optional()]) },
     },
     events: [],
   },
@@ -295,6 +296,11 @@ export interface PredictService {
   /** What a run's model takes as input, to build the "Try it" form. */
   describe(runId: number): Promise<PredictorInfo>;
   predict(runId: number, input: PredictInput): Promise<PredictResult>;
+  /**
+   * Row `index` (default 0; wraps around) of the run's own test split, raw as in its data, for the Try it
+   * form. Table and text data only; a run whose data cannot be read again says why (code `failed`).
+   */
+  testSample(runId: number, options?: { index?: number }): Promise<TestRowSample>;
 }
 
 /** Everything the UI can ask of the back end: the host object the renderer is built against. */

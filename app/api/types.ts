@@ -230,6 +230,22 @@ export interface PredictorInfo {
   backend: string;
 }
 
+/** One row of a run's own test split, raw as in the data, to fill the Try it form with a real example. */
+export interface TestRowSample {
+  runId: number;
+  /** Position in the test split (0-based) and how many test rows there are. */
+  index: number;
+  count: number;
+  /** Table models: the feature columns' cells as in the file (column → text). */
+  row: Record<string, string> | null;
+  /** Text models: the sentence. */
+  text: string | null;
+  /** What the row really is: its class or value as in the data; null without a target. */
+  actual: string | null;
+  /** The column that holds `actual`. */
+  targetColumn: string | null;
+}
+
 export interface PredictResult {
   runId: number;
   /** One per input row / sentence / image, in order. */

@@ -69,12 +69,24 @@ export function oneHot(y: Float32Array, numClasses: number): Float32Array {
   return out;
 }
 
+/** A table's rows split the way training splits them: what `prepareTable` encodes, and where the raw test rows are. */
+export interface TableSplit {
+  binding: DatasetBinding;
+  /** The rows used (a seeded sample when the binding limits rows), raw cells as in the file. */
+  rows: string[][];
+  schema: ReturnType<typeof inferSchema>;
+  /** Indices into `rows` of the rows without disqualifying missing values. */
+  usable: number[];
+  /** Indices into `rows`, per split. */
+  split: SplitIndices;
+  warnings: string[];
+}
+
 /**
- * Turns a parsed table into train/validation/test arrays for the binding's task. Types and classes
- * are read from every row; scalers, category lists and vocabulary from the training rows only.
- * A `kind: 'text'` binding goes to `prepareText`.
+ * Splits a parsed table into train/validation/test row indices with the binding's schema, exactly as
+ * training does (the same seed gives the same rows): the Try it panel takes its sample rows from here.
  */
-export function prepareTable(table: Table, bindingInput: DatasetBinding | unknown, options: PrepareOptions = {}): PreparedData {
+export function splitTable(table: Table, bindingInput: DatasetBinding | unknown, options: PrepareOptions = {}): TableSplit {
   const binding = parseBinding(bindingInput);
   const { validationSplit, testSplit, seed } = { ...defaults, ...options };
   const rows = sampleRows(table.rows, binding.limitRows, seed);
@@ -97,6 +109,18 @@ export function prepareTable(table: Table, bindingInput: DatasetBinding | unknow
   const targetIndex = schema.target?.index ?? -1;
   const strata = schema.task === 'classification' ? rows.map((r) => r[targetIndex]) : undefined;
   const split = splitIndices(usable, { validationSplit, testSplit, seed }, strata);
+  return { binding, rows, schema, usable, split, warnings };
+}
+
+/**
+ * Turns a parsed table into train/validation/test arrays for the binding's task. Types and classes
+ * are read from every row; scalers, category lists and vocabulary from the training rows only.
+ * A `kind: 'text'` binding goes to `prepareText`.
+ */
+export function prepareTable(table: Table, bindingInput: DatasetBinding | unknown, options: PrepareOptions = {}): PreparedData {
+  const { binding, rows, schema, usable, split, warnings } = splitTable(table, bindingInput, options);
+  const dropped = rows.length - usable.length;
+  const targetIndex = schema.target?.index ?? -1;
 
   const fitter = new TableFitter(schema, binding);
   for (const i of usable) fitter.addTarget(targetIndex >= 0 ? rows[i][targetIndex] : '');

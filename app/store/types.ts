@@ -4,6 +4,7 @@ import type { Graph } from '../graph/types.ts';
 import type { TrainingConfig } from '../training/config.ts';
 import type { DatasetBinding } from '../data/binding.ts';
 import type { Evaluation } from '../training/evaluate.ts';
+import type { CompareVerdict } from './verdict.ts';
 
 export const runStatuses = ['queued', 'running', 'completed', 'stopped', 'diverged', 'failed', 'interrupted'] as const;
 export type RunStatus = (typeof runStatuses)[number];
@@ -150,6 +151,8 @@ export interface RunComparison {
   graphDiffs: GraphDiff[];
   /** Test metrics side by side: `values[i]` belongs to run i. */
   testMetrics: { metric: string; values: (number | null)[] }[];
+  /** Which run is better on the held-out metric, by how much, and whether that is beyond noise (app/store/verdict.ts). */
+  verdict?: CompareVerdict | null;
 }
 
 export type MetricScope = 'best' | 'final' | 'test';

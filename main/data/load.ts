@@ -5,7 +5,7 @@ import { extname, isAbsolute, resolve } from 'node:path';
 import type { DatasetBinding } from '../../app/data/binding.ts';
 import { decodeTextBytes, parseCsv, type CsvOptions, type Table } from '../../app/data/csv.ts';
 import { DataError, quote } from '../../app/data/errors.ts';
-import { parseBinding, prepareImageArrays, prepareTable, type PrepareOptions, type PreparedData } from '../../app/data/prepare.ts';
+import { parseBinding, prepareImageArrays, prepareTable, splitTable, type PrepareOptions, type PreparedData, type TableSplit } from '../../app/data/prepare.ts';
 import { resizeToTensor } from '../../app/data/image.ts';
 import { builtinIdOf, loadBuiltinTable, loadMnist, withBuiltinDefaults } from './builtin.ts';
 import { readImageFolder } from './images.ts';
@@ -98,6 +98,26 @@ export async function loadDataset(bindingInput: DatasetBinding | unknown, option
   }
   const table = await readTableFile(path, options);
   return { ...prepareTable(table, binding, options), binding, encoding: table.encoding };
+}
+
+/**
+ * The raw rows of a table or text binding, split as training splits them (same seed, same rows), with
+ * the file's column names; null for image data. Used to fill the Try it form with real test rows.
+ */
+export async function loadTableSplit(bindingInput: DatasetBinding | unknown, options: LoadOptions = {}): Promise<(TableSplit & { columns: string[] }) | null> {
+  let binding = parseBinding(bindingInput);
+  const builtin = builtinIdOf(binding.source);
+  if (builtin) binding = withBuiltinDefaults(binding, builtin);
+  if (binding.kind === 'images' || builtin === 'mnist') return null;
+  let table: Table;
+  if (builtin) {
+    table = await loadBuiltinTable(builtin, options.resourcesDir);
+  } else {
+    const path = isAbsolute(binding.source) ? binding.source : resolve(options.baseDir ?? process.cwd(), binding.source);
+    if (await stat(path).then((s) => s.isDirectory(), () => false)) return null;
+    table = await readTableFile(path, options);
+  }
+  return { ...splitTable(table, binding, options), columns: table.columns };
 }
 
 /** MNIST at another size or in colour: each 28×28 digit resized like any other image. */

@@ -38,7 +38,7 @@ export function createServiceHost(options: ServiceHostOptions): ServiceHost {
   const dataDir = options.dataDir ?? dirname(store.path === ':memory:' ? process.cwd() + '/x' : store.path);
   const runChanges = new Emitter<RunChange>();
   const training = createTrainingService({ store, supervisor: new TrainingSupervisor(options.supervisor), runChanges, log: options.log });
-  const predict = createPredictService({ store });
+  const predict = createPredictService({ store, resourcesDir: options.resourcesDir });
   const api: ModelwrightApi = {
     projects: createProjectsService({ dataDir }),
     catalog: createCatalogService(),

@@ -8,10 +8,22 @@ import { DataError } from '../../app/data/errors.ts';
 import { missingColumnsText, unknownColumnsText } from '../../app/data/inputColumns.ts';
 import type { ExperimentStore } from '../store/experimentStore.ts';
 import { decodeImage } from '../data/images.ts';
+import { loadTableSplit } from '../data/load.ts';
 import { loadTrainedModel, type TrainedModel } from '../trainer/predict.ts';
+import { streamingPath } from '../trainer/streaming.ts';
+
+interface TestRows {
+  rows: string[][];
+  features: { index: number; name: string }[];
+  target: { index: number; name: string | null } | null;
+  /** Text data: the one feature is the sentence. */
+  text: boolean;
+}
 
 export interface PredictServiceOptions {
   store: ExperimentStore;
+  /** Where the built-in CSVs live (a packaged app passes its resources path). */
+  resourcesDir?: string;
   /** Models kept loaded (the most recently used ones). */
   cacheSize?: number;
 }
@@ -25,6 +37,32 @@ export function createPredictService(options: PredictServiceOptions): PredictSer
   const { store } = options;
   const cacheSize = options.cacheSize ?? 3;
   const cache = new Map<string, Promise<TrainedModel>>();
+  // The raw test rows of the last few runs asked for, so "another test sample" does not re-read the file.
+  const testRows = new Map<number, Promise<TestRows>>();
+
+  /** The run's test split, raw, as its training split it (same binding, seed and split fractions). */
+  async function readTestRows(runId: number): Promise<TestRows> {
+    const run = store.getRun(runId);
+    const binding = run.datasetBinding;
+    if (!binding) throw new ApiError('failed', `Run ${runId} has no data recorded, so there is no test row to show.`);
+    if (await streamingPath(binding, undefined)) {
+      throw new ApiError('failed', `Run ${runId} trained on a table large enough to stream from disk; its test rows are not read back for Try it. Type the values instead.`);
+    }
+    let split: Awaited<ReturnType<typeof loadTableSplit>>;
+    try {
+      split = await loadTableSplit(binding, {
+        resourcesDir: options.resourcesDir, validationSplit: run.config.validationSplit, testSplit: run.config.testSplit, seed: run.config.seed,
+      });
+    } catch (err) {
+      const why = err instanceof DataError ? err.message : String((err as Error)?.message ?? err);
+      throw new ApiError('failed', `Run ${runId}'s data cannot be read again for a test row: ${why}`);
+    }
+    if (!split) throw new ApiError('failed', `Run ${runId}'s model takes images; choose an image file to try it.`);
+    const { rows, schema, columns } = split;
+    const target = schema.target ? { index: schema.target.index, name: columns[schema.target.index] ?? null } : null;
+    const features = schema.features.map((f) => ({ index: f.index, name: f.name }));
+    return { rows: split.split.test.map((i) => rows[i]), features, target, text: schema.kind === 'text' };
+  }
 
   function modelDirOf(runId: number): string {
     const run = store.getRun(runId);
@@ -96,6 +134,27 @@ export function createPredictService(options: PredictServiceOptions): PredictSer
       const unknown = columns ? unknownColumnsText(columns) : '';
       const predictions = await model.predict(inputs);
       return unknown ? { runId, predictions, warnings: [`${capitalize(unknown)}.`] } : { runId, predictions };
+    },
+
+    async testSample(runId, opts) {
+      let entry = testRows.get(runId);
+      if (!entry) {
+        entry = readTestRows(runId);
+        entry.catch(() => testRows.delete(runId));
+        testRows.set(runId, entry);
+        while (testRows.size > 2) testRows.delete(testRows.keys().next().value!);
+      }
+      const t = await entry;
+      if (t.rows.length === 0) throw new ApiError('failed', `Run ${runId} kept no test rows (its test split is 0%); type an example instead.`);
+      const index = (opts?.index ?? 0) % t.rows.length;
+      const cells = t.rows[index];
+      const row = t.text ? null : Object.fromEntries(t.features.map((f) => [f.name, cells[f.index] ?? '']));
+      return {
+        runId, index, count: t.rows.length, row,
+        text: t.text ? (cells[t.features[0].index] ?? '') : null,
+        actual: t.target ? (cells[t.target.index] ?? null) : null,
+        targetColumn: t.target?.name ?? null,
+      };
     },
   };
 

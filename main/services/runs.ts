@@ -6,12 +6,20 @@ import type { RunChange } from '../../app/api/types.ts';
 import { autoLayout } from '../../app/graph/layout.ts';
 import { newProject } from '../../app/project/document.ts';
 import { projectLimits } from '../../app/project/schema.ts';
-import type { RunQuery } from '../../app/store/types.ts';
+import type { RunComparison, RunQuery } from '../../app/store/types.ts';
+import { compareVerdict } from '../../app/store/verdict.ts';
 import type { ExperimentStore } from '../store/experimentStore.ts';
 
 export interface RunsServiceOptions {
   store: ExperimentStore;
   runChanges: Emitter<RunChange>;
+}
+
+/** The store's comparison plus the one-sentence verdict on the held-out metric (studio and CLI alike). */
+export function comparisonWithVerdict(store: ExperimentStore, runIds: number[]): RunComparison {
+  const comparison = store.compareRuns(runIds);
+  const runs = comparison.runs.map((r) => ({ id: r.id, name: r.name, test: r.test, evaluation: store.getRun(r.id).evaluation }));
+  return { ...comparison, verdict: compareVerdict(runs) };
 }
 
 export function createRunsService({ store, runChanges }: RunsServiceOptions): RunsService {
@@ -26,7 +34,7 @@ export function createRunsService({ store, runChanges }: RunsServiceOptions): Ru
       return store.getRun(runId);
     },
     async compare(runIds) {
-      return store.compareRuns(runIds);
+      return comparisonWithVerdict(store, runIds);
     },
     async rename(runId, name) {
       store.renameRun(runId, name);

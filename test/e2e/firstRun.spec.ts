@@ -62,6 +62,14 @@ describe.skipIf(skip !== null)('first run in the browser studio', () => {
       return (await page.locator('[data-testid="predicted-label"]').textContent()) ?? '';
     };
     await page.waitForSelector('[data-testid="tryit-field-petal_length"]', { timeout: 30_000 });
+    // The form opens filled with a real row of the run's test split, already predicted and checked against its true species.
+    await page.waitForSelector('[data-testid="prediction-check"]', { timeout: 30_000 });
+    expect(await page.locator('[data-testid="tryit-sample"]').textContent()).toMatch(/Test row 1 of 30, really (setosa|versicolor|virginica)/);
+    expect(await page.locator('[data-testid="tryit-field-petal_length"]').inputValue()).toMatch(/^\d+(\.\d+)?$/);
+    expect(await page.locator('[data-testid="tryit-classes"]').textContent()).toBe('The model tells apart: setosa, versicolor, virginica.');
+    await page.click('[data-testid="tryit-another"]');
+    await expect.poll(() => page.locator('[data-testid="tryit-sample"]').textContent()).toMatch(/Test row ([2-9]|[12]\d|30) of 30/);
+    await page.waitForSelector('[data-testid="prediction-check"]', { timeout: 30_000 });
     // Textbook flowers (Fisher's rows 1 and 101), far from any class border.
     expect(await predictFlower({ sepal_length: '5.1', sepal_width: '3.5', petal_length: '1.4', petal_width: '0.2' })).toMatch(/setosa/i);
     expect(await page.locator('[data-testid="probability-bars"]').textContent()).toMatch(/versicolor/i);

@@ -25,6 +25,9 @@ describe.skipIf(skip !== null)('the customer-service intent template in the brow
     const help = (await page.locator('[data-testid="tryit-form"]').textContent()) ?? '';
     const classes = /sorts sentences into: ([^.]+)\./.exec(help)?.[1].split(', ').map((c) => c.trim()) ?? [];
     expect(classes.length, `Try it help: ${help}`).toBe(4);
+    // It opens with a real test sentence, already answered and checked against its true intent.
+    await page.waitForSelector('[data-testid="prediction-check"]', { timeout: 30_000 });
+    expect((await text.inputValue()).length).toBeGreaterThan(3);
     await text.fill('How do I reset my password?');
     await text.press('Enter');
     const label = page.locator('[data-testid="predicted-label"]');

@@ -83,12 +83,13 @@ describe.skipIf(skip !== null)('the Iris template in the browser studio', () => 
     await settings.waitFor({ timeout: 30_000 });
     const rows = await settings.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent?.trim() ?? '')));
     // Only the differences are listed: the learning rate, with each run's value, and not the shared epochs.
-    const lr = rows.find((r) => r[0] === 'optimizer.learningRate');
+    const lr = rows.find((r) => r[0] === 'Learning rate');
     expect(lr, `settings diff rows: ${JSON.stringify(rows)}`).toBeDefined();
     expect(lr!.slice(1)).toEqual(['0.01', '0.003']);
-    expect(rows.some((r) => r[0] === 'epochs')).toBe(false);
+    expect(rows.some((r) => r[0] === 'Epochs')).toBe(false);
     expect(await page.locator('[data-testid="compare-architecture"]').textContent()).toContain('Same architecture');
-    expect(await page.locator('[data-testid="compare-test"]').textContent()).toMatch(/accuracy/);
+    expect(await page.locator('[data-testid="compare-test"]').textContent()).toMatch(/Accuracy/);
+    expect(await page.locator('[data-testid="compare-verdict"]').textContent()).toMatch(/test accuracy/);
     await screenshot(page, 'compare');
   });
 

@@ -1,8 +1,8 @@
-// End to end: Train from any tab (the top bar), run names that say what changed, and a new project that
-// starts with no run of the previous one in Training, Evaluation or Try it.
+// End to end: Train from any tab (the top bar), run names that say what changed, renaming a run in place,
+// the compare verdict, and a new project that starts with no run of the previous one.
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { chromiumMissingReason, openTemplate, screenshot, setSetting, showPanel, useStudio } from './harness.ts';
+import { chromiumMissingReason, openTemplate, runIdsInTable, screenshot, setSetting, showPanel, useStudio } from './harness.ts';
 
 const skip = chromiumMissingReason();
 if (skip) console.warn(`[e2e] trainAnywhere.spec.ts skipped: ${skip}`);
@@ -47,6 +47,43 @@ describe.skipIf(skip !== null)('train from anywhere', () => {
     const text = await waitTopBarTrained(page);
     expect(text).toMatch(/Trained “lr 0\.02”/);
   }, 240_000);
+
+  it('renames a run in place in the runs table, puts the differing setting first, and says which run is better', async () => {
+    const { page } = studio.browser;
+    await showPanel(page, 'runs');
+    const ids = await runIdsInTable(page);
+    expect(ids).toHaveLength(2);
+    const [newest, first] = ids;
+    // The learning rate is what differs between the two runs: it leads their settings cells.
+    await expect.poll(() => page.locator(`[data-testid="run-settings-${newest}"]`).textContent()).toMatch(/^lr 0\.02 · adam/);
+    expect(await page.locator(`[data-testid="run-settings-${first}"]`).textContent()).toMatch(/^lr 0\.01 · adam/);
+    expect(await page.locator(`[data-testid="run-row-${newest}"]`).textContent()).toMatch(/\d+(\.\d)? s/);
+
+    await page.dblclick(`[data-testid="run-name-${newest}"]`);
+    const input = page.locator(`[data-testid="run-name-input-${newest}"]`);
+    await input.fill('faster learning');
+    await input.press('Enter');
+    await expect.poll(() => page.locator(`[data-testid="run-name-${newest}"]`).textContent()).toContain('faster learning');
+    // Stored in the history: still there after the panel is shown again, and Escape cancels an edit.
+    await showPanel(page, 'canvas');
+    await showPanel(page, 'runs');
+    await expect.poll(() => page.locator(`[data-testid="run-name-${newest}"]`).textContent()).toContain('faster learning');
+    await page.click(`[data-testid="run-rename-button-${newest}"]`);
+    await input.fill('not kept');
+    await input.press('Escape');
+    expect(await page.locator(`[data-testid="run-name-${newest}"]`).textContent()).toContain('faster learning');
+    await screenshot(page, 'runs-renamed');
+
+    await page.click(`[data-testid="run-compare-${first}"]`);
+    await page.click(`[data-testid="run-compare-${newest}"]`);
+    await page.click('[data-testid="compare-button"]');
+    const verdict = page.locator('[data-testid="compare-verdict"]');
+    await verdict.waitFor({ timeout: 30_000 });
+    // Iris holds out 30 test rows: a few points either way are within noise, and the sentence says which.
+    expect(await verdict.textContent()).toMatch(/(is better on test accuracy: \d+\.\d% against \d+\.\d% for .*(within run-to-run noise|more than run-to-run noise))|score the same test accuracy/);
+    expect(await verdict.textContent()).toMatch(/faster learning|Table classifier on iris/);
+    await screenshot(page, 'compare-verdict');
+  }, 120_000);
 
   it('shows no run of the previous project in a new blank project', async () => {
     const { page } = studio.browser;

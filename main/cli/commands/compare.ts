@@ -4,6 +4,7 @@ import { UsageError, parseCommandArgs, type CliCommand } from '../command.ts';
 import { formatTable } from '../table.ts';
 import { dbOption, dbUsage, formatDuration, formatMetric, formatValue, openHistory, orderMetrics, parseRunId, withHistory } from '../history.ts';
 import type { RunComparison } from '../../../app/store/types.ts';
+import { comparisonWithVerdict } from '../../services/runs.ts';
 
 const usage = `Usage: modelwright compare RUN_ID RUN_ID... [options]
 
@@ -49,6 +50,7 @@ function describe(c: RunComparison): string {
     out.push('', 'Test results:');
     out.push(formatTable([{ header: 'METRIC' }, ...runCols], c.testMetrics.map((t) => [t.metric, ...t.values.map(formatMetric)])).trimEnd());
   }
+  if (c.verdict) out.push('', c.verdict.sentence);
   out.push('', 'Configuration differences:');
   if (c.configDiff.length) out.push(formatTable([{ header: 'SETTING' }, ...runCols], c.configDiff.map((d) => [d.path, ...d.values.map(formatValue)])).trimEnd());
   else out.push('  none: every run used the same settings');
@@ -88,7 +90,7 @@ export const compareCommand: CliCommand = {
     }
     const ids = positionals.map((p) => parseRunId(p));
     return withHistory(openHistory(values.db), (store) => {
-      const comparison = store.compareRuns(ids);
+      const comparison = comparisonWithVerdict(store, ids);
       io.stdout(values.json ? `${JSON.stringify(comparison, null, 2)}\n` : describe(comparison));
       return 0;
     });

@@ -3,6 +3,7 @@
 // AUC, and for two-feature data the model's decision regions. Regression: predicted against actual.
 import { useEffect, useMemo, useState } from 'react';
 import type { ModelwrightApi } from '../../../app/api/contract.ts';
+import { explainMetric, metricLabel } from '../../../app/explanations.ts';
 import { formatNumber } from '../../../app/format.ts';
 import type { RunDetail } from '../../../app/store/types.ts';
 import type { ClassificationEvaluation, RegressionEvaluation } from '../../../app/training/evaluate.ts';
@@ -87,7 +88,7 @@ function ConfusionMatrix({ evaluation }: { evaluation: ClassificationEvaluation 
 function PerClassTable({ evaluation }: { evaluation: ClassificationEvaluation }) {
   return (
     <table data-testid="per-class">
-      <thead><tr><th>Class</th><th className="num">Precision</th><th className="num">Recall</th><th className="num">F1</th><th className="num">Test rows</th></tr></thead>
+      <thead><tr><th>Class</th>{(['precision', 'recall', 'f1', 'support'] as const).map((m) => <th key={m} className="num" title={explainMetric(m) ?? undefined}>{metricLabel(m)}</th>)}</tr></thead>
       <tbody>
         {evaluation.perClass.map((c) => (
           <tr key={c.label}><td>{c.label}</td><td className="num">{c.precision.toFixed(3)}</td><td className="num">{c.recall.toFixed(3)}</td><td className="num">{c.f1.toFixed(3)}</td><td className="num">{c.support}</td></tr>
@@ -137,9 +138,9 @@ function Classification({ api, run, evaluation }: { api: ModelwrightApi; run: Ru
   return (
     <>
       <div className="mw-wp-row" data-testid="evaluation-summary">
-        <span>Accuracy <strong>{(evaluation.accuracy * 100).toFixed(1)}%</strong> on {evaluation.count} test rows</span>
-        {evaluation.auc !== null && <span>AUC <strong>{evaluation.auc.toFixed(3)}</strong></span>}
-        <span>macro F1 <strong>{evaluation.macro.f1.toFixed(3)}</strong></span>
+        <span title={explainMetric('accuracy') ?? undefined}>Accuracy <strong>{(evaluation.accuracy * 100).toFixed(1)}%</strong> on {evaluation.count} test rows</span>
+        {evaluation.auc !== null && <span title={explainMetric('auc') ?? undefined}>AUC <strong>{evaluation.auc.toFixed(3)}</strong></span>}
+        <span title={explainMetric('macroF1') ?? undefined}>macro F1 <strong>{evaluation.macro.f1.toFixed(3)}</strong></span>
       </div>
       <div className="mw-wp-split">
         <div>
@@ -162,9 +163,9 @@ function Regression({ evaluation }: { evaluation: RegressionEvaluation }) {
   return (
     <>
       <div className="mw-wp-row" data-testid="evaluation-summary">
-        <span>Mean absolute error <strong>{formatNumber(evaluation.mae)}</strong></span>
-        <span>Mean squared error <strong>{formatNumber(evaluation.mse)}</strong></span>
-        <span>R² <strong>{evaluation.r2 === null ? 'n/a' : evaluation.r2.toFixed(3)}</strong></span>
+        <span title={explainMetric('mae') ?? undefined}>Mean absolute error <strong>{formatNumber(evaluation.mae)}</strong></span>
+        <span title={explainMetric('mse') ?? undefined}>Mean squared error <strong>{formatNumber(evaluation.mse)}</strong></span>
+        <span title={explainMetric('r2') ?? undefined}>R² <strong>{evaluation.r2 === null ? 'n/a' : evaluation.r2.toFixed(3)}</strong></span>
         <span>on {evaluation.count} test rows</span>
       </div>
       <h3>Predicted against actual</h3>

@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import type { ModelwrightApi } from '../../../app/api/contract.ts';
+import { explainMetric, explainSetting, metricLabel, settingLabel } from '../../../app/explanations.ts';
 import { formatNumber } from '../../../app/format.ts';
 import type { AlignedSeries, RunComparison } from '../../../app/store/types.ts';
 import { ErrorText } from '../../ui/ErrorText.tsx';
@@ -24,6 +25,8 @@ function OverlayChart({ series, names }: { series: AlignedSeries; names: string[
       axes: [{ label: 'epoch', stroke: 'currentColor' }, { stroke: 'currentColor', size: 56 }],
       series: [{ label: 'epoch' }, ...names.map((n, i) => ({ label: n, stroke: classColor(i), width: 2, spanGaps: true, points: { show: series.epochs.length < 60 } }))],
     }, data, el);
+    const explanation = explainMetric(series.metric);
+    if (explanation) plot.root.querySelector('.u-title')?.setAttribute('title', explanation);
     const resize = new ResizeObserver(() => plot.setSize({ width: Math.max(300, el.clientWidth), height: 220 }));
     resize.observe(el);
     return () => {
@@ -46,6 +49,9 @@ function CompareView({ comparison, onOpenGraph }: { comparison: RunComparison; o
   );
   return (
     <div data-testid="compare-view">
+      {comparison.verdict
+        ? <p className="mw-wp-verdict" data-testid="compare-verdict" data-within-noise={comparison.verdict.withinNoise ?? undefined}>{comparison.verdict.sentence}</p>
+        : <p className="mw-wp-muted" data-testid="compare-verdict">Fewer than two of these runs have a test score, so neither can be called better.</p>}
       <h3>Curves</h3>
       {comparison.series.length === 0
         ? <p className="mw-wp-muted">These runs recorded no epoch metrics to draw.</p>
@@ -57,7 +63,7 @@ function CompareView({ comparison, onOpenGraph }: { comparison: RunComparison; o
           {head}
           <tbody>{comparison.testMetrics.map((m) => {
             const best = bestIndex(m.metric, m.values);
-            return <tr key={m.metric}><th>{m.metric}</th>{m.values.map((v, i) => <td key={i} className={`num${i === best ? ' mw-wp-best' : ''}`}>{formatNumber(v)}</td>)}</tr>;
+            return <tr key={m.metric}><th title={explainMetric(m.metric) ?? undefined}>{metricLabel(m.metric)}</th>{m.values.map((v, i) => <td key={i} className={`num${i === best ? ' mw-wp-best' : ''}`}>{formatNumber(v)}</td>)}</tr>;
           })}</tbody>
         </table>
       )}
@@ -68,7 +74,7 @@ function CompareView({ comparison, onOpenGraph }: { comparison: RunComparison; o
         <table data-testid="compare-settings">
           {head}
           <tbody>{settings.map((row) => (
-            <tr key={row.path}><th>{row.path}</th>{row.values.map((v, i) => (
+            <tr key={row.path}><th title={explainSetting(row.path) ?? undefined}>{settingLabel(row.path)}</th>{row.values.map((v, i) => (
               <td key={i} className={row.differs && (row.changed[i] || i === 0) ? 'mw-wp-diff' : undefined} data-differs={row.changed[i] || undefined}>{formatSetting(v)}</td>
             ))}</tr>
           ))}</tbody>

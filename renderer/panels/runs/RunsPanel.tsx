@@ -2,6 +2,7 @@
 // details (rename, tags, note, delete, open its graph as a new version), and the comparison of 2–6 runs.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ModelwrightApi } from '../../../app/api/contract.ts';
+import { dataSourceName } from '../../../app/data/sourceName.ts';
 import { formatDuration, formatTime } from '../../../app/format.ts';
 import { runStatuses, type RunQuery, type RunStatus, type RunSummary } from '../../../app/store/types.ts';
 import { downloadText } from '../../files/fileActions.ts';
@@ -67,7 +68,7 @@ function RunDetails({ api, run, onChanged }: { api: ModelwrightApi; run: RunSumm
       {run.error && <p className="mw-wp-warning">{run.error}</p>}
       <p className="mw-wp-muted">
         #{run.id} · {formatTime(run.startedAt ?? run.createdAt)} · {formatDuration(run.durationMs)} · {run.backend || 'backend unknown'} · {keySettings(run)}
-        <br />best {metricCell(bestValidation(run))} · test {metricCell(testHeadline(run))} · data {run.dataset?.name ?? run.dataset?.source ?? '—'}
+        <br />best {metricCell(bestValidation(run))} · test {metricCell(testHeadline(run))} · data {run.dataset ? dataSourceName(run.dataset.source) : '—'}
       </p>
       <div className="mw-wp-row">
         {run.tags.map((t) => (

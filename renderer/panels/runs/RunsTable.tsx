@@ -6,7 +6,10 @@ import { formatDuration, formatParams, formatTime } from '../../../app/format.ts
 import { analyzeGraph } from '../../../app/graph/analyze.ts';
 import type { RunQuery, RunSort, RunSummary } from '../../../app/store/types.ts';
 import { FrameScheduler } from '../../ui/frameScheduler.ts';
-import { bestValidation, keySettings, metricCell, testHeadline } from './runCells.ts';
+import { dataSourceName } from '../../../app/data/sourceName.ts';
+import { explainMetric, metricLabel, settingExplanations } from '../../../app/explanations.ts';
+import { RunNameCell } from './RunNameCell.tsx';
+import { bestValidation, differingSettings, keySettings, metricCell, settingsCell, testHeadline } from './runCells.ts';
 import { PagedRows, visibleRows } from './virtualRows.ts';
 
 export const rowHeight = 28;
@@ -16,23 +19,33 @@ export interface Column {
   id: string;
   title: string;
   width: string;
+  /** The header's hover: what the column means. */
+  help?: string;
   /** How the host sorts by this column; absent → not sortable. */
   sort?: (metrics: { validation: string; test: string }) => RunSort;
   cell: (run: RunSummary, params: number | undefined) => string;
 }
 
+/** Hover text for a metric cell: the metric's explanation. */
+function metricHelp(entry: { metric: string } | null): string | undefined {
+  return entry ? `${metricLabel(entry.metric)}: ${explainMetric(entry.metric) ?? ''}` : undefined;
+}
+
 export const columns: Column[] = [
-  { id: 'name', title: 'Name', width: 'minmax(160px, 2fr)', sort: () => ({ by: 'name' }), cell: (r) => r.name },
-  { id: 'time', title: 'Started', width: '140px', sort: () => ({ by: 'startedAt' }), cell: (r) => formatTime(r.startedAt ?? r.createdAt) },
-  { id: 'dataset', title: 'Dataset', width: 'minmax(90px, 1fr)', cell: (r) => r.dataset?.name ?? r.dataset?.source ?? '—' },
-  { id: 'params', title: 'Parameters', width: '100px', cell: (_r, p) => formatParams(p) },
-  { id: 'settings', title: 'Key settings', width: 'minmax(170px, 1.5fr)', cell: (r) => keySettings(r) },
-  { id: 'best', title: 'Best validation', width: 'minmax(130px, 1fr)', sort: (m) => ({ by: 'metric', metric: m.validation, scope: 'best' }), cell: (r) => metricCell(bestValidation(r)) },
-  { id: 'test', title: 'Test', width: 'minmax(120px, 1fr)', sort: (m) => ({ by: 'metric', metric: m.test, scope: 'test' }), cell: (r) => metricCell(testHeadline(r)) },
-  { id: 'duration', title: 'Duration', width: '84px', sort: () => ({ by: 'durationMs' }), cell: (r) => formatDuration(r.durationMs) },
-  { id: 'backend', title: 'Backend', width: '76px', cell: (r) => r.backend || '—' },
-  { id: 'status', title: 'Status', width: '86px', sort: () => ({ by: 'status' }), cell: (r) => r.status },
-  { id: 'tags', title: 'Tags', width: 'minmax(80px, 1fr)', cell: (r) => r.tags.join(', ') },
+  { id: 'name', title: 'Name', width: 'minmax(160px, 2fr)', sort: () => ({ by: 'name' }), cell: (r) => r.name, help: 'Double-click a name (or press ✎) to rename the run.' },
+  {
+    id: 'settings', title: 'Settings', width: 'minmax(190px, 2fr)', cell: (r) => keySettings(r),
+    help: 'The settings that differ between the runs listed come first (in bold), then the key settings they share.',
+  },
+  { id: 'test', title: 'Test', width: 'minmax(140px, 1fr)', sort: (m) => ({ by: 'metric', metric: m.test, scope: 'test' }), cell: (r) => metricCell(testHeadline(r)), help: 'The headline metric on the held-out test rows, measured once when the run ended.' },
+  { id: 'best', title: 'Best validation', width: 'minmax(160px, 1fr)', sort: (m) => ({ by: 'metric', metric: m.validation, scope: 'best' }), cell: (r) => metricCell(bestValidation(r)), help: 'The best value of the headline metric on the validation rows over all epochs.' },
+  { id: 'duration', title: 'Duration', width: '76px', sort: () => ({ by: 'durationMs' }), cell: (r) => formatDuration(r.durationMs), help: 'How long the run trained.' },
+  { id: 'time', title: 'Started', width: '128px', sort: () => ({ by: 'startedAt' }), cell: (r) => formatTime(r.startedAt ?? r.createdAt) },
+  { id: 'dataset', title: 'Dataset', width: 'minmax(70px, 1fr)', cell: (r) => (r.dataset ? dataSourceName(r.dataset.source) : '—') },
+  { id: 'params', title: 'Parameters', width: '84px', cell: (_r, p) => formatParams(p), help: 'How many numbers (weights) the model learns.' },
+  { id: 'status', title: 'Status', width: '84px', sort: () => ({ by: 'status' }), cell: (r) => r.status },
+  { id: 'backend', title: 'Backend', width: '64px', cell: (r) => r.backend || '—', help: settingExplanations.backend.text },
+  { id: 'tags', title: 'Tags', width: 'minmax(50px, 1fr)', cell: (r) => r.tags.join(', ') },
 ];
 
 const gridTemplate = `28px ${columns.map((c) => c.width).join(' ')}`;
@@ -138,6 +151,36 @@ export function RunsTable(props: RunsTableProps) {
   for (let i = win.start; i < win.end; i++) rows.push({ index: i, run: pages.get(i) });
   const loadedRuns = rows.flatMap((r) => (r.run ? [r.run] : []));
   useEffect(() => params.request(loadedRuns));
+  // The settings that differ across the runs in view come first in every row's settings cell.
+  const differing = differingSettings(loadedRuns.map((r) => r.config));
+
+  const cell = (c: Column, run: RunSummary) => {
+    const text = c.cell(run, params.get(run.graphHash));
+    switch (c.id) {
+      case 'name':
+        return <span key={c.id}><RunNameCell api={api} run={run} /></span>;
+      case 'settings': {
+        const parts = settingsCell(run, differing);
+        return (
+          <span key={c.id} data-testid={`run-settings-${run.id}`} title={[...parts.differing, ...parts.same].map((p) => `${p.text} — ${p.explanation}`).join('\n')}>
+            {parts.differing.map((p, i) => <strong key={p.path} className="mw-wp-differs">{i > 0 ? ' · ' : ''}{p.text}</strong>)}
+            {parts.same.length > 0 && <span className="mw-wp-muted">{parts.differing.length > 0 ? ' · ' : ''}{parts.same.map((p) => p.text).join(' · ')}</span>}
+          </span>
+        );
+      }
+      case 'tags':
+        return <span key={c.id} title={text}>{run.tags.map((t) => <span key={t} className="mw-wp-tag">{t}</span>)}</span>;
+      case 'status':
+        return <span key={c.id} className={`mw-wp-st-${run.status}`} title={run.error ?? text}>{text}</span>;
+      case 'test':
+      case 'best': {
+        const entry = c.id === 'test' ? testHeadline(run) : bestValidation(run);
+        return <span key={c.id} title={metricHelp(entry)}>{text}</span>;
+      }
+      default:
+        return <span key={c.id} title={text}>{text}</span>;
+    }
+  };
 
   return (
     <div className="mw-wp-table-scroll" ref={scroller} data-testid="runs-table" role="grid" aria-rowcount={total ?? 0}
@@ -155,8 +198,8 @@ export function RunsTable(props: RunsTableProps) {
         {columns.map((c) => (
           <span key={c.id} role="columnheader" aria-sort={props.sortColumn === c.id ? (query.sort?.direction === 'asc' ? 'ascending' : 'descending') : undefined}>
             {c.sort
-              ? <button type="button" onClick={() => props.onSort(c)} data-testid={`runs-sort-${c.id}`}>{c.title}{props.sortColumn === c.id ? (query.sort?.direction === 'asc' ? ' ▲' : ' ▼') : ''}</button>
-              : c.title}
+              ? <button type="button" onClick={() => props.onSort(c)} data-testid={`runs-sort-${c.id}`} title={c.help}>{c.title}{props.sortColumn === c.id ? (query.sort?.direction === 'asc' ? ' ▲' : ' ▼') : ''}</button>
+              : <span title={c.help}>{c.title}</span>}
           </span>
         ))}
       </div>
@@ -171,11 +214,7 @@ export function RunsTable(props: RunsTableProps) {
             {run ? (
               <>
                 <span><input type="checkbox" checked={props.compareIds.includes(run.id)} onChange={() => props.onToggleCompare(run)} onClick={(e) => e.stopPropagation()} aria-label={`Compare ${run.name}`} data-testid={`run-compare-${run.id}`} /></span>
-                {columns.map((c) => (
-                  <span key={c.id} className={c.id === 'status' ? `mw-wp-st-${run.status}` : undefined} title={c.id === 'status' && run.error ? run.error : c.cell(run, params.get(run.graphHash))}>
-                    {c.id === 'tags' ? run.tags.map((t) => <span key={t} className="mw-wp-tag">{t}</span>) : c.cell(run, params.get(run.graphHash))}
-                  </span>
-                ))}
+                {columns.map((c) => cell(c, run))}
               </>
             ) : <span className="mw-wp-muted" style={{ gridColumn: '1 / -1' }}>Loading…</span>}
           </div>

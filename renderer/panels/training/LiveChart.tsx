@@ -2,6 +2,7 @@
 // of one metric. Data is appended to the buffer by the session; this only redraws, once per frame at most.
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
+import { explainMetric } from '../../../app/explanations.ts';
 import { type SeriesBuffer } from '../../state/chartBuffer.ts';
 import { FrameScheduler } from '../../ui/frameScheduler.ts';
 import 'uplot/dist/uPlot.min.css';
@@ -56,6 +57,9 @@ export function LiveChart({ title, buffer, series, subscribe, xLabel = 'epoch', 
       legend: { live: true },
       cursor: { drag: { x: true, y: false } },
     }, buffer.aligned() as uPlot.AlignedData, el);
+    // Hovering the chart's title explains the metric in one sentence.
+    const explanation = explainMetric(title);
+    if (explanation) plot.root.querySelector('.u-title')?.setAttribute('title', explanation);
     let drawn = -1;
     const scheduler = new FrameScheduler(() => {
       if (drawn === buffer.version) return;

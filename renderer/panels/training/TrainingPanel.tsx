@@ -1,6 +1,7 @@
 // The Training panel: settings with one sentence of help each, Train and Stop, a progress bar (epoch,
 // batch, ETA, samples/s, backend), the run's status, and live loss and metric charts.
 import { useCallback, useState, useSyncExternalStore } from 'react';
+import { explainMetric } from '../../../app/explanations.ts';
 import { formatEta, formatNumber, formatRate } from '../../../app/format.ts';
 import { makeTrainingConfig, type TrainingConfig } from '../../../app/training/config.ts';
 import type { ProgressEvent } from '../../../app/training/progress.ts';
@@ -109,7 +110,7 @@ function ProgressView() {
         {progress && (phase === 'running' || phase === 'stopping') && <span>{formatEta(progress.etaMs)}</span>}
         {progress && <span>{formatRate(progress.samplesPerSec)}</span>}
         {backend && <span data-testid="train-backend">backend: {backend}</span>}
-        {progress && Object.entries(progress.logs).slice(0, 4).map(([k, v]) => <span key={k}>{k} {formatNumber(v)}</span>)}
+        {progress && Object.entries(progress.logs).slice(0, 4).map(([k, v]) => <span key={k} title={explainMetric(k) ?? undefined}>{k} {formatNumber(v)}</span>)}
       </div>
       {started && (
         <p className="mw-wp-help">

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ModelwrightApi, ProjectDocument, TrainingOutcome, TrainingProgress, TrainingStarted } from '../../../app/api/contract.ts';
+import type { ModelwrightApi, ProjectDocument, RunChange, TrainingOutcome, TrainingProgress, TrainingStarted } from '../../../app/api/contract.ts';
 import { ApiError } from '../../../app/api/errors.ts';
 import { createServiceHost, type ServiceHost } from '../../../main/services/host.ts';
 
@@ -242,6 +242,30 @@ export function defineContractSuite(name: string, connect: (host: ServiceHost) =
         expect(reopened.training?.optimizer.learningRate).toBe(0.01);
       });
 
+      it('names a run after what changed since the project\'s previous run, and renames runs in place', async () => {
+        const changes: RunChange[] = [];
+        const sub = api.runs.onDidChange((c) => changes.push(c));
+        // The project's previous run is "iris lr 0.05" (2 epochs); only the epochs change.
+        const training = { ...doc.training!, epochs: 1, backend: 'cpu' as const, optimizer: { ...doc.training!.optimizer, learningRate: 0.05 } };
+        const started = await api.training.start({ ...doc, training }, { tags: ['contract'] });
+        runIds.push(started.runId);
+        expect(started.name).toBe('1 epoch');
+        for (let i = 0; i < 600 && !finished.some((f) => f.runId === started.runId); i++) await new Promise((r) => setTimeout(r, 100));
+        expect((await api.runs.get(started.runId)).name).toBe('1 epoch');
+
+        await api.runs.rename(started.runId, '  one quick epoch ');
+        expect((await api.runs.get(started.runId)).name).toBe('one quick epoch');
+        expect((await api.runs.list({ search: 'one quick' })).runs.map((r) => r.id)).toEqual([started.runId]);
+        expect(changes).toContainEqual({ runId: started.runId, change: 'updated' });
+        const empty = await failure(api.runs.rename(started.runId, '   '));
+        expect(empty.code).toBe('invalid-argument');
+        expect(empty.message).toMatch(/empty/);
+        expect((await failure(api.runs.rename(started.runId, 'x'.repeat(201)))).code).toBe('invalid-argument');
+        expect((await failure(api.runs.rename(987_654, 'anything'))).code).toBe('not-found');
+        expect((await api.runs.get(started.runId)).name).toBe('one quick epoch');
+        sub.dispose();
+      });
+
       it('predicts with a trained run from raw rows', async () => {
         const info = await api.predict.describe(runIds[0]);
         expect(info.features.map((f) => f.name)).toEqual(['sepal_length', 'sepal_width', 'petal_length', 'petal_width']);
@@ -258,6 +282,26 @@ export function defineContractSuite(name: string, connect: (host: ServiceHost) =
         }
         const wrongKind = await failure(api.predict.predict(runIds[0], { kind: 'text', texts: ['hello'] }));
         expect(wrongKind.message).toMatch(/not sentences/);
+      });
+
+      it('gives real rows of a run\'s own test split for Try it, the same rows its evaluation scored', async () => {
+        const runId = runIds[0];
+        const sample = await api.predict.testSample(runId);
+        const testRows = startedEvents.find((s) => s.runId === runId)!.testSamples;
+        expect(sample).toMatchObject({ runId, index: 0, count: testRows, text: null, targetColumn: 'species' });
+        expect(Object.keys(sample.row!)).toEqual(['sepal_length', 'sepal_width', 'petal_length', 'petal_width']);
+        // Row 0 of the test split is the evaluation's first test sample: same class, same measurements.
+        const evaluation = (await api.runs.get(runId)).evaluation;
+        if (evaluation?.task !== 'classification' || !evaluation.samples) throw new Error('expected per-sample test records');
+        expect(sample.actual).toBe(evaluation.classes[evaluation.samples[0].actual]);
+        for (const value of Object.values(sample.row!)) expect(evaluation.samples[0].text).toContain(String(Number(value)));
+        const last = await api.predict.testSample(runId, { index: testRows - 1 });
+        expect(last.index).toBe(testRows - 1);
+        expect((await api.predict.testSample(runId, { index: testRows })).index).toBe(0);
+        const predicted = await api.predict.predict(runId, { kind: 'rows', rows: [sample.row!] });
+        expect(predicted.predictions[0].kind).toBe('classification');
+        expect((await failure(api.predict.testSample(runId, { index: -1 }))).code).toBe('invalid-argument');
+        expect((await failure(api.predict.testSample(987_654))).code).toBe('not-found');
       });
 
       it('generates code for the project and exports a trained run\'s model, verified', async () => {
