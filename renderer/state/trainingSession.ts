@@ -143,6 +143,11 @@ export class TrainingSession {
     return active;
   }
 
+  /** The watched run was renamed (in the runs table): the top bar and the Training panel show the new name. */
+  renamed(runId: number, name: string): void {
+    if (this.state.runId === runId && this.state.runName !== name) this.store.setState({ runName: name });
+  }
+
   /** Forgets a finished run (the panel shows its empty state again). */
   clear(): void {
     if (this.busy) return;

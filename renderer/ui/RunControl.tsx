@@ -1,17 +1,33 @@
 // The top bar's Train / Stop button with the state of the run, on every tab: a template can be trained
 // right after it opens (on the Model tab), and a run can be followed or stopped from anywhere. Clicking
 // the state shows the Training tab with the details.
+import { useEffect } from 'react';
 import { formatPercent } from '../../app/format.ts';
+import { trainingSession, useTrainingSession } from '../state/trainingSession.ts';
 import { setUi } from '../state/uiStore.ts';
-import { useTrainingSession } from '../state/trainingSession.ts';
+import { useApi } from './useApi.ts';
 import { useSessionAttached, useTrainAction } from './useTrainAction.ts';
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+/** A rename of the watched run (in the runs table, or elsewhere) reaches the top bar. */
+function useRenames(): void {
+  const api = useApi();
+  useEffect(() => {
+    if (!api) return;
+    const sub = api.runs.onDidChange(({ runId, change }) => {
+      if (change !== 'updated' || runId !== trainingSession.state.runId) return;
+      api.runs.get(runId).then((run) => trainingSession.renamed(run.id, run.name), () => {});
+    });
+    return () => sub.dispose();
+  }, [api]);
+}
+
 export function RunControl() {
   useSessionAttached();
+  useRenames();
   const { phase, busy, blocked, train, stop } = useTrainAction();
   const runName = useTrainingSession((s) => s.runName);
   const progress = useTrainingSession((s) => s.progress);

@@ -64,6 +64,8 @@ describe.skipIf(skip !== null)('train from anywhere', () => {
     await input.fill('faster learning');
     await input.press('Enter');
     await expect.poll(() => page.locator(`[data-testid="run-name-${newest}"]`).textContent()).toContain('faster learning');
+    // The top bar follows the rename of the run it shows.
+    await expect.poll(() => page.locator('[data-testid="topbar-run-state"]').textContent()).toMatch(/Trained “faster learning”/);
     // Stored in the history: still there after the panel is shown again, and Escape cancels an edit.
     await showPanel(page, 'canvas');
     await showPanel(page, 'runs');

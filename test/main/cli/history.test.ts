@@ -181,9 +181,12 @@ describe('modelwright show and compare', () => {
     expect(r.stdout).toMatch(/^optimizer\.learningRate\s+0\.001\s+0\.01$/m);
     expect(r.stdout).not.toMatch(/batchSize/);
     expect(r.stdout).toMatch(/~ hidden: units 8 → 64/);
+    // One sentence on which run is better on the test split: 20 points on 3 test rows is within noise.
+    expect(r.stdout).toMatch(/^“wide net” \(#\d+\) is better on test accuracy: 86\.0% against 66\.0% for “small net” \(#\d+\), 20\.0 points higher — within run-to-run noise: with 3 test rows, differences under [\d.]+ points can come from chance alone\.$/m);
     const json = JSON.parse((await runCli(['compare', String(a), String(b), '--db', db, '--json'])).stdout) as RunComparison;
     expect(json.series.find((s) => s.metric === 'val_accuracy')).toEqual({ metric: 'val_accuracy', epochs: [0, 1, 2], values: [[0.5, 0.7, 0.65], [0.6, 0.9, 0.88]] });
     expect(json.configDiff).toEqual([{ path: 'optimizer.learningRate', values: [0.001, 0.01] }]);
+    expect(json.verdict).toMatchObject({ metric: 'accuracy', better: { id: b, value: 0.86 }, other: { id: a, value: 0.66 }, withinNoise: true });
     const one = await runCli(['compare', String(a), '--db', db]);
     expect(one.code).toBe(2);
     expect(expectOneLine(one.stderr)).toMatch(/compare takes 2 to 10 RUN_IDs, got 1/);
