@@ -160,7 +160,8 @@ export function createDatasetsService(options: DatasetsServiceOptions): Datasets
       if (text.trim() === '') throw new DataError(`"${fileName}" is empty. Choose a CSV or TSV file with a header row and data rows.`);
       // Uploads are stored by content: the same file uploaded twice is one file, and a run's data never changes under it.
       const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
-      const safeName = fileName.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '').slice(-100) || 'data.csv';
+      // Letters (any script), digits, spaces, dots, dashes and underscores survive, so the runs show the name as uploaded.
+      const safeName = fileName.replace(/[^\p{L}\p{N} ._-]+/gu, '_').trim().replace(/^\.+/, '').slice(-100) || 'data.csv';
       await mkdir(uploads, { recursive: true });
       const path = join(uploads, `${hash}-${safeName}`);
       await writeFile(path, text, { flag: 'w' });

@@ -5,6 +5,7 @@ import { useMemo, useRef, useState } from 'react';
 import { uploadMaxRequestBytes } from '../../../app/api/contract.ts';
 import type { BuiltinDataset, DatasetInspection, ImportedDataset } from '../../../app/api/types.ts';
 import type { DatasetBinding } from '../../../app/data/binding.ts';
+import { dataSourceName } from '../../../app/data/sourceName.ts';
 import { fitModelToData, type ReadinessProblem } from '../../../app/training/readiness.ts';
 import type { ColumnRole, ColumnType } from '../../../app/data/schema.ts';
 import { makeTrainingConfig } from '../../../app/training/config.ts';
@@ -235,7 +236,7 @@ export default function DataPanel() {
     // The host's data check then proposes the model changes the new data needs (the card above the preview).
     if (!commands.execute('setDataset', { dataset: next }).ok) return;
     if (info?.error) notify.warning('The data is set, but it cannot be trained on as it is yet', { detail: info.error });
-    else notify.success(`Data set: ${info ? `${info.rows.toLocaleString('en-US')} ${info.kind === 'images' ? 'images' : 'rows'}` : next.source}.`);
+    else notify.success(`Data set: ${info ? `${info.rows.toLocaleString('en-US')} ${info.kind === 'images' ? 'images' : 'rows'}` : dataSourceName(next.source)}.`);
   };
 
   const insp = inspection.data;
@@ -256,7 +257,7 @@ export default function DataPanel() {
         <div>
           <h2>Data</h2>
           {binding
-            ? <p>Training on <strong>{binding.source}</strong>{insp ? ` — ${insp.kind}, ${insp.task ?? 'task unknown'}` : ''}.</p>
+            ? <p>Training on <strong title={binding.source}>{dataSourceName(binding.source)}</strong>{insp ? ` — ${insp.kind}, ${insp.task ?? 'task unknown'}` : ''}.</p>
             : <p className="mw-wp-muted">This project has no data yet. Pick a built-in dataset or import your own.</p>}
           <SourcePicker onImported={onImported} />
           {binding && (

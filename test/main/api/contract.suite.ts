@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelwrightApi, ProjectDocument, RunChange, TrainingOutcome, TrainingProgress, TrainingStarted } from '../../../app/api/contract.ts';
 import { ApiError } from '../../../app/api/errors.ts';
+import { dataSourceName } from '../../../app/data/sourceName.ts';
 import { createServiceHost, type ServiceHost } from '../../../main/services/host.ts';
 
 export interface Transport {
@@ -129,6 +130,10 @@ export function defineContractSuite(name: string, connect: (host: ServiceHost) =
       expect(again.inspection.classCounts).toEqual({ cat: 3 });
       const folder = await failure(api.datasets.importCsvPath(dir));
       expect(folder.message).toMatch(/folder/);
+      // An upload keeps the name it was uploaded with (spaces and accents too) behind its content hash; runs and labels show that name.
+      const named = await api.datasets.importCsvText('Mes données/../clients 2024.csv', text, { target: 'kind' });
+      expect(named.binding.source).toMatch(/[\\/][0-9a-f]{16}-Mes données_\.\._clients 2024\.csv$/);
+      expect(dataSourceName(named.binding.source)).toBe('Mes données_.._clients 2024.csv');
     });
 
     it('checks a graph against its data (the readiness check) and offers machine-readable fixes', async () => {
