@@ -5,7 +5,7 @@ import type { ParamValue } from '../graph/types.ts';
 import { assignIdentifiers } from './identifiers.ts';
 import { jsSettings, writeJsData, type JsContext } from './javascriptData.ts';
 import { jsString, numberLiteral, valueLiteral } from './literals.ts';
-import { blockComments as C, changedParams, wrappedLayer, type CodePlan, type LayerStep, type TrainPlan } from './plan.ts';
+import { CodegenError, blockComments as C, changedParams, wrappedLayer, type CodePlan, type LayerStep, type TrainPlan } from './plan.ts';
 import { writeProgram } from './program.ts';
 import type { SourceWriter } from './writer.ts';
 
@@ -109,6 +109,9 @@ function layerCall(type: string, factory: string | undefined, params: [string, P
 }
 
 function stepExpression(step: LayerStep): string {
+  if (!step.def.tfjsFactory && step.def.type !== 'Subtract') {
+    throw new CodegenError(`the JavaScript export cannot write the ${step.def.type} layer "${step.layer.name}" yet (TF.js has no such layer); export Python (Keras) or PyTorch code, or the trained model, instead`);
+  }
   const name = `name: ${jsString(step.layer.name)}`;
   const params = changedParams(step.def, step.params);
   const extra: string[] = [];

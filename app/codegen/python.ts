@@ -7,6 +7,7 @@ import type { LayerDef } from '../graph/catalog.ts';
 import { assignIdentifiers } from './identifiers.ts';
 import { numberLiteral, pythonString, valueLiteral } from './literals.ts';
 import { blockComments as C, changedParams, wrappedLayer, type CodePlan, type LayerStep, type TrainPlan } from './plan.ts';
+import { isCallArgument, kerasCallArguments, kerasLayerDefinitions, scriptDefinedKerasLayers } from './pythonLayers.ts';
 import { classWeightLines, pythonDataImports, pythonDataNames, pythonSettings, usesClassWeights, writePythonData } from './pythonData.ts';
 import { writeProgram } from './program.ts';
 import { indent, type SourceWriter } from './writer.ts';
@@ -20,7 +21,7 @@ export interface PythonOptions {
 }
 
 const programNames = [
-  ...pythonDataNames, 'keras', 'tf', 'layers', 'model', 'strategy', 'callbacks', 'class_weight', 'scores', 'CLASS_WEIGHTS', 'tempfile', 'resolver', 'is_chief', 'save_dir',
+  ...pythonDataNames, 'keras', 'tf', 'layers', 'PositionEmbedding', 'TokenAndPositionEmbedding', 'sine_position_encoding', 'model', 'strategy', 'callbacks', 'class_weight', 'scores', 'CLASS_WEIGHTS', 'tempfile', 'resolver', 'is_chief', 'save_dir',
 ];
 
 /** Where Keras's default differs from TF.js's (the catalog's): these must be spelled out to get the same model. */
@@ -52,6 +53,7 @@ export function generatePython(plan: CodePlan, options: PythonOptions = {}): str
     },
     data: (w, train) => writePythonData(w, plan, train, { loadImage: tfLoadImage, say: 'print' }),
     model: (w, train) => {
+      for (const lines of kerasLayerDefinitions(new Set(plan.model.steps.map((s) => s.def.type)))) w.block(null, lines);
       const build = train
         ? ['keras.utils.set_random_seed(SEED)', ...modelLines(plan), ...compileLines(train)]
         : [...modelLines(plan), 'model.compile(optimizer="adam", loss="mean_squared_error")'];
@@ -171,7 +173,7 @@ function pythonValue(name: string, value: ParamValue): string {
 }
 
 function kerasArgs(def: LayerDef, params: Record<string, ParamValue>): string[] {
-  const args = changedParams(def, params, kerasDefaults[def.type] ?? {}).map(([k, v]) => `${kerasParamNames[def.type]?.[k] ?? camelToSnake(k)}=${pythonValue(k, v)}`);
+  const args = changedParams(def, params, kerasDefaults[def.type] ?? {}).filter(([k]) => !isCallArgument(def.type, k)).map(([k, v]) => `${kerasParamNames[def.type]?.[k] ?? camelToSnake(k)}=${pythonValue(k, v)}`);
   // Keras 3's GRU defaults to reset_after=True (two bias vectors); TF.js's GRU is the reset_after=False kind.
   if (def.type === 'GRU') args.push('reset_after=False');
   return args;
@@ -185,7 +187,8 @@ function layerCall(step: LayerStep): string {
     args.unshift(`layers.${inner.def.type}(${[...kerasArgs(inner.def, inner.params), `name=${innerName}`].join(', ')})`);
   }
   args.push(`name=${pythonString(step.layer.name)}`);
-  return `layers.${step.def.type}(${args.join(', ')})`;
+  const callee = scriptDefinedKerasLayers.has(step.def.type) ? step.def.type : `layers.${step.def.type}`;
+  return `${callee}(${args.join(', ')})`;
 }
 
 function modelLines(plan: CodePlan): string[] {
@@ -200,7 +203,7 @@ function modelLines(plan: CodePlan): string[] {
       return;
     }
     const ins = step.inputs.map((j) => names[j]);
-    lines.push(`${names[i]} = ${layerCall(step)}(${ins.length === 1 ? ins[0] : `[${ins.join(', ')}]`})`);
+    lines.push(`${names[i]} = ${layerCall(step)}(${kerasCallArguments(step, ins)})`);
   });
   lines.push(
     `model = keras.Model(inputs=${names[plan.model.input]}, outputs=${names[plan.model.output]})`,

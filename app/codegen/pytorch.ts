@@ -23,7 +23,7 @@ const programNames = [
   'LOCAL_RANK', 'DEVICE', 'DISTRIBUTED', 'optimizer', 'loss_per_sample', 'batch_scores', 'run_epoch', 'make_loader',
   'check', 'count_parameters', 'evaluate', 'classification_scores', 'roc_auc', 'init_layer', 'initialize', 'hard_sigmoid',
   'identity', 'same_padding', 'ChannelsFirst', 'AtAxis', 'AveragePoolSame', 'CropEnd', 'GaussianNoise', 'fix_affine',
-  'Recurrent', 'Bidirectional', 'STUDIO_NAMES', 'STUDIO_PARAMETERS', 'TARGET_COLUMN', 'SHUFFLE', 'EPSILON', 'WEIGHTS',
+  'Recurrent', 'Bidirectional', 'MultiHeadAttention', 'PositionEmbedding', 'TokenAndPositionEmbedding', 'glorot_tensor', 'sine_position_encoding', 'STUDIO_NAMES', 'STUDIO_PARAMETERS', 'TARGET_COLUMN', 'SHUFFLE', 'EPSILON', 'WEIGHTS',
   'class_weight', 'CLASS_WEIGHTS', 'test', 'epochs_run', 'best_state', 'output', 'x', 'y', 'mask', 'self', 'example',
   // nn.Module's own attributes: a layer attribute of the same name would replace them.
   'T_destination', 'add_module', 'apply', 'bfloat16', 'buffers', 'children', 'cpu', 'cuda', 'double', 'dump_patches',

@@ -1,11 +1,13 @@
 // Python source of the small helpers a generated PyTorch script defines, each written only when the
 // model needs it: TF.js's initializers and hard sigmoid, Keras's channels-last layout around PyTorch's
 // channels-first layers, TensorFlow's "same" padding, and recurrent layers with TF.js's gate equations.
+import { attentionHelpers } from './pytorchAttention.ts';
 import { dedent } from './writer.ts';
 
 export type HelperName =
   | 'initialize' | 'hardSigmoid' | 'identity' | 'samePadding' | 'channelsFirst' | 'atAxis' | 'averagePoolSame'
-  | 'cropEnd' | 'gaussianNoise' | 'fixAffine' | 'upsampleBilinear' | 'recurrent' | 'bidirectional';
+  | 'cropEnd' | 'gaussianNoise' | 'fixAffine' | 'upsampleBilinear' | 'recurrent' | 'bidirectional'
+  | 'glorotTensor' | 'multiHeadAttention' | 'positions';
 
 /** Helpers other helpers call. */
 const needs: Partial<Record<HelperName, HelperName[]>> = {
@@ -13,6 +15,8 @@ const needs: Partial<Record<HelperName, HelperName[]>> = {
   averagePoolSame: ['samePadding'],
   recurrent: ['initialize'],
   bidirectional: ['recurrent'],
+  multiHeadAttention: ['glorotTensor'],
+  positions: ['glorotTensor'],
 };
 
 const source: Record<HelperName, string> = {
@@ -247,6 +251,7 @@ const source: Record<HelperName, string> = {
             if self.merge_mode == "mul":
                 return a * b
             return (a + b) / 2`,
+  ...attentionHelpers,
 };
 
 /** The helpers' source in a fixed order, including the helpers they call, each as one block of lines. */

@@ -2,6 +2,7 @@
 // its forward() evaluates. Tensors keep Keras's channels-last layout throughout, so Flatten, Reshape,
 // Concatenate and Dense mean what they mean in the studio; layers PyTorch computes channels-first are
 // wrapped (ChannelsFirst), and TensorFlow's "same" padding is computed, not approximated.
+import { attentionAxesOf, outputShapeOf } from '../graph/layers/attention.ts';
 import type { ParamValue } from '../graph/types.ts';
 import { numberLiteral, pythonString, valueLiteral } from './literals.ts';
 import { CodegenError, wrappedLayer, type LayerStep } from './plan.ts';
@@ -255,6 +256,19 @@ export function torchLayer(step: LayerStep, ctx: LayerContext): TorchLayer {
       // A Linear layer already works on the last dimension of every step.
       return activated({ ...step, def: inner.def, params: inner.params }, init(`nn.Linear(${last()}, ${inner.params.units}${inner.params.useBias === false ? ', bias=False' : ''})`, String(inner.params.kernelInitializer ?? 'glorotNormal')), ['initialize']);
     }
+    case 'MultiHeadAttention': {
+      const [q, v = q, k = v] = ctx.inputShapes;
+      const width = (s: (number | null)[], what: string) => known(s[s.length - 1], `the feature size of the ${what}`, step);
+      const out = outputShapeOf(p.outputShape) ?? [width(q, 'query')];
+      const axes = attentionAxesOf(p.attentionAxes, q.length).map((a) => a + 1);
+      const args = [width(q, 'query'), width(v, 'value'), width(k, 'key'), p.numHeads, p.keyDim, p.valueDim ?? p.keyDim, py(out), py(axes),
+        p.useBias ? 'True' : 'False', numberLiteral(Number(p.dropout)), p.useCausalMask ? 'True' : 'False'];
+      return { module: `MultiHeadAttention(${args.join(', ')})`, call: (ins, self) => `${self}(${ins.join(', ')})`, helpers: ['multiHeadAttention'] };
+    }
+    case 'PositionEmbedding':
+      return withModule(`PositionEmbedding(${p.sequenceLength}, ${last()})`, ['positions']);
+    case 'TokenAndPositionEmbedding':
+      return withModule(`TokenAndPositionEmbedding(${p.vocabularySize}, ${p.sequenceLength}, ${p.embeddingDim}, learned=${p.positionEncoding === 'learned' ? 'True' : 'False'})`, ['positions']);
     case 'Add': return inline((ins) => ins.join(' + '));
     case 'Subtract': return inline((ins) => `${ins[0]} - ${ins[1]}`);
     case 'Multiply': return inline((ins) => ins.join(' * '));

@@ -181,7 +181,7 @@ export function analyzeGraph(graph: Graph): GraphAnalysis {
     if (def.type === 'Input' && resolveParams(layer).dtype === 'int32') {
       // TF.js multiplies int32 inputs with float32 weights only inside Embedding (which casts);
       // anywhere else training fails with a dtype error that says nothing useful.
-      const reader = next[i].map((j) => layers[j]).find((l) => l.type !== 'Embedding');
+      const reader = next[i].map((j) => layers[j]).find((l) => l.type !== 'Embedding' && l.type !== 'TokenAndPositionEmbedding');
       if (reader) {
         err({
           kind: 'invalid-param', param: 'dtype',

@@ -4,6 +4,8 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import { analyzeGraph } from './analyze.ts';
 import { getLayerDef, resolveParams } from './catalog.ts';
 import type { Graph, GraphAnalysis, GraphError, ParamValue, WrappedLayer } from './types.ts';
+import { multiHeadAttentionClass } from './tfjs/multiHeadAttention.ts';
+import { positionLayerClasses } from './tfjs/positionLayers.ts';
 
 type Tf = typeof tfTypes;
 
@@ -31,11 +33,24 @@ export class GraphBuildError extends Error {
 const subtractClasses = new WeakMap<object, new (args: { name?: string }) => tfTypes.layers.Layer>();
 
 /**
- * Registers Modelwright's own layer classes (Subtract) with this tfjs instance, so that models using
- * them can be built, saved and loaded again. Safe to call more than once.
+ * Registers Modelwright's own layer classes (Subtract, MultiHeadAttention, the position embeddings) with
+ * this tfjs instance, so that models using them can be built, saved and loaded again. Safe to call more than once.
  */
 export function registerCustomLayers(tf: Tf): void {
-  subtractClass(tf);
+  customLayerClass(tf, 'Subtract');
+  customLayerClass(tf, 'MultiHeadAttention');
+  customLayerClass(tf, 'PositionEmbedding');
+}
+
+/** The class of a catalog layer that tf.layers lacks, registered with this tfjs instance; undefined for the others. */
+function customLayerClass(tf: Tf, type: string): (new (args: never) => tfTypes.layers.Layer) | undefined {
+  switch (type) {
+    case 'Subtract': return subtractClass(tf);
+    case 'MultiHeadAttention': return multiHeadAttentionClass(tf);
+    case 'PositionEmbedding': return positionLayerClasses(tf).PositionEmbedding;
+    case 'TokenAndPositionEmbedding': return positionLayerClasses(tf).TokenAndPositionEmbedding;
+    default: return undefined;
+  }
 }
 
 function subtractClass(tf: Tf) {
@@ -80,7 +95,8 @@ export function createTfLayer(tf: Tf, type: string, params: Record<string, Param
     const inner = resolved.layer as WrappedLayer;
     args.layer = createTfLayer(tf, inner.type, inner.params ?? {}, name === undefined ? undefined : `${name}_${inner.type.toLowerCase()}`);
   }
-  if (type === 'Subtract') return new (subtractClass(tf))(args);
+  const custom = customLayerClass(tf, type);
+  if (custom) return new (custom as new (a: unknown) => tfTypes.layers.Layer)(args);
   const factory = def.tfjsFactory ? (tf.layers as unknown as Record<string, (a: unknown) => tfTypes.layers.Layer>)[def.tfjsFactory] : undefined;
   if (!factory) throw new Error(`${type} cannot be turned into a TF.js layer`);
   return factory(args);

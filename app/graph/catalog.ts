@@ -4,6 +4,7 @@ import type { LayerNode, ParamValue, WrappedLayer } from './types.ts';
 import { fillDefaults, type LayerCategory, type LayerDef, type ParamDef } from './layers/common.ts';
 import { coreLayers } from './layers/core.ts';
 import { convLayers } from './layers/conv.ts';
+import { attentionLayers, positionLayers } from './layers/attention.ts';
 import { mergeLayers } from './layers/merge.ts';
 import { normalizationLayers, regularizationLayers } from './layers/normalization.ts';
 import { poolingLayers } from './layers/pooling.ts';
@@ -16,12 +17,12 @@ export { formatShape, LayerProblem } from './layers/common.ts';
 /** Palette order. */
 export const layerCategories: readonly LayerCategory[] = [
   'Input', 'Core', 'Activation', 'Convolution', 'Pooling', 'Reshaping', 'Normalization', 'Regularization',
-  'Embedding', 'Recurrent', 'Wrapper', 'Merge',
+  'Embedding', 'Recurrent', 'Attention', 'Wrapper', 'Merge',
 ];
 
 export const layerCatalog: LayerDef[] = [
   ...coreLayers, ...convLayers, ...poolingLayers, ...reshapingLayers, ...normalizationLayers,
-  ...regularizationLayers, ...recurrentLayers, ...wrapperLayers, ...mergeLayers,
+  ...regularizationLayers, ...positionLayers, ...recurrentLayers, ...attentionLayers, ...wrapperLayers, ...mergeLayers,
 ].sort((a, b) => layerCategories.indexOf(a.category) - layerCategories.indexOf(b.category));
 
 const byType = new Map(layerCatalog.map((d) => [d.type, d]));

@@ -3,11 +3,18 @@
 import { analyzeGraph } from '../graph/analyze.ts';
 import { getLayerDef, resolveParams } from '../graph/catalog.ts';
 import type { Graph, LayerNode, ParamValue, WrappedLayer } from '../graph/types.ts';
+import { attentionInboundNode } from './attentionNodes.ts';
 import { camelToSnake, isRecord, paramsToKerasConfig } from './caseConvert.ts';
 
 export interface KerasExportOptions {
   /** The model's name inside the JSON (Keras shows it in `model.summary()`). */
   name?: string;
+  /**
+   * Who reads the file. The formats differ only in how a MultiHeadAttention call is written: Python Keras
+   * ('keras', the default) passes the value and key as keyword tensors, which TF.js's loader cannot resolve;
+   * TF.js ('tfjs') lists them as further inputs, which Python Keras would pass as one list query.
+   */
+  target?: 'keras' | 'tfjs';
 }
 
 /** One layer of a functional topology, in Keras (snake_case) spelling. */
@@ -15,8 +22,11 @@ export interface KerasLayerJson {
   name: string;
   class_name: string;
   config: Record<string, unknown>;
-  /** Keras 2 / TF.js form: one node, listing `[layer_name, node_index, tensor_index, kwargs]` per input. */
-  inbound_nodes: [string, number, number, Record<string, never>][][];
+  /**
+   * Keras 2 / TF.js form: one node, listing `[layer_name, node_index, tensor_index, kwargs]` per input.
+   * MultiHeadAttention lists its query only, with the value and key tensors in the kwargs, as Keras does.
+   */
+  inbound_nodes: [string, number, number, Record<string, unknown>][][];
 }
 
 export interface KerasModelJson {
@@ -54,7 +64,7 @@ export function exportKerasModel(graph: Graph, options: KerasExportOptions = {})
     throw new KerasExportError(`Cannot export the model until its problems are fixed: ${shown.join('; ')}${more}.`);
   }
   const byId = new Map(graph.layers.map((l) => [l.id, l]));
-  const layers = analysis.order.map((id) => exportLayer(byId.get(id)!, graph, byId));
+  const layers = analysis.order.map((id) => exportLayer(byId.get(id)!, graph, byId, options.target ?? 'keras'));
   const endpoint = (id: string): [string, number, number] => [byId.get(id)!.name, 0, 0];
   return {
     class_name: 'Model',
@@ -69,7 +79,7 @@ export function exportKerasModel(graph: Graph, options: KerasExportOptions = {})
   };
 }
 
-function exportLayer(layer: LayerNode, graph: Graph, byId: Map<string, LayerNode>): KerasLayerJson {
+function exportLayer(layer: LayerNode, graph: Graph, byId: Map<string, LayerNode>, target: 'keras' | 'tfjs'): KerasLayerJson {
   const incoming = graph.connections
     .filter((c) => c.to === layer.id)
     .sort((a, b) => a.toSlot - b.toSlot)
@@ -83,10 +93,21 @@ function exportLayer(layer: LayerNode, graph: Graph, byId: Map<string, LayerNode
       inbound_nodes: [],
     };
   }
+  const params = resolveParams(layer);
+  if (layer.type === 'MultiHeadAttention' && target === 'keras') {
+    // use_causal_mask is an argument of the call in Keras, not of the layer (TF.js keeps it in the config).
+    const { useCausalMask, ...rest } = params;
+    return {
+      name: layer.name,
+      class_name: layer.type,
+      config: { ...layerConfig(layer.type, rest, layer.name), name: layer.name, trainable: true },
+      inbound_nodes: [attentionInboundNode(incoming.map((i) => i[0]), useCausalMask === true)],
+    };
+  }
   return {
     name: layer.name,
     class_name: layer.type,
-    config: { ...layerConfig(layer.type, resolveParams(layer), layer.name), name: layer.name, trainable: true },
+    config: { ...layerConfig(layer.type, params, layer.name), name: layer.name, trainable: true },
     inbound_nodes: incoming.length > 0 ? [incoming] : [],
   };
 }

@@ -5,6 +5,7 @@ import type { LayerDef, ParamDef } from '../graph/layers/common.ts';
 import { autoLayout, type LayoutPoint } from '../graph/layout.ts';
 import type { Connection, Graph, LayerNode, ParamValue, WrappedLayer } from '../graph/types.ts';
 import { parseJsonSafely } from '../project/safeJson.ts';
+import { readAttentionCall } from './attentionNodes.ts';
 import { isRecord, kerasConfigToParams, short, snakeToCamel } from './caseConvert.ts';
 
 export interface KerasImportResult {
@@ -164,7 +165,10 @@ function importFunctional(config: unknown, warnings: string[]): Graph {
   const connections: Connection[] = [];
   raws.forEach((raw, i) => {
     const layer = layers[i];
-    const inbound = parseInboundNodes(raw.layer.inbound_nodes, raw.name as string, warnings);
+    const attention = layer.type === 'MultiHeadAttention' ? readAttentionCall(raw.layer.inbound_nodes) : null;
+    // Keras passes use_causal_mask to the call; TF.js (and Modelwright's export for it) keep it in the config.
+    if (attention) layer.params.useCausalMask = attention.useCausalMask || layer.params.useCausalMask === true;
+    const inbound = attention ? attention.refs : parseInboundNodes(raw.layer.inbound_nodes, raw.name as string, warnings);
     inbound.forEach((ref, slot) => {
       const from = byName.get(ref.name);
       if (!from) {
@@ -357,7 +361,7 @@ const PARAM_ALIASES: Record<string, Record<string, string>> = {
 /** Keys that describe the layer object rather than what it computes; handled elsewhere or meaningless here. */
 const META_KEYS = new Set([
   'name', 'trainable', 'dtype', 'batchInputShape', 'batchShape', 'inputShape', 'inputDim', 'inputLength',
-  'batchSize', 'autocast', 'module', 'registeredName', 'buildConfig',
+  'batchSize', 'autocast', 'module', 'registeredName', 'buildConfig', 'queryShape', 'keyShape', 'valueShape',
 ]);
 
 /**
@@ -416,6 +420,7 @@ const UNMODELED_DEFAULTS: Record<string, readonly unknown[] | typeof ANY> = {
   maskZero: [false],
   center: [true],
   scale: [true],
+  flashAttention: [null],
 };
 
 /** Why dropping a particular setting matters, for the warning. */

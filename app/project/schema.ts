@@ -39,6 +39,7 @@ export const projectLimits = {
 export const dimensionParams: ReadonlySet<string> = new Set([
   'units', 'filters', 'inputDim', 'outputDim', 'kernelSize', 'poolSize', 'strides', 'dilationRate', 'size',
   'shape', 'batchInputShape', 'inputShape', 'targetShape', 'n', 'inputLength', 'depthMultiplier', 'dims',
+  'numHeads', 'keyDim', 'valueDim', 'outputShape', 'attentionAxes', 'vocabularySize', 'sequenceLength', 'embeddingDim',
 ]);
 /** Dimension parameters that describe a whole tensor, whose product must stay within maxElementsPerSample. */
 const tensorShapeParams: ReadonlySet<string> = new Set(['shape', 'batchInputShape', 'inputShape', 'targetShape']);

@@ -62,6 +62,7 @@ export type LayerCategory =
   | 'Normalization'
   | 'Regularization'
   | 'Recurrent'
+  | 'Attention'
   | 'Embedding'
   | 'Merge'
   | 'Wrapper';
@@ -86,10 +87,12 @@ export interface LayerDef {
   minInputs: number;
   /** `Infinity` for merges that take any number of inputs. */
   maxInputs: number;
+  /** Names of the input slots, in order, for layers whose inputs play different parts (attention's query, value, key). */
+  inputNames?: readonly string[];
   /** Parameters a canvas node shows under its title. */
   keyParams: string[];
   params: ParamDef[];
-  /** Factory in `tf.layers` (`dense`, `conv2d`...); absent for layers built specially (Input, Subtract). */
+  /** Factory in `tf.layers` (`dense`, `conv2d`...); absent for layers built specially (Input, Modelwright's own TF.js classes). */
   tfjsFactory?: string;
   /** Output shape and weight count from input shapes (batch dimension left out). Throws LayerProblem. */
   infer(inputs: Shape[], p: ResolvedParams): LayerOutcome;

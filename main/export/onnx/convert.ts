@@ -7,11 +7,12 @@ import type { Shape } from '../../../app/graph/types.ts';
 import { importKerasModel, KerasImportError } from '../../../app/keras/import.ts';
 import { OnnxExportError, OnnxGraphBuilder, type Dim, type ElemType } from './builder.ts';
 import type { LayerConverter, Value } from './context.ts';
+import { attentionConverters } from './attention.ts';
 import { feedForwardConverters } from './layers.ts';
 import { recurrentConverters } from './recurrent.ts';
 import type { Weight } from './weights.ts';
 
-const converters: Record<string, LayerConverter> = { ...feedForwardConverters, ...recurrentConverters };
+const converters: Record<string, LayerConverter> = { ...feedForwardConverters, ...recurrentConverters, ...attentionConverters };
 
 /** Layer types the ONNX export can write (every catalog layer but Input, which becomes the graph input). */
 export const onnxLayerTypes: readonly string[] = Object.keys(converters);

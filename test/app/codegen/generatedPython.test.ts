@@ -8,7 +8,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateCode } from '../../../app/codegen/index.ts';
+import { scriptDefinedKerasLayers } from '../../../app/codegen/pythonLayers.ts';
 import { templates } from '../../../app/templates/index.ts';
+import { layerCases } from '../../main/export/onnx/parity.ts';
 import { expectClose, python, scratchDir, templateData } from './fixtures.ts';
 
 const py = python();
@@ -58,7 +60,7 @@ describe.skipIf(!py)('generated Python for every template', () => {
       }
       const { calls, imports } = parse(file);
       for (const layer of template.graph.layers) {
-        const callee = layer.type === 'Input' ? 'keras.Input' : `layers.${layer.type}`;
+        const callee = layer.type === 'Input' ? 'keras.Input' : scriptDefinedKerasLayers.has(layer.type) ? layer.type : `layers.${layer.type}`;
         const found = calls.filter((c) => c.keywords.name === layer.name);
         expect(found.map((c) => c.callee), `layer ${layer.name}`).toEqual([callee]);
         expect(found[0].nameIsConstant).toBe(true);
@@ -101,4 +103,29 @@ describe.skipIf(!py)('generated Python for every template', () => {
     },
   );
   if (!runner) console.warn('Skipping the Python data-pipeline runs: no Python with pandas, numpy and regex here.');
+
+  it('attention and position layers: Keras\'s MultiHeadAttention called with (query, value, key) and the causal mask, keras_hub-style layers defined in the script', () => {
+    const graph = layerCases.find(([title]) => title.startsWith('Transformer'))![1];
+    const dir = join(scratch.dir, 'attention');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'train.py');
+    const code = generateCode({ graph, data: null }, { language: 'python', modelDir: join(dir, 'model') }).code;
+    writeFileSync(file, code);
+    compiles(file);
+    expect(code).toContain('self_layer = layers.MultiHeadAttention(num_heads=2, key_dim=3, name="self")(add, add, use_causal_mask=True)');
+    expect(code).toContain('cross = layers.MultiHeadAttention(num_heads=3, key_dim=2, value_dim=5, output_shape=7, name="cross")(self_layer, val, tpe)');
+    expect(code).toContain('class TokenAndPositionEmbedding(layers.Layer):');
+    const { calls } = parse(file);
+    for (const layer of graph.layers) {
+      const callee = layer.type === 'Input' ? 'keras.Input' : scriptDefinedKerasLayers.has(layer.type) ? layer.type : `layers.${layer.type}`;
+      expect(calls.filter((c) => c.keywords.name === layer.name).map((c) => c.callee), layer.name).toEqual([callee]);
+    }
+    expect(calls).toHaveLength(graph.layers.length);
+    // With the Keras stand-in the script runs: the classes define and every layer is called.
+    const r = spawnSync(py!, [file], { cwd: dir, encoding: 'utf8', env: { ...process.env, PYTHONPATH: new URL('./kerasStub', import.meta.url).pathname } });
+    expect(r.stderr).toBe('');
+    const made = (JSON.parse(readFileSync(join(dir, 'model', 'model.keras'), 'utf8')) as { layer?: string; name?: string }[]).filter((c) => c.layer);
+    // (TokenAndPositionEmbedding also makes its inner token and position embeddings.)
+    expect(made.map((c) => c.name)).toEqual(expect.arrayContaining(graph.layers.map((l) => l.name)));
+  });
 });

@@ -26,20 +26,31 @@ def main(path):
         ):
             for inner in ast.walk(node):
                 scoped.add(id(inner))
+    # Layer classes the script defines itself (keras_hub-style layers) are called by their bare name; the
+    # calls inside those definitions are not layers of the model.
+    defined = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
+    inside = set()
+    for node in tree.body:
+        if isinstance(node, (ast.ClassDef, ast.FunctionDef)):
+            inside.update(id(inner) for inner in ast.walk(node))
     calls = []
     for node in ast.walk(tree):
-        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+        if not isinstance(node, ast.Call) or id(node) in inside:
             continue
-        owner = node.func.value
-        if not isinstance(owner, ast.Name):
+        if isinstance(node.func, ast.Name) and node.func.id in defined:
+            callee = node.func.id
+        elif isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) and (
+            node.func.value.id == "layers" or (node.func.value.id == "keras" and node.func.attr == "Input")
+        ):
+            callee = f"{node.func.value.id}.{node.func.attr}"
+        else:
             continue
-        if owner.id == "layers" or (owner.id == "keras" and node.func.attr == "Input"):
-            calls.append({
-                "callee": f"{owner.id}.{node.func.attr}",
-                "keywords": {k.arg: constant(k.value) for k in node.keywords if k.arg},
-                "nameIsConstant": any(k.arg == "name" and isinstance(k.value, ast.Constant) and isinstance(k.value.value, str) for k in node.keywords),
-                "inScope": id(node) in scoped,
-            })
+        calls.append({
+            "callee": callee,
+            "keywords": {k.arg: constant(k.value) for k in node.keywords if k.arg},
+            "nameIsConstant": any(k.arg == "name" and isinstance(k.value, ast.Constant) and isinstance(k.value.value, str) for k in node.keywords),
+            "inScope": id(node) in scoped,
+        })
     imports = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):

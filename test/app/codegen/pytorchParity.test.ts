@@ -12,7 +12,7 @@ import { CodegenError, generateCode } from '../../../app/codegen/index.ts';
 import { layerCatalog } from '../../../app/graph/catalog.ts';
 import type { Graph } from '../../../app/graph/types.ts';
 import { getTemplate } from '../../../app/templates/index.ts';
-import { buildTfModel, registerCustomLayers } from '../../../app/graph/buildModel.ts';
+import { buildTfModel, createTfLayer, registerCustomLayers } from '../../../app/graph/buildModel.ts';
 import { chain, layerCases, node, perturb, randomInput } from '../../main/export/onnx/parity.ts';
 import { scratchDir, torchPython as findTorchPython } from './fixtures.ts';
 
@@ -58,6 +58,45 @@ describe.skipIf(!torchPython)('generated PyTorch model agrees with TF.js', () =>
     } finally {
       model.dispose();
     }
+  });
+});
+
+/** PyTorch's own attention, fed TF.js's weights: heads split as Keras splits them, causal mask as Keras's. */
+const torchReference = `
+import json, sys, torch
+d = json.load(open(sys.argv[1]))
+n, t, e, h = d["shape"][0], d["shape"][1], d["shape"][2], d["heads"]
+wq, bq, wk, bk, wv, bv, wo, bo = [torch.tensor(w["values"]).reshape(w["shape"]) for w in d["weights"]]
+m = torch.nn.MultiheadAttention(e, h, batch_first=True)
+with torch.no_grad():
+    m.in_proj_weight.copy_(torch.cat([wq.reshape(e, e).T, wk.reshape(e, e).T, wv.reshape(e, e).T]))
+    m.in_proj_bias.copy_(torch.cat([bq.reshape(-1), bk.reshape(-1), bv.reshape(-1)]))
+    m.out_proj.weight.copy_(wo.reshape(e, e).T)
+    m.out_proj.bias.copy_(bo)
+q = torch.tensor(d["query"]).reshape(n, t, e)
+v = torch.tensor(d["value"]).reshape(n, t, e)
+out, _ = m(q, v, v, attn_mask=torch.triu(torch.ones(t, t, dtype=torch.bool), 1))
+print(float((out.reshape(-1) - torch.tensor(d["output"])).abs().max()))
+`;
+
+describe.skipIf(!torchPython)('TF.js MultiHeadAttention agrees with torch.nn.MultiheadAttention', () => {
+  it('cross-attention with a causal mask, 2 heads', () => {
+    const layer = createTfLayer(tf, 'MultiHeadAttention', { numHeads: 2, keyDim: 4, useCausalMask: true }, 'reference');
+    const query = tf.randomNormal([2, 5, 8], 0, 1, 'float32', 1);
+    const value = tf.randomNormal([2, 5, 8], 0, 1, 'float32', 2);
+    layer.apply([query, value]);
+    layer.setWeights(layer.getWeights().map((w, i) => tf.randomNormal(w.shape, 0, 0.3, 'float32', 10 + i)));
+    const output = layer.apply([query, value]) as tf.Tensor;
+    const file = join(scratch.dir, 'reference.json');
+    writeFileSync(file, JSON.stringify({
+      shape: [2, 5, 8], heads: 2, query: Array.from(query.dataSync()), value: Array.from(value.dataSync()), output: Array.from(output.dataSync()),
+      weights: layer.getWeights().map((w) => ({ shape: w.shape, values: Array.from(w.dataSync()) })),
+    }));
+    const r = spawnSync(torchPython!, ['-c', torchReference, file], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.stderr).toBe('');
+    expect(Number(r.stdout)).toBeLessThan(1e-5);
+    tf.dispose([query, value, output]);
+    layer.dispose();
   });
 });
 

@@ -80,6 +80,13 @@ def load(kind, module, weights):
         half = len(weights) // 2
         load_recurrent(module.forward_layer, weights[:half])
         load_recurrent(module.backward_layer, weights[half:])
+    elif kind in ("MultiHeadAttention", "PositionEmbedding", "TokenAndPositionEmbedding"):
+        # Kept in Keras's shapes and in TF.js's order.
+        targets = list(module.parameters())
+        if len(targets) != len(weights):
+            raise ValueError(f"{kind}: {len(targets)} parameters for {len(weights)} weights")
+        for target, value in zip(targets, weights):
+            assign(target, value)
     elif weights:
         raise ValueError(f"no loader for {kind}")
 

@@ -39,7 +39,7 @@ describe('layer catalog', () => {
       if (p.kind === 'enum' || p.kind === 'layer') expect(p.options?.length).toBeGreaterThan(0);
     }
     if (def.tfjsFactory) expect(typeof (tf.layers as unknown as Record<string, unknown>)[def.tfjsFactory]).toBe('function');
-    else expect(['Input', 'Subtract']).toContain(def.type);
+    else expect(['Input', 'Subtract', 'MultiHeadAttention', 'PositionEmbedding', 'TokenAndPositionEmbedding']).toContain(def.type);
   });
 
   it('fills defaults and drops parameters it does not know', () => {

@@ -110,6 +110,18 @@ const cases: Case[] = [
   c('Embedding', [[null]], { inputDim: 50, outputDim: 4, maskZero: true }),
   c('Embedding', [[3, 5]], { inputDim: 10, outputDim: 2 }),
 
+  c('PositionEmbedding', [[10, 8]], { sequenceLength: 10 }),
+  c('PositionEmbedding', [[6, 4]], { sequenceLength: 20 }),
+  c('TokenAndPositionEmbedding', [[12]], { vocabularySize: 50, sequenceLength: 12, embeddingDim: 8 }),
+  c('TokenAndPositionEmbedding', [[7]], { vocabularySize: 30, sequenceLength: 9, embeddingDim: 6, positionEncoding: 'sinusoidal' }),
+
+  c('MultiHeadAttention', [[8, 16]], { numHeads: 2, keyDim: 4 }),
+  c('MultiHeadAttention', [[8, 16], [4, 12]], { numHeads: 3, keyDim: 5, valueDim: 7 }),
+  c('MultiHeadAttention', [[8, 16], [4, 12], [4, 6]], { numHeads: 2, keyDim: 3, useBias: false, outputShape: 10 }),
+  c('MultiHeadAttention', [[6, 8]], { numHeads: 4, keyDim: 2, useCausalMask: true, dropout: 0.1 }),
+  c('MultiHeadAttention', [[3, 4, 5], [3, 6, 5]], { numHeads: 2, keyDim: 2, attentionAxes: [2], outputShape: [2, 3] }),
+  c('MultiHeadAttention', [[3, 4, 5]], { numHeads: 1, keyDim: 3 }),
+
   c('SimpleRNN', [[10, 8]], { units: 16 }),
   c('SimpleRNN', [[10, 8]], { units: 4, returnSequences: true, useBias: false }),
   c('SimpleRNN', [[null, 3]], { units: 2, activation: 'relu', goBackwards: true }),

@@ -79,6 +79,20 @@ const builders: Record<string, () => tf.LayersModel> = {
     const out2 = apply(L.dense({ units: 2, name: 'second_output' }), sum);
     return tf.model({ inputs: [a, b], outputs: [out1, out2], name: 'merges' });
   },
+  'Transformer: token and position embeddings, self-attention with a causal mask, cross-attention with a key': () => {
+    const tokens = tf.input({ shape: [10], name: 'tokens' });
+    const context = tf.input({ shape: [6, 5], name: 'context' });
+    const keys = tf.input({ shape: [6, 7], name: 'keys' });
+    const own = (type: string, params: Record<string, unknown>, name: string) => createTfLayer(tf, type, params as never, name);
+    const words = apply(own('TokenAndPositionEmbedding', { vocabularySize: 100, sequenceLength: 10, embeddingDim: 8 }, 'embed'), tokens);
+    const positions = apply(own('PositionEmbedding', { sequenceLength: 12 }, 'positions'), words);
+    const x = apply(L.add({ name: 'with_positions' }), [words, positions]);
+    const self = apply(own('MultiHeadAttention', { numHeads: 2, keyDim: 4, useCausalMask: true }, 'self_attention'), x);
+    const cross = apply(own('MultiHeadAttention', { numHeads: 3, keyDim: 2, valueDim: 5, outputShape: 6, dropout: 0.1 }, 'cross_attention'), [self, context, keys]);
+    const sine = apply(own('TokenAndPositionEmbedding', { vocabularySize: 50, sequenceLength: 4, embeddingDim: 6, positionEncoding: 'sinusoidal' }, 'sine_embed'), tokens);
+    const pooled = apply(L.concatenate({ name: 'pooled' }), [apply(L.globalAveragePooling1d({ name: 'avg' }), cross), apply(L.globalMaxPooling1d({ name: 'max' }), sine)]);
+    return tf.model({ inputs: [tokens, context, keys], outputs: apply(L.dense({ units: 3, activation: 'softmax', name: 'out' }), pooled), name: 'transformer' });
+  },
 };
 
 const types = new Set<string>();
@@ -133,7 +147,7 @@ describe('TF.js model → import → export → TF.js', () => {
         }
 
         // The export loads in TF.js as the same model.
-        const exported = exportKerasModel(imported.graph, { name: 'roundtrip' });
+        const exported = exportKerasModel(imported.graph, { name: 'roundtrip', target: 'tfjs' });
         const reloaded = await tf.models.modelFromJSON(exported as never);
         try {
           expect(summarize(reloaded)).toEqual(summarize(original));
@@ -143,7 +157,7 @@ describe('TF.js model → import → export → TF.js', () => {
           // A second round trip is a fixed point: nothing drifts.
           const again = importKerasModel(reloaded.toJSON(null, false) as object);
           expect(again.warnings).toEqual([]);
-          expect(exportKerasModel(again.graph, { name: 'roundtrip' })).toEqual(exported);
+          expect(exportKerasModel(again.graph, { name: 'roundtrip', target: 'tfjs' })).toEqual(exported);
         } finally {
           reloaded.dispose();
         }
@@ -152,6 +166,38 @@ describe('TF.js model → import → export → TF.js', () => {
       }
     });
   }
+
+  it('writes MultiHeadAttention calls as Python Keras does (value and key as keyword tensors) and reads them back, Keras 3 form too', () => {
+    const model = builders['Transformer: token and position embeddings, self-attention with a causal mask, cross-attention with a key']();
+    try {
+      const { graph } = importKerasModel(model.toJSON(null, false) as object);
+      const keras = exportKerasModel(graph, { name: 'transformer' });
+      const layer = (name: string) => keras.config.layers.find((l) => l.name === name)!;
+      expect(layer('self_attention').inbound_nodes).toEqual([[['with_positions', 0, 0, { value: ['with_positions', 0, 0], use_causal_mask: true }]]]);
+      expect(layer('self_attention').config).not.toHaveProperty('use_causal_mask');
+      expect(layer('self_attention').config).toMatchObject({ num_heads: 2, key_dim: 4, value_dim: null, use_bias: true, output_shape: null });
+      expect(layer('cross_attention').inbound_nodes).toEqual([[['self_attention', 0, 0, { value: ['context', 0, 0], key: ['keys', 0, 0] }]]]);
+      const back = importKerasModel(keras);
+      expect(back.warnings).toEqual([]);
+      // Export writes layers in build order: compare as sets.
+      const sorted = (g: Graph) => ({
+        layers: [...g.layers].sort((a, b) => a.name.localeCompare(b.name)),
+        connections: [...g.connections].sort((a, b) => `${a.to}/${a.toSlot}`.localeCompare(`${b.to}/${b.toSlot}`)),
+      });
+      expect(sorted(back.graph)).toEqual(sorted(graph));
+
+      // Keras 3 writes the call's tensors as args (query, value) and kwargs (key, use_causal_mask).
+      const tensor = (name: string) => ({ class_name: '__keras_tensor__', config: { shape: [null, 6, 5], dtype: 'float32', keras_history: [name, 0, 0] } });
+      const keras3 = structuredClone(keras) as unknown as { config: { layers: { name: string; inbound_nodes: unknown }[] } };
+      keras3.config.layers.find((l) => l.name === 'self_attention')!.inbound_nodes = [{ args: [tensor('with_positions')], kwargs: { value: tensor('with_positions'), use_causal_mask: true } }];
+      keras3.config.layers.find((l) => l.name === 'cross_attention')!.inbound_nodes = [{ args: [tensor('self_attention'), tensor('context')], kwargs: { key: tensor('keys') } }];
+      const fromKeras3 = importKerasModel(keras3);
+      expect(fromKeras3.warnings).toEqual([]);
+      expect(sorted(fromKeras3.graph)).toEqual(sorted(graph));
+    } finally {
+      model.dispose();
+    }
+  });
 
   it('accepts the same model as a JSON string and as a TF.js model.json with weightsManifest', async () => {
     const model = builders['Sequential MLP with activations and regularization layers']();

@@ -2,10 +2,13 @@
 // gradients on wasm as on cpu, and their loss goes down when trained on wasm.
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
+import { createTfLayer } from '../../../app/graph/buildModel.ts';
+import type { ParamValue } from '../../../app/graph/types.ts';
 import { loadBackend } from '../../../main/engine/backends.ts';
 import { randomData, relativeMaxDiff } from './parityHelpers.ts';
 
 const L = tf.layers;
+const own = (type: string, params: Record<string, ParamValue>) => createTfLayer(tf, type, params);
 interface Case {
   name: string;
   input: number[];
@@ -22,6 +25,11 @@ const CASES: Case[] = [
   { name: 'Embedding', input: [6], integerInput: 10, layers: () => [L.embedding({ inputDim: 10, outputDim: 4 }), L.flatten()] },
   { name: 'LSTM', input: [5, 3], layers: () => [L.lstm({ units: 6 })] },
   { name: 'GRU', input: [5, 3], layers: () => [L.gru({ units: 6 })] },
+  // Attention: batched matmuls of the heads, softmax, the causal mask, reshapes and transposes.
+  { name: 'MultiHeadAttention', input: [6, 4], layers: () => [own('MultiHeadAttention', { numHeads: 2, keyDim: 3, useCausalMask: true }), L.flatten()] },
+  { name: 'MultiHeadAttention over two axes', input: [3, 4, 5], layers: () => [own('MultiHeadAttention', { numHeads: 2, keyDim: 2, attentionAxes: [1, 2], outputShape: 3 }), L.flatten()] },
+  { name: 'TokenAndPositionEmbedding + attention', input: [6], integerInput: 10, layers: () => [own('TokenAndPositionEmbedding', { vocabularySize: 10, sequenceLength: 6, embeddingDim: 4 }), own('MultiHeadAttention', { numHeads: 2, keyDim: 2 }), L.layerNormalization(), L.globalAveragePooling1d()] },
+  { name: 'PositionEmbedding', input: [5, 3], layers: () => [own('PositionEmbedding', { sequenceLength: 8 }), L.flatten()] },
   { name: 'BatchNormalization', input: [6, 6, 2], layers: () => [L.conv2d({ filters: 3, kernelSize: 1 }), L.batchNormalization(), L.averagePooling2d({ poolSize: 2 }), L.flatten()] },
 ];
 

@@ -222,4 +222,33 @@ export const layerCases: [string, Graph][] = [
       { from: 'cat', to: 'out', toSlot: 0 },
     ],
   }],
+  ['Transformer: token and position embeddings, causal self-attention, cross-attention with a key', {
+    layers: [
+      node('in', 'Input', { shape: [8], dtype: 'int32' }),
+      node('tpe', 'TokenAndPositionEmbedding', { vocabularySize: 12, sequenceLength: 8, embeddingDim: 6 }),
+      node('pe', 'PositionEmbedding', { sequenceLength: 10 }),
+      node('add', 'Add'),
+      node('self', 'MultiHeadAttention', { numHeads: 2, keyDim: 3, useCausalMask: true }),
+      node('val', 'Dense', { units: 4 }),
+      node('cross', 'MultiHeadAttention', { numHeads: 3, keyDim: 2, valueDim: 5, outputShape: 7 }),
+      node('sine', 'TokenAndPositionEmbedding', { vocabularySize: 12, sequenceLength: 4, embeddingDim: 7, positionEncoding: 'sinusoidal' }),
+      node('join', 'Add'),
+      node('pool', 'GlobalAveragePooling1D'),
+      node('out', 'Dense', { units: 3, activation: 'softmax' }),
+    ],
+    connections: [
+      { from: 'in', to: 'tpe', toSlot: 0 }, { from: 'tpe', to: 'pe', toSlot: 0 }, { from: 'tpe', to: 'add', toSlot: 0 }, { from: 'pe', to: 'add', toSlot: 1 },
+      { from: 'add', to: 'self', toSlot: 0 }, { from: 'tpe', to: 'val', toSlot: 0 },
+      { from: 'self', to: 'cross', toSlot: 0 }, { from: 'val', to: 'cross', toSlot: 1 }, { from: 'tpe', to: 'cross', toSlot: 2 },
+      { from: 'in', to: 'sine', toSlot: 0 }, { from: 'cross', to: 'join', toSlot: 0 }, { from: 'sine', to: 'join', toSlot: 1 },
+      { from: 'join', to: 'pool', toSlot: 0 }, { from: 'pool', to: 'out', toSlot: 0 },
+    ],
+  }],
+  ['MultiHeadAttention over one axis of a 3-D input, without biases', chain(
+    node('in', 'Input', { shape: [3, 4, 5] }),
+    node('mha', 'MultiHeadAttention', { numHeads: 2, keyDim: 2, attentionAxes: [2], useBias: false, outputShape: [2, 3] }),
+    node('mha2', 'MultiHeadAttention', { numHeads: 1, keyDim: 4 }),
+    node('f', 'Flatten'),
+    node('out', 'Dense', { units: 2 }),
+  )],
 ];

@@ -19,11 +19,20 @@ class _Layer:
         self.kwargs = kwargs
         calls.append({"layer": kind, "name": kwargs.get("name")})
 
-    def __call__(self, inputs):
+    def __call__(self, *inputs, **kwargs):
         return _Tensor(self.kwargs.get("name"))
 
 
+class _BaseLayer(_Layer):
+    """keras.layers.Layer, for the layer classes a script defines itself."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(type(self).__name__, **kwargs)
+
+
 class _LayersModule(types.ModuleType):
+    Layer = _BaseLayer
+
     def __getattr__(self, kind):
         return lambda *args, **kwargs: _Layer(kind, **kwargs)
 
@@ -62,6 +71,13 @@ class _Anything(types.ModuleType):
         return lambda *args, **kwargs: None
 
 
+class _Saving(types.ModuleType):
+    @staticmethod
+    def register_keras_serializable(**kwargs):
+        return lambda cls: cls
+
+
+saving = _Saving("keras.saving")
 optimizers = _Anything("keras.optimizers")
 callbacks = _Anything("keras.callbacks")
 utils = _Anything("keras.utils")
