@@ -4,8 +4,9 @@
 import type { ParamValue } from '../graph/types.ts';
 import { assignIdentifiers } from './identifiers.ts';
 import { jsSettings, writeJsData, type JsContext } from './javascriptData.ts';
+import { jsLayerDefinitions, programDefinedJsLayers } from './javascriptLayers.ts';
 import { jsString, numberLiteral, valueLiteral } from './literals.ts';
-import { CodegenError, blockComments as C, changedParams, wrappedLayer, type CodePlan, type LayerStep, type TrainPlan } from './plan.ts';
+import { blockComments as C, changedParams, wrappedLayer, type CodePlan, type LayerStep, type TrainPlan } from './plan.ts';
 import { writeProgram } from './program.ts';
 import type { SourceWriter } from './writer.ts';
 
@@ -28,7 +29,7 @@ const programNames = [
   'classes', 'classIndex', 'label', 'target', 'targetScale', 'vocabulary', 'wordIds', 'WORD', 'counts', 'files', 'labels',
   'pixels', 'loadImage', 'tensors', 'train', 'validation', 'test', 'preprocessor', 'model', 'optimizer', 'huber',
   'classWeight', 'earlyStopping', 'reduceLrOnPlateau', 'bestWeights', 'best', 'wait', 'plateauBest', 'plateauWait',
-  'learningRate', 'scores', 'Subtract', 'DATA_PATH', 'MODEL_DIR', 'SEED', 'VALIDATION_SPLIT', 'TEST_SPLIT', 'EPOCHS',
+  'learningRate', 'scores', 'Subtract', 'MultiHeadAttention', 'PositionEmbedding', 'TokenAndPositionEmbedding', 'sineEncoding', 'AttentionArgs', 'TokenArgs', 'DATA_PATH', 'MODEL_DIR', 'SEED', 'VALIDATION_SPLIT', 'TEST_SPLIT', 'EPOCHS',
   'BATCH_SIZE', 'ROW_LIMIT', 'FEATURES', 'TARGET', 'TEXT', 'VOCAB_SIZE', 'SEQUENCE_LENGTH', 'WIDTH', 'HEIGHT',
   'CHANNELS', 'PER_CLASS', 'CLASS_WEIGHTS', 'x', 'y', 'i', 'k', 'classFolders', 'kept', 'targets', 'targetMean', 'targetStd',
   'digit', 'data', 'size', 'folder', 'entry',
@@ -105,13 +106,10 @@ function imports(plan: CodePlan, runtime: JsRuntime): string[] {
 function layerCall(type: string, factory: string | undefined, params: [string, ParamValue][], extra: string[]): string {
   const args = [...params.map(([k, v]) => `${k}: ${valueLiteral(v, 'js')}`), ...extra];
   const body = args.length > 0 ? `{ ${args.join(', ')} }` : '';
-  return type === 'Subtract' ? `new Subtract(${body})` : `tf.layers.${factory}(${body})`;
+  return programDefinedJsLayers.has(type) ? `new ${type}(${body})` : `tf.layers.${factory}(${body})`;
 }
 
 function stepExpression(step: LayerStep): string {
-  if (!step.def.tfjsFactory && step.def.type !== 'Subtract') {
-    throw new CodegenError(`the JavaScript export cannot write the ${step.def.type} layer "${step.layer.name}" yet (TF.js has no such layer); export Python (Keras) or PyTorch code, or the trained model, instead`);
-  }
   const name = `name: ${jsString(step.layer.name)}`;
   const params = changedParams(step.def, step.params);
   const extra: string[] = [];
@@ -127,20 +125,7 @@ function stepExpression(step: LayerStep): string {
 function writeModel(w: SourceWriter, plan: CodePlan, ctx: JsContext, seeded: boolean): void {
   const { steps } = plan.model;
   const names = assignIdentifiers(steps.map((s) => s.layer.name), 'js', programNames, steps.map((s) => s.def.type));
-  if (steps.some((s) => s.def.type === 'Subtract')) {
-    w.block("TF.js has no Subtract layer; this one computes a - b like Keras's (registered so the saved model loads again).", [
-      'class Subtract extends tf.layers.Layer {',
-      "  static className = 'Subtract';",
-      `  computeOutputShape(shapes${ctx.ty(': tf.Shape[]')})${ctx.ty(': tf.Shape')} {`,
-      '    return shapes[0].map((d, i) => (d === null || shapes[1][i] === null ? null : d === 1 ? shapes[1][i] : d));',
-      '  }',
-      `  call(inputs${ctx.ty(': tf.Tensor[]')})${ctx.ty(': tf.Tensor')} {`,
-      '    return tf.sub(inputs[0], inputs[1]);',
-      '  }',
-      '}',
-      'tf.serialization.registerClass(Subtract);',
-    ]);
-  }
+  for (const [comment, lines] of jsLayerDefinitions(new Set(steps.map((s) => s.def.type)), ctx)) w.block(comment, lines);
   if (seeded) w.block(C.seedRandom, ['Math.random = mulberry32(SEED ^ 0x5eed);']);
   const lines: string[] = [];
   steps.forEach((step, i) => {

@@ -2,6 +2,7 @@
 // the Keras script, pythonData.ts), the graph as an nn.Module (pytorchLayers.ts), and a training loop
 // with the studio's optimizer, loss, metrics, early stopping and evaluation. The same script runs
 // alone or under torchrun (DistributedDataParallel), and has a --check mode that needs no data.
+import { wordEmbeddingTypes } from '../graph/layers/common.ts';
 import { assignIdentifiers } from './identifiers.ts';
 import { pythonString } from './literals.ts';
 import { blockComments as C, type CodePlan, type TrainPlan } from './plan.ts';
@@ -197,9 +198,10 @@ function writeCheck(w: SourceWriter, plan: CodePlan): void {
   const { steps } = plan.model;
   const input = steps[plan.model.input];
   // Word or category ids go into an Embedding: random ids below its vocabulary size.
-  const embedding = steps.find((s) => s.def.type === 'Embedding' && s.inputs.includes(plan.model.input));
+  const embedding = steps.find((s) => wordEmbeddingTypes.has(s.def.type) && s.inputs.includes(plan.model.input));
+  const vocabulary = embedding ? String(embedding.params.inputDim ?? embedding.params.vocabularySize) : '2';
   const x = input.params.dtype === 'int32' || embedding
-    ? `torch.randint(0, ${embedding ? String(embedding.params.inputDim) : '2'}, (4, *INPUT_SHAPE)).float()`
+    ? `torch.randint(0, ${vocabulary}, (4, *INPUT_SHAPE)).float()`
     : 'torch.rand(4, *INPUT_SHAPE)';
   const format = plan.train?.loss.targetFormat ?? 'values';
   const target = {

@@ -1,7 +1,7 @@
 // Shape inference and validation of a model graph: output shape and weight count per layer, totals,
 // and every problem in plain language, attached to the layer that causes it.
 import { getLayerDef, paramProblems, resolveParams } from './catalog.ts';
-import { LayerProblem, type LayerDef } from './layers/common.ts';
+import { LayerProblem, wordEmbeddingTypes, type LayerDef } from './layers/common.ts';
 import type { Connection, Graph, GraphAnalysis, GraphError, LayerInfo, LayerNode, Shape } from './types.ts';
 
 // TF.js builds weight names from layer names and refuses anything else (tfjs-layers common.ts).
@@ -181,7 +181,7 @@ export function analyzeGraph(graph: Graph): GraphAnalysis {
     if (def.type === 'Input' && resolveParams(layer).dtype === 'int32') {
       // TF.js multiplies int32 inputs with float32 weights only inside Embedding (which casts);
       // anywhere else training fails with a dtype error that says nothing useful.
-      const reader = next[i].map((j) => layers[j]).find((l) => l.type !== 'Embedding' && l.type !== 'TokenAndPositionEmbedding');
+      const reader = next[i].map((j) => layers[j]).find((l) => !wordEmbeddingTypes.has(l.type));
       if (reader) {
         err({
           kind: 'invalid-param', param: 'dtype',

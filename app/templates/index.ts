@@ -10,6 +10,7 @@ import { regression } from './regression.ts';
 import { residualCnn } from './residualCnn.ts';
 import { sentiment } from './sentiment.ts';
 import { tabularClassifier } from './tabularClassifier.ts';
+import { transformerIntent } from './transformerIntent.ts';
 import type { ProjectTemplate } from './types.ts';
 
 export type { ProjectTemplate } from './types.ts';
@@ -20,6 +21,7 @@ export const templates: readonly ProjectTemplate[] = [
   binaryClassifier,
   digitRecognizer,
   intentClassifier,
+  transformerIntent,
   sentiment,
   residualCnn,
   autoencoder,

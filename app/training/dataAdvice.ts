@@ -1,6 +1,7 @@
 // Advice that fits the bound data: a layer the graph cannot shape (a Conv2D after a Dense, an LSTM on
 // raw numbers) means something different on a table, on text and on images, and so does the fix.
 import { getLayerDef, resolveParams } from '../graph/catalog.ts';
+import { wordEmbeddingTypes } from '../graph/layers/common.ts';
 import type { Graph, GraphAnalysis, GraphError, LayerNode } from '../graph/types.ts';
 import type { ModelFix } from './modelFixes.ts';
 
@@ -92,7 +93,7 @@ function tableAdvice(graph: Graph, analysis: GraphAnalysis, layer: LayerNode, ki
 
 function textAdvice(graph: Graph, analysis: GraphAnalysis, layer: LayerNode, vocabSize: number | undefined): Advice | null {
   const input = graph.layers.find((l) => l.id === analysis.inputs[0]);
-  if (!input || graph.layers.some((l) => l.type === 'Embedding')) return null;
+  if (!input || graph.layers.some((l) => wordEmbeddingTypes.has(l.type))) return null;
   const first = graph.connections.find((c) => c.from === input.id);
   const fixes: ModelFix[] = first ? [{
     label: 'Add an Embedding layer after the Input (word numbers → word vectors)',
@@ -151,7 +152,7 @@ export function adviceForData(graph: Graph, analysis: GraphAnalysis, error: Grap
  * treats "word 40" as twice "word 20". Without an Embedding the model trains, but on meaningless values.
  */
 export function wordNumbersAdvice(graph: Graph, analysis: GraphAnalysis, vocabSize: number | undefined): (Advice & { layer: LayerNode }) | null {
-  if (graph.layers.some((l) => l.type === 'Embedding')) return null;
+  if (graph.layers.some((l) => wordEmbeddingTypes.has(l.type))) return null;
   const input = graph.layers.find((l) => l.id === analysis.inputs[0]);
   const first = input && graph.connections.find((c) => c.from === input.id);
   const reader = first && graph.layers.find((l) => l.id === first.to);

@@ -118,6 +118,9 @@ export class LayerProblem extends Error {
   }
 }
 
+/** Layers that read word (or category) numbers and turn them into vectors; an int32 Input may feed only these. */
+export const wordEmbeddingTypes: ReadonlySet<string> = new Set(['Embedding', 'TokenAndPositionEmbedding']);
+
 // ---- formatting ---------------------------------------------------------------------------------
 
 /** `[28, 28, 1]`; an unknown size shows as `?`. */

@@ -10,17 +10,21 @@ function LayerNodeViewImpl({ data, selected }: NodeProps<LayerFlowNode>) {
   const invalid = errors.length > 0;
   const handles = [];
   for (let i = 0; i < inputSlots; i++) {
+    // Attention's inputs play different parts (query, value, key): name them on the handle.
+    const named = def?.inputNames?.[i];
+    const left = `${((i + 1) / (inputSlots + 1)) * 100}%`;
     handles.push(
       <Handle
         key={i}
         type="target"
         position={Position.Top}
         id={`in-${i}`}
-        style={{ left: `${((i + 1) / (inputSlots + 1)) * 100}%` }}
-        title={inputSlots > 1 ? `Input ${i + 1}` : 'Input'}
+        style={{ left }}
+        title={named ? `${named[0].toUpperCase()}${named.slice(1)}` : inputSlots > 1 ? `Input ${i + 1}` : 'Input'}
         data-testid={`handle-in-${layer.name}-${i}`}
       />,
     );
+    if (named) handles.push(<span key={`label-${i}`} className="mw-handle-label" style={{ left }}>{named}</span>);
   }
   return (
     <div

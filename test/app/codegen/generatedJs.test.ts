@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCode } from '../../../app/codegen/index.ts';
 import { Preprocessor } from '../../../app/data/preprocess.ts';
 import { analyzeGraph } from '../../../app/graph/analyze.ts';
+import { registerCustomLayers } from '../../../app/graph/buildModel.ts';
 import { templates } from '../../../app/templates/index.ts';
 import { folderLoadHandler } from '../../../main/trainer/modelFiles.ts';
 import { expectClose, runNode, scratchDir, templateData } from './fixtures.ts';
@@ -16,6 +17,8 @@ const scratch = scratchDir('templates-js');
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
+  // The program's own layer classes (attention, Subtract) load through the studio's, registered under the same names.
+  registerCustomLayers(tf);
 });
 afterAll(() => scratch.cleanup());
 

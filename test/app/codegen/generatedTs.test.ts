@@ -10,6 +10,7 @@ import { datasetBindingSchema } from '../../../app/data/binding.ts';
 import { parseCsv } from '../../../app/data/csv.ts';
 import { makeTrainingConfig } from '../../../app/training/config.ts';
 import { getTemplate, templates } from '../../../app/templates/index.ts';
+import { layerCases } from '../../main/export/onnx/parity.ts';
 import { repoRoot, runNode, scratchDir, templateData } from './fixtures.ts';
 
 const scratch = scratchDir('templates-ts');
@@ -49,6 +50,13 @@ describe('generated TypeScript', () => {
     writeFileSync(join(scratch.dir, 'image-folder', 'train.ts'), generateCode({ graph: getTemplate('digit-recognizer')!.graph, data: images }, { language: 'ts', runtime: 'tfjs' }).code);
     mkdirSync(join(scratch.dir, 'model-only'), { recursive: true });
     writeFileSync(join(scratch.dir, 'model-only', 'train.ts'), generateCode({ graph, data: null }, { language: 'ts', runtime: 'tfjs' }).code);
+    // The program's own layer classes: attention, both position embeddings (learned and sine) and Subtract.
+    const attention = layerCases.find(([title]) => title.startsWith('Transformer'))![1];
+    const merges = layerCases.find(([title]) => title.startsWith('a branching model'))![1];
+    for (const [name, g] of [['attention', attention], ['merges', merges]] as const) {
+      mkdirSync(join(scratch.dir, name), { recursive: true });
+      writeFileSync(join(scratch.dir, name, 'train.ts'), generateCode({ graph: g, data: null }, { language: 'ts', runtime: 'tfjs' }).code);
+    }
     writeFileSync(join(scratch.dir, 'tsconfig.json'), JSON.stringify({
       compilerOptions: {
         target: 'ES2023', lib: ['ES2023'], module: 'NodeNext', moduleResolution: 'NodeNext', strict: true,

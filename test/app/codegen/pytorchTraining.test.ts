@@ -26,7 +26,7 @@ afterAll(() => scratch.cleanup());
 /** Epochs per template: short, but long enough for both to learn (early stopping may end sooner). */
 const runs: [string, number][] = [
   ['tabular-classifier', 60], ['binary-classifier', 40], ['regression', 40], ['intent-classifier', 40],
-  ['sentiment', 20], ['digit-recognizer', 3], ['residual-cnn', 3], ['autoencoder', 5],
+  ['sentiment', 20], ['digit-recognizer', 3], ['residual-cnn', 3], ['autoencoder', 5], ['transformer-intent', 20],
 ];
 
 /** Test accuracy within 0.1; R² within 0.05; reconstruction error within 25%. */

@@ -8,7 +8,7 @@ import { getTemplate, projectFromTemplate, templates } from '../../../app/templa
 
 const requiredIds = [
   'tabular-classifier', 'regression', 'binary-classifier', 'digit-recognizer',
-  'intent-classifier', 'sentiment', 'residual-cnn', 'autoencoder',
+  'intent-classifier', 'transformer-intent', 'sentiment', 'residual-cnn', 'autoencoder',
 ];
 
 function outputLayer(id: string) {
@@ -79,7 +79,7 @@ describe('templates', () => {
     expect(outputLayer('sentiment')).toMatchObject({ shape: [1], layer: { params: { activation: 'sigmoid' } } });
   });
 
-  it.each(['intent-classifier', 'sentiment'])('%s sizes its Input and Embedding from the text binding', (id) => {
+  it.each(['intent-classifier', 'transformer-intent', 'sentiment'])('%s sizes its Input and Embedding from the text binding', (id) => {
     const t = getTemplate(id)!;
     const text = t.dataset.text!;
     expect(t.dataset.kind).toBe('text');

@@ -71,6 +71,29 @@ describe('text templates on wasm', () => {
     expect(answers).toEqual(probes.map(([, intent]) => intent));
   });
 
+  it('transformer-intent: trains on wasm, test accuracy ≥ 0.85 and ordinary customer questions mostly get the right intent', async () => {
+    const probes: [string, string][] = [
+      ['where is my order?', 'help'],
+      ['I cannot log in to my account', 'help'],
+      ['I need help with my account', 'help'],
+      ['What time do you close on Saturday?', 'info'],
+      ['Do you have a store in Berlin?', 'info'],
+      ['This is terrible, I want my money back', 'complaint'],
+      ['I have been waiting for weeks, this is unacceptable', 'complaint'],
+      ['Thank you for your help', 'other'],
+      ['Good morning, how are you?', 'other'],
+    ];
+    const { result, evaluation, answers } = await trainAndAsk('transformer-intent', probes);
+    process.stdout.write(`transformer-intent: test accuracy ${evaluation.accuracy.toFixed(3)} on ${evaluation.count} sentences, ${(result.durationMs / 1000).toFixed(1)} s, ${result.epochsCompleted} epochs\n`);
+    expect(result.backend).toBe('wasm');
+    expect(evaluation.accuracy).toBeGreaterThanOrEqual(0.85);
+    expect(evaluation.macro.f1).toBeGreaterThanOrEqual(0.85);
+    // About a minute alone on this two-core machine; the bound leaves room for a loaded one (speed is for benches).
+    expect(result.durationMs).toBeLessThan(180_000);
+    const right = answers.filter((a, i) => a === probes[i][1]).length;
+    expect(right, `answers: ${answers.join(', ')}`).toBeGreaterThanOrEqual(probes.length - 1);
+  }, 240_000);
+
   it('sentiment: test accuracy ≥ 0.8 and plain reviews get the right sentiment', async () => {
     const probes: [string, string][] = [
       ['The food was delicious and the staff were friendly', 'positive'],
