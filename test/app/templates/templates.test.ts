@@ -84,9 +84,10 @@ describe('templates', () => {
     const text = t.dataset.text!;
     expect(t.dataset.kind).toBe('text');
     expect(inputShape(id)).toEqual([text.sequenceLength]);
-    const embedding = t.graph.layers.find((l) => l.type === 'Embedding')!;
-    // Token ids run from 0 (padding) to vocabSize − 1.
-    expect(embedding.params.inputDim).toBe(text.vocabSize);
+    const embedding = t.graph.layers.find((l) => l.type === 'Embedding' || l.type === 'TokenAndPositionEmbedding')!;
+    // Token ids run from 0 (padding) to vocabSize − 1; learned positions cover every token.
+    expect(embedding.params.inputDim ?? embedding.params.vocabularySize).toBe(text.vocabSize);
+    if (embedding.type === 'TokenAndPositionEmbedding') expect(embedding.params.sequenceLength).toBe(text.sequenceLength);
   });
 
   it('uses the layer kinds each template promises', () => {
@@ -94,6 +95,7 @@ describe('templates', () => {
     expect(types('intent-classifier')).toEqual(expect.arrayContaining(['Embedding', 'Conv1D', 'GlobalMaxPooling1D', 'Dense']));
     expect(types('sentiment').some((t) => t === 'LSTM' || t === 'GRU')).toBe(true);
     expect(types('residual-cnn').filter((t) => t === 'Add')).toHaveLength(2);
+    expect(types('transformer-intent')).toEqual(expect.arrayContaining(['TokenAndPositionEmbedding', 'MultiHeadAttention', 'LayerNormalization', 'Add']));
     expect(types('digit-recognizer')).toContain('Conv2D');
   });
 });
