@@ -9,7 +9,7 @@ import { runStatuses } from '../store/types.ts';
 import type { Event } from './events.ts';
 import type {
   ActiveRun, BuiltinDataset, DataCheck, DatasetInspection, GeneratedCodeResult, Graph, GraphAnalysis, ImportedDataset,
-  KerasJsonResult, LeaderboardEntry, ModelExportResult, OpenedProject, PredictorInfo, PredictResult, ProjectDocument,
+  KerasJsonResult, LeaderboardEntry, ModelArchive, ModelExportResult, OpenedProject, PredictorInfo, PredictResult, ProjectDocument,
   RecentProject, RecoveryCopy, RunChange, RunComparison, RunDetail, RunPage, RunQuery, SavedProject, TemplateSummary,
   TestRowSample, TrainingOutcome, TrainingProgress, TrainingStarted,
 } from './types.ts';
@@ -26,7 +26,17 @@ export const defaultMaxRequestBytes = 8 * MB;
 /** Methods that carry a file's contents (uploads, whole projects, images) accept up to this size. */
 export const uploadMaxRequestBytes = 64 * MB;
 
-const path = z.string().trim().min(1, 'a file path is needed').max(4096);
+/**
+ * A file the caller names: a path for the CLI's in-process host; a name inside the workspace (web host) or
+ * a handle from a native dialog (desktop) for a page. The host's file policy checks it (main/files/fileAccess.ts).
+ */
+const path = z.string().trim().min(1, 'a file name is needed').max(4096);
+const imageOptionsSchema = z.strictObject({
+  width: z.number().int().min(1).max(4096).optional(),
+  height: z.number().int().min(1).max(4096).optional(),
+  channels: z.union([z.literal(1), z.literal(3)]).optional(),
+});
+const uploadFileName = z.string().trim().min(1).max(255);
 const runId = z.number().int().positive();
 /** A project as the training, check and export methods need it; a whole ProjectDocument fits too. */
 export const projectInputSchema = z.object({
@@ -136,13 +146,12 @@ export const apiContract = {
       },
       importCsvText: { args: z.tuple([z.string().min(1).max(255), z.string(), csvImportOptionsSchema.optional()]), maxBytes: uploadMaxRequestBytes },
       importCsvPath: { args: z.tuple([path, csvImportOptionsSchema.optional()]) },
-      importImageFolder: {
-        args: z.tuple([path, z.strictObject({
-          width: z.number().int().min(1).max(4096).optional(),
-          height: z.number().int().min(1).max(4096).optional(),
-          channels: z.union([z.literal(1), z.literal(3)]).optional(),
-        }).optional()]),
+      importImageFolder: { args: z.tuple([path, imageOptionsSchema.optional()]) },
+      importImageFiles: {
+        args: z.tuple([uploadFileName, z.array(z.strictObject({ path: z.string().min(1).max(1024), data: z.base64() })).min(1).max(50_000), imageOptionsSchema.optional()]),
+        maxBytes: uploadMaxRequestBytes,
       },
+      importImageZip: { args: z.tuple([uploadFileName, z.base64().min(1), imageOptionsSchema.optional()]), maxBytes: uploadMaxRequestBytes },
       check: { args: z.tuple([projectInputSchema]) },
     },
     events: [],
@@ -190,6 +199,7 @@ export const apiContract = {
       code: { args: z.tuple([projectInputSchema, codeOptionsSchema]) },
       kerasJson: { args: z.tuple([graphSchema, z.string().max(200).optional()]) },
       model: { args: z.tuple([runId, modelExportOptionsSchema.optional()]) },
+      archive: { args: z.tuple([path]) },
     },
     events: [],
   },
@@ -242,6 +252,10 @@ export interface DatasetsService {
   importCsvPath(path: string, options?: z.input<typeof csvImportOptionsSchema>): Promise<ImportedDataset>;
   /** A folder with one subfolder of PNG/JPEG images per class. */
   importImageFolder(path: string, options?: { width?: number; height?: number; channels?: 1 | 3 }): Promise<ImportedDataset>;
+  /** Uploaded images (`class/file.png`, base64; a top folder common to all is dropped) stored as a new folder of the workspace, then imported. */
+  importImageFiles(folderName: string, files: { path: string; data: string }[], options?: { width?: number; height?: number; channels?: 1 | 3 }): Promise<ImportedDataset>;
+  /** An uploaded zip of class folders (base64), unpacked into a new folder of the workspace, then imported. */
+  importImageZip(fileName: string, zipBase64: string, options?: { width?: number; height?: number; channels?: 1 | 3 }): Promise<ImportedDataset>;
   /** Does the graph fit its data? Messages plus fixes the UI can apply with a click. */
   check(project: ProjectInput): Promise<DataCheck>;
 }
@@ -290,6 +304,8 @@ export interface ExportService {
   kerasJson(graph: Graph, name?: string): Promise<KerasJsonResult>;
   /** Exports a run's trained model and verifies the export; `not-available` until that module exists. */
   model(runId: number, options?: z.input<typeof modelExportOptionsSchema>): Promise<ModelExportResult>;
+  /** An exported model folder (the `dir` of model()) as a zip, for a download from the page. */
+  archive(dir: string): Promise<ModelArchive>;
 }
 
 export interface PredictService {

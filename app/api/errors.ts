@@ -20,6 +20,8 @@ export const apiErrorCodes = [
   'unknown-method',
   /** The connection to the host is gone. */
   'disconnected',
+  /** The caller may not use that file: outside the workspace, a link out, or an overwrite of something that is not a project. */
+  'refused',
   /** The action ran and failed for a reason the message explains (bad file, bad data, invalid graph...). */
   'failed',
   /** A bug: the message says so without internals. */
@@ -90,6 +92,7 @@ export function toApiErrorInfo(err: unknown): ApiErrorInfo {
       const kind = (err as { kind?: unknown; code?: unknown }).kind ?? (err as { code?: unknown }).code;
       return { code: kind === 'not-found' ? 'not-found' : 'failed', message: text };
     }
+    if (name === 'WorkspacePathError' && text) return { code: 'refused', message: text };
     if (name === 'ZodError') return { code: 'invalid-argument', message: text ? `Invalid value: ${text}` : 'Invalid value.' };
     return { code: 'internal', message: `Unexpected error: ${text || String(name)}` };
   }

@@ -208,6 +208,14 @@ export interface ModelExportResult {
   warnings: string[];
 }
 
+/** An export folder packed for a download. */
+export interface ModelArchive {
+  fileName: string;
+  /** The zip file, base64-encoded. */
+  base64: string;
+  sizeBytes: number;
+}
+
 // ------------------------------------------------------------------ predict
 
 export interface PredictorFeature {

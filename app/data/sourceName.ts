@@ -1,8 +1,8 @@
 // How a data source reads in run names, tables and labels: `iris` for `builtin:iris`, the file or folder
-// name for a path, and an uploaded file under the name it was uploaded with (the host stores uploads as
-// `<16 hex digits of its content hash>-<name>` so that equal files are kept once).
+// name for a path, and an uploaded file under the name it was uploaded with (uploads are stored under that
+// name in the workspace; histories from before kept them as `<16 hex digits of the content hash>-<name>`).
 
-/** `<hash>-<name>` as main/services/datasets.ts names an uploaded file. */
+/** `<hash>-<name>`: how uploads were named before the workspace (older runs still point there). */
 const uploadedName = /^[0-9a-f]{16}-(.+)$/;
 
 /** The last part of a path, `/` or `\` separated. */

@@ -1,8 +1,7 @@
 // The `datasets` service: built-in datasets, inspecting a binding (preview, column types, class counts,
 // warnings), importing CSV text or files and image folders, and checking a graph against its data.
-import { createHash } from 'node:crypto';
-import { mkdir, stat, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { projectInputSchema, type DatasetsService } from '../../app/api/contract.ts';
 import { ApiError } from '../../app/api/errors.ts';
 import type { BoundData, ColumnSummary, DataCheck, DatasetInspection, ImportedDataset } from '../../app/api/types.ts';
@@ -15,13 +14,15 @@ import { checkReadiness } from '../../app/training/readiness.ts';
 import { builtinIdOf, listBuiltinDatasets, loadBuiltinTable, loadMnist, withBuiltinDefaults } from '../data/builtin.ts';
 import { readImageFolder } from '../data/images.ts';
 import { loadDataset, readTableFile } from '../data/load.ts';
+import type { FileAccess } from '../files/fileAccess.ts';
+import { imageFilesFromZip, storeImageFolder, storeUpload } from '../files/uploads.ts';
 
 /** Fewer usable rows than this and a model can hardly learn, let alone be evaluated. */
 export const tooFewRows = 30;
 
 export interface DatasetsServiceOptions {
-  /** Uploaded files are kept under `<dataDir>/uploads`. */
-  dataDir: string;
+  /** Which files callers may name; uploads are kept in its workspace's `uploads` folder. */
+  files: FileAccess;
   resourcesDir?: string;
 }
 
@@ -31,7 +32,10 @@ export function baseDirOf(projectPath: string | null | undefined): string {
 }
 
 export function createDatasetsService(options: DatasetsServiceOptions): DatasetsService {
-  const uploads = join(options.dataDir, 'uploads');
+  const { files } = options;
+  const uploads = join(files.workspace, 'uploads');
+  /** A binding as the caller may send it back: its source a name the caller's policy accepts. */
+  const forCaller = (binding: DatasetBinding, path: string): DatasetBinding => ({ ...binding, source: files.nameOf(path) ?? basename(path) });
 
   async function inspect(bindingInput: DatasetBinding, baseDir: string, previewRows = 20): Promise<DatasetInspection> {
     let binding = datasetBindingSchema.parse(bindingInput);
@@ -144,7 +148,17 @@ export function createDatasetsService(options: DatasetsServiceOptions): Datasets
       }
       binding = datasetBindingSchema.parse({ ...binding, text: { column } });
     }
-    return { binding, inspection: await inspect(binding, baseDir) };
+    const inspection = await inspect(binding, baseDir);
+    const callerBinding = forCaller(binding, path);
+    return { binding: callerBinding, inspection: { ...inspection, binding: { ...inspection.binding, source: callerBinding.source } } };
+  }
+
+  async function importImages(target: string, opts: { width?: number; height?: number; channels?: 1 | 3 } | undefined): Promise<ImportedDataset> {
+    const image = { width: opts?.width ?? 32, height: opts?.height ?? 32, channels: opts?.channels ?? 3 };
+    const binding = datasetBindingSchema.parse({ source: target, kind: 'images', image });
+    const inspection = await inspect(binding, target);
+    const callerBinding = forCaller(binding, target);
+    return { binding: callerBinding, inspection: { ...inspection, binding: { ...inspection.binding, source: callerBinding.source } } };
   }
 
   return {
@@ -152,38 +166,43 @@ export function createDatasetsService(options: DatasetsServiceOptions): Datasets
       return listBuiltinDatasets();
     },
 
-    async inspect(binding, opts) {
-      return inspect(datasetBindingSchema.parse(binding), baseDirOf(opts?.projectPath), opts?.previewRows);
+    async inspect(bindingArg, opts) {
+      const asSent = datasetBindingSchema.parse(bindingArg);
+      const projectPath = opts?.projectPath ? await files.readable(opts.projectPath).catch(() => null) : null;
+      const host = await files.dataFor(asSent, projectPath);
+      const result = await inspect(host.binding, host.baseDir, opts?.previewRows);
+      return { ...result, binding: { ...result.binding, source: asSent.source } };
     },
 
     async importCsvText(fileName, text, opts) {
       if (text.trim() === '') throw new DataError(`"${fileName}" is empty. Choose a CSV or TSV file with a header row and data rows.`);
-      // Uploads are stored by content: the same file uploaded twice is one file, and a run's data never changes under it.
-      const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
-      // Letters (any script), digits, spaces, dots, dashes and underscores survive, so the runs show the name as uploaded.
-      const safeName = fileName.replace(/[^\p{L}\p{N} ._-]+/gu, '_').trim().replace(/^\.+/, '').slice(-100) || 'data.csv';
-      await mkdir(uploads, { recursive: true });
-      const path = join(uploads, `${hash}-${safeName}`);
-      await writeFile(path, text, { flag: 'w' });
-      return importTable(path, opts);
+      return importTable(await storeUpload(uploads, fileName, text), opts);
     },
 
     async importCsvPath(path, opts) {
-      const target = resolve(path);
+      const target = await files.readable(path);
       const info = await stat(target).catch(() => null);
-      if (!info) throw new ApiError('not-found', `There is no file "${target}".`);
-      if (info.isDirectory()) throw new DataError(`"${target}" is a folder. To use a folder of images, import it as an image folder.`);
+      if (!info) throw new ApiError('not-found', `There is no file "${path}".`);
+      if (info.isDirectory()) throw new DataError(`"${path}" is a folder. To use a folder of images, import it as an image folder.`);
       return importTable(target, opts);
     },
 
     async importImageFolder(path, opts) {
-      const target = resolve(path);
+      const target = await files.readable(path);
       const info = await stat(target).catch(() => null);
-      if (!info) throw new ApiError('not-found', `There is no folder "${target}".`);
-      if (!info.isDirectory()) throw new DataError(`"${target}" is a file; choose the folder that holds one subfolder of images per class.`);
-      const image = { width: opts?.width ?? 32, height: opts?.height ?? 32, channels: opts?.channels ?? 3 };
-      const binding = datasetBindingSchema.parse({ source: target, kind: 'images', image });
-      return { binding, inspection: await inspect(binding, target) };
+      if (!info) throw new ApiError('not-found', `There is no folder "${path}".`);
+      if (!info.isDirectory()) throw new DataError(`"${path}" is a file; choose the folder that holds one subfolder of images per class.`);
+      return importImages(target, opts);
+    },
+
+    async importImageFiles(folderName, upload, opts) {
+      const decoded = upload.map((f) => ({ path: f.path, data: Buffer.from(f.data, 'base64') }));
+      return importImages(await storeImageFolder(uploads, folderName, decoded), opts);
+    },
+
+    async importImageZip(fileName, zipBase64, opts) {
+      const folderName = fileName.replace(/\.zip$/i, '') || 'images';
+      return importImages(await storeImageFolder(uploads, folderName, imageFilesFromZip(Buffer.from(zipBase64, 'base64'))), opts);
     },
 
     async check(projectArg): Promise<DataCheck> {
@@ -195,9 +214,11 @@ export function createDatasetsService(options: DatasetsServiceOptions): Datasets
         return { ok: false, problems: readiness.problems, data: null, error };
       };
       if (!project.dataset) return none('The project has no data yet. Choose a built-in dataset or import a file.');
+      // A data file the caller may not name is refused outright (code `refused`), not reported as a data problem.
+      const host = await files.dataFor(project.dataset, project.path ? await files.readable(project.path).catch(() => null) : null);
       let prepared: Awaited<ReturnType<typeof loadDataset>>;
       try {
-        prepared = await loadDataset(project.dataset, { baseDir: baseDirOf(project.path), resourcesDir: options.resourcesDir });
+        prepared = await loadDataset(host.binding, { baseDir: host.baseDir, resourcesDir: options.resourcesDir });
       } catch (err) {
         if (err instanceof DataError) return none(err.message);
         throw err;

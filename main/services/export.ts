@@ -7,20 +7,25 @@ import type { Graph } from '../../app/graph/types.ts';
 import { exportKerasModel } from '../../app/keras/export.ts';
 import { planProjectData } from '../codegen/projectData.ts';
 import { ExportError, exportRunForApi } from '../export/exportRun.ts';
+import { localFileAccess, type FileAccess } from '../files/fileAccess.ts';
 import type { ExperimentStore } from '../store/experimentStore.ts';
-import { baseDirOf } from './datasets.ts';
+import { zipFolder } from '../files/zipFolder.ts';
 
 export interface ExportServiceOptions {
   resourcesDir?: string;
   /** The run history whose trained models `model()` exports; without it that method is not available. */
   store?: ExperimentStore;
+  /** Which files callers may name; default: any path (an in-process caller). */
+  files?: FileAccess;
 }
 
 export function createExportService(options: ExportServiceOptions = {}): ExportService {
+  const files = options.files ?? localFileAccess(process.cwd());
   return {
     async code(projectArg, codeOptions) {
       const project = projectInputSchema.parse(projectArg);
-      const data = await planProjectData(project.dataset ?? null, { baseDir: baseDirOf(project.path), resourcesDir: options.resourcesDir });
+      const host = project.dataset ? await files.dataFor(project.dataset, project.path ? await files.readable(project.path).catch(() => null) : null) : null;
+      const data = await planProjectData(host?.binding ?? null, { baseDir: host?.baseDir ?? files.workspace, resourcesDir: options.resourcesDir });
       const generated = generateCode({ graph: project.graph as Graph, data, training: project.training ?? null }, codeOptions);
       return { ...generated, language: codeOptions.language };
     },
@@ -32,13 +37,21 @@ export function createExportService(options: ExportServiceOptions = {}): ExportS
 
     async model(runId, exportOptions) {
       if (!options.store) throw new ApiError('not-available', `Exporting the trained model of run ${runId} is not available in this host; export the training code instead.`);
+      const parsed = modelExportOptionsSchema.parse(exportOptions ?? {});
+      const outputDir = await files.exportFolder(parsed.outputDir, `run-${runId}-${parsed.format === 'onnx' ? 'onnx' : parsed.format === 'keras-json' ? 'keras' : 'tfjs'}`);
       try {
-        return await exportRunForApi(options.store, runId, modelExportOptionsSchema.parse(exportOptions ?? {}), { resourcesDir: options.resourcesDir });
+        const result = await exportRunForApi(options.store, runId, { ...parsed, outputDir }, { resourcesDir: options.resourcesDir });
+        return { ...result, dir: files.nameOf(result.dir) ?? result.dir };
       } catch (err) {
         // Export errors are written for the user (no run, no model, unwritable folder): pass them on as they are.
         if (err instanceof ExportError) throw new ApiError('failed', err.message);
         throw err;
       }
+    },
+
+    async archive(dirName) {
+      const dir = await files.readable(dirName);
+      return zipFolder(dir);
     },
   };
 }

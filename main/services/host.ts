@@ -1,10 +1,11 @@
 // Builds the whole API for one host (the web server, Electron main, or a test): one experiment store
 // opened once, one training supervisor, and every service of the contract over them.
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { ModelwrightApi } from '../../app/api/contract.ts';
 import { Emitter } from '../../app/api/events.ts';
 import type { RunChange } from '../../app/api/types.ts';
 import { openStore, type ExperimentStore } from '../store/experimentStore.ts';
+import { localFileAccess, workspaceFileAccess, type FileAccess, type FileAccessKind } from '../files/fileAccess.ts';
 import { TrainingSupervisor, type SupervisorOptions } from '../trainer/supervisor.ts';
 import { createCatalogService } from './catalog.ts';
 import { createDatasetsService } from './datasets.ts';
@@ -19,6 +20,14 @@ export interface ServiceHostOptions {
   dbPath: string;
   /** Recent list, recovery copy and uploaded data; default: the database's folder. */
   dataDir?: string;
+  /**
+   * Which files callers may name (main/files/fileAccess.ts): `local` (default; in-process callers, the
+   * CLI), `workspace` (the web host: names inside the workspace only), `desktop` (Electron: the workspace
+   * plus handles granted by native dialogs).
+   */
+  fileAccess?: FileAccessKind;
+  /** Uploads, web-host projects and exports; default: `workspace` beside the history database. */
+  workspace?: string;
   /** Where the built-in CSVs live (a packaged app passes its resources path). */
   resourcesDir?: string;
   supervisor?: SupervisorOptions;
@@ -29,6 +38,8 @@ export interface ServiceHostOptions {
 export interface ServiceHost {
   readonly api: ModelwrightApi;
   readonly store: ExperimentStore;
+  /** The file policy the services apply; the desktop app grants handles through it. */
+  readonly files: FileAccess;
   /** Stops trainers (after their current batch), unloads models and closes the store. */
   dispose(options?: { graceMs?: number }): Promise<void>;
 }
@@ -36,22 +47,27 @@ export interface ServiceHost {
 export function createServiceHost(options: ServiceHostOptions): ServiceHost {
   const store = openStore(options.dbPath);
   const dataDir = options.dataDir ?? dirname(store.path === ':memory:' ? process.cwd() + '/x' : store.path);
+  const workspace = options.workspace ?? join(dataDir, 'workspace');
+  const files = options.fileAccess === 'workspace' || options.fileAccess === 'desktop'
+    ? workspaceFileAccess(workspace, { desktop: options.fileAccess === 'desktop' })
+    : localFileAccess(workspace);
   const runChanges = new Emitter<RunChange>();
-  const training = createTrainingService({ store, supervisor: new TrainingSupervisor(options.supervisor), runChanges, log: options.log });
+  const training = createTrainingService({ store, supervisor: new TrainingSupervisor(options.supervisor), runChanges, log: options.log, files });
   const predict = createPredictService({ store, resourcesDir: options.resourcesDir });
   const api: ModelwrightApi = {
-    projects: createProjectsService({ dataDir }),
+    projects: createProjectsService({ dataDir, files }),
     catalog: createCatalogService(),
-    datasets: createDatasetsService({ dataDir, resourcesDir: options.resourcesDir }),
+    datasets: createDatasetsService({ files, resourcesDir: options.resourcesDir }),
     training: training.service,
-    runs: createRunsService({ store, runChanges }),
-    export: createExportService({ resourcesDir: options.resourcesDir, store }),
+    runs: createRunsService({ store, runChanges, files }),
+    export: createExportService({ resourcesDir: options.resourcesDir, store, files }),
     predict: predict.service,
   };
   let disposed: Promise<void> | null = null;
   return {
     api,
     store,
+    files,
     dispose(opts = {}) {
       disposed ??= (async () => {
         await training.stopAll(opts.graceMs);

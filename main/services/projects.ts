@@ -1,28 +1,36 @@
 // The `projects` service: templates, new projects, open/save/save-as on the host's disk, the recent
 // list and the crash-recovery copy, and importing a Keras / TF.js model given as text.
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
-import { extname, join, resolve } from 'node:path';
+import { lstat, mkdir, readFile, rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import type { ProjectsService } from '../../app/api/contract.ts';
 import { ApiError } from '../../app/api/errors.ts';
 import type { OpenedProject, RecentProject, RecoveryCopy, SavedProject } from '../../app/api/types.ts';
 import { newProject, projectFromJson, touchProject, type ProjectDocument } from '../../app/project/document.ts';
 import { loadModelText } from '../../app/project/load.ts';
-import { PROJECT_EXTENSION } from '../../app/project/schema.ts';
 import { getTemplate, projectFromTemplate, templates } from '../../app/templates/index.ts';
 import { writeFileAtomic } from '../files/atomicWrite.ts';
-import { loadModelFile, writeProjectFile } from '../files/projectFiles.ts';
+import { localFileAccess, sourceForCaller, sourceForFile, type FileAccess } from '../files/fileAccess.ts';
+import { loadModelFile, readProjectFile, writeProjectFile } from '../files/projectFiles.ts';
+import { WorkspacePathError } from '../files/workspacePaths.ts';
 
 const maxRecent = 20;
 
 export interface ProjectsServiceOptions {
   /** Folder for the recent list and the recovery copy. */
   dataDir: string;
+  /** Which files callers may name; default: any path (an in-process caller). */
+  files?: FileAccess;
 }
 
 export function createProjectsService(options: ProjectsServiceOptions): ProjectsService {
   const recentFile = join(options.dataDir, 'recent-projects.json');
   const recoveryFile = join(options.dataDir, 'recovery', 'unsaved-project.json');
+  const files = options.files ?? localFileAccess(join(options.dataDir, 'workspace'));
+  /** The document with its data source named for the caller (a workspace name or a handle in a page). */
+  const forCaller = (document: ProjectDocument, path: string | null): ProjectDocument => (document.dataset && files.kind !== 'local'
+    ? { ...document, dataset: { ...document.dataset, source: sourceForCaller(files, document.dataset.source, path) } }
+    : document);
 
   async function readRecent(): Promise<Omit<RecentProject, 'exists'>[]> {
     try {
@@ -47,16 +55,23 @@ export function createProjectsService(options: ProjectsServiceOptions): Projects
     await writeRecent(list).catch(() => {});
   }
 
-  async function save(path: string, document: ProjectDocument, mustNotExist: boolean): Promise<SavedProject> {
-    let target = resolve(path);
-    if (extname(target) === '') target += PROJECT_EXTENSION;
-    if (mustNotExist && existsSync(target)) {
-      throw new ApiError('exists', `"${target}" already exists. Choose another name, or confirm that it should be replaced.`);
+  async function save(name: string, document: ProjectDocument, mustNotExist: boolean): Promise<SavedProject> {
+    const target = await files.projectTarget(name);
+    const shown = files.kind === 'local' ? target : basename(target);
+    const existing = await lstat(target).catch(() => null);
+    if (existing && mustNotExist) {
+      throw new ApiError('exists', `"${shown}" already exists. Choose another name, or confirm that it should be replaced.`);
+    }
+    if (existing) {
+      // Only a project is ever replaced: a text file, a script or a folder under that name stays as it is.
+      const isProject = existing.isFile() && await readProjectFile(target).then(() => true, () => false);
+      if (!isProject) throw new WorkspacePathError(`"${shown}" exists and is not a Modelwright project, so it is not replaced. Choose another name.`);
     }
     const saved = touchProject(document);
-    await writeProjectFile(target, saved);
+    const onDisk = saved.dataset ? { ...saved, dataset: { ...saved.dataset, source: await sourceForFile(files, saved.dataset.source, target) } } : saved;
+    await writeProjectFile(target, onDisk);
     await remember(target, saved.name);
-    return { path: target, document: saved };
+    return { path: files.nameOf(target) ?? shown, document: saved };
   }
 
   return {
@@ -80,29 +95,37 @@ export function createProjectsService(options: ProjectsServiceOptions): Projects
     },
 
     async open(path) {
-      const target = resolve(path);
+      const target = await files.readable(path);
       const loaded = await loadModelFile(target);
       // An imported model is a new project: saving it must not overwrite the Keras file it came from.
       const isProject = loaded.kind === 'project';
       if (isProject) await remember(target, loaded.document.name);
-      return { path: isProject ? target : null, document: loaded.document, kind: loaded.kind, warnings: loaded.warnings } satisfies OpenedProject;
+      return {
+        path: isProject ? files.nameOf(target) : null, document: forCaller(loaded.document, target), kind: loaded.kind, warnings: loaded.warnings,
+      } satisfies OpenedProject;
     },
 
     save: (path, document) => save(path, document, false),
     saveAs: (path, document, opts) => save(path, document, !opts?.overwrite),
 
     async listRecent() {
-      return (await readRecent()).map((r) => ({ ...r, exists: existsSync(r.path) }));
+      // A page sees only the projects its policy lets it name (the workspace's, or handles on the desktop).
+      const out: RecentProject[] = [];
+      for (const r of await readRecent()) {
+        const name = files.nameOf(r.path);
+        if (name !== null) out.push({ ...r, path: name, exists: existsSync(r.path) });
+      }
+      return out;
     },
 
     async forgetRecent(path) {
-      const target = resolve(path);
-      await writeRecent((await readRecent()).filter((r) => r.path !== target));
+      const target = files.pathOf(path);
+      if (target !== null) await writeRecent((await readRecent()).filter((r) => r.path !== target));
     },
 
     async saveRecovery(document, path) {
       await mkdir(join(options.dataDir, 'recovery'), { recursive: true });
-      const copy: RecoveryCopy = { document, path: path ? resolve(path) : null, savedAt: new Date().toISOString() };
+      const copy: RecoveryCopy = { document, path: path ? files.pathOf(path) : null, savedAt: new Date().toISOString() };
       await writeFileAtomic(recoveryFile, JSON.stringify(copy));
     },
 
@@ -116,7 +139,8 @@ export function createProjectsService(options: ProjectsServiceOptions): Projects
       const value = raw as Partial<RecoveryCopy> | null;
       try {
         const document = projectFromJson(value?.document);
-        return { document, path: typeof value?.path === 'string' ? value.path : null, savedAt: typeof value?.savedAt === 'string' ? value.savedAt : '' };
+        const path = typeof value?.path === 'string' ? files.nameOf(value.path) : null;
+        return { document, path, savedAt: typeof value?.savedAt === 'string' ? value.savedAt : '' };
       } catch {
         // A recovery copy that no longer validates (written by a newer version, damaged) cannot be offered.
         return null;

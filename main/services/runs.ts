@@ -9,10 +9,13 @@ import { projectLimits } from '../../app/project/schema.ts';
 import type { RunComparison, RunQuery } from '../../app/store/types.ts';
 import { compareVerdict } from '../../app/store/verdict.ts';
 import type { ExperimentStore } from '../store/experimentStore.ts';
+import { sourceForCaller, type FileAccess } from '../files/fileAccess.ts';
 
 export interface RunsServiceOptions {
   store: ExperimentStore;
   runChanges: Emitter<RunChange>;
+  /** Names the run's data file for the caller in openGraph; default: the path as recorded. */
+  files?: FileAccess;
 }
 
 /** The store's comparison plus the one-sentence verdict on the held-out metric (studio and CLI alike). */
@@ -22,7 +25,7 @@ export function comparisonWithVerdict(store: ExperimentStore, runIds: number[]):
   return { ...comparison, verdict: compareVerdict(runs) };
 }
 
-export function createRunsService({ store, runChanges }: RunsServiceOptions): RunsService {
+export function createRunsService({ store, runChanges, files }: RunsServiceOptions): RunsService {
   const changed = (runId: number, change: RunChange['change']) => runChanges.fire({ runId, change });
   return {
     onDidChange: runChanges.event,
@@ -73,7 +76,7 @@ export function createRunsService({ store, runChanges }: RunsServiceOptions): Ru
       return newProject(name, {
         graph,
         layout: { positions: autoLayout(graph, { direction: 'TB' }) },
-        dataset: run.datasetBinding,
+        dataset: run.datasetBinding && files ? { ...run.datasetBinding, source: sourceForCaller(files, run.datasetBinding.source, null) } : run.datasetBinding,
         training: run.config,
         notes: `Opened from run ${run.id} of the history.`,
       });

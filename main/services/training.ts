@@ -11,7 +11,7 @@ import { checkReadiness, firstRefusal } from '../../app/training/readiness.ts';
 import type { ExperimentStore } from '../store/experimentStore.ts';
 import { nameNewRun, recordSession } from '../trainer/recording.ts';
 import type { TrainingSession, TrainingSupervisor } from '../trainer/supervisor.ts';
-import { baseDirOf } from './datasets.ts';
+import { localFileAccess, type FileAccess } from '../files/fileAccess.ts';
 
 export interface TrainingServiceOptions {
   store: ExperimentStore;
@@ -19,6 +19,8 @@ export interface TrainingServiceOptions {
   /** Fired for runs created and finished, so the runs list can refresh. */
   runChanges: Emitter<RunChange>;
   log?: (message: string) => void;
+  /** Which data files callers may name; default: any path (an in-process caller). */
+  files?: FileAccess;
 }
 
 interface Active {
@@ -60,11 +62,14 @@ export function createTrainingService(options: TrainingServiceOptions): Training
       if (refusal) {
         throw new ApiError('failed', `The model cannot be trained yet: ${refusal.message}${refusal.advice ? `. What to do: ${refusal.advice}.` : ''}`);
       }
+      // The trainer reads the file the policy allows; the history records that file (runs.openGraph names it for the caller again).
+      const files = options.files ?? localFileAccess(process.cwd());
+      const hostData = await files.dataFor(binding, project.path ? await files.readable(project.path).catch(() => null) : null);
       const key = `${Date.now().toString(36)}-${process.pid}-${++sequence}`;
       const session = supervisor.start({
         runId: `api-${key}`,
         model: { kind: 'graph', graph },
-        data: { kind: 'binding', binding, baseDir: baseDirOf(project.path) },
+        data: { kind: 'binding', binding: hostData.binding, baseDir: hostData.baseDir },
         config,
         // In the history's artifacts folder, so deleting the run deletes its model.
         outputDir: join(store.artifactRoot, `model-${key}`),
@@ -75,7 +80,7 @@ export function createTrainingService(options: TrainingServiceOptions): Training
       const startedInfo = new Promise<TrainingStarted>((resolveStart, rejectStart) => {
         let didStart = false;
         const recorded = recordSession(store, session, {
-          name, project: projectName, graph, config, binding, tags: opts?.tags, modelOwned: true,
+          name, project: projectName, graph, config, binding: hostData.binding, tags: opts?.tags, modelOwned: true,
         }, {
           onStarted: (runId, info) => {
             didStart = true;

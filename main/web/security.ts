@@ -3,7 +3,27 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-export const tokenCookie = 'mw_token';
+/**
+ * The access cookie's name for a port. Cookies are shared by every port of a host, so one name for all
+ * would let a second `modelwright serve` replace the first one's token in the browser.
+ */
+export function tokenCookie(port: number): string {
+  return `mw_token_${port}`;
+}
+
+/**
+ * A request target for the log: parsed as a URL, the `token` parameter's value replaced (whatever it
+ * holds, however it is encoded), the rest kept. Unparseable input is not echoed at all.
+ */
+export function redactUrl(target: string | undefined): string {
+  try {
+    const url = new URL(target ?? '/', 'http://localhost');
+    if (url.searchParams.has('token')) url.searchParams.set('token', 'REDACTED');
+    return `${url.pathname}${url.search}`;
+  } catch {
+    return '(unreadable address)';
+  }
+}
 
 export function newAccessToken(): string {
   return randomBytes(24).toString('base64url');
@@ -50,7 +70,7 @@ export function checkAccess(req: IncomingMessage, port: number, token: string): 
   const url = new URL(req.url ?? '/', 'http://localhost');
   const query = url.searchParams.get('token');
   if (query !== null && sameToken(query, token)) return { ok: true, tokenInQuery: true };
-  const cookie = cookieValue(req.headers.cookie, tokenCookie);
+  const cookie = cookieValue(req.headers.cookie, tokenCookie(port));
   if (cookie !== undefined && sameToken(cookie, token)) return { ok: true };
   return { ok: false, reason: query !== null || cookie !== undefined ? 'wrong access token' : 'no access token' };
 }

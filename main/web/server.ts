@@ -8,7 +8,7 @@ import { extname, join, relative, resolve, sep, isAbsolute } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ModelwrightApi } from '../../app/api/contract.ts';
 import { maxMessageBytes, RpcServer } from '../../app/api/rpc.ts';
-import { checkAccess, newAccessToken, tokenCookie } from './security.ts';
+import { checkAccess, newAccessToken, redactUrl, tokenCookie } from './security.ts';
 
 export interface WebServerOptions {
   api: ModelwrightApi;
@@ -92,7 +92,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const access = checkAccess(req, port, token);
     if (!access.ok) {
-      options.log?.(`refused ${req.method} ${(req.url ?? '').replace(/token=[^&]*/, 'token=…')}: ${access.reason}`);
+      options.log?.(`refused ${req.method} ${redactUrl(req.url)}: ${access.reason}`);
       res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
       res.end('Forbidden: open the address that "modelwright serve" printed (it includes the access token).\n');
       return;
@@ -102,7 +102,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       // Keep the token out of history and Referer headers: set it as a cookie, then reload without it.
       url.searchParams.delete('token');
       res.writeHead(303, {
-        'set-cookie': `${tokenCookie}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+        'set-cookie': `${tokenCookie(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`,
         location: `${url.pathname}${url.search}`,
         'cache-control': 'no-store',
       });
@@ -149,7 +149,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     const url = new URL(req.url ?? '/', 'http://localhost');
     const access = checkAccess(req, port, token);
     if (url.pathname !== '/api' || !access.ok) {
-      options.log?.(`refused WebSocket ${url.pathname}: ${access.ok ? 'not the API path' : access.reason}`);
+      options.log?.(`refused WebSocket ${redactUrl(req.url)}: ${access.ok ? 'not the API path' : access.reason}`);
       socket.end(`HTTP/1.1 ${access.ok ? '404 Not Found' : '403 Forbidden'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }

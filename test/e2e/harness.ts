@@ -179,6 +179,8 @@ export function framesPerSecond(intervals: number[]): number {
 export interface StudioSession {
   readonly server: ServeProcess;
   readonly browser: BrowserSession;
+  /** The serve process's workspace folder (uploads, saved projects, exports): `workspace` beside its history. */
+  readonly workspace: string;
 }
 
 /**
@@ -204,5 +206,6 @@ export function useStudio(label: string): StudioSession {
   return {
     get server() { return server!; },
     get browser() { return browser!; },
+    get workspace() { return join(dir, 'workspace'); },
   };
 }

@@ -6,12 +6,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CliError, UsageError, intFlag, parseCommandArgs, type CliCommand, type CliIO } from '../command.ts';
 import { dbUsage, toCliError } from '../history.ts';
-import { resolveDbPath } from '../../store/location.ts';
+import { resolveDbPath, resolveWorkspace } from '../../store/location.ts';
 import { createServiceHost, type ServiceHost } from '../../services/host.ts';
 import { startWebServer } from '../../web/server.ts';
 import { untilStopped } from '../untilStopped.ts';
 
-const usage = `Usage: modelwright serve [--port N] [--db PATH] [--open]
+const usage = `Usage: modelwright serve [--port N] [--db PATH] [--workspace DIR] [--open]
 
 Runs the Modelwright studio in your browser: serves the user interface and its API on 127.0.0.1 (this
 computer only) and prints the address to open. The address includes a random access token; requests
@@ -20,6 +20,8 @@ without it, or from another site, are refused.
 Options:
   --port N         port to listen on (default: a free port chosen at random)
 ${dbUsage}
+  --workspace DIR  the only folder the page may use: uploads, saved projects and exports
+                   (default: $MODELWRIGHT_WORKSPACE, else "workspace" beside the history database)
   --open           open the address in the system browser
   --no-build       do not build the user interface when it is missing (serve a page that explains how)
   --verbose        log refused requests and host errors on stderr
@@ -81,6 +83,7 @@ export const serveCommand: CliCommand = {
     const { values, positionals } = parseCommandArgs(argv, {
       port: { type: 'string' },
       db: { type: 'string' },
+      workspace: { type: 'string' },
       open: { type: 'boolean' },
       'no-build': { type: 'boolean' },
       verbose: { type: 'boolean' },
@@ -97,7 +100,10 @@ export const serveCommand: CliCommand = {
 
     let host: ServiceHost;
     try {
-      host = createServiceHost({ dbPath: resolveDbPath(values.db), log: (m) => io.stderr(`[serve] ${m}\n`) });
+      const dbPath = resolveDbPath(values.db);
+      host = createServiceHost({
+        dbPath, fileAccess: 'workspace', workspace: resolveWorkspace(values.workspace, dbPath), log: (m) => io.stderr(`[serve] ${m}\n`),
+      });
     } catch (err) {
       throw toCliError(err);
     }
@@ -114,6 +120,7 @@ export const serveCommand: CliCommand = {
 
     io.stdout(`Modelwright is running at ${server.url}\n`);
     io.stdout(`History: ${host.store.path}\n`);
+    io.stdout(`Workspace (uploads, projects, exports): ${host.files.workspace}\n`);
     io.stdout('Press Ctrl+C to stop.\n');
     if (values.open) openBrowser(server.url, io);
 

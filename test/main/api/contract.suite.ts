@@ -130,10 +130,11 @@ export function defineContractSuite(name: string, connect: (host: ServiceHost) =
       expect(again.inspection.classCounts).toEqual({ cat: 3 });
       const folder = await failure(api.datasets.importCsvPath(dir));
       expect(folder.message).toMatch(/folder/);
-      // An upload keeps the name it was uploaded with (spaces and accents too) behind its content hash; runs and labels show that name.
-      const named = await api.datasets.importCsvText('Mes données/../clients 2024.csv', text, { target: 'kind' });
-      expect(named.binding.source).toMatch(/[\\/][0-9a-f]{16}-Mes données_\.\._clients 2024\.csv$/);
-      expect(dataSourceName(named.binding.source)).toBe('Mes données_.._clients 2024.csv');
+      // An upload is stored under the name it was uploaded with (spaces and accents too; folders in the name are
+      // dropped, so it cannot leave the uploads folder); runs and labels show that name.
+      const named = await api.datasets.importCsvText('Mes données/../clients 2024 é.csv', text, { target: 'kind' });
+      expect(named.binding.source).toMatch(/[\\/]uploads[\\/]clients 2024 é\.csv$/);
+      expect(dataSourceName(named.binding.source)).toBe('clients 2024 é.csv');
     });
 
     it('checks a graph against its data (the readiness check) and offers machine-readable fixes', async () => {

@@ -100,21 +100,21 @@ describe('web host security', () => {
   it('refuses HTTP requests without the right token', async () => {
     expect((await get(server.port, '/')).status).toBe(403);
     expect((await get(server.port, '/?token=wrong')).status).toBe(403);
-    expect((await get(server.port, '/', { cookie: 'mw_token=wrong' })).status).toBe(403);
+    expect((await get(server.port, '/', { cookie: `mw_token_${server.port}=wrong` })).status).toBe(403);
   });
 
   it('turns the token into an HttpOnly cookie on first visit, then serves the app', async () => {
     const first = await get(server.port, `/?token=${server.token}`);
     expect(first.status).toBe(303);
     expect(first.headers.location).toBe('/');
-    expect(String(first.headers['set-cookie'])).toMatch(/mw_token=.*HttpOnly.*SameSite=Strict/);
-    const page = await get(server.port, '/', { cookie: `mw_token=${server.token}` });
+    expect(String(first.headers['set-cookie'])).toMatch(new RegExp(`mw_token_${server.port}=.*HttpOnly.*SameSite=Strict`));
+    const page = await get(server.port, '/', { cookie: `mw_token_${server.port}=${server.token}` });
     expect(page.status).toBe(200);
     expect(page.body).toContain('<title>studio</title>');
     expect(String(page.headers['content-security-policy'])).toContain("default-src 'self'");
     // Client-side routes get the app; files come with their type.
-    expect((await get(server.port, '/runs/12', { cookie: `mw_token=${server.token}` })).body).toContain('studio');
-    const js = await get(server.port, '/assets/app.js', { cookie: `mw_token=${server.token}` });
+    expect((await get(server.port, '/runs/12', { cookie: `mw_token_${server.port}=${server.token}` })).body).toContain('studio');
+    const js = await get(server.port, '/assets/app.js', { cookie: `mw_token_${server.port}=${server.token}` });
     expect(js.headers['content-type']).toMatch(/javascript/);
   });
 
@@ -127,7 +127,7 @@ describe('web host security', () => {
   });
 
   it('never serves files outside the renderer folder', async () => {
-    const cookie = { cookie: `mw_token=${server.token}` };
+    const cookie = { cookie: `mw_token_${server.port}=${server.token}` };
     for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/..%5csecret.txt']) {
       const res = await get(server.port, path, cookie);
       expect(res.body, path).not.toContain('outside the bundle');
@@ -142,7 +142,7 @@ describe('web host security', () => {
     const ok = await openSocket(`${base}?token=${server.token}`, { origin: `http://127.0.0.1:${server.port}` });
     expect(ok).toBeInstanceOf(WebSocket);
     (ok as WebSocket).close();
-    const byCookie = await openSocket(base, { cookie: `mw_token=${server.token}` });
+    const byCookie = await openSocket(base, { cookie: `mw_token_${server.port}=${server.token}` });
     expect(byCookie).toBeInstanceOf(WebSocket);
     (byCookie as WebSocket).close();
   });
@@ -177,11 +177,55 @@ describe('web host security', () => {
   it('serves a page that says how to build the UI when the renderer is missing', async () => {
     const bare = await startWebServer({ api: stubApi(), rendererDir: join(dir, 'no-renderer') });
     try {
-      const page = await get(bare.port, '/', { cookie: `mw_token=${bare.token}` });
+      const page = await get(bare.port, '/', { cookie: `mw_token_${bare.port}=${bare.token}` });
       expect(page.status).toBe(200);
       expect(page.body).toContain('npm run build:renderer');
     } finally {
       await bare.close();
+    }
+  });
+});
+
+describe('access cookie and log', () => {
+  it('names the cookie by port, so a second server neither replaces nor accepts the first one\'s', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mw-web-'));
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>studio</title>');
+    const first = await startWebServer({ api: stubApi(), rendererDir: dir });
+    const second = await startWebServer({ api: stubApi(), rendererDir: dir });
+    try {
+      const a = String((await get(first.port, `/?token=${first.token}`)).headers['set-cookie']);
+      const b = String((await get(second.port, `/?token=${second.token}`)).headers['set-cookie']);
+      expect(a).toMatch(new RegExp(`^mw_token_${first.port}=${first.token};`));
+      expect(b).toMatch(new RegExp(`^mw_token_${second.port}=${second.token};`));
+      // The browser sends both cookies to either port (cookies ignore ports): each server reads its own.
+      const both = `mw_token_${first.port}=${first.token}; mw_token_${second.port}=${second.token}`;
+      expect((await get(first.port, '/', { cookie: both })).status).toBe(200);
+      expect((await get(second.port, '/', { cookie: both })).status).toBe(200);
+      expect((await get(second.port, '/', { cookie: `mw_token_${first.port}=${first.token}` })).status).toBe(403);
+    } finally {
+      await first.close();
+      await second.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('logs refused requests with the token parameter redacted however it is written', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mw-web-'));
+    const lines: string[] = [];
+    const server = await startWebServer({ api: stubApi(), rendererDir: dir, log: (m) => lines.push(m) });
+    try {
+      const secret = 'Sup3rSecretValue';
+      // Wrong tokens as a user might paste them: plain, percent-encoded, twice, after another parameter.
+      await get(server.port, `/?token=${secret}`);
+      await get(server.port, `/?a=1&token=${encodeURIComponent(secret + '&x')}`);
+      await get(server.port, `/?%74oken=${secret}`);
+      await get(server.port, `/api?token=${secret}&token=${secret}`, { origin: 'http://evil.example' });
+      expect(lines.length).toBeGreaterThanOrEqual(4);
+      for (const line of lines) expect(line).not.toContain(secret.slice(4));
+      expect(lines.join('\n')).toContain('token=REDACTED');
+    } finally {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
