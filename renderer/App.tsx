@@ -4,7 +4,7 @@
 import { Suspense, useEffect, useMemo } from 'react';
 import { commands } from './commands/index.ts';
 import { FileDialogs } from './files/FileDialogs.tsx';
-import { downloadProject } from './files/fileActions.ts';
+import { downloadProject, shownLocation } from './files/fileActions.ts';
 import { mainPanels, sidePanels, type PanelDefinition } from './panels/registry.ts';
 import { getHost } from './state/host.ts';
 import { useProject } from './state/projectStore.ts';
@@ -83,16 +83,16 @@ function TitleBar() {
   return (
     <header className="mw-titlebar">
       <button type="button" className="mw-brand" onClick={() => commands.execute('goToStart')} title="Start page">Modelwright</button>
-      <div className="mw-title" data-testid="project-title" title={filePath ?? 'Not saved yet'}>
+      <div className="mw-title" data-testid="project-title" title={filePath ? shownLocation(filePath) ?? 'Saved' : 'Not saved yet'}>
         {name}
         {dirty && <span className="mw-dirty" data-testid="unsaved-marker" title="Unsaved changes" aria-label="unsaved changes"> ●</span>}
       </div>
       <RunControl />
       <nav className="mw-actions" aria-label="Project">
-        <button type="button" onClick={() => commands.execute('open')} title="Open (Ctrl+O)">Open</button>
+        <button type="button" onClick={() => commands.execute('open')} data-testid="open-button" title="Open (Ctrl+O)">Open</button>
         <button type="button" onClick={() => commands.execute('save')} data-testid="save-button" title="Save (Ctrl+S)">Save</button>
-        <button type="button" onClick={() => commands.execute('saveAs')} title="Save as (Ctrl+Shift+S)">Save as</button>
-        {browser && <button type="button" onClick={() => downloadProject()} title="Download the project file">Download</button>}
+        <button type="button" onClick={() => commands.execute('saveAs')} data-testid="save-as-button" title="Save as (Ctrl+Shift+S)">Save as</button>
+        {browser && <button type="button" onClick={() => downloadProject()} data-testid="download-project" title="Download the project file">Download</button>}
         <span className="mw-sep" />
         <button type="button" onClick={() => commands.execute('undo')} disabled={!canUndo} data-testid="undo-button" title={canUndo ? `Undo ${undoLabel} (Ctrl+Z)` : 'Nothing to undo'}>Undo</button>
         <button type="button" onClick={() => commands.execute('redo')} disabled={!canRedo} data-testid="redo-button" title={canRedo ? `Redo ${redoLabel} (Ctrl+Shift+Z)` : 'Nothing to redo'}>Redo</button>

@@ -1,5 +1,6 @@
 // Native open/save dialogs for the studio (attached to the window that asked), and the native
-// "discard unsaved changes?" question when a window with unsaved work is closed.
+// "discard unsaved changes?" question when a window with unsaved work is closed. The renderer gets an
+// opaque handle for the chosen file, never its path (main keeps the handle → path map, see fileAccess.ts).
 import { basename, join } from 'node:path';
 import type { OpenDialogOptions, SaveDialogOptions } from '../../app/api/desktopBridge.ts';
 
@@ -11,7 +12,7 @@ export interface DialogModule {
 }
 
 export interface NativeDialogs {
-  /** A path, or null when cancelled. `sender` is the webContents that asked (its window becomes the parent). */
+  /** A handle for the chosen file, or null when cancelled. `sender` is the webContents that asked (its window becomes the parent). */
   showOpen(sender: unknown, options: OpenDialogOptions): Promise<string | null>;
   showSave(sender: unknown, options: SaveDialogOptions): Promise<string | null>;
   /** True when the user agrees to close a window whose project has unsaved changes. */
@@ -24,6 +25,8 @@ export interface NativeDialogsOptions {
   windowFor(sender: unknown): unknown;
   /** Where save dialogs start: the user's documents folder. */
   documentsDir: string;
+  /** Turns a chosen path into what the renderer receives: a handle (services' FileAccess.grant). */
+  grant(path: string): string;
 }
 
 export function createNativeDialogs(options: NativeDialogsOptions): NativeDialogs {
@@ -32,7 +35,7 @@ export function createNativeDialogs(options: NativeDialogsOptions): NativeDialog
     async showOpen(sender, o) {
       const properties = o.folder ? ['openDirectory'] : ['openFile'];
       const result = await dialog.showOpenDialog(windowFor(sender), { title: o.title, filters: o.folder ? undefined : o.filters ?? [], properties });
-      return result.canceled || result.filePaths.length === 0 ? null : result.filePaths[0];
+      return result.canceled || result.filePaths.length === 0 ? null : options.grant(result.filePaths[0]);
     },
     async showSave(sender, o) {
       // Only the file name of the suggestion is used: the page chooses a name, never a folder on disk.
@@ -40,7 +43,7 @@ export function createNativeDialogs(options: NativeDialogsOptions): NativeDialog
       const result = await dialog.showSaveDialog(windowFor(sender), {
         title: o.title, defaultPath: join(options.documentsDir, name), filters: o.filters ?? [], properties: ['showOverwriteConfirmation', 'createDirectory'],
       });
-      return result.canceled || !result.filePath ? null : result.filePath;
+      return result.canceled || !result.filePath ? null : options.grant(result.filePath);
     },
     async confirmDiscard(sender) {
       const { response } = await dialog.showMessageBox(windowFor(sender), {

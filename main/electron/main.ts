@@ -78,6 +78,9 @@ async function start(): Promise<void> {
     open: () => createServiceHost({
       dbPath,
       dataDir: userData,
+      // The renderer names files by handles that native dialogs grant, or inside this workspace.
+      fileAccess: 'desktop',
+      workspace: join(userData, 'workspace'),
       resourcesDir: app.isPackaged ? join(process.resourcesPath, 'datasets') : undefined,
       supervisor: { launcher: electronTrainerLauncher(utilityProcess, bundleDir) },
       log,
@@ -100,6 +103,7 @@ async function start(): Promise<void> {
     dialog,
     windowFor: (sender) => BrowserWindow.fromWebContents(sender as WebContents),
     documentsDir: app.getPath('documents'),
+    grant: (path) => services!.files.grant(path),
   });
   router = createIpcRouter({
     ipcMain: ipcMain as unknown as IpcMainLike,
@@ -134,7 +138,10 @@ function createWindow(confirmDiscard: (sender: unknown) => Promise<boolean>): vo
   contents.on('will-prevent-unload', () => {
     void confirmDiscard(contents).then((discard) => { if (discard && !win.isDestroyed()) win.destroy(); });
   });
-  contents.on('did-finish-load', () => openQueue.ready((path) => router?.sendMenuCommand(contents, { id: 'openRecent', args: { path } })));
+  // Files from the command line or the OS "open file" event reach the renderer as handles, like dialog answers.
+  contents.on('did-finish-load', () => openQueue.ready((path) => {
+    if (services) router?.sendMenuCommand(contents, { id: 'openRecent', args: { path: services.files.grant(path) } });
+  }));
   contents.on('did-start-loading', () => openQueue.unready());
   // A renderer crash must not leave a dead window: reload it (the recovery copy has the unsaved work).
   contents.on('render-process-gone', (_event, details) => {
@@ -161,7 +168,8 @@ async function refreshMenu(): Promise<void> {
   const template = buildMenuTemplate({
     platform: process.platform,
     appName: productName,
-    recent: recent.filter((r) => r.exists).map((r) => ({ name: r.name, path: r.path })),
+    // `path` is the handle the renderer opens; the menu itself shows where the file is.
+    recent: recent.filter((r) => r.exists).map((r) => ({ name: r.name, path: r.path, where: services?.files.pathOf(r.path) ?? undefined })),
     state: menuState,
     theme: settings.theme,
     dispatch: (command) => {

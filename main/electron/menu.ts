@@ -9,7 +9,8 @@ export interface MenuContext {
   platform: string;
   appName: string;
   /** Recent projects (newest first) for File › Open Recent. */
-  recent: { name: string; path: string }[];
+  /** `path`: what the renderer opens (a handle on the desktop); `where`: the location shown in the menu. */
+  recent: { name: string; path: string; where?: string }[];
   state: MenuState;
   theme: Theme;
   /** Sends a command to the focused studio window's renderer. */
@@ -30,7 +31,7 @@ export function buildMenuTemplate(ctx: MenuContext): MenuItemConstructorOptions[
 
   const recent: MenuItemConstructorOptions[] = ctx.recent.slice(0, maxRecentInMenu).map((r, i) => ({
     id: `recent-${i}`,
-    label: `${r.name.replace(/&/g, '&&')}  —  ${r.path.replace(/&/g, '&&')}`,
+    label: `${r.name.replace(/&/g, '&&')}  —  ${(r.where ?? r.path).replace(/&/g, '&&')}`,
     click: send('openRecent', { path: r.path }),
   }));
   if (recent.length === 0) recent.push({ label: 'No recent projects', enabled: false });

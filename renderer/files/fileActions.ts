@@ -116,9 +116,14 @@ async function writeTo(path: string, overwrite: boolean, store: ProjectStore, as
     ? await api.projects.saveAs(path, state.document, { overwrite: false })
     : asNew ? await api.projects.saveAs(path, state.document, { overwrite: true }) : await api.projects.save(path, state.document);
   store.getState().markSaved(saved.path, version, saved.document);
-  notify.success(`Saved to ${saved.path}`);
+  notify.success(shownLocation(saved.path) ? `Saved to ${saved.path}` : `Saved “${saved.document.name}”`);
   await api.projects.clearRecovery().catch(() => {});
   return true;
+}
+
+/** Where a file is, for display: a workspace name or a path; nothing for a desktop handle (it means nothing to a person). */
+export function shownLocation(path: string | null | undefined): string | null {
+  return path && !path.startsWith('handle:') ? path : null;
 }
 
 export function isExistsError(err: unknown): boolean {
@@ -140,7 +145,19 @@ export function downloadProject(store = projectStore): void {
 }
 
 export function downloadText(fileName: string, text: string, type = 'text/plain'): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+  downloadBlob(fileName, new Blob([text], { type }));
+}
+
+/** A file the host sent base64-encoded (a zip), as a download. */
+export function downloadBase64(fileName: string, base64: string, type = 'application/octet-stream'): void {
+  const binary = atob(base64);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  downloadBlob(fileName, new Blob([bytes], { type }));
+}
+
+function downloadBlob(fileName: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
   const a = window.document.createElement('a');
   a.href = url;
   a.download = fileName;

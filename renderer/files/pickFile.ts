@@ -25,3 +25,11 @@ export function pickFileText(accept: string): Promise<{ name: string; text: stri
     input.click();
   });
 }
+
+/** The first file of a drop (drag and drop onto the page), as text; null when the drop held no file. */
+export async function readDroppedText(data: DataTransfer | null): Promise<{ name: string; text: string } | null> {
+  const file = data?.files?.[0];
+  if (!file) return null;
+  if (file.size > maxUploadBytes) throw new Error(`"${file.name}" is ${(file.size / 1024 / 1024).toFixed(0)} MB; files up to 64 MB can be opened here.`);
+  return { name: file.name, text: await file.text() };
+}

@@ -4,12 +4,13 @@ import { useEffect, useState } from 'react';
 import type { RecentProject, TemplateSummary } from '../../app/api/types.ts';
 import { templates as localTemplates } from '../../app/templates/index.ts';
 import { uploadAndOpen } from '../files/FileDialogs.tsx';
-import { newBlankProject, newFromTemplate, openPath, openProject, openText } from '../files/fileActions.ts';
+import { newBlankProject, newFromTemplate, openPath, openProject, openText, shownLocation } from '../files/fileActions.ts';
 import { pickFileText } from '../files/pickFile.ts';
 import { getHost } from '../state/host.ts';
 import { useProject } from '../state/projectStore.ts';
 import { setUi } from '../state/uiStore.ts';
 import { notify } from '../ui/notify.ts';
+import { useApi } from '../ui/useApi.ts';
 
 // The catalogue ships with the renderer too, so the gallery shows at once even before the host answers.
 const fallbackTemplates: TemplateSummary[] = localTemplates.map((t) => ({
@@ -38,12 +39,13 @@ export function StartPage() {
   const docName = useProject((s) => s.document?.name);
   const { busy, run } = useAction();
 
+  // After a reload the page renders before the WebSocket host connects: ask again once it is there.
+  const api = useApi();
   useEffect(() => {
-    const api = getHost()?.api;
     if (!api) return;
     api.projects.listTemplates().then(setTemplates, () => {});
     api.projects.listRecent().then(setRecent, () => {});
-  }, []);
+  }, [api]);
 
   const importModel = () => run('import', 'Could not import the model', async () => {
     const file = await pickFileText('.json,application/json');
@@ -100,9 +102,9 @@ export function StartPage() {
             <ul className="mw-recent" data-testid="recent-projects">
               {recent.map((r) => (
                 <li key={r.path}>
-                  <button type="button" className="mw-link" disabled={!r.exists || busy !== null} title={r.path}
+                  <button type="button" className="mw-link" disabled={!r.exists || busy !== null} title={shownLocation(r.path) ?? r.name}
                     onClick={() => run(r.path, `Could not open “${r.name}”`, () => openPath(r.path))}>{r.name}</button>
-                  <span className="mw-muted"> {r.exists ? r.path : '(moved or deleted)'}</span>
+                  <span className="mw-muted"> {r.exists ? shownLocation(r.path) ?? '' : '(moved or deleted)'}</span>
                 </li>
               ))}
             </ul>

@@ -4,9 +4,9 @@ import type { ModelwrightApi } from '../../app/api/contract.ts';
 
 /** What a desktop host may add beyond the API contract; a browser host has none of it. */
 export interface HostDialogs {
-  /** A native "Open" dialog; resolves to a path, or null when cancelled. */
-  showOpenDialog?(options: { title: string; filters: { name: string; extensions: string[] }[] }): Promise<string | null>;
-  /** A native "Save as" dialog; resolves to a path, or null when cancelled. */
+  /** A native "Open" dialog; resolves to an opaque handle the host keeps for the chosen file, or null when cancelled. */
+  showOpenDialog?(options: { title: string; filters: { name: string; extensions: string[] }[]; folder?: boolean }): Promise<string | null>;
+  /** A native "Save as" dialog; resolves to an opaque handle for the chosen file, or null when cancelled. */
   showSaveDialog?(options: { title: string; defaultPath: string; filters: { name: string; extensions: string[] }[] }): Promise<string | null>;
 }
 

@@ -1,8 +1,7 @@
 // The Data panel: choose a built-in dataset or import a CSV, a text CSV or an image folder; preview it;
 // set column roles and types, scaling, missing values and split ratios; read the warnings; and fit the
 // model's Input shape and output units to the data, as undoable commands, after the user agrees.
-import { useMemo, useRef, useState } from 'react';
-import { uploadMaxRequestBytes } from '../../../app/api/contract.ts';
+import { useMemo, useState } from 'react';
 import type { BuiltinDataset, DatasetInspection, ImportedDataset } from '../../../app/api/types.ts';
 import type { DatasetBinding } from '../../../app/data/binding.ts';
 import { dataSourceName } from '../../../app/data/sourceName.ts';
@@ -10,7 +9,6 @@ import { fitModelToData, type ReadinessProblem } from '../../../app/training/rea
 import type { ColumnRole, ColumnType } from '../../../app/data/schema.ts';
 import { makeTrainingConfig } from '../../../app/training/config.ts';
 import { commands } from '../../commands/index.ts';
-import { getHost } from '../../state/host.ts';
 import { useProject } from '../../state/projectStore.ts';
 import { useReadiness } from '../../state/readiness.ts';
 import { splitCounts, updateSetting } from '../../state/trainingSettings.ts';
@@ -21,7 +19,8 @@ import { Field } from '../../ui/Field.tsx';
 import { notify } from '../../ui/notify.ts';
 import { useApi } from '../../ui/useApi.ts';
 import { useAsync } from '../../ui/useAsync.ts';
-import { checkCsvFile, setColumnRole, setColumnType } from './dataEdits.ts';
+import { setColumnRole, setColumnType } from './dataEdits.ts';
+import { Cancelled, CsvUpload, ImageUpload } from './DataUpload.tsx';
 
 type Source = 'builtin' | 'csv' | 'text' | 'images';
 
@@ -35,14 +34,11 @@ function SourcePicker({ onImported }: { onImported: (binding: DatasetBinding, in
   const [source, setSource] = useState<Source>('builtin');
   const builtins = useAsync(api ? () => api.datasets.listBuiltins() : null, [api]);
   const [builtinId, setBuiltinId] = useState('');
-  const [path, setPath] = useState('');
   const [target, setTarget] = useState('');
   const [textColumn, setTextColumn] = useState('');
   const [size, setSize] = useState({ width: 28, height: 28, channels: 1 as 1 | 3 });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const fileInput = useRef<HTMLInputElement>(null);
-  const desktop = getHost()?.kind === 'desktop';
 
   const run = async (work: () => Promise<ImportedDataset | { binding: DatasetBinding; inspection: null }>) => {
     setBusy(true);
@@ -51,7 +47,7 @@ function SourcePicker({ onImported }: { onImported: (binding: DatasetBinding, in
       const result = await work();
       onImported(result.binding, result.inspection);
     } catch (err) {
-      setError(err);
+      if (!(err instanceof Cancelled)) setError(err);
     } finally {
       setBusy(false);
     }
@@ -61,12 +57,13 @@ function SourcePicker({ onImported }: { onImported: (binding: DatasetBinding, in
     ...(target.trim() ? { target: target.trim() } : {}),
     ...(source === 'text' && textColumn.trim() ? { textColumn: textColumn.trim() } : {}),
   });
-  const uploadCsv = (file: File) => run(async () => {
-    const problem = checkCsvFile(file.name, file.size, uploadMaxRequestBytes - 1024);
-    if (problem) throw new Error(problem);
-    const text = await file.text();
-    return api!.datasets.importCsvText(file.name, text, csvOptions());
-  });
+  const imageOptions = () => {
+    if (!(size.width >= 1 && size.height >= 1 && size.width <= 4096 && size.height <= 4096)) {
+      setError('Width and height must be whole numbers from 1 to 4096.');
+      return null;
+    }
+    return { width: Math.round(size.width), height: Math.round(size.height), channels: size.channels };
+  };
   const chosen = builtins.data?.find((d) => d.id === builtinId) ?? null;
 
   return (
@@ -101,33 +98,18 @@ function SourcePicker({ onImported }: { onImported: (binding: DatasetBinding, in
               <input id="mw-csv-text" type="text" value={textColumn} onChange={(e) => setTextColumn(e.target.value)} />
             </Field>
           )}
-          <div className="mw-wp-row">
-            <input ref={fileInput} type="file" accept=".csv,.tsv,.txt,text/csv" hidden onChange={(e) => { const f = e.target.files?.[0]; e.target.value = ''; if (f) void uploadCsv(f); }} data-testid="csv-file-input" />
-            <button type="button" disabled={busy || !api} onClick={() => fileInput.current?.click()}>Upload a file…</button>
-            <span className="mw-wp-muted">or a path on {desktop ? 'this computer' : 'the computer running Modelwright'}:</span>
-            <input type="text" className="mw-wp-grow" placeholder="/home/me/data.csv" value={path} onChange={(e) => setPath(e.target.value)} aria-label="CSV file path" />
-            <button type="button" disabled={busy || !api || !path.trim()} onClick={() => run(() => api!.datasets.importCsvPath(path.trim(), csvOptions()))}>Import</button>
-          </div>
+          <CsvUpload busy={busy} run={(work) => void run(work)} options={csvOptions} />
         </>
       )}
       {source === 'images' && (
         <>
           <p className="mw-wp-help">A folder with one subfolder per class (e.g. cats/, dogs/) holding PNG or JPEG images. Images are resized to the size below.</p>
-          <Field label="Folder" htmlFor="mw-img-path" help={`A path on ${desktop ? 'this computer' : 'the computer running Modelwright'}.`}>
-            <input id="mw-img-path" type="text" value={path} onChange={(e) => setPath(e.target.value)} placeholder="/home/me/pictures" />
-          </Field>
           <div className="mw-wp-row">
             <label>Width <input type="number" min={1} max={512} value={size.width} onChange={(e) => setSize({ ...size, width: Number(e.target.value) })} style={{ width: 70 }} /></label>
             <label>Height <input type="number" min={1} max={512} value={size.height} onChange={(e) => setSize({ ...size, height: Number(e.target.value) })} style={{ width: 70 }} /></label>
             <label>Colour <select value={size.channels} onChange={(e) => setSize({ ...size, channels: Number(e.target.value) as 1 | 3 })}><option value={1}>grayscale</option><option value={3}>colour (RGB)</option></select></label>
           </div>
-          <button type="button" disabled={busy || !api || !path.trim()} onClick={() => {
-            if (!(size.width >= 1 && size.height >= 1 && size.width <= 4096 && size.height <= 4096)) {
-              setError('Width and height must be whole numbers from 1 to 4096.');
-              return;
-            }
-            void run(() => api!.datasets.importImageFolder(path.trim(), { width: Math.round(size.width), height: Math.round(size.height), channels: size.channels }));
-          }}>Import folder</button>
+          <ImageUpload busy={busy} run={(work) => void run(work)} options={imageOptions} />
         </>
       )}
       {busy && <p className="mw-wp-muted">Reading the data…</p>}

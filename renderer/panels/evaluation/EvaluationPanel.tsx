@@ -13,8 +13,9 @@ import { ErrorText } from '../../ui/ErrorText.tsx';
 import { RunPicker, useShownRun } from '../../ui/RunPicker.tsx';
 import { useApi } from '../../ui/useApi.ts';
 import { useAsync } from '../../ui/useAsync.ts';
+import { downloadText, safeFileName } from '../../files/fileActions.ts';
 import {
-  cellIntensity, gridRows, matrixMax, normalizeConfusion, paddedRange, previewPoints, samplesInCell,
+  evaluationCsv, cellIntensity, gridRows, matrixMax, normalizeConfusion, paddedRange, previewPoints, samplesInCell,
   type ConfusionMode, type GridSpec, type LabelledPoint, type TestSample,
 } from './evaluationMath.ts';
 import { DecisionRegions, RocPlot, ScatterPlot } from './plots.tsx';
@@ -203,7 +204,14 @@ export default function EvaluationPanel() {
   if (!api) return <div className="mw-wp"><Empty title="Not connected">Evaluations come from the Modelwright back end; they show here once the connection is back.</Empty></div>;
   return (
     <div className="mw-wp" data-testid="evaluation-panel">
-      <div className="mw-wp-row"><h2 className="mw-wp-grow">Evaluation{detail.data ? `: ${detail.data.name}` : ''}</h2><RunPicker runId={runId} choices={choices} /></div>
+      <div className="mw-wp-row">
+        <h2 className="mw-wp-grow">Evaluation{detail.data ? `: ${detail.data.name}` : ''}</h2>
+        {evaluation && detail.data && (
+          <button type="button" data-testid="evaluation-download" title="The test metrics, per-class scores and confusion matrix (or predicted against actual) as a CSV file"
+            onClick={() => downloadText(`${safeFileName(detail.data!.name)}-evaluation.csv`, evaluationCsv(evaluation), 'text/csv')}>Download (.csv)</button>
+        )}
+        <RunPicker runId={runId} choices={choices} />
+      </div>
       {runId === null && (
         <Empty title="Nothing evaluated yet" testId="evaluation-empty">
           Train a model first: its test results appear here when training ends.

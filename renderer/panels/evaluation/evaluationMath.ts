@@ -1,5 +1,6 @@
 // The numbers behind the evaluation views: confusion-matrix normalization, the feature grid that the
-// decision-region plot asks the model to predict on, and ranges for the scatter plots.
+// decision-region plot asks the model to predict on, ranges for the scatter plots, and the CSV download.
+import type { ClassificationEvaluation, RegressionEvaluation } from '../../../app/training/evaluate.ts';
 
 export type ConfusionMode = 'counts' | 'row' | 'column';
 
@@ -125,4 +126,31 @@ export type { TestSample };
 export function samplesInCell(samples: readonly TestSample[], actual: number, predicted: number, limit = 200): { samples: TestSample[]; total: number } {
   const all = samples.filter((s) => s.actual === actual && s.predicted === predicted);
   return { samples: all.slice(0, limit), total: all.length };
+}
+
+/** One CSV field: quoted when it holds a delimiter, a quote or a line break (RFC 4180). */
+function csvField(value: string | number | null): string {
+  const text = value === null ? '' : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/**
+ * A run's test evaluation as CSV for a download: the headline metrics, then (classification) one row per
+ * class and the confusion matrix, or (regression) the predicted-against-actual pairs kept with the run.
+ */
+export function evaluationCsv(evaluation: ClassificationEvaluation | RegressionEvaluation): string {
+  const rows: (string | number | null)[][] = [['metric', 'value'], ['test rows', evaluation.count]];
+  if (evaluation.task === 'classification') {
+    rows.push(['accuracy', evaluation.accuracy], ['macro precision', evaluation.macro.precision], ['macro recall', evaluation.macro.recall],
+      ['macro F1', evaluation.macro.f1], ['AUC', evaluation.auc]);
+    rows.push([], ['class', 'precision', 'recall', 'F1', 'support']);
+    for (const c of evaluation.perClass) rows.push([c.label, c.precision, c.recall, c.f1, c.support]);
+    rows.push([], ['actual \\ predicted', ...evaluation.classes]);
+    evaluation.confusion.forEach((row, i) => rows.push([evaluation.classes[i], ...row]));
+  } else {
+    rows.push(['MSE', evaluation.mse], ['MAE', evaluation.mae], ['R²', evaluation.r2]);
+    rows.push([], ['actual', 'predicted']);
+    for (const [actual, predicted] of evaluation.pairs) rows.push([actual, predicted]);
+  }
+  return `${rows.map((r) => r.map(csvField).join(',')).join('\r\n')}\r\n`;
 }

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { modelExportOptionsSchema, type ModelwrightApi } from '../../../app/api/contract.ts';
 import type { ModelExportResult } from '../../../app/api/types.ts';
 import { formatBytes } from '../../../app/format.ts';
-import { downloadText, safeFileName } from '../../files/fileActions.ts';
+import { downloadBase64, downloadText, safeFileName } from '../../files/fileActions.ts';
 import { useProject } from '../../state/projectStore.ts';
 import { setUi } from '../../state/uiStore.ts';
 import { Empty } from '../../ui/Empty.tsx';
@@ -37,16 +37,42 @@ function formatMetric(value: number): string {
   return Math.abs(value) < 10 ? value.toFixed(4) : Number(value.toPrecision(4)).toLocaleString();
 }
 
-function Verification({ result }: { result: ModelExportResult }) {
+/** The export folder as a zip, through the API (the page never reads the host's disk itself). */
+function DownloadZip({ api, dir }: { api: ModelwrightApi; dir: string }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  return (
+    <>
+      <button type="button" className="mw-primary" disabled={busy} data-testid="export-download" onClick={async () => {
+        setBusy(true);
+        setError(null);
+        try {
+          const zip = await api.export.archive(dir);
+          downloadBase64(zip.fileName, zip.base64, 'application/zip');
+        } catch (err) {
+          setError(err);
+        } finally {
+          setBusy(false);
+        }
+      }}>{busy ? 'Packing…' : 'Download (.zip)'}</button>
+      <ErrorText error={error} />
+    </>
+  );
+}
+
+function Verification({ api, result }: { api: ModelwrightApi; result: ModelExportResult }) {
   const v = result.verification;
   return (
     <div className="mw-wp-card" data-testid="export-result">
-      <p><strong>Exported</strong> ({result.format}) to <code>{result.dir}</code></p>
-      {v ? (
-        <p className={v.passed ? 'mw-wp-st-completed' : 'mw-wp-st-failed'} data-testid="export-verification" data-passed={v.passed}>
-          {v.passed ? '✔ Verified' : '✘ Verification failed'}: {v.message} ({v.samples} samples compared)
-        </p>
-      ) : <p className="mw-wp-warning">The export was not verified.</p>}
+      <p><strong>Exported</strong> ({result.format}) to <code>{result.dir}</code>{result.dir.startsWith('exports/') ? ' in your Modelwright workspace' : ''}</p>
+      <div className="mw-wp-row">
+        {v ? (
+          <p className={`mw-wp-grow ${v.passed ? 'mw-wp-st-completed' : 'mw-wp-st-failed'}`} data-testid="export-verification" data-passed={v.passed}>
+            {v.passed ? '✔ Verified' : '✘ Verification failed'}: {v.message} ({v.samples} samples compared)
+          </p>
+        ) : <p className="mw-wp-grow mw-wp-warning">The export was not verified.</p>}
+        <DownloadZip api={api} dir={result.dir} />
+      </div>
       {v?.metric && v.metric.before !== null && v.metric.after !== null && (
         <p data-testid="export-metric">
           Test {v.metric.name}: {formatMetric(v.metric.before)} in the studio, {formatMetric(v.metric.after)} from the exported files
@@ -89,7 +115,6 @@ export default function ExportPanel() {
   const { runId, choices } = useShownRun(api);
   const [format, setFormat] = useState<(typeof formats)[number]['id']>('tfjs-layers');
   const [quantization, setQuantization] = useState<(typeof quantizations)[number]['id']>('none');
-  const [outputDir, setOutputDir] = useState('');
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<ModelExportResult | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -104,7 +129,6 @@ export default function ExportPanel() {
     setResult(null);
     try {
       const options: Record<string, unknown> = { format };
-      if (outputDir.trim()) options.outputDir = outputDir.trim();
       if (qKey && quantization !== 'none' && format === 'tfjs-layers') options[qKey] = quantization;
       const r = await api.export.model(runId, options as Parameters<ModelwrightApi['export']['model']>[1]);
       setResult(r);
@@ -139,16 +163,14 @@ export default function ExportPanel() {
                   {quantizations.map((q) => <option key={q.id} value={q.id}>{q.label}</option>)}
                 </select>
               </Field>
-              <Field label="Folder (optional)" htmlFor="mw-export-dir" help="Where on the computer running Modelwright to write it; left empty, a new folder beside the run's saved model.">
-                <input id="mw-export-dir" type="text" value={outputDir} onChange={(e) => setOutputDir(e.target.value)} style={{ width: '100%' }} />
-              </Field>
+              <p className="mw-wp-help">Written to a new folder of your Modelwright workspace and checked by reloading it; then download it as a zip.</p>
               <button type="button" className="mw-primary" onClick={run} disabled={busy} data-testid="export-button">{busy ? 'Exporting and verifying…' : 'Export'}</button>
               <ErrorText error={error} retry={busy ? undefined : run} />
             </div>
           )}
           <ArchitectureExport api={api} />
         </div>
-        <div>{result && <Verification result={result} />}</div>
+        <div>{result && <Verification api={api} result={result} />}</div>
       </div>
     </div>
   );

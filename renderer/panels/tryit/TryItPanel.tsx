@@ -12,7 +12,7 @@ import { RunPicker, useShownRun } from '../../ui/RunPicker.tsx';
 import { useApi } from '../../ui/useApi.ts';
 import { useAsync } from '../../ui/useAsync.ts';
 import { ProbabilityBars } from './ProbabilityBars.tsx';
-import { fileToBase64 } from './fileToBase64.ts';
+import { fileToBase64 } from '../../files/fileToBase64.ts';
 import { formRow } from './formRow.ts';
 import { useTestSample } from './useTestSample.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  cellIntensity, gridCell, gridRows, matrixMax, normalizeConfusion, paddedRange, previewPoints, samplesInCell,
+  cellIntensity, evaluationCsv, gridCell, gridRows, matrixMax, normalizeConfusion, paddedRange, previewPoints, samplesInCell,
 } from '../../../renderer/panels/evaluation/evaluationMath.ts';
 import { evaluateClassification } from '../../../app/training/evaluate.ts';
 
@@ -79,5 +79,30 @@ describe('samplesInCell', () => {
     const samples = [0, 1, 2, 3, 4].map((index) => ({ index, actual: index % 2, predicted: 1 }));
     expect(samplesInCell(samples, 0, 1, 2)).toEqual({ samples: [samples[0], samples[2]], total: 3 });
     expect(samplesInCell(samples, 1, 0).total).toBe(0);
+  });
+});
+
+describe('evaluationCsv', () => {
+  it('writes the metrics, per-class rows and the confusion matrix, quoting class names that need it', async () => {
+    const { parseCsv } = await import('../../../app/data/csv.ts');
+    const evaluation = {
+      task: 'classification' as const, count: 5, accuracy: 0.8, classes: ['cat', 'dog, big'],
+      perClass: [{ label: 'cat', precision: 1, recall: 0.75, f1: 0.857, support: 4 }, { label: 'dog, big', precision: 0.5, recall: 1, f1: 0.667, support: 1 }],
+      macro: { precision: 0.75, recall: 0.875, f1: 0.762 }, confusion: [[3, 1], [0, 1]], roc: [], auc: null,
+    };
+    const text = evaluationCsv(evaluation);
+    expect(text).toContain('accuracy,0.8\r\n');
+    expect(text).toContain('AUC,\r\n');
+    expect(text).toContain('"dog, big",0.5,1,0.667,1\r\n');
+    expect(text).toContain('"dog, big",0,1\r\n');
+    // Each section reads back as a table with the right number of fields.
+    const sections = text.split('\r\n\r\n').map((s) => parseCsv(s, { delimiter: ',' }));
+    expect(sections[1].columns).toEqual(['class', 'precision', 'recall', 'F1', 'support']);
+    expect(sections[2].rows).toEqual([['cat', '3', '1'], ['dog, big', '0', '1']]);
+  });
+
+  it('writes regression metrics and the predicted-against-actual pairs', () => {
+    const text = evaluationCsv({ task: 'regression', count: 2, mse: 0.25, mae: 0.5, r2: null, pairs: [[1, 1.5], [2, 1.5]] });
+    expect(text.split('\r\n')).toEqual(['metric,value', 'test rows,2', 'MSE,0.25', 'MAE,0.5', 'R²,', '', 'actual,predicted', '1,1.5', '2,1.5', '']);
   });
 });

@@ -1,0 +1,121 @@
+// Getting the user's own data to the host without naming a path: a CSV by upload or drag and drop, an
+// image folder by the folder picker or a zip of class folders; on the desktop, the native dialogs, whose
+// answer is an opaque handle the main process keeps (see docs/api.md, "Files and the workspace").
+import { useRef, useState, type DragEvent, type ReactNode } from 'react';
+import { uploadMaxRequestBytes } from '../../../app/api/contract.ts';
+import type { ImportedDataset } from '../../../app/api/types.ts';
+import { getHost } from '../../state/host.ts';
+import { useApi } from '../../ui/useApi.ts';
+import { fileToBase64 } from '../../files/fileToBase64.ts';
+import { checkCsvFile } from './dataEdits.ts';
+
+export type CsvOptions = { kind: 'table' | 'text'; target?: string; textColumn?: string };
+export type ImageOptions = { width: number; height: number; channels: 1 | 3 };
+type Run = (work: () => Promise<ImportedDataset>) => void;
+
+/** Base64 grows data by 4/3; the request also carries names and JSON. */
+const maxUploadBytes = Math.floor((uploadMaxRequestBytes - 1024 * 1024) * 3 / 4);
+const imageExtension = /\.(png|jpe?g)$/i;
+const megabytes = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
+
+/** A dashed area that takes dropped files; its children are the buttons. */
+function DropZone({ onFiles, children, testId }: { onFiles: (files: File[]) => void; children: ReactNode; testId: string }) {
+  const [over, setOver] = useState(false);
+  const drop = (e: DragEvent) => {
+    e.preventDefault();
+    setOver(false);
+    const files = [...(e.dataTransfer?.files ?? [])];
+    if (files.length) onFiles(files);
+  };
+  return (
+    <div className={`mw-drop${over ? ' mw-drop-over' : ''}`} data-testid={testId}
+      onDragOver={(e) => { e.preventDefault(); setOver(true); }} onDragLeave={() => setOver(false)} onDrop={drop}>
+      {children}
+    </div>
+  );
+}
+
+export function CsvUpload({ busy, run, options }: { busy: boolean; run: Run; options: () => CsvOptions }) {
+  const api = useApi();
+  const fileInput = useRef<HTMLInputElement>(null);
+  const dialogs = getHost()?.dialogs;
+  const upload = (file: File) => run(async () => {
+    const problem = checkCsvFile(file.name, file.size, uploadMaxRequestBytes - 1024);
+    if (problem) throw new Error(problem);
+    return api!.datasets.importCsvText(file.name, await file.text(), options());
+  });
+  return (
+    <DropZone testId="csv-drop" onFiles={(files) => upload(files[0])}>
+      <div className="mw-wp-row">
+        <input ref={fileInput} type="file" accept=".csv,.tsv,.txt,text/csv" hidden onChange={(e) => { const f = e.target.files?.[0]; e.target.value = ''; if (f) upload(f); }} data-testid="csv-file-input" />
+        {dialogs?.showOpenDialog ? (
+          <button type="button" disabled={busy || !api} data-testid="csv-choose" onClick={() => run(async () => {
+            const handle = await dialogs.showOpenDialog!({ title: 'Choose a CSV or TSV file', filters: [{ name: 'Tables', extensions: ['csv', 'tsv', 'txt'] }] });
+            if (!handle) throw new Cancelled();
+            return api!.datasets.importCsvPath(handle, options());
+          })}>Choose a file…</button>
+        ) : (
+          <button type="button" disabled={busy || !api} onClick={() => fileInput.current?.click()} data-testid="csv-upload">Upload a file…</button>
+        )}
+        <span className="mw-wp-muted">or drop a CSV or TSV file here. It is kept in your Modelwright workspace under its own name.</span>
+      </div>
+    </DropZone>
+  );
+}
+
+export function ImageUpload({ busy, run, options }: { busy: boolean; run: Run; options: () => ImageOptions | null }) {
+  const api = useApi();
+  const folderInput = useRef<HTMLInputElement>(null);
+  const zipInput = useRef<HTMLInputElement>(null);
+  const dialogs = getHost()?.dialogs;
+  const withOptions = (work: (opts: ImageOptions) => Promise<ImportedDataset>) => {
+    const opts = options();
+    if (opts) run(() => work(opts));
+  };
+  const uploadFolder = (files: File[]) => withOptions(async (opts) => {
+    const images = files.filter((f) => imageExtension.test(f.name));
+    if (images.length === 0) throw new Error('The folder holds no PNG or JPEG images. Choose the folder that holds one subfolder of images per class.');
+    const total = images.reduce((n, f) => n + f.size, 0);
+    if (total > maxUploadBytes) throw new Error(`The images add up to ${megabytes(total)}; up to ${megabytes(maxUploadBytes)} can be uploaded at once. Use smaller images or fewer of them.`);
+    // webkitRelativePath is "picked-folder/class/file.png"; the host drops the picked folder's name.
+    const paths = images.map((f) => (f as File & { webkitRelativePath?: string }).webkitRelativePath || f.name);
+    const folderName = paths[0].split('/')[0] || 'images';
+    const payload = await Promise.all(images.map(async (f, i) => ({ path: paths[i], data: await fileToBase64(f) })));
+    return api!.datasets.importImageFiles(folderName, payload, opts);
+  });
+  const uploadZip = (file: File) => withOptions(async (opts) => {
+    if (file.size > maxUploadBytes) throw new Error(`"${file.name}" is ${megabytes(file.size)}; zips up to ${megabytes(maxUploadBytes)} can be uploaded.`);
+    return api!.datasets.importImageZip(file.name, await fileToBase64(file), opts);
+  });
+  const dropped = (files: File[]) => {
+    const zip = files.find((f) => /\.zip$/i.test(f.name));
+    if (zip) uploadZip(zip);
+    else run(async () => { throw new Error('Drop a .zip of class folders here, or choose the folder with "Upload a folder…".'); });
+  };
+  return (
+    <DropZone testId="images-drop" onFiles={dropped}>
+      <div className="mw-wp-row">
+        <input ref={folderInput} type="file" hidden multiple data-testid="images-folder-input"
+          {...{ webkitdirectory: '', directory: '' }}
+          onChange={(e) => { const f = [...(e.target.files ?? [])]; e.target.value = ''; if (f.length) uploadFolder(f); }} />
+        <input ref={zipInput} type="file" hidden accept=".zip,application/zip" data-testid="images-zip-input"
+          onChange={(e) => { const f = e.target.files?.[0]; e.target.value = ''; if (f) uploadZip(f); }} />
+        {dialogs?.showOpenDialog && (
+          <button type="button" disabled={busy || !api} data-testid="images-choose" onClick={() => withOptions(async (opts) => {
+            const handle = await dialogs.showOpenDialog!({ title: 'Choose the folder of class folders', filters: [], folder: true });
+            if (!handle) throw new Cancelled();
+            return api!.datasets.importImageFolder(handle, opts);
+          })}>Choose a folder…</button>
+        )}
+        {!dialogs?.showOpenDialog && <button type="button" disabled={busy || !api} onClick={() => folderInput.current?.click()} data-testid="images-upload-folder">Upload a folder…</button>}
+        <button type="button" disabled={busy || !api} onClick={() => zipInput.current?.click()} data-testid="images-upload-zip">Upload a .zip…</button>
+        <span className="mw-wp-muted">or drop a .zip of class folders here.</span>
+      </div>
+    </DropZone>
+  );
+}
+
+/** Thrown when the user closes a native dialog without choosing: not an error to show. */
+export class Cancelled extends Error {
+  override name = 'Cancelled';
+}
