@@ -7,7 +7,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { unzipSync } from 'fflate';
+import { unzipSync, zipSync } from 'fflate';
+import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { customersCsv } from '../fixtures/customers.ts';
 import { chromiumMissingReason, screenshot, showPanel, useStudio, waitForTrained } from './harness.ts';
@@ -137,6 +138,32 @@ describe.skipIf(skip !== null)('files in the browser studio: uploads and downloa
     // Opened as a new, unsaved project (an upload has no place in the workspace until it is saved).
     await expect.poll(() => page.locator('[data-testid="project-title"]').getAttribute('title'), { timeout: 20_000 }).toBe('Not saved yet');
     await page.waitForSelector('[data-testid="canvas-node-dense_1"]');
+  }, 60_000);
+
+  it('takes image data as an uploaded folder and as a zip of class folders', async () => {
+    const { page } = studio.browser;
+    const zipEntries: Record<string, Uint8Array> = {};
+    for (const [label, shade] of [['dark', 30], ['light', 220]] as const) {
+      mkdirSync(join(dir, 'pictures', label), { recursive: true });
+      for (let i = 0; i < 12; i++) {
+        const png = new PNG({ width: 8, height: 8 });
+        for (let p = 0; p < 64; p++) png.data.set([shade + (p % 9), shade, shade, 255], p * 4);
+        const bytes = PNG.sync.write(png);
+        writeFileSync(join(dir, 'pictures', label, `${i}.png`), bytes);
+        zipEntries[`shapes/${label}/${i}.png`] = new Uint8Array(bytes);
+      }
+    }
+    writeFileSync(join(dir, 'shapes.zip'), zipSync(zipEntries));
+    await showPanel(page, 'data');
+    await page.click('[data-testid="data-source-images"]');
+    await page.setInputFiles('[data-testid="images-folder-input"]', join(dir, 'pictures'));
+    const preview = page.locator('[data-testid="data-preview"]');
+    await expect.poll(() => preview.textContent(), { timeout: 30_000 }).toMatch(/dark\s*12.*light\s*12/s);
+    expect(existsSync(join(studio.workspace, 'uploads', 'pictures', 'dark', '0.png'))).toBe(true);
+    await page.setInputFiles('[data-testid="images-zip-input"]', join(dir, 'shapes.zip'));
+    await expect.poll(() => page.locator('[data-testid="panel-data"]').textContent(), { timeout: 30_000 }).toContain('uploads/shapes');
+    expect(existsSync(join(studio.workspace, 'uploads', 'shapes', 'light', '11.png'))).toBe(true);
+    await screenshot(page, 'files-images-zip');
   }, 60_000);
 
   it('has no text field that asks for a path, in any panel or file dialog', async () => {
