@@ -161,7 +161,7 @@ describe.skipIf(skip !== null)('files in the browser studio: uploads and downloa
     await expect.poll(() => preview.textContent(), { timeout: 30_000 }).toMatch(/dark\s*12.*light\s*12/s);
     expect(existsSync(join(studio.workspace, 'uploads', 'pictures', 'dark', '0.png'))).toBe(true);
     await page.setInputFiles('[data-testid="images-zip-input"]', join(dir, 'shapes.zip'));
-    await expect.poll(() => page.locator('[data-testid="panel-data"]').textContent(), { timeout: 30_000 }).toContain('uploads/shapes');
+    await expect.poll(() => page.locator('[data-testid="panel-data"]').textContent(), { timeout: 30_000 }).toContain('Training on shapes');
     expect(existsSync(join(studio.workspace, 'uploads', 'shapes', 'light', '11.png'))).toBe(true);
     await screenshot(page, 'files-images-zip');
   }, 60_000);
