@@ -17,6 +17,8 @@ export interface NativeDialogs {
   showSave(sender: unknown, options: SaveDialogOptions): Promise<string | null>;
   /** True when the user agrees to close a window whose project has unsaved changes. */
   confirmDiscard(sender: unknown): Promise<boolean>;
+  /** True when the user agrees to open a link from the page in the system browser. */
+  confirmOpenExternal(sender: unknown, url: string): Promise<boolean>;
 }
 
 export interface NativeDialogsOptions {
@@ -44,6 +46,13 @@ export function createNativeDialogs(options: NativeDialogsOptions): NativeDialog
         title: o.title, defaultPath: join(options.documentsDir, name), filters: o.filters ?? [], properties: ['showOverwriteConfirmation', 'createDirectory'],
       });
       return result.canceled || !result.filePath ? null : options.grant(result.filePath);
+    },
+    async confirmOpenExternal(sender, url) {
+      const { response } = await dialog.showMessageBox(windowFor(sender), {
+        type: 'question', buttons: ['Open in browser', 'Cancel'], defaultId: 1, cancelId: 1, noLink: true,
+        title: 'Open a link', message: 'Open this address in your web browser?', detail: url.length > 500 ? `${url.slice(0, 500)}…` : url,
+      });
+      return response === 0;
     },
     async confirmDiscard(sender) {
       const { response } = await dialog.showMessageBox(windowFor(sender), {

@@ -21,7 +21,7 @@ export interface SenderLike {
 export interface IpcEventLike {
   readonly sender: SenderLike;
   /** Null when the frame navigated away or was destroyed before the message arrived. */
-  readonly senderFrame: { readonly url: string } | null | undefined;
+  readonly senderFrame: { readonly url: string; readonly parent?: unknown } | null | undefined;
 }
 
 /** The part of Electron's ipcMain the router uses. */
@@ -55,10 +55,12 @@ export interface IpcRouter {
   dispose(): void;
 }
 
-/** True when the message comes from a frame showing our bundled renderer. */
+/** True when the message comes from the main frame of a page showing our bundled renderer (never a subframe). */
 export function isTrustedSender(event: IpcEventLike, origin: string = appOrigin): boolean {
   const url = event.senderFrame?.url;
   if (typeof url !== 'string') return false;
+  // Electron's WebFrameMain.parent is null exactly for a top-level frame; a frame without that answer is not trusted.
+  if (event.senderFrame?.parent !== null) return false;
   try {
     const parsed = new URL(url);
     return `${parsed.protocol}//${parsed.host}` === origin;

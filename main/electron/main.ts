@@ -11,7 +11,7 @@ import { createNativeDialogs } from './dialogs.ts';
 import { openHistoryWithRecovery } from './historyRecovery.ts';
 import { createIpcRouter, type IpcMainLike, type IpcRouter } from './ipcRouter.ts';
 import { buildMenuTemplate, type Theme } from './menu.ts';
-import { hardenWebContents, restrictPermissions } from './navigation.ts';
+import { hardenApp, hardenWebContents, restrictPermissions } from './navigation.ts';
 import { filesFromArgv, OpenQueue } from './openFiles.ts';
 import { appIndexUrl, appSchemePrivileges, registerAppProtocol } from './protocol.ts';
 import { electronTrainerLauncher } from './utilityLauncher.ts';
@@ -28,6 +28,8 @@ app.setName(productName);
 if (process.env.MODELWRIGHT_USER_DATA) app.setPath('userData', process.env.MODELWRIGHT_USER_DATA);
 // Before `ready`: app:// must be a standard, secure scheme for ES modules, workers and storage.
 protocol.registerSchemesAsPrivileged([appSchemePrivileges]);
+// Before `ready`: every renderer is sandboxed, whatever its webPreferences say.
+hardenApp(app);
 
 const openQueue = new OpenQueue();
 openQueue.push(filesFromArgv(process.argv, process.cwd()));
@@ -95,16 +97,17 @@ async function start(): Promise<void> {
   services = history.value;
 
   registerAppProtocol(protocol, rendererDir);
-  restrictPermissions(session.defaultSession);
-  // Every webContents, including any a bug might create, gets the navigation rules.
-  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, shell, log));
-
   const dialogs = createNativeDialogs({
     dialog,
     windowFor: (sender) => BrowserWindow.fromWebContents(sender as WebContents),
     documentsDir: app.getPath('documents'),
     grant: (path) => services!.files.grant(path),
   });
+  restrictPermissions(session.defaultSession);
+  // Every webContents, including any a bug might create, gets the navigation rules.
+  // A link from the page opens in the system browser only after the user agreed in a native dialog.
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, shell, log, (url) => dialogs.confirmOpenExternal(contents, url)));
+
   router = createIpcRouter({
     ipcMain: ipcMain as unknown as IpcMainLike,
     api: services.api,

@@ -1,5 +1,6 @@
 // Keeps every web page of the app on the bundled renderer: navigation, new windows and <webview> are
-// denied, permission requests refused; http(s) links open in the system browser instead.
+// denied, permission requests refused; http(s) links open in the system browser instead, after the user
+// agreed in a native dialog (a page cannot send the user anywhere without a question).
 import { appOrigin } from './protocol.ts';
 
 /** True only for well-formed http:// and https:// URLs (no file:, javascript:, custom schemes, credentials). */
@@ -28,31 +29,53 @@ export interface NavigationTarget {
   setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' } | { action: 'allow' }): void;
 }
 
-/** Opens a URL in the system browser when it is http(s); anything else is dropped and logged. */
-export function openExternalSafely(url: string, shell: ShellLike, log: (message: string) => void = () => {}): boolean {
+/** Asks the user whether to open a link outside the app; resolves true to open it. */
+export type ConfirmExternal = (url: string) => Promise<boolean>;
+
+/** Without a way to ask, nothing leaves the app. */
+const neverConfirm: ConfirmExternal = async () => false;
+
+/**
+ * Opens a URL in the system browser when it is http(s) and the user agrees; anything else is dropped and
+ * logged. Returns whether the URL was acceptable (the question is asked after that).
+ */
+export function openExternalSafely(url: string, shell: ShellLike, log: (message: string) => void = () => {}, confirm: ConfirmExternal = neverConfirm): boolean {
   if (!isSafeExternalUrl(url)) {
     log(`refused to open ${JSON.stringify(url.slice(0, 200))}: only http and https links open outside the app`);
     return false;
   }
-  shell.openExternal(url).catch((err: unknown) => log(`could not open ${url}: ${(err as Error)?.message ?? err}`));
+  void confirm(url).then((yes) => {
+    if (!yes) return log(`did not open ${url}: the user declined`);
+    return shell.openExternal(url);
+  }).catch((err: unknown) => log(`could not open ${url}: ${(err as Error)?.message ?? err}`));
   return true;
 }
 
 /** Applies the rules to one webContents (call it from app's `web-contents-created`, so no contents escape). */
-export function hardenWebContents(contents: NavigationTarget, shell: ShellLike, log: (message: string) => void = () => {}): void {
+export function hardenWebContents(contents: NavigationTarget, shell: ShellLike, log: (message: string) => void = () => {}, confirm: ConfirmExternal = neverConfirm): void {
   // The studio is a single page: any navigation is either a link (opened outside) or an attack.
   contents.on('will-navigate', (event, url) => {
     event.preventDefault();
-    if (!url.startsWith(`${appOrigin}/`)) openExternalSafely(url, shell, log);
+    if (!url.startsWith(`${appOrigin}/`)) openExternalSafely(url, shell, log, confirm);
   });
   contents.on('will-redirect', (event, url) => {
     if (!url.startsWith(`${appOrigin}/`)) event.preventDefault();
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
-    openExternalSafely(url, shell, log);
+    openExternalSafely(url, shell, log, confirm);
     return { action: 'deny' };
   });
+}
+
+/** The part of Electron's `app` that process-wide hardening uses. */
+export interface AppLike {
+  enableSandbox(): void;
+}
+
+/** Before `ready`: every renderer, including any a bug might create, runs sandboxed (Electron's app.enableSandbox). */
+export function hardenApp(app: AppLike): void {
+  app.enableSandbox();
 }
 
 /** Permissions the studio page may use; every other request (camera, geolocation, notifications...) is refused. */

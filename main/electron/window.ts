@@ -19,7 +19,8 @@ export function secureWebPreferences(preloadPath: string) {
     enableBlinkFeatures: '',
     webviewTag: false,
     navigateOnDragDrop: false,
-    spellcheck: true,
+    // Chromium's spellchecker downloads dictionaries from Google: nothing leaves the machine unasked.
+    spellcheck: false,
     safeDialogs: true,
   } as const;
 }

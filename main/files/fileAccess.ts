@@ -6,6 +6,7 @@
 //   the user chose in a native dialog, the recent list or the OS "open file" event; the renderer never
 //   holds a path. See docs/api.md ("Files and the workspace").
 import { randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { lstat, mkdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { DatasetBinding } from '../../app/data/binding.ts';
@@ -37,10 +38,29 @@ export interface FileAccess {
 export const handlePrefix = 'handle:';
 const isBuiltin = (source: string) => source.startsWith('builtin:');
 
-/** A source written in a project file is relative to the project's folder; callers get names they can send back. */
+/** Data a project may point the desktop app at: tables and text, or a folder (of class folders of images). */
+const dataExtensions = new Set(['.csv', '.tsv', '.txt']);
+
+function looksLikeData(path: string): boolean {
+  if (dataExtensions.has(extname(path).toLowerCase())) return true;
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A source written in a project file is relative to the project's folder; callers get names they can send
+ * back. On the desktop a project from elsewhere may name its data outside the workspace: a handle is
+ * granted only for what looks like data (a .csv/.tsv/.txt file or a folder), so a project cannot point
+ * the window at `~/.ssh/id_rsa`; anything else keeps its text and is refused when used.
+ */
 export function sourceForCaller(access: FileAccess, source: string, projectPath: string | null): string {
   if (isBuiltin(source) || access.kind === 'local') return source;
   const full = isAbsolute(source) ? source : resolve(projectPath ? dirname(projectPath) : access.workspace, source);
+  const inside = workspaceName(access.workspace, full);
+  if (inside === null && !looksLikeData(full)) return source;
   return access.nameOf(full) ?? source;
 }
 

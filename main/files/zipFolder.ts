@@ -7,7 +7,7 @@ import type { ModelArchive } from '../../app/api/types.ts';
 import { WorkspacePathError } from './workspacePaths.ts';
 
 /** Larger folders are refused: the zip travels base64-encoded in one API reply. */
-export const maxArchiveBytes = 256 * 1024 * 1024;
+export const maxArchiveBytes = 128 * 1024 * 1024;
 const maxArchiveFiles = 10_000;
 
 export async function zipFolder(dir: string): Promise<ModelArchive> {

@@ -8,6 +8,7 @@ import { extname, join, relative, resolve, sep, isAbsolute } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ModelwrightApi } from '../../app/api/contract.ts';
 import { maxMessageBytes, RpcServer } from '../../app/api/rpc.ts';
+import { ConnectionFlow, defaultFlowLimits, type FlowLimits } from './flowControl.ts';
 import { checkAccess, newAccessToken, redactUrl, tokenCookie } from './security.ts';
 
 export interface WebServerOptions {
@@ -19,6 +20,8 @@ export interface WebServerOptions {
   /** Default: a new random token. */
   token?: string;
   log?: (message: string) => void;
+  /** Per-client memory bounds (main/web/flowControl.ts); tests lower them. */
+  flowLimits?: FlowLimits;
 }
 
 export interface WebServer {
@@ -155,14 +158,16 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
-      const connection = rpc.connect((text) => { if (ws.readyState === ws.OPEN) ws.send(text); });
+      const flow = new ConnectionFlow(ws, options.flowLimits ?? defaultFlowLimits, options.log);
+      const connection = rpc.connect((text) => flow.send(text));
       ws.on('message', (data, isBinary) => {
         if (isBinary) {
-          ws.send(JSON.stringify({ type: 'error', id: null, error: { code: 'malformed', message: 'Send API requests as JSON text, not binary.' } }));
+          flow.send(JSON.stringify({ type: 'error', id: null, error: { code: 'malformed', message: 'Send API requests as JSON text, not binary.' } }));
           return;
         }
         const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
-        void connection.receive(text);
+        flow.begin();
+        void connection.receive(text).finally(() => flow.end());
       });
       ws.on('error', (err) => options.log?.(`WebSocket error: ${err.message}`));
       ws.on('close', () => {

@@ -16,7 +16,7 @@ function setup(api: Partial<Record<string, unknown>>) {
   const skeleton = Object.fromEntries(serviceNames.map((name) => [name, {}]));
   const router = createIpcRouter({
     ipcMain, api: { ...skeleton, ...api } as unknown as ModelwrightApi,
-    dialogs: { showOpen: async () => '/home/me/a.mwproj', showSave: async () => null, confirmDiscard: async () => true },
+    dialogs: { showOpen: async () => '/home/me/a.mwproj', showSave: async () => null, confirmDiscard: async () => true, confirmOpenExternal: async () => false },
   });
   const renderer = fakeIpcRenderer(ipcMain, contents);
   const bridge = throughContextBridge(createDesktopBridge(renderer, 'linux'));

@@ -45,7 +45,7 @@ describe('Electron bundles', () => {
     writeFileSync(join(stubDir, 'electron.mjs'), `
       const calls = [];
       const rec = (name) => () => { calls.push(name); };
-      export const app = { setName: rec('setName'), setPath: rec('setPath'), on: rec('on'), requestSingleInstanceLock: () => true,
+      export const app = { setName: rec('setName'), setPath: rec('setPath'), on: rec('on'), requestSingleInstanceLock: () => true, enableSandbox: rec('enableSandbox'),
         whenReady: () => new Promise(() => {}), setAboutPanelOptions: rec('about'), getVersion: () => '0', quit: rec('quit') };
       export const protocol = { registerSchemesAsPrivileged: (s) => calls.push('privileged:' + s.map((x) => x.scheme).join()) };
       export const BrowserWindow = {}, dialog = {}, ipcMain = {}, Menu = {}, nativeTheme = {}, screen = {}, session = {}, shell = {}, utilityProcess = {};
@@ -63,5 +63,7 @@ describe('Electron bundles', () => {
     const calls = JSON.parse(out.trim().split('\n').pop()!);
     expect(calls).toContain('privileged:app');
     expect(calls).toContain('setName');
+    // app.enableSandbox() must come before ready (whenReady never resolves here), so every renderer is sandboxed.
+    expect(calls).toContain('enableSandbox');
   });
 });

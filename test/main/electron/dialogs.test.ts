@@ -43,4 +43,12 @@ describe('native dialogs', () => {
     expect(fake.saveOptions[0]).toMatchObject({ defaultPath: join(dir, 'docs', 'x.sh') });
     expect(await files.projectTarget(handle!)).toBe(target);
   });
+
+  it('asks before a link leaves the app, showing the address; Cancel is the default', async () => {
+    const boxes: unknown[] = [];
+    const dialog = { ...fakeDialog({}), showMessageBox: async (_w: unknown, o: unknown) => { boxes.push(o); return { response: 1 }; } };
+    const dialogs = createNativeDialogs({ dialog, windowFor: () => null, documentsDir: dir, grant: (p) => p });
+    expect(await dialogs.confirmOpenExternal({}, 'https://example.com/x')).toBe(false);
+    expect(boxes[0]).toMatchObject({ detail: 'https://example.com/x', defaultId: 1, cancelId: 1, buttons: ['Open in browser', 'Cancel'] });
+  });
 });

@@ -77,7 +77,7 @@ export class FakeWebContents implements SenderLike {
 export function fakeIpcRenderer(ipcMain: FakeIpcMain, contents: FakeWebContents, url = 'app://modelwright/index.html'): IpcRendererLike & { frameUrl: string } {
   const renderer = {
     frameUrl: url,
-    event(): IpcEventLike { return { sender: contents, senderFrame: renderer.frameUrl === '' ? null : { url: renderer.frameUrl } }; },
+    event(): IpcEventLike { return { sender: contents, senderFrame: renderer.frameUrl === '' ? null : { url: renderer.frameUrl, parent: null } }; },
     send(channel: string, ...args: unknown[]) {
       setTimeout(() => ipcMain.emit(channel, renderer.event(), ...args), 0);
     },

@@ -11,6 +11,7 @@ const noDialogs: NativeDialogs = {
   showOpen: async () => null,
   showSave: async () => null,
   confirmDiscard: async () => false,
+  confirmOpenExternal: async () => false,
 };
 
 defineContractSuite('Electron IPC (router + preload bridge + renderer host)', async (host) => {

@@ -26,10 +26,11 @@ const dialogs = (): NativeDialogs & { calls: unknown[] } => {
     showOpen: async (_s, o) => { calls.push(['open', o]); return '/home/me/iris.mwproj'; },
     showSave: async (_s, o) => { calls.push(['save', o]); return '/home/me/out.mwproj'; },
     confirmDiscard: async () => true,
+    confirmOpenExternal: async () => false,
   };
 };
 
-const ours = { url: 'app://modelwright/index.html' };
+const ours = { url: 'app://modelwright/index.html', parent: null };
 const request = (id: number, service: string, method: string, args: unknown[]) => JSON.stringify({ type: 'request', id, service, method, args });
 const tick = () => new Promise((r) => setTimeout(r, 10));
 
@@ -69,6 +70,8 @@ describe('IPC router', () => {
     ['a look-alike host', { url: 'app://modelwright.evil/index.html' }],
     ['another custom scheme', { url: 'evil://modelwright/index.html' }],
     ['a frame that is gone', null],
+    ['a subframe of our own page (an iframe)', { url: 'app://modelwright/index.html', parent: { url: 'app://modelwright/index.html' } }],
+    ['a frame that does not say whether it is the main frame', { url: 'app://modelwright/index.html' }],
   ])('drops calls from %s without touching the services or answering', async (_name, frame) => {
     const ipcMain = new FakeIpcMain();
     const { api, get } = fakeApi();
@@ -172,7 +175,7 @@ describe('IPC router', () => {
   });
 
   it('isTrustedSender accepts only the app origin', () => {
-    const e = (url: string) => ({ sender: new FakeWebContents(), senderFrame: { url } });
+    const e = (url: string) => ({ sender: new FakeWebContents(), senderFrame: { url, parent: null } });
     expect(isTrustedSender(e('app://modelwright/index.html'))).toBe(true);
     expect(isTrustedSender(e('app://modelwright/assets/x.js?y#z'))).toBe(true);
     expect(isTrustedSender(e('app://other/index.html'))).toBe(false);

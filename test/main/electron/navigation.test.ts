@@ -1,7 +1,7 @@
 // Navigation and new windows are denied; only http(s) links go to the system browser; permission
 // requests other than clipboard writing from our own page are refused.
 import { describe, expect, it, vi } from 'vitest';
-import { hardenWebContents, isPermissionAllowed, isSafeExternalUrl, restrictPermissions, type NavigationTarget, type PermissionSession } from '../../../main/electron/navigation.ts';
+import { hardenApp, hardenWebContents, isPermissionAllowed, isSafeExternalUrl, restrictPermissions, type NavigationTarget, type PermissionSession } from '../../../main/electron/navigation.ts';
 
 function fakeContents() {
   const handlers = new Map<string, (...args: any[]) => void>();
@@ -27,28 +27,53 @@ describe('navigation', () => {
       'https://user:pw@example.com/', 'not a url', '', 'http://', 'vbscript:x']) expect(isSafeExternalUrl(url), url).toBe(false);
   });
 
-  it('denies every navigation; external http(s) links open in the system browser, other schemes nowhere', () => {
+  it('denies every navigation; external http(s) links open in the system browser once the user agrees, other schemes nowhere', async () => {
     const opened: string[] = [];
     const shell = { openExternal: vi.fn(async (url: string) => { opened.push(url); }) };
     const log = vi.fn();
     const c = fakeContents();
-    hardenWebContents(c.contents, shell, log);
+    const asked: string[] = [];
+    hardenWebContents(c.contents, shell, log, async (url) => { asked.push(url); return true; });
     expect(c.navigate('https://keras.io/')).toBe(true);
     expect(c.navigate('file:///etc/passwd')).toBe(true);
     expect(c.navigate('app://modelwright/index.html')).toBe(true);
     expect(c.navigate('javascript:alert(1)')).toBe(true);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(asked).toEqual(['https://keras.io/']);
     expect(opened).toEqual(['https://keras.io/']);
     expect(log).toHaveBeenCalledWith(expect.stringContaining('file:///etc/passwd'));
   });
 
-  it('denies new windows, opening only http(s) URLs externally', () => {
+  it('denies new windows, opening only http(s) URLs externally (after asking)', async () => {
     const shell = { openExternal: vi.fn(async () => {}) };
     const c = fakeContents();
-    hardenWebContents(c.contents, shell);
+    hardenWebContents(c.contents, shell, () => {}, async () => true);
     expect(c.open('https://www.tensorflow.org/js')).toEqual({ action: 'deny' });
     expect(c.open('file:///C:/Windows/System32/calc.exe')).toEqual({ action: 'deny' });
     expect(c.open('app://modelwright/index.html')).toEqual({ action: 'deny' });
+    await new Promise((r) => setTimeout(r, 0));
     expect(shell.openExternal.mock.calls).toEqual([['https://www.tensorflow.org/js']]);
+  });
+
+  it('opens nothing when the user declines, or when no way to ask was given (window.open without a gesture cannot leave the app)', async () => {
+    const shell = { openExternal: vi.fn(async () => {}) };
+    const declined = fakeContents();
+    const log = vi.fn();
+    hardenWebContents(declined.contents, shell, log, async () => false);
+    expect(declined.open('https://evil.example/')).toEqual({ action: 'deny' });
+    declined.navigate('https://evil.example/2');
+    const unasked = fakeContents();
+    hardenWebContents(unasked.contents, shell);
+    unasked.open('https://evil.example/3');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(shell.openExternal).not.toHaveBeenCalled();
+    expect(log).toHaveBeenCalledWith(expect.stringContaining('declined'));
+  });
+
+  it('turns on the sandbox for every renderer of the app', () => {
+    const app = { enableSandbox: vi.fn() };
+    hardenApp(app);
+    expect(app.enableSandbox).toHaveBeenCalledTimes(1);
   });
 
   it('refuses redirects away from the app and <webview> attachment', () => {

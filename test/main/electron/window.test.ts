@@ -25,6 +25,8 @@ describe('window options', () => {
     expect(web.experimentalFeatures).toBe(false);
     expect(web.enableBlinkFeatures).toBe('');
     expect(web.webviewTag).toBe(false);
+    // The spellchecker would download dictionaries from Google.
+    expect(web.spellcheck).toBe(false);
     expect(web.preload).toBe('/app/dist/electron/preload.cjs');
     expect(options.show).toBe(false);
     expect(options.minWidth).toBeGreaterThanOrEqual(1024);

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { workspaceFileAccess } from '../../../main/files/fileAccess.ts';
+import { sourceForCaller, workspaceFileAccess } from '../../../main/files/fileAccess.ts';
 import { resolveInWorkspace, workspacePath, workspaceSegments, WorkspacePathError } from '../../../main/files/workspacePaths.ts';
 
 let dir: string;
@@ -102,6 +102,14 @@ describe('workspace file access', () => {
     expect(await desktop.readable(handle)).toBe(join(dir, 'outside.txt'));
     await expect(desktop.readable('handle:forged')).rejects.toThrow(/choose it again/);
     await expect(desktop.readable(join(dir, 'outside.txt'))).rejects.toThrow(/absolute/);
+    // A project's data source outside the workspace gets a handle only when it looks like data.
+    writeFileSync(join(dir, 'id_rsa'), 'KEY');
+    expect(sourceForCaller(desktop, join(dir, 'id_rsa'), null)).toBe(join(dir, 'id_rsa'));
+    await expect(desktop.readable(join(dir, 'id_rsa'))).rejects.toThrow(WorkspacePathError);
+    writeFileSync(join(dir, 'table.csv'), 'a\n1\n');
+    expect(sourceForCaller(desktop, 'table.csv', join(dir, 'p.mwproj'))).toMatch(/^handle:/);
+    expect(sourceForCaller(desktop, 'outside-folder', join(dir, 'p.mwproj'))).toMatch(/^handle:/);
+    expect(sourceForCaller(web, join(dir, 'table.csv'), null)).toBe(join(dir, 'table.csv'));
     // A handle from one host means nothing to another.
     await expect(workspaceFileAccess(root, { desktop: true }).readable(handle)).rejects.toThrow(WorkspacePathError);
   });
