@@ -41,7 +41,15 @@ export interface PreparedData {
   preprocessor: Preprocessor;
   rows: { total: number; used: number; dropped: number };
   warnings: string[];
+  /**
+   * Text data: the original text of the first test rows (at most `maxTestTexts`), so the evaluation can
+   * show a sample as the user wrote it rather than as the vocabulary encodes it (unknown words as <oov>).
+   */
+  testTexts?: string[];
 }
+
+/** Original test texts kept per run (the evaluation lists at most this many samples; see MAX_TEST_SAMPLES). */
+export const maxTestTexts = 2000;
 
 const defaults = { validationSplit: 0.2, testSplit: 0.2, seed: 42 };
 
@@ -152,6 +160,7 @@ export function prepareTable(table: Table, bindingInput: DatasetBinding | unknow
     preprocessor,
     rows: { total: table.rows.length, used: usable.length, dropped },
     warnings,
+    ...(schema.kind === 'text' ? { testTexts: split.test.slice(0, maxTestTexts).map((i) => rows[i][schema.features[0].index] ?? '') } : {}),
   };
 }
 

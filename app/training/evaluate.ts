@@ -35,6 +35,11 @@ export interface ClassificationEvaluation {
   roc: RocCurve[];
   /** Binary AUC, or the macro average of the one-vs-rest AUCs; null when no curve has one. */
   auc: number | null;
+  /**
+   * Two classes: the class the ROC curve and the positive-class scores treat as "yes" (the second one,
+   * which a single sigmoid unit gives the probability of). The studio lets the user pick the other.
+   */
+  positiveClass?: string;
   /** The first test rows one by one (at most MAX_TEST_SAMPLES), so a confusion-matrix cell can list its samples. */
   samples?: TestSample[];
 }
@@ -129,7 +134,10 @@ export function evaluateClassification(input: ClassificationInput): Classificati
   const aucs = roc.map((r) => r.auc).filter((a): a is number => a !== null);
   const auc = aucs.length ? mean(aucs) : null;
 
-  return { task: 'classification', count: n, accuracy: n ? correct / n : 0, classes, perClass, macro, confusion, roc, auc };
+  return {
+    task: 'classification', count: n, accuracy: n ? correct / n : 0, classes, perClass, macro, confusion, roc, auc,
+    ...(k === 2 ? { positiveClass: classes[1] } : {}),
+  };
 }
 
 /** Per-class precision, recall and F1 and their macro averages from a confusion matrix (confusion[actual][predicted]). */
@@ -155,6 +163,12 @@ export function scoresFromConfusion(confusion: readonly (readonly number[])[], c
     f1: mean(perClass.map((m) => m.f1)),
   };
   return { perClass, macro };
+}
+
+/** Two classes: precision, recall and F1 of the class treated as positive (by default `positiveClass`); null otherwise. */
+export function positiveScores(e: ClassificationEvaluation, label = e.positiveClass): ClassMetrics | null {
+  if (e.classes.length !== 2 || label === undefined) return null;
+  return e.perClass.find((c) => c.label === label) ?? null;
 }
 
 function mean(xs: number[]): number {

@@ -13,6 +13,14 @@ export interface LearningCheck {
   cause: string | null;
   /** The one change most likely to help, when it did not learn. */
   advice: string | null;
+  /** That change as a training setting, when it is one (the studio offers it as a button). */
+  change?: SettingChange | null;
+}
+
+/** A training setting and the value the advice gives it. */
+export interface SettingChange {
+  path: 'optimizer.learningRate' | 'epochs' | 'classWeights';
+  value: number | string;
 }
 
 export interface LearningInput {
@@ -132,7 +140,7 @@ function signsOf(input: LearningInput): { signs: string[]; trend: ReturnType<typ
 }
 
 /** Likely cause and the one change most likely to help, from the settings and what the signs show. */
-function diagnose(input: LearningInput, trend: ReturnType<typeof lossTrend>, classes: ClassView | null): { cause: string; advice: string } {
+function diagnose(input: LearningInput, trend: ReturnType<typeof lossTrend>, classes: ClassView | null): { cause: string; advice: string; change?: SettingChange } {
   const { name, learningRate: lr } = input.config.optimizer;
   const r = rates[name];
   const title = optimizerTitles[name];
@@ -149,18 +157,21 @@ function diagnose(input: LearningInput, trend: ReturnType<typeof lossTrend>, cla
     return {
       cause: `the learning rate ${formatRate(lr)} is too high for ${title}: every step jumps past the weights that would fit, so they never settle`,
       advice: `lower the learning rate from ${formatRate(lr)} to ${formatRate(to)}`,
+      change: { path: 'optimizer.learningRate', value: Number(formatRate(to)) },
     };
   }
   if (trend?.kind === 'rising') {
     return {
       cause: `the training loss rose: the learning rate ${formatRate(lr)} is too high for this model and data`,
       advice: `lower the learning rate from ${formatRate(lr)} to ${formatRate(lr / 10)}`,
+      change: { path: 'optimizer.learningRate', value: Number(formatRate(lr / 10)) },
     };
   }
   if (lr < r.tooLow) {
     return {
       cause: `the learning rate ${formatRate(lr)} is so low that the weights barely move`,
       advice: `raise the learning rate from ${formatRate(lr)} to ${formatRate(r.usual)}`,
+      change: { path: 'optimizer.learningRate', value: r.usual },
     };
   }
   if (classes && classes.imbalance >= 2 && input.config.classWeights === 'none' &&
@@ -168,6 +179,7 @@ function diagnose(input: LearningInput, trend: ReturnType<typeof lossTrend>, cla
     return {
       cause: `"${classes.majority.label}" makes up ${Math.round(classes.majority.rate * 100)}% of the rows, and answering it every time is the easiest way to look right`,
       advice: 'set Class weights to auto, so that every class counts the same in the loss',
+      change: { path: 'classWeights', value: 'auto' },
     };
   }
   const epochs = input.config.epochs;
@@ -175,12 +187,14 @@ function diagnose(input: LearningInput, trend: ReturnType<typeof lossTrend>, cla
     return {
       cause: `${epochs} epoch${epochs === 1 ? ' is' : 's are'} too few for this model to find a pattern`,
       advice: `train for more epochs, e.g. ${Math.max(20, epochs * 4)} instead of ${epochs}`,
+      change: { path: 'epochs', value: Math.max(20, epochs * 4) },
     };
   }
   if (lr > r.usual * 3) {
     return {
       cause: `the learning rate ${formatRate(lr)} is higher than ${title} usually needs`,
       advice: `lower the learning rate from ${formatRate(lr)} to ${formatRate(r.usual)}`,
+      change: { path: 'optimizer.learningRate', value: r.usual },
     };
   }
   return {
@@ -193,8 +207,8 @@ function diagnose(input: LearningInput, trend: ReturnType<typeof lossTrend>, cla
 export function checkLearning(input: LearningInput): LearningCheck {
   const { signs, trend, classes } = signsOf(input);
   if (signs.length === 0) return { learned: true, signs: [], cause: null, advice: null };
-  const { cause, advice } = diagnose(input, trend, classes);
-  return { learned: false, signs, cause, advice };
+  const { cause, advice, change } = diagnose(input, trend, classes);
+  return { learned: false, signs, cause, advice, change: change ?? null };
 }
 
 /** One line: "did not learn: SIGN; likely cause: CAUSE; try: ADVICE". */

@@ -33,6 +33,8 @@ export const preparedDataSchema = z.object({
   preprocessor: z.unknown().optional(),
   /** Notes from loading the data (dropped rows, skipped files), passed on to the result. */
   warnings: z.array(z.string()).default([]),
+  /** Text data: the original text of the first test rows, shown in the evaluation's samples. */
+  testTexts: z.array(z.string()).optional(),
 });
 
 /** Data the trainer loads itself from a binding (the data pipeline in main/data). */
@@ -76,6 +78,7 @@ export const learningCheckSchema = z.object({
   signs: z.array(z.string()),
   cause: z.string().nullable(),
   advice: z.string().nullable(),
+  change: z.object({ path: z.enum(['optimizer.learningRate', 'epochs', 'classWeights']), value: z.union([z.number(), z.string()]) }).nullable().optional(),
 });
 
 export const testResultSchema = z.object({

@@ -1011,7 +1011,9 @@ function learningRecord(check: LearningCheck): LearningCheck {
   if (!check || typeof check.learned !== 'boolean' || !Array.isArray(check.signs) || check.signs.some((s) => typeof s !== 'string')) {
     throw new StoreError('invalid', 'the learning verdict needs learned (true or false) and its signs (sentences)');
   }
-  return { learned: check.learned, signs: [...check.signs], cause: text(check.cause), advice: text(check.advice) };
+  const change = check.change && typeof check.change.path === 'string' && ['number', 'string'].includes(typeof check.change.value)
+    ? { path: check.change.path, value: check.change.value } : null;
+  return { learned: check.learned, signs: [...check.signs], cause: text(check.cause), advice: text(check.advice), ...(change ? { change } : {}) };
 }
 
 /** Opens (creating and migrating as needed) the experiment store at `path`; see resolveDbPath for the default. */

@@ -6,7 +6,7 @@ import { dataSourceName } from '../../app/data/sourceName.ts';
 import { defaultRunName } from '../../app/store/runNames.ts';
 import type { Graph } from '../../app/graph/types.ts';
 import type { TrainingConfig } from '../../app/training/config.ts';
-import type { Evaluation } from '../../app/training/evaluate.ts';
+import { positiveScores, type Evaluation } from '../../app/training/evaluate.ts';
 import type { StartedInfo, TrainingResult } from '../../app/training/protocol.ts';
 import type { ExperimentStore } from '../store/experimentStore.ts';
 import type { TrainingSession } from './supervisor.ts';
@@ -58,6 +58,9 @@ export function testSummary(result: TrainingResult): Record<string, number | nul
   const e = result.test.evaluation as unknown as Evaluation;
   if (e.task === 'classification') {
     Object.assign(out, { accuracy: e.accuracy, macroPrecision: e.macro.precision, macroRecall: e.macro.recall, macroF1: e.macro.f1, auc: e.auc });
+    // Two classes: the positive class's own scores beside the macro ones (its name is in the evaluation).
+    const positive = positiveScores(e);
+    if (positive) Object.assign(out, { precision: positive.precision, recall: positive.recall, f1: positive.f1 });
   } else {
     Object.assign(out, { mse: e.mse, mae: e.mae, r2: e.r2 });
   }

@@ -62,5 +62,6 @@ export async function loadData(data: TrainingJob['data'], config: TrainingConfig
     test: split(d.test),
     preprocessor: d.preprocessor.toJSON(),
     warnings: d.warnings,
+    ...(d.testTexts ? { testTexts: d.testTexts } : {}),
   };
 }

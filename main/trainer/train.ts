@@ -11,6 +11,7 @@ import { checkReadiness, firstRefusal, type BoundData } from '../../app/training
 import { importKerasModel } from '../../app/keras/import.ts';
 import type { Graph } from '../../app/graph/types.ts';
 import { checkLearning, learningSentence } from '../../app/training/learning.ts';
+import { metricLabel } from '../../app/explanations.ts';
 import { logsInTargetUnits, targetScaleOf, unscaleValue } from '../../app/training/targetUnits.ts';
 import { rate, studioCallbacks, studioFitOptions, type StudioLoop } from './fitLoop.ts';
 import type { PreparedData, StartedInfo, TrainingJob, TrainingResult, ArraySplit } from '../../app/training/protocol.ts';
@@ -247,7 +248,7 @@ async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingRes
     result.samplesPerSec = rate(state.samplesDone, performance.now() - state.fitStart);
 
     if (early && earlyStoppedAt >= 0 && early.watched && early.watched !== config.earlyStopping.monitor) {
-      result.warnings.push(`Early stopping watched "${early.watched}" because "${config.earlyStopping.monitor}" was not measured (no validation split).`);
+      result.warnings.push(`Early stopping watched the ${metricLabel(early.watched).toLowerCase()} because the ${metricLabel(config.earlyStopping.monitor).toLowerCase()} was not measured (no validation split).`);
     }
     // Keep the best epoch's weights when early stopping asked for it (a stopped run keeps what it has, as the user asked).
     if (status === 'completed' && state.bestWeights && early && early.bestEpoch >= 0 && early.bestEpoch !== result.epochsCompleted - 1) {
@@ -270,15 +271,16 @@ async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingRes
     else if (epochs === 0) result.message = 'epochs is 0: the model was not trained; the test results are those of the untrained (randomly initialized) model';
     else if (earlyStoppedAt >= 0) {
       result.message = `early stopping ended the run after epoch ${earlyStoppedAt + 1} of ${epochs}` +
-        (result.restoredEpoch !== null ? `; restored the weights of epoch ${result.restoredEpoch + 1}, the best on ${early!.watched}` : '');
+        (result.restoredEpoch !== null ? `; restored the weights of epoch ${result.restoredEpoch + 1}, the best on the ${metricLabel(early!.watched ?? config.earlyStopping.monitor).toLowerCase()}` : '');
     } else {
       result.message = `trained ${epochs} epoch${epochs === 1 ? '' : 's'}` +
-        (result.restoredEpoch !== null ? `; restored the weights of epoch ${result.restoredEpoch + 1}, the best on ${early!.watched}` : '');
+        (result.restoredEpoch !== null ? `; restored the weights of epoch ${result.restoredEpoch + 1}, the best on the ${metricLabel(early!.watched ?? config.earlyStopping.monitor).toLowerCase()}` : '');
     }
 
     if (counts.test > 0) {
       const testBatches = source.kind === 'memory' ? once(source.splits.test) : splitsOf(source.table.batches('test', Math.max(batchSize, 1024)));
-      result.test = await evaluateTest(tf, model, testBatches, data, choice, numClasses, batchSize, config.seed);
+      const texts = source.kind === 'memory' ? (source.data as PreparedData).testTexts : undefined;
+      result.test = await evaluateTest(tf, model, testBatches, data, choice, numClasses, batchSize, config.seed, texts);
     } else {
       result.testNote = 'not evaluated: there is no test split (set a test split above 0 to measure the model on unseen rows)';
     }
@@ -486,7 +488,7 @@ async function* splitsOf(batches: AsyncIterable<Batch>): AsyncGenerator<Split> {
  * Loss, metrics and the full evaluation on the test rows, batch by batch: the compiled metrics are
  * averaged over rows, the evaluation accumulates (exact counts; curves from a bounded sample).
  */
-async function evaluateTest(tf: Tf, model: LayersModel, batches: AsyncIterable<Split>, data: DataInfo, choice: LossChoice, k: number, batchSize: number, seed: number): Promise<NonNullable<TrainingResult['test']>> {
+async function evaluateTest(tf: Tf, model: LayersModel, batches: AsyncIterable<Split>, data: DataInfo, choice: LossChoice, k: number, batchSize: number, seed: number, texts?: readonly string[]): Promise<NonNullable<TrainingResult['test']>> {
   const classification = data.task === 'classification';
   const accumulator = new EvaluationAccumulator({ task: classification ? 'classification' : 'regression', classNames: classification ? classNamesOf(data, k) : undefined, seed });
   // Report regression errors in the target's own units: the data pipeline standardizes regression targets.
@@ -517,8 +519,10 @@ async function evaluateTest(tf: Tf, model: LayersModel, batches: AsyncIterable<S
         if (room > 0) {
           const n = Math.min(room, split.n);
           const size = split.x.length / split.n;
-          samples.push(...testSamples(p.subarray(0, n * width), width, split.y.subarray(0, n), rows - split.n,
-            (i) => preprocessor?.describeEncoded(split.x.subarray(i * size, (i + 1) * size))));
+          const offset = rows - split.n;
+          // A text as the user wrote it; otherwise the row described from its encoding (table values).
+          samples.push(...testSamples(p.subarray(0, n * width), width, split.y.subarray(0, n), offset,
+            (i) => texts?.[offset + i] ?? preprocessor?.describeEncoded(split.x.subarray(i * size, (i + 1) * size))));
         }
       }
       else accumulator.add(p.map(unscale), 1, split.y.map(unscale));

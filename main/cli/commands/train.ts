@@ -10,6 +10,7 @@ import { builtinDatasetIds, datasetBindingSchema, type DatasetBinding } from '..
 import { backendNames, optimizerNames, trainingConfigSchema, type TrainingConfig } from '../../../app/training/config.ts';
 import type { ProgressEvent } from '../../../app/training/progress.ts';
 import { lossTitle } from '../../../app/training/loss.ts';
+import { positiveScores } from '../../../app/training/evaluate.ts';
 import type { TrainingResult } from '../../../app/training/protocol.ts';
 import type { Graph } from '../../../app/graph/types.ts';
 import { nameNewRun, recordSession, testSummary } from '../../trainer/recording.ts';
@@ -180,7 +181,10 @@ function summaryText(result: TrainingResult, runId: number | null, name: string)
   if (test) {
     const e = result.test!.evaluation;
     if (e.task === 'classification') {
-      lines.push(`test (${e.count} rows): accuracy ${fmt(e.accuracy)}, macro F1 ${fmt(e.macro.f1)}, AUC ${fmt(e.auc)}, loss ${fmt(test.loss)}`);
+      const auc = e.classes.length > 2 ? 'AUC (macro, one-vs-rest)' : 'AUC';
+      lines.push(`test (${e.count} rows): accuracy ${fmt(e.accuracy)}, F1 (macro average) ${fmt(e.macro.f1)}, ${auc} ${fmt(e.auc)}, loss ${fmt(test.loss)}`);
+      const positive = positiveScores(e);
+      if (positive) lines.push(`positive class "${positive.label}": precision ${fmt(positive.precision)}, recall ${fmt(positive.recall)}, F1 ${fmt(positive.f1)}`);
     } else {
       lines.push(`test (${e.count} rows): MSE ${fmt(e.mse)}, MAE ${fmt(e.mae)}, R² ${fmt(e.r2)}`);
     }

@@ -6,7 +6,8 @@ import type { ModelwrightApi } from '../../../app/api/contract.ts';
 import { explainMetric, metricLabel } from '../../../app/explanations.ts';
 import { formatNumber } from '../../../app/format.ts';
 import type { RunDetail } from '../../../app/store/types.ts';
-import type { ClassificationEvaluation, RegressionEvaluation } from '../../../app/training/evaluate.ts';
+import { positiveScores, type ClassificationEvaluation, type RegressionEvaluation } from '../../../app/training/evaluate.ts';
+import { LearningVerdict } from '../../ui/LearningVerdict.tsx';
 import { setUi } from '../../state/uiStore.ts';
 import { Empty } from '../../ui/Empty.tsx';
 import { ErrorText } from '../../ui/ErrorText.tsx';
@@ -135,14 +136,35 @@ function DecisionRegionView({ api, run, classes }: { api: ModelwrightApi; run: R
   );
 }
 
+/** Two classes: which one is "yes" (choosable), and its precision, recall and F1 beside the macro figures. */
+function PositiveClass({ evaluation }: { evaluation: ClassificationEvaluation }) {
+  const [label, setLabel] = useState(evaluation.positiveClass ?? evaluation.classes[1]);
+  const scores = positiveScores(evaluation, label);
+  if (!scores) return null;
+  return (
+    <div className="mw-wp-row" data-testid="positive-class">
+      <label>Positive class{' '}
+        <select value={label} onChange={(e) => setLabel(e.target.value)} aria-label="Positive class" data-testid="positive-class-select">
+          {evaluation.classes.map((c) => <option key={c} value={c}>{c}</option>)}
+        </select>
+      </label>
+      <span>precision <strong>{scores.precision.toFixed(3)}</strong></span>
+      <span>recall <strong>{scores.recall.toFixed(3)}</strong></span>
+      <span>F1 <strong>{scores.f1.toFixed(3)}</strong></span>
+    </div>
+  );
+}
+
 function Classification({ api, run, evaluation }: { api: ModelwrightApi; run: RunDetail; evaluation: ClassificationEvaluation }) {
+  const binary = evaluation.classes.length === 2;
   return (
     <>
       <div className="mw-wp-row" data-testid="evaluation-summary">
         <span title={explainMetric('accuracy') ?? undefined}>Accuracy <strong>{(evaluation.accuracy * 100).toFixed(1)}%</strong> on {evaluation.count} test rows</span>
-        {evaluation.auc !== null && <span title={explainMetric('auc') ?? undefined}>AUC <strong>{evaluation.auc.toFixed(3)}</strong></span>}
-        <span title={explainMetric('macroF1') ?? undefined}>macro F1 <strong>{evaluation.macro.f1.toFixed(3)}</strong></span>
+        {evaluation.auc !== null && <span title={explainMetric('auc') ?? undefined}>{binary ? 'AUC' : 'AUC (macro, one-vs-rest)'} <strong>{evaluation.auc.toFixed(3)}</strong></span>}
+        <span title={explainMetric('macroF1') ?? undefined}>{metricLabel('macroF1')} <strong>{evaluation.macro.f1.toFixed(3)}</strong></span>
       </div>
+      {binary && <PositiveClass evaluation={evaluation} />}
       <div className="mw-wp-split">
         <div>
           <h3>Confusion matrix</h3>
@@ -151,7 +173,7 @@ function Classification({ api, run, evaluation }: { api: ModelwrightApi; run: Ru
           <PerClassTable evaluation={evaluation} />
         </div>
         <div>
-          <h3>ROC curve{evaluation.roc.length > 1 ? 's (each class against the rest)' : ''}</h3>
+          <h3>ROC curve{evaluation.roc.length > 1 ? 's (each class against the rest; AUC is their macro average)' : ` ("${evaluation.roc[0]?.label ?? ''}" as the positive class)`}</h3>
           {evaluation.roc.length > 0 ? <RocPlot curves={evaluation.roc} /> : <p className="mw-wp-muted">No ROC curve: the test split has a single class.</p>}
           <DecisionRegionView api={api} run={run} classes={evaluation.classes} />
         </div>
@@ -169,6 +191,7 @@ function Regression({ evaluation }: { evaluation: RegressionEvaluation }) {
         <span title={explainMetric('r2') ?? undefined}>R² <strong>{evaluation.r2 === null ? 'n/a' : evaluation.r2.toFixed(3)}</strong></span>
         <span>on {evaluation.count} test rows</span>
       </div>
+      <p className="mw-wp-help">Errors are in the target's own units (as in the data), on rows the model never saw in training.</p>
       <h3>Predicted against actual</h3>
       <p className="mw-wp-help">Points on the dashed line are perfect predictions; the farther a point is from it, the bigger the error.</p>
       <ScatterPlot pairs={evaluation.pairs} />
@@ -196,9 +219,14 @@ export default function EvaluationPanel() {
           : 'It was not evaluated: set a test split above 0 in the training settings and train again.';
       return <Empty title="No evaluation for this run" testId="evaluation-none">{why}</Empty>;
     }
-    return evaluation.task === 'classification'
-      ? <Classification api={api} run={detail.data} evaluation={evaluation} />
-      : <Regression evaluation={evaluation} />;
+    return (
+      <>
+        <LearningVerdict learning={detail.data.learning} />
+        {evaluation.task === 'classification'
+          ? <Classification api={api} run={detail.data} evaluation={evaluation} />
+          : <Regression evaluation={evaluation} />}
+      </>
+    );
   }, [api, detail.data, evaluation]);
 
   if (!api) return <div className="mw-wp"><Empty title="Not connected">Evaluations come from the Modelwright back end; they show here once the connection is back.</Empty></div>;

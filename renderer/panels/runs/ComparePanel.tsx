@@ -20,7 +20,7 @@ function OverlayChart({ series, names }: { series: AlignedSeries; names: string[
     // Epochs are 0-based in the store; people count from 1.
     const data = [series.epochs.map((e) => e + 1), ...series.values] as uPlot.AlignedData;
     const plot = new uPlot({
-      title: series.metric, width: Math.max(300, el.clientWidth), height: 220,
+      title: metricLabel(series.metric), width: Math.max(300, el.clientWidth), height: 220,
       scales: { x: { time: false } },
       axes: [{ label: 'epoch', stroke: 'currentColor' }, { stroke: 'currentColor', size: 56 }],
       series: [{ label: 'epoch' }, ...names.map((n, i) => ({ label: n, stroke: classColor(i), width: 2, spanGaps: true, points: { show: series.epochs.length < 60 } }))],

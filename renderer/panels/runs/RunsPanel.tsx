@@ -63,9 +63,10 @@ function RunDetails({ api, run, onChanged }: { api: ModelwrightApi; run: RunSumm
     <div className="mw-wp-card" data-testid="run-details">
       <div className="mw-wp-row">
         <input type="text" value={name} onChange={(e) => setName(e.target.value)} onBlur={rename} onKeyDown={(e) => e.key === 'Enter' && rename()} aria-label="Run name" data-testid="run-rename" className="mw-wp-grow" />
-        <span className={`mw-wp-st-${run.status}`}>{run.status}</span>
+        <span className={`mw-wp-st-${run.learned === false ? 'did-not-learn' : run.status}`}>{run.learned === false ? 'completed — did not learn' : run.status}</span>
       </div>
       {run.error && <p className="mw-wp-warning">{run.error}</p>}
+      {run.learning && !run.learning.learned && <p className="mw-wp-warning" data-testid="run-did-not-learn">{run.learning.signs[0]}; try this: {run.learning.advice}.</p>}
       <p className="mw-wp-muted">
         #{run.id} · {formatTime(run.startedAt ?? run.createdAt)} · {formatDuration(run.durationMs)} · {run.backend || 'backend unknown'} · {keySettings(run)}
         <br />best {metricCell(bestValidation(run))} · test {metricCell(testHeadline(run))} · data {run.dataset ? dataSourceName(run.dataset.source) : '—'}
@@ -95,7 +96,8 @@ export default function RunsPanel() {
   const api = useApi();
   const [search, setSearch] = useState('');
   const [debounced, setDebounced] = useState('');
-  const [status, setStatus] = useState<RunStatus | ''>('');
+  // A status, or `did-not-learn`: completed runs whose model learned nothing (the `learned: false` filter).
+  const [status, setStatus] = useState<RunStatus | 'did-not-learn' | ''>('');
   const [tag, setTag] = useState('');
   const [sortColumn, setSortColumn] = useState<string | null>('time');
   const [sort, setSort] = useState<RunQuery['sort']>({ by: 'startedAt', direction: 'desc' });
@@ -128,7 +130,7 @@ export default function RunsPanel() {
 
   const query = useMemo<Omit<RunQuery, 'limit' | 'offset'>>(() => ({
     ...(debounced ? { search: debounced } : {}),
-    ...(status ? { status } : {}),
+    ...(status === 'did-not-learn' ? { learned: false } : status ? { status } : {}),
     ...(tag.trim() ? { tag: tag.trim() } : {}),
     sort,
   }), [debounced, status, tag, sort]);
@@ -153,9 +155,10 @@ export default function RunsPanel() {
     <div className="mw-wp mw-wp-runs" data-testid="runs-panel">
       <div className="mw-wp-row">
         <input type="search" placeholder="Search names and notes" value={search} onChange={(e) => setSearch(e.target.value)} aria-label="Search runs" data-testid="runs-search" />
-        <select value={status} onChange={(e) => setStatus(e.target.value as RunStatus | '')} aria-label="Filter by status" data-testid="runs-status">
+        <select value={status} onChange={(e) => setStatus(e.target.value as RunStatus | 'did-not-learn' | '')} aria-label="Filter by status" data-testid="runs-status">
           <option value="">any status</option>
           {runStatuses.map((s) => <option key={s} value={s}>{s}</option>)}
+          <option value="did-not-learn">completed — did not learn</option>
         </select>
         <input type="text" placeholder="tag" value={tag} onChange={(e) => setTag(e.target.value)} aria-label="Filter by tag" style={{ width: 100 }} />
         <span className="mw-wp-muted">{total === null ? '' : `${total.toLocaleString('en-US')} run${total === 1 ? '' : 's'}`}</span>

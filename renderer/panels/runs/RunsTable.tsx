@@ -9,7 +9,7 @@ import { FrameScheduler } from '../../ui/frameScheduler.ts';
 import { dataSourceName } from '../../../app/data/sourceName.ts';
 import { explainMetric, metricLabel, settingExplanations } from '../../../app/explanations.ts';
 import { RunNameCell } from './RunNameCell.tsx';
-import { bestValidation, differingSettings, keySettings, metricCell, settingsCell, testHeadline } from './runCells.ts';
+import { bestValidation, differingSettings, keySettings, metricCell, settingsCell, statusText, testHeadline } from './runCells.ts';
 import { PagedRows, visibleRows } from './virtualRows.ts';
 
 export const rowHeight = 28;
@@ -43,7 +43,7 @@ export const columns: Column[] = [
   { id: 'time', title: 'Started', width: '128px', sort: () => ({ by: 'startedAt' }), cell: (r) => formatTime(r.startedAt ?? r.createdAt) },
   { id: 'dataset', title: 'Dataset', width: 'minmax(70px, 1fr)', cell: (r) => (r.dataset ? dataSourceName(r.dataset.source) : '—') },
   { id: 'params', title: 'Parameters', width: '84px', cell: (_r, p) => formatParams(p), help: 'How many numbers (weights) the model learns.' },
-  { id: 'status', title: 'Status', width: '84px', sort: () => ({ by: 'status' }), cell: (r) => r.status },
+  { id: 'status', title: 'Status', width: '96px', sort: () => ({ by: 'status' }), cell: (r) => statusText(r) },
   { id: 'backend', title: 'Backend', width: '64px', cell: (r) => r.backend || '—', help: settingExplanations.backend.text },
   { id: 'tags', title: 'Tags', width: 'minmax(50px, 1fr)', cell: (r) => r.tags.join(', ') },
 ];

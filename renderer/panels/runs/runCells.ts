@@ -1,6 +1,6 @@
 // What a run summary shows in the runs table: its settings (those that differ across the listed runs
 // first) and headline metrics as cells.
-import { settingExplanation, settingExplanations } from '../../../app/explanations.ts';
+import { metricLabel, settingExplanation, settingExplanations } from '../../../app/explanations.ts';
 import { formatNumber } from '../../../app/format.ts';
 import { diffValues } from '../../../app/store/diff.ts';
 import type { RunSummary } from '../../../app/store/types.ts';
@@ -79,5 +79,10 @@ export function testHeadline(run: Pick<RunSummary, 'test'>): { metric: string; v
 
 export function metricCell(entry: { metric: string; value: number | null } | null): string {
   if (!entry) return '—';
-  return `${entry.metric} ${formatNumber(entry.value)}`;
+  return `${metricLabel(entry.metric)} ${formatNumber(entry.value)}`;
+}
+
+/** A run's status as the table shows it: a completed run whose model learned nothing says so. */
+export function statusText(run: Pick<RunSummary, 'status' | 'learned'>): string {
+  return run.learned === false ? 'did not learn' : run.status;
 }

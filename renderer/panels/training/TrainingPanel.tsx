@@ -1,7 +1,7 @@
 // The Training panel: settings with one sentence of help each, Train and Stop, a progress bar (epoch,
 // batch, ETA, samples/s, backend), the run's status, and live loss and metric charts.
-import { useCallback, useState, useSyncExternalStore } from 'react';
-import { explainMetric } from '../../../app/explanations.ts';
+import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
+import { explainMetric, metricLabel } from '../../../app/explanations.ts';
 import { formatEta, formatNumber, formatRate } from '../../../app/format.ts';
 import { makeTrainingConfig, type TrainingConfig } from '../../../app/training/config.ts';
 import type { ProgressEvent } from '../../../app/training/progress.ts';
@@ -14,8 +14,25 @@ import { Empty } from '../../ui/Empty.tsx';
 import { ErrorText } from '../../ui/ErrorText.tsx';
 import { FixButtons } from '../../ui/FixButtons.tsx';
 import { Field } from '../../ui/Field.tsx';
+import { notify } from '../../ui/notify.ts';
 import { refusalSentence, useSessionAttached, useTrainAction } from '../../ui/useTrainAction.ts';
 import { LiveChart, trainingSeries } from './LiveChart.tsx';
+import { LearningVerdict, LiveLearningNote } from '../../ui/LearningVerdict.tsx';
+import type { SettingChange } from '../../../app/training/learning.ts';
+
+/** Why a faster backend was not used, in plain words (the technical reason is for the CLI and logs). */
+function backendTried(backend: string): string {
+  if (backend === 'tensorflow') return 'native TensorFlow is not installed on this computer, so a portable backend is used';
+  return `the ${backend} backend could not start here`;
+}
+
+/** The trainer's live note ("the loss has not fallen…") from epoch events, kept until the next run. */
+function useLearningNote(phase: TrainingPhase, progress: ProgressEvent | null): string | null {
+  const [note, setNote] = useState<string | null>(null);
+  useEffect(() => { if (phase === 'starting') setNote(null); }, [phase]);
+  useEffect(() => { if (progress?.type === 'epoch') setNote(progress.note ?? null); }, [progress]);
+  return note;
+}
 
 function SettingControl({ field, config, onChange }: { field: SettingField; config: TrainingConfig; onChange: (c: TrainingConfig) => void }) {
   const value = getPath(config, field.path);
@@ -84,23 +101,29 @@ const phaseWords: Record<TrainingPhase, string> = {
   finished: 'Finished', failed: 'Failed',
 };
 
-function ProgressView() {
+function ProgressView({ onApply }: { onApply: (change: SettingChange) => void }) {
   const phase = useTrainingSession((s) => s.phase);
   const progress = useTrainingSession((s) => s.progress);
   const started = useTrainingSession((s) => s.started);
   const outcome = useTrainingSession((s) => s.outcome);
   const error = useTrainingSession((s) => s.error);
   const runName = useTrainingSession((s) => s.runName);
+  const note = useLearningNote(phase, progress);
   const fraction = phase === 'finished' && outcome?.status === 'completed' ? 1 : progressFraction(progress);
   const backend = progress?.backend ?? started?.backend;
   let status = phaseWords[phase];
   if (phase === 'running' && runName) status = `Training "${runName}"`;
   if ((phase === 'finished' || phase === 'failed') && outcome) status = outcome.message;
+  // The verdict card below says it all; its warning is not repeated.
+  const didNotLearn = phase === 'finished' && outcome?.learning?.learned === false;
+  if (didNotLearn) status = `Completed — did not learn: ${outcome!.learning!.signs[0]}`;
   else if (phase === 'failed' && error) status = error;
   return (
     <div className="mw-wp-card">
-      <div className="mw-wp-status" data-testid="run-status" data-phase={phase} role="status" aria-live="polite">{status}</div>
+      <div className="mw-wp-status" data-testid="run-status" data-phase={phase} data-learned={didNotLearn ? 'false' : undefined} role="status" aria-live="polite">{status}</div>
       {phase === 'failed' && outcome?.advice && <p className="mw-wp-help">{outcome.advice}</p>}
+      {phase === 'finished' && <LearningVerdict learning={outcome?.learning} onApply={onApply} />}
+      {(phase === 'running' || phase === 'stopping') && <LiveLearningNote note={note} />}
       <div className="mw-wp-progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(fraction * 100)} data-testid="train-progress">
         <div style={{ width: `${fraction * 100}%` }} />
       </div>
@@ -110,15 +133,16 @@ function ProgressView() {
         {progress && (phase === 'running' || phase === 'stopping') && <span>{formatEta(progress.etaMs)}</span>}
         {progress && <span>{formatRate(progress.samplesPerSec)}</span>}
         {backend && <span data-testid="train-backend">backend: {backend}</span>}
-        {progress && Object.entries(progress.logs).slice(0, 4).map(([k, v]) => <span key={k} title={explainMetric(k) ?? undefined}>{k} {formatNumber(v)}</span>)}
+        {progress && Object.entries(progress.logs).slice(0, 4).map(([k, v]) => <span key={k} title={explainMetric(k) ?? undefined}>{metricLabel(k)} {formatNumber(v)}</span>)}
       </div>
       {started && (
         <p className="mw-wp-help">
-          {started.trainSamples} training, {started.validationSamples} validation and {started.testSamples} test samples. Loss: {started.loss} — {started.lossExplanation}
-          {started.tried.length > 0 && ` (${started.tried.map((t) => `${t.backend} was not available: ${t.error}`).join('; ')})`}
+          {started.trainSamples} training, {started.validationSamples} validation and {started.testSamples} test samples. Loss: {started.lossExplanation}
+          {started.tried.length > 0 && ` (${started.tried.map((t) => backendTried(t.backend)).join('; ')})`}
         </p>
       )}
-      {[...(started?.warnings ?? []), ...(outcome?.warnings ?? [])].map((w, i) => <p key={i} className="mw-wp-warning">⚠ {w}</p>)}
+      {[...(started?.warnings ?? []), ...(outcome?.warnings ?? [])].filter((w) => !(didNotLearn && w.startsWith('did not learn')))
+        .map((w, i) => <p key={i} className="mw-wp-warning">⚠ {w}</p>)}
       {outcome?.testNote && <p className="mw-wp-help">Test: {outcome.testNote}</p>}
     </div>
   );
@@ -133,7 +157,7 @@ function Charts() {
   return (
     <div className="mw-wp-charts" data-testid="training-charts" data-layout={layout}>
       {charts.map(([metric, buffer]) => (
-        <LiveChart key={`${metric}-${layout}`} title={metric} buffer={buffer} series={trainingSeries} subscribe={subscribe} testId={`chart-${metric}`} />
+        <LiveChart key={`${metric}-${layout}`} title={metricLabel(metric)} buffer={buffer} series={trainingSeries} subscribe={subscribe} testId={`chart-${metric}`} />
       ))}
     </div>
   );
@@ -195,7 +219,11 @@ export default function TrainingPanel() {
             </div>
           ) : blocked && doc.dataset && <ErrorText error={blocked} />}
           <ErrorText error={startError} retry={busy ? undefined : train} />
-          <ProgressView />
+          <ProgressView onApply={(change) => {
+            const r = updateSetting(config, change.path, change.value);
+            if (r.ok) setConfig(r.config);
+            else notify.error(r.message, 'Could not change the setting');
+          }} />
           <Charts />
         </div>
       </div>

@@ -33,6 +33,7 @@ describe('a run that did not learn is flagged, with the cause and the one change
     expect(check.signs.join(' ')).toMatch(/training loss did not fall over 4 epochs/);
     expect(check.cause).toMatch(/learning rate 10 is too high for Adam/);
     expect(check.advice).toBe('lower the learning rate from 10 to 0.01');
+    expect(check.change).toEqual({ path: 'optimizer.learningRate', value: 0.01 });
     expect(learningSentence(check)).toMatch(/^did not learn: .*Likely cause: .*Try this: lower the learning rate from 10 to 0\.01\.$/);
   });
 
@@ -72,6 +73,7 @@ describe('a run that did not learn is flagged, with the cause and the one change
     expect(check.signs[0]).toBe('it predicts "regular" for every test row');
     expect(check.cause).toMatch(/"regular" makes up 55% of the rows/);
     expect(check.advice).toBe('set Class weights to auto, so that every class counts the same in the loss');
+    expect(check.change).toEqual({ path: 'classWeights', value: 'auto' });
     // With class weights already on, the next suspect is the number of epochs or the features.
     const weighted = checkLearning(input({ evaluation, config: config(0.001, { classWeights: 'auto', epochs: 5 }) }));
     expect(weighted.advice).toBe('train for more epochs, e.g. 20 instead of 5');

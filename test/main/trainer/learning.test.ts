@@ -43,6 +43,13 @@ describe('no template is flagged', () => {
     expect(result.status, result.message).toBe('completed');
     expect(result.learning, JSON.stringify(result.learning)).toEqual({ learned: true, signs: [], cause: null, advice: null });
     expect(result.warnings.join(' ')).not.toMatch(/did not learn/);
+    // Text templates: the evaluation's samples are the sentences as written, not the vocabulary's <oov> tokens.
+    const samples = result.test?.evaluation.task === 'classification' ? result.test.evaluation.samples ?? [] : [];
+    if (t.dataset.kind === 'text') {
+      expect(samples.length).toBeGreaterThan(10);
+      expect(samples.some((s) => s.text?.includes('<oov>'))).toBe(false);
+      expect(samples.some((s) => /[A-Z?!,.']/.test(s.text ?? ''))).toBe(true);
+    }
   }, 120_000);
 });
 
