@@ -4,6 +4,7 @@ import { flattenPaths } from '../../app/store/diff.ts';
 import { templates } from '../../app/templates/index.ts';
 import { makeTrainingConfig, metricNames } from '../../app/training/config.ts';
 import type { TrainingResult } from '../../app/training/protocol.ts';
+import { evaluateClassification, evaluateRegression, type Evaluation } from '../../app/training/evaluate.ts';
 import { testSummary } from '../../main/trainer/recording.ts';
 import { settingFields } from '../../renderer/state/trainingSettings.ts';
 
@@ -35,11 +36,14 @@ describe('explanations', () => {
   it('explains every metric a run reports: epoch metrics with their validation twins, the learning rate and the test summary', () => {
     const names = new Set<string>(['loss', 'lr', ...metricNames]);
     for (const n of [...names]) if (n !== 'lr') names.add(`val_${n}`);
-    const classification = {
-      test: { logs: { loss: 0.3, accuracy: 0.9 }, evaluation: { task: 'classification', accuracy: 0.9, macro: { precision: 1, recall: 1, f1: 1 }, auc: 0.9 } },
-    } as unknown as TrainingResult;
-    const regression = { test: { logs: { loss: 0.3, mae: 0.9 }, evaluation: { task: 'regression', mse: 1, mae: 1, r2: 0.5 } } } as unknown as TrainingResult;
-    for (const r of [classification, regression]) for (const k of Object.keys(testSummary(r)!)) names.add(k);
+    // Real evaluations: a two-class one (which adds the positive class's precision, recall and F1) and a regression.
+    const binary = evaluateClassification({ probabilities: [0.9, 0.2, 0.7, 0.4], width: 1, labels: [1, 0, 1, 0], classNames: ['no', 'yes'] });
+    const regression = evaluateRegression({ predictions: [1, 2, 3], actual: [1.5, 2, 2.5] });
+    const result = (evaluation: Evaluation, logs: Record<string, number>) => ({ test: { logs, evaluation } }) as unknown as TrainingResult;
+    const classificationRun = result(binary, { loss: 0.3, accuracy: 0.9 });
+    const regressionRun = result(regression, { loss: 0.3, mae: 0.9 });
+    expect(Object.keys(testSummary(classificationRun)!)).toEqual(expect.arrayContaining(['precision', 'recall', 'f1', 'auc', 'macroF1']));
+    for (const r of [classificationRun, regressionRun]) for (const k of Object.keys(testSummary(r)!)) names.add(k);
     // The evaluation's per-class columns.
     for (const k of ['precision', 'recall', 'f1', 'support']) names.add(k);
     for (const name of names) expectSentence(explainMetric(name), `metric ${name}`);
