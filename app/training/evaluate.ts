@@ -175,6 +175,18 @@ function mean(xs: number[]): number {
   return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0;
 }
 
+/**
+ * The ROC curves to show when `label` is the positive class. With two classes the evaluation holds one
+ * curve (for its positive class); the other class's curve is its point reflection through (0.5, 0.5)
+ * (its true positives are the first class's true negatives), with the same AUC.
+ */
+export function rocCurvesFor(e: ClassificationEvaluation, label = e.positiveClass): RocCurve[] {
+  if (e.classes.length !== 2 || e.roc.length !== 1 || label === undefined || e.roc[0].label === label) return e.roc;
+  const [curve] = e.roc;
+  const points = curve.points.map(([fpr, tpr]): [number, number] => [1 - tpr, 1 - fpr]).reverse();
+  return [{ label, points, auc: curve.auc }];
+}
+
 /** The class a row of model outputs predicts: a sigmoid (width 1) at 0.5, otherwise the largest output. */
 export function predictedClass(outputs: ArrayLike<number>, row: number, width: number): number {
   if (width === 1) return outputs[row] >= 0.5 ? 1 : 0;

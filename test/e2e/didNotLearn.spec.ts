@@ -61,6 +61,8 @@ describe.skipIf(skip !== null)('a run that does not learn, in the browser studio
     expect(await page.locator('[data-testid="positive-class-select"]').inputValue()).toBe('1');
     await page.selectOption('[data-testid="positive-class-select"]', '0');
     await expect.poll(() => positive.textContent()).not.toBe(before);
+    // The ROC curve follows the chosen positive class.
+    await expect.poll(() => page.locator('h3', { hasText: 'ROC curve' }).textContent()).toBe('ROC curve ("0" as the positive class)');
     expect(await page.locator('[data-testid="evaluation-summary"]').textContent()).toMatch(/Macro F1/);
     await screenshot(page, 'learned-evaluation');
 

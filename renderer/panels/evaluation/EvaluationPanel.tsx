@@ -6,7 +6,7 @@ import type { ModelwrightApi } from '../../../app/api/contract.ts';
 import { explainMetric, metricLabel } from '../../../app/explanations.ts';
 import { formatNumber } from '../../../app/format.ts';
 import type { RunDetail } from '../../../app/store/types.ts';
-import { positiveScores, type ClassificationEvaluation, type RegressionEvaluation } from '../../../app/training/evaluate.ts';
+import { positiveScores, rocCurvesFor, type ClassificationEvaluation, type RegressionEvaluation } from '../../../app/training/evaluate.ts';
 import { LearningVerdict } from '../../ui/LearningVerdict.tsx';
 import { setUi } from '../../state/uiStore.ts';
 import { Empty } from '../../ui/Empty.tsx';
@@ -137,8 +137,7 @@ function DecisionRegionView({ api, run, classes }: { api: ModelwrightApi; run: R
 }
 
 /** Two classes: which one is "yes" (choosable), and its precision, recall and F1 beside the macro figures. */
-function PositiveClass({ evaluation }: { evaluation: ClassificationEvaluation }) {
-  const [label, setLabel] = useState(evaluation.positiveClass ?? evaluation.classes[1]);
+function PositiveClass({ evaluation, label, setLabel }: { evaluation: ClassificationEvaluation; label: string; setLabel(label: string): void }) {
   const scores = positiveScores(evaluation, label);
   if (!scores) return null;
   return (
@@ -157,6 +156,9 @@ function PositiveClass({ evaluation }: { evaluation: ClassificationEvaluation })
 
 function Classification({ api, run, evaluation }: { api: ModelwrightApi; run: RunDetail; evaluation: ClassificationEvaluation }) {
   const binary = evaluation.classes.length === 2;
+  // Two classes: the positive class chosen here also decides which class the ROC curve is drawn for.
+  const [positive, setPositive] = useState(evaluation.positiveClass ?? evaluation.classes[1]);
+  const roc = binary ? rocCurvesFor(evaluation, positive) : evaluation.roc;
   return (
     <>
       <div className="mw-wp-row" data-testid="evaluation-summary">
@@ -164,7 +166,7 @@ function Classification({ api, run, evaluation }: { api: ModelwrightApi; run: Ru
         {evaluation.auc !== null && <span title={explainMetric('auc') ?? undefined}>{binary ? 'AUC' : 'AUC (macro, one-vs-rest)'} <strong>{evaluation.auc.toFixed(3)}</strong></span>}
         <span title={explainMetric('macroF1') ?? undefined}>{metricLabel('macroF1')} <strong>{evaluation.macro.f1.toFixed(3)}</strong></span>
       </div>
-      {binary && <PositiveClass evaluation={evaluation} />}
+      {binary && <PositiveClass evaluation={evaluation} label={positive} setLabel={setPositive} />}
       <div className="mw-wp-split">
         <div>
           <h3>Confusion matrix</h3>
@@ -173,8 +175,8 @@ function Classification({ api, run, evaluation }: { api: ModelwrightApi; run: Ru
           <PerClassTable evaluation={evaluation} />
         </div>
         <div>
-          <h3>ROC curve{evaluation.roc.length > 1 ? 's (each class against the rest; AUC is their macro average)' : ` ("${evaluation.roc[0]?.label ?? ''}" as the positive class)`}</h3>
-          {evaluation.roc.length > 0 ? <RocPlot curves={evaluation.roc} /> : <p className="mw-wp-muted">No ROC curve: the test split has a single class.</p>}
+          <h3>ROC curve{roc.length > 1 ? 's (each class against the rest; AUC is their macro average)' : ` ("${roc[0]?.label ?? ''}" as the positive class)`}</h3>
+          {roc.length > 0 ? <RocPlot curves={roc} /> : <p className="mw-wp-muted">No ROC curve: the test split has a single class.</p>}
           <DecisionRegionView api={api} run={run} classes={evaluation.classes} />
         </div>
       </div>

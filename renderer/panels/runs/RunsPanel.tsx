@@ -69,7 +69,7 @@ function RunDetails({ api, run, onChanged }: { api: ModelwrightApi; run: RunSumm
       {run.learning && !run.learning.learned && <p className="mw-wp-warning" data-testid="run-did-not-learn">{run.learning.signs[0]}; try this: {run.learning.advice}.</p>}
       <p className="mw-wp-muted">
         #{run.id} · {formatTime(run.startedAt ?? run.createdAt)} · {formatDuration(run.durationMs)} · {run.backend || 'backend unknown'} · {keySettings(run)}
-        <br />best {metricCell(bestValidation(run))} · test {metricCell(testHeadline(run))} · data {run.dataset ? dataSourceName(run.dataset.source) : '—'}
+        <br />Best: {metricCell(bestValidation(run))} · On the test rows: {metricCell(testHeadline(run))} · Data: {run.dataset ? dataSourceName(run.dataset.source) : '—'}
       </p>
       <div className="mw-wp-row">
         {run.tags.map((t) => (

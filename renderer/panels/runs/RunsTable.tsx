@@ -171,7 +171,7 @@ export function RunsTable(props: RunsTableProps) {
       case 'tags':
         return <span key={c.id} title={text}>{run.tags.map((t) => <span key={t} className="mw-wp-tag">{t}</span>)}</span>;
       case 'status':
-        return <span key={c.id} className={`mw-wp-st-${run.status}`} title={run.error ?? text}>{text}</span>;
+        return <span key={c.id} className={`mw-wp-st-${run.learned === false ? 'did-not-learn' : run.status}`} title={run.error ?? text}>{text}</span>;
       case 'test':
       case 'best': {
         const entry = c.id === 'test' ? testHeadline(run) : bestValidation(run);
