@@ -113,3 +113,8 @@ export function formatParamValue(value: ParamValue): string {
   if (typeof value === 'boolean') return value ? 'on' : 'off';
   return String(value);
 }
+
+/** A sentence's first letter in capitals ("the model…" → "The model…"), for messages built from parts. */
+export function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -9,6 +9,7 @@ import { adviceForData, wordNumbersAdvice, type DataKind } from './dataAdvice.ts
 import { lossTitle } from './loss.ts';
 import { applyFix, type FixAction, type FixTarget, type ModelFix } from './modelFixes.ts';
 import { trainingBlockers } from './trainability.ts';
+import { capitalize } from '../format.ts';
 
 export type { DataKind } from './dataAdvice.ts';
 export type { FixAction, ModelFix, NewLayer } from './modelFixes.ts';
@@ -60,7 +61,6 @@ const listNames = (ls: LayerNode[]) => ls.map(q).join(ls.length === 2 ? ' and ' 
 const fmt = (s: readonly (number | null)[]) => `[${s.map((d) => (d === null ? '?' : d)).join(', ')}]`;
 
 const joinWords = (parts: string[]) => (parts.length <= 1 ? parts.join('') : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`);
-const capitalize = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
 
 function problemAt(layer: LayerNode | undefined, p: Omit<ReadinessProblem, 'layerId' | 'layerName'>): ReadinessProblem {
   return layer ? { ...p, layerId: layer.id, layerName: layer.name } : p;

@@ -11,6 +11,7 @@ import { decodeImage } from '../data/images.ts';
 import { loadTableSplit } from '../data/load.ts';
 import { loadTrainedModel, type TrainedModel } from '../trainer/predict.ts';
 import { streamingPath } from '../trainer/streaming.ts';
+import { capitalize } from '../../app/format.ts';
 
 interface TestRows {
   rows: string[][];
@@ -165,8 +166,4 @@ export function createPredictService(options: PredictServiceOptions): PredictSer
       cache.clear();
     },
   };
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

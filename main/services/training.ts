@@ -12,6 +12,7 @@ import type { ExperimentStore } from '../store/experimentStore.ts';
 import { nameNewRun, recordSession } from '../trainer/recording.ts';
 import type { TrainingSession, TrainingSupervisor } from '../trainer/supervisor.ts';
 import { localFileAccess, type FileAccess } from '../files/fileAccess.ts';
+import { capitalize } from '../../app/format.ts';
 
 export interface TrainingServiceOptions {
   store: ExperimentStore;
@@ -151,8 +152,4 @@ export function createTrainingService(options: TrainingServiceOptions): Training
       await Promise.race([Promise.all(waiting.map((w) => w.done)), new Promise((r) => setTimeout(r, 2000).unref?.())]);
     },
   };
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

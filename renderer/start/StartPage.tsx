@@ -11,15 +11,12 @@ import { useProject } from '../state/projectStore.ts';
 import { setUi } from '../state/uiStore.ts';
 import { notify } from '../ui/notify.ts';
 import { useApi } from '../ui/useApi.ts';
+import { dataSourceName } from '../../app/data/sourceName.ts';
 
 // The catalogue ships with the renderer too, so the gallery shows at once even before the host answers.
 const fallbackTemplates: TemplateSummary[] = localTemplates.map((t) => ({
   id: t.id, title: t.title, description: t.description, datasetSource: t.dataset.source, task: t.dataset.task, layerCount: t.graph.layers.length,
 }));
-
-function datasetLabel(source: string): string {
-  return source.startsWith('builtin:') ? source.slice('builtin:'.length) : source;
-}
 
 /** Runs an action, turning any failure into a readable message; `busy` disables the buttons meanwhile. */
 function useAction() {
@@ -76,7 +73,7 @@ export function StartPage() {
             >
               <span className="mw-card-title">{t.title}</span>
               <span className="mw-card-desc">{t.description}</span>
-              <span className="mw-card-meta">{t.layerCount} layers · data: {datasetLabel(t.datasetSource)} · {t.task}</span>
+              <span className="mw-card-meta">{t.layerCount} layers · data: {dataSourceName(t.datasetSource)} · {t.task}</span>
             </button>
           ))}
         </div>

@@ -2,15 +2,11 @@
 // right after it opens (on the Model tab), and a run can be followed or stopped from anywhere. Clicking
 // the state shows the Training tab with the details.
 import { useEffect } from 'react';
-import { formatPercent } from '../../app/format.ts';
+import { capitalize, formatPercent } from '../../app/format.ts';
 import { trainingSession, useTrainingSession } from '../state/trainingSession.ts';
 import { setUi } from '../state/uiStore.ts';
 import { useApi } from './useApi.ts';
 import { useSessionAttached, useTrainAction } from './useTrainAction.ts';
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
 
 /** A rename of the watched run (in the runs table, or elsewhere) reaches the top bar. */
 function useRenames(): void {
