@@ -16,7 +16,7 @@ import { useApi } from '../../ui/useApi.ts';
 import { useAsync } from '../../ui/useAsync.ts';
 import { ComparePanel } from './ComparePanel.tsx';
 import { RunsTable, type Column } from './RunsTable.tsx';
-import { bestValidation, keySettings, metricCell, testHeadline } from './runCells.ts';
+import { bestValidation, keySettings, metricCell, statusClass, testHeadline } from './runCells.ts';
 
 /** Opens a run's graph, data and settings as a new unsaved project on the canvas. */
 export async function openRunGraph(api: ModelwrightApi, runId: number): Promise<void> {
@@ -63,7 +63,7 @@ function RunDetails({ api, run, onChanged }: { api: ModelwrightApi; run: RunSumm
     <div className="mw-wp-card" data-testid="run-details">
       <div className="mw-wp-row">
         <input type="text" value={name} onChange={(e) => setName(e.target.value)} onBlur={rename} onKeyDown={(e) => e.key === 'Enter' && rename()} aria-label="Run name" data-testid="run-rename" className="mw-wp-grow" />
-        <span className={`mw-wp-st-${run.learned === false ? 'did-not-learn' : run.status}`}>{run.learned === false ? 'completed — did not learn' : run.status}</span>
+        <span className={statusClass(run)}>{run.learned === false ? 'completed — did not learn' : run.status}</span>
       </div>
       {run.error && <p className="mw-wp-warning">{run.error}</p>}
       {run.learning && !run.learning.learned && <p className="mw-wp-warning" data-testid="run-did-not-learn">{run.learning.signs[0]}; try this: {run.learning.advice}.</p>}

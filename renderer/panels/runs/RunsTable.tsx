@@ -9,7 +9,7 @@ import { FrameScheduler } from '../../ui/frameScheduler.ts';
 import { dataSourceName } from '../../../app/data/sourceName.ts';
 import { explainMetric, metricLabel, settingExplanations } from '../../../app/explanations.ts';
 import { RunNameCell } from './RunNameCell.tsx';
-import { bestValidation, differingSettings, keySettings, metricCell, settingsCell, statusText, testHeadline } from './runCells.ts';
+import { bestValidation, differingSettings, keySettings, metricCell, settingsCell, statusClass, statusText, testHeadline } from './runCells.ts';
 import { PagedRows, visibleRows } from './virtualRows.ts';
 
 export const rowHeight = 28;
@@ -171,7 +171,7 @@ export function RunsTable(props: RunsTableProps) {
       case 'tags':
         return <span key={c.id} title={text}>{run.tags.map((t) => <span key={t} className="mw-wp-tag">{t}</span>)}</span>;
       case 'status':
-        return <span key={c.id} className={`mw-wp-st-${run.learned === false ? 'did-not-learn' : run.status}`} title={run.error ?? text}>{text}</span>;
+        return <span key={c.id} className={statusClass(run)} title={run.error ?? text}>{text}</span>;
       case 'test':
       case 'best': {
         const entry = c.id === 'test' ? testHeadline(run) : bestValidation(run);

@@ -86,3 +86,8 @@ export function metricCell(entry: { metric: string; value: number | null } | nul
 export function statusText(run: Pick<RunSummary, 'status' | 'learned'>): string {
   return run.learned === false ? 'did not learn' : run.status;
 }
+
+/** The CSS class that colours a run's status: a run that did not learn reads as a warning, not a success. */
+export function statusClass(run: Pick<RunSummary, 'status' | 'learned'>): string {
+  return `mw-wp-st-${run.learned === false ? 'did-not-learn' : run.status}`;
+}
