@@ -105,6 +105,16 @@ export function formatParams(n: Maybe, none = missing): string {
   return formatCount(n);
 }
 
+/** Axis tick text that fits beside a plot: "720k", "1.2M", "3G", "0.005", "1e-4". */
+export function formatTick(value: number): string {
+  const abs = Math.abs(value);
+  if (abs >= 1e9) return `${Number((value / 1e9).toPrecision(3))}G`;
+  if (abs >= 1e6) return `${Number((value / 1e6).toPrecision(3))}M`;
+  if (abs >= 1e4) return `${Number((value / 1e3).toPrecision(3))}k`;
+  if (abs < 0.001 && value !== 0) return value.toExponential(0);
+  return String(Number(value.toPrecision(3)));
+}
+
 /** A layer parameter as the canvas and inspector show it: `auto`, `[3, 3]`, `relu`, `on`. */
 export function formatParamValue(value: ParamValue): string {
   if (value === null) return 'auto';

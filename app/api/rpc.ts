@@ -1,6 +1,7 @@
 // A transport-neutral RPC layer for the API contract: JSON text messages (request, response, error,
 // event), a server side that validates and dispatches to the services, and a client side that turns
 // the contract into a typed ModelwrightApi. WebSocket, Electron IPC and the in-process host all use it.
+import { formatBytes } from '../format.ts';
 import { z } from 'zod';
 import {
   apiContract, isEventName, maxRequestBytes, methodSpec, serviceNames, uploadMaxRequestBytes,
@@ -77,10 +78,6 @@ function sniffId(text: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
-function megabytes(bytes: number): string {
-  return `${Math.round(bytes / 1024 / 1024)} MB`;
-}
-
 // ------------------------------------------------------------------ server side
 
 export interface RpcServerOptions {
@@ -153,7 +150,7 @@ export class RpcServer {
     if (typeof text !== 'string') return refuse(null, 'malformed', 'Messages must be JSON text.');
     const size = text.length > maxMessageBytes / 4 ? utf8Length(text) : text.length;
     if (size > maxMessageBytes) {
-      return refuse(sniffId(text), 'too-large', `The request is too large (${megabytes(size)}; the limit is ${megabytes(uploadMaxRequestBytes)}).`);
+      return refuse(sniffId(text), 'too-large', `The request is too large (${formatBytes(size)}; the limit is ${formatBytes(uploadMaxRequestBytes)}).`);
     }
     let raw: unknown;
     try {
@@ -171,7 +168,7 @@ export class RpcServer {
     const spec = methodSpec(request.service, request.method);
     if (!spec) return refuse(request.id, 'unknown-method', `There is no API method ${name}.`);
     const limit = maxRequestBytes(request.service, request.method);
-    if (size > limit) return refuse(request.id, 'too-large', `The request to ${name} is too large (${megabytes(size)}; the limit is ${megabytes(limit)}).`);
+    if (size > limit) return refuse(request.id, 'too-large', `The request to ${name} is too large (${formatBytes(size)}; the limit is ${formatBytes(limit)}).`);
     const args = spec.args.safeParse(request.args, { reportInput: true });
     if (!args.success) return refuse(request.id, 'invalid-argument', describeArgumentIssues(name, args.error.issues, request.args));
     try {
@@ -255,7 +252,7 @@ export class RpcClient {
     }
     const limit = maxRequestBytes(service, method);
     if (text.length > limit / 4 && utf8Length(text) > limit) {
-      return Promise.reject(new ApiError('too-large', `The request to ${service}.${method} is too large (${megabytes(utf8Length(text))}; the limit is ${megabytes(limit)}).`));
+      return Promise.reject(new ApiError('too-large', `The request to ${service}.${method} is too large (${formatBytes(utf8Length(text))}; the limit is ${formatBytes(limit)}).`));
     }
     return new Promise((resolve, reject) => {
       const timer = this.options.timeoutMs

@@ -1,5 +1,6 @@
 // Parses untrusted JSON (project files, model files, weight manifests) with limits checked before any
 // object is built: size, nesting depth, prototype-polluting keys, binary input; errors carry line/column.
+import { formatBytes } from '../format.ts';
 
 export type SafeJsonErrorCode =
   | 'too-large'
@@ -154,12 +155,6 @@ export function locate(text: string, offset: number): Location {
 
 function describe(where: Location): string {
   return `line ${where.line}, column ${where.column}`;
-}
-
-function formatBytes(n: number): string {
-  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
-  if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${n} bytes`;
 }
 
 const S = {

@@ -1,5 +1,6 @@
 // What keeps a valid graph from training in TF.js: the UI shows these before Train, the trainer
 // refuses with the same words. (A graph can be valid for inference and export, yet not trainable.)
+import { formatBytes, formatCount } from '../format.ts';
 import { analyzeGraph } from '../graph/analyze.ts';
 import { resolveParams } from '../graph/catalog.ts';
 import type { Graph, GraphAnalysis, LayerNode, ParamValue } from '../graph/types.ts';
@@ -39,18 +40,14 @@ function blockerOf(layer: LayerNode): TrainingBlocker | null {
  */
 export const MAX_TRAINABLE_WEIGHT_BYTES = 2 ** 30;
 
-function formatGiB(bytes: number): string {
-  return `${(bytes / 2 ** 30).toFixed(1)} GB`;
-}
-
 /** Layers that would make training fail although the graph is valid; empty when training can start. */
 export function trainingBlockers(graph: Graph, analysis: GraphAnalysis = analyzeGraph(graph)): TrainingBlocker[] {
   const blockers = graph.layers.map(blockerOf).filter((b): b is TrainingBlocker => b !== null);
   const { weightBytes, totalParams } = analysis;
   if (weightBytes > MAX_TRAINABLE_WEIGHT_BYTES) {
     blockers.push({
-      message: `the model has ${totalParams.toLocaleString('en-US')} parameters (${formatGiB(weightBytes)} of weights); training needs about four times that in memory, more than TensorFlow.js can use`,
-      fix: `make it smaller than ${formatGiB(MAX_TRAINABLE_WEIGHT_BYTES)} of weights: fewer units or filters, or a pooling layer before a large Dense layer`,
+      message: `the model has ${formatCount(totalParams)} parameters (${formatBytes(weightBytes)} of weights); training needs about four times that in memory, more than TensorFlow.js can use`,
+      fix: `make it smaller than ${formatBytes(MAX_TRAINABLE_WEIGHT_BYTES)} of weights: fewer units or filters, or a pooling layer before a large Dense layer`,
     });
   }
   return blockers;

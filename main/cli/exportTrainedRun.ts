@@ -2,6 +2,7 @@
 // TF.js layers model (optionally quantized) or as ONNX, with examples, then verified; prints the verification.
 import { resolve } from 'node:path';
 import { CliError, UsageError, numberFlag, type CliIO } from './command.ts';
+import { formatBytes } from '../../app/format.ts';
 import { formatMetric, openHistory, parseRunId, withHistory } from './history.ts';
 import { backendNames, type BackendName } from '../../app/training/config.ts';
 import { exportRun, ExportError, type ExportPreview, type ExportReport, type MetricChange } from '../export/exportRun.ts';
@@ -40,12 +41,6 @@ file on the test split and must agree with the trained model within 1e-4, else F
 Exit status: 0 written and verified, 1 written but it does not reproduce the model (FAILED) or a layer
 ONNX cannot express, 2 bad usage, unknown run, or a model that cannot be read or written.`;
 
-function sizeText(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${bytes} B`;
-}
-
 function changeText(m: MetricChange): string {
   const sign = m.change === null ? '' : m.change > 0 ? '+' : m.change < 0 ? '−' : '±';
   const label = m.name === 'mae' ? 'mean absolute error' : m.name === 'mse' ? 'mean squared error' : m.name;
@@ -64,8 +59,8 @@ function reportText(r: AnyReport): string {
   const v = r.verification;
   const what = r.format === 'onnx' ? `ONNX opset ${r.opset}, ` : '';
   const lines = [
-    `Wrote ${r.dir} (${what}${r.files.length} files, ${sizeText(r.files.reduce((n, f) => n + f.sizeBytes, 0))}):`,
-    ...r.files.map((f) => `  ${f.path.padEnd(28)} ${sizeText(f.sizeBytes)}`),
+    `Wrote ${r.dir} (${what}${r.files.length} files, ${formatBytes(r.files.reduce((n, f) => n + f.sizeBytes, 0))}):`,
+    ...r.files.map((f) => `  ${f.path.padEnd(28)} ${formatBytes(f.sizeBytes)}`),
     `Verification ${v.passed ? 'PASSED' : 'FAILED'}: ${v.message.replace(/^(PASSED|FAILED): /, '')}`,
   ];
   if (v.maxAbsDiff !== null) lines.push(`  largest prediction difference from the trained model: ${v.maxAbsDiff.toPrecision(3)} (allowed ${v.tolerance.toPrecision(3)})`);

@@ -1,5 +1,7 @@
 // Shared by the history commands (runs, show, compare, delete, tag, note, rename): opening the store
-// from --db / MODELWRIGHT_DB with store errors turned into one-line CLI errors, and value formatting.
+// from --db / MODELWRIGHT_DB with store errors turned into one-line CLI errors, and value formatting
+// (app/format.ts's, with the CLI's "-" for a missing value).
+import * as format from '../../app/format.ts';
 import { CliError, UsageError } from './command.ts';
 import { openStore, type ExperimentStore } from '../store/experimentStore.ts';
 import { resolveDbPath } from '../store/location.ts';
@@ -60,31 +62,16 @@ export function parseRunId(text: string | undefined, what = 'RUN_ID'): number {
   return id;
 }
 
-/** Metric values with four decimals (enough to tell runs apart), large ones in full; missing as "-". */
-export function formatMetric(value: number | null | undefined): string {
-  if (value === null || value === undefined) return '-';
-  if (!Number.isFinite(value)) return String(value);
-  if (Math.abs(value) >= 10_000) return value.toPrecision(6);
-  return value.toFixed(4);
-}
+// Numbers read as in the studio (app/format.ts); a missing value prints "-" so plain-text tables stay ASCII.
 
-export function formatDuration(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined) return '-';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${(ms / 1000).toFixed(1)} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
-}
+/** Metric values with four decimals (enough to tell runs apart), large ones in six significant digits. */
+export const formatMetric = (value: number | null | undefined): string => format.formatDecimal(value, 4, '-');
+
+/** "850 ms", "12.3 s", "4 min 05 s", "2 h 03 min". */
+export const formatDuration = (ms: number | null | undefined): string => format.formatDuration(ms, '-');
 
 /** Local date and time to the minute, e.g. "2026-03-01 14:07". */
-export function formatTime(isoTime: string | null): string {
-  if (!isoTime) return '-';
-  const d = new Date(isoTime);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
-}
+export const formatTime = (isoTime: string | null | undefined): string => format.formatTime(isoTime, '-');
 
 /** JSON values in table cells: strings bare, everything else as JSON; missing as "-". */
 export function formatValue(value: unknown): string {

@@ -17,23 +17,6 @@ export function formatTable(columns: TableColumn[], rows: string[][]): string {
   return [line(columns.map((c) => c.header)), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n') + '\n';
 }
 
-/** 1234567 → "1,234,567" (fixed locale: output must not depend on the machine). */
-export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
-}
-
-/** Bytes in the largest unit that keeps the number ≥ 1, e.g. "221.5 KB". */
-export function formatSize(bytes: number): string {
-  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(1)} ${units[unit]}`;
-}
-
 function width(s: string): number {
   // Code points, not UTF-16 units, so "×" and accented names line up.
   return [...s].length;

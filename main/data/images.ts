@@ -1,6 +1,7 @@
 // Image files and class folders, decoded without native code (pngjs, jpeg-js) so they load wherever
 // Node runs. Headers are checked before decoding, so a damaged or absurd file is a clear message,
 // not a crash or a gigabyte allocation.
+import { formatBytes } from '../../app/format.ts';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import jpeg from 'jpeg-js';
@@ -86,7 +87,7 @@ export function decodeImage(bytes: Uint8Array, name: string): RgbaImage {
 /** Reads and decodes one image file; `name` is how messages refer to it. */
 export async function readImageFile(path: string, name = basename(path)): Promise<RgbaImage> {
   const info = await stat(path);
-  if (info.size > maxImageBytes) throw new DataError(`${name} is ${(info.size / 2 ** 20).toFixed(0)} MB; images over ${maxImageBytes / 2 ** 20} MB are refused. Shrink it first.`);
+  if (info.size > maxImageBytes) throw new DataError(`${name} is ${formatBytes(info.size)}; images over ${formatBytes(maxImageBytes)} are refused. Shrink it first.`);
   return decodeImage(await readFile(path), name);
 }
 

@@ -1,5 +1,6 @@
 // The Node-side entry to data: a binding in, prepared train/validation/test arrays out — from a
 // CSV/TSV file, an image folder or a built-in dataset. Files too large for memory go to stream.ts.
+import { formatBytes } from '../../app/format.ts';
 import { open, readFile, stat } from 'node:fs/promises';
 import { extname, isAbsolute, resolve } from 'node:path';
 import type { DatasetBinding } from '../../app/data/binding.ts';
@@ -49,7 +50,7 @@ export async function readTableFile(path: string, options: { maxBytes?: number; 
   }
   if (size === 0) throw new DataError(`The file ${quote(path, 200)} is empty (0 bytes). Choose a CSV or TSV file with a header row and data rows.`);
   if (size > maxBytes) {
-    throw new DataError(`The file ${quote(path, 200)} is ${(size / 2 ** 20).toFixed(0)} MB, more than the ${(maxBytes / 2 ** 20).toFixed(0)} MB read into memory at once. Training handles a table this large by itself, streaming it from disk; a preview, or text data, needs a smaller file (split it or take a sample of its rows).`);
+    throw new DataError(`The file ${quote(path, 200)} is ${formatBytes(size)}, more than the ${formatBytes(maxBytes)} read into memory at once. Training handles a table this large by itself, streaming it from disk; a preview, or text data, needs a smaller file (split it or take a sample of its rows).`);
   }
   // Sniff before reading it all: a spreadsheet saved as .xlsx or a zip is a common mistake.
   const handle = await open(path, 'r');

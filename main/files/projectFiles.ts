@@ -1,5 +1,6 @@
 // Project and model files on disk: size-checked reads, atomic saves, and opening whatever model file a
 // user points at (a .mwproj project or a Keras / TF.js model JSON) as a project document.
+import { formatBytes } from '../../app/format.ts';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { parseProject, ProjectFileError, serializeProject, type ProjectDocument } from '../../app/project/document.ts';
@@ -22,7 +23,7 @@ export async function readFileLimited(path: string, maxBytes: number = DEFAULT_M
   if (info.size > maxBytes) {
     throw new ProjectFileError(
       'too-large',
-      `Cannot open "${path}": the file is too large (${megabytes(info.size)}; the limit is ${megabytes(maxBytes)}).`,
+      `Cannot open "${path}": the file is too large (${formatBytes(info.size)}; the limit is ${formatBytes(maxBytes)}).`,
     );
   }
   return readFile(path).catch((err: unknown) => {
@@ -79,6 +80,3 @@ function inFile(path: string, err: unknown): unknown {
   return new ProjectFileError(err.code, message, { path: err.path, line: err.line, column: err.column });
 }
 
-function megabytes(n: number): string {
-  return `${(n / 1024 / 1024).toFixed(1)} MB`;
-}

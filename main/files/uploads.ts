@@ -1,6 +1,7 @@
 // Uploaded files in the workspace's `uploads` folder, under the names they had on the user's computer.
 // The content decides identity: the same file uploaded twice is one file; a different file with a name
 // already taken gets "name (2).csv", so the data of an earlier run never changes under it.
+import { formatBytes } from '../../app/format.ts';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -92,7 +93,7 @@ export function imageFilesFromZip(zip: Uint8Array): ImageUploadFile[] {
         total += file.originalSize;
         count += 1;
         if (total > maxImageUploadBytes || count > maxImageUploadFiles) {
-          refused ??= `The zip unpacks to more than ${maxImageUploadBytes / 1024 / 1024} MB or ${maxImageUploadFiles} files; upload a smaller set.`;
+          refused ??= `The zip unpacks to more than ${formatBytes(maxImageUploadBytes)} or ${maxImageUploadFiles} files; upload a smaller set.`;
           return false;
         }
         return true;

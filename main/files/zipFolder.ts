@@ -1,5 +1,6 @@
 // An exported model folder packed as a zip for a download from the page (fflate: small, pure JavaScript,
 // no native code; see README "Dependencies and why"). Only regular files are packed; links are refused.
+import { formatBytes } from '../../app/format.ts';
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { zipSync, type Zippable } from 'fflate';
@@ -30,7 +31,7 @@ export async function zipFolder(dir: string): Promise<ModelArchive> {
       total += bytes.length;
       count += 1;
       if (total > maxArchiveBytes || count > maxArchiveFiles) {
-        throw new WorkspacePathError(`The folder is larger than ${maxArchiveBytes / 1024 / 1024} MB or ${maxArchiveFiles} files; copy it from the workspace instead.`);
+        throw new WorkspacePathError(`The folder is larger than ${formatBytes(maxArchiveBytes)} or ${maxArchiveFiles} files; copy it from the workspace instead.`);
       }
       // Weights barely compress; the JSON does. Level 6 is fflate's default trade-off.
       entries[name] = [new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), { level: 6 }];

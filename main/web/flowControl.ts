@@ -3,6 +3,7 @@
 // without end: measured before this, 1.1 GB. So: stop reading a client's requests while much is waiting
 // to be sent to it or several of its requests are being handled (TCP then pushes back on the client), and
 // drop a client whose queue passes a hard limit anyway (events are pushed, not requested).
+import { formatBytes } from '../../app/format.ts';
 import type { WebSocket } from 'ws';
 
 export interface FlowLimits {
@@ -41,7 +42,7 @@ export class ConnectionFlow {
     if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
     if (this.socket.bufferedAmount + text.length > this.limits.closeAboveBytes) {
       this.closed = true;
-      this.log?.(`closed a client that stopped reading: ${Math.round(this.socket.bufferedAmount / 1024 / 1024)} MB were waiting to be sent to it`);
+      this.log?.(`closed a client that stopped reading: ${formatBytes(this.socket.bufferedAmount)} were waiting to be sent to it`);
       this.socket.terminate();
       return;
     }

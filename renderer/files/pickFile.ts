@@ -1,5 +1,7 @@
 // The browser's file picker as a promise: resolves to the chosen file's name and text, or null when the
 // user cancels. Used for uploads where the host has no native dialog.
+import { formatBytes } from '../../app/format.ts';
+
 const maxUploadBytes = 64 * 1024 * 1024;
 
 export function pickFileText(accept: string): Promise<{ name: string; text: string } | null> {
@@ -13,7 +15,7 @@ export function pickFileText(accept: string): Promise<{ name: string; text: stri
       input.remove();
       if (!file) return resolve(null);
       if (file.size > maxUploadBytes) {
-        return reject(new Error(`"${file.name}" is ${(file.size / 1024 / 1024).toFixed(0)} MB; files up to 64 MB can be opened here.`));
+        return reject(new Error(`"${file.name}" is ${formatBytes(file.size)}; files up to ${formatBytes(maxUploadBytes)} can be opened here.`));
       }
       file.text().then((text) => resolve({ name: file.name, text }), () => reject(new Error(`"${file.name}" could not be read.`)));
     });
@@ -30,6 +32,6 @@ export function pickFileText(accept: string): Promise<{ name: string; text: stri
 export async function readDroppedText(data: DataTransfer | null): Promise<{ name: string; text: string } | null> {
   const file = data?.files?.[0];
   if (!file) return null;
-  if (file.size > maxUploadBytes) throw new Error(`"${file.name}" is ${(file.size / 1024 / 1024).toFixed(0)} MB; files up to 64 MB can be opened here.`);
+  if (file.size > maxUploadBytes) throw new Error(`"${file.name}" is ${formatBytes(file.size)}; files up to ${formatBytes(maxUploadBytes)} can be opened here.`);
   return { name: file.name, text: await file.text() };
 }

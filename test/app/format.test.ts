@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   formatBytes, formatCount, formatDecimal, formatDuration, formatEta, formatNumber, formatParamValue, formatParams, formatPercent,
-  formatRate, formatTime,
+  formatRate, formatTick, formatTime,
 } from '../../app/format.ts';
 
 describe('formatBytes', () => {
@@ -82,6 +82,18 @@ describe('numbers', () => {
     expect(formatParams(403)).toBe('403');
     expect(formatParams(1_234_567)).toBe('1.2 M');
     expect(formatParams(12_345_678)).toBe('12 M');
+  });
+});
+
+describe('formatTick', () => {
+  it('keeps axis ticks short: k, M and G for large values, three significant digits, exponents for tiny ones', () => {
+    expect(formatTick(0)).toBe('0');
+    expect(formatTick(0.125)).toBe('0.125');
+    expect(formatTick(1234)).toBe('1230');
+    expect(formatTick(720_000)).toBe('720k');
+    expect(formatTick(-1_250_000)).toBe('-1.25M');
+    expect(formatTick(3e9)).toBe('3G');
+    expect(formatTick(0.0001)).toBe('1e-4');
   });
 });
 

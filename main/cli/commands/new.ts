@@ -5,7 +5,7 @@ import { ProjectFileError } from '../../../app/project/errors.ts';
 import { getTemplate, projectFromTemplate, templates } from '../../../app/templates/index.ts';
 import { writeProjectFile } from '../../files/projectFiles.ts';
 import { CliError, parseCommandArgs, UsageError, type CliCommand } from '../command.ts';
-import { formatCount } from '../table.ts';
+import { formatCount } from '../../../app/format.ts';
 
 const usage = `Usage: modelwright new TEMPLATE -o FILE [--force] [--name NAME]
 

@@ -1,7 +1,8 @@
 // `modelwright show RUN_ID`: everything recorded about one run: settings, data, curves summary, test
 // results, evaluation and saved model; --json prints the full record.
 import { UsageError, parseCommandArgs, type CliCommand } from '../command.ts';
-import { formatSize, formatTable } from '../table.ts';
+import { formatBytes } from '../../../app/format.ts';
+import { formatTable } from '../table.ts';
 import {
   dbOption, dbUsage, formatDuration, formatMetric, formatTime, formatValue, openHistory, orderMetrics, parseRunId, withHistory,
 } from '../history.ts';
@@ -34,7 +35,7 @@ function describe(run: RunDetail, epochs: boolean): string {
   field('Backend', `${run.backend}${run.seed !== null ? `, seed ${run.seed}` : ''}, Modelwright ${run.appVersion}`);
   if (run.dataset) {
     const d = run.dataset;
-    const facts = [d.rows !== undefined ? `${d.rows} rows` : '', d.sizeBytes !== undefined ? formatSize(d.sizeBytes) : '',
+    const facts = [d.rows !== undefined ? `${d.rows} rows` : '', d.sizeBytes !== undefined ? formatBytes(d.sizeBytes) : '',
       d.contentHash ? `hash ${d.contentHash.slice(0, 12)}` : ''].filter(Boolean);
     field('Data', `${d.path ?? d.source}${facts.length ? ` (${facts.join(', ')})` : ''}`);
   }
@@ -84,7 +85,7 @@ function describe(run: RunDetail, epochs: boolean): string {
   }
   if (run.artifacts.length) {
     out.push('', 'Saved:');
-    for (const a of run.artifacts) out.push(`  ${a.kind}: ${a.path}${a.sizeBytes !== null ? ` (${formatSize(a.sizeBytes)})` : ''}`);
+    for (const a of run.artifacts) out.push(`  ${a.kind}: ${a.path}${a.sizeBytes !== null ? ` (${formatBytes(a.sizeBytes)})` : ''}`);
   }
   return `${out.join('\n')}\n`;
 }

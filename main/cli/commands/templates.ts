@@ -2,7 +2,8 @@
 import { analyzeGraph } from '../../../app/graph/analyze.ts';
 import { templates } from '../../../app/templates/index.ts';
 import { parseCommandArgs, UsageError, type CliCommand } from '../command.ts';
-import { formatCount, formatTable } from '../table.ts';
+import { formatCount } from '../../../app/format.ts';
+import { formatTable } from '../table.ts';
 
 const usage = `Usage: modelwright templates [--json]
 

@@ -3,7 +3,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { CliError, UsageError, intFlag, numberFlag, parseCommandArgs, type CliCommand, type CliIO } from '../command.ts';
-import { dbUsage, formatDuration, toCliError } from '../history.ts';
+import { dbUsage, formatDuration, formatMetric, toCliError } from '../history.ts';
+import { formatRate } from '../../../app/format.ts';
 import { loadModelFile } from '../../files/projectFiles.ts';
 import { ProjectFileError } from '../../../app/project/errors.ts';
 import { builtinDatasetIds, datasetBindingSchema, type DatasetBinding } from '../../../app/data/binding.ts';
@@ -130,10 +131,8 @@ function buildBinding(project: DatasetBinding | null, v: Values, fileDir: string
   return { binding: parsed.data, baseDir };
 }
 
-const fmt = (x: number | null | undefined, digits = 4) => (x === null || x === undefined ? '-' : Number.isFinite(x) ? x.toFixed(digits) : String(x));
-
 function logsText(logs: Record<string, number | null>): string {
-  return Object.entries(logs).map(([k, v]) => `${k} ${fmt(v)}`).join('  ');
+  return Object.entries(logs).map(([k, v]) => `${k} ${formatMetric(v)}`).join('  ');
 }
 
 /** Progress on stderr: a redrawn bar on a terminal, one line per epoch otherwise (logs and CI). */
@@ -150,12 +149,12 @@ function progressPrinter(io: CliIO) {
         const width = 24;
         const filled = Math.round(done * width);
         const bar = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
-        io.stderr(`\r\x1b[2K${head} ${bar} loss ${fmt(e.logs.loss)}  ${Math.round(e.samplesPerSec)} samples/s  ETA ${formatDuration(e.etaMs)}`);
+        io.stderr(`\r\x1b[2K${head} ${bar} loss ${formatMetric(e.logs.loss)}  ${formatRate(e.samplesPerSec, '-')}  ETA ${formatDuration(e.etaMs)}`);
         barShown = true;
         return;
       }
       clearBar();
-      io.stderr(`${head}  ${logsText(e.logs)}  ${Math.round(e.samplesPerSec)} samples/s  ${formatDuration(e.durationMs)}\n`);
+      io.stderr(`${head}  ${logsText(e.logs)}  ${formatRate(e.samplesPerSec, '-')}  ${formatDuration(e.durationMs)}\n`);
       // Said once, when it first shows: the verdict at the end repeats it with the advice.
       if (e.note && !noted) {
         noted = true;
@@ -175,18 +174,18 @@ function summaryText(result: TrainingResult, runId: number | null, name: string)
     if (result.learning?.cause) lines.push(`likely cause: ${result.learning.cause}`);
   }
   if (result.status !== 'failed' || result.epochsCompleted > 0) {
-    lines.push(`backend ${result.backend ?? '-'}, ${result.epochsCompleted}/${result.epochs} epochs, ${Math.round(result.samplesPerSec)} samples/s, ${formatDuration(result.durationMs)}`);
+    lines.push(`backend ${result.backend ?? '-'}, ${result.epochsCompleted}/${result.epochs} epochs, ${formatRate(result.samplesPerSec, '-')}, ${formatDuration(result.durationMs)}`);
   }
   const test = testSummary(result);
   if (test) {
     const e = result.test!.evaluation;
     if (e.task === 'classification') {
       const auc = e.classes.length > 2 ? 'AUC (macro, one-vs-rest)' : 'AUC';
-      lines.push(`test (${e.count} rows): accuracy ${fmt(e.accuracy)}, F1 (macro average) ${fmt(e.macro.f1)}, ${auc} ${fmt(e.auc)}, loss ${fmt(test.loss)}`);
+      lines.push(`test (${e.count} rows): accuracy ${formatMetric(e.accuracy)}, F1 (macro average) ${formatMetric(e.macro.f1)}, ${auc} ${formatMetric(e.auc)}, loss ${formatMetric(test.loss)}`);
       const positive = positiveScores(e);
-      if (positive) lines.push(`positive class "${positive.label}": precision ${fmt(positive.precision)}, recall ${fmt(positive.recall)}, F1 ${fmt(positive.f1)}`);
+      if (positive) lines.push(`positive class "${positive.label}": precision ${formatMetric(positive.precision)}, recall ${formatMetric(positive.recall)}, F1 ${formatMetric(positive.f1)}`);
     } else {
-      lines.push(`test (${e.count} rows): MSE ${fmt(e.mse)}, MAE ${fmt(e.mae)}, R² ${fmt(e.r2)}`);
+      lines.push(`test (${e.count} rows): MSE ${formatMetric(e.mse)}, MAE ${formatMetric(e.mae)}, R² ${formatMetric(e.r2)}`);
     }
   } else if (result.testNote) {
     lines.push(`test: ${result.testNote}`);

@@ -7,12 +7,13 @@ import { datasetBindingSchema } from '../../../app/data/binding.ts';
 import { DataError } from '../../../app/data/errors.ts';
 import { analyzeGraph } from '../../../app/graph/analyze.ts';
 import { formatShape } from '../../../app/graph/catalog.ts';
+import { formatBytes, formatCount } from '../../../app/format.ts';
 import type { GraphAnalysis, LayerNode } from '../../../app/graph/types.ts';
 import { ProjectFileError } from '../../../app/project/errors.ts';
 import { checkReadiness, type BoundData, type Readiness } from '../../../app/training/readiness.ts';
 import { loadModelFile } from '../../files/projectFiles.ts';
 import { CliError, parseCommandArgs, UsageError, type CliCommand } from '../command.ts';
-import { formatCount, formatSize, formatTable } from '../table.ts';
+import { formatTable } from '../table.ts';
 
 export interface ValidateJson {
   valid: boolean;
@@ -140,7 +141,7 @@ function renderText(report: ValidateJson, analysis: GraphAnalysis, warnings: str
     [{ header: 'Layer' }, { header: 'Type' }, { header: 'Output shape' }, { header: 'Params', align: 'right' }],
     rows,
   );
-  out += `\nTotal params: ${formatCount(report.totalParams)} (${formatSize(analysis.weightBytes)} of float32 weights)`;
+  out += `\nTotal params: ${formatCount(report.totalParams)} (${formatBytes(analysis.weightBytes)} of float32 weights)`;
   if (analysis.trainableParams !== report.totalParams) out += `, trainable: ${formatCount(analysis.trainableParams)}`;
   out += '\n';
   for (const w of warnings) out += `Import note: ${w}\n`;

@@ -5,6 +5,7 @@ import { useMemo, useState } from 'react';
 import type { BuiltinDataset, DatasetInspection, ImportedDataset } from '../../../app/api/types.ts';
 import type { DatasetBinding } from '../../../app/data/binding.ts';
 import { dataSourceName } from '../../../app/data/sourceName.ts';
+import { formatCount } from '../../../app/format.ts';
 import { fitModelToData, type ReadinessProblem } from '../../../app/training/readiness.ts';
 import type { ColumnRole, ColumnType } from '../../../app/data/schema.ts';
 import { makeTrainingConfig } from '../../../app/training/config.ts';
@@ -218,7 +219,7 @@ export default function DataPanel() {
     // The host's data check then proposes the model changes the new data needs (the card above the preview).
     if (!commands.execute('setDataset', { dataset: next }).ok) return;
     if (info?.error) notify.warning('The data is set, but it cannot be trained on as it is yet', { detail: info.error });
-    else notify.success(`Data set: ${info ? `${info.rows.toLocaleString('en-US')} ${info.kind === 'images' ? 'images' : 'rows'}` : dataSourceName(next.source)}.`);
+    else notify.success(`Data set: ${info ? `${formatCount(info.rows)} ${info.kind === 'images' ? 'images' : 'rows'}` : dataSourceName(next.source)}.`);
   };
 
   const insp = inspection.data;
@@ -288,8 +289,8 @@ export default function DataPanel() {
               {insp && (
                 <>
                   <div className="mw-wp-row" data-testid="data-summary">
-                    <span><strong>{insp.rows.toLocaleString('en-US')}</strong> {insp.kind === 'images' ? 'images' : 'rows'}</span>
-                    {insp.usableRows !== null && insp.usableRows !== insp.rows && <span>({insp.usableRows.toLocaleString('en-US')} usable)</span>}
+                    <span><strong>{formatCount(insp.rows)}</strong> {insp.kind === 'images' ? 'images' : 'rows'}</span>
+                    {insp.usableRows !== null && insp.usableRows !== insp.rows && <span>({formatCount(insp.usableRows)} usable)</span>}
                     {insp.inputShape && <span>model input [{insp.inputShape.join(', ')}]</span>}
                     {insp.outputUnits !== null && <span>{insp.outputUnits} output unit{insp.outputUnits === 1 ? '' : 's'}</span>}
                   </div>

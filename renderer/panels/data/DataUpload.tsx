@@ -1,6 +1,7 @@
 // Getting the user's own data to the host without naming a path: a CSV by upload or drag and drop, an
 // image folder by the folder picker or a zip of class folders; on the desktop, the native dialogs, whose
 // answer is an opaque handle the main process keeps (see docs/api.md, "Files and the workspace").
+import { formatBytes } from '../../../app/format.ts';
 import { useRef, useState, type DragEvent, type ReactNode } from 'react';
 import { uploadMaxRequestBytes } from '../../../app/api/contract.ts';
 import type { ImportedDataset } from '../../../app/api/types.ts';
@@ -16,7 +17,6 @@ type Run = (work: () => Promise<ImportedDataset>) => void;
 /** Base64 grows data by 4/3; the request also carries names and JSON. */
 const maxUploadBytes = Math.floor((uploadMaxRequestBytes - 1024 * 1024) * 3 / 4);
 const imageExtension = /\.(png|jpe?g)$/i;
-const megabytes = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
 
 /** A dashed area that takes dropped files; its children are the buttons. */
 function DropZone({ onFiles, children, testId }: { onFiles: (files: File[]) => void; children: ReactNode; testId: string }) {
@@ -76,7 +76,7 @@ export function ImageUpload({ busy, run, options }: { busy: boolean; run: Run; o
     const images = files.filter((f) => imageExtension.test(f.name));
     if (images.length === 0) throw new Error('The folder holds no PNG or JPEG images. Choose the folder that holds one subfolder of images per class.');
     const total = images.reduce((n, f) => n + f.size, 0);
-    if (total > maxUploadBytes) throw new Error(`The images add up to ${megabytes(total)}; up to ${megabytes(maxUploadBytes)} can be uploaded at once. Use smaller images or fewer of them.`);
+    if (total > maxUploadBytes) throw new Error(`The images add up to ${formatBytes(total)}; up to ${formatBytes(maxUploadBytes)} can be uploaded at once. Use smaller images or fewer of them.`);
     // webkitRelativePath is "picked-folder/class/file.png"; the host drops the picked folder's name.
     const paths = images.map((f) => (f as File & { webkitRelativePath?: string }).webkitRelativePath || f.name);
     const folderName = paths[0].split('/')[0] || 'images';
@@ -84,7 +84,7 @@ export function ImageUpload({ busy, run, options }: { busy: boolean; run: Run; o
     return api!.datasets.importImageFiles(folderName, payload, opts);
   });
   const uploadZip = (file: File) => withOptions(async (opts) => {
-    if (file.size > maxUploadBytes) throw new Error(`"${file.name}" is ${megabytes(file.size)}; zips up to ${megabytes(maxUploadBytes)} can be uploaded.`);
+    if (file.size > maxUploadBytes) throw new Error(`"${file.name}" is ${formatBytes(file.size)}; zips up to ${formatBytes(maxUploadBytes)} can be uploaded.`);
     return api!.datasets.importImageZip(file.name, await fileToBase64(file), opts);
   });
   const dropped = (files: File[]) => {

@@ -1,5 +1,6 @@
 // Changes the data panel makes to a dataset binding, as pure functions: column roles (one target at a
 // time) and type overrides; upload checks.
+import { formatBytes } from '../../../app/format.ts';
 import type { ColumnRole, ColumnType } from '../../../app/data/schema.ts';
 import type { DatasetBinding } from '../../../app/data/binding.ts';
 import type { ColumnSummary } from '../../../app/api/types.ts';
@@ -47,6 +48,6 @@ export function setColumnType(binding: DatasetBinding, column: ColumnSummary, ty
 export function checkCsvFile(name: string, sizeBytes: number, maxBytes: number): string | null {
   if (!/\.(csv|tsv|txt)$/i.test(name)) return `"${name}" does not look like a CSV or TSV file; choose a file ending in .csv, .tsv or .txt.`;
   if (sizeBytes === 0) return `"${name}" is empty.`;
-  if (sizeBytes > maxBytes) return `"${name}" is ${(sizeBytes / 1024 / 1024).toFixed(0)} MB, more than the ${(maxBytes / 1024 / 1024).toFixed(0)} MB an upload can be; on the desktop app, import it by path instead.`;
+  if (sizeBytes > maxBytes) return `"${name}" is ${formatBytes(sizeBytes)}, more than the ${formatBytes(maxBytes)} an upload can be; on the desktop app, import it by path instead.`;
   return null;
 }

@@ -4,7 +4,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { ModelwrightApi } from '../../../app/api/contract.ts';
 import { explainMetric, metricLabel } from '../../../app/explanations.ts';
-import { formatNumber } from '../../../app/format.ts';
+import { formatCount, formatDecimal, formatNumber, formatPercent } from '../../../app/format.ts';
 import type { RunDetail } from '../../../app/store/types.ts';
 import { positiveScores, rocCurvesFor, type ClassificationEvaluation, type RegressionEvaluation } from '../../../app/training/evaluate.ts';
 import { LearningVerdict } from '../../ui/LearningVerdict.tsx';
@@ -58,7 +58,7 @@ function ConfusionMatrix({ evaluation }: { evaluation: ClassificationEvaluation 
                     style={{ background: `color-mix(in srgb, ${a === p ? '#2e7d32' : '#c62828'} ${Math.round(t * 70)}%, transparent)` }}
                     aria-label={`${evaluation.confusion[a][p]} test samples of class ${classes[a]} predicted as ${classes[p]}`}
                     onClick={() => setCell({ actual: a, predicted: p })} onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && setCell({ actual: a, predicted: p })}>
-                    {mode === 'counts' ? v : `${(v * 100).toFixed(0)}%`}
+                    {mode === 'counts' ? v : formatPercent(v, 0)}
                   </td>
                 );
               })}
@@ -73,14 +73,14 @@ function ConfusionMatrix({ evaluation }: { evaluation: ClassificationEvaluation 
             picked.total === 0 ? <p className="mw-wp-muted">None.</p> : (
               <table>
                 <thead><tr><th className="num">Test row</th><th>Sample</th><th className="num">Confidence</th></tr></thead>
-                <tbody>{picked.samples.map((s) => <tr key={s.index}><td className="num">{s.index + 1}</td><td>{s.text ?? '—'}</td><td className="num">{s.confidence === undefined ? '—' : `${(s.confidence * 100).toFixed(1)}%`}</td></tr>)}</tbody>
+                <tbody>{picked.samples.map((s) => <tr key={s.index}><td className="num">{s.index + 1}</td><td>{s.text ?? '—'}</td><td className="num">{s.confidence === undefined ? '—' : formatPercent(s.confidence)}</td></tr>)}</tbody>
               </table>
             )
           ) : (
             <p className="mw-wp-muted">This run's record keeps the counts but not the individual test samples, so they cannot be listed. Use Try it to see how the model treats a particular example.</p>
           )}
           {picked && picked.total > picked.samples.length && <p className="mw-wp-muted">Showing {picked.samples.length} of {picked.total}.</p>}
-          {picked && picked.total < count && <p className="mw-wp-muted">The run keeps the first {samples!.length.toLocaleString()} test rows one by one; {picked.total} of this cell's {count} are among them.</p>}
+          {picked && picked.total < count && <p className="mw-wp-muted">The run keeps the first {formatCount(samples!.length)} test rows one by one; {picked.total} of this cell's {count} are among them.</p>}
         </div>
       )}
     </div>
@@ -93,9 +93,9 @@ function PerClassTable({ evaluation }: { evaluation: ClassificationEvaluation })
       <thead><tr><th>Class</th>{(['precision', 'recall', 'f1', 'support'] as const).map((m) => <th key={m} className="num" title={explainMetric(m) ?? undefined}>{metricLabel(m)}</th>)}</tr></thead>
       <tbody>
         {evaluation.perClass.map((c) => (
-          <tr key={c.label}><td>{c.label}</td><td className="num">{c.precision.toFixed(3)}</td><td className="num">{c.recall.toFixed(3)}</td><td className="num">{c.f1.toFixed(3)}</td><td className="num">{c.support}</td></tr>
+          <tr key={c.label}><td>{c.label}</td><td className="num">{formatDecimal(c.precision, 3)}</td><td className="num">{formatDecimal(c.recall, 3)}</td><td className="num">{formatDecimal(c.f1, 3)}</td><td className="num">{c.support}</td></tr>
         ))}
-        <tr><th>average (macro)</th><td className="num">{evaluation.macro.precision.toFixed(3)}</td><td className="num">{evaluation.macro.recall.toFixed(3)}</td><td className="num">{evaluation.macro.f1.toFixed(3)}</td><td className="num">{evaluation.count}</td></tr>
+        <tr><th>average (macro)</th><td className="num">{formatDecimal(evaluation.macro.precision, 3)}</td><td className="num">{formatDecimal(evaluation.macro.recall, 3)}</td><td className="num">{formatDecimal(evaluation.macro.f1, 3)}</td><td className="num">{evaluation.count}</td></tr>
       </tbody>
     </table>
   );
@@ -147,9 +147,9 @@ function PositiveClass({ evaluation, label, setLabel }: { evaluation: Classifica
           {evaluation.classes.map((c) => <option key={c} value={c}>{c}</option>)}
         </select>
       </label>
-      <span>precision <strong>{scores.precision.toFixed(3)}</strong></span>
-      <span>recall <strong>{scores.recall.toFixed(3)}</strong></span>
-      <span>F1 <strong>{scores.f1.toFixed(3)}</strong></span>
+      <span>precision <strong>{formatDecimal(scores.precision, 3)}</strong></span>
+      <span>recall <strong>{formatDecimal(scores.recall, 3)}</strong></span>
+      <span>F1 <strong>{formatDecimal(scores.f1, 3)}</strong></span>
     </div>
   );
 }
@@ -162,9 +162,9 @@ function Classification({ api, run, evaluation }: { api: ModelwrightApi; run: Ru
   return (
     <>
       <div className="mw-wp-row" data-testid="evaluation-summary">
-        <span title={explainMetric('accuracy') ?? undefined}>Accuracy <strong>{(evaluation.accuracy * 100).toFixed(1)}%</strong> on {evaluation.count} test rows</span>
-        {evaluation.auc !== null && <span title={explainMetric('auc') ?? undefined}>{binary ? 'AUC' : 'AUC (macro, one-vs-rest)'} <strong>{evaluation.auc.toFixed(3)}</strong></span>}
-        <span title={explainMetric('macroF1') ?? undefined}>{metricLabel('macroF1')} <strong>{evaluation.macro.f1.toFixed(3)}</strong></span>
+        <span title={explainMetric('accuracy') ?? undefined}>Accuracy <strong>{formatPercent(evaluation.accuracy)}</strong> on {evaluation.count} test rows</span>
+        {evaluation.auc !== null && <span title={explainMetric('auc') ?? undefined}>{binary ? 'AUC' : 'AUC (macro, one-vs-rest)'} <strong>{formatDecimal(evaluation.auc, 3)}</strong></span>}
+        <span title={explainMetric('macroF1') ?? undefined}>{metricLabel('macroF1')} <strong>{formatDecimal(evaluation.macro.f1, 3)}</strong></span>
       </div>
       {binary && <PositiveClass evaluation={evaluation} label={positive} setLabel={setPositive} />}
       <div className="mw-wp-split">
@@ -190,7 +190,7 @@ function Regression({ evaluation }: { evaluation: RegressionEvaluation }) {
       <div className="mw-wp-row" data-testid="evaluation-summary">
         <span title={explainMetric('mae') ?? undefined}>Mean absolute error <strong>{formatNumber(evaluation.mae)}</strong></span>
         <span title={explainMetric('mse') ?? undefined}>Mean squared error <strong>{formatNumber(evaluation.mse)}</strong></span>
-        <span title={explainMetric('r2') ?? undefined}>R² <strong>{evaluation.r2 === null ? 'n/a' : evaluation.r2.toFixed(3)}</strong></span>
+        <span title={explainMetric('r2') ?? undefined}>R² <strong>{evaluation.r2 === null ? 'n/a' : formatDecimal(evaluation.r2, 3)}</strong></span>
         <span>on {evaluation.count} test rows</span>
       </div>
       <p className="mw-wp-help">Errors are in the target's own units (as in the data), on rows the model never saw in training.</p>

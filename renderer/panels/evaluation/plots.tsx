@@ -1,5 +1,6 @@
 // Small SVG and canvas plots for the evaluation panel: ROC curves, predicted-vs-actual scatter, and the
 // decision regions of a two-feature model with the data on top. Drawn directly: a few hundred points.
+import { formatDecimal, formatTick } from '../../../app/format.ts';
 import { useEffect, useRef } from 'react';
 import type { RocCurve } from '../../../app/training/evaluate.ts';
 import { classColor } from '../../ui/palette.ts';
@@ -19,16 +20,6 @@ function ticks(range: Range, count = 5): number[] {
   return Array.from({ length: count }, (_, i) => range.min + i * step);
 }
 
-/** Tick text that fits beside the axis: 720k, 1.2M, 0.005. */
-function fmt(v: number): string {
-  const a = Math.abs(v);
-  if (a >= 1e9) return `${Number((v / 1e9).toPrecision(3))}G`;
-  if (a >= 1e6) return `${Number((v / 1e6).toPrecision(3))}M`;
-  if (a >= 1e4) return `${Number((v / 1e3).toPrecision(3))}k`;
-  if (a < 0.001 && v !== 0) return v.toExponential(0);
-  return String(Number(v.toPrecision(3)));
-}
-
 function Axes({ x, y, xLabel, yLabel }: { x: Range; y: Range; xLabel: string; yLabel: string }) {
   const sx = scale(x, M.left, W - M.right);
   const sy = scale(y, H - M.bottom, M.top);
@@ -36,8 +27,8 @@ function Axes({ x, y, xLabel, yLabel }: { x: Range; y: Range; xLabel: string; yL
     <g>
       <line className="axis" x1={M.left} y1={H - M.bottom} x2={W - M.right} y2={H - M.bottom} />
       <line className="axis" x1={M.left} y1={M.top} x2={M.left} y2={H - M.bottom} />
-      {ticks(x).map((t) => <text key={`x${t}`} x={sx(t)} y={H - M.bottom + 14} textAnchor="middle">{fmt(t)}</text>)}
-      {ticks(y).map((t) => <text key={`y${t}`} x={M.left - 4} y={sy(t) + 4} textAnchor="end">{fmt(t)}</text>)}
+      {ticks(x).map((t) => <text key={`x${t}`} x={sx(t)} y={H - M.bottom + 14} textAnchor="middle">{formatTick(t)}</text>)}
+      {ticks(y).map((t) => <text key={`y${t}`} x={M.left - 4} y={sy(t) + 4} textAnchor="end">{formatTick(t)}</text>)}
       <text x={(M.left + W - M.right) / 2} y={H - 4} textAnchor="middle">{xLabel}</text>
       <text x={12} y={(M.top + H - M.bottom) / 2} textAnchor="middle" transform={`rotate(-90 12 ${(M.top + H - M.bottom) / 2})`}>{yLabel}</text>
     </g>
@@ -58,7 +49,7 @@ export function RocPlot({ curves }: { curves: RocCurve[] }) {
         ))}
       </svg>
       <div className="mw-wp-legend">
-        {curves.map((c, i) => <span key={c.label}><span className="mw-wp-swatch" style={{ background: classColor(i) }} />{c.label}: AUC {c.auc === null ? 'n/a' : c.auc.toFixed(3)}</span>)}
+        {curves.map((c, i) => <span key={c.label}><span className="mw-wp-swatch" style={{ background: classColor(i) }} />{c.label}: AUC {c.auc === null ? 'n/a' : formatDecimal(c.auc, 3)}</span>)}
       </div>
     </div>
   );

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ModelwrightApi } from '../../../app/api/contract.ts';
 import { dataSourceName } from '../../../app/data/sourceName.ts';
-import { formatDuration, formatTime } from '../../../app/format.ts';
+import { formatCount, formatDuration, formatTime } from '../../../app/format.ts';
 import { runStatuses, type RunQuery, type RunStatus, type RunSummary } from '../../../app/store/types.ts';
 import { downloadText } from '../../files/fileActions.ts';
 import { projectStore } from '../../state/projectStore.ts';
@@ -161,7 +161,7 @@ export default function RunsPanel() {
           <option value="did-not-learn">completed — did not learn</option>
         </select>
         <input type="text" placeholder="tag" value={tag} onChange={(e) => setTag(e.target.value)} aria-label="Filter by tag" style={{ width: 100 }} />
-        <span className="mw-wp-muted">{total === null ? '' : `${total.toLocaleString('en-US')} run${total === 1 ? '' : 's'}`}</span>
+        <span className="mw-wp-muted">{total === null ? '' : `${formatCount(total)} run${total === 1 ? '' : 's'}`}</span>
         <span className="mw-wp-grow" />
         <span className="mw-wp-muted">{compareIds.length ? `${compareIds.length} ticked` : 'Tick 2–6 runs to compare'}</span>
         <button type="button" disabled={compareIds.length < 2} onClick={() => setComparing(true)} data-testid="compare-button">Compare</button>

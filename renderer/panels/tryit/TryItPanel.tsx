@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ModelwrightApi, PredictInput } from '../../../app/api/contract.ts';
 import type { PredictorInfo, Prediction } from '../../../app/api/types.ts';
-import { formatNumber } from '../../../app/format.ts';
+import { formatNumber, formatPercent } from '../../../app/format.ts';
 import { setUi } from '../../state/uiStore.ts';
 import { Empty } from '../../ui/Empty.tsx';
 import { ErrorText } from '../../ui/ErrorText.tsx';
@@ -20,7 +20,7 @@ function Result({ prediction, actual }: { prediction: Prediction; actual: string
   if (prediction.kind === 'classification') {
     return (
       <div data-testid="prediction">
-        <p>The model says: <strong data-testid="predicted-label">{prediction.label}</strong> ({((prediction.probabilities[prediction.label] ?? 0) * 100).toFixed(1)}% sure)</p>
+        <p>The model says: <strong data-testid="predicted-label">{prediction.label}</strong> ({formatPercent(prediction.probabilities[prediction.label] ?? 0)} sure)</p>
         {actual !== null && (
           <p data-testid="prediction-check" className={actual === prediction.label ? 'mw-wp-ok' : 'mw-wp-warning'}>
             {actual === prediction.label ? `✓ Right: this test row really is ${actual}.` : `✗ Wrong: this test row really is ${actual}.`}

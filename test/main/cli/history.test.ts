@@ -64,7 +64,7 @@ describe('modelwright runs', () => {
     // Columns line up: every row's STATUS starts where the header's does.
     const statusAt = lines[0].indexOf('STATUS');
     for (const line of lines.slice(2)) expect(line.slice(statusAt)).toMatch(/^(completed|failed) /);
-    expect(r.stdout).toContain('1m 05s');
+    expect(r.stdout).toContain('1 min 05 s');
   });
 
   it('--json gives an array of runs with config, final, best and test metrics', async () => {
