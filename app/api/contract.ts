@@ -342,6 +342,15 @@ export function methodSpec(service: string, method: string): { args: z.ZodType; 
   return Object.hasOwn(methods, method) ? methods[method] : undefined;
 }
 
+/**
+ * A service's method or event by a name known only at run time (a request's method, the contract's event
+ * lists): how the RPC server and the desktop bridge reach the typed services without casting them.
+ */
+export function serviceMember(api: ModelwrightApi, service: ServiceName, name: string): unknown {
+  const target: object = api[service];
+  return (target as Record<string, unknown>)[name];
+}
+
 /** The request size limit of a method (the default for unknown ones). */
 export function maxRequestBytes(service: string, method: string): number {
   return methodSpec(service, method)?.maxBytes ?? defaultMaxRequestBytes;

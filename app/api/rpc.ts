@@ -3,7 +3,7 @@
 // the contract into a typed ModelwrightApi. WebSocket, Electron IPC and the in-process host all use it.
 import { z } from 'zod';
 import {
-  apiContract, isEventName, maxRequestBytes, methodSpec, serviceNames, uploadMaxRequestBytes,
+  apiContract, isEventName, maxRequestBytes, methodSpec, serviceMember, serviceNames, uploadMaxRequestBytes,
   type ModelwrightApi, type ServiceName,
 } from './contract.ts';
 import { ApiError, apiErrorFrom, describeArgumentIssues, toApiErrorInfo, type ApiErrorInfo } from './errors.ts';
@@ -131,9 +131,10 @@ export class RpcServer {
     const subscriptions: Disposable[] = [];
     for (const service of serviceNames) {
       for (const event of apiContract[service].events as readonly string[]) {
-        const subscribe = (this.api[service] as unknown as Record<string, (l: (d: unknown) => void) => Disposable>)[event];
+        const subscribe = serviceMember(this.api, service, event);
         if (typeof subscribe !== 'function') continue;
-        subscriptions.push(subscribe((data) => post({ type: 'event', service, event, data })));
+        const subscription: Disposable = subscribe((data: unknown) => post({ type: 'event', service, event, data }));
+        subscriptions.push(subscription);
       }
     }
     return {
@@ -175,10 +176,11 @@ export class RpcServer {
     const args = spec.args.safeParse(request.args, { reportInput: true });
     if (!args.success) return refuse(request.id, 'invalid-argument', describeArgumentIssues(name, args.error.issues, request.args));
     try {
-      const target = this.api[request.service as ServiceName] as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
-      const fn = target[request.method];
+      // methodSpec found the method, so the service name is one of the contract's.
+      const service = request.service as ServiceName;
+      const fn = serviceMember(this.api, service, request.method);
       if (typeof fn !== 'function') return refuse(request.id, 'not-available', `${name} is not available on this host.`);
-      const result = await fn.apply(target, args.data as unknown[]);
+      const result: unknown = await fn.apply(this.api[service], args.data as unknown[]);
       return result === undefined ? { type: 'response', id: request.id } : { type: 'response', id: request.id, result };
     } catch (err) {
       const info = this.describeError(err);
@@ -236,6 +238,8 @@ export class RpcClient {
       }
       api[service] = proxy;
     }
+    // Built from the contract's method and event lists at run time, so TypeScript cannot see that it has
+    // every member of ModelwrightApi; the contract test checks that the lists and the interfaces agree.
     this.api = api as unknown as ModelwrightApi;
   }
 

@@ -28,7 +28,7 @@ export interface IpcEventLike {
 export interface IpcMainLike {
   on(channel: string, listener: (event: IpcEventLike, ...args: unknown[]) => void): unknown;
   handle(channel: string, listener: (event: IpcEventLike, ...args: unknown[]) => unknown): void;
-  removeListener(channel: string, listener: (...args: never[]) => void): unknown;
+  removeListener(channel: string, listener: (event: IpcEventLike, ...args: unknown[]) => void): unknown;
   removeHandler(channel: string): void;
 }
 
