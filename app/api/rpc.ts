@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import {
   apiContract, isEventName, maxRequestBytes, methodSpec, serviceMember, serviceNames, uploadMaxRequestBytes,
-  type ModelwrightApi, type ServiceName,
+  type ModelwrightApi, type ModelwrightServices, type ServiceName,
 } from './contract.ts';
 import { ApiError, apiErrorFrom, describeArgumentIssues, toApiErrorInfo, type ApiErrorInfo } from './errors.ts';
 import { Emitter, type Disposable } from './events.ts';
@@ -97,13 +97,13 @@ export interface RpcServerConnection {
   dispose(): void;
 }
 
-/** Serves a ModelwrightApi to any number of connections, each a `send(text)` function. */
+/** Serves the services to any number of connections, each a `send(text)` function. */
 export class RpcServer {
-  private readonly api: ModelwrightApi;
+  private readonly api: ModelwrightServices;
   private readonly describeError: (err: unknown) => ApiErrorInfo;
   private readonly onInternalError: ((err: unknown, where: string) => void) | undefined;
 
-  constructor(api: ModelwrightApi, options: RpcServerOptions = {}) {
+  constructor(api: ModelwrightServices, options: RpcServerOptions = {}) {
     this.api = api;
     this.describeError = options.describeError ?? toApiErrorInfo;
     this.onInternalError = options.onInternalError;
