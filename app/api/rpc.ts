@@ -239,7 +239,7 @@ export class RpcClient {
       api[service] = proxy;
     }
     // Built from the contract's method and event lists at run time, so TypeScript cannot see that it has
-    // every member of ModelwrightApi; the contract test checks that the lists and the interfaces agree.
+    // every member; ModelwrightApi is derived from those same lists (contract.ts), so they agree.
     this.api = api as unknown as ModelwrightApi;
   }
 
