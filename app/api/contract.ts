@@ -3,19 +3,21 @@
 // The WebSocket host, the in-process host and Electron IPC all serve exactly this (see docs/api.md).
 import { z } from 'zod';
 import { datasetBindingSchema } from '../data/binding.ts';
-import { graphSchema, projectSchema } from '../project/schema.ts';
+import { graphSchema } from '../graph/schema.ts';
+import { projectSchema } from '../project/schema.ts';
 import { trainingConfigSchema } from '../training/config.ts';
-import { runStatuses } from '../store/types.ts';
+import { runQuerySchema } from '../store/runQuery.ts';
 import type { Event } from './events.ts';
 import type {
-  ActiveRun, BuiltinDataset, DataCheck, DatasetInspection, GeneratedCodeResult, Graph, GraphAnalysis, ImportedDataset,
+  ActiveRun, BuiltinDataset, DataCheck, DatasetInspection, GeneratedCodeResult, GraphAnalysis, ImportedDataset,
   KerasJsonResult, LeaderboardEntry, ModelArchive, ModelExportResult, OpenedProject, PredictorInfo, PredictResult, ProjectDocument,
-  RecentProject, RecoveryCopy, RunChange, RunComparison, RunDetail, RunPage, RunQuery, SavedProject, TemplateSummary,
+  RecentProject, RecoveryCopy, RunChange, RunComparison, RunDetail, RunPage, SavedProject, TemplateSummary,
   TestRowSample, TrainingOutcome, TrainingProgress, TrainingStarted,
 } from './types.ts';
 
 export type * from './types.ts';
 export type { Event, Disposable } from './events.ts';
+export { runQuerySchema } from '../store/runQuery.ts';
 
 // ------------------------------------------------------------------ shared argument schemas
 
@@ -48,24 +50,6 @@ export const projectInputSchema = z.object({
   path: z.string().max(4096).nullable().optional(),
 });
 export type ProjectInput = z.input<typeof projectInputSchema>;
-
-export const runQuerySchema = z.strictObject({
-  project: z.string().optional(),
-  dataset: z.string().optional(),
-  status: z.union([z.enum(runStatuses), z.array(z.enum(runStatuses))]).optional(),
-  tag: z.string().optional(),
-  search: z.string().max(1000).optional(),
-  learned: z.boolean().optional(),
-  sort: z.union([
-    z.strictObject({ by: z.enum(['id', 'name', 'startedAt', 'durationMs', 'status']), direction: z.enum(['asc', 'desc']).optional() }),
-    z.strictObject({
-      by: z.literal('metric'), metric: z.string().min(1), scope: z.enum(['best', 'final', 'test']).optional(),
-      direction: z.enum(['asc', 'desc']).optional(),
-    }),
-  ]).optional(),
-  limit: z.number().int().min(0).max(100_000).optional(),
-  offset: z.number().int().min(0).optional(),
-});
 
 const tags = z.union([z.string().min(1).max(100), z.array(z.string().min(1).max(100)).min(1).max(100)]);
 
@@ -115,22 +99,29 @@ export const apiContract = {
   projects: {
     methods: {
       listTemplates: { args: z.tuple([]) },
+      /** A new, unsaved project from a template, already bound to its dataset and laid out. */
       newFromTemplate: { args: z.tuple([z.string().min(1), z.strictObject({ name: z.string().max(200).optional() }).optional()]) },
       newBlank: { args: z.tuple([z.string().max(200).optional()]) },
+      /** Opens a `.mwproj` project, or a Keras / TF.js model JSON as a new project, from the host's disk. */
       open: { args: z.tuple([path]) },
+      /** Saves atomically (the old file survives any failure) and adds the file to the recent list. */
       save: { args: z.tuple([path, projectSchema]), maxBytes: uploadMaxRequestBytes },
+      /** Like save, but refuses (code `exists`) to replace an existing file unless `overwrite` is set. */
       saveAs: { args: z.tuple([path, projectSchema, z.strictObject({ overwrite: z.boolean().optional() }).optional()]), maxBytes: uploadMaxRequestBytes },
       listRecent: { args: z.tuple([]) },
       forgetRecent: { args: z.tuple([path]) },
+      /** Keeps a copy of unsaved work so a crash loses nothing; call it on every edit (it is cheap). */
       saveRecovery: { args: z.tuple([projectSchema, z.string().max(4096).nullable().optional()]), maxBytes: uploadMaxRequestBytes },
       loadRecovery: { args: z.tuple([]) },
       clearRecovery: { args: z.tuple([]) },
+      /** Imports a Keras / TF.js model JSON (or a project) given as text, e.g. an uploaded file. */
       importModelText: { args: z.tuple([z.string().min(1), z.string().max(200).optional()]), maxBytes: uploadMaxRequestBytes },
     },
     events: [],
   },
   catalog: {
     methods: {
+      /** Shapes, parameter counts and plain-language errors; the renderer may also call app/graph/analyze directly. */
       validate: { args: z.tuple([graphSchema]) },
     },
     events: [],
@@ -144,26 +135,38 @@ export const apiContract = {
           previewRows: z.number().int().min(0).max(1000).optional(),
         }).optional()]),
       },
+      /** Stores an uploaded CSV/TSV (browser mode has no paths) on the host and inspects it. */
       importCsvText: { args: z.tuple([z.string().min(1).max(255), z.string(), csvImportOptionsSchema.optional()]), maxBytes: uploadMaxRequestBytes },
       importCsvPath: { args: z.tuple([path, csvImportOptionsSchema.optional()]) },
+      /** A folder with one subfolder of PNG/JPEG images per class. */
       importImageFolder: { args: z.tuple([path, imageOptionsSchema.optional()]) },
+      /** Uploaded images (`class/file.png`, base64; a top folder common to all is dropped) stored as a new folder of the workspace, then imported. */
       importImageFiles: {
         args: z.tuple([uploadFileName, z.array(z.strictObject({ path: z.string().min(1).max(1024), data: z.base64() })).min(1).max(50_000), imageOptionsSchema.optional()]),
         maxBytes: uploadMaxRequestBytes,
       },
+      /** An uploaded zip of class folders (base64), unpacked into a new folder of the workspace, then imported. */
       importImageZip: { args: z.tuple([uploadFileName, z.base64().min(1), imageOptionsSchema.optional()]), maxBytes: uploadMaxRequestBytes },
+      /** Does the graph fit its data? Messages plus fixes the UI can apply with a click. */
       check: { args: z.tuple([projectInputSchema]) },
     },
     events: [],
   },
   training: {
     methods: {
+      /**
+       * Starts training the project and records the run in the experiment history. Resolves once the trainer
+       * has loaded its backend and data (the run record carries the backend really used). A run that fails
+       * before that is still recorded (as failed); start() then rejects with the reason and `onDidFinish` fires.
+       * Events for the run may arrive before start() resolves.
+       */
       start: {
         args: z.tuple([projectInputSchema, z.strictObject({
           runName: z.string().max(200).optional(),
           tags: z.array(z.string().min(1).max(100)).max(100).optional(),
         }).optional()]),
       },
+      /** Ends the run after the current batch, keeping what it learned so far (status `stopped`). */
       stop: { args: z.tuple([runId]) },
       listActive: { args: z.tuple([]) },
     },
@@ -173,12 +176,15 @@ export const apiContract = {
     methods: {
       list: { args: z.tuple([runQuerySchema.optional()]) },
       get: { args: z.tuple([runId]) },
+      /** 2–6 runs: aligned curves, settings and data differences, architecture diffs, test metrics. */
       compare: { args: z.tuple([z.array(runId).min(2, 'choose at least 2 runs to compare').max(6, 'compare at most 6 runs at a time')]) },
       rename: { args: z.tuple([runId, z.string().trim().min(1, 'a run name cannot be empty').max(200)]) },
       tag: { args: z.tuple([runId, tags]) },
       untag: { args: z.tuple([runId, tags]) },
       setNote: { args: z.tuple([runId, z.string().max(100_000)]) },
+      /** Deletes the run and the model files the history owns. */
       delete: { args: z.tuple([runId]) },
+      /** All matching runs as CSV text. */
       exportCsv: { args: z.tuple([runQuerySchema.optional()]) },
       leaderboard: {
         args: z.tuple([z.string().min(1), z.strictObject({
@@ -190,23 +196,33 @@ export const apiContract = {
         }).optional()]),
       },
       metricNames: { args: z.tuple([]) },
+      /** A new, unsaved project holding the run's graph, data binding and settings: "open this run's graph". */
       openGraph: { args: z.tuple([runId]) },
     },
     events: ['onDidChange'],
   },
   export: {
     methods: {
+      /** The training program for the project: JavaScript, TypeScript or Python. */
       code: { args: z.tuple([projectInputSchema, codeOptionsSchema]) },
+      /** The graph as Keras / TF.js model JSON (architecture only). */
       kerasJson: { args: z.tuple([graphSchema, z.string().max(200).optional()]) },
+      /** Exports a run's trained model and verifies the export; `not-available` until that module exists. */
       model: { args: z.tuple([runId, modelExportOptionsSchema.optional()]) },
+      /** An exported model folder (the `dir` of model()) as a zip, for a download from the page. */
       archive: { args: z.tuple([path]) },
     },
     events: [],
   },
   predict: {
     methods: {
+      /** What a run's model takes as input, to build the "Try it" form. */
       describe: { args: z.tuple([runId]) },
       predict: { args: z.tuple([runId, predictInputSchema]), maxBytes: uploadMaxRequestBytes },
+      /**
+       * Row `index` (default 0; wraps around) of the run's own test split, raw as in its data, for the Try it
+       * form. Table and text data only; a run whose data cannot be read again says why (code `failed`).
+       */
       testSample: { args: z.tuple([runId, z.strictObject({ index: z.number().int().min(0).optional() }).optional()]) },
     },
     events: [],
@@ -218,117 +234,127 @@ export const serviceNames = Object.keys(apiContract) as ServiceName[];
 
 // ------------------------------------------------------------------ the service interfaces
 
-export interface ProjectsService {
-  listTemplates(): Promise<TemplateSummary[]>;
-  /** A new, unsaved project from a template, already bound to its dataset and laid out. */
-  newFromTemplate(templateId: string, options?: { name?: string }): Promise<ProjectDocument>;
-  newBlank(name?: string): Promise<ProjectDocument>;
-  /** Opens a `.mwproj` project, or a Keras / TF.js model JSON as a new project, from the host's disk. */
-  open(path: string): Promise<OpenedProject>;
-  /** Saves atomically (the old file survives any failure) and adds the file to the recent list. */
-  save(path: string, document: ProjectDocument): Promise<SavedProject>;
-  /** Like save, but refuses (code `exists`) to replace an existing file unless `overwrite` is set. */
-  saveAs(path: string, document: ProjectDocument, options?: { overwrite?: boolean }): Promise<SavedProject>;
-  listRecent(): Promise<RecentProject[]>;
-  forgetRecent(path: string): Promise<void>;
-  /** Keeps a copy of unsaved work so a crash loses nothing; call it on every edit (it is cheap). */
-  saveRecovery(document: ProjectDocument, path?: string | null): Promise<void>;
-  loadRecovery(): Promise<RecoveryCopy | null>;
-  clearRecovery(): Promise<void>;
-  /** Imports a Keras / TF.js model JSON (or a project) given as text, e.g. an uploaded file. */
-  importModelText(text: string, name?: string): Promise<OpenedProject>;
+/** What each method resolves to, by service; its arguments are what apiContract's schema for it accepts. */
+interface ApiResults {
+  projects: {
+    listTemplates: TemplateSummary[];
+    newFromTemplate: ProjectDocument;
+    newBlank: ProjectDocument;
+    open: OpenedProject;
+    save: SavedProject;
+    saveAs: SavedProject;
+    listRecent: RecentProject[];
+    forgetRecent: void;
+    saveRecovery: void;
+    loadRecovery: RecoveryCopy | null;
+    clearRecovery: void;
+    importModelText: OpenedProject;
+  };
+  catalog: {
+    validate: GraphAnalysis;
+  };
+  datasets: {
+    listBuiltins: BuiltinDataset[];
+    inspect: DatasetInspection;
+    importCsvText: ImportedDataset;
+    importCsvPath: ImportedDataset;
+    importImageFolder: ImportedDataset;
+    importImageFiles: ImportedDataset;
+    importImageZip: ImportedDataset;
+    check: DataCheck;
+  };
+  training: {
+    start: TrainingStarted;
+    stop: void;
+    listActive: ActiveRun[];
+  };
+  runs: {
+    list: RunPage;
+    get: RunDetail;
+    compare: RunComparison;
+    rename: void;
+    tag: void;
+    untag: void;
+    setNote: void;
+    delete: { deletedFiles: string[]; keptFiles: string[] };
+    exportCsv: string;
+    leaderboard: LeaderboardEntry[];
+    metricNames: string[];
+    openGraph: ProjectDocument;
+  };
+  export: {
+    code: GeneratedCodeResult;
+    kerasJson: KerasJsonResult;
+    model: ModelExportResult;
+    archive: ModelArchive;
+  };
+  predict: {
+    describe: PredictorInfo;
+    predict: PredictResult;
+    testSample: TestRowSample;
+  };
 }
 
-export interface CatalogService {
-  /** Shapes, parameter counts and plain-language errors; the renderer may also call app/graph/analyze directly. */
-  validate(graph: Graph): Promise<GraphAnalysis>;
+/** What each event carries, by service (the names are apiContract's event lists). */
+interface ApiEventData {
+  projects: Record<never, never>;
+  catalog: Record<never, never>;
+  datasets: Record<never, never>;
+  training: {
+    onDidStart: TrainingStarted;
+    /** Batch events (throttled to what a chart can draw) and every epoch event. */
+    onDidProgress: TrainingProgress;
+    onDidFinish: TrainingOutcome;
+  };
+  runs: { onDidChange: RunChange };
+  export: Record<never, never>;
+  predict: Record<never, never>;
 }
 
-export interface DatasetsService {
-  listBuiltins(): Promise<BuiltinDataset[]>;
-  inspect(binding: z.input<typeof datasetBindingSchema>, options?: { projectPath?: string | null; previewRows?: number }): Promise<DatasetInspection>;
-  /** Stores an uploaded CSV/TSV (browser mode has no paths) on the host and inspects it. */
-  importCsvText(fileName: string, text: string, options?: z.input<typeof csvImportOptionsSchema>): Promise<ImportedDataset>;
-  importCsvPath(path: string, options?: z.input<typeof csvImportOptionsSchema>): Promise<ImportedDataset>;
-  /** A folder with one subfolder of PNG/JPEG images per class. */
-  importImageFolder(path: string, options?: { width?: number; height?: number; channels?: 1 | 3 }): Promise<ImportedDataset>;
-  /** Uploaded images (`class/file.png`, base64; a top folder common to all is dropped) stored as a new folder of the workspace, then imported. */
-  importImageFiles(folderName: string, files: { path: string; data: string }[], options?: { width?: number; height?: number; channels?: 1 | 3 }): Promise<ImportedDataset>;
-  /** An uploaded zip of class folders (base64), unpacked into a new folder of the workspace, then imported. */
-  importImageZip(fileName: string, zipBase64: string, options?: { width?: number; height?: number; channels?: 1 | 3 }): Promise<ImportedDataset>;
-  /** Does the graph fit its data? Messages plus fixes the UI can apply with a click. */
-  check(project: ProjectInput): Promise<DataCheck>;
-}
+type MethodSpecs<S extends ServiceName> = (typeof apiContract)[S]['methods'];
+type EventNames<S extends ServiceName> = (typeof apiContract)[S]['events'][number];
+/** Compiles only when T has every key of U: every method has its result type, every event its data. */
+type Covers<T extends U, U> = T;
+type _ResultsCoverMethods = Covers<ApiResults, { [S in ServiceName]: Record<keyof MethodSpecs<S>, unknown> }>;
+type _DataCoversEvents = Covers<ApiEventData, { [S in ServiceName]: Record<EventNames<S>, unknown> }>;
 
-export interface TrainingService {
-  /**
-   * Starts training the project and records the run in the experiment history. Resolves once the trainer
-   * has loaded its backend and data (the run record carries the backend really used). A run that fails
-   * before that is still recorded (as failed); start() then rejects with the reason and `onDidFinish` fires.
-   * Events for the run may arrive before start() resolves.
-   */
-  start(project: ProjectInput, options?: { runName?: string; tags?: string[] }): Promise<TrainingStarted>;
-  /** Ends the run after the current batch, keeping what it learned so far (status `stopped`). */
-  stop(runId: number): Promise<void>;
-  listActive(): Promise<ActiveRun[]>;
-  readonly onDidStart: Event<TrainingStarted>;
-  /** Batch events (throttled to what a chart can draw) and every epoch event. */
-  readonly onDidProgress: Event<TrainingProgress>;
-  readonly onDidFinish: Event<TrainingOutcome>;
-}
+/** A method's argument list: what its schema accepts (`input`) or gives after parsing (`output`). */
+type ArgsOf<Spec, Side extends 'input' | 'output'> = Spec extends { args: infer A extends z.ZodType }
+  ? (Side extends 'input' ? z.input<A> : z.output<A>) extends infer L extends unknown[] ? L : never
+  : never;
 
-export interface RunsService {
-  list(query?: RunQuery): Promise<RunPage>;
-  get(runId: number): Promise<RunDetail>;
-  /** 2–6 runs: aligned curves, settings and data differences, architecture diffs, test metrics. */
-  compare(runIds: number[]): Promise<RunComparison>;
-  rename(runId: number, name: string): Promise<void>;
-  tag(runId: number, tags: string | string[]): Promise<void>;
-  untag(runId: number, tags: string | string[]): Promise<void>;
-  setNote(runId: number, note: string): Promise<void>;
-  /** Deletes the run and the model files the history owns. */
-  delete(runId: number): Promise<{ deletedFiles: string[]; keptFiles: string[] }>;
-  /** All matching runs as CSV text. */
-  exportCsv(query?: RunQuery): Promise<string>;
-  leaderboard(metric: string, options?: { scope?: 'best' | 'final' | 'test'; direction?: 'asc' | 'desc'; limit?: number; project?: string; dataset?: string }): Promise<LeaderboardEntry[]>;
-  metricNames(): Promise<string[]>;
-  /** A new, unsaved project holding the run's graph, data binding and settings: "open this run's graph". */
-  openGraph(runId: number): Promise<ProjectDocument>;
-  readonly onDidChange: Event<RunChange>;
-}
+type ServiceOf<S extends ServiceName, Side extends 'input' | 'output'> = {
+  [M in keyof MethodSpecs<S>]: (...args: ArgsOf<MethodSpecs<S>[M], Side>) => Promise<ApiResults[S][M & keyof ApiResults[S]]>;
+} & {
+  readonly [E in EventNames<S>]: Event<ApiEventData[S][E & keyof ApiEventData[S]]>;
+};
 
-export interface ExportService {
-  /** The training program for the project: JavaScript, TypeScript or Python. */
-  code(project: ProjectInput, options: z.input<typeof codeOptionsSchema>): Promise<GeneratedCodeResult>;
-  /** The graph as Keras / TF.js model JSON (architecture only). */
-  kerasJson(graph: Graph, name?: string): Promise<KerasJsonResult>;
-  /** Exports a run's trained model and verifies the export; `not-available` until that module exists. */
-  model(runId: number, options?: z.input<typeof modelExportOptionsSchema>): Promise<ModelExportResult>;
-  /** An exported model folder (the `dir` of model()) as a zip, for a download from the page. */
-  archive(dir: string): Promise<ModelArchive>;
-}
+/**
+ * A service as callers see it, derived from the contract: each method takes what its argument schema
+ * accepts (defaults may be left out) and resolves to its result; each event carries its data.
+ */
+export type ApiService<S extends ServiceName> = ServiceOf<S, 'input'>;
 
-export interface PredictService {
-  /** What a run's model takes as input, to build the "Try it" form. */
-  describe(runId: number): Promise<PredictorInfo>;
-  predict(runId: number, input: PredictInput): Promise<PredictResult>;
-  /**
-   * Row `index` (default 0; wraps around) of the run's own test split, raw as in its data, for the Try it
-   * form. Table and text data only; a run whose data cannot be read again says why (code `failed`).
-   */
-  testSample(runId: number, options?: { index?: number }): Promise<TestRowSample>;
-}
+/**
+ * A service as a host implements it: the RPC server calls each method with its arguments as the schema
+ * parsed them (defaults filled in), so a project's graph arrives as a Graph. In-process callers of a
+ * ServiceHost go through the same types.
+ */
+export type Service<S extends ServiceName> = ServiceOf<S, 'output'>;
+
+export type ProjectsService = Service<'projects'>;
+export type CatalogService = Service<'catalog'>;
+export type DatasetsService = Service<'datasets'>;
+export type TrainingService = Service<'training'>;
+export type RunsService = Service<'runs'>;
+export type ExportService = Service<'export'>;
+export type PredictService = Service<'predict'>;
+
+/** Every service a host implements (RpcServer serves it; the client side sees it as ModelwrightApi). */
+export type ModelwrightServices = { [S in ServiceName]: Service<S> };
 
 /** Everything the UI can ask of the back end: the host object the renderer is built against. */
-export interface ModelwrightApi {
-  projects: ProjectsService;
-  catalog: CatalogService;
-  datasets: DatasetsService;
-  training: TrainingService;
-  runs: RunsService;
-  export: ExportService;
-  predict: PredictService;
-}
+export type ModelwrightApi = { [S in ServiceName]: ApiService<S> };
 
 /** True for names that are events (`onDidX`, `onWillX`), false for methods. */
 export function isEventName(name: string): boolean {
@@ -340,6 +366,15 @@ export function methodSpec(service: string, method: string): { args: z.ZodType; 
   if (!Object.hasOwn(apiContract, service)) return undefined;
   const methods = apiContract[service as ServiceName].methods as Record<string, { args: z.ZodType; maxBytes?: number }>;
   return Object.hasOwn(methods, method) ? methods[method] : undefined;
+}
+
+/**
+ * A service's method or event by a name known only at run time (a request's method, the contract's event
+ * lists): how the RPC server and the desktop bridge reach the typed services without casting them.
+ */
+export function serviceMember(api: ModelwrightApi | ModelwrightServices, service: ServiceName, name: string): unknown {
+  const target: object = api[service];
+  return (target as Record<string, unknown>)[name];
 }
 
 /** The request size limit of a method (the default for unknown ones). */

@@ -4,8 +4,8 @@
 import { formatBytes } from '../format.ts';
 import { z } from 'zod';
 import {
-  apiContract, isEventName, maxRequestBytes, methodSpec, serviceNames, uploadMaxRequestBytes,
-  type ModelwrightApi, type ServiceName,
+  apiContract, isEventName, maxRequestBytes, methodSpec, serviceMember, serviceNames, uploadMaxRequestBytes,
+  type ModelwrightApi, type ModelwrightServices, type ServiceName,
 } from './contract.ts';
 import { ApiError, apiErrorFrom, describeArgumentIssues, toApiErrorInfo, type ApiErrorInfo } from './errors.ts';
 import { Emitter, type Disposable } from './events.ts';
@@ -94,13 +94,13 @@ export interface RpcServerConnection {
   dispose(): void;
 }
 
-/** Serves a ModelwrightApi to any number of connections, each a `send(text)` function. */
+/** Serves the services to any number of connections, each a `send(text)` function. */
 export class RpcServer {
-  private readonly api: ModelwrightApi;
+  private readonly api: ModelwrightServices;
   private readonly describeError: (err: unknown) => ApiErrorInfo;
   private readonly onInternalError: ((err: unknown, where: string) => void) | undefined;
 
-  constructor(api: ModelwrightApi, options: RpcServerOptions = {}) {
+  constructor(api: ModelwrightServices, options: RpcServerOptions = {}) {
     this.api = api;
     this.describeError = options.describeError ?? toApiErrorInfo;
     this.onInternalError = options.onInternalError;
@@ -128,9 +128,10 @@ export class RpcServer {
     const subscriptions: Disposable[] = [];
     for (const service of serviceNames) {
       for (const event of apiContract[service].events as readonly string[]) {
-        const subscribe = (this.api[service] as unknown as Record<string, (l: (d: unknown) => void) => Disposable>)[event];
+        const subscribe = serviceMember(this.api, service, event);
         if (typeof subscribe !== 'function') continue;
-        subscriptions.push(subscribe((data) => post({ type: 'event', service, event, data })));
+        const subscription: Disposable = subscribe((data: unknown) => post({ type: 'event', service, event, data }));
+        subscriptions.push(subscription);
       }
     }
     return {
@@ -172,10 +173,11 @@ export class RpcServer {
     const args = spec.args.safeParse(request.args, { reportInput: true });
     if (!args.success) return refuse(request.id, 'invalid-argument', describeArgumentIssues(name, args.error.issues, request.args));
     try {
-      const target = this.api[request.service as ServiceName] as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
-      const fn = target[request.method];
+      // methodSpec found the method, so the service name is one of the contract's.
+      const service = request.service as ServiceName;
+      const fn = serviceMember(this.api, service, request.method);
       if (typeof fn !== 'function') return refuse(request.id, 'not-available', `${name} is not available on this host.`);
-      const result = await fn.apply(target, args.data as unknown[]);
+      const result: unknown = await fn.apply(this.api[service], args.data as unknown[]);
       return result === undefined ? { type: 'response', id: request.id } : { type: 'response', id: request.id, result };
     } catch (err) {
       const info = this.describeError(err);
@@ -233,6 +235,8 @@ export class RpcClient {
       }
       api[service] = proxy;
     }
+    // Built from the contract's method and event lists at run time, so TypeScript cannot see that it has
+    // every member; ModelwrightApi is derived from those same lists (contract.ts), so they agree.
     this.api = api as unknown as ModelwrightApi;
   }
 

@@ -4,7 +4,6 @@
 import { datasetBindingSchema, type DatasetBinding } from './binding.ts';
 import type { Table } from './csv.ts';
 import { DataError, quote } from './errors.ts';
-import { resizeToTensor, type RgbaImage } from './image.ts';
 import { isUsableRow, Preprocessor, TableFitter } from './preprocess.ts';
 import { inferSchema, profileColumns, sortLabels, type Task } from './schema.ts';
 import { mulberry32, shuffleInPlace, splitIndices, type SplitIndices } from './split.ts';
@@ -187,31 +186,6 @@ function encodeTableRows(pre: Preprocessor, rows: readonly string[][], which: re
     if (!reconstruction) y[n] = pre.encodeTarget(cells[targetIndex]);
   }
   return { x, xShape: [which.length, ...pre.inputShape], y, yShape: reconstruction ? [which.length, inputSize] : [which.length, 1], count: which.length };
-}
-
-/** One decoded image and its class (the name of its subfolder). */
-export interface ImageSample {
-  image: RgbaImage;
-  label: string;
-  /** Where it came from, for messages. */
-  source?: string;
-}
-
-/**
- * Turns labelled images into arrays of shape [n, height, width, channels] with values in [0, 1],
- * resized to `binding.image`. Pixels need no fitted statistics; the preprocessor keeps size and classes.
- */
-export function prepareImages(samples: readonly ImageSample[], bindingInput: DatasetBinding | unknown, options: PrepareOptions = {}): PreparedData {
-  const binding = parseBinding(bindingInput);
-  const spec = binding.image;
-  if (!spec) throw new DataError('Image data needs an image size: set the width, height and channels (1 for grayscale, 3 for colour) of the Input layer.');
-  const chosen = sampleRows(samples, binding.limitRows, options.seed ?? defaults.seed);
-  const size = spec.width * spec.height * spec.channels;
-  const pixels = new Float32Array(chosen.length * size);
-  chosen.forEach((s, n) => resizeToTensor(s.image, spec.width, spec.height, spec.channels, pixels, n * size));
-  const prepared = prepareImageArrays(pixels, chosen.map((s) => s.label), spec, options);
-  prepared.rows.total = samples.length;
-  return prepared;
 }
 
 /** Images already in tensor layout, values in [0, 1] (e.g. built-in MNIST): split them and build the preprocessor. */

@@ -97,8 +97,8 @@ export function createTfLayer(tf: Tf, type: string, params: Record<string, Param
   }
   const custom = customLayerClass(tf, type);
   if (custom) return new (custom as new (a: unknown) => tfTypes.layers.Layer)(args);
-  const factory = def.tfjsFactory ? (tf.layers as unknown as Record<string, (a: unknown) => tfTypes.layers.Layer>)[def.tfjsFactory] : undefined;
-  if (!factory) throw new Error(`${type} cannot be turned into a TF.js layer`);
+  const factory: unknown = def.tfjsFactory ? (tf.layers as Record<string, unknown>)[def.tfjsFactory] : undefined;
+  if (typeof factory !== 'function') throw new Error(`${type} cannot be turned into a TF.js layer`);
   return factory(args);
 }
 

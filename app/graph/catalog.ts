@@ -176,8 +176,3 @@ export function paramProblems(def: LayerDef, params: Record<string, ParamValue> 
 function firstParamProblem(def: LayerDef, params: Record<string, ParamValue>) {
   return paramProblems(def, params)[0] ?? null;
 }
-
-/** Layers of one category, in catalog order (palette helper). */
-export function layersInCategory(category: LayerCategory): LayerDef[] {
-  return layerCatalog.filter((d) => d.category === category);
-}

@@ -20,29 +20,8 @@ export interface WrappedLayer {
   params: Record<string, ParamValue>;
 }
 
-export interface LayerNode {
-  /** Stable identity used by connections and the canvas; never shown to the user. */
-  id: string;
-  /** Catalog type, e.g. `Dense`, `Conv2D`. */
-  type: string;
-  /** Unique, user-visible name, also the Keras layer name. */
-  name: string;
-  /** Parameters by Keras camelCase name; missing ones take the catalog default. */
-  params: Record<string, ParamValue>;
-}
-
-/** A tensor flowing from one layer's output into one input slot of another (slot order matters for merges). */
-export interface Connection {
-  from: string;
-  to: string;
-  /** Input slot of `to`, 0-based. Merge layers (Add, Concatenate, ...) take several slots. */
-  toSlot: number;
-}
-
-export interface Graph {
-  layers: LayerNode[];
-  connections: Connection[];
-}
+/** Graph, LayerNode and Connection are declared once, as what the graph schemas (schema.ts) accept. */
+export type { Connection, Graph, LayerNode } from './schema.ts';
 
 /** Kinds of graph problems; each has its own plain-language message. */
 export type GraphErrorKind =

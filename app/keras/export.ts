@@ -4,7 +4,7 @@ import { analyzeGraph } from '../graph/analyze.ts';
 import { getLayerDef, resolveParams } from '../graph/catalog.ts';
 import type { Graph, LayerNode, ParamValue, WrappedLayer } from '../graph/types.ts';
 import { attentionInboundNode } from './attentionNodes.ts';
-import { camelToSnake, isRecord, paramsToKerasConfig } from './caseConvert.ts';
+import { camelToSnake, paramsToKerasConfig } from './caseConvert.ts';
 
 export interface KerasExportOptions {
   /** The model's name inside the JSON (Keras shows it in `model.summary()`). */
@@ -119,8 +119,9 @@ function layerConfig(type: string, params: Record<string, ParamValue>, name: str
   const nested: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(params)) {
     const kind = def?.params.find((p) => p.name === key)?.kind;
-    if (kind === 'layer' && isRecord(value)) {
-      const inner = value as unknown as WrappedLayer;
+    // The only object a ParamValue can be is a wrapped layer (arrays aside).
+    if (kind === 'layer' && typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      const inner: WrappedLayer = value;
       const innerName = `${name}_${camelToSnake(inner.type)}`;
       nested[camelToSnake(key)] = {
         class_name: inner.type,

@@ -5,8 +5,9 @@ import type { TrainingConfig } from '../training/config.ts';
 import type { DatasetBinding } from '../data/binding.ts';
 import type { Evaluation } from '../training/evaluate.ts';
 import type { CompareVerdict } from './verdict.ts';
+import { metricScopes, runFields, runStatuses, type MetricScope, type RunField, type RunSort, type SortDirection } from './runQuery.ts';
 
-export const runStatuses = ['queued', 'running', 'completed', 'stopped', 'diverged', 'failed', 'interrupted'] as const;
+export { runStatuses } from './runQuery.ts';
 export type RunStatus = (typeof runStatuses)[number];
 
 /** Statuses a writer may end a run with; `interrupted` is only ever set by the store, for runs whose writer died. */
@@ -155,28 +156,7 @@ export interface RunComparison {
   verdict?: CompareVerdict | null;
 }
 
-export type MetricScope = 'best' | 'final' | 'test';
-export type SortDirection = 'asc' | 'desc';
-export type RunField = 'id' | 'name' | 'startedAt' | 'durationMs' | 'status';
-
-export type RunSort =
-  | { by: RunField; direction?: SortDirection }
-  | { by: 'metric'; metric: string; scope?: MetricScope; direction?: SortDirection };
-
-export interface RunQuery {
-  project?: string;
-  /** Matches the dataset's source, name or path exactly. */
-  dataset?: string;
-  status?: RunStatus | RunStatus[];
-  tag?: string;
-  /** Case-insensitive substring of the run's name or note. */
-  search?: string;
-  /** false: only completed runs that did not learn; true: only runs judged to have learned. */
-  learned?: boolean;
-  sort?: RunSort;
-  limit?: number;
-  offset?: number;
-}
+export type { MetricScope, RunField, RunQuery, RunSort, SortDirection } from './runQuery.ts';
 
 export interface RunPage {
   runs: RunSummary[];
@@ -201,7 +181,6 @@ export function metricDirection(name: string): 'max' | 'min' {
   return higherIsBetter.test(base) ? 'max' : 'min';
 }
 
-const fieldNames: RunField[] = ['id', 'name', 'startedAt', 'durationMs', 'status'];
 
 /**
  * Reads a sort specification as typed on the command line or in a URL:
@@ -212,9 +191,9 @@ export function parseSortSpec(text: string): RunSort {
   let direction: SortDirection | undefined;
   if (parts.length > 1 && (parts.at(-1) === 'asc' || parts.at(-1) === 'desc')) direction = parts.pop() as SortDirection;
   let scope: MetricScope | undefined;
-  if (parts.length > 1 && ['best', 'final', 'test'].includes(parts[0])) scope = parts.shift() as MetricScope;
+  if (parts.length > 1 && (metricScopes as readonly string[]).includes(parts[0])) scope = parts.shift() as MetricScope;
   const name = parts.join(':');
   if (!name) throw new Error(`"${text}" is not a sort order: give a metric such as val_accuracy or a field such as startedAt`);
-  if (!scope && (fieldNames as string[]).includes(name)) return { by: name as RunField, direction };
+  if (!scope && (runFields as readonly string[]).includes(name)) return { by: name as RunField, direction };
   return { by: 'metric', metric: name, scope: scope ?? 'best', direction };
 }

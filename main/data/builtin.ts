@@ -70,10 +70,6 @@ export function builtinIdOf(source: string): BuiltinDatasetId | undefined {
   return id as BuiltinDatasetId;
 }
 
-export function builtinInfo(id: BuiltinDatasetId): BuiltinDatasetInfo {
-  return structuredClone(datasets[id]);
-}
-
 /** Fills in what a built-in dataset implies (kind, target, text column, image size) where the binding is silent. */
 export function withBuiltinDefaults(binding: DatasetBinding, id: BuiltinDatasetId): DatasetBinding {
   const info = datasets[id];

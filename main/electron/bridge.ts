@@ -1,6 +1,6 @@
 // The body of the preload: builds the `window.modelwright` object from an ipcRenderer-like object.
 // Kept free of the electron import so tests can drive it with a fake ipcRenderer.
-import { apiContract, serviceNames } from '../../app/api/contract.ts';
+import { apiContract, serviceMember, serviceNames } from '../../app/api/contract.ts';
 import {
   ipcChannels, menuCommandIds, type BridgedApi, type DesktopBridge, type EditAction, type MenuCommand, type MenuState,
   type OpenDialogOptions, type SaveDialogOptions,
@@ -36,10 +36,11 @@ export function createDesktopBridge(ipc: IpcRendererLike, platform: string): Des
       );
     }
     for (const event of apiContract[service].events as readonly string[]) {
-      const subscribe = (client.api[service] as unknown as Record<string, (l: (d: unknown) => void) => { dispose(): void }>)[event];
+      const subscribe = serviceMember(client.api, service, event);
+      if (typeof subscribe !== 'function') continue;
       bridged[event] = (listener: (data: unknown) => void) => {
         if (typeof listener !== 'function') throw new TypeError(`${service}.${event} needs a listener function`);
-        const subscription = subscribe((data) => listener(data));
+        const subscription: { dispose(): void } = subscribe((data: unknown) => listener(data));
         return () => subscription.dispose();
       };
     }
@@ -54,6 +55,7 @@ export function createDesktopBridge(ipc: IpcRendererLike, platform: string): Des
   return Object.freeze({
     kind: 'electron' as const,
     platform,
+    // Built from the contract's lists at run time, like RpcClient.api: TypeScript cannot see it is complete.
     api: Object.freeze(api) as unknown as BridgedApi,
     showOpenDialog: (options: OpenDialogOptions) => dialog('open', options),
     showSaveDialog: (options: SaveDialogOptions) => dialog('save', options),

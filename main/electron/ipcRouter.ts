@@ -1,7 +1,7 @@
 // The main-process end of the studio's IPC: the API contract over one RPC channel (validated by the
 // same RpcServer as the WebSocket host), native dialogs and editing; every message must come from our
 // own app:// frame, everything else is dropped and logged.
-import type { ModelwrightApi } from '../../app/api/contract.ts';
+import type { ModelwrightServices } from '../../app/api/contract.ts';
 import {
   dialogRequestSchema, editActionSchema, ipcChannels, menuStateSchema, type MenuCommand, type MenuState,
 } from '../../app/api/desktopBridge.ts';
@@ -28,13 +28,13 @@ export interface IpcEventLike {
 export interface IpcMainLike {
   on(channel: string, listener: (event: IpcEventLike, ...args: unknown[]) => void): unknown;
   handle(channel: string, listener: (event: IpcEventLike, ...args: unknown[]) => unknown): void;
-  removeListener(channel: string, listener: (...args: never[]) => void): unknown;
+  removeListener(channel: string, listener: (event: IpcEventLike, ...args: unknown[]) => void): unknown;
   removeHandler(channel: string): void;
 }
 
 export interface IpcRouterOptions {
   ipcMain: IpcMainLike;
-  api: ModelwrightApi;
+  api: ModelwrightServices;
   dialogs: NativeDialogs;
   /** The origin pages must come from (default app://modelwright). */
   origin?: string;

@@ -9,7 +9,7 @@ import { createServiceHost, type ServiceHost } from '../services/host.ts';
 import { dbPathInFolder } from '../store/location.ts';
 import { createNativeDialogs } from './dialogs.ts';
 import { openHistoryWithRecovery } from './historyRecovery.ts';
-import { createIpcRouter, type IpcMainLike, type IpcRouter } from './ipcRouter.ts';
+import { createIpcRouter, type IpcRouter } from './ipcRouter.ts';
 import { buildMenuTemplate, type Theme } from './menu.ts';
 import { hardenApp, hardenWebContents, restrictPermissions } from './navigation.ts';
 import { filesFromArgv, OpenQueue } from './openFiles.ts';
@@ -109,7 +109,7 @@ async function start(): Promise<void> {
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, shell, log, (url) => dialogs.confirmOpenExternal(contents, url)));
 
   router = createIpcRouter({
-    ipcMain: ipcMain as unknown as IpcMainLike,
+    ipcMain,
     api: services.api,
     dialogs,
     log,

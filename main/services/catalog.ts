@@ -2,12 +2,11 @@
 // renderer normally calls analyzeGraph directly; this keeps the contract complete for other clients).
 import type { CatalogService } from '../../app/api/contract.ts';
 import { analyzeGraph } from '../../app/graph/analyze.ts';
-import type { Graph } from '../../app/graph/types.ts';
 
 export function createCatalogService(): CatalogService {
   return {
     async validate(graph) {
-      return analyzeGraph(graph as Graph);
+      return analyzeGraph(graph);
     },
   };
 }

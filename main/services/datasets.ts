@@ -9,7 +9,6 @@ import { datasetBindingSchema, type DatasetBinding } from '../../app/data/bindin
 import type { Table } from '../../app/data/csv.ts';
 import { DataError } from '../../app/data/errors.ts';
 import { inferSchema, isMissing, profileColumns, sortLabels } from '../../app/data/schema.ts';
-import type { Graph } from '../../app/graph/types.ts';
 import { checkReadiness } from '../../app/training/readiness.ts';
 import { builtinIdOf, listBuiltinDatasets, loadBuiltinTable, loadMnist, withBuiltinDefaults } from '../data/builtin.ts';
 import { readImageFolder } from '../data/images.ts';
@@ -207,7 +206,7 @@ export function createDatasetsService(options: DatasetsServiceOptions): Datasets
 
     async check(projectArg): Promise<DataCheck> {
       const project = projectInputSchema.parse(projectArg);
-      const graph = project.graph as Graph;
+      const graph = project.graph;
       const settings = { loss: project.training?.loss };
       const none = (error: string): DataCheck => {
         const readiness = checkReadiness(graph, null, settings);

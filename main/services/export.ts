@@ -3,7 +3,6 @@
 import { modelExportOptionsSchema, projectInputSchema, type ExportService } from '../../app/api/contract.ts';
 import { ApiError } from '../../app/api/errors.ts';
 import { generateCode } from '../../app/codegen/index.ts';
-import type { Graph } from '../../app/graph/types.ts';
 import { exportKerasModel } from '../../app/keras/export.ts';
 import { planProjectData } from '../codegen/projectData.ts';
 import { ExportError, exportRunForApi } from '../export/exportRun.ts';
@@ -26,12 +25,12 @@ export function createExportService(options: ExportServiceOptions = {}): ExportS
       const project = projectInputSchema.parse(projectArg);
       const host = project.dataset ? await files.dataFor(project.dataset, project.path ? await files.readable(project.path).catch(() => null) : null) : null;
       const data = await planProjectData(host?.binding ?? null, { baseDir: host?.baseDir ?? files.workspace, resourcesDir: options.resourcesDir });
-      const generated = generateCode({ graph: project.graph as Graph, data, training: project.training ?? null }, codeOptions);
+      const generated = generateCode({ graph: project.graph, data, training: project.training ?? null }, codeOptions);
       return { ...generated, language: codeOptions.language };
     },
 
     async kerasJson(graph, name) {
-      const json = exportKerasModel(graph as Graph, { name });
+      const json = exportKerasModel(graph, { name });
       return { json: `${JSON.stringify(json, null, 2)}\n`, fileName: 'model-topology.json' };
     },
 

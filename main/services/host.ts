@@ -1,7 +1,7 @@
 // Builds the whole API for one host (the web server, Electron main, or a test): one experiment store
 // opened once, one training supervisor, and every service of the contract over them.
 import { dirname, join } from 'node:path';
-import type { ModelwrightApi } from '../../app/api/contract.ts';
+import type { ModelwrightServices } from '../../app/api/contract.ts';
 import { Emitter } from '../../app/api/events.ts';
 import type { RunChange } from '../../app/api/types.ts';
 import { openStore, type ExperimentStore } from '../store/experimentStore.ts';
@@ -36,7 +36,7 @@ export interface ServiceHostOptions {
 }
 
 export interface ServiceHost {
-  readonly api: ModelwrightApi;
+  readonly api: ModelwrightServices;
   readonly store: ExperimentStore;
   /** The file policy the services apply; the desktop app grants handles through it. */
   readonly files: FileAccess;
@@ -54,7 +54,7 @@ export function createServiceHost(options: ServiceHostOptions): ServiceHost {
   const runChanges = new Emitter<RunChange>();
   const training = createTrainingService({ store, supervisor: new TrainingSupervisor(options.supervisor), runChanges, log: options.log, files });
   const predict = createPredictService({ store, resourcesDir: options.resourcesDir });
-  const api: ModelwrightApi = {
+  const api: ModelwrightServices = {
     projects: createProjectsService({ dataDir, files }),
     catalog: createCatalogService(),
     datasets: createDatasetsService({ files, resourcesDir: options.resourcesDir }),

@@ -5,7 +5,6 @@ import { projectInputSchema, type TrainingService } from '../../app/api/contract
 import { ApiError } from '../../app/api/errors.ts';
 import { Emitter } from '../../app/api/events.ts';
 import type { ActiveRun, RunChange, TrainingOutcome, TrainingProgress, TrainingStarted } from '../../app/api/types.ts';
-import type { Graph } from '../../app/graph/types.ts';
 import { makeTrainingConfig } from '../../app/training/config.ts';
 import { checkReadiness, firstRefusal } from '../../app/training/readiness.ts';
 import type { ExperimentStore } from '../store/experimentStore.ts';
@@ -56,7 +55,7 @@ export function createTrainingService(options: TrainingServiceOptions): Training
       const project = projectInputSchema.parse(projectArg);
       const binding = project.dataset;
       if (!binding) throw new ApiError('failed', 'Choose the data to train on first (a built-in dataset or an imported file).');
-      const graph = project.graph as Graph;
+      const graph = project.graph;
       const config = project.training ?? makeTrainingConfig();
       // The graph alone is checked here (the data is loaded in the trainer, which checks the rest with the same words).
       const refusal = firstRefusal(checkReadiness(graph, null, { loss: config.loss }));

@@ -6,13 +6,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { extname, join, relative, resolve, sep, isAbsolute } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { ModelwrightApi } from '../../app/api/contract.ts';
+import type { ModelwrightServices } from '../../app/api/contract.ts';
 import { maxMessageBytes, RpcServer } from '../../app/api/rpc.ts';
 import { ConnectionFlow, defaultFlowLimits, type FlowLimits } from './flowControl.ts';
 import { checkAccess, newAccessToken, redactUrl, tokenCookie } from './security.ts';
 
 export interface WebServerOptions {
-  api: ModelwrightApi;
+  api: ModelwrightServices;
   /** 0 (default): a free port chosen by the system. */
   port?: number;
   /** The built renderer (index.html and assets); a page explaining how to build it is served when missing. */

@@ -2,7 +2,6 @@
 // registry bound to a project store; the app, the shortcuts and the tests all run these.
 import { getLayerDef } from '../../app/graph/catalog.ts';
 import type { ProjectStore } from '../state/projectStore.ts';
-import type { ClipboardContent, Position } from '../state/patch.ts';
 import { setUi, uiStore } from '../state/uiStore.ts';
 import { openProject, saveProject, saveProjectAs } from '../files/fileActions.ts';
 import { notify } from '../ui/notify.ts';
@@ -25,35 +24,35 @@ const hasSelection = (s: { selection: { layers: string[]; connections: string[] 
 /** Registers the built-in commands on `registry` (which is bound to `store`). */
 export function registerAppCommands(registry: CommandRegistry, store: ProjectStore): void {
   // ---- graph edits: each becomes one undoable step
-  registry.register<edits.AddLayerArgs>({
+  registry.register({
     id: 'addLayer', title: 'Add layer', category: 'Layers', edit: edits.addLayer,
     label: (a, doc) => (a.after ? `Insert ${a.type} after ${layerName(doc, a.after)}` : a.onConnection ? `Insert ${a.type} into a connection` : `Add ${a.type}`),
   });
-  registry.register<edits.RemoveArgs>({
+  registry.register({
     id: 'removeLayers', title: 'Delete layers', category: 'Layers', edit: edits.removeLayers,
     label: (a) => `Delete ${plural(a.layers?.length ?? 0, 'layer')}${a.connections?.length ? ` and ${plural(a.connections.length, 'connection')}` : ''}`,
   });
-  registry.register<edits.ConnectArgs>({
+  registry.register({
     id: 'connectLayers', title: 'Connect layers', category: 'Layers', edit: edits.connectLayers,
     label: (a, doc) => `Connect ${layerName(doc, a.from)} to ${layerName(doc, a.to)}`,
   });
-  registry.register<{ connections: string[] }>({
+  registry.register({
     id: 'disconnect', title: 'Remove connection', category: 'Layers', edit: edits.disconnect,
     label: (a) => `Remove ${plural(a.connections.length, 'connection')}`,
   });
-  registry.register<edits.SetParamArgs>({
+  registry.register({
     id: 'setParam', title: 'Set parameter', category: 'Layers', edit: edits.setParam,
     label: (a, doc) => `Set ${a.name} of ${layerName(doc, a.layerId)}`,
   });
-  registry.register<{ layerId: string; name: string }>({
+  registry.register({
     id: 'renameLayer', title: 'Rename layer', category: 'Layers', edit: edits.renameLayer,
     label: (a) => `Rename to ${a.name}`,
   });
-  registry.register<{ positions: Record<string, Position> }>({
+  registry.register({
     id: 'moveLayers', title: 'Move layers', category: 'Layers', edit: edits.moveLayers,
     label: (a) => `Move ${plural(Object.keys(a.positions).length, 'layer')}`,
   });
-  registry.register<{ clip?: ClipboardContent; offset?: { x: number; y: number } } | undefined>({
+  registry.register({
     id: 'paste', title: 'Paste', category: 'Edit', shortcuts: ['Mod+V'],
     edit: (doc, args, state) => {
       const clip = args?.clip ?? state.clipboard;
@@ -62,28 +61,28 @@ export function registerAppCommands(registry: CommandRegistry, store: ProjectSto
     },
     label: (a) => `Paste ${plural(a?.clip?.layers.length ?? store.getState().clipboard?.layers.length ?? 0, 'layer')}`,
   });
-  registry.register<{ ids?: string[] } | undefined>({
+  registry.register({
     id: 'duplicate', title: 'Duplicate', category: 'Edit', shortcuts: ['Mod+D'],
     edit: (doc, args, state) => edits.duplicate(doc, { ids: args?.ids ?? state.selection.layers }),
     enabled: (s) => s.selection.layers.length > 0,
   });
-  registry.register<{ direction?: 'TB' | 'LR' } | undefined>({
+  registry.register({
     id: 'autoLayout', title: 'Automatic layout', category: 'Layers', shortcuts: ['Mod+Shift+L'],
     edit: (doc, args) => edits.autoLayout(doc, args ?? {}),
   });
-  registry.register<Parameters<typeof applyModelFix>[1]>({
+  registry.register({
     id: 'applyModelFix', title: 'Fix the model', category: 'Layers', edit: applyModelFix, label: (args) => args.fix.label,
   });
-  registry.register<Parameters<typeof fitModelToData>[1]>({
+  registry.register({
     id: 'fitModelToData', title: 'Make the model fit the data', category: 'Layers', edit: fitModelToData,
   });
-  registry.register<{ dataset: Parameters<typeof edits.setDataset>[1]['dataset'] }>({
+  registry.register({
     id: 'setDataset', title: 'Change the data', category: 'Edit', edit: edits.setDataset,
   });
-  registry.register<{ training: Parameters<typeof edits.setTraining>[1]['training'] }>({
+  registry.register({
     id: 'setTraining', title: 'Change training settings', category: 'Edit', edit: edits.setTraining,
   });
-  registry.register<{ name: string }>({
+  registry.register({
     id: 'renameProject', title: 'Rename project', category: 'File', edit: edits.renameProject,
   });
 
@@ -168,7 +167,7 @@ export function registerAppCommands(registry: CommandRegistry, store: ProjectSto
     id: 'showShortcuts', title: 'Keyboard shortcuts', category: 'Help', shortcuts: ['?'],
     run: () => setUi({ shortcutsOpen: !uiStore.getState().shortcutsOpen }),
   });
-  registry.register<{ type: string }>({
+  registry.register({
     id: 'addLayerAfterSelection', title: 'Add layer after the selected one', category: 'Layers',
     run: (args, ctx) => {
       const { selection } = ctx.store.getState();

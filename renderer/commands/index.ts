@@ -5,3 +5,4 @@ import { createAppCommands } from './appCommands.ts';
 
 export const commands = createAppCommands(projectStore);
 export type { CommandSpec, CommandOutcome, CommandContext } from './registry.ts';
+export type { CommandArgs, CommandId } from './commandArgs.ts';

@@ -4,6 +4,7 @@ import type { ProjectDocument } from '../../app/project/document.ts';
 import type { ProjectActions, ProjectState, ProjectStore } from '../state/projectStore.ts';
 import { errorMessage, notify } from '../ui/notify.ts';
 import type { EditResult } from '../state/patch.ts';
+import type { CommandArgList, CommandArgs, CommandId } from './commandArgs.ts';
 import { CommandError } from './graphEdits.ts';
 
 export type CommandCategory = 'File' | 'Edit' | 'Layers' | 'View' | 'Help' | (string & {});
@@ -13,9 +14,13 @@ export interface CommandContext {
   registry: CommandRegistry;
 }
 
-export interface CommandSpec<A = any> {
-  /** `verbNoun`: `addLayer`, `setParam`, `undo`. */
-  id: string;
+/**
+ * One command. Its handlers are declared as methods so that a spec for one id fits the registry's list of
+ * all of them; `execute` is what checks that an id gets its own arguments.
+ */
+export interface CommandSpec<K extends CommandId = CommandId> {
+  /** `verbNoun`: `addLayer`, `setParam`, `undo` (the ids and their arguments: commandArgs.ts). */
+  id: K;
   /** Short words for menus, the shortcut list and the history ("Set parameter"). */
   title: string;
   category: CommandCategory;
@@ -24,11 +29,11 @@ export interface CommandSpec<A = any> {
   /** The shortcut also fires while the user types in a text field (Save does; Delete does not). */
   whileTyping?: boolean;
   /** A graph edit: pure, returns the patch or null for "nothing to change"; throws CommandError. */
-  edit?: (doc: ProjectDocument, args: A, state: ProjectState) => EditResult | null;
+  edit?(doc: ProjectDocument, args: CommandArgs[K], state: ProjectState): EditResult | null;
   /** History label for an edit, e.g. "Set units of dense_1". */
-  label?: (args: A, doc: ProjectDocument) => string;
+  label?(args: CommandArgs[K], doc: ProjectDocument): string;
   /** Anything else (files, view, clipboard); may be async. Thrown errors are shown to the user. */
-  run?: (args: A, ctx: CommandContext) => unknown;
+  run?(args: CommandArgs[K], ctx: CommandContext): unknown;
   /** When false the command does nothing (and menus grey it out). */
   enabled?: (state: ProjectState) => boolean;
 }
@@ -38,7 +43,7 @@ export type CommandOutcome =
   | { ok: false; error: string };
 
 export class CommandRegistry {
-  private readonly commands = new Map<string, CommandSpec>();
+  private readonly commands = new Map<CommandId, CommandSpec>();
   private readonly store: ProjectStore;
   private readonly report: (message: string) => void;
 
@@ -48,23 +53,28 @@ export class CommandRegistry {
   }
 
   /** Adds a command, or replaces one with the same id (a panel may provide its own implementation). */
-  register<A>(spec: CommandSpec<A>): () => void {
+  register<K extends CommandId>(spec: CommandSpec<K>): () => void {
     if (!spec.edit && !spec.run) throw new Error(`command ${spec.id} has neither edit nor run`);
-    this.commands.set(spec.id, spec as CommandSpec);
+    this.commands.set(spec.id, spec);
     return () => {
       if (this.commands.get(spec.id) === spec) this.commands.delete(spec.id);
     };
   }
 
-  get(id: string): CommandSpec | undefined {
+  get(id: CommandId): CommandSpec | undefined {
     return this.commands.get(id);
+  }
+
+  /** Whether a command with this id is registered (for ids from outside, such as the native menu's). */
+  has(id: string): id is CommandId {
+    return this.commands.has(id as CommandId);
   }
 
   list(): CommandSpec[] {
     return [...this.commands.values()];
   }
 
-  isEnabled(id: string): boolean {
+  isEnabled(id: CommandId): boolean {
     const spec = this.commands.get(id);
     if (!spec) return false;
     const state = this.store.getState();
@@ -76,7 +86,7 @@ export class CommandRegistry {
    * Runs a command. Failures never throw: they are reported to the user (a toast) and returned, so a
    * shortcut, a button and a test all see the same outcome.
    */
-  execute<A>(id: string, args?: A): CommandOutcome {
+  execute<K extends CommandId>(id: K, ...[args]: CommandArgList<K>): CommandOutcome {
     const spec = this.commands.get(id);
     if (!spec) return this.fail(`There is no command "${id}".`);
     const state = this.store.getState() as ProjectState & ProjectActions;
@@ -85,14 +95,14 @@ export class CommandRegistry {
       if (spec.edit) {
         const doc = state.document;
         if (!doc) return this.fail('Open or create a project first.');
-        const result = spec.edit(doc, args as A, state);
+        const result = spec.edit(doc, args, state);
         if (!result) return { ok: true, changed: false };
-        const label = spec.label ? spec.label(args as A, doc) : spec.title;
+        const label = spec.label ? spec.label(args, doc) : spec.title;
         const before = state.version;
         state.commit(spec.id, label, result);
         return { ok: true, changed: this.store.getState().version !== before };
       }
-      const result = spec.run?.(args as A, { store: this.store, registry: this });
+      const result = spec.run?.(args, { store: this.store, registry: this });
       if (result instanceof Promise) {
         // Async commands report their own failure when it comes; the caller may await `result`.
         const guarded = result.catch((err: unknown) => {

@@ -36,9 +36,10 @@ const fallbacks = (bridge: DesktopBridge): MenuCommandTarget['fallbacks'] => ({
 /** Starts listening to the native menu; returns a function that stops it. */
 export function connectDesktopMenu(bridge: DesktopBridge): () => void {
   const target: MenuCommandTarget = {
-    execute: (id, args) => {
-      if (!commands.get(id)) return false;
-      commands.execute(id, args);
+    // Menu items carry no arguments for registry commands (openRecent's path goes to its fallback).
+    execute: (id) => {
+      if (!commands.has(id)) return false;
+      commands.execute(id);
       return true;
     },
     fallbacks: fallbacks(bridge),

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ModelwrightApi, TrainingService } from '../../app/api/contract.ts';
+import type { ModelwrightServices, TrainingService } from '../../app/api/contract.ts';
 import { Emitter } from '../../app/api/events.ts';
 import type { TrainingOutcome, TrainingProgress, TrainingStarted } from '../../app/api/types.ts';
 import type { Graph } from '../../app/graph/types.ts';
@@ -105,7 +105,7 @@ export async function run(): Promise<BenchResult[]> {
   const db = join(dir, 'history.sqlite');
   fillHistory(db);
   const host = createServiceHost({ dbPath: db, dataDir: dir });
-  const api: ModelwrightApi = { ...host.api, training: fakeTraining() };
+  const api: ModelwrightServices = { ...host.api, training: fakeTraining() };
   const server = await startWebServer({ api, port: 0, rendererDir });
   const browser = await launchChromium({ width: 1280, height: 720 });
   try {

@@ -5,6 +5,7 @@ import { analyzeGraph } from '../../app/graph/analyze.ts';
 import { getLayerDef, validateParam } from '../../app/graph/catalog.ts';
 import type { ProjectDocument } from '../../app/project/document.ts';
 import { checkReadiness } from '../../app/training/readiness.ts';
+import type { CommandArgList, CommandId } from '../../renderer/commands/commandArgs.ts';
 import { connectionKey } from '../../renderer/state/patch.ts';
 import { setup, templateDoc } from './helpers.ts';
 
@@ -15,9 +16,9 @@ function layerByName(doc: ProjectDocument, name: string) {
 }
 
 /** Runs the command, checks undo restores the exact document and redo the edited one. */
-function expectUndoable(ctx: ReturnType<typeof setup>, id: string, args?: unknown) {
+function expectUndoable<K extends CommandId>(ctx: ReturnType<typeof setup>, id: K, ...args: CommandArgList<K>) {
   const before = ctx.doc();
-  const outcome = ctx.commands.execute(id, args);
+  const outcome = ctx.commands.execute(id, ...args);
   expect(outcome).toMatchObject({ ok: true, changed: true });
   const after = ctx.doc();
   expect(after).not.toEqual(before);
@@ -273,5 +274,28 @@ describe('validation follows edits', () => {
     expect(err?.fix).toBeTruthy();
     ctx.commands.execute('undo');
     expect(analyzeGraph(ctx.doc().graph).valid).toBe(true);
+  });
+});
+
+describe('command ids and arguments', () => {
+  // The @ts-expect-error lines are checked by `npm run typecheck`: each would compile if the command map
+  // stopped catching the mistake. At run time the registry still answers with a plain message.
+  it('an unknown id or a wrong argument is a type error, and at run time a reported failure', () => {
+    const ctx = setup();
+    // @ts-expect-error there is no such command
+    expect(ctx.commands.execute('addLayers', { type: 'Dense' })).toEqual({ ok: false, error: 'There is no command "addLayers".' });
+    // @ts-expect-error renameLayer takes a layerId, not an id
+    expect(ctx.commands.execute('renameLayer', { id: 'x', name: 'y' }).ok).toBe(false);
+    expect(ctx.reported).toHaveLength(2);
+    // Checked by the compiler only, never run: its arguments are missing on purpose.
+    void (() => {
+      // @ts-expect-error setParam needs to know which layer and parameter
+      ctx.commands.execute('setParam');
+    });
+    const before = ctx.doc();
+    // Optional arguments may be left out; a panel's command id is open-ended.
+    expect(ctx.commands.execute('autoLayout').ok).toBe(true);
+    expect(ctx.commands.execute('showPanel:nowhere')).toEqual({ ok: false, error: 'There is no command "showPanel:nowhere".' });
+    expect(ctx.doc().graph).toEqual(before.graph);
   });
 });

@@ -13,7 +13,6 @@ import type { ProgressEvent } from '../../../app/training/progress.ts';
 import { lossTitle } from '../../../app/training/loss.ts';
 import { positiveScores } from '../../../app/training/evaluate.ts';
 import type { TrainingResult } from '../../../app/training/protocol.ts';
-import type { Graph } from '../../../app/graph/types.ts';
 import { nameNewRun, recordSession, testSummary } from '../../trainer/recording.ts';
 import { startTraining } from '../../trainer/supervisor.ts';
 import { openStore, type ExperimentStore } from '../../store/experimentStore.ts';
@@ -229,7 +228,7 @@ export const trainCommand: CliCommand = {
       // Without --out, the model lives in the history's artifacts folder, so deleting the run deletes it.
       const session = startTraining({
         runId: `cli-${started.toString(36)}`,
-        model: { kind: 'graph', graph: doc.graph as Graph },
+        model: { kind: 'graph', graph: doc.graph },
         data: { kind: 'binding', binding, baseDir },
         config,
         outputDir: values.out ? resolve(values.out) : join(store.artifactRoot, `model-${started.toString(36)}-${process.pid}`),
@@ -238,11 +237,11 @@ export const trainCommand: CliCommand = {
       const printer = progressPrinter(io);
       // The same recording as the studio's: the run exists from `started`, and one that fails before it (bad
       // data, a shape mismatch) is still kept as failed with its reason.
-      const name = values.name?.trim() || nameNewRun(store, { project: doc.name, graph: doc.graph as Graph, config, binding });
+      const name = values.name?.trim() || nameNewRun(store, { project: doc.name, graph: doc.graph, config, binding });
       const recorded = recordSession(store, session, {
         name,
         project: doc.name,
-        graph: doc.graph as Graph,
+        graph: doc.graph,
         config,
         binding,
         modelOwned: !values.out,

@@ -2,7 +2,7 @@
 // matmul: dX = dY·Wᵀ, dW = Xᵀ·dY) to a scalar triple loop instead of XNNPACK — measured 10–15× slower.
 // Materialising the transpose with the wasm Transpose kernel and calling the XNNPACK path is far cheaper.
 import { BatchMatMul, _FusedMatMul, util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
-import { compose, type KernelArgs } from './compose.ts';
+import { compose, type KernelArgs, wasmKernel } from './compose.ts';
 
 /** Only rank-2 products (batch 1) reach XNNPACK in the stock kernel; batched ones stay on its loop either way. */
 function isSingleMatrix(t: TensorInfo): boolean {
@@ -45,7 +45,7 @@ export function withPlannedMatMul(original: KernelConfig): KernelFunc {
     packed.add(b.dataId);
     return stock({ inputs: { ...args.inputs, a, b }, backend: args.backend, attrs: { ...args.attrs, transposeA: false, transposeB: false } });
   };
-  return ((args: KernelArgs) => {
+  return wasmKernel((args: KernelArgs) => {
     const { inputs, backend, attrs } = args;
     const { a, b } = inputs as { a: TensorInfo; b: TensorInfo };
     const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
@@ -68,13 +68,13 @@ export function withPlannedMatMul(original: KernelConfig): KernelFunc {
       const outBatch = ra >= rb ? a.shape.slice(0, -2) : b.shape.slice(0, -2);
       return ops.reshape(result, [...outBatch, m, n]);
     });
-  }) as unknown as KernelFunc;
+  });
 }
 
 /** _FusedMatMul (bias and activation act on the [M, N] result, so it is never swapped): transposes materialised. */
 export function withMaterialisedTransposes(original: KernelConfig): KernelFunc {
   const originalFunc = original.kernelFunc as (args: KernelArgs) => TensorInfo;
-  return ((args: KernelArgs) => {
+  return wasmKernel((args: KernelArgs) => {
     const { inputs, backend, attrs } = args;
     const { a, b } = inputs as { a: TensorInfo; b: TensorInfo };
     const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
@@ -84,7 +84,7 @@ export function withMaterialisedTransposes(original: KernelConfig): KernelFunc {
       const b2 = transposeB ? ops.transpose(b, swapLastTwo(b.shape.length)) : b;
       return originalFunc({ inputs: { ...inputs, a: a2, b: b2 }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } });
     });
-  }) as unknown as KernelFunc;
+  });
 }
 
 export const BATCH_MAT_MUL = BatchMatMul;

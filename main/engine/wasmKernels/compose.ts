@@ -11,6 +11,15 @@ export interface KernelArgs {
   attrs: NamedAttrMap;
 }
 
+/**
+ * A kernel written against the wasm backend, as TF.js registers it. TF.js types every kernel's backend as `{}`
+ * and its result as one tensor or several; the registry calls a wasm kernel with the wasm backend only, so this
+ * is the one place that says so (a cast TypeScript cannot check).
+ */
+export function wasmKernel(kernel: (args: KernelArgs) => TensorInfo): KernelFunc {
+  return kernel as unknown as KernelFunc;
+}
+
 /** Calls a registered wasm kernel directly (no tape, no tensor objects). */
 export function callKernel(name: string, args: KernelArgs): TensorInfo {
   const config = getKernel(name, WASM);

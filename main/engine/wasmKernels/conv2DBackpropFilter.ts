@@ -1,7 +1,7 @@
 // Conv2DBackpropFilter for wasm (the filter gradient of every Conv1D/Conv2D/SeparableConv2D pointwise step):
 // a Conv2D whose batch is the input channels, whose filter is the output gradient, dilated by the stride.
-import { backend_util, Conv2DBackpropFilter, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
-import { compose, WASM, type KernelArgs, type Ops } from './compose.ts';
+import { backend_util, Conv2DBackpropFilter, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
+import { compose, WASM, type KernelArgs, type Ops, wasmKernel } from './compose.ts';
 
 /**
  * dW[i,j,ci,co] = Σ_{n,oh,ow} x[n, oh·s + i − padTop, ow·s + j − padLeft, ci] · dy[n,oh,ow,co]
@@ -11,7 +11,7 @@ import { compose, WASM, type KernelArgs, type Ops } from './compose.ts';
  */
 export function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
-  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as {
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as {
     strides: [number, number] | number;
     pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
     dataFormat: 'NHWC' | 'NCHW';
@@ -51,5 +51,5 @@ export function filterGradient(ops: Ops, x: TensorInfo, dy: TensorInfo, info: ba
 export const conv2DBackpropFilterConfig: KernelConfig = {
   kernelName: Conv2DBackpropFilter,
   backendName: WASM,
-  kernelFunc: conv2DBackpropFilter as unknown as KernelFunc,
+  kernelFunc: wasmKernel(conv2DBackpropFilter),
 };

@@ -2,7 +2,7 @@
 // pass). The stock kernel is a scalar loop, ~15× slower than the XNNPACK Conv2D it mirrors; this runs it as
 // that Conv2D: spread dy out by the stride, pad, and convolve with the rotated, in/out-swapped filter.
 import { backend_util, Conv2DBackpropInput, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
-import { compose, type KernelArgs } from './compose.ts';
+import { compose, type KernelArgs, wasmKernel } from './compose.ts';
 
 /**
  * dx[n,h,w,ci] = Σ_{i,j,co} dyS[n, h + padTop − i, w + padLeft − j, co] · f[i,j,ci,co], with dyS = dy spread by
@@ -11,7 +11,7 @@ import { compose, type KernelArgs } from './compose.ts';
  */
 export function conv2DBackpropInput({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
-  const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as {
+  const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as {
     strides: [number, number] | number;
     pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
     dataFormat: 'NHWC' | 'NCHW';
@@ -47,5 +47,5 @@ export const CONV2D_BACKPROP_INPUT = Conv2DBackpropInput;
 
 /** Replacement factory for wrapKernel: the stock kernel is not used at all. */
 export function replaceConv2DBackpropInput(): KernelFunc {
-  return conv2DBackpropInput as unknown as KernelFunc;
+  return wasmKernel(conv2DBackpropInput);
 }

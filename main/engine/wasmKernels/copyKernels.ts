@@ -5,17 +5,17 @@
 // lookups) is a handful of memory moves inside the wasm heap. Measured: Identity + GatherV2 were ~9% of a
 // reference-CNN training step's CPU time.
 import { Cast, GatherV2, Identity, util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
-import { compose, type KernelArgs } from './compose.ts';
+import { compose, type KernelArgs, wasmKernel } from './compose.ts';
 
 /** Identity that shares the input's buffer (reference-counted), as the cpu and webgl backends do. */
 export function withSharedIdentity(original: KernelConfig): KernelFunc {
   const stock = original.kernelFunc as (args: KernelArgs) => TensorInfo;
-  return ((args: KernelArgs) => {
+  return wasmKernel((args: KernelArgs) => {
     const { x } = args.inputs as { x: TensorInfo };
     if (x.dtype === 'string') return stock(args);
     args.backend.incRef(x.dataId);
     return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
-  }) as unknown as KernelFunc;
+  });
 }
 
 /**
@@ -24,7 +24,7 @@ export function withSharedIdentity(original: KernelConfig): KernelFunc {
  */
 export function withSharedSameTypeCast(original: KernelConfig): KernelFunc {
   const stock = original.kernelFunc as (args: KernelArgs) => TensorInfo;
-  return ((args: KernelArgs) => {
+  return wasmKernel((args: KernelArgs) => {
     const { inputs, backend } = args;
     const { x } = inputs as { x: TensorInfo };
     const { dtype } = args.attrs as { dtype: string };
@@ -39,7 +39,7 @@ export function withSharedSameTypeCast(original: KernelConfig): KernelFunc {
       backend.typedArrayFromHeap(zero).fill(0);
       return ops.run('NotEqual', { a: x, b: zero });
     });
-  }) as unknown as KernelFunc;
+  });
 }
 
 const BYTES: Partial<Record<string, number>> = { float32: 4, int32: 4, bool: 1 };
@@ -47,10 +47,10 @@ const BYTES: Partial<Record<string, number>> = { float32: 4, int32: 4, bool: 1 }
 /** GatherV2 along axis 0 (no batch dims) as one copyWithin per index; anything else goes to the stock kernel. */
 export function withRowGather(original: KernelConfig): KernelFunc {
   const stock = original.kernelFunc as (args: KernelArgs) => TensorInfo;
-  return ((args: KernelArgs) => {
+  return wasmKernel((args: KernelArgs) => {
     const { inputs, backend, attrs } = args;
     const { x, indices } = inputs as { x: TensorInfo; indices: TensorInfo };
-    const { axis, batchDims } = attrs as unknown as { axis: number | number[]; batchDims?: number };
+    const { axis, batchDims } = attrs as { axis: number | number[]; batchDims?: number };
     const bytes = BYTES[x.dtype];
     if (bytes === undefined || (batchDims ?? 0) !== 0 || util.parseAxisParam(axis, x.shape)[0] !== 0 || x.shape.length === 0) return stock(args);
     const ids = backend.readSync(indices.dataId) as Int32Array | Float32Array;
@@ -62,13 +62,14 @@ export function withRowGather(original: KernelConfig): KernelFunc {
     const rowBytes = util.sizeFromShape(x.shape.slice(1)) * bytes;
     const out = backend.makeOutput([...indices.shape, ...x.shape.slice(1)], x.dtype);
     if (rowBytes === 0 || ids.length === 0) return out;
-    // Offsets are looked up after makeOutput, which may grow (and so replace) the heap.
-    const heap = (backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8;
+    // Offsets and the heap are looked up after makeOutput, which may grow (and so replace) the heap;
+    // any tensor's heap view is a window on the whole wasm memory.
+    const heap = new Uint8Array(backend.typedArrayFromHeap(out).buffer);
     const from = backend.dataIdMap.get(x.dataId)!.memoryOffset;
     const to = backend.dataIdMap.get(out.dataId)!.memoryOffset;
     for (let i = 0; i < ids.length; i++) heap.copyWithin(to + i * rowBytes, from + ids[i] * rowBytes, from + (ids[i] + 1) * rowBytes);
     return out;
-  }) as unknown as KernelFunc;
+  });
 }
 
 export const IDENTITY = Identity;

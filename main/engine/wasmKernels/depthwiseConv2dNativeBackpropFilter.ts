@@ -1,14 +1,15 @@
 // DepthwiseConv2dNativeBackpropFilter for wasm (DepthwiseConv2D and SeparableConv2D training):
 // one depthwise convolution over all (sample, channel) pairs, then a sum over the samples.
-import { backend_util, DepthwiseConv2dNativeBackpropFilter, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
-import { compose, WASM, type KernelArgs } from './compose.ts';
+import { backend_util, DepthwiseConv2dNativeBackpropFilter, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
+import { compose, WASM, type KernelArgs, wasmKernel } from './compose.ts';
 
-export interface DepthwiseAttrs {
+// A type, not an interface, so that the kernel's attribute map can be read as one.
+export type DepthwiseAttrs = {
   strides: [number, number] | number;
   dilations: [number, number] | number;
   pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
-}
+};
 
 /**
  * dW[i,j,c,m] = Σ_n Σ_{oh,ow} x[n, oh·s + i·d − padTop, …, c] · dy[n,oh,ow,c·M+m].
@@ -17,7 +18,7 @@ export interface DepthwiseAttrs {
  */
 export function depthwiseConv2dNativeBackpropFilter({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
-  const { strides, dilations, pad, dimRoundingMode, filterShape } = attrs as unknown as DepthwiseAttrs & { filterShape: [number, number, number, number] };
+  const { strides, dilations, pad, dimRoundingMode, filterShape } = attrs as DepthwiseAttrs & { filterShape: [number, number, number, number] };
   const info = backend_util.computeConv2DInfo(
     x.shape as [number, number, number, number], filterShape, strides, dilations ?? 1, pad, dimRoundingMode, true);
   const { batchSize: n, inChannels: c, filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw,
@@ -46,5 +47,5 @@ export function depthwiseConv2dNativeBackpropFilter({ inputs, backend, attrs }: 
 export const depthwiseConv2dNativeBackpropFilterConfig: KernelConfig = {
   kernelName: DepthwiseConv2dNativeBackpropFilter,
   backendName: WASM,
-  kernelFunc: depthwiseConv2dNativeBackpropFilter as unknown as KernelFunc,
+  kernelFunc: wasmKernel(depthwiseConv2dNativeBackpropFilter),
 };

@@ -1,7 +1,7 @@
 // DepthwiseConv2dNativeBackpropInput for wasm (the input gradient of DepthwiseConv2D/SeparableConv2D):
 // a transposed depthwise convolution — spread dy out by the stride, pad, convolve with the rotated filter.
-import { backend_util, DepthwiseConv2dNativeBackpropInput, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
-import { compose, WASM, type KernelArgs } from './compose.ts';
+import { backend_util, DepthwiseConv2dNativeBackpropInput, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
+import { compose, WASM, type KernelArgs, wasmKernel } from './compose.ts';
 import type { DepthwiseAttrs } from './depthwiseConv2dNativeBackpropFilter.ts';
 
 /**
@@ -11,7 +11,7 @@ import type { DepthwiseAttrs } from './depthwiseConv2dNativeBackpropFilter.ts';
  */
 export function depthwiseConv2dNativeBackpropInput({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
-  const { strides, dilations, pad, dimRoundingMode, inputShape } = attrs as unknown as DepthwiseAttrs & { inputShape: [number, number, number, number] };
+  const { strides, dilations, pad, dimRoundingMode, inputShape } = attrs as DepthwiseAttrs & { inputShape: [number, number, number, number] };
   const info = backend_util.computeConv2DInfo(
     inputShape, filter.shape as [number, number, number, number], strides, dilations ?? 1, pad, dimRoundingMode, true);
   const { batchSize: n, inChannels: c, outChannels: cm, filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw,
@@ -43,5 +43,5 @@ export function depthwiseConv2dNativeBackpropInput({ inputs, backend, attrs }: K
 export const depthwiseConv2dNativeBackpropInputConfig: KernelConfig = {
   kernelName: DepthwiseConv2dNativeBackpropInput,
   backendName: WASM,
-  kernelFunc: depthwiseConv2dNativeBackpropInput as unknown as KernelFunc,
+  kernelFunc: wasmKernel(depthwiseConv2dNativeBackpropInput),
 };

@@ -2,15 +2,15 @@
 // dy over batch and space, keeping channels). The stock kernel transposes the reduced axes to the end first;
 // XNNPACK's average pooling over one [R × 1] window reduces them in place, 8× faster on [64,26,26,16].
 import { backend_util, Sum, util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
-import { compose, type KernelArgs } from './compose.ts';
+import { compose, type KernelArgs, wasmKernel } from './compose.ts';
 
 /** Sum over axes [0, j) of float32 x as AvgPool([1, R, 1, C], window R×1) × R; other reductions go to the stock kernel. */
 export function withPooledLeadingSum(original: KernelConfig): KernelFunc {
   const stock = original.kernelFunc as (args: KernelArgs) => TensorInfo;
-  return ((args: KernelArgs) => {
+  return wasmKernel((args: KernelArgs) => {
     const { inputs, backend, attrs } = args;
     const { x } = inputs as { x: TensorInfo };
-    const { axis, keepDims } = attrs as unknown as { axis: number | number[]; keepDims: boolean };
+    const { axis, keepDims } = attrs as { axis: number | number[]; keepDims: boolean };
     const axes = util.parseAxisParam(axis, x.shape).sort((a, b) => a - b);
     const leading = axes.length > 0 && axes.length < x.shape.length && axes.every((a, i) => a === i);
     const rows = util.sizeFromShape(x.shape.slice(0, axes.length));
@@ -24,7 +24,7 @@ export function withPooledLeadingSum(original: KernelConfig): KernelFunc {
       const kept = x.shape.slice(axes.length);
       return ops.reshape(total, keepDims ? backend_util.expandShapeToKeepDim(kept, axes) : kept);
     });
-  }) as unknown as KernelFunc;
+  });
 }
 
 export const SUM = Sum;

@@ -1,11 +1,11 @@
 // UnsortedSegmentSum for wasm (the gradient of Gather, i.e. of every Embedding layer): a ScatterNd, whose
 // wasm kernel adds up rows that land on the same index — exactly a segment sum with duplicate ids.
-import { UnsortedSegmentSum, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
-import { compose, WASM, type KernelArgs } from './compose.ts';
+import { UnsortedSegmentSum, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
+import { compose, WASM, type KernelArgs, wasmKernel } from './compose.ts';
 
 export function unsortedSegmentSum({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   const { x, segmentIds } = inputs as { x: TensorInfo; segmentIds: TensorInfo };
-  const { numSegments } = attrs as unknown as { numSegments: number };
+  const { numSegments } = attrs as { numSegments: number };
   const idRank = segmentIds.shape.length;
   const rowShape = x.shape.slice(idRank);
   const outShape = [numSegments, ...rowShape];
@@ -34,5 +34,5 @@ export function unsortedSegmentSum({ inputs, backend, attrs }: KernelArgs): Tens
 export const unsortedSegmentSumConfig: KernelConfig = {
   kernelName: UnsortedSegmentSum,
   backendName: WASM,
-  kernelFunc: unsortedSegmentSum as unknown as KernelFunc,
+  kernelFunc: wasmKernel(unsortedSegmentSum),
 };

@@ -28,7 +28,7 @@ const quantizations = [
 
 /** The option name the contract uses for quantization, or null while the contract has none. */
 function quantizationKey(): string | null {
-  const shape = (modelExportOptionsSchema as unknown as { shape?: Record<string, unknown> }).shape ?? {};
+  const shape: Record<string, unknown> = modelExportOptionsSchema.shape;
   return ['quantize', 'quantization'].find((k) => Object.hasOwn(shape, k)) ?? null;
 }
 

@@ -1,0 +1,50 @@
+// The closed list of command ids and what each one takes: `commands.execute('setParam', {...})` with an id
+// that does not exist, or arguments of the wrong shape, is a type error. A command without arguments
+// takes `undefined`; one whose arguments are optional takes `X | undefined`.
+import type { ClipboardContent, Position } from '../state/patch.ts';
+import type { AddLayerArgs, ConnectArgs, RemoveArgs, SetParamArgs, setDataset, setTraining } from './graphEdits.ts';
+import type { applyModelFix, fitModelToData } from './modelFixEdits.ts';
+
+export interface CommandArgs {
+  // graph edits (appCommands.ts): each becomes one undoable step
+  addLayer: AddLayerArgs;
+  removeLayers: RemoveArgs;
+  connectLayers: ConnectArgs;
+  disconnect: { connections: string[] };
+  setParam: SetParamArgs;
+  renameLayer: { layerId: string; name: string };
+  moveLayers: { positions: Record<string, Position> };
+  /** Without a clip, the clipboard's. */
+  paste: { clip?: ClipboardContent; offset?: Position } | undefined;
+  /** Without ids, the selected layers. */
+  duplicate: { ids?: string[] } | undefined;
+  autoLayout: { direction?: 'TB' | 'LR' } | undefined;
+  applyModelFix: Parameters<typeof applyModelFix>[1];
+  fitModelToData: Parameters<typeof fitModelToData>[1];
+  setDataset: Parameters<typeof setDataset>[1];
+  setTraining: Parameters<typeof setTraining>[1];
+  renameProject: { name: string };
+  /** Adds the type after the one selected layer (or into the one selected connection). */
+  addLayerAfterSelection: { type: string };
+  // selection, clipboard, history, files, view and help
+  deleteSelection: undefined;
+  copy: undefined;
+  cut: undefined;
+  selectAll: undefined;
+  clearSelection: undefined;
+  undo: undefined;
+  redo: undefined;
+  save: undefined;
+  saveAs: undefined;
+  open: undefined;
+  goToStart: undefined;
+  fitView: undefined;
+  showShortcuts: undefined;
+  /** One per panel (App.tsx), so panel shortcuts appear in the shortcut list too. */
+  [showPanel: `showPanel:${string}`]: undefined;
+}
+
+export type CommandId = keyof CommandArgs;
+
+/** What `execute(id, ...)` takes after the id: the arguments, which may be left out when they are optional. */
+export type CommandArgList<K extends CommandId> = undefined extends CommandArgs[K] ? [args?: CommandArgs[K]] : [args: CommandArgs[K]];
