@@ -1,6 +1,7 @@
 // Lint rules, including the layering rules of docs/architecture.md: app/ is environment-neutral,
 // renderer/ never reaches main/ or Node, main/ never reaches renderer/, and inside renderer/ a panel
-// imports no other panel (shared pieces live in renderer/ui/ and renderer/state/).
+// imports no other panel (shared pieces live in renderer/ui/ and renderer/state/). Inside main/, the
+// model folder (main/model/) sits below the trainer and the export, and the trainer below the services.
 import { readdirSync } from 'node:fs';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -39,6 +40,18 @@ function otherPanels(own) {
     regex: `^\\.\\.?/(?:\\.\\./)*(?:(?:${others.join('|')})/|registry\\.ts$)`,
     message: `A panel imports no other panel: move what ${own}/ shares to renderer/ui/ (components, hooks) or renderer/state/ (stores, logic), or to app/ (formatters in app/format.ts).`,
   };
+}
+
+/** main/'s import rule (never renderer/), plus `more` patterns for some of its folders. */
+function mainImports(...more) {
+  return ['error', {
+    patterns: [{ group: ['**/renderer/**'], message: 'main/ never imports renderer/.' }, ...more],
+  }];
+}
+
+/** A relative import of the sibling folder(s) main/<names>/ from anywhere below main/ (`names`: a regex alternation). */
+function mainFolder(names, message) {
+  return { regex: `^(?:\\.\\./)+(?:main/)?(?:${names})/`, message };
 }
 
 export default tseslint.config(
@@ -84,10 +97,28 @@ export default tseslint.config(
   },
   {
     files: ['main/**/*.{ts,tsx,mjs}'],
+    rules: { 'no-restricted-imports': mainImports() },
+  },
+  {
+    files: ['main/trainer/**/*.{ts,tsx,mjs}'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [{ group: ['**/renderer/**'], message: 'main/ never imports renderer/.' }],
-      }],
+      'no-restricted-imports': mainImports(
+        mainFolder('export', 'main/trainer/ does not import main/export/: what both need about model folders lives in main/model/.'),
+        mainFolder('services', 'main/trainer/ does not import main/services/: the services sit above the trainer and call into it.')),
+    },
+  },
+  {
+    files: ['main/export/**/*.{ts,tsx,mjs}'],
+    rules: {
+      'no-restricted-imports': mainImports(
+        mainFolder('trainer', 'main/export/ does not import main/trainer/: what both need about model folders lives in main/model/, TF.js comes from main/engine/.')),
+    },
+  },
+  {
+    files: ['main/model/**/*.{ts,tsx,mjs}'],
+    rules: {
+      'no-restricted-imports': mainImports(
+        mainFolder('trainer|export|services', 'main/model/ is below the trainer, the export and the services: it imports none of them.')),
     },
   },
 );

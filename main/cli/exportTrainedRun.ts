@@ -6,7 +6,7 @@ import { formatBytes } from '../../app/format.ts';
 import { formatMetric, openHistory, parseRunId, withHistory } from './history.ts';
 import { backendNames, type BackendName } from '../../app/training/config.ts';
 import { exportRun, ExportError, type ExportPreview, type ExportReport, type MetricChange } from '../export/exportRun.ts';
-import { ModelFolderError } from '../export/modelFolder.ts';
+import { ModelFolderError } from '../model/modelFolder.ts';
 import type { OnnxExportReport } from '../export/onnx/exportOnnx.ts';
 import type { ExperimentStore } from '../store/experimentStore.ts';
 import { quantizations, type Quantization } from '../export/quantize.ts';

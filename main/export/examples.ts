@@ -1,7 +1,7 @@
 // The files written next to an exported model so it can be used without the studio: a Node script, a
 // browser page, the shared preprocessing module they both import, a raw example input and a README.
 import { readFile } from 'node:fs/promises';
-import type { SavedModelMetadata } from '../trainer/train.ts';
+import type { SavedModelMetadata } from '../model/metadata.ts';
 
 export const PREPROCESS_MODULE = 'modelwright-preprocess.mjs';
 export const NODE_EXAMPLE = 'predict-node.mjs';

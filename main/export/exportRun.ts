@@ -8,12 +8,12 @@ import { canonicalJson } from '../../app/store/diff.ts';
 import type { ModelExportResult } from '../../app/api/types.ts';
 import { writeFileAtomic } from '../files/atomicWrite.ts';
 import type { ExperimentStore } from '../store/experimentStore.ts';
-import type { SavedModelMetadata } from '../trainer/train.ts';
+import type { SavedModelMetadata } from '../model/metadata.ts';
 import {
   BROWSER_EXAMPLE, EXAMPLE_INPUT, NODE_EXAMPLE, PREPROCESS_MODULE,
   browserExampleText, nodeExampleText, preprocessModuleText, rawExample, readmeText,
 } from './examples.ts';
-import { artifactsOf, MODEL_JSON_NAME, readModelFolder, readModelJson, type ModelFolderContents } from './modelFolder.ts';
+import { artifactsOf, MODEL_JSON_NAME, readModelFolder, readModelJson, type ModelFolderContents } from '../model/modelFolder.ts';
 import {
   checkOutputDir, ExportError, loadFromArtifacts, maxAbs, maxAbsDiff, metricChange, openRunModel, plain, predict, recordExport,
   type MetricChange, type RunModel, type RunModelOptions,

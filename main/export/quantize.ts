@@ -1,6 +1,6 @@
 // Post-training weight quantization in TF.js's own scheme (as its converter writes it): float16, or
 // affine uint8/uint16 with a per-tensor `min` and `scale`, recorded in the manifest so loading dequantizes.
-import type { WeightSpec } from './modelFolder.ts';
+import type { WeightSpec } from '../model/modelFolder.ts';
 
 export const quantizations = ['none', 'float16', 'uint8'] as const;
 export type Quantization = (typeof quantizations)[number];

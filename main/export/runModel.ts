@@ -11,9 +11,10 @@ import type { BackendName } from '../../app/training/config.ts';
 import { registerCustomLayers } from '../../app/graph/buildModel.ts';
 import { loadDataset } from '../data/load.ts';
 import type { ExperimentStore } from '../store/experimentStore.ts';
-import { loadTf, type Tf } from '../trainer/runtime.ts';
-import type { SavedModelMetadata } from '../trainer/train.ts';
-import { artifactsOf, ModelFolderError, readModelFolder, type ModelFolderContents, type ModelFolderLimits } from './modelFolder.ts';
+import type { Tf } from '../engine/backends.ts';
+import { loadTf } from '../engine/loadTf.ts';
+import { savedMetadataOf, type SavedModelMetadata } from '../model/metadata.ts';
+import { artifactsOf, ModelFolderError, readModelFolder, type ModelFolderContents, type ModelFolderLimits } from '../model/modelFolder.ts';
 
 type LayersModel = tfTypes.LayersModel;
 
@@ -88,7 +89,7 @@ export async function openRunModel(options: RunModelOptions): Promise<RunModel> 
     if (err instanceof ModelFolderError) throw new ExportError(`the saved model of run ${run.id} cannot be read: ${err.message}`);
     throw err;
   }
-  const metadata = (contents.modelJson.userDefinedMetadata?.modelwright ?? null) as SavedModelMetadata | null;
+  const metadata = savedMetadataOf(contents.modelJson.userDefinedMetadata);
   if (!metadata || metadata.format !== 'modelwright-model') {
     throw new ExportError(`the saved model of run ${run.id} (${artifact.path}) carries no Modelwright metadata, so its preprocessing is unknown; train it again with this version`);
   }

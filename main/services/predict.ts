@@ -9,7 +9,7 @@ import { missingColumnsText, unknownColumnsText } from '../../app/data/inputColu
 import type { ExperimentStore } from '../store/experimentStore.ts';
 import { decodeImage } from '../data/images.ts';
 import { loadTableSplit } from '../data/load.ts';
-import { loadTrainedModel, type TrainedModel } from '../trainer/predict.ts';
+import { loadTrainedModel, type TrainedModel } from '../model/predict.ts';
 import { streamingPath } from '../trainer/streaming.ts';
 import { capitalize } from '../../app/format.ts';
 

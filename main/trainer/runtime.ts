@@ -1,8 +1,8 @@
-// Where the trainer gets TF.js, the model and the data from: the engine's backend ladder, the graph
-// builder and the data pipeline. Kept in one place so the training loop does not care how they are found.
+// Where the trainer gets the model and the data from: the graph builder and the data pipeline (TF.js
+// itself comes from the engine, main/engine/loadTf.ts). Kept in one place so the training loop does
+// not care how they are found.
 import type * as tfTypes from '@tensorflow/tfjs';
-import { loadBackend } from '../engine/backends.ts';
-import type { BackendName, TrainingConfig } from '../../app/training/config.ts';
+import type { TrainingConfig } from '../../app/training/config.ts';
 import type { TrainingJob, PreparedData } from '../../app/training/protocol.ts';
 import type { Graph } from '../../app/graph/types.ts';
 import type { TensorSplit } from '../../app/data/prepare.ts';
@@ -11,22 +11,6 @@ import { loadDataset } from '../data/load.ts';
 
 export type { Tf } from '../engine/backends.ts';
 import type { Tf } from '../engine/backends.ts';
-
-export interface LoadedBackend {
-  tf: Tf;
-  backend: string;
-  tried: { backend: string; error: string }[];
-}
-
-/** TF.js on the requested backend, through the engine's ladder (`auto` walks tensorflow → wasm → cpu). */
-export async function loadTf(requested: BackendName): Promise<LoadedBackend> {
-  const loaded = await loadBackend(requested);
-  return {
-    tf: loaded.tf,
-    backend: loaded.backend,
-    tried: loaded.tried.filter((t) => !t.ok).map((t) => ({ backend: t.backend, error: t.reason ?? 'did not load' })),
-  };
-}
 
 /** A TF.js LayersModel from the job's model source. */
 export async function buildModel(tf: Tf, source: TrainingJob['model']): Promise<tfTypes.LayersModel> {

@@ -17,8 +17,10 @@ import { rate, studioCallbacks, studioFitOptions, type StudioLoop } from './fitL
 import type { PreparedData, StartedInfo, TrainingJob, TrainingResult, ArraySplit } from '../../app/training/protocol.ts';
 import type { TrainingConfig } from '../../app/training/config.ts';
 import { mulberry32, splitIndices } from '../../app/data/split.ts';
-import { buildModel, loadData, loadTf, type Tf } from './runtime.ts';
-import { folderSaveHandler } from './modelFiles.ts';
+import { buildModel, loadData, type Tf } from './runtime.ts';
+import { loadTf } from '../engine/loadTf.ts';
+import { folderSaveHandler } from '../model/modelFiles.ts';
+import type { SavedModelMetadata } from '../model/metadata.ts';
 import { countTrainClasses, openStreamedTable, streamingPath, StreamingUnsupported, type StreamedTable } from './streaming.ts';
 import type { Batch } from '../data/stream.ts';
 
@@ -34,23 +36,6 @@ export interface TrainHooks {
   maxBatchEventsPerSecond?: number;
   /** Called after each epoch count in the job's `checkpoints`; false ends the run there (status `stopped`). */
   checkpoint?(epochsDone: number): Promise<boolean>;
-}
-
-/** Metadata saved in model.json's userDefinedMetadata, so prediction can take raw rows. */
-export interface SavedModelMetadata {
-  format: 'modelwright-model';
-  version: 1;
-  task: PreparedData['task'];
-  featureShape: number[];
-  classNames: string[] | null;
-  targetFormat: LossChoice['targetFormat'];
-  loss: LossChoice['loss'];
-  preprocessor: unknown;
-  backend: string;
-  runId: string;
-  trainedAt: string;
-  epochsCompleted: number;
-  test: Record<string, number | null> | null;
 }
 
 /** A failure whose message is already plain language for the user. */

@@ -6,7 +6,7 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import { missingColumnsText } from '../../app/data/inputColumns.ts';
 import { DataError } from '../../app/data/errors.ts';
-import type { TrainedModel } from '../trainer/predict.ts';
+import type { TrainedModel } from '../model/predict.ts';
 import { checkPredictInputs, inputShapesText, predictionsJson } from './predictInputs.ts';
 import packageJson from '../../package.json' with { type: 'json' };
 import { defaultMaxBatch, defaultMaxBodyBytes } from './modelServerLimits.ts';

@@ -2,7 +2,7 @@
 // one check of what a list of inputs may hold, and the one shape of the answer.
 import { DataError } from '../../app/data/errors.ts';
 import type { Prediction } from '../../app/data/preprocess.ts';
-import type { PredictInput } from '../trainer/predict.ts';
+import type { PredictInput } from '../model/predict.ts';
 
 export const inputShapesText = 'give rows as {"column": value}, sentences as strings, or lists of numbers';
 

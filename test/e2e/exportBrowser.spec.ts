@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportRun } from '../../main/export/exportRun.ts';
 import { BROWSER_EXAMPLE, EXAMPLE_INPUT } from '../../main/export/examples.ts';
-import { checkedFolderLoadHandler } from '../../main/export/modelFolder.ts';
+import { checkedFolderLoadHandler } from '../../main/model/modelFolder.ts';
 import { decodeOutput, encodeInput, inputSize, modelwrightMetadata, type DecodedOutput } from '../../main/export/runtime/modelwright-preprocess.mjs';
 import { trainAndRecord, type TrainedRun } from '../main/export/fixtures.ts';
 import { chromiumMissingReason, launchChromium, repoRoot, screenshot, type BrowserSession } from './harness.ts';

@@ -5,10 +5,10 @@ import { extname, resolve } from 'node:path';
 import { CliError, UsageError, parseCommandArgs, type CliCommand } from '../command.ts';
 import { parseCsv, decodeTextBytes } from '../../../app/data/csv.ts';
 import { DataError } from '../../../app/data/errors.ts';
-import { ModelFolderError } from '../../export/modelFolder.ts';
+import { ModelFolderError } from '../../model/modelFolder.ts';
 import { backendNames, type BackendName } from '../../../app/training/config.ts';
 import type { Prediction } from '../../../app/data/preprocess.ts';
-import { loadTrainedModel, type PredictInput } from '../../trainer/predict.ts';
+import { loadTrainedModel, type PredictInput } from '../../model/predict.ts';
 import { checkPredictInputs, predictionsJson } from '../../web/predictInputs.ts';
 import { missingColumnsText, unknownColumnsText } from '../../../app/data/inputColumns.ts';
 

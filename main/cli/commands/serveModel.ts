@@ -3,8 +3,8 @@
 import { resolve } from 'node:path';
 import { DataError } from '../../../app/data/errors.ts';
 import { backendNames, type BackendName } from '../../../app/training/config.ts';
-import { ModelFolderError } from '../../export/modelFolder.ts';
-import { loadTrainedModel } from '../../trainer/predict.ts';
+import { ModelFolderError } from '../../model/modelFolder.ts';
+import { loadTrainedModel } from '../../model/predict.ts';
 import { defaultMaxBatch, defaultMaxBodyBytes } from '../../web/modelServerLimits.ts';
 import { CliError, UsageError, intFlag, parseCommandArgs, type CliCommand } from '../command.ts';
 import { untilStopped } from '../untilStopped.ts';

@@ -15,7 +15,7 @@ import { datasetBindingSchema } from '../../../app/data/binding.ts';
 import { parseCsv } from '../../../app/data/csv.ts';
 import { makeTrainingConfig } from '../../../app/training/config.ts';
 import type { Graph } from '../../../app/graph/types.ts';
-import { folderLoadHandler } from '../../../main/trainer/modelFiles.ts';
+import { folderLoadHandler } from '../../../main/model/modelFiles.ts';
 import { python, resourcesDir, runNode, scratchDir, torchPython } from './fixtures.ts';
 
 const jsAttack = 'x"); process.exit(1); ("';

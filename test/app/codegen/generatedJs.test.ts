@@ -10,7 +10,7 @@ import { Preprocessor } from '../../../app/data/preprocess.ts';
 import { analyzeGraph } from '../../../app/graph/analyze.ts';
 import { registerCustomLayers } from '../../../app/graph/buildModel.ts';
 import { templates } from '../../../app/templates/index.ts';
-import { folderLoadHandler } from '../../../main/trainer/modelFiles.ts';
+import { folderLoadHandler } from '../../../main/model/modelFiles.ts';
 import { expectClose, runNode, scratchDir, templateData } from './fixtures.ts';
 
 const scratch = scratchDir('templates-js');

@@ -15,7 +15,7 @@ import type { Graph } from '../../../app/graph/types.ts';
 import { makeTrainingConfig } from '../../../app/training/config.ts';
 import { planProjectData } from '../../../main/codegen/projectData.ts';
 import { loadDataset } from '../../../main/data/load.ts';
-import { folderLoadHandler } from '../../../main/trainer/modelFiles.ts';
+import { folderLoadHandler } from '../../../main/model/modelFiles.ts';
 import { expectClose, python, runNode, scratchDir } from './fixtures.ts';
 
 const scratch = scratchDir('image-folder');

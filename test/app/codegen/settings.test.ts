@@ -18,7 +18,7 @@ import { analyzeGraph } from '../../../app/graph/analyze.ts';
 import { registerCustomLayers } from '../../../app/graph/buildModel.ts';
 import type { Graph } from '../../../app/graph/types.ts';
 import { makeTrainingConfig } from '../../../app/training/config.ts';
-import { folderLoadHandler } from '../../../main/trainer/modelFiles.ts';
+import { folderLoadHandler } from '../../../main/model/modelFiles.ts';
 import { expectClose, python, runNode, scratchDir } from './fixtures.ts';
 
 const scratch = scratchDir('settings');

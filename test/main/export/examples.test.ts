@@ -7,7 +7,7 @@ import { Preprocessor, type PreprocessorState } from '../../../app/data/preproce
 import { Tokenizer } from '../../../app/data/tokenizer.ts';
 import { browserExampleText, nodeExampleText, rawExample } from '../../../main/export/examples.ts';
 import { decodeOutput, encodeInput, type ModelwrightMetadata } from '../../../main/export/runtime/modelwright-preprocess.mjs';
-import type { SavedModelMetadata } from '../../../main/trainer/train.ts';
+import type { SavedModelMetadata } from '../../../main/model/metadata.ts';
 
 const tableState: PreprocessorState = {
   format: 'modelwright-preprocessor', version: 1, kind: 'table', task: 'classification', missing: 'mean', scaling: 'standard', decimalComma: true,

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { exportRun } from '../../../main/export/exportRun.ts';
-import { loadTrainedModel } from '../../../main/trainer/predict.ts';
+import { loadTrainedModel } from '../../../main/model/predict.ts';
 import { intentClassifier } from '../../../app/templates/intentClassifier.ts';
 import { regression } from '../../../app/templates/regression.ts';
 import { functional } from '../../../app/templates/types.ts';

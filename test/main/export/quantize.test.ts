@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs';
 import { affineRange, float16Bits, quantizeWeights } from '../../../main/export/quantize.ts';
-import type { WeightSpec } from '../../../main/export/modelFolder.ts';
+import type { WeightSpec } from '../../../main/model/modelFolder.ts';
 
 function decode(specs: WeightSpec[], data: ArrayBuffer): Record<string, Float32Array | Int32Array> {
   const tensors = tf.io.decodeWeights(data, specs as tf.io.WeightsManifestEntry[]);

@@ -9,7 +9,7 @@ import Papa from 'papaparse';
 import { getTemplate } from '../../../app/templates/index.ts';
 import type { ClassificationEvaluation } from '../../../app/training/evaluate.ts';
 import { defaultResourcesDir } from '../../../main/data/builtin.ts';
-import { loadTrainedModel } from '../../../main/trainer/predict.ts';
+import { loadTrainedModel } from '../../../main/model/predict.ts';
 import { startTraining } from '../../../main/trainer/supervisor.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'mw-text-templates-'));

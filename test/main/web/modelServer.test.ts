@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { intentClassifier } from '../../../app/templates/intentClassifier.ts';
-import { loadTrainedModel, type TrainedModel } from '../../../main/trainer/predict.ts';
+import { loadTrainedModel, type TrainedModel } from '../../../main/model/predict.ts';
 import { createModelServer } from '../../../main/web/modelServer.ts';
 import { expectOneLine, runCli, startCliServer } from '../cli/cliHarness.ts';
 import { smallTextGraph, trainAndRecord, type TrainedRun } from '../export/fixtures.ts';

@@ -10,7 +10,7 @@ import { intentClassifier } from '../../../../app/templates/intentClassifier.ts'
 import { functional, sequential } from '../../../../app/templates/types.ts';
 import { decodeModel } from '../../../../main/export/onnx/builder.ts';
 import { exportOnnx, verifyOnnxExport, type OnnxExportReport } from '../../../../main/export/onnx/exportOnnx.ts';
-import { loadTrainedModel } from '../../../../main/trainer/predict.ts';
+import { loadTrainedModel } from '../../../../main/model/predict.ts';
 import { pythonWith } from '../../../app/codegen/fixtures.ts';
 import { expectOneLine, runCli } from '../../cli/cliHarness.ts';
 import { trainAndRecord, type TrainedRun } from '../fixtures.ts';

@@ -5,9 +5,9 @@ import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { checkedFolderLoadHandler, ModelFolderError, readModelFolder } from '../../../main/export/modelFolder.ts';
-import { folderLoadHandler, folderSaveHandler } from '../../../main/trainer/modelFiles.ts';
-import { loadTrainedModel } from '../../../main/trainer/predict.ts';
+import { checkedFolderLoadHandler, ModelFolderError, readModelFolder } from '../../../main/model/modelFolder.ts';
+import { folderLoadHandler, folderSaveHandler } from '../../../main/model/modelFiles.ts';
+import { loadTrainedModel } from '../../../main/model/predict.ts';
 
 let root: string;
 let goodJson: Record<string, unknown>;

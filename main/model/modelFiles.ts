@@ -4,7 +4,7 @@ import { mkdir, writeFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { describeFsError } from '../files/atomicWrite.ts';
-import { checkedFolderLoadHandler, readCheckedMetadata, type ModelFolderLimits } from '../export/modelFolder.ts';
+import { checkedFolderLoadHandler, readCheckedMetadata, type ModelFolderLimits } from './modelFolder.ts';
 
 type Tf = import('../engine/backends.ts').Tf;
 type IOHandler = tfTypes.io.IOHandler;
@@ -59,7 +59,7 @@ export function folderSaveHandler(tf: Tf, dir: string): IOHandler {
 
 /**
  * An IOHandler whose load() reads a folder written by folderSaveHandler (or by tfjs-node / the tfjs
- * converter). The folder is untrusted: main/export/modelFolder.ts checks sizes, paths and byte counts.
+ * converter). The folder is untrusted: ./modelFolder.ts checks sizes, paths and byte counts.
  */
 export function folderLoadHandler(tf: Tf, dir: string, limits?: ModelFolderLimits): IOHandler {
   return checkedFolderLoadHandler(tf, dir, limits);

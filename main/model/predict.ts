@@ -5,8 +5,8 @@ import { DataError } from '../../app/data/errors.ts';
 import { checkInputColumns, type InputColumns } from '../../app/data/inputColumns.ts';
 import type { BackendName } from '../../app/training/config.ts';
 import { folderLoadHandler, readModelMetadata } from './modelFiles.ts';
-import { loadTf } from './runtime.ts';
-import type { SavedModelMetadata } from './train.ts';
+import { loadTf } from '../engine/loadTf.ts';
+import { savedMetadataOf, type SavedModelMetadata } from './metadata.ts';
 import { registerCustomLayers } from '../../app/graph/buildModel.ts';
 import type * as tfTypes from '@tensorflow/tfjs';
 
@@ -31,7 +31,7 @@ export async function loadTrainedModel(dir: string, options: { backend?: Backend
   const userMeta = await readModelMetadata(dir).catch((err: Error) => {
     throw new DataError(`${dir} is not a saved model folder: ${err.message.replace(/^cannot read [^:]*: /, '')}`);
   });
-  const metadata = (userMeta.modelwright ?? null) as SavedModelMetadata | null;
+  const metadata = savedMetadataOf(userMeta);
   const preprocessor = metadata?.preprocessor ? Preprocessor.fromJSON(metadata.preprocessor) : null;
   const { tf, backend } = await loadTf(options.backend ?? 'auto');
   registerCustomLayers(tf as unknown as typeof tfTypes);
