@@ -95,6 +95,8 @@ export interface SweepRun {
   readonly done: Promise<SweepDetail>;
   /** Stops every running trial after its current batch and starts no more; the sweep can be resumed later. */
   stop(): void;
+  /** Ends every running trial's trainer at once (after stop() did not end them in time). */
+  kill(): void;
 }
 
 let sequence = 0;
@@ -126,7 +128,7 @@ export function runSweep(store: ExperimentStore, sweepId: number, options: Sweep
   }
   const queue = before.trials.filter((t) => !isTrialFinished(t.status)).map((t) => t.trial);
   const parallel = Math.max(1, Math.floor(options.parallel ?? defaultParallel()));
-  const active = new Set<{ stop(): void }>();
+  const active = new Set<{ stop(): void; kill(): void }>();
   let stopping = false;
 
   const runTrial = async (trial: number): Promise<void> => {
@@ -142,7 +144,7 @@ export function runSweep(store: ExperimentStore, sweepId: number, options: Sweep
       outputDir: join(store.artifactRoot, `sweep-${sweepId}-trial-${trial + 1}-${key}`),
       checkpoints,
     });
-    const handle = { stop: () => session.stop() };
+    const handle = { stop: () => session.stop(), kill: () => session.kill() };
     active.add(handle);
     let stoppedAt: number | null = null;
     let runId: number | null = null;
@@ -203,6 +205,10 @@ export function runSweep(store: ExperimentStore, sweepId: number, options: Sweep
     stop() {
       stopping = true;
       for (const a of active) a.stop();
+    },
+    kill() {
+      stopping = true;
+      for (const a of active) a.kill();
     },
   };
 }
