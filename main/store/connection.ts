@@ -48,7 +48,10 @@ function checkHeader(path: string, size: number): number {
   }
   const pageCount = header.readUInt32BE(28);
   const headerCountValid = header.readUInt32BE(24) === header.readUInt32BE(92) && pageCount > 0;
-  if (size % pageSize !== 0 || (headerCountValid && pageCount * pageSize > size)) {
+  // A checkpoint that a full disk cut short leaves the file shorter than its header says, but every page
+  // is still in the write-ahead log beside it, and SQLite finishes the checkpoint from there.
+  const walSize = existsSync(`${path}-wal`) ? statSync(`${path}-wal`).size : 0;
+  if (size % pageSize !== 0 || (headerCountValid && pageCount * pageSize > size && walSize === 0)) {
     throw new StoreError('corrupt',
       `${path} is damaged (it is truncated: ${size} bytes where ${headerCountValid ? pageCount * pageSize : 'a multiple of ' + pageSize} were expected); ${backupAdvice(path)}.`, path);
   }

@@ -15,6 +15,7 @@ import {
 } from './recording.ts';
 import { addArtifact, deleteRun, type ArtifactInput, type DeleteResult } from './artifacts.ts';
 import { sweepArtifacts } from './artifactTrash.ts';
+import { applyPendingHistory } from './pendingHistory.ts';
 import { renameRun, setNote, tagRun, untagRun } from './editing.ts';
 import { allRuns, getRun, leaderboard, listRuns, metricNames } from './queries.ts';
 import { compareRuns } from './comparison.ts';
@@ -50,6 +51,8 @@ export class ExperimentStore {
   private readonly removals = new Set<Promise<void>>();
   /** Artifact folders no run recorded, found and moved to the trash when this store opened. */
   readonly sweptOrphans: string[] = [];
+  /** Runs whose pending history (kept in their model folder while the disk was full) was written at open. */
+  readonly completedFromPending: number[] = [];
 
   constructor(path: string, options: StoreOptions = {}) {
     this.path = path === ':memory:' ? path : resolve(path);
@@ -71,6 +74,12 @@ export class ExperimentStore {
       } catch (err) {
         this.connection.close();
         throw err;
+      }
+      // What runs kept aside while this history's disk was full (pendingHistory.ts); never fails the open.
+      try {
+        this.completedFromPending.push(...applyPendingHistory(this.connection, this.path));
+      } catch {
+        // A history still too full to read the list keeps the files for the next open.
       }
       // Folders a crash left behind mid-delete (or unreferenced for long); never fails the open.
       const swept = sweepArtifacts(this.connection, this.artifactRoot);

@@ -1,5 +1,6 @@
 // Recording a run: creating it (graph, data, settings), its epoch metrics with their running summary,
 // its end (status, evaluation, test metrics, learning verdict, artifacts), and runs whose writer died.
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { Graph } from '../../app/graph/types.ts';
 import type { TrainingConfig } from '../../app/training/config.ts';
@@ -149,7 +150,7 @@ export function markRunning(conn: StoreConnection, runId: number): void {
 }
 
 /** Records many epoch metric rows in one transaction, keeping each metric's final and best value up to date. */
-export function appendEpochMetricRows(conn: StoreConnection, runId: number, rows: EpochMetricRow[]): void {
+export function appendEpochMetricRows(conn: StoreConnection, runId: number, rows: EpochMetricRow[], alsoInterrupted = false): void {
   for (const row of rows) {
     if (!Number.isInteger(row.epoch) || row.epoch < 0) throw new StoreError('invalid', `epoch must be a whole number ≥ 0, got ${row.epoch}`);
     if (typeof row.name !== 'string' || row.name === '') throw new StoreError('invalid', 'a metric needs a name');
@@ -169,7 +170,7 @@ export function appendEpochMetricRows(conn: StoreConnection, runId: number, rows
         THEN excluded.best_epoch ELSE best_epoch END,
       points = points + excluded.points`);
   conn.write(() => {
-    conn.assertWritable(runId);
+    conn.assertWritable(runId, alsoInterrupted);
     // The summary is folded per metric in memory and merged once per transaction: one upsert per metric, not per row.
     const folded = new Map<number, { final: number | null; finalEpoch: number; best: number | null; bestEpoch: number | null; points: number; sign: number }>();
     const rewritten = new Set<number>();
@@ -267,7 +268,18 @@ export function writeFinish(conn: StoreConnection, runId: number, finish: Checke
     for (const [name, value] of Object.entries(result.testMetrics ?? {})) {
       conn.stmt('INSERT OR REPLACE INTO test_metrics (run_id, metric_id, value) VALUES (?, ?, ?)').run(runId, conn.metricId(name), sqlNumber(value));
     }
-    for (const artifact of result.artifacts ?? []) insertArtifact(conn, runId, artifact, now);
+    // The folder recorded when the run started (kind `output`) becomes the saved model's record, or goes.
+    const outputs = conn.stmt("SELECT id, path FROM artifacts WHERE run_id = ? AND kind = 'output'").all(runId) as { id: number; path: string }[];
+    for (const artifact of result.artifacts ?? []) {
+      const same = outputs.find((o) => o.path === resolve(artifact.path));
+      if (same) {
+        conn.stmt('UPDATE artifacts SET kind = ?, size_bytes = ?, owned = ?, created_at = ? WHERE id = ?')
+          .run(artifact.kind, artifact.sizeBytes ?? null, artifact.owned ? 1 : 0, now, same.id);
+      } else {
+        insertArtifact(conn, runId, artifact, now);
+      }
+    }
+    conn.stmt("DELETE FROM artifacts WHERE run_id = ? AND kind = 'output'").run(runId);
   }, true);
 }
 

@@ -124,9 +124,10 @@ export class StoreConnection {
     return row;
   }
 
-  assertWritable(runId: number): void {
+  /** `alsoInterrupted`: metrics a run kept aside while the history was full may land after it was marked interrupted. */
+  assertWritable(runId: number, alsoInterrupted = false): void {
     const { status } = this.runStatus(runId);
-    if (!writableStatuses.has(status)) {
+    if (!writableStatuses.has(status) && !(alsoInterrupted && status === 'interrupted')) {
       throw new StoreError('invalid', `run ${runId} is ${status}; metrics can only be added while a run is queued or running`);
     }
   }

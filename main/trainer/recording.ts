@@ -8,7 +8,10 @@ import type { Graph } from '../../app/graph/types.ts';
 import type { TrainingConfig } from '../../app/training/config.ts';
 import { positiveScores, type Evaluation } from '../../app/training/evaluate.ts';
 import type { StartedInfo, TrainingResult } from '../../app/training/protocol.ts';
+import { existsSync } from 'node:fs';
 import type { ExperimentStore } from '../store/experimentStore.ts';
+import { isDiskFullError, writePendingHistory } from '../store/pendingHistory.ts';
+import type { EpochMetricRow } from '../store/recording.ts';
 import type { TrainingSession } from './supervisor.ts';
 
 export interface RunRecordInput {
@@ -22,13 +25,24 @@ export interface RunRecordInput {
   modelOwned: boolean;
   /** The sweep this run is a trial of, and which trial. */
   sweep?: { id: number; trial: number };
+  /**
+   * The folder the trainer saves the model in, recorded (as the run's `output`) when the run starts: a run
+   * whose end cannot be written to a full history keeps it there (main/store/pendingHistory.ts).
+   */
+  modelDir?: string;
+}
+
+/** The run ended, but the history could not record its end: it waits in `file` for the next open of the history. */
+export interface HistoryPending {
+  reason: string;
+  file: string | null;
 }
 
 export interface RecordedSession {
   /** The store's id for the run, once recorded (at `started`, or at the end for a run that never started). */
   readonly runId: Promise<number>;
   /** The result, after it has been written to the store. */
-  readonly done: Promise<{ runId: number; result: TrainingResult }>;
+  readonly done: Promise<{ runId: number; result: TrainingResult; historyPending?: HistoryPending }>;
 }
 
 /**
@@ -98,6 +112,7 @@ export function recordSession(
       tags: input.tags,
       sweep: input.sweep,
     });
+    if (input.modelDir) store.addArtifact(id, { kind: 'output', path: input.modelDir, owned: input.modelOwned });
     runId = id;
     resolveRunId(id);
     return id;
@@ -115,11 +130,21 @@ export function recordSession(
     }
   });
 
+  // Epoch metrics that could not be written (a full disk) wait here, retried with every later epoch and at the end.
+  const unwritten: EpochMetricRow[] = [];
+  const retryUnwritten = () => {
+    if (runId === null || unwritten.length === 0) return;
+    store.appendEpochMetricRows(runId, unwritten);
+    unwritten.length = 0;
+  };
+
   session.onProgress((event) => {
     if (runId === null) return;
     try {
       if (event.type === 'epoch') {
-        store.appendEpochMetrics(runId, event.epoch, { ...event.logs, lr: event.learningRate });
+        const rows = Object.entries({ ...event.logs, lr: event.learningRate }).map(([name, value]) => ({ epoch: event.epoch, name, value: value ?? null }));
+        unwritten.push(...rows);
+        retryUnwritten();
       } else {
         const values = Object.fromEntries(Object.entries(event.logs).filter((kv): kv is [string, number] => kv[1] !== null));
         store.appendBatchMetrics(runId, [{ step: event.epoch * event.batchesPerEpoch + event.batch, values }]);
@@ -132,14 +157,32 @@ export function recordSession(
   const done = session.done.then((result) => {
     // A run that failed before it started (bad data, no backend) is still kept, as failed.
     const id = runId ?? create(result.backend ?? 'none');
-    store.finishRun(id, result.status, {
+    const finish = {
       error: result.status === 'failed' || result.status === 'diverged' ? [result.message, result.advice].filter(Boolean).join('; ') : undefined,
       durationMs: result.durationMs,
       evaluation: result.test ? (result.test.evaluation as never) : undefined,
       testMetrics: testSummary(result) ?? undefined,
       artifacts: result.modelDir ? [{ kind: 'model', path: result.modelDir, owned: input.modelOwned }] : undefined,
       learning: result.learning,
-    });
+    };
+    try {
+      retryUnwritten();
+      store.finishRun(id, result.status, finish);
+    } catch (err) {
+      if (!isDiskFullError(err)) throw err;
+      report(err);
+      // Kept beside the model, written into the history by its next open (once there is room).
+      const folder = input.modelDir ?? result.modelDir;
+      let file: string | null = null;
+      try {
+        if (folder && existsSync(folder)) {
+          file = writePendingHistory(folder, { database: store.path, runId: id, epochs: [...unwritten], finish: { status: result.status, result: finish } });
+        }
+      } catch (writeErr) {
+        report(writeErr);
+      }
+      return { runId: id, result, historyPending: { reason: 'disk full', file } };
+    }
     return { runId: id, result };
   });
   done.catch((err) => { report(err); rejectRunId(err); });

@@ -16,6 +16,7 @@ import type { TrainingResult } from '../../../app/training/protocol.ts';
 import { nameNewRun, recordSession, testSummary } from '../../trainer/recording.ts';
 import { startTraining } from '../../trainer/supervisor.ts';
 import { openStore, type ExperimentStore } from '../../store/experimentStore.ts';
+import { isDiskFullError } from '../../store/pendingHistory.ts';
 import { resolveDbPath } from '../../store/location.ts';
 
 const usage = `Usage: modelwright train FILE --data (PATH|builtin:NAME) [options]
@@ -227,12 +228,13 @@ export const trainCommand: CliCommand = {
     const started = Date.now();
     try {
       // Without --out, the model lives in the history's artifacts folder, so deleting the run deletes it.
+      const modelDir = values.out ? resolve(values.out) : join(store.artifactRoot, `model-${started.toString(36)}-${process.pid}`);
       const session = startTraining({
         runId: `cli-${started.toString(36)}`,
         model: { kind: 'graph', graph: doc.graph },
         data: { kind: 'binding', binding, baseDir },
         config,
-        outputDir: values.out ? resolve(values.out) : join(store.artifactRoot, `model-${started.toString(36)}-${process.pid}`),
+        outputDir: modelDir,
       });
 
       const printer = progressPrinter(io);
@@ -246,6 +248,7 @@ export const trainCommand: CliCommand = {
         config,
         binding,
         modelOwned: !values.out,
+        modelDir,
       }, {
         onStarted: (_runId, info) => {
           const tried = info.tried.map((t) => `${t.backend}: ${t.error}`).join('; ');
@@ -262,8 +265,16 @@ export const trainCommand: CliCommand = {
         if (interrupts === 1) { printer.clear(); io.stderr('stopping after the current batch (Ctrl-C again to abort)...\n'); session.stop(); } else session.kill();
       };
       process.on('SIGINT', onSigint);
-      const { runId, result } = await recorded.done.finally(() => process.off('SIGINT', onSigint));
+      const { runId, result, historyPending } = await recorded.done.finally(() => process.off('SIGINT', onSigint));
       printer.clear();
+      if (historyPending) {
+        // The model is safe; the history could not take the run's end. Said plainly, exit 2, nothing dropped.
+        const saved = result.modelDir ? `model saved at ${result.modelDir}` : `training ${result.status} (${result.message})`;
+        const kept = historyPending.file
+          ? `run ${runId}'s metrics and result are kept in ${historyPending.file} and added to the history the next time modelwright opens it with room to write`
+          : `run ${runId} stays "interrupted" in the history`;
+        throw new CliError(`${saved}; history not updated: ${historyPending.reason} (${store.path}); ${kept}`, 2);
+      }
 
       if (values.json) {
         io.stdout(`${JSON.stringify({
@@ -294,7 +305,16 @@ export const trainCommand: CliCommand = {
     } catch (err) {
       throw toCliError(err);
     } finally {
-      store.close();
+      closeStore(store);
     }
   },
 };
+
+/** Closes the history; batch points that still cannot be written to a full disk are let go (the run's end is kept beside its model). */
+function closeStore(store: ExperimentStore): void {
+  try {
+    store.close();
+  } catch (err) {
+    if (!isDiskFullError(err)) throw err;
+  }
+}
