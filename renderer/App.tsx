@@ -5,8 +5,8 @@ import { Suspense, useEffect, useMemo } from 'react';
 import { commands } from './commands/index.ts';
 import { FileDialogs } from './files/FileDialogs.tsx';
 import { downloadProject, shownLocation } from './files/fileActions.ts';
+import { useHost } from './host/HostProvider.tsx';
 import { mainPanels, sidePanels, type PanelDefinition } from './panels/registry.ts';
-import { getHost } from './state/host.ts';
 import { useProject } from './state/projectStore.ts';
 import { setUi, uiStore, useUi } from './state/uiStore.ts';
 import { StartPage } from './start/StartPage.tsx';
@@ -79,7 +79,7 @@ function TitleBar() {
   const canRedo = useProject((s) => s.future.length > 0);
   const undoLabel = useProject((s) => s.past[s.past.length - 1]?.label);
   const redoLabel = useProject((s) => s.future[s.future.length - 1]?.label);
-  const browser = getHost()?.kind !== 'desktop';
+  const host = useHost();
   return (
     <header className="mw-titlebar">
       <button type="button" className="mw-brand" onClick={() => commands.execute('goToStart')} title="Start page">Modelwright</button>
@@ -92,7 +92,7 @@ function TitleBar() {
         <button type="button" onClick={() => commands.execute('open')} data-testid="open-button" title="Open (Ctrl+O)">Open</button>
         <button type="button" onClick={() => commands.execute('save')} data-testid="save-button" title="Save (Ctrl+S)">Save</button>
         <button type="button" onClick={() => commands.execute('saveAs')} data-testid="save-as-button" title="Save as (Ctrl+Shift+S)">Save as</button>
-        {browser && <button type="button" onClick={() => downloadProject()} data-testid="download-project" title="Download the project file">Download</button>}
+        {host?.can.download && <button type="button" onClick={() => downloadProject()} data-testid="download-project" title="Download the project file">Download</button>}
         <span className="mw-sep" />
         <button type="button" onClick={() => commands.execute('undo')} disabled={!canUndo} data-testid="undo-button" title={canUndo ? `Undo ${undoLabel} (Ctrl+Z)` : 'Nothing to undo'}>Undo</button>
         <button type="button" onClick={() => commands.execute('redo')} disabled={!canRedo} data-testid="redo-button" title={canRedo ? `Redo ${redoLabel} (Ctrl+Shift+Z)` : 'Nothing to redo'}>Redo</button>

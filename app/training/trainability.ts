@@ -35,20 +35,32 @@ function blockerOf(layer: LayerNode): TrainingBlocker | null {
 }
 
 /**
- * Weights above this cannot train: gradients and Adam's two moments need about four times the weights,
- * and the WebAssembly backend's memory ends at 4 GB (the others are not much roomier in one process).
+ * The memory training may use for the model itself: the weights, their gradients and Adam's two moments
+ * (four float32 copies of every parameter) must fit in 4 GB, where the WebAssembly backend's memory ends
+ * (the native and CPU backends are not much roomier in one process). Activations come on top, per batch.
  */
-export const MAX_TRAINABLE_WEIGHT_BYTES = 2 ** 30;
+export const TRAINING_MEMORY_BUDGET_BYTES = 4 * 2 ** 30;
+/** Copies of each weight that training holds: the weight, its gradient and the optimizer's two moments. */
+export const TRAINING_COPIES_PER_WEIGHT = 4;
+/** Weights above this cannot train (1 GB: 268,435,456 float32 parameters). */
+export const MAX_TRAINABLE_WEIGHT_BYTES = TRAINING_MEMORY_BUDGET_BYTES / TRAINING_COPIES_PER_WEIGHT;
+
+/** The "too large to train" blocker, or null when the weights fit the training memory budget. */
+function sizeBlocker(totalParams: number, weightBytes: number): TrainingBlocker | null {
+  if (weightBytes <= MAX_TRAINABLE_WEIGHT_BYTES) return null;
+  const need = formatBytes(weightBytes * TRAINING_COPIES_PER_WEIGHT);
+  return {
+    message: `the model has ${formatCount(totalParams)} parameters (${formatBytes(weightBytes)} of weights), too many to train here: `
+      + `training holds the weights, their gradients and the optimizer's state (about ${need}), and TensorFlow.js can use at most ${formatBytes(TRAINING_MEMORY_BUDGET_BYTES)}`,
+    fix: `make it at most ${formatCount(MAX_TRAINABLE_WEIGHT_BYTES / 4)} parameters (${formatBytes(MAX_TRAINABLE_WEIGHT_BYTES)} of weights): fewer units or filters, `
+      + 'or a pooling layer before a large Dense layer (or export it as PyTorch code to train on a larger machine)',
+  };
+}
 
 /** Layers that would make training fail although the graph is valid; empty when training can start. */
 export function trainingBlockers(graph: Graph, analysis: GraphAnalysis = analyzeGraph(graph)): TrainingBlocker[] {
   const blockers = graph.layers.map(blockerOf).filter((b): b is TrainingBlocker => b !== null);
-  const { weightBytes, totalParams } = analysis;
-  if (weightBytes > MAX_TRAINABLE_WEIGHT_BYTES) {
-    blockers.push({
-      message: `the model has ${formatCount(totalParams)} parameters (${formatBytes(weightBytes)} of weights); training needs about four times that in memory, more than TensorFlow.js can use`,
-      fix: `make it smaller than ${formatBytes(MAX_TRAINABLE_WEIGHT_BYTES)} of weights: fewer units or filters, or a pooling layer before a large Dense layer`,
-    });
-  }
+  const tooLarge = sizeBlocker(analysis.totalParams, analysis.weightBytes);
+  if (tooLarge) blockers.push(tooLarge);
   return blockers;
 }

@@ -4,10 +4,10 @@
 import { useEffect, useState, type DragEvent, type FormEvent } from 'react';
 import type { RecentProject } from '../../app/api/types.ts';
 import { PROJECT_EXTENSION } from '../../app/project/schema.ts';
-import { getHost } from '../state/host.ts';
 import { useProject } from '../state/projectStore.ts';
 import { setUi, useUi } from '../state/uiStore.ts';
 import { errorMessage } from '../ui/notify.ts';
+import { useApi } from '../ui/useApi.ts';
 import { downloadProject, isExistsError, openPath, openText, safeFileName, saveProjectAs } from './fileActions.ts';
 import { pickFileText, readDroppedText } from './pickFile.ts';
 
@@ -32,9 +32,10 @@ function OpenDialog() {
   const [error, setError] = useState<string | null>(null);
   const [recent, setRecent] = useState<RecentProject[]>([]);
   const [over, setOver] = useState(false);
+  const api = useApi();
   useEffect(() => {
-    getHost()?.api.projects.listRecent().then(setRecent, () => setRecent([]));
-  }, []);
+    api?.projects.listRecent().then(setRecent, () => setRecent([]));
+  }, [api]);
   const attempt = async (action: () => Promise<void>) => {
     try {
       await action();

@@ -1,17 +1,14 @@
-// Opening, saving and recovering projects through the host contract: desktop paths (native dialogs when
-// the host has them, a path dialog otherwise), download/upload in the browser, and the crash-recovery copy.
+// Opening, saving and recovering projects: the host asks where (native dialogs on the desktop, the
+// in-page dialogs in the browser), these functions do the rest through the API; downloads; and the
+// crash-recovery copy.
 import { ApiError } from '../../app/api/errors.ts';
 import { serializeProject, type ProjectDocument } from '../../app/project/document.ts';
 import { PROJECT_EXTENSION } from '../../app/project/schema.ts';
-import { getHost, requireApi } from '../state/host.ts';
+import type { Host } from '../host/host.ts';
+import { getHost, requireApi, requireHost } from '../state/host.ts';
 import { projectStore, type ProjectStore } from '../state/projectStore.ts';
 import { setUi } from '../state/uiStore.ts';
 import { notify } from '../ui/notify.ts';
-
-const fileFilters = [
-  { name: 'Modelwright project', extensions: ['mwproj'] },
-  { name: 'Keras or TF.js model', extensions: ['json'] },
-];
 
 function show(store: ProjectStore, document: ProjectDocument, path: string | null, warnings: string[] = [], dirty = false): void {
   store.getState().openDocument(document, path, { dirty });
@@ -68,15 +65,10 @@ export async function openText(fileName: string, text: string, store = projectSt
   show(store, opened.document, null, opened.warnings, opened.kind !== 'project');
 }
 
-/** Ctrl+O: the native dialog on the desktop, the in-page one (recent files, a path, or an upload) otherwise. */
-export async function openProject(store = projectStore): Promise<void> {
-  const dialogs = getHost()?.dialogs;
-  if (dialogs?.showOpenDialog) {
-    const path = await dialogs.showOpenDialog({ title: 'Open a project or model', filters: fileFilters });
-    if (path) await openPath(path, store);
-    return;
-  }
-  setUi({ dialog: 'open' });
+/** Ctrl+O: the host asks which file (the native dialog, or the in-page one, which opens it itself). */
+export async function openProject(store = projectStore, host: Host = requireHost()): Promise<void> {
+  const path = await host.openProject();
+  if (path) await openPath(path, store);
 }
 
 /** Ctrl+S: saves where the project came from; a project never saved asks where (Save as). */
@@ -88,21 +80,17 @@ export async function saveProject(store = projectStore): Promise<boolean> {
 }
 
 /**
- * Save as. Without a path: the native dialog, or the in-page path dialog (which calls back with one).
- * Returns false when nothing was saved (cancelled, or the file exists and `overwrite` was not given).
+ * Save as. Without a path the host asks where: the native dialog, or the in-page dialog (which calls back
+ * with a file name). Returns false when nothing was saved (cancelled, the in-page dialog took over, or
+ * the file exists and `overwrite` was not given).
  */
-export async function saveProjectAs(path?: string, store = projectStore, options: { overwrite?: boolean } = {}): Promise<boolean> {
+export async function saveProjectAs(path?: string, store = projectStore, options: { overwrite?: boolean } = {}, host?: Host): Promise<boolean> {
   const { document } = store.getState();
   if (!document) return false;
   if (path === undefined) {
-    const dialogs = getHost()?.dialogs;
-    if (dialogs?.showSaveDialog) {
-      const chosen = await dialogs.showSaveDialog({ title: 'Save project as', defaultPath: `${safeFileName(document.name)}${PROJECT_EXTENSION}`, filters: fileFilters.slice(0, 1) });
-      // The native dialog already asked about replacing an existing file.
-      return chosen ? writeTo(chosen, true, store) : false;
-    }
-    setUi({ dialog: 'saveAs' });
-    return false;
+    const chosen = await (host ?? requireHost()).saveAs(`${safeFileName(document.name)}${PROJECT_EXTENSION}`);
+    // The host already asked about replacing an existing file.
+    return chosen ? writeTo(chosen, true, store) : false;
   }
   return writeTo(path, Boolean(options.overwrite), store, true);
 }

@@ -1,20 +1,19 @@
 // Connects the native menu to the studio under Electron: menu commands run through the command registry
 // (with fallbacks for menu items the registry has no command for), and the menu learns whether a
 // project is open and a run is training so it can grey items out.
-import type { DesktopBridge, MenuCommand, MenuState } from '../../app/api/desktopBridge.ts';
+import type { MenuCommand, MenuState } from '../../app/api/desktopBridge.ts';
 import { makeTrainingConfig } from '../../app/training/config.ts';
 import { commands } from '../commands/index.ts';
 import { openPath } from '../files/fileActions.ts';
-import { getHost } from '../state/host.ts';
 import { projectStore } from '../state/projectStore.ts';
 import { trainingSession } from '../state/trainingSession.ts';
 import { setUi } from '../state/uiStore.ts';
 import { notify } from '../ui/notify.ts';
-import { dispatchMenuCommand, type MenuCommandTarget } from './electronHost.ts';
+import { dispatchMenuCommand, type ElectronHost, type MenuCommandTarget } from './electronHost.ts';
 
 const showPanel = (id: string) => setUi({ activePanel: id, showStart: false });
 
-const fallbacks = (bridge: DesktopBridge): MenuCommandTarget['fallbacks'] => ({
+const fallbacks = ({ api, bridge }: ElectronHost): MenuCommandTarget['fallbacks'] => ({
   newProject: () => { commands.execute('goToStart'); },
   openRecent: async (command: MenuCommand) => { if (command.args?.path) await openPath(command.args.path); },
   importModel: async () => {
@@ -25,7 +24,6 @@ const fallbacks = (bridge: DesktopBridge): MenuCommandTarget['fallbacks'] => ({
   train: async () => {
     const { document: doc, filePath } = projectStore.getState();
     if (!doc) return;
-    const api = getHost()?.api ?? null;
     trainingSession.attach(api);
     showPanel('training');
     await trainingSession.start({ name: doc.name, graph: doc.graph, dataset: doc.dataset, training: doc.training ?? makeTrainingConfig(), path: filePath });
@@ -34,7 +32,8 @@ const fallbacks = (bridge: DesktopBridge): MenuCommandTarget['fallbacks'] => ({
 });
 
 /** Starts listening to the native menu; returns a function that stops it. */
-export function connectDesktopMenu(bridge: DesktopBridge): () => void {
+export function connectDesktopMenu(host: ElectronHost): () => void {
+  const { bridge } = host;
   const target: MenuCommandTarget = {
     // Menu items carry no arguments for registry commands (openRecent's path goes to its fallback).
     execute: (id) => {
@@ -42,7 +41,7 @@ export function connectDesktopMenu(bridge: DesktopBridge): () => void {
       commands.execute(id);
       return true;
     },
-    fallbacks: fallbacks(bridge),
+    fallbacks: fallbacks(host),
     activeElement: () => document.activeElement,
     report: (err) => notify.error(err, 'The menu command failed'),
   };

@@ -1,17 +1,26 @@
-// The renderer's host object under Electron: turns the preload's `window.modelwright` bridge back into
-// a plain ModelwrightApi (errors rebuilt as ApiError with their code), plus native dialogs and the
-// menu commands the main process sends.
+// The host in the desktop app: turns the preload's `window.modelwright` bridge back into a plain
+// ModelwrightApi (errors rebuilt as ApiError with their code); Open, Save as and data choosing are the
+// native dialogs, whose answer is an opaque handle the main process keeps; plus the menu commands.
 import { apiContract, serviceNames, type ModelwrightApi } from '../../app/api/contract.ts';
-import type { BridgeResult, DesktopBridge, MenuCommand } from '../../app/api/desktopBridge.ts';
+import type { BridgeResult, DesktopBridge, MenuCommand, OpenDialogOptions } from '../../app/api/desktopBridge.ts';
 import { apiErrorFrom } from '../../app/api/errors.ts';
 import type { Disposable } from '../../app/api/events.ts';
-import type { HostDialogs } from '../state/host.ts';
+import type { DataFileRequest, Host } from './host.ts';
 
-export interface ElectronHost {
-  readonly api: ModelwrightApi;
-  readonly dialogs: HostDialogs;
+export interface ElectronHost extends Host {
+  /** The preload's bridge, for what only the desktop has (the menu, native editing). */
   readonly bridge: DesktopBridge;
 }
+
+const projectFilters = [
+  { name: 'Modelwright project', extensions: ['mwproj'] },
+  { name: 'Keras or TF.js model', extensions: ['json'] },
+];
+
+const dataDialogs: Record<DataFileRequest['what'], OpenDialogOptions> = {
+  table: { title: 'Choose a CSV or TSV file', filters: [{ name: 'Tables', extensions: ['csv', 'tsv', 'txt'] }] },
+  imageFolder: { title: 'Choose the folder of class folders', filters: [], folder: true },
+};
 
 /** The bridge the preload exposed, or null outside Electron (a browser under `modelwright serve`). */
 export function findDesktopBridge(scope: { modelwright?: unknown } = globalThis as { modelwright?: unknown }): DesktopBridge | null {
@@ -44,10 +53,11 @@ export function createElectronHost(bridge: DesktopBridge): ElectronHost {
   return {
     api: api as unknown as ModelwrightApi,
     bridge,
-    dialogs: {
-      showOpenDialog: (options) => bridge.showOpenDialog(options),
-      showSaveDialog: (options) => bridge.showSaveDialog(options),
-    },
+    can: { nativeDialogs: true, download: false },
+    openProject: () => bridge.showOpenDialog({ title: 'Open a project or model', filters: projectFilters }),
+    // The native dialog asks about replacing an existing file itself.
+    saveAs: (suggestedName) => bridge.showSaveDialog({ title: 'Save project as', defaultPath: suggestedName, filters: projectFilters.slice(0, 1) }),
+    pickDataFile: (request) => bridge.showOpenDialog(dataDialogs[request.what]),
   };
 }
 

@@ -6,11 +6,10 @@ import { templates as localTemplates } from '../../app/templates/index.ts';
 import { uploadAndOpen } from '../files/FileDialogs.tsx';
 import { newBlankProject, newFromTemplate, openPath, openProject, openText, shownLocation } from '../files/fileActions.ts';
 import { pickFileText } from '../files/pickFile.ts';
-import { getHost } from '../state/host.ts';
+import { useHost } from '../host/HostProvider.tsx';
 import { useProject } from '../state/projectStore.ts';
 import { setUi } from '../state/uiStore.ts';
 import { notify } from '../ui/notify.ts';
-import { useApi } from '../ui/useApi.ts';
 import { dataSourceName } from '../../app/data/sourceName.ts';
 
 // The catalogue ships with the renderer too, so the gallery shows at once even before the host answers.
@@ -37,7 +36,8 @@ export function StartPage() {
   const { busy, run } = useAction();
 
   // After a reload the page renders before the WebSocket host connects: ask again once it is there.
-  const api = useApi();
+  const host = useHost();
+  const api = host?.api ?? null;
   useEffect(() => {
     if (!api) return;
     api.projects.listTemplates().then(setTemplates, () => {});
@@ -85,7 +85,8 @@ export function StartPage() {
           <div className="mw-start-actions">
             <button type="button" data-testid="new-blank" disabled={busy !== null} onClick={() => run('blank', 'Could not create a project', () => newBlankProject())}>New blank project</button>
             <button type="button" data-testid="open-project" disabled={busy !== null} onClick={() => run('open', 'Could not open the project', () => openProject())}>Open a project file… <kbd>Ctrl+O</kbd></button>
-            {getHost()?.kind !== 'desktop' && (
+            {/* Without a native Open dialog, a file from this computer comes as an upload. */}
+            {!host?.can.nativeDialogs && (
               <button type="button" data-testid="upload-project" disabled={busy !== null} onClick={() => run('upload', 'Could not open the file', uploadAndOpen)}>Upload a project file…</button>
             )}
             <button type="button" data-testid="import-model" disabled={busy !== null} onClick={importModel}>Import a Keras / TF.js model JSON…</button>

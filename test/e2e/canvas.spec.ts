@@ -91,4 +91,31 @@ describe.skipIf(skip !== null)('the canvas in the browser studio', () => {
     await expect.poll(() => nodeText('hidden_2')).toContain('144 params');
     expect(studio.browser.pageErrors).toEqual([]);
   });
+
+  it('a model too large to train is not called valid: the status bar and the Training panel say why, with the limit', async () => {
+    const { page } = studio.browser;
+    const setUnits = async (layer: string, value: string) => {
+      await page.click(`[data-testid="canvas-node-${layer}"]`);
+      const units = page.locator('[data-testid="param-units"]');
+      await units.fill(value);
+      await units.press('Enter');
+    };
+    // 4·1,000,000 + 1,000,000 + 1,000,000·1,000 + 1,000 + … ≈ 1 billion parameters: 3.7 GB of weights.
+    await setUnits('hidden_1', '1000000');
+    await setUnits('hidden_2', '1000');
+    const problem = page.locator('[data-testid="readiness-problem"]');
+    await expect.poll(() => problem.count()).toBe(1);
+    expect(await problem.textContent()).toMatch(/Not ready to train: the model has 1,005,004,003 parameters \(3\.7 GB of weights\), too many to train here/);
+    expect(await page.locator('[data-testid="model-valid"]').count()).toBe(0);
+    await screenshot(page, 'canvas-too-large');
+    await showPanel(page, 'training');
+    expect(await page.locator('[data-testid="train-button"]').isDisabled()).toBe(true);
+    expect(await page.locator('[data-testid="training-panel"] [role="alert"]').textContent()).toMatch(/too many to train here[\s\S]*268,435,456 parameters/);
+    await showPanel(page, 'canvas');
+    await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
+    await page.keyboard.press('Control+z');
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => page.locator('[data-testid="model-valid"]').count()).toBe(1);
+    expect(studio.browser.pageErrors).toEqual([]);
+  });
 });

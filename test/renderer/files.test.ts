@@ -12,8 +12,10 @@ import { parseProject } from '../../app/project/document.ts';
 import { createProjectsService } from '../../main/services/projects.ts';
 import { createAppCommands } from '../../renderer/commands/appCommands.ts';
 import {
-  isExistsError, newFromTemplate, offerRecovery, openPath, openText, saveProject, saveProjectAs, startRecovery,
+  isExistsError, newFromTemplate, offerRecovery, openPath, openProject, openText, saveProject, saveProjectAs, startRecovery,
 } from '../../renderer/files/fileActions.ts';
+import { createBrowserHost } from '../../renderer/host/browserHost.ts';
+import type { Host } from '../../renderer/host/host.ts';
 import { setHost } from '../../renderer/state/host.ts';
 import { createProjectStore } from '../../renderer/state/projectStore.ts';
 import { uiStore } from '../../renderer/state/uiStore.ts';
@@ -28,7 +30,7 @@ beforeAll(() => {
   const stub = {} as never;
   const api = { projects: createProjectsService({ dataDir: join(dir, 'data') }), catalog: stub, datasets: stub, training: stub, runs: stub, export: stub, predict: stub } as ModelwrightApi;
   host = new LocalHost(api);
-  setHost({ api: host.api, kind: 'browser' });
+  setHost(createBrowserHost(host.api));
 });
 
 afterAll(() => {
@@ -120,6 +122,42 @@ describe('saving and opening', () => {
     notificationStore.getState().items.find((n) => n.message.includes('unsaved changes'))!.actions![0].run();
     await again;
     expect(store.getState().document!.name).toBe('Number predictor (regression)');
+  });
+});
+
+describe('the host asks where', () => {
+  it('in the browser, Open and Save as show the in-page dialogs and change nothing yet', async () => {
+    const { store } = fresh();
+    await newFromTemplate('tabular-classifier', store);
+    await openProject(store);
+    expect(uiStore.getState().dialog).toBe('open');
+    expect(await saveProjectAs(undefined, store)).toBe(false);
+    expect(uiStore.getState().dialog).toBe('saveAs');
+    expect(store.getState()).toMatchObject({ filePath: null, dirty: false });
+  });
+
+  it('with native dialogs, Open opens the chosen file and Save as writes there, replacing it (the dialog asked)', async () => {
+    const target = join(dir, 'native.mwproj');
+    const suggested: string[] = [];
+    const native: Host = {
+      ...createBrowserHost(host.api),
+      can: { nativeDialogs: true, download: false },
+      openProject: async () => target,
+      saveAs: async (name) => { suggested.push(name); return target; },
+    };
+    const { store, commands } = fresh();
+    await newFromTemplate('tabular-classifier', store);
+    commands.execute('renameProject', { name: 'Native: one/two' });
+    expect(await saveProjectAs(undefined, store, {}, native)).toBe(true);
+    expect(await saveProjectAs(undefined, store, {}, native)).toBe(true);
+    expect(suggested).toEqual(['Native_ one_two.mwproj', 'Native_ one_two.mwproj']);
+    expect(uiStore.getState().dialog).toBeNull();
+    expect(store.getState()).toMatchObject({ filePath: target, dirty: false });
+
+    const other = fresh();
+    await openProject(other.store, native);
+    expect(other.store.getState()).toMatchObject({ filePath: target, dirty: false });
+    expect(other.store.getState().document!.name).toBe('Native: one/two');
   });
 });
 

@@ -1,6 +1,6 @@
 // `modelwright validate FILE [--data SOURCE] [--json]`: opens a project or a Keras/TF.js model JSON, infers
 // every layer's output shape and parameter count, reports what is wrong, and whether the model is ready to
-// train (the studio's readiness check, against data when given). Exit 0 valid, 1 invalid or not ready, 2 unreadable.
+// train (the studio's readiness check, against data when given). Exit 0 valid, 1 invalid, untrainable or not ready, 2 unreadable.
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { datasetBindingSchema } from '../../../app/data/binding.ts';
@@ -41,8 +41,9 @@ Options:
                   "errors": [{"layer", "message", "fix"?}], "ready", "readiness": [{"layer", "message",
                   "fix"?, "fixes"}]} instead of a table.
 
-Exit status: 0 the model is valid (and, with --data, ready to train on it), 1 it has problems,
-2 the file or the data cannot be read, or bad usage.`;
+Exit status: 0 the model is valid (and, with --data, ready to train on it), 1 it has problems or
+cannot be trained here whatever the data (more than 1 GB of weights, a dilated convolution), 2 the file
+or the data cannot be read, or bad usage.`;
 
 /** What the data needs, as the trainer will prepare it; a one-line CLI error when it cannot be read. */
 async function describeData(source: string, target: string | undefined): Promise<BoundData> {
@@ -85,14 +86,20 @@ export const validateCommand: CliCommand = {
     const analysis = analyzeGraph(graph);
     const readiness = checkReadiness(graph, data, { loss: loaded.document.training?.loss });
     const report = toJson(graph.layers, analysis, readiness);
+    // A model the trainer refuses whatever the data (too large, a dilated convolution) is not "valid" for training.
+    const blocker = readiness.problems.find((p) => p.code === 'not-trainable');
     if (values.json) {
       io.stdout(`${JSON.stringify(report)}\n`);
     } else {
-      io.stdout(renderText(report, analysis, loaded.warnings, data ? values.data! : null));
+      io.stdout(renderText(report, analysis, loaded.warnings, data ? values.data! : null, blocker !== undefined));
     }
     if (!analysis.valid) {
       const n = report.errors.length;
       io.stderr(`modelwright validate: ${path} is not a valid model (${n} problem${n === 1 ? '' : 's'}${values.json ? '' : ', listed above'}).\n`);
+      return 1;
+    }
+    if (blocker) {
+      io.stderr(`modelwright validate: ${path} cannot be trained: ${blocker.message}${blocker.advice ? `; ${blocker.advice}` : ''}.\n`);
       return 1;
     }
     if (data && !readiness.ready) {
@@ -130,7 +137,7 @@ export function toJson(layers: LayerNode[], analysis: GraphAnalysis, readiness: 
   };
 }
 
-function renderText(report: ValidateJson, analysis: GraphAnalysis, warnings: string[], dataSource: string | null): string {
+function renderText(report: ValidateJson, analysis: GraphAnalysis, warnings: string[], dataSource: string | null, untrainable: boolean): string {
   const rows = report.layers.map((l) => [
     l.name,
     l.type,
@@ -153,6 +160,8 @@ function renderText(report: ValidateJson, analysis: GraphAnalysis, warnings: str
     // With data, the readiness check words graph problems for that data (a Conv2D on a table...).
     const problems = dataSource ? report.readiness : report.errors;
     out += `\n${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${list(problems)}`;
+  } else if (!report.ready && untrainable) {
+    out += `The model is valid, but it cannot be trained here:\n${list(report.readiness)}`;
   } else if (!report.ready) {
     out += `The model is valid, but not ready to train${dataSource ? ` on ${dataSource}` : ''}:\n${list(report.readiness)}`;
   } else if (dataSource) {

@@ -1,12 +1,12 @@
 // Getting the user's own data to the host without naming a path: a CSV by upload or drag and drop, an
-// image folder by the folder picker or a zip of class folders; on the desktop, the native dialogs, whose
-// answer is an opaque handle the main process keeps (see docs/api.md, "Files and the workspace").
+// image folder by the folder picker or a zip of class folders. A host with native dialogs (the desktop)
+// answers "Choose…" with an opaque handle the main process keeps (see docs/api.md, "Files and the
+// workspace"); otherwise "Upload…" opens the page's file input.
 import { formatBytes } from '../../../app/format.ts';
 import { useRef, useState, type DragEvent, type ReactNode } from 'react';
 import { uploadMaxRequestBytes } from '../../../app/api/contract.ts';
 import type { ImportedDataset } from '../../../app/api/types.ts';
-import { getHost } from '../../state/host.ts';
-import { useApi } from '../../ui/useApi.ts';
+import { useHost } from '../../host/HostProvider.tsx';
 import { fileToBase64 } from '../../files/fileToBase64.ts';
 import { checkCsvFile } from './dataEdits.ts';
 
@@ -36,9 +36,11 @@ function DropZone({ onFiles, children, testId }: { onFiles: (files: File[]) => v
 }
 
 export function CsvUpload({ busy, run, options }: { busy: boolean; run: Run; options: () => CsvOptions }) {
-  const api = useApi();
+  const host = useHost();
+  const api = host?.api;
+  // Native dialogs choose a file on this computer; the page's input uploads one.
+  const native = host?.can.nativeDialogs;
   const fileInput = useRef<HTMLInputElement>(null);
-  const dialogs = getHost()?.dialogs;
   const upload = (file: File) => run(async () => {
     const problem = checkCsvFile(file.name, file.size, uploadMaxRequestBytes - 1024);
     if (problem) throw new Error(problem);
@@ -48,15 +50,11 @@ export function CsvUpload({ busy, run, options }: { busy: boolean; run: Run; opt
     <DropZone testId="csv-drop" onFiles={(files) => upload(files[0])}>
       <div className="mw-wp-row">
         <input ref={fileInput} type="file" accept=".csv,.tsv,.txt,text/csv" hidden onChange={(e) => { const f = e.target.files?.[0]; e.target.value = ''; if (f) upload(f); }} data-testid="csv-file-input" />
-        {dialogs?.showOpenDialog ? (
-          <button type="button" disabled={busy || !api} data-testid="csv-choose" onClick={() => run(async () => {
-            const handle = await dialogs.showOpenDialog!({ title: 'Choose a CSV or TSV file', filters: [{ name: 'Tables', extensions: ['csv', 'tsv', 'txt'] }] });
-            if (!handle) throw new Cancelled();
-            return api!.datasets.importCsvPath(handle, options());
-          })}>Choose a file…</button>
-        ) : (
-          <button type="button" disabled={busy || !api} onClick={() => fileInput.current?.click()} data-testid="csv-upload">Upload a file…</button>
-        )}
+        <button type="button" disabled={busy || !api} data-testid={native ? 'csv-choose' : 'csv-upload'} onClick={() => run(async () => {
+          const handle = await host!.pickDataFile({ what: 'table', input: fileInput.current });
+          if (!handle) throw new Cancelled();
+          return api!.datasets.importCsvPath(handle, options());
+        })}>{native ? 'Choose a file…' : 'Upload a file…'}</button>
         <span className="mw-wp-muted">or drop a CSV or TSV file here. It is kept in your Modelwright workspace under its own name.</span>
       </div>
     </DropZone>
@@ -64,10 +62,12 @@ export function CsvUpload({ busy, run, options }: { busy: boolean; run: Run; opt
 }
 
 export function ImageUpload({ busy, run, options }: { busy: boolean; run: Run; options: () => ImageOptions | null }) {
-  const api = useApi();
+  const host = useHost();
+  const api = host?.api;
+  // Native dialogs choose a file on this computer; the page's input uploads one.
+  const native = host?.can.nativeDialogs;
   const folderInput = useRef<HTMLInputElement>(null);
   const zipInput = useRef<HTMLInputElement>(null);
-  const dialogs = getHost()?.dialogs;
   const withOptions = (work: (opts: ImageOptions) => Promise<ImportedDataset>) => {
     const opts = options();
     if (opts) run(() => work(opts));
@@ -100,14 +100,11 @@ export function ImageUpload({ busy, run, options }: { busy: boolean; run: Run; o
           onChange={(e) => { const f = [...(e.target.files ?? [])]; e.target.value = ''; if (f.length) uploadFolder(f); }} />
         <input ref={zipInput} type="file" hidden accept=".zip,application/zip" data-testid="images-zip-input"
           onChange={(e) => { const f = e.target.files?.[0]; e.target.value = ''; if (f) uploadZip(f); }} />
-        {dialogs?.showOpenDialog && (
-          <button type="button" disabled={busy || !api} data-testid="images-choose" onClick={() => withOptions(async (opts) => {
-            const handle = await dialogs.showOpenDialog!({ title: 'Choose the folder of class folders', filters: [], folder: true });
-            if (!handle) throw new Cancelled();
-            return api!.datasets.importImageFolder(handle, opts);
-          })}>Choose a folder…</button>
-        )}
-        {!dialogs?.showOpenDialog && <button type="button" disabled={busy || !api} onClick={() => folderInput.current?.click()} data-testid="images-upload-folder">Upload a folder…</button>}
+        <button type="button" disabled={busy || !api} data-testid={native ? 'images-choose' : 'images-upload-folder'} onClick={() => withOptions(async (opts) => {
+          const handle = await host!.pickDataFile({ what: 'imageFolder', input: folderInput.current });
+          if (!handle) throw new Cancelled();
+          return api!.datasets.importImageFolder(handle, opts);
+        })}>{native ? 'Choose a folder…' : 'Upload a folder…'}</button>
         <button type="button" disabled={busy || !api} onClick={() => zipInput.current?.click()} data-testid="images-upload-zip">Upload a .zip…</button>
         <span className="mw-wp-muted">or drop a .zip of class folders here.</span>
       </div>

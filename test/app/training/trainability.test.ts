@@ -44,8 +44,8 @@ describe('trainingBlockers', () => {
     };
     const [blocker] = trainingBlockers(huge);
     expect(blocker.layerId).toBeUndefined();
-    expect(blocker.message).toBe('the model has 10,000,100,000 parameters (37.3 GB of weights); training needs about four times that in memory, more than TensorFlow.js can use');
-    expect(blocker.fix).toMatch(/fewer units or filters/);
+    expect(blocker.message).toBe("the model has 10,000,100,000 parameters (37.3 GB of weights), too many to train here: training holds the weights, their gradients and the optimizer's state (about 149 GB), and TensorFlow.js can use at most 4 GB");
+    expect(blocker.fix).toMatch(/^make it at most 268,435,456 parameters \(1 GB of weights\): fewer units or filters/);
     // Just under the limit (2^28 float32 weights = 1 GB) trains.
     const fits: Graph = { ...huge, layers: [huge.layers[0], { ...huge.layers[1], params: { units: 2600 } }] };
     expect(trainingBlockers(fits)).toEqual([]);

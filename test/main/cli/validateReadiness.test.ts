@@ -1,6 +1,7 @@
 // `modelwright validate` says whether a model is ready to train — the studio's readiness check — and, with
 // --data, checks it against that data: the loose end, the linear classification output and the Conv2D on a
-// table are each named on their layer with the fix, and exit 1; a template on its own data exits 0.
+// table are each named on their layer with the fix, and exit 1; a template on its own data exits 0. A model
+// too large to train (a billion parameters) exits 1 even without data, and `train` refuses it in the same words.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,5 +87,36 @@ describe('modelwright validate: ready to train', () => {
     const stray = await runCli(['validate', path, '--target', 'x']);
     expect(stray.code).toBe(2);
     expect(expectOneLine(stray.stderr)).toMatch(/--target goes with --data/);
+  });
+
+  it('a model too large to train exits 1 with one line naming its size and the limit; train refuses it in the same words', async () => {
+    const path = await project('huge', (doc) => {
+      doc.graph.layers.find((l) => l.name === 'hidden_1')!.params.units = 1_000_000;
+      doc.graph.layers.find((l) => l.name === 'hidden_2')!.params.units = 1000;
+    });
+    const size = 'the model has 1,005,004,003 parameters (3.7 GB of weights), too many to train here';
+    const validate = await runCli(['validate', path]);
+    expect(validate.code).toBe(1);
+    expect(expectOneLine(validate.stderr)).toMatch(new RegExp(`^modelwright validate: .*huge\\.mwproj cannot be trained: ${size.replace(/[()]/g, '\\$&')}.*at most 4 GB; make it at most 268,435,456 parameters`));
+    expect(validate.stdout).toContain('The model is valid, but it cannot be trained here:');
+    const json = JSON.parse((await runCli(['validate', path, '--json'])).stdout);
+    expect(json).toMatchObject({ valid: true, ready: false, totalParams: 1_005_004_003 });
+    expect(json.readiness[0].message).toContain(size);
+
+    const train = await runCli(['train', path, '--backend', 'cpu', '--db', file('h.db'), '--json']);
+    expect(train.code).toBe(1);
+    const out = JSON.parse(train.stdout);
+    expect(out).toMatchObject({ status: 'failed', epochs: 0, message: json.readiness[0].message, advice: json.readiness[0].fix });
+  }, 60_000);
+
+  it('a Keras model of a trillion parameters is refused too', async () => {
+    const keras = { class_name: 'Sequential', config: { name: 's', layers: [
+      { class_name: 'InputLayer', config: { batch_input_shape: [null, 1_000_000], name: 'in' } },
+      { class_name: 'Dense', config: { units: 1_000_000, name: 'd', activation: 'linear', use_bias: true } },
+    ] } };
+    await writeFile(file('trillion.json'), JSON.stringify(keras));
+    const { code, stderr } = await runCli(['validate', file('trillion.json')]);
+    expect(code).toBe(1);
+    expect(expectOneLine(stderr)).toMatch(/cannot be trained: the model has 1,000,001,000,000 parameters \(3\.6 TB of weights\)/);
   });
 });

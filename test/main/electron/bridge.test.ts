@@ -11,16 +11,20 @@ import { FakeIpcMain, FakeWebContents, fakeIpcRenderer, throughContextBridge } f
 import type { ModelwrightApi } from '../../../app/api/contract.ts';
 
 function setup(api: Partial<Record<string, unknown>>) {
+  const asked: unknown[] = [];
   const ipcMain = new FakeIpcMain();
   const contents = new FakeWebContents();
   const skeleton = Object.fromEntries(serviceNames.map((name) => [name, {}]));
   const router = createIpcRouter({
     ipcMain, api: { ...skeleton, ...api } as unknown as ModelwrightApi,
-    dialogs: { showOpen: async () => '/home/me/a.mwproj', showSave: async () => null, confirmDiscard: async () => true, confirmOpenExternal: async () => false },
+    dialogs: {
+      showOpen: async (_sender, options) => { asked.push(options); return '/home/me/a.mwproj'; },
+      showSave: async (_sender, options) => { asked.push(options); return null; },
+      confirmDiscard: async () => true, confirmOpenExternal: async () => false },
   });
   const renderer = fakeIpcRenderer(ipcMain, contents);
   const bridge = throughContextBridge(createDesktopBridge(renderer, 'linux'));
-  return { ipcMain, contents, router, renderer, bridge, host: createElectronHost(bridge) };
+  return { ipcMain, contents, router, renderer, bridge, host: createElectronHost(bridge), asked };
 }
 
 describe('desktop bridge', () => {
@@ -62,10 +66,19 @@ describe('desktop bridge', () => {
     expect(seen).toEqual([{ kind: 'deleted', runId: 2 }]);
   });
 
-  it('native dialogs go through the router; menu commands with unknown ids are dropped', async () => {
-    const { bridge, host, contents, router } = setup({});
-    await expect(host.dialogs.showOpenDialog!({ title: 'Open', filters: [] })).resolves.toBe('/home/me/a.mwproj');
-    await expect(host.dialogs.showSaveDialog!({ title: 'Save', defaultPath: 'a.mwproj', filters: [] })).resolves.toBeNull();
+  it('the host asks through the native dialogs (via the router); menu commands with unknown ids are dropped', async () => {
+    const { bridge, host, contents, router, asked } = setup({});
+    expect(host.can).toEqual({ nativeDialogs: true, download: false });
+    await expect(host.openProject()).resolves.toBe('/home/me/a.mwproj');
+    await expect(host.saveAs('Iris.mwproj')).resolves.toBeNull();
+    await expect(host.pickDataFile({ what: 'table', input: null })).resolves.toBe('/home/me/a.mwproj');
+    await expect(host.pickDataFile({ what: 'imageFolder', input: null })).resolves.toBe('/home/me/a.mwproj');
+    expect(asked).toMatchObject([
+      { title: 'Open a project or model', filters: [{ extensions: ['mwproj'] }, { extensions: ['json'] }] },
+      { title: 'Save project as', defaultPath: 'Iris.mwproj', filters: [{ extensions: ['mwproj'] }] },
+      { title: 'Choose a CSV or TSV file', filters: [{ extensions: ['csv', 'tsv', 'txt'] }] },
+      { title: 'Choose the folder of class folders', folder: true },
+    ]);
     const got: MenuCommand[] = [];
     bridge.onMenuCommand((c) => got.push(c));
     router.sendMenuCommand(contents, { id: 'save' });
