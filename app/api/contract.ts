@@ -7,12 +7,13 @@ import { graphSchema } from '../graph/schema.ts';
 import { projectSchema } from '../project/schema.ts';
 import { trainingConfigSchema } from '../training/config.ts';
 import { runQuerySchema } from '../store/runQuery.ts';
+import { strategyNames } from '../tuning/strategies.ts';
 import type { Event } from './events.ts';
 import type {
   ActiveRun, BuiltinDataset, DataCheck, DatasetInspection, GeneratedCodeResult, GraphAnalysis, ImportedDataset,
   KerasJsonResult, LeaderboardEntry, ModelArchive, ModelExportResult, OpenedProject, PredictorInfo, PredictResult, ProjectDocument,
-  RecentProject, RecoveryCopy, RunChange, RunComparison, RunDetail, RunPage, SavedProject, TemplateSummary,
-  TestRowSample, TrainingOutcome, TrainingProgress, TrainingStarted,
+  RecentProject, RecoveryCopy, RunChange, RunComparison, RunDetail, RunPage, SavedProject, SweepChange, SweepDetail, SweepInfo,
+  SweepProgress, TemplateSummary, TestRowSample, TrainingOutcome, TrainingProgress, TrainingStarted,
 } from './types.ts';
 
 export type * from './types.ts';
@@ -40,6 +41,8 @@ const imageOptionsSchema = z.strictObject({
 });
 const uploadFileName = z.string().trim().min(1).max(255);
 const runId = z.number().int().positive();
+const sweepId = z.number().int().positive();
+const parallel = z.number().int().min(1).max(64);
 /** A project as the training, check and export methods need it; a whole ProjectDocument fits too. */
 export const projectInputSchema = z.object({
   name: z.string().max(200).optional(),
@@ -201,6 +204,40 @@ export const apiContract = {
     },
     events: ['onDidChange'],
   },
+  sweeps: {
+    methods: {
+      /**
+       * Records a sweep over the project's settings and starts its trials (see docs/tuning.md); resolves once
+       * it is recorded, with its id. The space is checked against the project first (code `invalid-argument`,
+       * the message naming the setting). Each trial is a run in the history; progress arrives as events.
+       */
+      start: {
+        args: z.tuple([projectInputSchema, z.strictObject({
+          /** Setting path → {"choice": [...]} | {"uniform": [lo, hi]} | {"logUniform": [lo, hi]} | {"int": [lo, hi]}. */
+          space: z.record(z.string().min(1).max(300), z.unknown()),
+          strategy: z.enum(strategyNames).default('random'),
+          trials: z.number().int().min(1).max(1000),
+          /** Epochs per trial; default the project's. */
+          epochs: z.number().int().min(1).max(100_000).optional(),
+          /** The epoch metric trials are ranked on; default `val_loss`. */
+          metric: z.string().min(1).max(100).optional(),
+          seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+          /** Trainers at once; default the cores but one. */
+          parallel: parallel.optional(),
+          name: z.string().max(200).optional(),
+        })]),
+      },
+      /** Stops the running trials after their current batch and starts no more (status `stopped`; resume goes on). */
+      stop: { args: z.tuple([sweepId]) },
+      /** Goes on with a stopped or interrupted sweep, keeping its finished trials. */
+      resume: { args: z.tuple([sweepId, z.strictObject({ parallel: parallel.optional() }).optional()]) },
+      /** Sweeps, newest first; of one project when given. */
+      list: { args: z.tuple([z.strictObject({ project: z.string().max(200).optional() }).optional()]) },
+      /** A sweep with its trials (settings, status, score, test metrics) and the best so far. */
+      get: { args: z.tuple([sweepId]) },
+    },
+    events: ['onDidChange', 'onDidProgress'],
+  },
   export: {
     methods: {
       /** The training program for the project: JavaScript, TypeScript or Python. */
@@ -268,6 +305,13 @@ interface ApiResults {
     stop: void;
     listActive: ActiveRun[];
   };
+  sweeps: {
+    start: SweepInfo;
+    stop: void;
+    resume: SweepInfo;
+    list: SweepInfo[];
+    get: SweepDetail;
+  };
   runs: {
     list: RunPage;
     get: RunDetail;
@@ -307,6 +351,11 @@ interface ApiEventData {
     onDidFinish: TrainingOutcome;
   };
   runs: { onDidChange: RunChange };
+  sweeps: {
+    onDidChange: SweepChange;
+    /** Every epoch of every trial. */
+    onDidProgress: SweepProgress;
+  };
   export: Record<never, never>;
   predict: Record<never, never>;
 }
@@ -347,6 +396,7 @@ export type CatalogService = Service<'catalog'>;
 export type DatasetsService = Service<'datasets'>;
 export type TrainingService = Service<'training'>;
 export type RunsService = Service<'runs'>;
+export type SweepsService = Service<'sweeps'>;
 export type ExportService = Service<'export'>;
 export type PredictService = Service<'predict'>;
 

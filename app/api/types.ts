@@ -175,6 +175,30 @@ export interface RunChange {
   change: 'created' | 'updated' | 'finished' | 'deleted';
 }
 
+// ------------------------------------------------------------------ sweeps
+
+export type { SweepDetail, SweepInfo, SweepStatus, SweepTrial, TrialStatus } from '../tuning/types.ts';
+export type { TrialSettings } from '../tuning/space.ts';
+
+/** Something happened in a sweep: re-read it with `sweeps.get`. */
+export interface SweepChange {
+  sweepId: number;
+  change: 'created' | 'trial-started' | 'trial-finished' | 'finished';
+  /** 0-based trial, for trial changes. */
+  trial?: number;
+  runId?: number;
+}
+
+/** One epoch of one trial (batch events are not sent for sweeps). */
+export interface SweepProgress {
+  sweepId: number;
+  trial: number;
+  runId: number;
+  epoch: number;
+  epochs: number;
+  logs: Record<string, number | null>;
+}
+
 // ------------------------------------------------------------------ export
 
 export interface GeneratedCodeResult {

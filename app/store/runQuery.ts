@@ -27,6 +27,8 @@ export const runQuerySchema = z.strictObject({
   search: z.string().max(1000).optional(),
   /** false: only completed runs that did not learn; true: only runs judged to have learned. */
   learned: z.boolean().optional(),
+  /** Only the trials of this sweep. */
+  sweep: z.number().int().positive().optional(),
   sort: runSortSchema.optional(),
   limit: z.number().int().min(0).max(100_000).optional(),
   offset: z.number().int().min(0).optional(),

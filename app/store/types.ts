@@ -91,6 +91,8 @@ export interface RunSummary {
   learned: boolean | null;
   /** The verdict behind `learned`: signs, likely cause and advice (null when not judged). */
   learning: import('../training/learning.ts').LearningCheck | null;
+  /** The sweep this run is a trial of, and its 0-based trial number (docs/tuning.md); null for ordinary runs. */
+  sweep: { id: number; trial: number } | null;
 }
 
 export interface RunDetail extends RunSummary {

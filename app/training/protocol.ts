@@ -61,6 +61,11 @@ export const trainingJobSchema = z.object({
   config: trainingConfigSchema,
   /** Where the trained model is written (created if missing); null: do not save. */
   outputDir: z.string().nullable().default(null),
+  /**
+   * Epoch counts (1-based) after which the trainer waits for `continue` or `stop` before going on: a sweep's
+   * successive halving decides there whether a trial goes on (app/tuning/halving.ts). Empty: never waits.
+   */
+  checkpoints: z.array(z.number().int().min(1)).default([]),
 });
 
 export type TrainingJobInput = z.input<typeof trainingJobSchema>;
@@ -149,6 +154,8 @@ export const toTrainerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('start'), job: trainingJobSchema }),
   /** Ends the run after the current batch, keeping weights and metrics so far. */
   z.object({ type: z.literal('stop') }),
+  /** Goes on past a checkpoint (see the job's `checkpoints`). */
+  z.object({ type: z.literal('continue') }),
 ]);
 
 /** Trainer → supervisor. */

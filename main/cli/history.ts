@@ -51,6 +51,8 @@ export async function withHistory<T>(store: ExperimentStore, fn: (store: Experim
   } catch (err) {
     throw toCliError(err);
   } finally {
+    // Folder removals run in the background (deleted runs, the sweep at open); a command ends after them.
+    await store.settled();
     store.close();
   }
 }

@@ -9,7 +9,7 @@ import { DataError, quote } from '../../app/data/errors.ts';
 import { parseBinding, prepareImageArrays, prepareTable, splitTable, type PrepareOptions, type PreparedData, type TableSplit } from '../../app/data/prepare.ts';
 import { resizeToTensor } from '../../app/data/image.ts';
 import { builtinIdOf, loadBuiltinTable, loadMnist, withBuiltinDefaults } from './builtin.ts';
-import { readImageFolder } from './images.ts';
+import { readImageFolder } from './imageFolder.ts';
 
 /** Files up to this size are read into memory; the trainer streams bigger tables itself (main/trainer/streaming.ts). */
 export const defaultMaxTableBytes = 256 * 1024 * 1024;

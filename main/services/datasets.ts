@@ -11,7 +11,7 @@ import { DataError } from '../../app/data/errors.ts';
 import { inferSchema, isMissing, profileColumns, sortLabels } from '../../app/data/schema.ts';
 import { checkReadiness } from '../../app/training/readiness.ts';
 import { builtinIdOf, listBuiltinDatasets, loadBuiltinTable, loadMnist, withBuiltinDefaults } from '../data/builtin.ts';
-import { readImageFolder } from '../data/images.ts';
+import { imageBudgetProblem, scanImageFolder, summarizeImageFolder, verifyImageFiles, type ImageDataSummary } from '../data/imageFolder.ts';
 import { loadDataset, readTableFile } from '../data/load.ts';
 import type { FileAccess } from '../files/fileAccess.ts';
 import { imageFilesFromZip, storeImageFolder, storeUpload } from '../files/uploads.ts';
@@ -43,6 +43,7 @@ export function createDatasetsService(options: DatasetsServiceOptions): Datasets
     const path = builtin ? null : isAbsolute(binding.source) ? binding.source : resolve(baseDir, binding.source);
     const isFolder = path !== null && (await stat(path).then((s) => s.isDirectory(), () => false));
     const warnings: string[] = [];
+    let images: ImageDataSummary | null = null;
     const result: DatasetInspection = {
       binding, kind: binding.kind, task: null, rows: 0, usableRows: null, columns: [], preview: { columns: [], rows: [] },
       classCounts: null, classes: null, inputShape: null, outputUnits: null, warnings, error: null,
@@ -56,9 +57,12 @@ export function createDatasetsService(options: DatasetsServiceOptions): Datasets
         labels = (await loadMnist()).labels;
       } else {
         if (!binding.image) throw new DataError('Image data needs an image size: set the width, height and channels (1 for grayscale, 3 for colour).');
-        const folder = await readImageFolder(path!, binding.image);
-        labels = folder.labels;
-        if (folder.skipped.length > 0) warnings.push(`${folder.skipped.length} file(s) are not PNG or JPEG images and are skipped (e.g. "${folder.skipped[0]}").`);
+        // Counted from the files' headers: nothing is decoded to inspect a folder (training decodes, one image at a time).
+        const scan = await scanImageFolder(path!);
+        labels = scan.files.map((f) => f.label);
+        if (scan.skipped.length > 0) warnings.push(`${scan.skipped.length} file(s) are not PNG or JPEG images and are skipped (e.g. "${scan.skipped[0]}").`);
+        result.error = imageBudgetProblem(scan.files, binding.image);
+        if (result.error === null) images = summarizeImageFolder(scan, binding.image, binding.task);
       }
       result.rows = labels.length;
       result.classCounts = countValues(labels);
@@ -113,7 +117,14 @@ export function createDatasetsService(options: DatasetsServiceOptions): Datasets
       }
     }
 
-    if (result.error === null) {
+    if (images) {
+      result.task = images.task;
+      result.usableRows = images.rows.used;
+      result.inputShape = images.inputShape;
+      result.outputUnits = images.outputUnits;
+      if (images.classes) result.classes = [...images.classes];
+      for (const w of images.warnings) if (!warnings.includes(w)) warnings.push(w);
+    } else if (result.error === null) {
       try {
         const prepared = await loadDataset(binding, { baseDir, resourcesDir: options.resourcesDir });
         result.task = prepared.task;
@@ -155,6 +166,11 @@ export function createDatasetsService(options: DatasetsServiceOptions): Datasets
   async function importImages(target: string, opts: { width?: number; height?: number; channels?: 1 | 3 } | undefined): Promise<ImportedDataset> {
     const image = { width: opts?.width ?? 32, height: opts?.height ?? 32, channels: opts?.channels ?? 3 };
     const binding = datasetBindingSchema.parse({ source: target, kind: 'images', image });
+    // Importing decodes each image once (one at a time, nothing kept) so that a damaged file is named now;
+    // inspecting later reads only the headers.
+    // A folder over the budget is not decoded at all: the inspection says why.
+    const scan = await scanImageFolder(target);
+    if (imageBudgetProblem(scan.files, image) === null) await verifyImageFiles(scan.files);
     const inspection = await inspect(binding, target);
     const callerBinding = forCaller(binding, target);
     return { binding: callerBinding, inspection: { ...inspection, binding: { ...inspection.binding, source: callerBinding.source } } };

@@ -14,6 +14,7 @@ import { createPredictService } from './predict.ts';
 import { createProjectsService } from './projects.ts';
 import { createRunsService } from './runs.ts';
 import { createTrainingService } from './training.ts';
+import { createSweepsService } from './sweeps.ts';
 
 export interface ServiceHostOptions {
   /** The experiment history database (see main/store/location.ts resolveDbPath). */
@@ -52,7 +53,9 @@ export function createServiceHost(options: ServiceHostOptions): ServiceHost {
     ? workspaceFileAccess(workspace, { desktop: options.fileAccess === 'desktop' })
     : localFileAccess(workspace);
   const runChanges = new Emitter<RunChange>();
-  const training = createTrainingService({ store, supervisor: new TrainingSupervisor(options.supervisor), runChanges, log: options.log, files });
+  const supervisor = new TrainingSupervisor(options.supervisor);
+  const training = createTrainingService({ store, supervisor, runChanges, log: options.log, files });
+  const sweeps = createSweepsService({ store, supervisor, runChanges, log: options.log, files });
   const predict = createPredictService({ store, resourcesDir: options.resourcesDir });
   const api: ModelwrightServices = {
     projects: createProjectsService({ dataDir, files }),
@@ -60,6 +63,7 @@ export function createServiceHost(options: ServiceHostOptions): ServiceHost {
     datasets: createDatasetsService({ files, resourcesDir: options.resourcesDir }),
     training: training.service,
     runs: createRunsService({ store, runChanges, files }),
+    sweeps: sweeps.service,
     export: createExportService({ resourcesDir: options.resourcesDir, store, files }),
     predict: predict.service,
   };
@@ -70,7 +74,7 @@ export function createServiceHost(options: ServiceHostOptions): ServiceHost {
     files,
     dispose(opts = {}) {
       disposed ??= (async () => {
-        await training.stopAll(opts.graceMs);
+        await Promise.all([training.stopAll(opts.graceMs), sweeps.stopAll(opts.graceMs)]);
         predict.dispose();
         runChanges.dispose();
         store.close();

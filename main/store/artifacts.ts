@@ -1,7 +1,8 @@
 // Saved-model folders recorded with a run, and deleting a run together with the folders the store may remove.
-import { existsSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { RunStatus } from '../../app/store/types.ts';
+import { moveToTrash, removeInBackground } from './artifactTrash.ts';
 import { StoreError } from './errors.ts';
 import { checkRunId, writableStatuses, type StoreConnection } from './storeConnection.ts';
 import { currentWriter, isWriterAlive } from './writerIdentity.ts';
@@ -45,9 +46,12 @@ export function addArtifact(conn: StoreConnection, runId: number, artifact: Arti
 
 /**
  * Deletes a run, its metrics and results, and its artifact folders on disk when they lie inside the
- * artifact root or were recorded as owned (and no other run records the same path).
+ * artifact root or were recorded as owned (and no other run records the same path). The row goes first,
+ * in one durable transaction; the folders are then moved into the trash (instant) and removed in the
+ * background (`removal`), so a crash at any point leaves only trash or unreferenced folders, which the
+ * next open sweeps (artifactTrash.ts), and a large folder never blocks the caller.
  */
-export function deleteRun(conn: StoreConnection, artifactRoot: string, runId: number, options: { force?: boolean } = {}): DeleteResult {
+export function deleteRun(conn: StoreConnection, artifactRoot: string, runId: number, options: { force?: boolean } = {}): DeleteResult & { removal: Promise<void> } {
   const artifacts = conn.write(() => {
     const row = conn.stmt('SELECT status, writer_pid, writer_host, writer_token FROM runs WHERE id = ?').get(checkRunId(runId)) as
       { status: RunStatus; writer_pid: number | null; writer_host: string | null; writer_token: string | null } | undefined;
@@ -63,14 +67,16 @@ export function deleteRun(conn: StoreConnection, artifactRoot: string, runId: nu
     return list.map((a) => ({ ...a, shared: shared.has(a.path) }));
   }, true);
   const result: DeleteResult = { deletedFiles: [], keptFiles: [] };
+  const trashed: string[] = [];
   for (const artifact of artifacts) {
-    const deletable = !artifact.shared && (artifact.owned === 1 || isInside(artifactRoot, artifact.path));
+    const inRoot = isInside(artifactRoot, artifact.path);
+    const deletable = !artifact.shared && (artifact.owned === 1 || inRoot);
     if (deletable && existsSync(artifact.path)) {
-      rmSync(artifact.path, { recursive: true, force: true });
+      trashed.push(moveToTrash(artifactRoot, artifact.path, inRoot));
       result.deletedFiles.push(artifact.path);
     } else if (!deletable) {
       result.keptFiles.push(artifact.path);
     }
   }
-  return result;
+  return { ...result, removal: removeInBackground(trashed) };
 }

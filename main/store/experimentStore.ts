@@ -14,6 +14,7 @@ import {
   type CreateRunInput, type EpochMetricRow, type FinishRunInput,
 } from './recording.ts';
 import { addArtifact, deleteRun, type ArtifactInput, type DeleteResult } from './artifacts.ts';
+import { sweepArtifacts } from './artifactTrash.ts';
 import { renameRun, setNote, tagRun, untagRun } from './editing.ts';
 import { allRuns, getRun, leaderboard, listRuns, metricNames } from './queries.ts';
 import { compareRuns } from './comparison.ts';
@@ -46,6 +47,9 @@ export class ExperimentStore {
   /** The one SQLite connection every store module works over. */
   readonly connection: StoreConnection;
   private readonly batches: BatchMetricBuffer;
+  private readonly removals = new Set<Promise<void>>();
+  /** Artifact folders no run recorded, found and moved to the trash when this store opened. */
+  readonly sweptOrphans: string[] = [];
 
   constructor(path: string, options: StoreOptions = {}) {
     this.path = path === ':memory:' ? path : resolve(path);
@@ -68,6 +72,10 @@ export class ExperimentStore {
         this.connection.close();
         throw err;
       }
+      // Folders a crash left behind mid-delete (or unreferenced for long); never fails the open.
+      const swept = sweepArtifacts(this.connection, this.artifactRoot);
+      this.sweptOrphans.push(...swept.orphans);
+      this.track(swept.removal);
     }
   }
 
@@ -171,9 +179,20 @@ export class ExperimentStore {
    * artifact root or were recorded as owned (and no other run records the same path).
    */
   deleteRun(runId: number, options: { force?: boolean } = {}): DeleteResult {
-    const result = deleteRun(this.connection, this.artifactRoot, runId, options);
+    const { removal, ...result } = deleteRun(this.connection, this.artifactRoot, runId, options);
     this.batches.forgetRun(runId);
+    this.track(removal);
     return result;
+  }
+
+  /** Resolves once every folder removal started so far (deleted runs, the sweep at open) has finished. */
+  async settled(): Promise<void> {
+    while (this.removals.size > 0) await Promise.all([...this.removals]);
+  }
+
+  private track(removal: Promise<void>): void {
+    this.removals.add(removal);
+    void removal.finally(() => this.removals.delete(removal));
   }
 
   // ---------------------------------------------------------------- queries (queries.ts, comparison.ts, csv.ts)

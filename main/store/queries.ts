@@ -22,7 +22,7 @@ interface RunRow {
   dataset_binding_json: string | null; writer_pid: number | null; writer_host: string | null; writer_token: string | null;
   ds_source: string | null; ds_name: string | null; ds_path: string | null; ds_size: number | null; ds_hash: string | null;
   ds_rows: number | null; ds_columns: string | null; ds_roles: string | null;
-  learned: number | null; learning_json: string | null;
+  learned: number | null; learning_json: string | null; sweep_id: number | null; sweep_trial: number | null;
 }
 
 const runSelect = `
@@ -30,7 +30,8 @@ const runSelect = `
          r.updated_at, r.duration_ms, r.backend, r.seed, r.app_version, g.hash AS graph_hash, r.config_json,
          r.dataset_binding_json, r.writer_pid, r.writer_host, r.writer_token,
          d.source AS ds_source, d.name AS ds_name, d.path AS ds_path, d.size_bytes AS ds_size, d.content_hash AS ds_hash,
-         d.row_count AS ds_rows, d.columns_json AS ds_columns, d.roles_json AS ds_roles, r.learned, r.learning_json
+         d.row_count AS ds_rows, d.columns_json AS ds_columns, d.roles_json AS ds_roles, r.learned, r.learning_json,
+         r.sweep_id, r.sweep_trial
   FROM runs r
   JOIN graph_versions g ON g.id = r.graph_version_id
   LEFT JOIN projects p ON p.id = r.project_id
@@ -63,6 +64,10 @@ function whereClause(query: RunQuery): { sql: string; params: unknown[] } {
   if (query.tag !== undefined) {
     clauses.push('EXISTS (SELECT 1 FROM run_tags rt JOIN tags t ON t.id = rt.tag_id WHERE rt.run_id = r.id AND t.name = ?)');
     params.push(query.tag.trim());
+  }
+  if (query.sweep !== undefined) {
+    clauses.push('r.sweep_id = ?');
+    params.push(query.sweep);
   }
   if (query.learned !== undefined) {
     if (typeof query.learned !== 'boolean') throw new StoreError('invalid', `learned is true or false, got ${JSON.stringify(query.learned)}`);
@@ -224,6 +229,7 @@ function toSummary(row: RunRow): RunSummary {
     config: JSON.parse(row.config_json), final: {}, best: {}, bestEpoch: {}, test: {},
     learned: row.learned === null ? null : row.learned === 1,
     learning: row.learning_json === null ? null : JSON.parse(row.learning_json) as LearningCheck,
+    sweep: row.sweep_id === null ? null : { id: row.sweep_id, trial: row.sweep_trial ?? 0 },
   };
 }
 

@@ -31,6 +31,8 @@ export interface CreateRunInput {
   status?: 'queued' | 'running';
   tags?: string[];
   note?: string;
+  /** The sweep this run is a trial of (main/store/sweeps.ts), and which trial. */
+  sweep?: { id: number; trial: number };
 }
 
 export interface FinishRunInput {
@@ -101,15 +103,16 @@ export function createRun(conn: StoreConnection, input: CreateRunInput): number 
     }
     const datasetId = input.dataset ? datasetRecordId(conn, input.dataset, now) : null;
     const result = conn.stmt(`INSERT INTO runs (name, project_id, graph_version_id, dataset_id, dataset_binding_json, config_json,
-        backend, seed, app_version, status, note, created_at, started_at, updated_at, writer_pid, writer_host, writer_token)
+        backend, seed, app_version, status, note, created_at, started_at, updated_at, writer_pid, writer_host, writer_token, sweep_id, sweep_trial)
       VALUES (@name, @projectId, @graphId, @datasetId, @binding, @config, @backend, @seed, @appVersion, @status, @note,
-        @now, @startedAt, @now, @pid, @host, @token)`).run({
+        @now, @startedAt, @now, @pid, @host, @token, @sweepId, @sweepTrial)`).run({
       name: input.name?.trim() || '', projectId, graphId, datasetId,
       binding: input.datasetBinding ? canonicalJson(input.datasetBinding) : null,
       config: configJson, backend: input.backend,
       seed: input.seed ?? (typeof input.config.seed === 'number' ? input.config.seed : null),
       appVersion: input.appVersion ?? packageJson.version, status, note: input.note ?? '', now,
       startedAt: status === 'running' ? now : null, pid: writer.pid, host: writer.host, token: writer.token,
+      sweepId: input.sweep?.id ?? null, sweepTrial: input.sweep?.trial ?? null,
     });
     const runId = Number(result.lastInsertRowid);
     if (!input.name?.trim()) conn.stmt('UPDATE runs SET name = ? WHERE id = ?').run(`run ${runId}`, runId);

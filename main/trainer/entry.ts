@@ -7,6 +7,9 @@ import { runTraining } from './train.ts';
 // One job per process: a second start message is ignored.
 let started = false;
 let stopRequested = false;
+/** Resolves the wait at a checkpoint: true goes on, false stops there. */
+let atCheckpoint: ((goOn: boolean) => void) | null = null;
+const leaveCheckpoint = (goOn: boolean) => { const resolve = atCheckpoint; atCheckpoint = null; resolve?.(goOn); };
 
 const channel = parentChannel();
 
@@ -39,6 +42,11 @@ channel.onMessage((raw) => {
   const message = parsed.data;
   if (message.type === 'stop') {
     stopRequested = true;
+    leaveCheckpoint(false);
+    return;
+  }
+  if (message.type === 'continue') {
+    leaveCheckpoint(true);
     return;
   }
   if (started) return;
@@ -48,6 +56,7 @@ channel.onMessage((raw) => {
     onStarted: (info) => void send(info),
     onProgress: (event) => void send({ type: 'progress', event }),
     shouldStop: () => stopRequested,
+    checkpoint: () => (stopRequested ? Promise.resolve(false) : new Promise<boolean>((resolve) => { atCheckpoint = resolve; })),
   }).then(finish, (err: unknown) => finish(failedResult(job.runId, 0, `training failed: ${(err as Error)?.message ?? String(err)}`)));
 });
 

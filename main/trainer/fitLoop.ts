@@ -17,6 +17,9 @@ export interface LoopHooks {
   shouldStop?(): boolean;
   /** Batch events per second at most (epoch events are never dropped). */
   maxBatchEventsPerSecond?: number;
+  /** Epoch counts after which the loop waits for `checkpoint` to say whether to go on (false: stop there). */
+  checkpoints?: readonly number[];
+  checkpoint?(epochsDone: number): Promise<boolean>;
 }
 
 export interface LoopOptions {
@@ -218,6 +221,14 @@ export function studioCallbacks(options: LoopOptions): StudioLoop {
         if (next !== null) {
           state.learningRate = next;
           setLearningRate(optimizer, next);
+        }
+      }
+      // A checkpoint: training waits here (not a batch later) so that a run told to stop ends on this epoch exactly.
+      if (hooks.checkpoint && hooks.checkpoints?.includes(epoch + 1) && epoch + 1 < epochs && !model.stopTraining) {
+        if (!(await hooks.checkpoint(epoch + 1))) {
+          state.status = 'stopped';
+          state.stopReason = `stopped at the end of epoch ${epoch + 1} of ${epochs}`;
+          model.stopTraining = true;
         }
       }
     }

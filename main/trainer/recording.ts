@@ -19,6 +19,8 @@ export interface RunRecordInput {
   tags?: string[];
   /** True when the model folder belongs to the history (deleting the run deletes it). */
   modelOwned: boolean;
+  /** The sweep this run is a trial of, and which trial. */
+  sweep?: { id: number; trial: number };
 }
 
 export interface RecordHooks {
@@ -78,6 +80,7 @@ export function recordSession(
       dataset: input.binding ? { source: input.binding.source, name: dataSourceName(input.binding.source) } : undefined,
       backend,
       tags: input.tags,
+      sweep: input.sweep,
     });
     runId = id;
     resolveRunId(id);

@@ -89,6 +89,8 @@ export interface TrainingSession {
   stop(): void;
   /** Ends the trainer at once (status `failed`). */
   kill(): void;
+  /** Lets a trainer waiting at one of the job's `checkpoints` go on (stop() ends it there instead). */
+  proceed(): void;
 }
 
 export interface SupervisorOptions {
@@ -199,6 +201,9 @@ export class TrainingSupervisor {
       kill: () => {
         fail('the run was cancelled and the trainer process ended');
         handle.kill();
+      },
+      proceed: () => {
+        if (!result) handle.send({ type: 'continue' });
       },
     };
   }

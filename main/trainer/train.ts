@@ -34,6 +34,8 @@ export interface TrainHooks {
   shouldStop?(): boolean;
   /** Batch events per second at most (epoch events are never dropped). */
   maxBatchEventsPerSecond?: number;
+  /** Called after each epoch count in the job's `checkpoints`; false ends the run there (status `stopped`). */
+  checkpoint?(epochsDone: number): Promise<boolean>;
 }
 
 /** A failure whose message is already plain language for the user. */
@@ -189,7 +191,7 @@ async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingRes
     // Regression errors (mae, mse and their val_ twins) in the target's units, from the first progress event on.
     const scale = data.task === 'regression' ? targetScaleOf(data.preprocessor) : null;
     const mapLogs = (logs: Record<string, number | null>) => logsInTargetUnits(logs, scale);
-    loop = studioCallbacks({ tf, model, optimizer, config, epochs, batchSize, nTrain, backend, hooks, mapLogs });
+    loop = studioCallbacks({ tf, model, optimizer, config, epochs, batchSize, nTrain, backend, hooks: { ...hooks, checkpoints: job.checkpoints }, mapLogs });
     const { callbacks, state } = loop;
     const weights = classWeight && typeof classWeight === 'object' ? classWeight : undefined;
     if (epochs > 0 && source.kind === 'memory') {

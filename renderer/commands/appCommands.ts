@@ -7,6 +7,7 @@ import { openProject, saveProject, saveProjectAs } from '../files/fileActions.ts
 import { notify } from '../ui/notify.ts';
 import * as edits from './graphEdits.ts';
 import { applyModelFix, fitModelToData } from './modelFixEdits.ts';
+import { applySweepSettings } from './tuningEdits.ts';
 import { CommandRegistry } from './registry.ts';
 
 function layerName(doc: { graph: { layers: { id: string; name: string }[] } }, id: string): string {
@@ -81,6 +82,9 @@ export function registerAppCommands(registry: CommandRegistry, store: ProjectSto
   });
   registry.register({
     id: 'setTraining', title: 'Change training settings', category: 'Edit', edit: edits.setTraining,
+  });
+  registry.register({
+    id: 'applySweepSettings', title: 'Use the sweep\'s settings', category: 'Edit', edit: applySweepSettings,
   });
   registry.register({
     id: 'renameProject', title: 'Rename project', category: 'File', edit: edits.renameProject,

@@ -4,6 +4,7 @@
 import type { ClipboardContent, Position } from '../state/patch.ts';
 import type { AddLayerArgs, ConnectArgs, RemoveArgs, SetParamArgs, setDataset, setTraining } from './graphEdits.ts';
 import type { applyModelFix, fitModelToData } from './modelFixEdits.ts';
+import type { applySweepSettings } from './tuningEdits.ts';
 
 export interface CommandArgs {
   // graph edits (appCommands.ts): each becomes one undoable step
@@ -23,6 +24,8 @@ export interface CommandArgs {
   fitModelToData: Parameters<typeof fitModelToData>[1];
   setDataset: Parameters<typeof setDataset>[1];
   setTraining: Parameters<typeof setTraining>[1];
+  /** A sweep trial's settings written into the project (Tune mode's "Use best settings"). */
+  applySweepSettings: Parameters<typeof applySweepSettings>[1];
   renameProject: { name: string };
   /** Adds the type after the one selected layer (or into the one selected connection). */
   addLayerAfterSelection: { type: string };

@@ -14,6 +14,8 @@ export interface UiState {
   fitViewRequest: number;
   /** Shown on the start page after the user chose "Back to start" with a project still open. */
   showStart: boolean;
+  /** The Training panel's mode: train the project once, or tune its settings with a sweep. */
+  trainingMode: 'train' | 'tune';
 }
 
 export const uiStore = createStore<UiState>()(() => ({
@@ -22,6 +24,7 @@ export const uiStore = createStore<UiState>()(() => ({
   dialog: null,
   fitViewRequest: 0,
   showStart: false,
+  trainingMode: 'train',
 }));
 
 export function useUi<T>(selector: (s: UiState) => T): T {

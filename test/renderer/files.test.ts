@@ -28,7 +28,7 @@ let host: LocalHost;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'mw-renderer-files-'));
   const stub = {} as never;
-  const api = { projects: createProjectsService({ dataDir: join(dir, 'data') }), catalog: stub, datasets: stub, training: stub, runs: stub, export: stub, predict: stub } as ModelwrightApi;
+  const api = { projects: createProjectsService({ dataDir: join(dir, 'data') }), catalog: stub, datasets: stub, training: stub, runs: stub, sweeps: stub, export: stub, predict: stub } as ModelwrightApi;
   host = new LocalHost(api);
   setHost(createBrowserHost(host.api));
 });

@@ -79,9 +79,9 @@ function oneOf<T extends string>(value: string | undefined, allowed: readonly T[
   return value as T;
 }
 
-type Values = ReturnType<typeof parseCommandArgs<typeof options>>['values'];
+type TrainValues = ReturnType<typeof parseCommandArgs<typeof options>>['values'];
 
-function buildConfig(base: Partial<TrainingConfig> | null, v: Values): TrainingConfig {
+function buildConfig(base: Partial<TrainingConfig> | null, v: TrainValues): TrainingConfig {
   const merged: Record<string, unknown> = structuredClone(base ?? {});
   const optimizer = { ...(merged.optimizer as object | undefined) } as Record<string, unknown>;
   const name = oneOf(v.optimizer, optimizerNames, '--optimizer');
@@ -104,7 +104,8 @@ function buildConfig(base: Partial<TrainingConfig> | null, v: Values): TrainingC
   return parsed.data;
 }
 
-function buildBinding(project: DatasetBinding | null, v: Values, fileDir: string): { binding: DatasetBinding; baseDir: string } {
+/** The data binding of a run from the project's and the flags (--data, --target, --task); `sweep` uses it too. */
+export function buildBinding(project: DatasetBinding | null, v: Pick<TrainValues, 'data' | 'target' | 'task'>, fileDir: string): { binding: DatasetBinding; baseDir: string } {
   let raw: Record<string, unknown>;
   let baseDir = fileDir;
   if (v.data !== undefined) {

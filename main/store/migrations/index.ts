@@ -4,6 +4,7 @@ import type Database from 'better-sqlite3';
 import { migration as m001, modelwrightApplicationId } from './001_initial.ts';
 import { migration as m002 } from './002_batchMetricsAndTags.ts';
 import { migration as m003 } from './003_learning.ts';
+import { migration as m004 } from './004_sweeps.ts';
 
 export interface Migration {
   /** Becomes PRAGMA user_version once applied; versions are 1, 2, 3... without gaps. */
@@ -14,7 +15,7 @@ export interface Migration {
 
 export { modelwrightApplicationId };
 
-export const migrations: readonly Migration[] = [m001, m002, m003];
+export const migrations: readonly Migration[] = [m001, m002, m003, m004];
 
 /** The schema version this code writes; a database with a higher user_version is refused. */
 export const latestSchemaVersion = migrations.at(-1)!.version;

@@ -17,6 +17,7 @@ import { useAsync } from '../../ui/useAsync.ts';
 import { ComparePanel } from './ComparePanel.tsx';
 import { RunsTable, type Column } from './RunsTable.tsx';
 import { bestValidation, keySettings, metricCell, statusClass, testHeadline } from './runCells.ts';
+import { SweepFilter, SweepSummary } from './SweepGroup.tsx';
 
 /** Opens a run's graph, data and settings as a new unsaved project on the canvas. */
 export async function openRunGraph(api: ModelwrightApi, runId: number): Promise<void> {
@@ -99,6 +100,7 @@ export default function RunsPanel() {
   // A status, or `did-not-learn`: completed runs whose model learned nothing (the `learned: false` filter).
   const [status, setStatus] = useState<RunStatus | 'did-not-learn' | ''>('');
   const [tag, setTag] = useState('');
+  const [sweep, setSweep] = useState<number | null>(null);
   const [sortColumn, setSortColumn] = useState<string | null>('time');
   const [sort, setSort] = useState<RunQuery['sort']>({ by: 'startedAt', direction: 'desc' });
   const [refresh, setRefresh] = useState(0);
@@ -132,8 +134,9 @@ export default function RunsPanel() {
     ...(debounced ? { search: debounced } : {}),
     ...(status === 'did-not-learn' ? { learned: false } : status ? { status } : {}),
     ...(tag.trim() ? { tag: tag.trim() } : {}),
+    ...(sweep !== null ? { sweep } : {}),
     sort,
-  }), [debounced, status, tag, sort]);
+  }), [debounced, status, tag, sweep, sort]);
 
   const onSort = useCallback((c: Column) => {
     const names = metricNames.data ?? [];
@@ -161,6 +164,7 @@ export default function RunsPanel() {
           <option value="did-not-learn">completed — did not learn</option>
         </select>
         <input type="text" placeholder="tag" value={tag} onChange={(e) => setTag(e.target.value)} aria-label="Filter by tag" style={{ width: 100 }} />
+        <SweepFilter api={api} value={sweep} onChange={setSweep} refresh={refresh} />
         <span className="mw-wp-muted">{total === null ? '' : `${formatCount(total)} run${total === 1 ? '' : 's'}`}</span>
         <span className="mw-wp-grow" />
         <span className="mw-wp-muted">{compareIds.length ? `${compareIds.length} ticked` : 'Tick 2–6 runs to compare'}</span>
@@ -179,6 +183,7 @@ export default function RunsPanel() {
         <ComparePanel api={api} runIds={compareIds} onClose={() => setComparing(false)}
           onOpenGraph={(id) => openRunGraph(api, id).catch((err) => notify.error(err, 'Could not open the run\'s graph'))} />
       )}
+      {!comparing && sweep !== null && <SweepSummary api={api} sweepId={sweep} refresh={refresh} />}
       {!comparing && focused.data && <RunDetails api={api} run={focused.data} onChanged={() => setRefresh((n) => n + 1)} />}
       {!comparing && <ErrorText error={focused.error} />}
       <RunsTable api={api} query={query} refresh={refresh} sortColumn={sortColumn} onSort={onSort} selectedId={focusedId}

@@ -9,7 +9,7 @@ import { commands } from '../../commands/index.ts';
 import { useProject } from '../../state/projectStore.ts';
 import { trainingSession, useTrainingSession, type TrainingPhase } from '../../state/trainingSession.ts';
 import { getPath, settingFields, splitCounts, updateSetting, type SettingField } from '../../state/trainingSettings.ts';
-import { setUi } from '../../state/uiStore.ts';
+import { setUi, useUi } from '../../state/uiStore.ts';
 import { Empty } from '../../ui/Empty.tsx';
 import { ErrorText } from '../../ui/ErrorText.tsx';
 import { FixButtons } from '../../ui/FixButtons.tsx';
@@ -19,6 +19,7 @@ import { refusalSentence, useSessionAttached, useTrainAction } from '../../ui/us
 import { LiveChart, trainingSeries } from './LiveChart.tsx';
 import { LearningVerdict, LiveLearningNote } from '../../ui/LearningVerdict.tsx';
 import type { SettingChange } from '../../../app/training/learning.ts';
+import { TunePanel } from './TunePanel.tsx';
 
 /** Why a faster backend was not used, in plain words (the technical reason is for the CLI and logs). */
 function backendTried(backend: string): string {
@@ -170,6 +171,7 @@ export default function TrainingPanel() {
   const sessionError = useTrainingSession((s) => s.error);
   const { phase, busy, blocked, refusal, train, stop } = useTrainAction();
   const [showAdvanced, setShowAdvanced] = useState(false);
+  const mode = useUi((s) => s.trainingMode);
 
   if (!doc) return <div className="mw-wp"><Empty title="No project open" testId="training-empty">Open a template from the start page (it comes with data and settings), then train it here.</Empty></div>;
   const config = doc.training ?? makeTrainingConfig();
@@ -180,8 +182,19 @@ export default function TrainingPanel() {
   const fields = settingFields.filter((f) => (!f.visible || f.visible(config)) && (showAdvanced || !f.advanced));
   const splits = splitCounts(100, config);
 
+  const modes = (
+    <div className="mw-wp-row mw-wp-modes" role="tablist" aria-label="Training mode">
+      <button type="button" role="tab" aria-selected={mode === 'train'} className={mode === 'train' ? 'mw-primary' : undefined}
+        onClick={() => setUi({ trainingMode: 'train' })} data-testid="mode-train">Train</button>
+      <button type="button" role="tab" aria-selected={mode === 'tune'} className={mode === 'tune' ? 'mw-primary' : undefined}
+        onClick={() => setUi({ trainingMode: 'tune' })} data-testid="mode-tune" title="Try many settings automatically and keep the best">Tune</button>
+    </div>
+  );
+  if (mode === 'tune') return <div className="mw-wp" data-testid="training-panel">{modes}<TunePanel /></div>;
+
   return (
     <div className="mw-wp" data-testid="training-panel">
+      {modes}
       <div className="mw-wp-cols">
         <div>
           <h2>Training settings</h2>

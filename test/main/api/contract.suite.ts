@@ -4,7 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ModelwrightApi, ProjectDocument, RunChange, TrainingOutcome, TrainingProgress, TrainingStarted } from '../../../app/api/contract.ts';
+import type {
+  ModelwrightApi, ProjectDocument, RunChange, SweepChange, SweepProgress, TrainingOutcome, TrainingProgress, TrainingStarted,
+} from '../../../app/api/contract.ts';
 import { ApiError } from '../../../app/api/errors.ts';
 import { dataSourceName } from '../../../app/data/sourceName.ts';
 import { createServiceHost, type ServiceHost } from '../../../main/services/host.ts';
@@ -357,6 +359,37 @@ export function defineContractSuite(name: string, connect: (host: ServiceHost) =
         await api.runs.delete(removed);
         expect((await failure(api.runs.get(removed))).code).toBe('not-found');
       });
+    });
+
+    it('runs a sweep: every trial a run under it, events as trials start and end, the best by the metric; bad spaces refused', async () => {
+      const doc = await api.projects.newFromTemplate('tabular-classifier', { name: 'Contract sweep' });
+      const project = { ...doc, training: { ...doc.training!, backend: 'cpu' as const } };
+      const changes: SweepChange[] = [];
+      const epochs: SweepProgress[] = [];
+      const subs = [api.sweeps.onDidChange((c) => changes.push(c)), api.sweeps.onDidProgress((p) => epochs.push(p))];
+      const started = await api.sweeps.start(project, {
+        space: { 'optimizer.learningRate': { choice: [0.01, 0.05] } }, strategy: 'grid', trials: 2, epochs: 2, parallel: 1, metric: 'val_accuracy',
+      });
+      expect(started).toMatchObject({ strategy: 'grid', metric: 'val_accuracy', direction: 'max', trialCount: 2, project: 'Contract sweep' });
+      for (let i = 0; i < 900 && !changes.some((c) => c.sweepId === started.id && c.change === 'finished'); i++) await new Promise((r) => setTimeout(r, 100));
+      subs.forEach((s) => s.dispose());
+      const sweep = await api.sweeps.get(started.id);
+      expect(sweep.status).toBe('completed');
+      expect(sweep.trials.map((t) => [t.status, t.settings['optimizer.learningRate'], t.epochs])).toEqual([['completed', 0.01, 2], ['completed', 0.05, 2]]);
+      expect(sweep.best?.score).toBe(Math.max(...sweep.trials.map((t) => t.score!)));
+      expect(changes.filter((c) => c.sweepId === started.id && c.change === 'trial-finished').map((c) => c.trial).sort()).toEqual([0, 1]);
+      expect(epochs.filter((p) => p.sweepId === started.id).map((p) => `${p.trial}:${p.epoch}`).sort()).toEqual(['0:0', '0:1', '1:0', '1:1']);
+      for (const t of sweep.trials) {
+        const run = await api.runs.get(t.runId!);
+        expect(run.config.optimizer.learningRate).toBe(t.settings['optimizer.learningRate']);
+        expect(run.sweep).toEqual({ id: started.id, trial: t.trial });
+      }
+      expect((await api.sweeps.list({ project: 'Contract sweep' })).map((s) => s.id)).toEqual([started.id]);
+      const unknown = await failure(api.sweeps.start(project, { space: { 'layers.nope.units': { choice: [8] } }, trials: 2 }));
+      expect(unknown.code).toBe('invalid-argument');
+      expect(unknown.message).toMatch(/^layers\.nope\.units: there is no layer named "nope"/);
+      expect((await failure(api.sweeps.get(9999))).code).toBe('not-found');
+      expect((await failure(api.sweeps.start(project, { space: {}, trials: 0 }))).code).toBe('invalid-argument');
     });
   });
 }

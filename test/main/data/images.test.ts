@@ -7,7 +7,8 @@ import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resizeToTensor } from '../../../app/data/image.ts';
-import { decodeImage, readImageFolder, readImageHeader } from '../../../main/data/images.ts';
+import { readImageFolder } from '../../../main/data/imageFolder.ts';
+import { decodeImage, readImageHeader } from '../../../main/data/images.ts';
 import { loadDataset } from '../../../main/data/load.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'mw-images-'));

@@ -88,10 +88,11 @@ describe('file names over the web host', () => {
     expect(readdirSync(join(dir, 'outside-images'))).toEqual(['a']);
   });
 
-  it('training.start and export.code refuse data outside the workspace; export.model and archive refuse folders outside', async () => {
+  it('training.start, sweeps.start and export.code refuse data outside the workspace; export.model and archive refuse folders outside', async () => {
     for (const name of outsideNames()) {
       const bad = { ...project, dataset: { ...project.dataset!, source: name } };
       await expectRefused(api.training.start(bad));
+      await expectRefused(api.sweeps.start(bad, { space: { batchSize: { choice: [8, 16] } }, trials: 2 }));
       await expectRefused(api.export.code(bad, { language: 'js' }));
       await expectRefused(api.export.archive(name));
     }

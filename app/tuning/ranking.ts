@@ -1,0 +1,50 @@
+// How a sweep ranks its trials: one metric of the epoch logs (by default the validation loss, which
+// every task measures), read at the epoch whose weights the trial's model kept.
+import { metricDirection } from '../store/types.ts';
+import { compareScores, type Direction } from './halving.ts';
+
+export const defaultSweepMetric = 'val_loss';
+
+export function sweepMetricDirection(metric: string): Direction {
+  return metricDirection(metric);
+}
+
+/** The metric's value in one epoch's logs (`val_acc` and `val_accuracy` are the same), or null. */
+export function metricValue(metric: string, logs: Record<string, number | null | undefined>): number | null {
+  const aliases = [metric, metric.replace(/accuracy$/, 'acc'), metric.replace(/acc$/, 'accuracy')];
+  for (const key of aliases) {
+    const v = logs[key];
+    if (typeof v === 'number' && Number.isFinite(v)) return v;
+  }
+  return null;
+}
+
+/**
+ * A finished trial's score: the metric at the epoch whose weights the model ended with (the restored
+ * best epoch under early stopping, else the last one), or null when the run has no such value.
+ */
+export function trialScore(metric: string, history: Record<string, (number | null)[]>, epochsCompleted: number, restoredEpoch: number | null): number | null {
+  const epoch = restoredEpoch ?? epochsCompleted - 1;
+  if (epoch < 0) return null;
+  const logs = Object.fromEntries(Object.entries(history).map(([k, series]) => [k, series[epoch] ?? null]));
+  return metricValue(metric, logs);
+}
+
+/** The best of several scored items (better score first, then the earlier one), or null when none has a score. */
+export function bestOf<T extends { score: number | null }>(items: readonly T[], direction: Direction): T | null {
+  let best: T | null = null;
+  for (const item of items) {
+    if (item.score === null || !Number.isFinite(item.score)) continue;
+    if (best === null || compareScores(item.score, best.score, direction) < 0) best = item;
+  }
+  return best;
+}
+
+/** Whether a metric name is one a sweep can rank on before any trial ran: a validation metric needs validation rows. */
+export function metricProblem(metric: string, validationSplit: number): string | null {
+  if (!/^[A-Za-z_][\w]*$/.test(metric)) return `"${metric}" is not a metric name (e.g. val_loss, val_accuracy)`;
+  if (metric.startsWith('val_') && validationSplit <= 0) {
+    return `${metric} is measured on validation rows, but the project holds none out (validation split 0); set a validation split or rank on a training metric such as ${metric.slice(4)}`;
+  }
+  return null;
+}
