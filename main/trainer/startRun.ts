@@ -1,4 +1,5 @@
-// The one way a front end starts a training run (the studio's training service, the `train` command):
+// The one way a front end starts a training run (the studio's training service, the `train` command, a
+// sweep's trials):
 // the readiness check of the graph, the run's name, the trainer's job id and model folder, the trainer
 // process and the recording of the run in the history (./recording.ts). The failed result of a run that
 // never trained is app/training/protocol.ts's failedResult.
@@ -13,14 +14,21 @@ import { recordSession, type RecordedSession, type RecordHooks } from './recordi
 import type { TrainingSession, TrainingSupervisor } from './supervisor.ts';
 
 export interface RunRequest {
-  /** Which front end starts the run; the trainer's job id starts with it (`api-…`, `cli-…`). */
-  origin: 'api' | 'cli';
+  /** Which front end starts the run; the trainer's job id starts with it (`api-…`, `cli-…`, `sweep-N-M-…`). */
+  origin: 'api' | 'cli' | 'sweep';
+  /** A sweep's trial (`origin: 'sweep'`): recorded with the run, and named in the job id and the model folder. */
+  sweep?: { id: number; trial: number };
+  /** Epochs after which the trainer waits for `session.proceed()` or `stop()` (a sweep's halving rungs). */
+  checkpoints?: number[];
   graph: Graph;
   config: TrainingConfig;
   /** The data as the caller named it: the default run name compares its source with the previous run's. */
   binding: DatasetBinding;
-  /** The data the trainer reads and the history records (default: `binding`, relative to the working directory). */
-  data?: { binding: DatasetBinding; baseDir: string };
+  /**
+   * The data the trainer reads and the history records, and the folder its relative paths start from
+   * (default: `binding`; without a folder, relative paths start from the trainer's working directory).
+   */
+  data?: { binding: DatasetBinding; baseDir?: string };
   /** The project's name; runs of one project are named by what differs from its previous run. */
   project?: string;
   /** The run's name as given; blank or absent: the default name (nameNewRun). */
@@ -61,19 +69,23 @@ export function graphRefusal(graph: Graph, config: TrainingConfig): ReadinessPro
  */
 export function startRun(store: ExperimentStore, supervisor: TrainingSupervisor, request: RunRequest, hooks: RecordHooks = {}): StartedRun {
   const { graph, config, binding, project } = request;
-  const data = request.data ?? { binding, baseDir: process.cwd() };
+  const data = request.data ?? { binding };
   const key = runKey();
-  const modelDir = request.outputDir ?? join(store.artifactRoot, `model-${key}`);
+  const { sweep } = request;
+  // Model folder names are the store's to give: main/store/artifactTrash.ts sweeps only folders named so.
+  const folder = sweep ? `sweep-${sweep.id}-trial-${sweep.trial + 1}-${key}` : `model-${key}`;
+  const modelDir = request.outputDir ?? join(store.artifactRoot, folder);
   const session = supervisor.start({
-    runId: `${request.origin}-${key}`,
+    runId: sweep ? `${request.origin}-${sweep.id}-${sweep.trial + 1}-${key}` : `${request.origin}-${key}`,
     model: { kind: 'graph', graph },
     data: { kind: 'binding', binding: data.binding, baseDir: data.baseDir },
     config,
     outputDir: modelDir,
+    ...(request.checkpoints ? { checkpoints: request.checkpoints } : {}),
   });
   const name = request.name?.trim() || nameNewRun(store, { project, graph, config, binding });
   const recorded = recordSession(store, session, {
-    name, project, graph, config, binding: data.binding, tags: request.tags,
+    name, project, graph, config, binding: data.binding, tags: request.tags, sweep,
     // In the history's artifacts folder, the model goes with the run when the run is deleted.
     modelOwned: request.outputDir === undefined,
   }, hooks);
