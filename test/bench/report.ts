@@ -26,6 +26,7 @@ export const sections: Section[] = [
   { title: 'Streaming data', about: 'A generated CSV far larger than needed in memory is fitted and trained on in one streaming pass; peak memory must stay far below 1 GB.', suites: ['data'] },
   { title: 'Experiment history (SQLite)', about: 'Ingest and the queries the runs table, compare view and leaderboard make, on a generated history of 10,000 runs.', suites: ['store'] },
   { title: 'Validation and project files', about: 'Shape inference and validation of 1,000-layer graphs (run on every edit), and opening/saving large project files.', suites: ['validate', 'projectFile'] },
+  { title: 'Sweeps', about: 'The same sweep (random trials on the two-moons template, each a real trainer process recorded in the history) with 1 and with 2 trainers at once: trials per minute of wall time, and the speed-up.', suites: ['sweep'] },
   { title: 'Model server', about: '`modelwright serve-model` in its own process on loopback, driven by a bounded load loop (fixed concurrency, at most a few seconds): requests per second and latency percentiles for one-row requests, and rows per second for 100-row batches.', suites: ['serveModel'] },
   { title: 'UI frames', about: 'Headless Chromium against `modelwright serve`: canvas panning and edit-to-repaint on a 300-layer graph, runs-table scrolling and the training panel under a stream of progress events.', suites: ['canvas', 'panels'] },
 ];

@@ -21,6 +21,7 @@ ${dbUsage}
   --tag T          only runs tagged T
   --search TEXT    only runs whose name or note contains TEXT
   --did-not-learn  only completed runs whose model did not learn
+  --sweep ID       only the trials of sweep ID (see "modelwright sweep")
   --project P      only runs of project P
   --dataset D      only runs on dataset D (source, name or path)
   --limit N        at most N runs (default 50; 0 for all)
@@ -67,6 +68,7 @@ export const runsCommand: CliCommand = {
       tag: { type: 'string' },
       search: { type: 'string' },
       'did-not-learn': { type: 'boolean' },
+      sweep: { type: 'string' },
       project: { type: 'string' },
       dataset: { type: 'string' },
       limit: { type: 'string' },
@@ -93,6 +95,7 @@ export const runsCommand: CliCommand = {
     if (values.tag !== undefined) query.tag = values.tag;
     if (values.search !== undefined) query.search = values.search;
     if (values['did-not-learn']) query.learned = false;
+    if (values.sweep !== undefined) query.sweep = intFlag(values.sweep, '--sweep', 1);
     if (values.project !== undefined) query.project = values.project;
     if (values.dataset !== undefined) query.dataset = values.dataset;
     const limit = intFlag(values.limit, '--limit', 0) ?? 50;

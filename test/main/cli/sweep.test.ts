@@ -73,6 +73,12 @@ describe('modelwright sweep', () => {
     } finally {
       store.close();
     }
+    // `runs --sweep` lists exactly the trials (the baseline run is not one of them).
+    const listed = await runCli(['runs', '--sweep', String(out.sweepId), '--db', file('best.db'), '--json']);
+    expect(listed.code, listed.stderr).toBe(0);
+    const runs = JSON.parse(listed.stdout) as { id: number; sweep: { id: number; trial: number } }[];
+    expect(runs.map((r) => r.id).sort((a, b) => a - b)).toEqual(out.trials.map((t) => t.runId));
+    expect(runs.map((r) => r.sweep.trial).sort()).toEqual([0, 1, 2, 3]);
   }, 180_000);
 
   it('halving stops the worst trials early: fewer epochs than random on the same trials', async () => {
