@@ -144,7 +144,8 @@ export function downloadBase64(fileName: string, base64: string, type = 'applica
   downloadBlob(fileName, new Blob([bytes], { type }));
 }
 
-function downloadBlob(fileName: string, blob: Blob): void {
+/** Any bytes the page made (an image, a file), as a download. */
+export function downloadBlob(fileName: string, blob: Blob): void {
   const url = URL.createObjectURL(blob);
   const a = window.document.createElement('a');
   a.href = url;

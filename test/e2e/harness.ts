@@ -1,10 +1,11 @@
 // Shared by the browser end-to-end specs and the browser benchmarks: find Debian's Chromium, start a real
 // `modelwright serve` child on a temp history and a random port, and launch Chromium with a fresh profile.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
+import { PNG } from 'pngjs';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { startCliServer, type CliServer } from '../main/cli/cliHarness.ts';
 
@@ -77,6 +78,32 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(screenshotDir, `${name}.png`);
   await page.screenshot({ path });
   return path;
+}
+
+/**
+ * Clicks a button that downloads a PNG made in the page, keeps it as test-results/screenshots/NAME.png
+ * (to look at), checks that it is a PNG (signature, decodable, plausible size) and returns it decoded.
+ */
+export async function downloadedPng(page: Page, testId: string, name: string): Promise<PNG & { fileName: string; bytes: number }> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click(`[data-testid="${testId}"]`)]);
+  mkdirSync(screenshotDir, { recursive: true });
+  const path = join(screenshotDir, `${name}.png`);
+  await download.saveAs(path);
+  const bytes = readFileSync(path);
+  expect([...bytes.subarray(0, 8)], 'PNG signature').toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  expect(bytes.length).toBeGreaterThan(10_000);
+  expect(bytes.length).toBeLessThan(5_000_000);
+  return Object.assign(PNG.sync.read(bytes), { fileName: download.suggestedFilename(), bytes: bytes.length });
+}
+
+/** Pixels of an image within `tolerance` (sum of channel differences) of a #rrggbb colour. */
+export function pixelsNear(image: PNG, hex: string, tolerance = 30): number {
+  const [r0, g0, b0] = [1, 3, 5].map((o) => parseInt(hex.slice(o, o + 2), 16));
+  let n = 0;
+  for (let i = 0; i < image.data.length; i += 4) {
+    if (Math.abs(image.data[i] - r0) + Math.abs(image.data[i + 1] - g0) + Math.abs(image.data[i + 2] - b0) < tolerance) n++;
+  }
+  return n;
 }
 
 /** The nth-percentile of a list of numbers (nearest rank). */

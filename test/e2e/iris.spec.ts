@@ -1,9 +1,10 @@
 // End to end in Chromium against `modelwright serve`: the Iris template trained, found in Runs, trained
-// again with another learning rate, the two runs compared, its generated code read and its model exported.
+// again with another learning rate, the two runs compared, its evaluation downloaded as a PNG, its generated
+// code read and its model exported.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { chartInk, chromiumMissingReason, openTemplate, runIdsInTable, screenshot, setSetting, showPanel, trainAndWait, trainingSeriesColors, useStudio } from './harness.ts';
+import { chartInk, chromiumMissingReason, downloadedPng, openTemplate, pixelsNear, runIdsInTable, screenshot, setSetting, showPanel, trainAndWait, trainingSeriesColors, useStudio } from './harness.ts';
 
 const skip = chromiumMissingReason();
 if (skip) console.warn(`[e2e] iris.spec.ts skipped: ${skip}`);
@@ -134,6 +135,23 @@ describe.skipIf(skip !== null)('the Iris template in the browser studio', () => 
     expect(folder && existsSync(join(studio.workspace, folder, 'model.json')), `exported folder ${folder} has a model.json`).toBe(true);
     await screenshot(page, 'export');
   }, 120_000);
+
+  it('downloads the evaluation as a PNG: a real image of the confusion matrix, the scores and the ROC curves', async () => {
+    const { page } = studio.browser;
+    await showPanel(page, 'evaluation');
+    await page.locator('[data-testid="confusion-matrix"]').waitFor({ timeout: 30_000 });
+    const image = await downloadedPng(page, 'evaluation-download-png', 'evaluation-download');
+    expect(image.fileName).toMatch(/-evaluation\.png$/);
+    // A two-column report drawn at 2×.
+    expect(image.width).toBeGreaterThan(1500);
+    expect(image.width).toBeLessThan(4000);
+    expect(image.height).toBeGreaterThan(900);
+    expect(image.height).toBeLessThan(3000);
+    // What is drawn: the three ROC curves in the class colours, the green diagonal cells (correct predictions), text.
+    for (const colour of ['#4e79a7', '#f28e2b', '#e15759']) expect(pixelsNear(image, colour), `ROC curve ${colour}`).toBeGreaterThan(200);
+    expect(pixelsNear(image, '#6aa56e', 60), 'green cells').toBeGreaterThan(2000);
+    expect(pixelsNear(image, '#1f2328', 40), 'text').toBeGreaterThan(2000);
+  }, 60_000);
 
   it('logged no errors in the page', () => {
     expect(studio.browser.pageErrors).toEqual([]);

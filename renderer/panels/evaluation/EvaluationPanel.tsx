@@ -14,7 +14,8 @@ import { ErrorText } from '../../ui/ErrorText.tsx';
 import { RunPicker, useShownRun } from '../../ui/RunPicker.tsx';
 import { useApi } from '../../ui/useApi.ts';
 import { useAsync } from '../../ui/useAsync.ts';
-import { downloadText, safeFileName } from '../../files/fileActions.ts';
+import { downloadBlob, downloadText, safeFileName } from '../../files/fileActions.ts';
+import { evaluationPng } from './evaluationImage.ts';
 import {
   evaluationCsv, cellIntensity, gridRows, matrixMax, normalizeConfusion, paddedRange, previewPoints, samplesInCell,
   type ConfusionMode, type GridSpec, type LabelledPoint, type TestSample,
@@ -154,11 +155,23 @@ function PositiveClass({ evaluation, label, setLabel }: { evaluation: Classifica
   );
 }
 
-function Classification({ api, run, evaluation }: { api: ModelwrightApi; run: RunDetail; evaluation: ClassificationEvaluation }) {
+/** Two classes: the class treated as "yes" unless the user picks the other. */
+function defaultPositive(evaluation: ClassificationEvaluation): string {
+  return evaluation.positiveClass ?? evaluation.classes[1];
+}
+
+/** The ROC curves as shown: for two classes, the chosen positive class's. */
+function shownRoc(evaluation: ClassificationEvaluation, positive: string | null) {
+  return evaluation.classes.length === 2 ? rocCurvesFor(evaluation, positive ?? defaultPositive(evaluation)) : evaluation.roc;
+}
+
+function Classification({ api, run, evaluation, positive: chosen, setPositive }: {
+  api: ModelwrightApi; run: RunDetail; evaluation: ClassificationEvaluation; positive: string | null; setPositive(label: string): void;
+}) {
   const binary = evaluation.classes.length === 2;
-  // Two classes: the positive class chosen here also decides which class the ROC curve is drawn for.
-  const [positive, setPositive] = useState(evaluation.positiveClass ?? evaluation.classes[1]);
-  const roc = binary ? rocCurvesFor(evaluation, positive) : evaluation.roc;
+  // Two classes: the positive class chosen here also decides which class the ROC curve is drawn for (here and in the PNG).
+  const positive = chosen ?? defaultPositive(evaluation);
+  const roc = shownRoc(evaluation, positive);
   return (
     <>
       <div className="mw-wp-row" data-testid="evaluation-summary">
@@ -212,6 +225,23 @@ export default function EvaluationPanel() {
     return () => sub.dispose();
   }, [api, runId, detail.reload]);
   const evaluation = detail.data?.evaluation ?? null;
+  const [positive, setPositive] = useState<string | null>(null);
+  useEffect(() => setPositive(null), [evaluation]);
+  const [imageError, setImageError] = useState<unknown>(null);
+  const downloadPng = async (run: RunDetail, shown: ClassificationEvaluation | RegressionEvaluation) => {
+    setImageError(null);
+    try {
+      const blob = await evaluationPng({
+        title: `Evaluation: ${run.name}`,
+        subtitle: [`Run ${run.id}`, run.datasetBinding ? `data ${run.datasetBinding.source}` : null, run.endedAt ? new Date(run.endedAt).toLocaleString() : null, 'Modelwright'].filter(Boolean).join(' · '),
+        evaluation: shown,
+        roc: shown.task === 'classification' ? shownRoc(shown, positive) : undefined,
+      });
+      downloadBlob(`${safeFileName(run.name)}-evaluation.png`, blob);
+    } catch (err) {
+      setImageError(err);
+    }
+  };
   const body = useMemo(() => {
     if (!api || !detail.data) return null;
     if (!evaluation) {
@@ -225,11 +255,11 @@ export default function EvaluationPanel() {
       <>
         <LearningVerdict learning={detail.data.learning} />
         {evaluation.task === 'classification'
-          ? <Classification api={api} run={detail.data} evaluation={evaluation} />
+          ? <Classification api={api} run={detail.data} evaluation={evaluation} positive={positive} setPositive={setPositive} />
           : <Regression evaluation={evaluation} />}
       </>
     );
-  }, [api, detail.data, evaluation]);
+  }, [api, detail.data, evaluation, positive]);
 
   if (!api) return <div className="mw-wp"><Empty title="Not connected">Evaluations come from the Modelwright back end; they show here once the connection is back.</Empty></div>;
   return (
@@ -239,6 +269,10 @@ export default function EvaluationPanel() {
         {evaluation && detail.data && (
           <button type="button" data-testid="evaluation-download" title="The test metrics, per-class scores and confusion matrix (or predicted against actual) as a CSV file"
             onClick={() => downloadText(`${safeFileName(detail.data!.name)}-evaluation.csv`, evaluationCsv(evaluation), 'text/csv')}>Download (.csv)</button>
+        )}
+        {evaluation && detail.data && (
+          <button type="button" data-testid="evaluation-download-png" title="The summary, confusion matrix, per-class scores and ROC curves (or predicted against actual) as one PNG image"
+            onClick={() => void downloadPng(detail.data!, evaluation)}>Download (.png)</button>
         )}
         <RunPicker runId={runId} choices={choices} />
       </div>
@@ -250,6 +284,7 @@ export default function EvaluationPanel() {
       )}
       {detail.loading && <p className="mw-wp-muted">Loading the run…</p>}
       <ErrorText error={detail.error} retry={detail.reload} />
+      <ErrorText error={imageError} />
       {body}
     </div>
   );

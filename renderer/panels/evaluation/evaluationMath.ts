@@ -39,6 +39,18 @@ export interface Range {
   max: number;
 }
 
+/** A linear map from `range` onto [from, to] (screen coordinates; `to` may be smaller, for y axes). */
+export function scale(range: Range, from: number, to: number): (v: number) => number {
+  const span = range.max - range.min || 1;
+  return (v: number) => from + ((v - range.min) / span) * (to - from);
+}
+
+/** `count` evenly spaced axis ticks from min to max. */
+export function ticks(range: Range, count = 5): number[] {
+  const step = (range.max - range.min) / (count - 1);
+  return Array.from({ length: count }, (_, i) => range.min + i * step);
+}
+
 /** The span of the values, widened by `pad` of its width on each side (and to ±0.5 around a single value). */
 export function paddedRange(values: Iterable<number>, pad = 0.05): Range | null {
   let min = Infinity;

@@ -4,21 +4,11 @@ import { formatDecimal, formatTick } from '../../../app/format.ts';
 import { useEffect, useRef } from 'react';
 import type { RocCurve } from '../../../app/training/evaluate.ts';
 import { classColor } from '../../ui/palette.ts';
-import { type GridSpec, type LabelledPoint, type Range } from './evaluationMath.ts';
+import { scale, ticks, type GridSpec, type LabelledPoint, type Range } from './evaluationMath.ts';
 
 const W = 360;
 const H = 300;
 const M = { left: 58, right: 16, top: 12, bottom: 36 };
-
-function scale(range: Range, from: number, to: number) {
-  const span = range.max - range.min || 1;
-  return (v: number) => from + ((v - range.min) / span) * (to - from);
-}
-
-function ticks(range: Range, count = 5): number[] {
-  const step = (range.max - range.min) / (count - 1);
-  return Array.from({ length: count }, (_, i) => range.min + i * step);
-}
 
 function Axes({ x, y, xLabel, yLabel }: { x: Range; y: Range; xLabel: string; yLabel: string }) {
   const sx = scale(x, M.left, W - M.right);
