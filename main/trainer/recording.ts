@@ -5,7 +5,7 @@ import type { DatasetBinding } from '../../app/data/binding.ts';
 import { dataSourceName } from '../../app/data/sourceName.ts';
 import type { Graph } from '../../app/graph/types.ts';
 import type { TrainingConfig } from '../../app/training/config.ts';
-import { positiveScores, type Evaluation } from '../../app/training/evaluate.ts';
+import { positiveScores } from '../../app/training/evaluate.ts';
 import type { StartedInfo, TrainingResult } from '../../app/training/protocol.ts';
 import type { ExperimentStore } from '../store/experimentStore.ts';
 import type { TrainingSession } from './supervisor.ts';
@@ -41,7 +41,7 @@ export interface RecordedSession {
 export function testSummary(result: TrainingResult): Record<string, number | null> | null {
   if (!result.test) return null;
   const out: Record<string, number | null> = { ...result.test.logs };
-  const e = result.test.evaluation as unknown as Evaluation;
+  const e = result.test.evaluation;
   if (e.task === 'classification') {
     Object.assign(out, { accuracy: e.accuracy, macroPrecision: e.macro.precision, macroRecall: e.macro.recall, macroF1: e.macro.f1, auc: e.auc });
     // Two classes: the positive class's own scores beside the macro ones (its name is in the evaluation).
@@ -119,7 +119,7 @@ export function recordSession(
     store.finishRun(id, result.status, {
       error: result.status === 'failed' || result.status === 'diverged' ? [result.message, result.advice].filter(Boolean).join('; ') : undefined,
       durationMs: result.durationMs,
-      evaluation: result.test ? (result.test.evaluation as never) : undefined,
+      evaluation: result.test?.evaluation,
       testMetrics: testSummary(result) ?? undefined,
       artifacts: result.modelDir ? [{ kind: 'model', path: result.modelDir, owned: input.modelOwned }] : undefined,
       learning: result.learning,
