@@ -5,6 +5,7 @@ import { isAbsolute, join, normalize, relative, sep } from 'node:path';
 import { z } from 'zod';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { parseJsonSafely, SafeJsonError } from '../../app/project/safeJson.ts';
+import { MAX_MODEL_PARAMETERS, topologyProblem } from './topologyCheck.ts';
 
 type Tf = import('../engine/backends.ts').Tf;
 type ModelArtifacts = tfTypes.io.ModelArtifacts;
@@ -18,12 +19,15 @@ export interface ModelFolderLimits {
   maxWeightBytes?: number;
   /** Most weight files one manifest may list (default 10,000). */
   maxWeightFiles?: number;
+  /** Most parameters the layers in model.json may describe, counted from their configs (default 268,435,456). */
+  maxParameters?: number;
 }
 
 export const defaultModelFolderLimits: Required<ModelFolderLimits> = {
   maxModelJsonBytes: 64 * 1024 * 1024,
   maxWeightBytes: 2 * 1024 * 1024 * 1024,
   maxWeightFiles: 10_000,
+  maxParameters: MAX_MODEL_PARAMETERS,
 };
 
 /** A model folder that cannot be loaded safely; the message says what is wrong and what to do. */
@@ -105,9 +109,12 @@ export function weightByteLength(spec: Pick<WeightSpec, 'shape' | 'dtype' | 'qua
   return count * perValue;
 }
 
-/** Reads and checks model.json only (no weights): size, JSON limits, schema, manifest arithmetic. */
+/**
+ * Reads and checks model.json only (no weights): size, JSON limits, schema, manifest arithmetic, then its
+ * layers against the catalog, the parameter budget and the manifest (./topologyCheck.ts), all before TF.js builds anything.
+ */
 export async function readModelJson(dir: string, limits: ModelFolderLimits = {}): Promise<CheckedModelJson> {
-  const { maxModelJsonBytes, maxWeightBytes, maxWeightFiles } = limitsOf(limits);
+  const { maxModelJsonBytes, maxWeightBytes, maxWeightFiles, maxParameters } = limitsOf(limits);
   const jsonPath = join(dir, MODEL_JSON_NAME);
   let info;
   try {
@@ -171,6 +178,8 @@ export async function readModelJson(dir: string, limits: ModelFolderLimits = {})
       throw new ModelFolderError(`${jsonPath} lists weights (${group.weights[0].name}, ...) without any file to read them from`);
     }
   }
+  const problem = topologyProblem(json, json.weightsManifest.flatMap((g) => g.weights), maxParameters);
+  if (problem) throw new ModelFolderError(`${jsonPath} does not describe a loadable model: ${problem}`);
   return json;
 }
 

@@ -122,6 +122,11 @@ const trainIris = (ctx: Ctx, flags: string[], project = iris()) =>
 const predictWith = (ctx: Ctx, model: string) =>
   cli(['predict', model, '--input', write(ctx, 'rows.csv', 'sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2\n'), '--backend', 'cpu']);
 
+const serveModelWith = (ctx: Ctx, model: string) => cli(['serve-model', model, '--backend', 'cpu', '--port', '0']);
+
+/** The config of the first Dense layer of a model.json (the trainer writes functional models). */
+const firstDense = (json: any) => json.modelTopology.config.layers.find((l: any) => l.class_name === 'Dense').config;
+
 const inspection = (v: unknown) => v as DatasetInspection;
 
 // ---- the corpus ---------------------------------------------------------------------------------
@@ -251,6 +256,26 @@ export const corpus: CorpusCase[] = [
     area: 'Project and model files', item: 'negative dimensions', surface: 'cli',
     run: (c) => predictWith(c, modelCopy(c, (j) => { j.weightsManifest[0].weights[0].shape = [-3, 2]; })),
     error: /shape/, exitCode: 2,
+  },
+  {
+    area: 'Project and model files', item: 'model.json edited to a wider layer than its weights (refused before building)', surface: 'cli',
+    run: (c) => predictWith(c, modelCopy(c, (j) => { firstDense(j).units = 500_000; })),
+    error: /does not describe a loadable model: its layers need [\d,]+ parameters but its weight manifest stores [\d,]+ \(layer "[^"]+" needs [\d,]+/, exitCode: 2,
+  },
+  {
+    area: 'Project and model files', item: 'model.json edited to units: 30000000', surface: 'cli',
+    run: (c) => predictWith(c, modelCopy(c, (j) => { firstDense(j).units = 30_000_000; })),
+    error: /cannot be built: layer "[^"]+": Units must be a whole number from 1 to 1000000, but is 30000000/, exitCode: 2,
+  },
+  {
+    area: 'Project and model files', item: 'model.json describing more parameters than the memory budget', surface: 'cli',
+    run: (c) => serveModelWith(c, modelCopy(c, (j) => { firstDense(j).units = 1_000_000; j.modelTopology.config.layers.find((l: any) => l.class_name === 'InputLayer').config.batch_input_shape = [null, 1000]; })),
+    error: /describes [\d,]+ parameters \([\d.]+ GB of weights\), [\d,]+ of them in layer "[^"]+"; at most 268,435,456 are loaded/, exitCode: 2,
+  },
+  {
+    area: 'Project and model files', item: 'a layer class the catalog does not know', surface: 'cli',
+    run: (c) => predictWith(c, modelCopy(c, (j) => { j.modelTopology.config.layers.find((l: any) => l.class_name === 'Dense').class_name = 'Danse'; })),
+    error: /is a Danse, which is not a layer type Modelwright knows/, exitCode: 2,
   },
 
   // Images, through importing an image folder (datasets.importImageFolder).

@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { checkedFolderLoadHandler, ModelFolderError, readModelFolder } from '../../../main/model/modelFolder.ts';
+import { checkedFolderLoadHandler, ModelFolderError, readCheckedMetadata, readModelFolder } from '../../../main/model/modelFolder.ts';
 import { folderLoadHandler, folderSaveHandler } from '../../../main/model/modelFiles.ts';
 import { loadTrainedModel } from '../../../main/model/predict.ts';
 
@@ -94,8 +94,31 @@ describe('checked model folder loading', () => {
     const long = await refusal(await folder(() => {}, { 'weights.bin': Buffer.concat([goodWeights, Buffer.alloc(3)]) }));
     expect(long).toMatch(/too long: they hold 35 bytes/);
     expect(long).toContain('"d/bias"');
-    // The same bytes with a manifest claiming a bigger kernel: the kernel itself is cut short.
-    expect(await refusal(await folder((j) => { j.weightsManifest[0].weights[0].shape = [3, 3]; }))).toContain('"d/kernel"');
+    // The same bytes with a manifest claiming a bigger kernel: the layers' config disagrees before any byte is read.
+    expect(await refusal(await folder((j) => { j.weightsManifest[0].weights[0].shape = [3, 3]; })))
+      .toMatch(/layers need 8 parameters but its weight manifest stores 11 \(layer "d" needs 8, the manifest has 11 for it\)/);
+  });
+
+  it('checks the layers in model.json against the catalog, the parameter budget and the manifest before building', async () => {
+    const dense = (j: any) => j.modelTopology.config.layers.find((l: any) => l.class_name === 'Dense').config;
+    // An edited width beyond what the catalog allows (1,000,000 units) is refused by the catalog's own rule.
+    expect(await refusal(await folder((j) => { dense(j).units = 30_000_000; }))).toMatch(/cannot be built: layer "d": Units must be a whole number from 1 to 1000000, but is 30000000/);
+    // A width the catalog allows, with the original weights: TF.js would allocate 2M parameters before noticing.
+    const wide = await refusal(await folder((j) => { dense(j).units = 500_000; }));
+    expect(wide).toMatch(/layers need 2,000,000 parameters but its weight manifest stores 8 \(layer "d" needs 2,000,000, the manifest has 8 for it\)/);
+    expect(wide).toMatch(/model\.json was edited, or does not belong to these weights/);
+    // Beyond the memory budget, whatever the manifest says.
+    expect(await refusal(await folder((j) => { dense(j).units = 1_000_000; dense(j).batch_input_shape = [null, 1000]; })))
+      .toMatch(/describes 1,001,000,000 parameters \(3\.7 GB of weights\), 1,001,000,000 of them in layer "d"; at most 268,435,456 are loaded/);
+    await expect(readModelFolder(await folder(() => {}), { maxParameters: 7 })).rejects.toThrow(/describes 8 parameters .* at most 7 are loaded/);
+    // A class the catalog does not know, and a layer config that cannot be built.
+    expect(await refusal(await folder((j) => { j.modelTopology.config.layers[0].class_name = 'Danse'; })))
+      .toMatch(/layer "d" is a Danse, which is not a layer type Modelwright knows/);
+    expect(await refusal(await folder((j) => { dense(j).units = -4; }))).toMatch(/cannot be built: layer "d": Units must be/);
+    // The check runs before any weight file is opened (here there is none), so metadata reads refuse too.
+    const noWeights = await folder((j) => { dense(j).units = 500_000; }, {});
+    expect(await refusal(noWeights)).toMatch(/layers need 2,000,000 parameters/);
+    await expect(readCheckedMetadata(noWeights)).rejects.toThrow(/layers need 2,000,000 parameters/);
   });
 
   it('refuses negative, fractional and huge dimensions, and models over the size cap', async () => {
