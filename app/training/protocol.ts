@@ -137,6 +137,18 @@ export const trainingResultSchema = z.object({
 
 export type TrainingResult = z.output<typeof trainingResultSchema>;
 
+/**
+ * A run that ended in failure before anything was learned: the one factory for the trainer's own
+ * failures, the trainer process's and the supervisor's (a crash, a timeout, a kill).
+ */
+export function failedResult(runId: string, epochs: number, message: string, advice?: string): TrainingResult {
+  return {
+    runId, status: 'failed', message, ...(advice !== undefined ? { advice } : {}), backend: null, epochs, epochsCompleted: 0,
+    history: {}, test: null, modelDir: null, loss: null, restoredEpoch: null, learningRate: null, samplesPerSec: 0, durationMs: 0,
+    trainSamples: 0, warnings: [],
+  };
+}
+
 /** Supervisor → trainer. */
 export const toTrainerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('start'), job: trainingJobSchema }),
