@@ -13,7 +13,7 @@
 // rows that is on the safe side: it calls fewer differences real, never more.
 import { formatNumber, formatPercent } from '../format.ts';
 import { metricLabel } from '../explanations.ts';
-import type { Evaluation } from '../training/evaluate.ts';
+import { numericPairs, type Evaluation } from '../training/evaluate.ts';
 import { metricDirection } from './types.ts';
 
 export interface VerdictRun {
@@ -50,8 +50,9 @@ export function standardError(metric: string, value: number, evaluation: Evaluat
     const p = (value * n + 1) / (n + 2);
     return Math.sqrt((p * (1 - p)) / n);
   }
-  if (metric === 'mae' && evaluation.task === 'regression' && evaluation.pairs.length >= 2) {
-    const errors = evaluation.pairs.map(([actual, predicted]) => Math.abs(actual - predicted));
+  const pairs = evaluation.task === 'regression' ? numericPairs(evaluation.pairs) : [];
+  if (metric === 'mae' && evaluation.task === 'regression' && pairs.length >= 2) {
+    const errors = pairs.map(([actual, predicted]) => Math.abs(actual - predicted));
     const mean = errors.reduce((a, b) => a + b, 0) / errors.length;
     const variance = errors.reduce((a, e) => a + (e - mean) ** 2, 0) / (errors.length - 1);
     return Math.sqrt(variance / n);

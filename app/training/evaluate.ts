@@ -1,59 +1,95 @@
 // Evaluation of a trained model on the test split, from its predictions and the true labels:
 // classification (accuracy, per-class P/R/F1, confusion matrix, ROC and AUC) and regression (MSE, MAE, R²).
+import { z } from 'zod';
 
 /** At most this many ROC points per curve and predicted-vs-actual pairs are kept, so results stay small. */
 export const DEFAULT_MAX_POINTS = 2000;
 
-export interface ClassMetrics {
-  label: string;
-  precision: number;
-  recall: number;
-  f1: number;
+/**
+ * A value that may not be a number: a model that predicts NaN gives a NaN error, which JSON (the
+ * trainer's message after checking, the history) carries as null.
+ */
+const maybeNumber = z.number().nullable();
+
+export const classMetricsSchema = z.object({
+  label: z.string(),
+  precision: z.number(),
+  recall: z.number(),
+  f1: z.number(),
   /** Test rows whose true class is this one. */
-  support: number;
-}
+  support: z.number(),
+});
 
-export interface RocCurve {
+export const rocCurveSchema = z.object({
   /** The class treated as positive (one-vs-rest when there are more than two). */
-  label: string;
+  label: z.string(),
   /** [false positive rate, true positive rate], from (0,0) to (1,1). */
-  points: [number, number][];
+  points: z.array(z.tuple([z.number(), z.number()])),
   /** Area under the curve; null when the test split has no positives or no negatives for this class. */
-  auc: number | null;
-}
+  auc: z.number().nullable(),
+});
 
-export interface ClassificationEvaluation {
-  task: 'classification';
-  count: number;
-  accuracy: number;
-  classes: string[];
-  perClass: ClassMetrics[];
-  macro: { precision: number; recall: number; f1: number };
+/** One test row as the model saw it: what it was, what the model said, and how sure it was. */
+export const testSampleSchema = z.object({
+  /** Row number in the test split. */
+  index: z.number(),
+  actual: z.number(),
+  predicted: z.number(),
+  /** Probability the model gave its predicted class (null: the model's output was not a number). */
+  confidence: maybeNumber.optional(),
+  /** A short description of the sample (its feature values or its words). */
+  text: z.string().optional(),
+});
+
+export const classificationEvaluationSchema = z.object({
+  task: z.literal('classification'),
+  count: z.number(),
+  accuracy: z.number(),
+  classes: z.array(z.string()),
+  perClass: z.array(classMetricsSchema),
+  macro: z.object({ precision: z.number(), recall: z.number(), f1: z.number() }),
   /** confusion[actual][predicted] = number of test rows. */
-  confusion: number[][];
+  confusion: z.array(z.array(z.number())),
   /** One curve for two classes (the second class is positive), one per class otherwise. */
-  roc: RocCurve[];
+  roc: z.array(rocCurveSchema),
   /** Binary AUC, or the macro average of the one-vs-rest AUCs; null when no curve has one. */
-  auc: number | null;
+  auc: z.number().nullable(),
   /**
    * Two classes: the class the ROC curve and the positive-class scores treat as "yes" (the second one,
    * which a single sigmoid unit gives the probability of). The studio lets the user pick the other.
    */
-  positiveClass?: string;
+  positiveClass: z.string().optional(),
   /** The first test rows one by one (at most MAX_TEST_SAMPLES), so a confusion-matrix cell can list its samples. */
-  samples?: TestSample[];
-}
+  samples: z.array(testSampleSchema).optional(),
+});
 
-/** One test row as the model saw it: what it was, what the model said, and how sure it was. */
-export interface TestSample {
-  /** Row number in the test split. */
-  index: number;
-  actual: number;
-  predicted: number;
-  /** Probability the model gave its predicted class. */
-  confidence?: number;
-  /** A short description of the sample (its feature values or its words). */
-  text?: string;
+export const regressionEvaluationSchema = z.object({
+  task: z.literal('regression'),
+  count: z.number(),
+  mse: maybeNumber,
+  mae: maybeNumber,
+  /** Coefficient of determination; null when the true values are all equal (nothing to explain). */
+  r2: maybeNumber,
+  /** [actual, predicted], an evenly spaced sample of at most maxPoints rows. */
+  pairs: z.array(z.tuple([maybeNumber, maybeNumber])),
+});
+
+/**
+ * A model's evaluation on the test split: the one declaration of its shape, for the trainer's message
+ * (app/training/protocol.ts), the history (main/store) and every reader.
+ */
+export const evaluationSchema = z.discriminatedUnion('task', [classificationEvaluationSchema, regressionEvaluationSchema]);
+
+export type ClassMetrics = z.infer<typeof classMetricsSchema>;
+export type RocCurve = z.infer<typeof rocCurveSchema>;
+export type TestSample = z.infer<typeof testSampleSchema>;
+export type ClassificationEvaluation = z.infer<typeof classificationEvaluationSchema>;
+export type RegressionEvaluation = z.infer<typeof regressionEvaluationSchema>;
+export type Evaluation = z.infer<typeof evaluationSchema>;
+
+/** The predicted-against-actual pairs that are numbers on both sides (what a plot or a spread can use). */
+export function numericPairs(pairs: RegressionEvaluation['pairs']): [number, number][] {
+  return pairs.filter((pair): pair is [number, number] => pair[0] !== null && pair[1] !== null);
 }
 
 export const MAX_TEST_SAMPLES = 2000;
@@ -70,18 +106,6 @@ export function testSamples(outputs: ArrayLike<number>, width: number, labels: A
   return out;
 }
 
-export interface RegressionEvaluation {
-  task: 'regression';
-  count: number;
-  mse: number;
-  mae: number;
-  /** Coefficient of determination; null when the true values are all equal (nothing to explain). */
-  r2: number | null;
-  /** [actual, predicted], an evenly spaced sample of at most maxPoints rows. */
-  pairs: [number, number][];
-}
-
-export type Evaluation = ClassificationEvaluation | RegressionEvaluation;
 
 export interface ClassificationInput {
   /** Row-major model outputs: `width` values per row (1 = a sigmoid probability of the second class). */

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { datasetBindingSchema } from '../data/binding.ts';
 import { lossNames, trainingConfigSchema } from './config.ts';
 import { progressEventSchema } from './progress.ts';
-import type { Evaluation } from './evaluate.ts';
+import { evaluationSchema } from './evaluate.ts';
 
 const numbers = z.union([z.custom<Float32Array>((v) => v instanceof Float32Array, 'expected a Float32Array'), z.array(z.number())]);
 
@@ -89,11 +89,11 @@ export const learningCheckSchema = z.object({
 export const testResultSchema = z.object({
   /** Loss and compiled metrics on the test split (`loss`, `accuracy`, `mae`...). */
   logs: z.record(z.string(), nullableNumber),
-  /** Full evaluation (app/training/evaluate.ts), computed by the trainer; checked here only for its kind. */
-  evaluation: z.custom<Evaluation>(
-    (v) => typeof v === 'object' && v !== null && ['classification', 'regression'].includes((v as { task?: unknown }).task as string),
-    'expected a classification or regression evaluation',
-  ),
+  /**
+   * Full evaluation (app/training/evaluate.ts), computed by the trainer. Checked as JSON, the way the
+   * history stores it: the NaN errors of a model that predicts NaN become null here already.
+   */
+  evaluation: z.preprocess((v) => (v === undefined ? v : JSON.parse(JSON.stringify(v))), evaluationSchema),
 });
 
 export const trainingResultSchema = z.object({
@@ -136,6 +136,18 @@ export const trainingResultSchema = z.object({
 });
 
 export type TrainingResult = z.output<typeof trainingResultSchema>;
+
+/**
+ * A run that ended in failure before anything was learned: the one factory for the trainer's own
+ * failures, the trainer process's and the supervisor's (a crash, a timeout, a kill).
+ */
+export function failedResult(runId: string, epochs: number, message: string, advice?: string): TrainingResult {
+  return {
+    runId, status: 'failed', message, ...(advice !== undefined ? { advice } : {}), backend: null, epochs, epochsCompleted: 0,
+    history: {}, test: null, modelDir: null, loss: null, restoredEpoch: null, learningRate: null, samplesPerSec: 0, durationMs: 0,
+    trainSamples: 0, warnings: [],
+  };
+}
 
 /** Supervisor → trainer. */
 export const toTrainerSchema = z.discriminatedUnion('type', [

@@ -1,13 +1,13 @@
 // Image folders (one subfolder per class): listed and measured from the files' headers before anything
-// is decoded, checked against a budget, then decoded one image at a time straight to the model's size.
+// is decoded, checked against a budget, then decoded one image at a time straight to the model's size
+// (PNGs row by row, never whole).
 import { readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { DatasetBinding } from '../../app/data/binding.ts';
 import { DataError, quote } from '../../app/data/errors.ts';
-import { resizeToTensor } from '../../app/data/image.ts';
 import { prepareImageArrays, type PrepareOptions, type PreparedData } from '../../app/data/prepare.ts';
 import { formatBytes, formatCount } from '../../app/format.ts';
-import { imageExtensions, readImageFile, readImageFileHeader, type ImageHeader } from './images.ts';
+import { imageExtensions, readImageFileHeader, readImageResized, type ImageHeader } from './images.ts';
 
 /**
  * Most memory the images may take at the model's size, as the float32 values training reads
@@ -108,7 +108,8 @@ export function imageBudgetProblem(files: readonly ImageHeader[], size: Pick<Ima
 /**
  * Reads a folder with one subfolder per class; each subfolder's PNG/JPEG files are that class's images.
  * The budget is checked from the headers first; then each image is decoded and resized before the next
- * is read, so memory holds one full-size image at a time besides the model-sized copies.
+ * is read: a PNG streams through the resizer two rows at a time, a JPEG (or an interlaced PNG) is held
+ * whole while it is resized, so memory holds at most one full-size image besides the model-sized copies.
  */
 export async function readImageFolder(dir: string, options: ImageFolderOptions): Promise<ImageFolder> {
   const { files, classes, skipped } = await scanImageFolder(dir, options);
@@ -116,19 +117,17 @@ export async function readImageFolder(dir: string, options: ImageFolderOptions):
   if (problem) throw new DataError(problem);
   const size = options.width * options.height * options.channels;
   const pixels = new Float32Array(files.length * size);
-  for (let n = 0; n < files.length; n++) {
-    const image = await readImageFile(files[n].path, files[n].name);
-    resizeToTensor(image, options.width, options.height, options.channels, pixels, n * size);
-  }
+  for (let n = 0; n < files.length; n++) await readImageResized(files[n].path, files[n].name, options, pixels, n * size);
   return { pixels, labels: files.map((f) => f.label), classes, skipped };
 }
 
 /**
- * Decodes every image of a scanned folder once, one at a time, keeping nothing: a damaged file is named
- * when the folder is imported rather than when training reaches it.
+ * Decodes every image of a scanned folder once, one at a time (PNGs row by row), keeping nothing: a
+ * damaged file is named when the folder is imported rather than when training reaches it.
  */
 export async function verifyImageFiles(files: readonly ImageFile[]): Promise<void> {
-  for (const file of files) await readImageFile(file.path, file.name);
+  const scratch = new Float32Array(1);
+  for (const file of files) await readImageResized(file.path, file.name, { width: 1, height: 1, channels: 1 }, scratch);
 }
 
 export interface ImageDataSummary {

@@ -7,7 +7,8 @@ import { basename } from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { DataError } from '../../app/data/errors.ts';
-import type { RgbaImage } from '../../app/data/image.ts';
+import { resizeToTensor, RowResizer, type RgbaImage } from '../../app/data/image.ts';
+import { streamPng } from './pngRows.ts';
 
 /** Largest image accepted, in pixels (about 8000 × 5000); bigger ones would need hundreds of MB each. */
 export const maxImagePixels = 40_000_000;
@@ -110,9 +111,25 @@ export async function readImageFileHeader(path: string, name = basename(path)): 
   }
 }
 
-/** Reads and decodes one image file; `name` is how messages refer to it. */
-export async function readImageFile(path: string, name = basename(path)): Promise<RgbaImage> {
+/**
+ * PNGs above this many pixels (4 MB as RGBA) stream; smaller ones decode whole, which is 2.5× faster for
+ * small images (measured: 0.12 against 0.29 ms for a 32×32 PNG) and costs little memory.
+ */
+const streamFromPixels = 1024 * 1024;
+
+/**
+ * Reads one image file resized to `size`, its floats written into `out` at `offset`. A large PNG streams
+ * row by row through the resizer (pngRows.ts), so its full-size bitmap never exists; a small PNG, a JPEG
+ * or an interlaced PNG is decoded whole first (one image at a time).
+ */
+export async function readImageResized(path: string, name: string, size: { width: number; height: number; channels: 1 | 3 }, out: Float32Array, offset = 0): Promise<void> {
   const info = await stat(path);
   if (info.size > maxImageBytes) throw new DataError(`${name} is ${formatBytes(info.size)}; images over ${formatBytes(maxImageBytes)} are refused. Shrink it first.`);
-  return decodeImage(await readFile(path), name);
+  const bytes = await readFile(path);
+  const header = readImageHeader(bytes, name);
+  if (header.format === 'png' && header.width * header.height > streamFromPixels) {
+    const streamed = await streamPng(bytes, name, (w, h) => new RowResizer(w, h, size.width, size.height, size.channels, out, offset));
+    if (streamed) return;
+  }
+  resizeToTensor(decodeImage(bytes, name), size.width, size.height, size.channels, out, offset);
 }

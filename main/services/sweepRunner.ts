@@ -3,7 +3,6 @@
 // as every other run. Successive halving judges trials at checkpoints (the trainer waits there for the
 // verdict). A sweep whose process died resumes with its finished trials kept.
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import type { Graph } from '../../app/graph/types.ts';
 import type { TrainingConfig } from '../../app/training/config.ts';
 import type { ProgressEvent } from '../../app/training/progress.ts';
@@ -17,7 +16,7 @@ import { planTrials, type StrategyName } from '../../app/tuning/strategies.ts';
 import type { SweepBase, SweepDetail } from '../../app/tuning/types.ts';
 import type { ExperimentStore } from '../store/experimentStore.ts';
 import { isTrialFinished, SweepStore } from '../store/sweeps.ts';
-import { recordSession } from '../trainer/recording.ts';
+import { startRun } from '../trainer/startRun.ts';
 import type { TrainingSupervisor } from '../trainer/supervisor.ts';
 
 /** Trainers a sweep runs at once unless told otherwise: all cores but one (for the studio or the shell), at least one. */
@@ -99,8 +98,6 @@ export interface SweepRun {
   kill(): void;
 }
 
-let sequence = 0;
-
 /** A trial's run name: the sweep and trial, then what the trial changes in the project ("lr 0.003 · batch 16"). */
 function trialName(sweepId: number, trial: number, base: SweepBase, graph: Graph, config: TrainingConfig): string {
   const source = base.binding.source;
@@ -134,27 +131,19 @@ export function runSweep(store: ExperimentStore, sweepId: number, options: Sweep
   const runTrial = async (trial: number): Promise<void> => {
     const settings = plan[trial];
     const { graph, config } = applySettings(base.graph, base.config, settings);
-    const key = `${Date.now().toString(36)}-${process.pid}-${++sequence}`;
     const checkpoints = ladder ? ladder.rungs.filter((r) => r < config.epochs) : [];
-    const session = options.supervisor.start({
-      runId: `sweep-${sweepId}-${trial + 1}-${key}`,
-      model: { kind: 'graph', graph },
-      data: { kind: 'binding', binding: base.binding, baseDir: base.baseDir },
-      config,
-      outputDir: join(store.artifactRoot, `sweep-${sweepId}-trial-${trial + 1}-${key}`),
-      checkpoints,
-    });
-    const handle = { stop: () => session.stop(), kill: () => session.kill() };
-    active.add(handle);
     let stoppedAt: number | null = null;
     let runId: number | null = null;
-    const recorded = recordSession(store, session, {
-      name: trialName(sweepId, trial, base, graph, config), project: base.project ?? undefined, graph, config,
-      binding: base.binding, modelOwned: true, sweep: { id: sweepId, trial },
+    const { session, recorded } = startRun(store, options.supervisor, {
+      origin: 'sweep', sweep: { id: sweepId, trial }, checkpoints, graph, config,
+      binding: base.binding, data: { binding: base.binding, baseDir: base.baseDir }, project: base.project ?? undefined,
+      name: trialName(sweepId, trial, base, graph, config),
     }, {
       onStarted: (id) => { runId = id; options.onTrialStarted?.({ sweepId, trial, runId: id, settings }); },
       onStoreError: (err) => options.log?.(`sweep ${sweepId} trial ${trial + 1}: could not record progress: ${(err as Error)?.message ?? err}`),
     });
+    const handle = { stop: () => session.stop(), kill: () => session.kill() };
+    active.add(handle);
     // Subscribed after the recording, so an epoch is in the history before the halving verdict on it.
     session.onProgress((progress) => {
       if (runId !== null) options.onTrialProgress?.({ sweepId, trial, runId, settings, progress });

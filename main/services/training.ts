@@ -1,14 +1,12 @@
-// The `training` service: starts trainer processes through the supervisor, records every run in the
-// experiment store (main/trainer/recording.ts) and turns the session's callbacks into API events.
-import { join } from 'node:path';
+// The `training` service: starts runs through the run starter (main/trainer/startRun.ts, shared with the
+// `train` command), which records every run in the experiment store; turns the session's callbacks into API events.
 import { projectInputSchema, type TrainingService } from '../../app/api/contract.ts';
 import { ApiError } from '../../app/api/errors.ts';
 import { Emitter } from '../../app/api/events.ts';
 import type { ActiveRun, RunChange, TrainingOutcome, TrainingProgress, TrainingStarted } from '../../app/api/types.ts';
 import { makeTrainingConfig } from '../../app/training/config.ts';
-import { checkReadiness, firstRefusal } from '../../app/training/readiness.ts';
 import type { ExperimentStore } from '../store/experimentStore.ts';
-import { nameNewRun, recordSession } from '../trainer/recording.ts';
+import { graphRefusal, startRun } from '../trainer/startRun.ts';
 import type { TrainingSession, TrainingSupervisor } from '../trainer/supervisor.ts';
 import { localFileAccess, type FileAccess } from '../files/fileAccess.ts';
 import { capitalize } from '../../app/format.ts';
@@ -35,8 +33,6 @@ export interface TrainingServiceHandle {
   stopAll(graceMs?: number): Promise<void>;
 }
 
-let sequence = 0;
-
 export function createTrainingService(options: TrainingServiceOptions): TrainingServiceHandle {
   const { store, supervisor, runChanges } = options;
   const started = new Emitter<TrainingStarted>();
@@ -58,29 +54,19 @@ export function createTrainingService(options: TrainingServiceOptions): Training
       const graph = project.graph;
       const config = project.training ?? makeTrainingConfig();
       // The graph alone is checked here (the data is loaded in the trainer, which checks the rest with the same words).
-      const refusal = firstRefusal(checkReadiness(graph, null, { loss: config.loss }));
+      const refusal = graphRefusal(graph, config);
       if (refusal) {
         throw new ApiError('failed', `The model cannot be trained yet: ${refusal.message}${refusal.advice ? `. What to do: ${refusal.advice}.` : ''}`);
       }
       // The trainer reads the file the policy allows; the history records that file (runs.openGraph names it for the caller again).
       const files = options.files ?? localFileAccess(process.cwd());
       const hostData = await files.dataFor(binding, project.path ? await files.readable(project.path).catch(() => null) : null);
-      const key = `${Date.now().toString(36)}-${process.pid}-${++sequence}`;
-      const session = supervisor.start({
-        runId: `api-${key}`,
-        model: { kind: 'graph', graph },
-        data: { kind: 'binding', binding: hostData.binding, baseDir: hostData.baseDir },
-        config,
-        // In the history's artifacts folder, so deleting the run deletes its model.
-        outputDir: join(store.artifactRoot, `model-${key}`),
-      });
       const projectName = project.name?.trim() || undefined;
-      const name = opts?.runName?.trim() || nameNewRun(store, { project: projectName, graph, config, binding });
 
       const startedInfo = new Promise<TrainingStarted>((resolveStart, rejectStart) => {
         let didStart = false;
-        const recorded = recordSession(store, session, {
-          name, project: projectName, graph, config, binding: hostData.binding, tags: opts?.tags, modelOwned: true,
+        const { session, name, recorded } = startRun(store, supervisor, {
+          origin: 'api', graph, config, binding, data: hostData, project: projectName, name: opts?.runName, tags: opts?.tags,
         }, {
           onStarted: (runId, info) => {
             didStart = true;

@@ -6,6 +6,7 @@ import {
   type RunPage, type RunQuery, type RunSort, type RunStatus, type RunSummary,
 } from '../../app/store/types.ts';
 import type { LearningCheck } from '../../app/training/learning.ts';
+import { evaluationSchema, type Evaluation } from '../../app/training/evaluate.ts';
 import { StoreError } from './errors.ts';
 import { checkRunId, iso, type StoreConnection } from './storeConnection.ts';
 
@@ -252,11 +253,24 @@ export function getRun(conn: StoreConnection, runId: number): RunDetail {
       datasetBinding: extra.dataset_binding_json ? JSON.parse(extra.dataset_binding_json) : null,
       epochMetrics: series(conn, 'epoch_metrics', 'epoch', runId),
       batchMetrics: series(conn, 'batch_metrics', 'step', runId),
-      evaluation: evaluation ? JSON.parse(evaluation.result_json) : null,
+      evaluation: evaluation ? storedEvaluation(evaluation.result_json) : null,
       artifacts,
       writer: { pid: extra.writer_pid, host: extra.writer_host },
     };
   });
+}
+
+/**
+ * A stored evaluation, checked with the schema it was written with: one that does not parse or does
+ * not fit (damaged, or written by an incompatible version) shows as no evaluation instead of breaking the run's page.
+ */
+function storedEvaluation(json: string): Evaluation | null {
+  try {
+    const parsed = evaluationSchema.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
 }
 
 function series(conn: StoreConnection, table: 'epoch_metrics' | 'batch_metrics', column: 'epoch' | 'step', runId: number): Record<string, MetricPoint[]> {

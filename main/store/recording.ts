@@ -1,13 +1,13 @@
 // Recording a run: creating it (graph, data, settings), its epoch metrics with their running summary,
 // its end (status, evaluation, test metrics, learning verdict, artifacts), and runs whose writer died.
 import { resolve } from 'node:path';
-import { z } from 'zod';
 import type { Graph } from '../../app/graph/types.ts';
 import type { TrainingConfig } from '../../app/training/config.ts';
 import type { DatasetBinding } from '../../app/data/binding.ts';
 import { finishStatuses, metricDirection, type DatasetInfo, type EvaluationResult, type FinishStatus } from '../../app/store/types.ts';
 import { canonicalJson } from '../../app/store/diff.ts';
 import type { LearningCheck } from '../../app/training/learning.ts';
+import { evaluationSchema } from '../../app/training/evaluate.ts';
 import { StoreError } from './errors.ts';
 import { hashText, sqlNumber, type StoreConnection } from './storeConnection.ts';
 import { currentWriter, isWriterAlive } from './writerIdentity.ts';
@@ -54,29 +54,6 @@ export interface EpochMetricRow {
   /** null (or NaN) records "no value", e.g. a loss that became NaN. */
   value: number | null;
 }
-
-// Mirrors app/training/evaluate.ts; unknown keys are kept so a richer evaluation still records.
-const finite = z.number().nullable();
-const evaluationSchema = z.discriminatedUnion('task', [
-  z.looseObject({
-    task: z.literal('classification'),
-    count: z.number(),
-    accuracy: finite,
-    classes: z.array(z.string()),
-    perClass: z.array(z.looseObject({ label: z.string(), precision: finite, recall: finite, f1: finite, support: z.number() })),
-    confusion: z.array(z.array(z.number())),
-    roc: z.array(z.looseObject({ label: z.string(), points: z.array(z.tuple([z.number(), z.number()])), auc: finite })),
-    auc: finite,
-  }),
-  z.looseObject({
-    task: z.literal('regression'),
-    count: z.number(),
-    mse: finite,
-    mae: finite,
-    r2: finite,
-    pairs: z.array(z.tuple([finite, finite])),
-  }),
-]);
 
 /** Starts recording a run (durably) and returns its id. */
 export function createRun(conn: StoreConnection, input: CreateRunInput): number {

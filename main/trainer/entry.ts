@@ -1,6 +1,6 @@
 // The trainer process: started by the supervisor (child_process.fork) or by Electron (utilityProcess),
 // it runs one training job and reports progress and the result over its parent channel, then exits.
-import { fromTrainerSchema, toTrainerSchema, type FromTrainer, type TrainingResult } from '../../app/training/protocol.ts';
+import { failedResult, fromTrainerSchema, toTrainerSchema, type FromTrainer, type TrainingResult } from '../../app/training/protocol.ts';
 import { parentChannel } from './channel.ts';
 import { runTraining } from './train.ts';
 
@@ -16,13 +16,6 @@ const channel = parentChannel();
 function send(message: FromTrainer): Promise<void> {
   // Validating our own output too: a protocol drift shows up here, in the process that caused it.
   return channel.send(fromTrainerSchema.parse(message));
-}
-
-function failure(message: string, runId = 'unknown'): TrainingResult {
-  return {
-    runId, status: 'failed', message, backend: null, epochs: 0, epochsCompleted: 0, history: {}, test: null,
-    modelDir: null, loss: null, restoredEpoch: null, learningRate: null, samplesPerSec: 0, durationMs: 0, trainSamples: 0, warnings: [],
-  };
 }
 
 async function finish(result: TrainingResult): Promise<void> {
@@ -42,7 +35,7 @@ channel.onMessage((raw) => {
     const issue = parsed.error.issues[0];
     if (!started) {
       started = true;
-      void finish(failure(`the trainer received an invalid message: ${issue?.path.join('.') || 'message'}: ${issue?.message ?? 'malformed'}`));
+      void finish(failedResult('unknown', 0, `the trainer received an invalid message: ${issue?.path.join('.') || 'message'}: ${issue?.message ?? 'malformed'}`));
     }
     return;
   }
@@ -64,7 +57,7 @@ channel.onMessage((raw) => {
     onProgress: (event) => void send({ type: 'progress', event }),
     shouldStop: () => stopRequested,
     checkpoint: () => (stopRequested ? Promise.resolve(false) : new Promise<boolean>((resolve) => { atCheckpoint = resolve; })),
-  }).then(finish, (err: unknown) => finish(failure(`training failed: ${(err as Error)?.message ?? String(err)}`, job.runId)));
+  }).then(finish, (err: unknown) => finish(failedResult(job.runId, 0, `training failed: ${(err as Error)?.message ?? String(err)}`)));
 });
 
 // An orphaned trainer would keep a core busy for nothing: when the parent is gone, so is the run.

@@ -1,12 +1,11 @@
 // Records a training session in the experiment store from the moment it starts: the run (with the
 // backend really used), epoch and batch metrics, the final status, the test evaluation and the saved
-// model. One module for every front end (the web/desktop services and the `train` command).
+// model. One module for every front end (through the run starter, ./startRun.ts).
 import type { DatasetBinding } from '../../app/data/binding.ts';
 import { dataSourceName } from '../../app/data/sourceName.ts';
-import { defaultRunName } from '../../app/store/runNames.ts';
 import type { Graph } from '../../app/graph/types.ts';
 import type { TrainingConfig } from '../../app/training/config.ts';
-import { positiveScores, type Evaluation } from '../../app/training/evaluate.ts';
+import { positiveScores } from '../../app/training/evaluate.ts';
 import type { StartedInfo, TrainingResult } from '../../app/training/protocol.ts';
 import { existsSync } from 'node:fs';
 import type { ExperimentStore } from '../store/experimentStore.ts';
@@ -38,6 +37,13 @@ export interface HistoryPending {
   file: string | null;
 }
 
+export interface RecordHooks {
+  /** The run is recorded and the trainer has started (backend loaded, data read). */
+  onStarted?(runId: number, info: StartedInfo): void;
+  /** Writing to the history failed; the training goes on. */
+  onStoreError?(err: unknown): void;
+}
+
 export interface RecordedSession {
   /** The store's id for the run, once recorded (at `started`, or at the end for a run that never started). */
   readonly runId: Promise<number>;
@@ -45,33 +51,11 @@ export interface RecordedSession {
   readonly done: Promise<{ runId: number; result: TrainingResult; historyPending?: HistoryPending }>;
 }
 
-/**
- * The default name of a new run (app/store/runNames.ts): what differs from the project's most recent run
- * in the history, or "<project> on <data>" for its first. The studio's training service and the `train`
- * command both name runs here.
- */
-export function nameNewRun(store: ExperimentStore, input: Pick<RunRecordInput, 'project' | 'graph' | 'config' | 'binding'>): string {
-  const current = { config: input.config, graph: input.graph, dataSource: input.binding?.source ?? null };
-  let previous: Parameters<typeof defaultRunName>[2] = null;
-  if (input.project) {
-    try {
-      const [last] = store.listRuns({ project: input.project, sort: { by: 'id', direction: 'desc' }, limit: 1 }).runs;
-      if (last) {
-        const detail = store.getRun(last.id);
-        previous = { id: last.id, config: detail.config, graph: detail.graph, dataSource: detail.datasetBinding?.source ?? detail.dataset?.source ?? null };
-      }
-    } catch {
-      // A history that cannot be read here will say so when the run is recorded; the name falls back to the first-run name.
-    }
-  }
-  return defaultRunName(input.project, current, previous);
-}
-
 /** The `test` metrics worth a column: the compiled metrics plus the evaluation's headline numbers. */
 export function testSummary(result: TrainingResult): Record<string, number | null> | null {
   if (!result.test) return null;
   const out: Record<string, number | null> = { ...result.test.logs };
-  const e = result.test.evaluation as unknown as Evaluation;
+  const e = result.test.evaluation;
   if (e.task === 'classification') {
     Object.assign(out, { accuracy: e.accuracy, macroPrecision: e.macro.precision, macroRecall: e.macro.recall, macroF1: e.macro.f1, auc: e.auc });
     // Two classes: the positive class's own scores beside the macro ones (its name is in the evaluation).
@@ -91,7 +75,7 @@ export function recordSession(
   store: ExperimentStore,
   session: TrainingSession,
   input: RunRecordInput,
-  hooks: { onStarted?(runId: number, info: StartedInfo): void; onStoreError?(err: unknown): void } = {},
+  hooks: RecordHooks = {},
 ): RecordedSession {
   let runId: number | null = null;
   let resolveRunId!: (id: number) => void;
@@ -160,7 +144,7 @@ export function recordSession(
     const finish = {
       error: result.status === 'failed' || result.status === 'diverged' ? [result.message, result.advice].filter(Boolean).join('; ') : undefined,
       durationMs: result.durationMs,
-      evaluation: result.test ? (result.test.evaluation as never) : undefined,
+      evaluation: result.test?.evaluation,
       testMetrics: testSummary(result) ?? undefined,
       artifacts: result.modelDir ? [{ kind: 'model', path: result.modelDir, owned: input.modelOwned }] : undefined,
       learning: result.learning,

@@ -3,7 +3,7 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import {
-  fromTrainerSchema, trainingJobSchema, type StartedInfo, type TrainingJob, type TrainingJobInput, type TrainingResult,
+  failedResult, fromTrainerSchema, trainingJobSchema, type StartedInfo, type TrainingJob, type TrainingJobInput, type TrainingResult,
 } from '../../app/training/protocol.ts';
 import type { ProgressEvent } from '../../app/training/progress.ts';
 
@@ -137,7 +137,7 @@ export class TrainingSupervisor {
     const history: Record<string, (number | null)[]> = {};
     let epochsSeen = 0;
     let backend: string | null = null;
-    const fail = (message: string, advice?: string) => finish({ ...failedResult(job, message, advice), history, epochsCompleted: epochsSeen, backend });
+    const fail = (message: string, advice?: string) => finish({ ...failedResult(job.runId, job.config.epochs, message, advice), history, epochsCompleted: epochsSeen, backend });
 
     const handshakeTimer = setTimeout(() => {
       if (ready) return;
@@ -216,14 +216,6 @@ export function startTraining(job: TrainingJobInput, options: SupervisorOptions 
 
 function safely(fn: () => void): void {
   try { fn(); } catch { /* a listener's bug must not take the session down */ }
-}
-
-function failedResult(job: TrainingJob, message: string, advice?: string): TrainingResult {
-  return {
-    runId: job.runId, status: 'failed', message, advice, backend: null, epochs: job.config.epochs, epochsCompleted: 0,
-    history: {}, test: null, modelDir: null, loss: null, restoredEpoch: null, learningRate: null,
-    samplesPerSec: 0, durationMs: 0, trainSamples: 0, warnings: [],
-  };
 }
 
 /** The part of Electron's `utilityProcess` module the launcher uses (typed here so main/trainer never imports electron). */

@@ -14,7 +14,7 @@ import { checkLearning, learningSentence } from '../../app/training/learning.ts'
 import { metricLabel } from '../../app/explanations.ts';
 import { logsInTargetUnits, targetScaleOf, unscaleValue } from '../../app/training/targetUnits.ts';
 import { rate, studioCallbacks, studioFitOptions, type StudioLoop } from './fitLoop.ts';
-import type { PreparedData, StartedInfo, TrainingJob, TrainingResult, ArraySplit } from '../../app/training/protocol.ts';
+import { failedResult, type PreparedData, type StartedInfo, type TrainingJob, type TrainingResult, type ArraySplit } from '../../app/training/protocol.ts';
 import type { TrainingConfig } from '../../app/training/config.ts';
 import { mulberry32, splitIndices } from '../../app/data/split.ts';
 import { buildModel, loadData, type Tf } from './runtime.ts';
@@ -66,24 +66,8 @@ type DataSource = (
 export async function runTraining(job: TrainingJob, hooks: TrainHooks = {}): Promise<TrainingResult> {
   const t0 = performance.now();
   const config = job.config;
-  const base: TrainingResult = {
-    runId: job.runId,
-    status: 'failed',
-    message: '',
-    backend: null,
-    epochs: config.epochs,
-    epochsCompleted: 0,
-    history: {},
-    test: null,
-    modelDir: null,
-    loss: null,
-    restoredEpoch: null,
-    learningRate: config.optimizer.learningRate,
-    samplesPerSec: 0,
-    durationMs: 0,
-    trainSamples: 0,
-    warnings: [],
-  };
+  // Filled in as the run goes; until then it is a failure with no reason given yet.
+  const base: TrainingResult = { ...failedResult(job.runId, config.epochs, ''), learningRate: config.optimizer.learningRate };
   const realRandom = Math.random;
   try {
     return { ...await runInner(job, hooks, base, t0), peakRssMb: peakRssMb() };

@@ -1,7 +1,7 @@
 // `modelwright train`: trains a project (or Keras / TF.js model JSON) on a dataset in a trainer process,
 // shows progress on stderr, records the run in the experiment history and saves the trained model.
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { CliError, UsageError, intFlag, numberFlag, parseCommandArgs, type CliCommand, type CliIO } from '../command.ts';
 import { dbUsage, formatDuration, formatMetric, toCliError } from '../history.ts';
 import { formatRate } from '../../../app/format.ts';
@@ -13,8 +13,9 @@ import type { ProgressEvent } from '../../../app/training/progress.ts';
 import { lossTitle } from '../../../app/training/loss.ts';
 import { positiveScores } from '../../../app/training/evaluate.ts';
 import type { TrainingResult } from '../../../app/training/protocol.ts';
-import { nameNewRun, recordSession, testSummary } from '../../trainer/recording.ts';
-import { startTraining } from '../../trainer/supervisor.ts';
+import { testSummary } from '../../trainer/recording.ts';
+import { startRun } from '../../trainer/startRun.ts';
+import { TrainingSupervisor } from '../../trainer/supervisor.ts';
 import { openStore, type ExperimentStore } from '../../store/experimentStore.ts';
 import { isDiskFullError } from '../../store/pendingHistory.ts';
 import { resolveDbPath } from '../../store/location.ts';
@@ -225,30 +226,20 @@ export const trainCommand: CliCommand = {
     } catch (err) {
       throw toCliError(err);
     }
-    const started = Date.now();
     try {
-      // Without --out, the model lives in the history's artifacts folder, so deleting the run deletes it.
-      const modelDir = values.out ? resolve(values.out) : join(store.artifactRoot, `model-${started.toString(36)}-${process.pid}`);
-      const session = startTraining({
-        runId: `cli-${started.toString(36)}`,
-        model: { kind: 'graph', graph: doc.graph },
-        data: { kind: 'binding', binding, baseDir },
-        config,
-        outputDir: modelDir,
-      });
-
       const printer = progressPrinter(io);
-      // The same recording as the studio's: the run exists from `started`, and one that fails before it (bad
-      // data, a shape mismatch) is still kept as failed with its reason.
-      const name = values.name?.trim() || nameNewRun(store, { project: doc.name, graph: doc.graph, config, binding });
-      const recorded = recordSession(store, session, {
-        name,
-        project: doc.name,
+      // The same starter and recording as the studio's: the run exists from `started`, and one that fails
+      // before it (bad data, a shape mismatch) is still kept as failed with its reason. Without --out, the
+      // model lives in the history's artifacts folder, so deleting the run deletes it.
+      const { session, name, recorded } = startRun(store, new TrainingSupervisor(), {
+        origin: 'cli',
         graph: doc.graph,
         config,
         binding,
-        modelOwned: !values.out,
-        modelDir,
+        data: { binding, baseDir },
+        project: doc.name,
+        name: values.name,
+        outputDir: values.out ? resolve(values.out) : undefined,
       }, {
         onStarted: (_runId, info) => {
           const tried = info.tried.map((t) => `${t.backend}: ${t.error}`).join('; ');

@@ -6,7 +6,7 @@ import type { ModelwrightApi } from '../../../app/api/contract.ts';
 import { explainMetric, metricLabel } from '../../../app/explanations.ts';
 import { formatCount, formatDecimal, formatNumber, formatPercent } from '../../../app/format.ts';
 import type { RunDetail } from '../../../app/store/types.ts';
-import { positiveScores, rocCurvesFor, type ClassificationEvaluation, type RegressionEvaluation } from '../../../app/training/evaluate.ts';
+import { numericPairs, positiveScores, rocCurvesFor, type ClassificationEvaluation, type RegressionEvaluation } from '../../../app/training/evaluate.ts';
 import { LearningVerdict } from '../../ui/LearningVerdict.tsx';
 import { setUi } from '../../state/uiStore.ts';
 import { Empty } from '../../ui/Empty.tsx';
@@ -209,7 +209,7 @@ function Regression({ evaluation }: { evaluation: RegressionEvaluation }) {
       <p className="mw-wp-help">Errors are in the target's own units (as in the data), on rows the model never saw in training.</p>
       <h3>Predicted against actual</h3>
       <p className="mw-wp-help">Points on the dashed line are perfect predictions; the farther a point is from it, the bigger the error.</p>
-      <ScatterPlot pairs={evaluation.pairs} />
+      <ScatterPlot pairs={numericPairs(evaluation.pairs)} />
     </>
   );
 }

@@ -2,7 +2,7 @@
 // per-class scores and the ROC curves — or predicted against actual for regression — drawn from the
 // evaluation's numbers on a canvas (no screenshot of the page, so it works the same in every host).
 import { formatDecimal, formatNumber, formatPercent, formatTick } from '../../../app/format.ts';
-import type { ClassificationEvaluation, RegressionEvaluation, RocCurve } from '../../../app/training/evaluate.ts';
+import { numericPairs, type ClassificationEvaluation, type RegressionEvaluation, type RocCurve } from '../../../app/training/evaluate.ts';
 import { classColor } from '../../ui/palette.ts';
 import { cellIntensity, matrixMax, scale, ticks, type Range } from './evaluationMath.ts';
 
@@ -232,7 +232,7 @@ export function drawEvaluation(ctx: CanvasRenderingContext2D, input: EvaluationI
     return { width: Math.max(rocX + plot.w + pad, headerWidth), height: bodyTop + 14 + Math.max(left.h, rocH) + pad };
   }
   ctx.fillText('Predicted against actual (dashed: perfect predictions)', pad, bodyTop);
-  const h = drawScatter(ctx, pad, bodyTop + 14, e.pairs);
+  const h = drawScatter(ctx, pad, bodyTop + 14, numericPairs(e.pairs));
   return { width: Math.max(pad * 2 + plot.w, headerWidth), height: bodyTop + 14 + h + pad };
 }
 

@@ -61,11 +61,11 @@ describe('EvaluationAccumulator', () => {
     feed(acc, predictions, 1, actual, 512);
     const got = acc.finish() as RegressionEvaluation;
     expect(got.count).toBe(n);
-    expect(got.mse).toBeCloseTo(full.mse, 6);
-    expect(got.mae).toBeCloseTo(full.mae, 6);
+    expect(got.mse!).toBeCloseTo(full.mse!, 6);
+    expect(got.mae!).toBeCloseTo(full.mae!, 6);
     expect(got.r2!).toBeCloseTo(full.r2!, 6);
     expect(got.pairs.length).toBeLessThanOrEqual(2000);
-    for (const [a, p] of got.pairs) expect(Math.abs(a - p)).toBeLessThanOrEqual(5.0001);
+    for (const [a, p] of got.pairs) expect(Math.abs(a! - p!)).toBeLessThanOrEqual(5.0001);
 
     const small = new EvaluationAccumulator({ task: 'regression' });
     feed(small, predictions.subarray(0, 500), 1, actual.subarray(0, 500), 64);

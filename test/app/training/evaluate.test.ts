@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateClassification, evaluateRegression, rocCurve, sampleIndices } from '../../../app/training/evaluate.ts';
+import { evaluateClassification, evaluateRegression, evaluationSchema, rocCurve, sampleIndices, testSamples } from '../../../app/training/evaluate.ts';
 import { mulberry32 } from '../../../app/data/split.ts';
 
 describe('ROC and AUC', () => {
@@ -110,5 +110,27 @@ describe('evaluateRegression', () => {
     expect(e.pairs[1999]).toEqual([4999, 4999]);
     expect(e.r2).toBe(1);
     expect(sampleIndices(10, 4)).toEqual([0, 3, 6, 9]);
+  });
+});
+
+describe('the evaluation schema', () => {
+  it('accepts what the evaluators produce, as JSON, unchanged: one shape for trainer, history and readers', () => {
+    const classification = evaluateClassification({ probabilities: [0.9, 0.1, 0.2, 0.8, 0.6, 0.4], width: 2, labels: [0, 1, 1], classNames: ['no', 'yes'] });
+    const withSamples = { ...classification, positiveClass: 'yes', samples: testSamples([0.9, 0.1, 0.2, 0.8], 2, [0, 1], 0, (i) => `row ${i}`) };
+    const regression = evaluateRegression({ predictions: [1, 2, NaN], actual: [1, 2, 3] });
+    for (const e of [classification, withSamples, regression]) {
+      const json = JSON.parse(JSON.stringify(e));
+      expect(evaluationSchema.parse(json)).toEqual(json);
+    }
+    // NaN errors of a model that predicts NaN are null in JSON, and the schema says so.
+    expect(evaluationSchema.parse(JSON.parse(JSON.stringify(regression)))).toMatchObject({ mse: null, pairs: [[1, 1], [2, 2], [3, null]] });
+  });
+
+  it('refuses a malformed evaluation, naming where', () => {
+    const classification = evaluateClassification({ probabilities: [0.9, 0.1], width: 2, labels: [0] });
+    const bad = evaluationSchema.safeParse({ ...classification, perClass: [{ label: 'a' }] });
+    expect(bad.success).toBe(false);
+    expect(bad.error?.issues[0].path).toEqual(['perClass', 0, 'precision']);
+    expect(evaluationSchema.safeParse({ task: 'clustering', count: 1 }).success).toBe(false);
   });
 });

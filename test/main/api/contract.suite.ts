@@ -391,5 +391,37 @@ export function defineContractSuite(name: string, connect: (host: ServiceHost) =
       expect((await failure(api.sweeps.get(9999))).code).toBe('not-found');
       expect((await failure(api.sweeps.start(project, { space: {}, trials: 0 }))).code).toBe('invalid-argument');
     });
+
+    it('stops a sweep (its running trial stops, the rest never start) and resumes it to the end, keeping finished trials', async () => {
+      const doc = await api.projects.newFromTemplate('tabular-classifier', { name: 'Contract sweep stop' });
+      const project = { ...doc, training: { ...doc.training!, backend: 'cpu' as const, earlyStopping: { ...doc.training!.earlyStopping, enabled: false } } };
+      const changes: SweepChange[] = [];
+      const sub = api.sweeps.onDidChange((c) => changes.push(c));
+      const waitFor = async (what: (c: SweepChange) => boolean) => {
+        for (let i = 0; i < 900 && !changes.some(what); i++) await new Promise((r) => setTimeout(r, 100));
+        expect(changes.some(what), 'the awaited sweep event never came').toBe(true);
+      };
+      const started = await api.sweeps.start(project, { space: { batchSize: { choice: [8, 16, 32] } }, strategy: 'grid', trials: 3, epochs: 3, parallel: 1 });
+      await waitFor((c) => c.sweepId === started.id && c.change === 'trial-finished' && c.trial === 0);
+      await api.sweeps.stop(started.id);
+      await waitFor((c) => c.sweepId === started.id && c.change === 'finished');
+      const stopped = await api.sweeps.get(started.id);
+      expect(stopped.status).toBe('stopped');
+      expect(stopped.trials[0].status).toBe('completed');
+      expect(stopped.trials[2].status).toBe('pending');
+      const firstRun = stopped.trials[0].runId;
+
+      changes.length = 0;
+      await api.sweeps.resume(started.id);
+      await waitFor((c) => c.sweepId === started.id && c.change === 'finished');
+      sub.dispose();
+      const resumed = await api.sweeps.get(started.id);
+      expect(resumed.status).toBe('completed');
+      expect(resumed.trials.map((t) => t.status)).toEqual(['completed', 'completed', 'completed']);
+      // The finished trial was kept, not trained again.
+      expect(resumed.trials[0].runId).toBe(firstRun);
+      expect(changes.some((c) => c.change === 'trial-started' && c.trial === 0)).toBe(false);
+      expect((await failure(api.sweeps.stop(424242))).code).toBe('not-found');
+    });
   });
 }

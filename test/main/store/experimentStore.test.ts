@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Papa from 'papaparse';
+import Database from 'better-sqlite3';
 import { openStore, type ExperimentStore, type CreateRunInput } from '../../../main/store/experimentStore.ts';
 import { expectStoreError } from './storeErrors.ts';
 import { makeTrainingConfig } from '../../../app/training/config.ts';
@@ -132,6 +133,25 @@ describe('recording', () => {
     expectStoreError(() => store.finishRun(id, 'completed', { evaluation: { ...evaluation, confusion: [['x']] } as never }),
       'invalid', /evaluation result is malformed at confusion\.0\.0/);
     expect(store.getRun(id).status).toBe('running');
+  });
+
+  it('a stored evaluation that does not fit the evaluation schema (or is not JSON) reads as none; the rest of the run stays', () => {
+    const ids = [run(), run(), run()];
+    const evaluation = evaluateClassification({ probabilities: [0.9, 0.1, 0.2, 0.8], width: 2, labels: [0, 1], classNames: ['a', 'b'] });
+    for (const id of ids) store.finishRun(id, 'completed', { evaluation, testMetrics: { accuracy: 1 } });
+    store.close();
+    const db = new Database(join(dir, 'history.db'));
+    const damage = db.prepare('UPDATE evaluations SET result_json = ? WHERE run_id = ?');
+    damage.run(JSON.stringify({ ...evaluation, confusion: 'many' }), ids[0]);
+    damage.run('{"task": "classification", ', ids[1]);
+    db.close();
+    store = openStore(join(dir, 'history.db'));
+    for (const id of ids.slice(0, 2)) {
+      const r = store.getRun(id);
+      expect(r.evaluation).toBeNull();
+      expect(r).toMatchObject({ status: 'completed', test: { accuracy: 1 } });
+    }
+    expect(store.getRun(ids[2]).evaluation).toEqual(evaluation);
   });
 });
 

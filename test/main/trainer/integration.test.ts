@@ -57,7 +57,7 @@ describe('trainer with graph and built-in data', () => {
     expect(evaluation.count).toBe(80);
     expect(evaluation.r2).toBeGreaterThan(0.5);
     // Prices are in the hundreds of thousands, not standardized units around 0.
-    const meanActual = evaluation.pairs.reduce((a, [actual]) => a + actual, 0) / evaluation.pairs.length;
+    const meanActual = evaluation.pairs.reduce((a, [actual]) => a + actual!, 0) / evaluation.pairs.length;
     expect(meanActual).toBeGreaterThan(10_000);
     expect(evaluation.mae).toBeGreaterThan(100);
   });
