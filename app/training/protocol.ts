@@ -66,6 +66,12 @@ export const trainingJobSchema = z.object({
    * successive halving decides there whether a trial goes on (app/tuning/halving.ts). Empty: never waits.
    */
   checkpoints: z.array(z.number().int().min(1)).default([]),
+  /**
+   * Resume a run from a training checkpoint (main/model/checkpoint.ts): its weights replace the initial
+   * ones and training goes on at epoch `epoch + 1` (0-based) with the checkpoint's learning rate. The
+   * optimizer's state (Adam's moments) and early stopping's patience start afresh.
+   */
+  resume: z.object({ from: z.string().min(1), epoch: z.number().int().min(0), learningRate: z.number().positive() }).nullable().default(null),
 });
 
 export type TrainingJobInput = z.input<typeof trainingJobSchema>;

@@ -16,6 +16,7 @@ import {
 import { addArtifact, deleteRun, type ArtifactInput, type DeleteResult } from './artifacts.ts';
 import { sweepArtifacts } from './artifactTrash.ts';
 import { applyPendingHistory } from './pendingHistory.ts';
+import { reopenRun } from './reopenRun.ts';
 import { renameRun, setNote, tagRun, untagRun } from './editing.ts';
 import { allRuns, getRun, leaderboard, listRuns, metricNames } from './queries.ts';
 import { compareRuns } from './comparison.ts';
@@ -153,6 +154,11 @@ export class ExperimentStore {
     const finish = checkFinish(status, result);
     this.flush();
     writeFinish(this.connection, runId, finish);
+  }
+
+  /** An interrupted or failed run goes back to running in this process, keeping its epochs up to `lastEpoch` (reopenRun.ts). */
+  reopenRun(runId: number, lastEpoch: number): void {
+    reopenRun(this.connection, runId, lastEpoch);
   }
 
   /** Records a saved model (or other output folder) of a run. */

@@ -245,7 +245,8 @@ export function writeFinish(conn: StoreConnection, runId: number, finish: Checke
     for (const [name, value] of Object.entries(result.testMetrics ?? {})) {
       conn.stmt('INSERT OR REPLACE INTO test_metrics (run_id, metric_id, value) VALUES (?, ?, ?)').run(runId, conn.metricId(name), sqlNumber(value));
     }
-    // The folder recorded when the run started (kind `output`) becomes the saved model's record, or goes.
+    // The folder recorded when the run started (kind `output`) becomes the saved model's record; a run that ended
+    // without a model keeps it (its training checkpoints, main/model/checkpoint.ts, are there to resume from).
     const outputs = conn.stmt("SELECT id, path FROM artifacts WHERE run_id = ? AND kind = 'output'").all(runId) as { id: number; path: string }[];
     for (const artifact of result.artifacts ?? []) {
       const same = outputs.find((o) => o.path === resolve(artifact.path));
@@ -256,7 +257,6 @@ export function writeFinish(conn: StoreConnection, runId: number, finish: Checke
         insertArtifact(conn, runId, artifact, now);
       }
     }
-    conn.stmt("DELETE FROM artifacts WHERE run_id = ? AND kind = 'output'").run(runId);
   }, true);
 }
 

@@ -20,6 +20,8 @@ export interface LoopHooks {
   /** Epoch counts after which the loop waits for `checkpoint` to say whether to go on (false: stop there). */
   checkpoints?: readonly number[];
   checkpoint?(epochsDone: number): Promise<boolean>;
+  /** After every full epoch that leaves the run going (the weights are that epoch's): saves the training checkpoints. */
+  onEpochDone?(epoch: number, logs: Record<string, number | null>, learningRate: number): Promise<void>;
 }
 
 export interface LoopOptions {
@@ -33,6 +35,8 @@ export interface LoopOptions {
   nTrain: number;
   backend: string;
   hooks: LoopHooks;
+  /** A resumed run starts at this epoch (0-based) with this learning rate; ETAs count only the epochs left. */
+  resume?: { initialEpoch: number; learningRate: number };
   /** Rewrites each epoch's and batch's metrics before anyone sees them (regression errors into the target's units). */
   mapLogs?: (logs: Record<string, number | null>) => Record<string, number | null>;
 }
@@ -96,10 +100,10 @@ export function studioCallbacks(options: LoopOptions): StudioLoop {
     stopReason: '',
     divergedAt: -1,
     earlyStoppedAt: -1,
-    epochsCompleted: 0,
+    epochsCompleted: options.resume?.initialEpoch ?? 0,
     samplesDone: 0,
     fitStart: performance.now(),
-    learningRate: config.optimizer.learningRate,
+    learningRate: options.resume?.learningRate ?? config.optimizer.learningRate,
     history: {},
     early: config.earlyStopping.enabled ? new EarlyStoppingTracker(config.earlyStopping) : null,
     bestWeights: null,
@@ -166,7 +170,7 @@ export function studioCallbacks(options: LoopOptions): StudioLoop {
           batchesPerEpoch,
           logs: mapLogs(cleanLogs(values)),
           samplesPerSec: rate(epochSamples, now - epochStart),
-          etaMs: estimateEtaMs(state.samplesDone, nTrain * epochs, now - state.fitStart),
+          etaMs: estimateEtaMs(state.samplesDone, nTrain * (epochs - (options.resume?.initialEpoch ?? 0)), now - state.fitStart),
           tensors: tf.memory().numTensors,
           backend,
         });
@@ -198,7 +202,7 @@ export function studioCallbacks(options: LoopOptions): StudioLoop {
         learningRate: state.learningRate,
         durationMs: now - epochStart,
         samplesPerSec: rate(epochSamples, now - epochStart),
-        etaMs: estimateEtaMs(state.samplesDone, nTrain * epochs, now - state.fitStart),
+        etaMs: estimateEtaMs(state.samplesDone, nTrain * (epochs - (options.resume?.initialEpoch ?? 0)), now - state.fitStart),
         tensors: tf.memory().numTensors,
         backend,
         ...(trend ? { note: `The model may not be learning: ${trend.sentence}.` } : {}),
@@ -223,6 +227,7 @@ export function studioCallbacks(options: LoopOptions): StudioLoop {
           setLearningRate(optimizer, next);
         }
       }
+      await hooks.onEpochDone?.(epoch, clean, state.learningRate);
       // A checkpoint: training waits here (not a batch later) so that a run told to stop ends on this epoch exactly.
       if (hooks.checkpoint && hooks.checkpoints?.includes(epoch + 1) && epoch + 1 < epochs && !model.stopTraining) {
         if (!(await hooks.checkpoint(epoch + 1))) {

@@ -29,6 +29,8 @@ export interface RunRecordInput {
    * whose end cannot be written to a full history keeps it there (main/store/pendingHistory.ts).
    */
   modelDir?: string;
+  /** A resumed run (already reopened in the store, main/store/reopenRun.ts): recorded under this id, not a new one. */
+  existingRunId?: number;
 }
 
 /** The run ended, but the history could not record its end: it waits in `file` for the next open of the history. */
@@ -85,6 +87,11 @@ export function recordSession(
   const report = (err: unknown) => { try { hooks.onStoreError?.(err); } catch { /* a logger must not break recording */ } };
 
   const create = (backend: string): number => {
+    if (input.existingRunId !== undefined) {
+      runId = input.existingRunId;
+      resolveRunId(runId);
+      return runId;
+    }
     const id = store.createRun({
       name: input.name,
       project: input.project,

@@ -34,6 +34,11 @@ export interface RunRequest {
   /** The run's name as given; blank or absent: the default name (nameNewRun). */
   name?: string;
   tags?: string[];
+  /**
+   * Resume this interrupted or failed run from its training checkpoint (`from`, saved after epoch `epoch`) in
+   * its own model folder (`outputDir`): the same run is reopened and goes on for the remaining epochs.
+   */
+  resume?: { runId: number; from: string; epoch: number; learningRate: number; owned: boolean };
   /** A folder of the caller's to save the model in; absent: a new folder in the history's artifacts, owned by the run. */
   outputDir?: string;
 }
@@ -75,6 +80,8 @@ export function startRun(store: ExperimentStore, supervisor: TrainingSupervisor,
   // Model folder names are the store's to give: main/store/artifactTrash.ts sweeps only folders named so.
   const folder = sweep ? `sweep-${sweep.id}-trial-${sweep.trial + 1}-${key}` : `model-${key}`;
   const modelDir = request.outputDir ?? join(store.artifactRoot, folder);
+  const { resume } = request;
+  if (resume) store.reopenRun(resume.runId, resume.epoch);
   const session = supervisor.start({
     runId: sweep ? `${request.origin}-${sweep.id}-${sweep.trial + 1}-${key}` : `${request.origin}-${key}`,
     model: { kind: 'graph', graph },
@@ -82,13 +89,15 @@ export function startRun(store: ExperimentStore, supervisor: TrainingSupervisor,
     config,
     outputDir: modelDir,
     ...(request.checkpoints ? { checkpoints: request.checkpoints } : {}),
+    ...(resume ? { resume: { from: resume.from, epoch: resume.epoch, learningRate: resume.learningRate } } : {}),
   });
   const name = request.name?.trim() || nameNewRun(store, { project, graph, config, binding });
   const recorded = recordSession(store, session, {
     name, project, graph, config, binding: data.binding, tags: request.tags, sweep,
     // In the history's artifacts folder, the model goes with the run when the run is deleted.
-    modelOwned: request.outputDir === undefined,
+    modelOwned: resume ? resume.owned : request.outputDir === undefined,
     modelDir,
+    existingRunId: resume?.runId,
   }, hooks);
   return { session, name, modelDir, recorded };
 }

@@ -19,7 +19,10 @@ import type { TrainingConfig } from '../../app/training/config.ts';
 import { mulberry32, splitIndices } from '../../app/data/split.ts';
 import { buildModel, loadData, type Tf } from './runtime.ts';
 import { loadTf } from '../engine/loadTf.ts';
+import { CheckpointWriter, removeCheckpoints } from '../model/checkpoint.ts';
+import { describeFsError } from '../files/atomicWrite.ts';
 import { folderSaveHandler } from '../model/modelFiles.ts';
+import { checkedFolderLoadHandler } from '../model/modelFolder.ts';
 import type { SavedModelMetadata } from '../model/metadata.ts';
 import { countTrainClasses, openStreamedTable, streamingPath, StreamingUnsupported, type StreamedTable } from './streaming.ts';
 import type { Batch } from '../data/stream.ts';
@@ -159,7 +162,9 @@ async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingRes
   const track = <T extends Tensor>(t: T): T => { tensors.push(t); return t; };
   let loop: StudioLoop | null = null;
   try {
-    const optimizer = makeOptimizer(tf, config);
+    // A resumed run starts from its checkpoint's weights (read by the checked reader) and learning rate.
+    if (job.resume) await restoreWeights(tf, model, job.resume.from);
+    const optimizer = makeOptimizer(tf, job.resume ? { ...config, optimizer: { ...config.optimizer, learningRate: job.resume.learningRate } } : config);
     model.compile({ optimizer, loss: lossFor(tf, choice.loss), metrics: choice.metrics });
 
     const classCounts = async (): Promise<number[]> => {
@@ -191,7 +196,22 @@ async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingRes
     // Regression errors (mae, mse and their val_ twins) in the target's units, from the first progress event on.
     const scale = data.task === 'regression' ? targetScaleOf(data.preprocessor) : null;
     const mapLogs = (logs: Record<string, number | null>) => logsInTargetUnits(logs, scale);
-    loop = studioCallbacks({ tf, model, optimizer, config, epochs, batchSize, nTrain, backend, hooks: { ...hooks, checkpoints: job.checkpoints }, mapLogs });
+    // The last and best weights after every epoch, beside the model (main/model/checkpoint.ts); a checkpoint that
+    // cannot be written (a full disk) is said once and training goes on.
+    const writer = job.outputDir ? new CheckpointWriter(tf, job.outputDir, config.earlyStopping.monitor) : null;
+    let checkpointFailed = false;
+    const onEpochDone = async (epoch: number, logs: Record<string, number | null>, learningRate: number) => {
+      if (!writer || checkpointFailed) return;
+      try {
+        await writer.save(model, epoch, logs, learningRate);
+      } catch (err) {
+        checkpointFailed = true;
+        result.warnings.push(`training checkpoints could not be saved after epoch ${epoch + 1} (${describeFsError(err)}); a killed run cannot be resumed from its last epoch`);
+      }
+    };
+    loop = studioCallbacks({ tf, model, optimizer, config, epochs, batchSize, nTrain, backend, hooks: { ...hooks, checkpoints: job.checkpoints, onEpochDone }, mapLogs,
+      resume: job.resume ? { initialEpoch: job.resume.epoch + 1, learningRate: job.resume.learningRate } : undefined });
+    const initialEpoch = job.resume ? job.resume.epoch + 1 : 0;
     const { callbacks, state } = loop;
     const weights = classWeight && typeof classWeight === 'object' ? classWeight : undefined;
     if (epochs > 0 && source.kind === 'memory') {
@@ -202,14 +222,14 @@ async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingRes
         ? [track(tf.tensor(validation.x, [validation.n, ...data.featureShape])), track(targets(tf, validation, choice, numClasses, data, model))] as [Tensor, Tensor]
         : undefined;
       // Yield to the event loop at least every 50 ms so a stop message is seen promptly.
-      await model.fit(xTrain, yTrain, { ...studioFitOptions(config), epochs, batchSize, validationData, classWeight: weights, callbacks });
+      await model.fit(xTrain, yTrain, { ...studioFitOptions(config), epochs, initialEpoch, batchSize, validationData, classWeight: weights, callbacks });
     } else if (epochs > 0 && source.kind === 'stream') {
       const { table } = source;
       // Each epoch reads the file again; its shuffle buffer draws from a seed of its own, so runs repeat.
       let pass = 0;
       const train = tf.data.generator(() => batchTensors(tf, table.batches('train', batchSize, config.shuffle ? mulberry32((config.seed ^ 0x5eed) + ++pass) : undefined), choice, numClasses, data, model));
       const validationData = counts.validation > 0 ? tf.data.generator(() => batchTensors(tf, table.batches('validation', batchSize), choice, numClasses, data, model)) : undefined;
-      await model.fitDataset(train, { ...studioFitOptions(config), epochs, validationData, classWeight: weights, callbacks });
+      await model.fitDataset(train, { ...studioFitOptions(config), epochs, initialEpoch, validationData, classWeight: weights, callbacks });
     }
     const { status, stopReason, divergedAt, earlyStoppedAt, early } = state;
     result.epochsCompleted = state.epochsCompleted;
@@ -277,6 +297,8 @@ async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingRes
       model.setUserDefinedMetadata(JSON.parse(JSON.stringify({ modelwright: metadata })));
       await model.save(folderSaveHandler(tf, job.outputDir));
       result.modelDir = job.outputDir;
+      // Saved: the checkpoints are not needed any more (a failed or killed run keeps them to resume from).
+      await removeCheckpoints(job.outputDir).catch(() => undefined);
     }
     result.durationMs = performance.now() - t0;
     return result;
@@ -284,6 +306,21 @@ async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingRes
     tensors.forEach((t) => t.dispose());
     loop?.dispose();
     model.dispose();
+  }
+}
+
+/** Sets the model's weights from a checkpoint folder; a checkpoint of another model is refused by name. */
+async function restoreWeights(tf: Tf, model: tfTypes.LayersModel, dir: string): Promise<void> {
+  const saved = await tf.loadLayersModel(checkedFolderLoadHandler(tf, dir));
+  try {
+    const from = saved.getWeights();
+    const to = model.getWeights();
+    if (from.length !== to.length || from.some((w, i) => w.shape.join() !== to[i].shape.join())) {
+      throw new TrainingError(`the checkpoint in ${dir} does not fit this model (its weights have other shapes)`, 'train the run again from the start instead of resuming it');
+    }
+    model.setWeights(from);
+  } finally {
+    saved.dispose();
   }
 }
 

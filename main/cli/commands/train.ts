@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { CliError, UsageError, intFlag, numberFlag, parseCommandArgs, type CliCommand, type CliIO } from '../command.ts';
-import { dbUsage, formatDuration, formatMetric, toCliError } from '../history.ts';
+import { dbUsage, formatDuration, formatMetric, parseRunId, toCliError } from '../history.ts';
 import { formatRate } from '../../../app/format.ts';
 import { loadModelFile } from '../../files/projectFiles.ts';
 import { ProjectFileError } from '../../../app/project/errors.ts';
@@ -14,13 +14,15 @@ import { lossTitle } from '../../../app/training/loss.ts';
 import { positiveScores } from '../../../app/training/evaluate.ts';
 import type { TrainingResult } from '../../../app/training/protocol.ts';
 import { testSummary } from '../../trainer/recording.ts';
-import { startRun } from '../../trainer/startRun.ts';
+import { startRun, type RunRequest } from '../../trainer/startRun.ts';
+import { planResume } from '../resumePlan.ts';
 import { TrainingSupervisor } from '../../trainer/supervisor.ts';
 import { openStore, type ExperimentStore } from '../../store/experimentStore.ts';
 import { isDiskFullError } from '../../store/pendingHistory.ts';
 import { resolveDbPath } from '../../store/location.ts';
 
 const usage = `Usage: modelwright train FILE --data (PATH|builtin:NAME) [options]
+       modelwright train --resume RUN_ID [--db PATH] [--json]
 
 Trains the model in FILE (a .mwproj project, or a Keras / TF.js model JSON) on a dataset, evaluates it
 on a held-out test split, saves it, and records the run in the history.
@@ -44,6 +46,8 @@ Options:
 ${dbUsage}
   --json                 print one JSON object with the result at the end
   --strict               exit 1 when the run completed but the model did not learn
+  --resume RUN_ID        continue an interrupted or failed run (its trainer or host was killed) from its
+                         last checkpoint for its remaining epochs, as the same run (see docs/training.md)
 
 Settings not given on the command line come from the project, then from the defaults
 (see docs/training.md). Ctrl-C stops after the current batch and keeps what was learned so far.
@@ -72,6 +76,7 @@ const options = {
   db: { type: 'string' },
   json: { type: 'boolean' },
   strict: { type: 'boolean' },
+  resume: { type: 'string' },
 } as const;
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T | undefined {
@@ -205,6 +210,7 @@ export const trainCommand: CliCommand = {
   usage,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, options);
+    if (values.resume !== undefined) return resumeTraining(values, positionals, io);
     if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'give the model FILE to train' : `give one FILE, got ${positionals.length}`);
     const file = resolve(positionals[0]);
 
@@ -226,21 +232,50 @@ export const trainCommand: CliCommand = {
     } catch (err) {
       throw toCliError(err);
     }
+    return trainAndReport(store, {
+      origin: 'cli',
+      graph: doc.graph,
+      config,
+      binding,
+      data: { binding, baseDir },
+      project: doc.name,
+      name: values.name,
+      outputDir: values.out ? resolve(values.out) : undefined,
+    }, values, io);
+  },
+};
+
+/** `--resume RUN_ID`: the run's own graph, settings, data and folder from the history; nothing else may be given. */
+async function resumeTraining(values: TrainValues, positionals: string[], io: CliIO): Promise<number> {
+  if (positionals.length > 0) throw new UsageError('--resume RUN_ID takes no FILE: the run\'s own model, settings and data are used');
+  const given = Object.keys(values).filter((k) => !['resume', 'db', 'json', 'strict'].includes(k));
+  if (given.length > 0) throw new UsageError(`--resume continues a run with its own settings; --${given[0]} cannot be changed`);
+  const runId = parseRunId(values.resume);
+  let store: ExperimentStore;
+  try {
+    store = openStore(resolveDbPath(values.db), { mustExist: true });
+  } catch (err) {
+    throw toCliError(err);
+  }
+  let plan;
+  try {
+    plan = await planResume(store, runId);
+  } catch (err) {
+    closeStore(store);
+    throw toCliError(err);
+  }
+  io.stderr(`resuming run ${runId} "${plan.name}" after epoch ${plan.resume.epoch + 1} of ${plan.config.epochs} (weights from ${plan.resume.from}; the optimizer's state starts afresh)\n`);
+  return trainAndReport(store, { origin: 'cli', ...plan }, values, io);
+}
+
+/** Starts the run, shows its progress, prints the result; closes the history. */
+async function trainAndReport(store: ExperimentStore, request: RunRequest, values: TrainValues, io: CliIO): Promise<number> {
     try {
       const printer = progressPrinter(io);
       // The same starter and recording as the studio's: the run exists from `started`, and one that fails
       // before it (bad data, a shape mismatch) is still kept as failed with its reason. Without --out, the
       // model lives in the history's artifacts folder, so deleting the run deletes it.
-      const { session, name, recorded } = startRun(store, new TrainingSupervisor(), {
-        origin: 'cli',
-        graph: doc.graph,
-        config,
-        binding,
-        data: { binding, baseDir },
-        project: doc.name,
-        name: values.name,
-        outputDir: values.out ? resolve(values.out) : undefined,
-      }, {
+      const { session, name, recorded } = startRun(store, new TrainingSupervisor(), request, {
         onStarted: (_runId, info) => {
           const tried = info.tried.map((t) => `${t.backend}: ${t.error}`).join('; ');
           io.stderr(`training on ${info.backend}${tried ? ` (${tried})` : ''}: ${info.trainSamples} training, ${info.validationSamples} validation, ${info.testSamples} test rows; loss: ${lossTitle(info.loss).toLowerCase()}\n`);
@@ -298,8 +333,7 @@ export const trainCommand: CliCommand = {
     } finally {
       closeStore(store);
     }
-  },
-};
+}
 
 /** Closes the history; batch points that still cannot be written to a full disk are let go (the run's end is kept beside its model). */
 function closeStore(store: ExperimentStore): void {

@@ -10,6 +10,8 @@ import { serializeProject } from '../../../app/project/document.ts';
 import { getTemplate, projectFromTemplate } from '../../../app/templates/index.ts';
 import { openStore } from '../../../main/store/experimentStore.ts';
 import { expectOneLine, runCli } from '../cli/cliHarness.ts';
+import { checkpointPath, lastCheckpoint } from '../../../main/model/checkpoint.ts';
+import { readModelFolder } from '../../../main/model/modelFolder.ts';
 import { historyChanges, isAlive, seedHistory, snapshotHistory, startCli, startServe, trainerPid } from './harness.ts';
 
 let dir: string;
@@ -63,6 +65,14 @@ describe('kill -9 of the trainer mid-epoch', () => {
       expect(run.error).toMatch(/SIGKILL/);
       expect(run.epochMetrics.loss.length).toBeGreaterThanOrEqual(3);
       expect(run.epochMetrics.loss.map((p) => p.step)).toEqual(run.epochMetrics.loss.map((_, i) => i));
+      // The weights survive the kill: the last epoch's checkpoint, whole and loadable, in the run's recorded folder.
+      expect(run.artifacts.map((a) => [a.kind, a.path])).toEqual([['output', join(dir, 'model')]]);
+      const last = await lastCheckpoint(join(dir, 'model'));
+      expect(last?.dir).toBe(checkpointPath(join(dir, 'model'), 'last'));
+      expect(last!.state.epoch).toBeGreaterThanOrEqual(2);
+      expect(last!.state.epoch).toBeLessThanOrEqual(run.epochMetrics.loss.length);
+      expect((await readModelFolder(last!.dir)).weightSpecs.length).toBeGreaterThan(0);
+      expect((await readModelFolder(checkpointPath(join(dir, 'model'), 'best'))).weightSpecs.length).toBeGreaterThan(0);
       expect(historyChanges(before, snapshotHistory(db, [run.id]))).toEqual([]);
       expect(earlier.every((id) => store.getRun(id).status === 'completed')).toBe(true);
     } finally {
