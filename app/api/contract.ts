@@ -169,6 +169,11 @@ export const apiContract = {
           tags: z.array(z.string().min(1).max(100)).max(100).optional(),
         }).optional()]),
       },
+      /**
+       * Continues an interrupted or failed run (its trainer or host was killed) from its last training
+       * checkpoint for its remaining epochs, as the same run; resolves like start(). The optimizer's state is not restored.
+       */
+      resume: { args: z.tuple([runId]) },
       /** Ends the run after the current batch, keeping what it learned so far (status `stopped`). */
       stop: { args: z.tuple([runId]) },
       listActive: { args: z.tuple([]) },
@@ -302,6 +307,7 @@ interface ApiResults {
   };
   training: {
     start: TrainingStarted;
+    resume: TrainingStarted;
     stop: void;
     listActive: ActiveRun[];
   };

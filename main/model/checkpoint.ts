@@ -2,7 +2,7 @@
 // the end of every epoch, so a killed trainer or host leaves weights to resume from. Each is overwritten in
 // place (bounded cost: two model-sized folders at most) and swapped in by rename, so a kill mid-save leaves
 // the previous checkpoint whole.
-import { cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { folderSaveHandler } from './modelFiles.ts';
@@ -59,6 +59,18 @@ export class CheckpointWriter {
     const value = logs[monitor] ?? null;
     const state: CheckpointState = { format: 'modelwright-checkpoint', version: 1, epoch, learningRate, monitor, value };
     const root = join(this.modelDir, CHECKPOINT_DIR);
+    try {
+      await this.write(root, model, state, value);
+    } catch (err) {
+      // A full disk: no half-written folder stays behind, and no empty checkpoint folder when there was none.
+      await rm(join(root, 'last.tmp'), { recursive: true, force: true }).catch(() => undefined);
+      await rm(join(root, 'best.tmp'), { recursive: true, force: true }).catch(() => undefined);
+      await rmdir(root).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async write(root: string, model: tfTypes.LayersModel, state: CheckpointState, value: number | null): Promise<void> {
     await mkdir(root, { recursive: true });
     const staged = join(root, 'last.tmp');
     await rm(staged, { recursive: true, force: true });

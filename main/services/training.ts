@@ -6,7 +6,8 @@ import { Emitter } from '../../app/api/events.ts';
 import type { ActiveRun, RunChange, TrainingOutcome, TrainingProgress, TrainingStarted } from '../../app/api/types.ts';
 import { makeTrainingConfig } from '../../app/training/config.ts';
 import type { ExperimentStore } from '../store/experimentStore.ts';
-import { graphRefusal, startRun } from '../trainer/startRun.ts';
+import { graphRefusal, startRun, type RunRequest } from '../trainer/startRun.ts';
+import { planResume } from '../trainer/resumePlan.ts';
 import type { TrainingSession, TrainingSupervisor } from '../trainer/supervisor.ts';
 import { localFileAccess, type FileAccess } from '../files/fileAccess.ts';
 import { capitalize } from '../../app/format.ts';
@@ -41,33 +42,11 @@ export function createTrainingService(options: TrainingServiceOptions): Training
   const active = new Map<number, Active>();
   const sessions = new Set<{ session: TrainingSession; done: Promise<unknown> }>();
 
-  const service: TrainingService = {
-    onDidStart: started.event,
-    onDidProgress: progress.event,
-    onDidFinish: finished.event,
-
-    async start(projectArg, opts) {
-      // Parsed again here: in-process callers (Electron main, tests) reach the service without the RPC layer.
-      const project = projectInputSchema.parse(projectArg);
-      const binding = project.dataset;
-      if (!binding) throw new ApiError('failed', 'Choose the data to train on first (a built-in dataset or an imported file).');
-      const graph = project.graph;
-      const config = project.training ?? makeTrainingConfig();
-      // The graph alone is checked here (the data is loaded in the trainer, which checks the rest with the same words).
-      const refusal = graphRefusal(graph, config);
-      if (refusal) {
-        throw new ApiError('failed', `The model cannot be trained yet: ${refusal.message}${refusal.advice ? `. What to do: ${refusal.advice}.` : ''}`);
-      }
-      // The trainer reads the file the policy allows; the history records that file (runs.openGraph names it for the caller again).
-      const files = options.files ?? localFileAccess(process.cwd());
-      const hostData = await files.dataFor(binding, project.path ? await files.readable(project.path).catch(() => null) : null);
-      const projectName = project.name?.trim() || undefined;
-
-      const startedInfo = new Promise<TrainingStarted>((resolveStart, rejectStart) => {
+  /** Starts a run through the run starter and resolves once the trainer has started (the one launch path of start and resume). */
+  const launch = (request: RunRequest, projectName: string | undefined): Promise<TrainingStarted> => {
+    const startedInfo = new Promise<TrainingStarted>((resolveStart, rejectStart) => {
         let didStart = false;
-        const { session, name, recorded } = startRun(store, supervisor, {
-          origin: 'api', graph, config, binding, data: hostData, project: projectName, name: opts?.runName, tags: opts?.tags,
-        }, {
+        const { session, name, recorded } = startRun(store, supervisor, request, {
           onStarted: (runId, info) => {
             didStart = true;
             const data: TrainingStarted = {
@@ -109,6 +88,39 @@ export function createTrainingService(options: TrainingServiceOptions): Training
         });
       });
       return startedInfo;
+  };
+
+  const service: TrainingService = {
+    onDidStart: started.event,
+    onDidProgress: progress.event,
+    onDidFinish: finished.event,
+
+    async start(projectArg, opts) {
+      // Parsed again here: in-process callers (Electron main, tests) reach the service without the RPC layer.
+      const project = projectInputSchema.parse(projectArg);
+      const binding = project.dataset;
+      if (!binding) throw new ApiError('failed', 'Choose the data to train on first (a built-in dataset or an imported file).');
+      const graph = project.graph;
+      const config = project.training ?? makeTrainingConfig();
+      // The graph alone is checked here (the data is loaded in the trainer, which checks the rest with the same words).
+      const refusal = graphRefusal(graph, config);
+      if (refusal) {
+        throw new ApiError('failed', `The model cannot be trained yet: ${refusal.message}${refusal.advice ? `. What to do: ${refusal.advice}.` : ''}`);
+      }
+      // The trainer reads the file the policy allows; the history records that file (runs.openGraph names it for the caller again).
+      const files = options.files ?? localFileAccess(process.cwd());
+      const hostData = await files.dataFor(binding, project.path ? await files.readable(project.path).catch(() => null) : null);
+      const projectName = project.name?.trim() || undefined;
+
+      return launch({
+        origin: 'api', graph, config, binding, data: hostData, project: projectName, name: opts?.runName, tags: opts?.tags,
+      }, projectName);
+    },
+
+    async resume(runIdArg) {
+      // The run's own graph, settings, data and folder from the history; refused in one sentence when it cannot go on.
+      const plan = await planResume(store, runIdArg);
+      return launch({ origin: 'api', ...plan }, plan.project);
     },
 
     async stop(runId) {

@@ -9,7 +9,23 @@ let started = false;
 let stopRequested = false;
 /** Resolves the wait at a checkpoint: true goes on, false stops there. */
 let atCheckpoint: ((goOn: boolean) => void) | null = null;
-const leaveCheckpoint = (goOn: boolean) => { const resolve = atCheckpoint; atCheckpoint = null; resolve?.(goOn); };
+// A `continue` may arrive before the trainer reaches the checkpoint (the parent decides on the epoch's progress
+// event, and the trainer saves its training checkpoint in between): it is kept for that checkpoint.
+let continueEarly = false;
+const leaveCheckpoint = (goOn: boolean) => {
+  const resolve = atCheckpoint;
+  atCheckpoint = null;
+  if (resolve) resolve(goOn);
+  else if (goOn) continueEarly = true;
+};
+const waitAtCheckpoint = (): Promise<boolean> => {
+  if (stopRequested) return Promise.resolve(false);
+  if (continueEarly) {
+    continueEarly = false;
+    return Promise.resolve(true);
+  }
+  return new Promise<boolean>((resolve) => { atCheckpoint = resolve; });
+};
 
 const channel = parentChannel();
 
@@ -56,7 +72,7 @@ channel.onMessage((raw) => {
     onStarted: (info) => void send(info),
     onProgress: (event) => void send({ type: 'progress', event }),
     shouldStop: () => stopRequested,
-    checkpoint: () => (stopRequested ? Promise.resolve(false) : new Promise<boolean>((resolve) => { atCheckpoint = resolve; })),
+    checkpoint: waitAtCheckpoint,
   }).then(finish, (err: unknown) => finish(failedResult(job.runId, 0, `training failed: ${(err as Error)?.message ?? String(err)}`)));
 });
 

@@ -86,7 +86,7 @@ export function recordSession(
   runIdPromise.catch(() => {});
   const report = (err: unknown) => { try { hooks.onStoreError?.(err); } catch { /* a logger must not break recording */ } };
 
-  const create = (backend: string): number => {
+  const create = (backend: string, started: boolean): number => {
     if (input.existingRunId !== undefined) {
       runId = input.existingRunId;
       resolveRunId(runId);
@@ -103,7 +103,8 @@ export function recordSession(
       tags: input.tags,
       sweep: input.sweep,
     });
-    if (input.modelDir) store.addArtifact(id, { kind: 'output', path: input.modelDir, owned: input.modelOwned });
+    // Only a run that trains has a model folder to find later (a run that never started has nothing there).
+    if (input.modelDir && started) store.addArtifact(id, { kind: 'output', path: input.modelDir, owned: input.modelOwned });
     runId = id;
     resolveRunId(id);
     return id;
@@ -111,7 +112,7 @@ export function recordSession(
 
   session.onStarted((info) => {
     try {
-      const id = create(info.backend);
+      const id = create(info.backend, true);
       hooks.onStarted?.(id, info);
     } catch (err) {
       report(err);
@@ -147,7 +148,7 @@ export function recordSession(
 
   const done = session.done.then((result) => {
     // A run that failed before it started (bad data, no backend) is still kept, as failed.
-    const id = runId ?? create(result.backend ?? 'none');
+    const id = runId ?? create(result.backend ?? 'none', false);
     const finish = {
       error: result.status === 'failed' || result.status === 'diverged' ? [result.message, result.advice].filter(Boolean).join('; ') : undefined,
       durationMs: result.durationMs,

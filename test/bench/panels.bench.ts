@@ -87,6 +87,7 @@ function fakeTraining(): TrainingService {
     },
     async stop() {},
     async listActive() { return []; },
+    async resume() { throw new Error('not in the bench'); },
     onDidStart: started.event,
     onDidProgress: progress.event,
     onDidFinish: finished.event,

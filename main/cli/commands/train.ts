@@ -15,7 +15,7 @@ import { positiveScores } from '../../../app/training/evaluate.ts';
 import type { TrainingResult } from '../../../app/training/protocol.ts';
 import { testSummary } from '../../trainer/recording.ts';
 import { startRun, type RunRequest } from '../../trainer/startRun.ts';
-import { planResume } from '../resumePlan.ts';
+import { planResume } from '../../trainer/resumePlan.ts';
 import { TrainingSupervisor } from '../../trainer/supervisor.ts';
 import { openStore, type ExperimentStore } from '../../store/experimentStore.ts';
 import { isDiskFullError } from '../../store/pendingHistory.ts';

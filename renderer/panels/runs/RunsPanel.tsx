@@ -8,6 +8,7 @@ import { runStatuses, type RunQuery, type RunStatus, type RunSummary } from '../
 import { downloadText } from '../../files/fileActions.ts';
 import { projectStore } from '../../state/projectStore.ts';
 import { focusRun, forgetRun, runSelection, toggleCompare, useRunSelection } from '../../state/runSelection.ts';
+import { trainingSession } from '../../state/trainingSession.ts';
 import { setUi } from '../../state/uiStore.ts';
 import { Empty } from '../../ui/Empty.tsx';
 import { ErrorText } from '../../ui/ErrorText.tsx';
@@ -60,6 +61,14 @@ function RunDetails({ api, run, onChanged }: { api: ModelwrightApi; run: RunSumm
       notify.success(`Deleted run #${run.id}${r.keptFiles.length ? ` (kept ${r.keptFiles.length} file(s) it did not own)` : ''}.`);
     });
   };
+  // A run whose trainer or host was killed (or that failed) goes on from its last checkpoint, as the same run.
+  const resumable = run.status === 'interrupted' || run.status === 'failed';
+  const resume = () => act('Could not resume the run', async () => {
+    const started = await api.training.resume(run.id);
+    await trainingSession.adoptActive();
+    notify.success(`Resumed run #${started.runId} from its last checkpoint (the optimizer's state starts afresh).`);
+    setUi({ activePanel: 'training' });
+  });
   return (
     <div className="mw-wp-card" data-testid="run-details">
       <div className="mw-wp-row">
@@ -86,6 +95,8 @@ function RunDetails({ api, run, onChanged }: { api: ModelwrightApi; run: RunSumm
         <button type="button" onClick={() => { focusRun(run.id); setUi({ activePanel: 'tryit' }); }}>Try it</button>
         <button type="button" onClick={() => { focusRun(run.id); setUi({ activePanel: 'export' }); }}>Export</button>
         <button type="button" onClick={() => openRunGraph(api, run.id).catch((err) => notify.error(err, 'Could not open the run\'s graph'))} data-testid="open-run-graph">Open this run's graph on the canvas</button>
+        {resumable && <button type="button" onClick={() => void resume()} disabled={trainingSession.busy} data-testid="run-resume"
+          title="Continue this run from its last saved epoch for its remaining epochs">Resume</button>}
         <span className="mw-wp-grow" />
         <button type="button" onClick={remove} data-testid="run-delete">Delete</button>
       </div>

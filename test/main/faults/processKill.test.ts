@@ -69,7 +69,8 @@ describe('kill -9 of the trainer mid-epoch', () => {
       expect(run.artifacts.map((a) => [a.kind, a.path])).toEqual([['output', join(dir, 'model')]]);
       const last = await lastCheckpoint(join(dir, 'model'));
       expect(last?.dir).toBe(checkpointPath(join(dir, 'model'), 'last'));
-      expect(last!.state.epoch).toBeGreaterThanOrEqual(2);
+      // Epoch 3's line means epoch 2 finished training; its checkpoint may still be being written, epoch 2's (index 1) is whole.
+      expect(last!.state.epoch).toBeGreaterThanOrEqual(1);
       expect(last!.state.epoch).toBeLessThanOrEqual(run.epochMetrics.loss.length);
       expect((await readModelFolder(last!.dir)).weightSpecs.length).toBeGreaterThan(0);
       expect((await readModelFolder(checkpointPath(join(dir, 'model'), 'best'))).weightSpecs.length).toBeGreaterThan(0);

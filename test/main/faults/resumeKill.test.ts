@@ -5,6 +5,10 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ApiError } from '../../../app/api/errors.ts';
+import { LocalHost } from '../../../app/api/localHost.ts';
+import type { TrainingOutcome } from '../../../app/api/types.ts';
+import { createServiceHost } from '../../../main/services/host.ts';
 import { serializeProject } from '../../../app/project/document.ts';
 import { getTemplate, projectFromTemplate } from '../../../app/templates/index.ts';
 import { lastCheckpoint } from '../../../main/model/checkpoint.ts';
@@ -32,7 +36,7 @@ describe('kill -9 mid-training, then train --resume', () => {
     expect((await train.exited).code, train.stderr()).toBe(1);
     const runId = Number(/recorded as run (\d+)/.exec(train.stdout())![1]);
     const checkpoint = await lastCheckpoint(out);
-    expect(checkpoint!.state.epoch).toBeGreaterThanOrEqual(4);
+    expect(checkpoint!.state.epoch).toBeGreaterThanOrEqual(3);
 
     const resumed = await runCli(['train', '--resume', String(runId), '--db', db, '--json']);
     expect(resumed.code, resumed.stderr).toBe(0);
@@ -72,5 +76,41 @@ describe('kill -9 mid-training, then train --resume', () => {
     expect(again.code).toBe(2);
     expect(expectOneLine(again.stderr)).toMatch(new RegExp(`run ${runId} is completed; only an interrupted or failed run can be resumed`));
     expect(existsSync(join(out, 'checkpoint'))).toBe(false);
+  });
+
+  it('the studio\'s Resume (training.resume over the API) continues the same run; a completed run is refused in words', async () => {
+    const doc = projectFromTemplate(getTemplate('tabular-classifier')!, { name: 'Iris' });
+    doc.training = { ...doc.training!, epochs: 30, earlyStopping: { ...doc.training!.earlyStopping!, enabled: false } };
+    const file = join(dir, 'iris-api.mwproj');
+    writeFileSync(file, serializeProject(doc));
+    const db = join(dir, 'api.db');
+    // Without --out: the model folder is the history's own (owned by the run).
+    const train = startCli(['train', file, '--backend', 'cpu', '--db', db]);
+    await train.waitFor(/^epoch 5\/30/m, 'stderr');
+    process.kill(await trainerPid(train.child.pid!), 'SIGKILL');
+    expect((await train.exited).code, train.stderr()).toBe(1);
+    const runId = Number(/recorded as run (\d+)/.exec(train.stdout())![1]);
+
+    const host = createServiceHost({ dbPath: db, dataDir: join(dir, 'api-data') });
+    const local = new LocalHost(host.api);
+    try {
+      const finished = new Promise<TrainingOutcome>((resolve) => local.api.training.onDidFinish((f) => resolve(f)));
+      const started = await local.api.training.resume(runId);
+      expect(started.runId).toBe(runId);
+      const outcome = await finished;
+      expect(outcome.runId).toBe(runId);
+      expect(outcome.status).toBe('completed');
+      const run = await local.api.runs.get(runId);
+      expect(run.status).toBe('completed');
+      expect(run.epochMetrics.loss.map((p) => p.step)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+      expect(run.artifacts.map((a) => [a.kind, a.owned])).toEqual([['model', true]]);
+      const refused = await local.api.training.resume(runId).then(() => null, (e: unknown) => e);
+      expect(refused).toBeInstanceOf(ApiError);
+      expect((refused as ApiError).code).toBe('failed');
+      expect((refused as ApiError).message).toMatch(/is completed; only an interrupted or failed run can be resumed/);
+    } finally {
+      local.dispose();
+      await host.dispose();
+    }
   });
 });

@@ -1,4 +1,4 @@
-// `modelwright train --resume RUN_ID`: what to train again for an interrupted or failed run — its own
+// Resuming a run (`modelwright train --resume RUN_ID`, the studio's Resume button): what to train again for an interrupted or failed run — its own
 // graph, settings and data from the history, its model folder and the training checkpoint found there.
 import type { DatasetBinding } from '../../app/data/binding.ts';
 import type { Graph } from '../../app/graph/types.ts';
@@ -6,7 +6,7 @@ import type { TrainingConfig } from '../../app/training/config.ts';
 import { lastCheckpoint } from '../model/checkpoint.ts';
 import type { ExperimentStore } from '../store/experimentStore.ts';
 import { resumableStatuses } from '../store/reopenRun.ts';
-import { CliError } from './command.ts';
+import { StoreError } from '../store/errors.ts';
 
 export interface ResumePlan {
   graph: Graph;
@@ -18,20 +18,21 @@ export interface ResumePlan {
   resume: { runId: number; from: string; epoch: number; learningRate: number; owned: boolean };
 }
 
+/** The run's plan, or a StoreError (`invalid`) saying in one sentence why it cannot be resumed. */
 export async function planResume(store: ExperimentStore, runId: number): Promise<ResumePlan> {
   const run = store.getRun(runId);
   if (!resumableStatuses.has(run.status)) {
-    throw new CliError(`run ${runId} is ${run.status}; only an interrupted or failed run can be resumed (train it again to start a new run)`, 2);
+    throw new StoreError('invalid', `run ${runId} is ${run.status}; only an interrupted or failed run can be resumed (train it again to start a new run)`);
   }
-  if (!run.datasetBinding) throw new CliError(`run ${runId} does not record its data, so it cannot be resumed; train its project again`, 2);
+  if (!run.datasetBinding) throw new StoreError('invalid', `run ${runId} does not record its data, so it cannot be resumed; train its project again`);
   const folder = [...run.artifacts].reverse().find((a) => a.kind === 'output' || a.kind === 'model');
   const checkpoint = folder ? await lastCheckpoint(folder.path) : null;
   if (!folder || !checkpoint) {
-    throw new CliError(`run ${runId} has no training checkpoint to resume from${folder ? ` (none in ${folder.path}/checkpoint)` : ''}; it ended before its first epoch, or was recorded before checkpoints existed`, 2);
+    throw new StoreError('invalid', `run ${runId} has no training checkpoint to resume from${folder ? ` (none in ${folder.path}/checkpoint)` : ''}; it ended before its first epoch, or was recorded before checkpoints existed`);
   }
   const next = checkpoint.state.epoch + 1;
   if (next >= run.config.epochs) {
-    throw new CliError(`run ${runId}'s checkpoint is after its last epoch (${run.config.epochs}); there is nothing left to train`, 2);
+    throw new StoreError('invalid', `run ${runId}'s checkpoint is after its last epoch (${run.config.epochs}); there is nothing left to train`);
   }
   return {
     graph: run.graph,
