@@ -70,10 +70,16 @@ export function createTrainingService(options: TrainingServiceOptions): Training
         });
         const tracked = { session, done: recorded.done.catch(() => {}) };
         sessions.add(tracked);
-        recorded.done.then(({ runId, result }) => {
+        recorded.done.then(({ runId, result, historyPending }) => {
           active.delete(runId);
           sessions.delete(tracked);
           const { runId: _sessionId, ...rest } = result;
+          // The history's disk was full at the end: said with the run's result, as the CLI says it (exit 2 there).
+          if (historyPending) {
+            rest.warnings = [...rest.warnings, `${result.modelDir ? `model saved at ${result.modelDir}` : 'training ended'}; history not updated: ${historyPending.reason}; `
+              + (historyPending.file ? `the run's metrics and result wait in ${historyPending.file} and are added when the history is next opened with room to write` : 'the run stays interrupted in the history')];
+            options.log?.(`run ${runId}: history not updated: ${historyPending.reason}`);
+          }
           // A run that ended before it started (bad data, no backend) is recorded as failed; start() says why.
           if (!didStart) {
             rejectStart(new ApiError('failed', `Training could not start: ${result.message}${result.advice ? `. ${capitalize(result.advice)}` : ''}`));
