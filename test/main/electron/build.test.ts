@@ -38,7 +38,7 @@ describe('Electron bundles', () => {
     });
     vm.runInContext(code, context);
     expect(exposed.map(([k]) => k)).toEqual(['modelwright']);
-    expect(Object.keys(exposed[0][1].api as object).sort()).toEqual(['catalog', 'datasets', 'export', 'predict', 'projects', 'runs', 'training']);
+    expect(Object.keys(exposed[0][1].api as object).sort()).toEqual(['catalog', 'datasets', 'export', 'predict', 'projects', 'runs', 'sweeps', 'training']);
   });
 
   it('main.mjs loads its whole import graph and registers the app:// scheme before ready', async () => {

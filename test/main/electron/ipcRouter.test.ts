@@ -13,7 +13,7 @@ function fakeApi() {
   const runChanges = new Emitter<unknown>();
   const get = vi.fn(async (runId: number) => ({ id: runId, name: `run ${runId}` }));
   const api = {
-    projects: {}, catalog: {}, datasets: {}, training: {}, export: {}, predict: {},
+    projects: {}, catalog: {}, datasets: {}, training: {}, export: {}, predict: {}, sweeps: {},
     runs: { get, onDidChange: runChanges.event },
   } as unknown as ModelwrightApi;
   return { api, get, runChanges };
