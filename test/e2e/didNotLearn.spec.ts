@@ -17,7 +17,8 @@ describe.skipIf(skip !== null)('a run that does not learn, in the browser studio
     await page.waitForSelector('[data-testid="template-binary-classifier"]');
     await openTemplate(page, 'binary-classifier', 'point');
     await showPanel(page, 'training');
-    await setSetting(page, 'epochs', '12');
+    // Enough epochs that the live note (shown only while the run is going) stays on screen for a while.
+    await setSetting(page, 'epochs', '40');
     await setSetting(page, 'optimizer.learningRate', '10');
     await expect.poll(() => page.locator('[data-testid="setting-optimizer.learningRate"]').inputValue()).toBe('10');
 

@@ -23,6 +23,7 @@ function stubApi(): ModelwrightApi {
     projects: { listTemplates: async () => [{ id: 't' }] },
     training: { onDidStart: none, onDidProgress: none, onDidFinish: none },
     runs: { onDidChange: none },
+    sweeps: { onDidChange: none, onDidProgress: none },
     datasets: {}, export: {}, predict: {},
   } as unknown as ModelwrightApi;
 }
