@@ -8,11 +8,10 @@ import { DataError } from '../../../app/data/errors.ts';
 import { analyzeGraph } from '../../../app/graph/analyze.ts';
 import { GraphBuildError } from '../../../app/graph/buildModel.ts';
 import { exportKerasModel, KerasExportError } from '../../../app/keras/export.ts';
-import { ProjectFileError } from '../../../app/project/errors.ts';
 import { planProjectData } from '../../codegen/projectData.ts';
 import { describeFsError, writeFileAtomic } from '../../files/atomicWrite.ts';
-import { loadModelFile } from '../../files/projectFiles.ts';
 import { CliError, parseCommandArgs, UsageError, type CliCommand, type CliIO } from '../command.ts';
+import { loadProjectFile } from '../projectFile.ts';
 import { exportTrainedRunCli, trainedRunHelp, trainedRunUsage, type TrainedRunRequest } from '../exportTrainedRun.ts';
 
 const formats = ['js', 'ts', 'python', 'pytorch', 'keras-json'] as const;
@@ -113,13 +112,7 @@ interface FileExport {
 }
 
 async function exportFromFile(request: FileExport, io: CliIO): Promise<number> {
-  let loaded;
-  try {
-    loaded = await loadModelFile(request.file);
-  } catch (err) {
-    if (err instanceof ProjectFileError) throw new CliError(err.message, 2);
-    throw err;
-  }
+  const loaded = await loadProjectFile(request.file);
   for (const warning of loaded.warnings) io.stderr(`modelwright export: note: ${warning}\n`);
   const doc = loaded.document;
   const analysis = analyzeGraph(doc.graph);

@@ -3,12 +3,11 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { CliError, UsageError, intFlag, parseCommandArgs, type CliCommand, type CliIO } from '../command.ts';
+import { loadProjectFile, checkedTrainingConfig } from '../projectFile.ts';
 import { dbUsage, formatMetric, toCliError } from '../history.ts';
 import { buildBinding } from './train.ts';
-import { loadModelFile } from '../../files/projectFiles.ts';
-import { ProjectFileError } from '../../../app/project/errors.ts';
 import { builtinDatasetIds } from '../../../app/data/binding.ts';
-import { backendNames, trainingConfigSchema, type TrainingConfig } from '../../../app/training/config.ts';
+import { backendNames, type TrainingConfig } from '../../../app/training/config.ts';
 import { parseSpaceText, SpaceError, type SearchSpace } from '../../../app/tuning/space.ts';
 import { strategyNames, type StrategyName } from '../../../app/tuning/strategies.ts';
 import { defaultSweepMetric } from '../../../app/tuning/ranking.ts';
@@ -146,20 +145,9 @@ async function prepareSweep(positionals: string[], values: Values, io: CliIO): P
   const backend = oneOf(values.backend, backendNames, '--backend');
   const space = await readSpace(values.space);
   const file = resolve(positionals[0]);
-  let loaded: Awaited<ReturnType<typeof loadModelFile>>;
-  try {
-    loaded = await loadModelFile(file);
-  } catch (err) {
-    if (err instanceof ProjectFileError) throw new CliError(err.message, 2);
-    throw err;
-  }
+  const loaded = await loadProjectFile(file);
   const doc = loaded.document;
-  const parsed = trainingConfigSchema.safeParse({ ...(doc.training ?? {}), ...(backend ? { backend } : {}) });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new CliError(`the project's training settings are invalid at ${issue.path.join('.') || 'top level'}: ${issue.message}`, 2);
-  }
-  const config: TrainingConfig = parsed.data;
+  const config: TrainingConfig = checkedTrainingConfig({ ...(doc.training ?? {}), ...(backend ? { backend } : {}) });
   const { binding, baseDir } = buildBinding(doc.dataset, values, dirname(file));
   for (const w of loaded.warnings) io.stderr(`note: ${w}\n`);
   const sweep: NewSweep = {

@@ -3,12 +3,11 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { CliError, UsageError, intFlag, numberFlag, parseCommandArgs, type CliCommand, type CliIO } from '../command.ts';
+import { loadProjectFile, checkedTrainingConfig } from '../projectFile.ts';
 import { dbUsage, formatDuration, formatMetric, parseRunId, toCliError } from '../history.ts';
 import { formatRate } from '../../../app/format.ts';
-import { loadModelFile } from '../../files/projectFiles.ts';
-import { ProjectFileError } from '../../../app/project/errors.ts';
 import { builtinDatasetIds, datasetBindingSchema, type DatasetBinding } from '../../../app/data/binding.ts';
-import { backendNames, optimizerNames, trainingConfigSchema, type TrainingConfig } from '../../../app/training/config.ts';
+import { backendNames, optimizerNames, type TrainingConfig } from '../../../app/training/config.ts';
 import type { ProgressEvent } from '../../../app/training/progress.ts';
 import { lossTitle } from '../../../app/training/loss.ts';
 import { positiveScores } from '../../../app/training/evaluate.ts';
@@ -102,12 +101,7 @@ function buildConfig(base: Partial<TrainingConfig> | null, v: TrainValues): Trai
   set('testSplit', numberFlag(v['test-split'], '--test-split', 0, 0.99));
   set('seed', intFlag(v.seed, '--seed', 0));
   set('backend', oneOf(v.backend, backendNames, '--backend'));
-  const parsed = trainingConfigSchema.safeParse(merged);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new CliError(`the project's training settings are invalid at ${issue.path.join('.') || 'top level'}: ${issue.message}`, 2);
-  }
-  return parsed.data;
+  return checkedTrainingConfig(merged);
 }
 
 /** The data binding of a run from the project's and the flags (--data, --target, --task); `sweep` uses it too. */
@@ -214,13 +208,7 @@ export const trainCommand: CliCommand = {
     if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'give the model FILE to train' : `give one FILE, got ${positionals.length}`);
     const file = resolve(positionals[0]);
 
-    let loaded: Awaited<ReturnType<typeof loadModelFile>>;
-    try {
-      loaded = await loadModelFile(file);
-    } catch (err) {
-      if (err instanceof ProjectFileError) throw new CliError(err.message, 2);
-      throw err;
-    }
+    const loaded = await loadProjectFile(file);
     const doc = loaded.document;
     const config = buildConfig(doc.training, values);
     const { binding, baseDir } = buildBinding(doc.dataset, values, dirname(file));

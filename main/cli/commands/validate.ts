@@ -9,10 +9,9 @@ import { analyzeGraph } from '../../../app/graph/analyze.ts';
 import { formatShape } from '../../../app/graph/catalog.ts';
 import { formatBytes, formatCount } from '../../../app/format.ts';
 import type { GraphAnalysis, LayerNode } from '../../../app/graph/types.ts';
-import { ProjectFileError } from '../../../app/project/errors.ts';
 import { checkReadiness, type BoundData, type Readiness } from '../../../app/training/readiness.ts';
-import { loadModelFile } from '../../files/projectFiles.ts';
 import { CliError, parseCommandArgs, UsageError, type CliCommand } from '../command.ts';
+import { loadProjectFile } from '../projectFile.ts';
 import { formatTable } from '../table.ts';
 
 export interface ValidateJson {
@@ -74,13 +73,7 @@ export const validateCommand: CliCommand = {
       throw new UsageError(positionals.length === 0 ? 'needs a FILE to check' : `takes one FILE, got ${positionals.length}`);
     }
     const path = positionals[0];
-    let loaded;
-    try {
-      loaded = await loadModelFile(path);
-    } catch (err) {
-      if (err instanceof ProjectFileError) throw new CliError(err.message, 2);
-      throw err;
-    }
+    const loaded = await loadProjectFile(path);
     const { graph } = loaded.document;
     const data = values.data !== undefined ? await describeData(values.data, values.target) : null;
     const analysis = analyzeGraph(graph);
