@@ -1,18 +1,17 @@
 // The `sweeps` service: starts, stops and resumes sweeps (main/services/sweepRunner.ts) for the studio,
 // reading the project's data through the host's file policy as training does, and turns the trials'
 // starts, epochs and ends into API events (and run changes, so the Runs panel refreshes).
-import { projectInputSchema, type SweepsService } from '../../app/api/contract.ts';
+import type { SweepsService } from '../../app/api/contract.ts';
 import { ApiError } from '../../app/api/errors.ts';
 import { Emitter } from '../../app/api/events.ts';
 import type { RunChange, SweepChange, SweepProgress } from '../../app/api/types.ts';
-import { makeTrainingConfig } from '../../app/training/config.ts';
-import { checkReadiness, firstRefusal } from '../../app/training/readiness.ts';
 import { defaultSweepMetric } from '../../app/tuning/ranking.ts';
 import { parseSpace, SpaceError } from '../../app/tuning/space.ts';
 import type { ExperimentStore } from '../store/experimentStore.ts';
 import { SweepStore } from '../store/sweeps.ts';
 import { StoreError } from '../store/errors.ts';
-import { localFileAccess, type FileAccess } from '../files/fileAccess.ts';
+import type { FileAccess } from '../files/fileAccess.ts';
+import { trainableProject } from './trainableProject.ts';
 import type { TrainingSupervisor } from '../trainer/supervisor.ts';
 import { createSweep, runSweep, type SweepRun } from './sweepRunner.ts';
 
@@ -75,18 +74,11 @@ export function createSweepsService(options: SweepsServiceOptions): SweepsServic
     onDidProgress: progress.event,
 
     async start(projectArg, opts) {
-      const project = projectInputSchema.parse(projectArg);
-      const binding = project.dataset;
-      if (!binding) throw new ApiError('failed', 'Choose the data to train on first (a built-in dataset or an imported file).');
-      const config = project.training ?? makeTrainingConfig();
-      const refusal = firstRefusal(checkReadiness(project.graph, null, { loss: config.loss }));
-      if (refusal) throw new ApiError('failed', `The model cannot be trained yet: ${refusal.message}${refusal.advice ? `. What to do: ${refusal.advice}.` : ''}`);
-      const files = options.files ?? localFileAccess(process.cwd());
-      const hostData = await files.dataFor(binding, project.path ? await files.readable(project.path).catch(() => null) : null);
+      const { graph, config, data: hostData, name } = await trainableProject(projectArg, options.files);
       let sweepId: number;
       try {
         ({ sweepId } = createSweep(store, {
-          base: { project: project.name?.trim() || null, graph: project.graph, config, binding: hostData.binding, baseDir: hostData.baseDir },
+          base: { project: name ?? null, graph, config, binding: hostData.binding, baseDir: hostData.baseDir },
           space: parseSpace(opts.space), strategy: opts.strategy, trials: opts.trials, seed: opts.seed ?? 42,
           metric: opts.metric ?? defaultSweepMetric, epochs: opts.epochs, name: opts.name,
         }));

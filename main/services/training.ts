@@ -1,15 +1,15 @@
 // The `training` service: starts runs through the run starter (main/trainer/startRun.ts, shared with the
 // `train` command), which records every run in the experiment store; turns the session's callbacks into API events.
-import { projectInputSchema, type TrainingService } from '../../app/api/contract.ts';
+import type { TrainingService } from '../../app/api/contract.ts';
 import { ApiError } from '../../app/api/errors.ts';
 import { Emitter } from '../../app/api/events.ts';
 import type { ActiveRun, RunChange, TrainingOutcome, TrainingProgress, TrainingStarted } from '../../app/api/types.ts';
-import { makeTrainingConfig } from '../../app/training/config.ts';
 import type { ExperimentStore } from '../store/experimentStore.ts';
-import { graphRefusal, startRun, type RunRequest } from '../trainer/startRun.ts';
+import { startRun, type RunRequest } from '../trainer/startRun.ts';
 import { planResume } from '../trainer/resumePlan.ts';
 import type { TrainingSession, TrainingSupervisor } from '../trainer/supervisor.ts';
-import { localFileAccess, type FileAccess } from '../files/fileAccess.ts';
+import type { FileAccess } from '../files/fileAccess.ts';
+import { trainableProject } from './trainableProject.ts';
 import { capitalize } from '../../app/format.ts';
 
 export interface TrainingServiceOptions {
@@ -102,21 +102,7 @@ export function createTrainingService(options: TrainingServiceOptions): Training
     onDidFinish: finished.event,
 
     async start(projectArg, opts) {
-      // Parsed again here: in-process callers (Electron main, tests) reach the service without the RPC layer.
-      const project = projectInputSchema.parse(projectArg);
-      const binding = project.dataset;
-      if (!binding) throw new ApiError('failed', 'Choose the data to train on first (a built-in dataset or an imported file).');
-      const graph = project.graph;
-      const config = project.training ?? makeTrainingConfig();
-      // The graph alone is checked here (the data is loaded in the trainer, which checks the rest with the same words).
-      const refusal = graphRefusal(graph, config);
-      if (refusal) {
-        throw new ApiError('failed', `The model cannot be trained yet: ${refusal.message}${refusal.advice ? `. What to do: ${refusal.advice}.` : ''}`);
-      }
-      // The trainer reads the file the policy allows; the history records that file (runs.openGraph names it for the caller again).
-      const files = options.files ?? localFileAccess(process.cwd());
-      const hostData = await files.dataFor(binding, project.path ? await files.readable(project.path).catch(() => null) : null);
-      const projectName = project.name?.trim() || undefined;
+      const { graph, config, binding, data: hostData, name: projectName } = await trainableProject(projectArg, options.files);
 
       return launch({
         origin: 'api', graph, config, binding, data: hostData, project: projectName, name: opts?.runName, tags: opts?.tags,
