@@ -18,6 +18,8 @@ import { loadDataset } from '../../../main/data/load.ts';
 import { folderLoadHandler } from '../../../main/model/modelFiles.ts';
 import { expectClose, python, runNode, scratchDir } from './fixtures.ts';
 
+if (!python()) console.warn('[codegen] the Python image-folder test is skipped: no python3 on PATH');
+
 const scratch = scratchDir('image-folder');
 afterAll(() => scratch.cleanup());
 beforeAll(async () => {

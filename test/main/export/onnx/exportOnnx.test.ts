@@ -22,6 +22,7 @@ const runs: TrainedRun[] = [];
 let iris: TrainedRun;
 let report: OnnxExportReport;
 const onnxPython = pythonWith(['onnx']);
+if (!onnxPython) console.warn('[onnx] the python3-onnx checker test is skipped: no python3 with the onnx module (apt-get install python3-onnx)');
 
 beforeAll(async () => {
   iris = await trainAndRecord();
