@@ -2,7 +2,7 @@
 // TF.js layers model (optionally quantized) or as ONNX, with examples, then verified; prints the verification.
 import { resolve } from 'node:path';
 import { CliError, UsageError, numberFlag, type CliIO } from './command.ts';
-import { formatBytes } from '../../app/format.ts';
+import { formatBytes, formatNumber } from '../../app/format.ts';
 import { formatMetric, openHistory, parseRunId, withHistory } from './history.ts';
 import { backendNames, type BackendName } from '../../app/training/config.ts';
 import { exportRun, ExportError, type ExportPreview, type ExportReport, type MetricChange } from '../export/exportRun.ts';
@@ -63,7 +63,7 @@ function reportText(r: AnyReport): string {
     ...r.files.map((f) => `  ${f.path.padEnd(28)} ${formatBytes(f.sizeBytes)}`),
     `Verification ${v.passed ? 'PASSED' : 'FAILED'}: ${v.message.replace(/^(PASSED|FAILED): /, '')}`,
   ];
-  if (v.maxAbsDiff !== null) lines.push(`  largest prediction difference from the trained model: ${v.maxAbsDiff.toPrecision(3)} (allowed ${v.tolerance.toPrecision(3)})`);
+  if (v.maxAbsDiff !== null) lines.push(`  largest prediction difference from the trained model: ${formatNumber(v.maxAbsDiff, 3)} (allowed ${formatNumber(v.tolerance, 3)})`);
   if (v.metric) lines.push(`  ${changeText(v.metric)} on ${v.samples} test rows`);
   for (const note of [...v.notes, ...r.warnings.filter((w) => !v.notes.includes(w))]) lines.push(`note: ${note}`);
   if (r.artifactId !== null) lines.push(`recorded with run ${r.runId} (see "modelwright show ${r.runId}")`);

@@ -1,5 +1,6 @@
 // Exports a trained run from the history as a TF.js layers model (optionally quantized) with its
 // preprocessing, a Keras topology and inference examples, then proves the files reproduce the model.
+import { formatNumber } from '../../app/format.ts';
 import { mkdir, readFile, rm as removePath, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
@@ -288,12 +289,12 @@ async function verifyFolder(rm: RunModel, writtenOutputs: Float32Array, dir: str
     const what = `${rm.probe.n} ${rm.probe.source === 'test-split' ? 'test rows' : 'random inputs'}`;
     const reloadLimit = reloadTolerance * Math.max(1, maxAbs(writtenOutputs));
     if (!(fromWritten <= reloadLimit)) {
-      return { ...base, passed: false, maxAbsDiff: fromStudio, maxAbsDiffFromWritten: fromWritten, metric, message: `FAILED: the exported files do not reproduce the weights that were written (largest difference ${fromWritten.toPrecision(3)} on ${what}); the files were changed or damaged` };
+      return { ...base, passed: false, maxAbsDiff: fromStudio, maxAbsDiffFromWritten: fromWritten, metric, message: `FAILED: the exported files do not reproduce the weights that were written (largest difference ${formatNumber(fromWritten, 3)} on ${what}); the files were changed or damaged` };
     }
     if (!(fromStudio <= tolerance)) {
-      return { ...base, passed: false, maxAbsDiff: fromStudio, maxAbsDiffFromWritten: fromWritten, metric, message: `FAILED: the export's predictions differ from the trained model's by up to ${fromStudio.toPrecision(3)} on ${what}, more than the ${tolerance.toPrecision(3)} allowed${quantization === 'none' ? '' : ` for ${quantization} weights; export without --quantize, or with float16`}` };
+      return { ...base, passed: false, maxAbsDiff: fromStudio, maxAbsDiffFromWritten: fromWritten, metric, message: `FAILED: the export's predictions differ from the trained model's by up to ${formatNumber(fromStudio, 3)} on ${what}, more than the ${formatNumber(tolerance, 3)} allowed${quantization === 'none' ? '' : ` for ${quantization} weights; export without --quantize, or with float16`}` };
     }
-    return { ...base, passed: true, maxAbsDiff: fromStudio, maxAbsDiffFromWritten: fromWritten, metric, message: `PASSED: the exported files reproduce the trained model on ${what} (largest difference ${fromStudio.toPrecision(3)}, allowed ${tolerance.toPrecision(3)})` };
+    return { ...base, passed: true, maxAbsDiff: fromStudio, maxAbsDiffFromWritten: fromWritten, metric, message: `PASSED: the exported files reproduce the trained model on ${what} (largest difference ${formatNumber(fromStudio, 3)}, allowed ${formatNumber(tolerance, 3)})` };
   } finally {
     reloaded?.dispose();
   }

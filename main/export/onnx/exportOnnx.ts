@@ -1,6 +1,7 @@
 // Exports a trained run as ONNX: model.onnx converted from the run's saved TF.js model, its
 // preprocessing beside it, an ONNX Runtime example and a README; then proves the written file with
 // ONNX Runtime on the run's test split (within 1e-4 of the studio model, else FAILED).
+import { formatNumber } from '../../../app/format.ts';
 import { readFile, rm as removePath, mkdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../../files/atomicWrite.ts';
@@ -160,9 +161,9 @@ async function verifyOnnxFile(rm: RunModel, dir: string, info: OnnxExportInfo, t
   const metric = metricChange(rm.metadata, rm.probe, rm.studioOutputs, outputs);
   const what = `${rm.probe.n} ${rm.probe.source === 'test-split' ? 'test rows' : 'random inputs'}`;
   if (!(diff <= tolerance)) {
-    return { ...base, passed: false, maxAbsDiff: diff, metric, message: `FAILED: ONNX Runtime's predictions differ from the trained model's by up to ${diff.toPrecision(3)} on ${what}, more than the ${tolerance.toPrecision(3)} allowed` };
+    return { ...base, passed: false, maxAbsDiff: diff, metric, message: `FAILED: ONNX Runtime's predictions differ from the trained model's by up to ${formatNumber(diff, 3)} on ${what}, more than the ${formatNumber(tolerance, 3)} allowed` };
   }
-  return { ...base, passed: true, maxAbsDiff: diff, metric, message: `PASSED: ONNX Runtime reproduces the trained model on ${what} (largest difference ${diff.toPrecision(3)}, allowed ${tolerance.toPrecision(3)})` };
+  return { ...base, passed: true, maxAbsDiff: diff, metric, message: `PASSED: ONNX Runtime reproduces the trained model on ${what} (largest difference ${formatNumber(diff, 3)}, allowed ${formatNumber(tolerance, 3)})` };
 }
 
 /** Verifies an existing ONNX export folder against its run again (e.g. after copying it): the same check as right after exporting. */
