@@ -5,6 +5,7 @@ import { migration as m001, modelwrightApplicationId } from './001_initial.ts';
 import { migration as m002 } from './002_batchMetricsAndTags.ts';
 import { migration as m003 } from './003_learning.ts';
 import { migration as m004 } from './004_sweeps.ts';
+import { migration as m005 } from './005_lineage.ts';
 
 export interface Migration {
   /** Becomes PRAGMA user_version once applied; versions are 1, 2, 3... without gaps. */
@@ -15,7 +16,7 @@ export interface Migration {
 
 export { modelwrightApplicationId };
 
-export const migrations: readonly Migration[] = [m001, m002, m003, m004];
+export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005];
 
 /** The schema version this code writes; a database with a higher user_version is refused. */
 export const latestSchemaVersion = migrations.at(-1)!.version;
