@@ -1,13 +1,13 @@
 // Graph → TF.js functional model. Takes the `tf` namespace as an argument so the caller decides which
 // tfjs instance and backend run it (trainer process, exporter, browser).
 import type * as tfTypes from '@tensorflow/tfjs';
+import type { Tf } from './tfjs/tf.ts';
 import { analyzeGraph } from './analyze.ts';
 import { getLayerDef, resolveParams } from './catalog.ts';
 import type { Graph, GraphAnalysis, GraphError, ParamValue, WrappedLayer } from './types.ts';
 import { multiHeadAttentionClass } from './tfjs/multiHeadAttention.ts';
 import { positionLayerClasses } from './tfjs/positionLayers.ts';
 
-type Tf = typeof tfTypes;
 
 export interface BuildOptions {
   /** Model name (TF.js and Keras `name`); defaults to "model". */
