@@ -3,6 +3,7 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { Tf } from './tfjs/tf.ts';
 import { analyzeGraph } from './analyze.ts';
+import { flattenBlocks } from './blocks.ts';
 import { getLayerDef, resolveParams } from './catalog.ts';
 import type { Graph, GraphAnalysis, GraphError, ParamValue, WrappedLayer } from './types.ts';
 import { multiHeadAttentionClass } from './tfjs/multiHeadAttention.ts';
@@ -107,8 +108,10 @@ export function createTfLayer(tf: Tf, type: string, params: Record<string, Param
  * the Input layers and outputs the layers nothing reads from, both in document order. Throws a
  * GraphBuildError when analyzeGraph finds problems.
  */
-export function buildTfModel(graph: Graph, tf: Tf, options: BuildOptions = {}): tfTypes.LayersModel {
-  const analysis = options.analysis ?? analyzeGraph(graph);
+export function buildTfModel(withBlocks: Graph, tf: Tf, options: BuildOptions = {}): tfTypes.LayersModel {
+  // Blocks become their inner layers (named `block_layer`), so the model is Keras's functional model of them.
+  const graph = flattenBlocks(withBlocks).graph;
+  const analysis = (graph === withBlocks ? options.analysis : undefined) ?? analyzeGraph(graph);
   if (!analysis.valid) throw new GraphBuildError(analysis.errors);
   const byId = new Map(graph.layers.map((l) => [l.id, l]));
   const incoming = new Map<string, { from: string; toSlot: number }[]>();
