@@ -10,10 +10,10 @@ import { runQuerySchema } from '../store/runQuery.ts';
 import { strategyNames } from '../tuning/strategies.ts';
 import type { Event } from './events.ts';
 import type {
-  ActiveRun, BuiltinDataset, DataCheck, DatasetInspection, GeneratedCodeResult, GraphAnalysis, ImportedDataset,
+  ActiveRun, BuiltinDataset, DataCheck, DatasetInspection, GeneratedCodeResult, GraphAnalysis, ImageClassGrid, ImportedDataset,
   KerasJsonResult, LeaderboardEntry, ModelArchive, ModelExportResult, OpenedProject, PredictorInfo, PredictResult, ProjectDocument,
   RecentProject, RecoveryCopy, RunChange, RunComparison, RunDetail, RunPage, SavedProject, SweepChange, SweepDetail, SweepInfo,
-  SweepProgress, TemplateSummary, TestRowSample, TrainingOutcome, TrainingProgress, TrainingStarted,
+  SweepProgress, TemplateSummary, TestImage, TestRowSample, TrainingOutcome, TrainingProgress, TrainingStarted,
 } from './types.ts';
 
 export type * from './types.ts';
@@ -150,6 +150,26 @@ export const apiContract = {
       },
       /** An uploaded zip of class folders (base64), unpacked into a new folder of the workspace, then imported. */
       importImageZip: { args: z.tuple([uploadFileName, z.base64().min(1), imageOptionsSchema.optional()]), maxBytes: uploadMaxRequestBytes },
+      /**
+       * An image dataset (a folder, or built-in MNIST) by class: counts and the first `perClass` (default 24,
+       * in training's order) images of each class as small PNGs.
+       */
+      imageClasses: {
+        args: z.tuple([datasetBindingSchema, z.strictObject({
+          projectPath: z.string().max(4096).nullable().optional(),
+          perClass: z.number().int().min(0).max(200).optional(),
+        }).optional()]),
+      },
+      /**
+       * Adds images (`class/file.png`, base64) to an image folder uploaded into the workspace: the next chunk
+       * of a large upload, or webcam captures for a class. Names already there get "name (2).png". Then imported.
+       */
+      addImages: {
+        args: z.tuple([path, z.array(z.strictObject({ path: z.string().min(1).max(1024), data: z.base64() })).min(1).max(50_000), imageOptionsSchema.optional()]),
+        maxBytes: uploadMaxRequestBytes,
+      },
+      /** Deletes one image (`class/file.png`) from an image folder uploaded into the workspace; an emptied class folder goes too. */
+      removeImage: { args: z.tuple([path, z.string().min(1).max(1024)]) },
       /** Does the graph fit its data? Messages plus fixes the UI can apply with a click. */
       check: { args: z.tuple([projectInputSchema]) },
     },
@@ -266,6 +286,8 @@ export const apiContract = {
        * form. Table and text data only; a run whose data cannot be read again says why (code `failed`).
        */
       testSample: { args: z.tuple([runId, z.strictObject({ index: z.number().int().min(0).optional() }).optional()]) },
+      /** Test images of an image model's run (by position in its test split) as small PNGs; positions past the end are left out. */
+      testImages: { args: z.tuple([runId, z.array(z.number().int().min(0)).max(200)]) },
     },
     events: [],
   },
@@ -303,6 +325,9 @@ interface ApiResults {
     importImageFolder: ImportedDataset;
     importImageFiles: ImportedDataset;
     importImageZip: ImportedDataset;
+    imageClasses: ImageClassGrid;
+    addImages: ImportedDataset;
+    removeImage: void;
     check: DataCheck;
   };
   training: {
@@ -342,6 +367,7 @@ interface ApiResults {
     describe: PredictorInfo;
     predict: PredictResult;
     testSample: TestRowSample;
+    testImages: TestImage[];
   };
 }
 

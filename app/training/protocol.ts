@@ -6,6 +6,7 @@ import { graphSchema } from '../graph/schema.ts';
 import { lossNames, trainingConfigSchema } from './config.ts';
 import { progressEventSchema } from './progress.ts';
 import { evaluationSchema } from './evaluate.ts';
+import { prunedLayerSchema, pruneSpecSchema } from './pruning.ts';
 
 const numbers = z.union([z.custom<Float32Array>((v) => v instanceof Float32Array, 'expected a Float32Array'), z.array(z.number())]);
 
@@ -73,6 +74,13 @@ export const trainingJobSchema = z.object({
    * optimizer's state (Adam's moments) and early stopping's patience start afresh.
    */
   resume: z.object({ from: z.string().min(1), epoch: z.number().int().min(0), learningRate: z.number().positive() }).nullable().default(null),
+  /**
+   * A saved model folder whose weights replace the initial ones (a pruned run starts from its parent's
+   * model). Read by the checked reader; a model of another shape is refused by name.
+   */
+  startFrom: z.string().min(1).nullable().default(null),
+  /** Magnitude pruning of the Dense and convolution kernels while training (app/training/pruning.ts). */
+  prune: pruneSpecSchema.nullable().default(null),
 });
 
 export type TrainingJobInput = z.input<typeof trainingJobSchema>;
@@ -140,6 +148,8 @@ export const trainingResultSchema = z.object({
    * (stopped, diverged or failed runs, 0 epochs).
    */
   learning: learningCheckSchema.optional(),
+  /** A pruning job's kernels as saved: each pruned layer with its count of weights and of exact zeros. */
+  pruned: z.array(prunedLayerSchema).optional(),
 });
 
 export type TrainingResult = z.output<typeof trainingResultSchema>;
