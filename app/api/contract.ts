@@ -461,7 +461,7 @@ export function methodSpec(service: string, method: string): { args: z.ZodType; 
  * A service's method or event by a name known only at run time (a request's method, the contract's event
  * lists): how the RPC server and the desktop bridge reach the typed services without casting them.
  */
-export function serviceMember(api: ModelwrightApi | ModelwrightServices, service: ServiceName, name: string): unknown {
+export function serviceMember(api: { readonly [S in ServiceName]: object }, service: ServiceName, name: string): unknown {
   const target: object = api[service];
   return (target as Record<string, unknown>)[name];
 }

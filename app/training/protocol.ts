@@ -2,6 +2,7 @@
 // validate what they receive, so a malformed message fails loudly at the boundary, not deep in TF.js.
 import { z } from 'zod';
 import { datasetBindingSchema } from '../data/binding.ts';
+import { graphSchema } from '../graph/schema.ts';
 import { lossNames, trainingConfigSchema } from './config.ts';
 import { progressEventSchema } from './progress.ts';
 import { evaluationSchema } from './evaluate.ts';
@@ -49,8 +50,8 @@ export const boundDataSchema = z.object({
 export const trainingDataSchema = z.discriminatedUnion('kind', [preparedDataSchema, boundDataSchema]);
 
 export const modelSourceSchema = z.discriminatedUnion('kind', [
-  /** A studio graph, built with app/graph/buildModel.ts. */
-  z.object({ kind: z.literal('graph'), graph: z.object({ layers: z.array(z.any()), connections: z.array(z.any()) }) }),
+  /** A studio graph, built with app/graph/buildModel.ts (checked with the graph schema, so the trainer gets a Graph). */
+  z.object({ kind: z.literal('graph'), graph: graphSchema }),
   /** A Keras / TF.js model topology (what `model.toJSON()` gives, or model.json's `modelTopology`). */
   z.object({ kind: z.literal('keras'), topology: z.unknown() }),
 ]);

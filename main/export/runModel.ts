@@ -94,7 +94,7 @@ export async function openRunModel(options: RunModelOptions): Promise<RunModel> 
     throw new ExportError(`the saved model of run ${run.id} (${artifact.path}) carries no Modelwright metadata, so its preprocessing is unknown; train it again with this version`);
   }
   const { tf, backend } = await loadTf(options.backend ?? 'auto');
-  registerCustomLayers(tf as unknown as typeof tfTypes);
+  registerCustomLayers(tf);
   const studio = await loadFromArtifacts(tf, artifactsOf(contents));
   const notes: string[] = [];
   const probe = await probeInputs(run, metadata, studio, options, notes);

@@ -85,7 +85,10 @@ function appendHistory(history: Record<string, (number | null)[]>, logs: Record<
   }
 }
 
-/** SGD and momentum cache the rate in a tensor and expose a setter; the others read the field on every step. */
+/**
+ * SGD and momentum cache the rate in a tensor and expose a setter; the others read the field on every step.
+ * TF.js declares neither on Optimizer (`learningRate` is protected in each subclass), hence the one cast.
+ */
 function setLearningRate(optimizer: tfTypes.Optimizer, lr: number): void {
   const o = optimizer as unknown as { setLearningRate?: (lr: number) => void; learningRate: number };
   if (typeof o.setLearningRate === 'function') o.setLearningRate(lr);

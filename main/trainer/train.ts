@@ -417,7 +417,7 @@ function outputInfo(model: LayersModel): OutputLayerInfo {
 function refuseUnready(source: TrainingJob['model'], data: DataInfo, k: number, config: TrainingConfig): void {
   let graph: Graph;
   try {
-    graph = source.kind === 'graph' ? source.graph as Graph : importKerasModel(source.topology).graph;
+    graph = source.kind === 'graph' ? source.graph : importKerasModel(source.topology).graph;
   } catch {
     return; // A topology the studio cannot read as a graph is checked by TF.js itself when it is built.
   }
