@@ -111,7 +111,8 @@ export function nameNewRun(store: ExperimentStore, input: { project?: string; gr
   let previous: Parameters<typeof defaultRunName>[2] = null;
   if (input.project) {
     try {
-      const [last] = store.listRuns({ project: input.project, sort: { by: 'id', direction: 'desc' }, limit: 1 }).runs;
+      // An ensemble is made from runs, not trained: a new run is named by what differs from the last trained one.
+      const last = store.listRuns({ project: input.project, sort: { by: 'id', direction: 'desc' }, limit: 20 }).runs.find((r) => store.ensembleOf(r.id) === null);
       if (last) {
         const detail = store.getRun(last.id);
         previous = { id: last.id, config: detail.config, graph: detail.graph, dataSource: detail.datasetBinding?.source ?? detail.dataset?.source ?? null };
