@@ -9,11 +9,12 @@ import { trainingConfigSchema } from '../training/config.ts';
 import { runQuerySchema } from '../store/runQuery.ts';
 import { strategyNames } from '../tuning/strategies.ts';
 import type { Event } from './events.ts';
+import type { TradeoffReport } from '../training/tradeoffs.ts';
 import type {
-  ActiveRun, BuiltinDataset, DataCheck, DatasetInspection, GeneratedCodeResult, GraphAnalysis, ImportedDataset,
+  ActiveRun, BuiltinDataset, DataCheck, DatasetInspection, GeneratedCodeResult, GraphAnalysis, ImageClassGrid, ImportedDataset,
   KerasJsonResult, LeaderboardEntry, ModelArchive, ModelExportResult, OpenedProject, PredictorInfo, PredictResult, ProjectDocument,
   RecentProject, RecoveryCopy, RunChange, RunComparison, RunDetail, RunPage, SavedProject, SweepChange, SweepDetail, SweepInfo,
-  SweepProgress, TemplateSummary, TestRowSample, TrainingOutcome, TrainingProgress, TrainingStarted,
+  SweepProgress, TemplateSummary, TestImage, TestRowSample, TrainingOutcome, TrainingProgress, TrainingStarted,
 } from './types.ts';
 
 export type * from './types.ts';
@@ -150,6 +151,26 @@ export const apiContract = {
       },
       /** An uploaded zip of class folders (base64), unpacked into a new folder of the workspace, then imported. */
       importImageZip: { args: z.tuple([uploadFileName, z.base64().min(1), imageOptionsSchema.optional()]), maxBytes: uploadMaxRequestBytes },
+      /**
+       * An image dataset (a folder, or built-in MNIST) by class: counts and the first `perClass` (default 24,
+       * in training's order) images of each class as small PNGs.
+       */
+      imageClasses: {
+        args: z.tuple([datasetBindingSchema, z.strictObject({
+          projectPath: z.string().max(4096).nullable().optional(),
+          perClass: z.number().int().min(0).max(200).optional(),
+        }).optional()]),
+      },
+      /**
+       * Adds images (`class/file.png`, base64) to an image folder uploaded into the workspace: the next chunk
+       * of a large upload, or webcam captures for a class. Names already there get "name (2).png". Then imported.
+       */
+      addImages: {
+        args: z.tuple([path, z.array(z.strictObject({ path: z.string().min(1).max(1024), data: z.base64() })).min(1).max(50_000), imageOptionsSchema.optional()]),
+        maxBytes: uploadMaxRequestBytes,
+      },
+      /** Deletes one image (`class/file.png`) from an image folder uploaded into the workspace; an emptied class folder goes too. */
+      removeImage: { args: z.tuple([path, z.string().min(1).max(1024)]) },
       /** Does the graph fit its data? Messages plus fixes the UI can apply with a click. */
       check: { args: z.tuple([projectInputSchema]) },
     },
@@ -253,6 +274,11 @@ export const apiContract = {
       model: { args: z.tuple([runId, modelExportOptionsSchema.optional()]) },
       /** An exported model folder (the `dir` of model()) as a zip, for a download from the page. */
       archive: { args: z.tuple([path]) },
+      /**
+       * The trade-off view of a run (docs/compression.md): the original, its float16/uint8 quantizations, its
+       * pruned children and the ensembles it is in, with test metric, size raw/gzipped and latency per sample.
+       */
+      tradeoffs: { args: z.tuple([runId]) },
     },
     events: [],
   },
@@ -266,6 +292,8 @@ export const apiContract = {
        * form. Table and text data only; a run whose data cannot be read again says why (code `failed`).
        */
       testSample: { args: z.tuple([runId, z.strictObject({ index: z.number().int().min(0).optional() }).optional()]) },
+      /** Test images of an image model's run (by position in its test split) as small PNGs; positions past the end are left out. */
+      testImages: { args: z.tuple([runId, z.array(z.number().int().min(0)).max(200)]) },
     },
     events: [],
   },
@@ -303,6 +331,9 @@ interface ApiResults {
     importImageFolder: ImportedDataset;
     importImageFiles: ImportedDataset;
     importImageZip: ImportedDataset;
+    imageClasses: ImageClassGrid;
+    addImages: ImportedDataset;
+    removeImage: void;
     check: DataCheck;
   };
   training: {
@@ -337,11 +368,13 @@ interface ApiResults {
     kerasJson: KerasJsonResult;
     model: ModelExportResult;
     archive: ModelArchive;
+    tradeoffs: TradeoffReport;
   };
   predict: {
     describe: PredictorInfo;
     predict: PredictResult;
     testSample: TestRowSample;
+    testImages: TestImage[];
   };
 }
 
@@ -428,7 +461,7 @@ export function methodSpec(service: string, method: string): { args: z.ZodType; 
  * A service's method or event by a name known only at run time (a request's method, the contract's event
  * lists): how the RPC server and the desktop bridge reach the typed services without casting them.
  */
-export function serviceMember(api: ModelwrightApi | ModelwrightServices, service: ServiceName, name: string): unknown {
+export function serviceMember(api: { readonly [S in ServiceName]: object }, service: ServiceName, name: string): unknown {
   const target: object = api[service];
   return (target as Record<string, unknown>)[name];
 }

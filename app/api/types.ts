@@ -19,6 +19,7 @@ export type { Graph, GraphAnalysis, GraphError } from '../graph/types.ts';
 export type {
   RunSummary, RunDetail, RunPage, RunQuery, RunSort, RunComparison, LeaderboardEntry, MetricScope, RunStatus,
 } from '../store/types.ts';
+export type { TradeoffReport, TradeoffRow } from '../training/tradeoffs.ts';
 
 // ------------------------------------------------------------------ projects
 
@@ -276,6 +277,31 @@ export interface TestRowSample {
   actual: string | null;
   /** The column that holds `actual`. */
   targetColumn: string | null;
+  /** Image models: the test image as the model sees it (its size and channels), a base64 PNG. */
+  image?: string | null;
+}
+
+/** Test images of a run as small pictures, for the confusion drill-down and the worst predictions. */
+export interface TestImage {
+  /** Position in the test split (as TestSample.index). */
+  index: number;
+  /** A base64 PNG at the model's size, at most 96 pixels on a side. */
+  image: string;
+}
+
+/** One picture in the Data panel's class grid. */
+export interface ImageThumb {
+  /** `class/file.png` inside the folder (what removeImage takes); `#n` for a built-in dataset. */
+  name: string;
+  /** A base64 PNG at the model's size, at most 64 pixels on a side. */
+  image: string;
+}
+
+/** An image dataset by class: counts and the first pictures of each class. */
+export interface ImageClassGrid {
+  classes: { name: string; count: number; thumbs: ImageThumb[] }[];
+  /** True for a folder uploaded into the workspace: images can be added to and removed from it. */
+  editable: boolean;
 }
 
 export interface PredictResult {

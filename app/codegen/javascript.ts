@@ -6,7 +6,7 @@ import { assignIdentifiers } from './identifiers.ts';
 import { jsSettings, writeJsData, type JsContext } from './javascriptData.ts';
 import { jsLayerDefinitions, programDefinedJsLayers } from './javascriptLayers.ts';
 import { jsString, numberLiteral, valueLiteral } from './literals.ts';
-import { blockComments as C, changedParams, wrappedLayer, type CodePlan, type LayerStep, type TrainPlan } from './plan.ts';
+import { blockComment, blockComments as C, changedParams, wrappedLayer, type CodePlan, type LayerStep, type TrainPlan } from './plan.ts';
 import { writeProgram } from './program.ts';
 import type { SourceWriter } from './writer.ts';
 
@@ -129,6 +129,8 @@ function writeModel(w: SourceWriter, plan: CodePlan, ctx: JsContext, seeded: boo
   if (seeded) w.block(C.seedRandom, ['Math.random = mulberry32(SEED ^ 0x5eed);']);
   const lines: string[] = [];
   steps.forEach((step, i) => {
+    const comment = blockComment(steps, i, '//');
+    if (comment) lines.push(comment);
     if (step.def.type === 'Input') {
       const p = step.params;
       const args = [`shape: ${valueLiteral(p.shape, 'js')}`, ...(p.dtype !== 'float32' ? [`dtype: ${jsString(String(p.dtype))}`] : []), `name: ${jsString(step.layer.name)}`];

@@ -2,6 +2,7 @@
 // and changed parameters, the loss the studio would choose, optimizer, callbacks and data steps.
 // Everything the JavaScript and Python generators share is decided here, once.
 import { analyzeGraph } from '../graph/analyze.ts';
+import { flattenBlocks } from '../graph/blocks.ts';
 import { GraphBuildError } from '../graph/buildModel.ts';
 import { getLayerDef, resolveParams, type LayerDef } from '../graph/catalog.ts';
 import type { Graph, LayerNode, ParamValue, WrappedLayer } from '../graph/types.ts';
@@ -27,6 +28,8 @@ export interface LayerStep {
   inputs: number[];
   /** The layer's output shape without the batch dimension, as shape inference found it (null: varies). */
   outputShape: (number | null)[];
+  /** The block node this layer was inside (blocks are written as their layers, under a comment naming the block). */
+  block?: { name: string; definition: string };
 }
 
 export interface ModelPlan {
@@ -68,8 +71,9 @@ export interface CodeInput {
 }
 
 /** Builds the shared plan; throws CodegenError (or GraphBuildError for an invalid graph). */
-export function makePlan(input: CodeInput): CodePlan {
-  const model = planModel(input.graph);
+export function makePlan(withBlocks: CodeInput): CodePlan {
+  const input = { ...withBlocks, graph: flattenBlocks(withBlocks.graph).graph };
+  const model = planModel(withBlocks.graph);
   const warnings: string[] = [];
   if (!input.data) return { model, train: null, warnings };
   const config = input.training ?? makeTrainingConfig({});
@@ -111,7 +115,8 @@ export function makePlan(input: CodeInput): CodePlan {
   };
 }
 
-function planModel(graph: Graph): ModelPlan {
+function planModel(withBlocks: Graph): ModelPlan {
+  const { graph, origins } = flattenBlocks(withBlocks);
   const analysis = analyzeGraph(graph);
   // Names reach generated code only as escaped string literals, so a name TF.js would refuse is the
   // library's to judge at run time (the CLI refuses such graphs before generating); anything else stops here.
@@ -130,9 +135,22 @@ function planModel(graph: Graph): ModelPlan {
       .filter((c) => c.to === id)
       .sort((a, b) => a.toSlot - b.toSlot)
       .map((c) => index.get(c.from)!);
-    return { layer, def: getLayerDef(layer.type)!, params: resolveParams(layer), inputs, outputShape: analysis.layers[id]?.outputShape ?? [] };
+    const origin = origins.get(id);
+    const block = origin ? { name: origin.blockName, definition: origin.definition } : undefined;
+    return { layer, def: getLayerDef(layer.type)!, params: resolveParams(layer), inputs, outputShape: analysis.layers[id]?.outputShape ?? [], ...(block ? { block } : {}) };
   });
   return { steps, input: index.get(analysis.inputs[0])!, output: index.get(analysis.outputs[0])!, totalParams: analysis.totalParams };
+}
+
+/**
+ * The comment that opens a block's layers in generated code ("# Block "enc" (TransformerEncoder)"), when
+ * step i is the first of a run of layers from one block; null otherwise.
+ */
+export function blockComment(steps: LayerStep[], i: number, prefix: '//' | '#'): string | null {
+  const block = steps[i].block;
+  const before = i > 0 ? steps[i - 1].block : undefined;
+  if (!block || (before && before.name === block.name)) return null;
+  return `${prefix} Block "${block.name}" (${block.definition}): its layers are named ${block.name}_…`;
 }
 
 /**

@@ -6,7 +6,7 @@ import type { ParamValue } from '../graph/types.ts';
 import type { LayerDef } from '../graph/catalog.ts';
 import { assignIdentifiers } from './identifiers.ts';
 import { numberLiteral, pythonString, valueLiteral } from './literals.ts';
-import { blockComments as C, changedParams, wrappedLayer, type CodePlan, type LayerStep, type TrainPlan } from './plan.ts';
+import { blockComment, blockComments as C, changedParams, wrappedLayer, type CodePlan, type LayerStep, type TrainPlan } from './plan.ts';
 import { isCallArgument, kerasCallArguments, kerasLayerDefinitions, scriptDefinedKerasLayers } from './pythonLayers.ts';
 import { classWeightLines, pythonDataImports, pythonDataNames, pythonSettings, usesClassWeights, writePythonData } from './pythonData.ts';
 import { writeProgram } from './program.ts';
@@ -196,6 +196,8 @@ function modelLines(plan: CodePlan): string[] {
   const names = assignIdentifiers(steps.map((s) => s.layer.name), 'python', programNames, steps.map((s) => s.def.type));
   const lines: string[] = [];
   steps.forEach((step, i) => {
+    const comment = blockComment(steps, i, '#');
+    if (comment) lines.push(comment);
     if (step.def.type === 'Input') {
       const p = step.params;
       const args = [`shape=${valueLiteral(p.shape, 'python', true)}`, ...(p.dtype !== 'float32' ? [`dtype=${pythonString(String(p.dtype))}`] : []), `name=${pythonString(step.layer.name)}`];

@@ -5,7 +5,7 @@
 import { wordEmbeddingTypes } from '../graph/layers/common.ts';
 import { assignIdentifiers } from './identifiers.ts';
 import { pythonString } from './literals.ts';
-import { blockComments as C, type CodePlan, type TrainPlan } from './plan.ts';
+import { blockComment, blockComments as C, type CodePlan, type TrainPlan } from './plan.ts';
 import { pythonDataImports, pythonDataNames, pythonSettings, writePythonData } from './pythonData.ts';
 import { helperBlocks, type HelperName } from './pytorchHelpers.ts';
 import { torchLayer, type TorchLayer } from './pytorchLayers.ts';
@@ -153,6 +153,11 @@ function writeModelClass(w: SourceWriter, plan: CodePlan): void {
     const layer = layers[i];
     if (!layer) return;
     const self = `self.${names[i]}`;
+    const comment = blockComment(steps, i, '#');
+    if (comment) {
+      init.push(comment);
+      forward.push(comment);
+    }
     if (layer.module) init.push(`${self} = ${layer.module}`);
     const ins = step.inputs.map((j) => names[j]);
     const incoming = step.inputs.length === 1 ? masks[step.inputs[0]] : null;

@@ -188,6 +188,15 @@ function encodeTableRows(pre: Preprocessor, rows: readonly string[][], which: re
   return { x, xShape: [which.length, ...pre.inputShape], y, yShape: reconstruction ? [which.length, inputSize] : [which.length, 1], count: which.length };
 }
 
+/**
+ * Which images (by position in the folder's order) train, validate and test: stratified by class, as
+ * training splits a labelled image set. The studio reads the test images back with it (thumbnails, Try it).
+ */
+export function imageSplit(labels: readonly string[], options: PrepareOptions = {}): SplitIndices {
+  const { validationSplit, testSplit, seed } = { ...defaults, ...options };
+  return splitIndices(Array.from(labels.keys()), { validationSplit, testSplit, seed }, labels);
+}
+
 /** Images already in tensor layout, values in [0, 1] (e.g. built-in MNIST): split them and build the preprocessor. */
 export function prepareImageArrays(
   pixels: Float32Array,
@@ -201,7 +210,7 @@ export function prepareImageArrays(
   if (options.task === 'reconstruction') return prepareImageReconstruction(pixels, labels.length, spec, { validationSplit, testSplit, seed });
   const classes = sortLabels(new Set(labels));
   if (classes.length < 2) throw new DataError(`Only one class (${quote(classes[0] ?? '')}) was found; a classifier needs at least two. Put each class's images in its own subfolder.`);
-  const split = splitIndices(Array.from(labels.keys()), { validationSplit, testSplit, seed }, labels);
+  const split = imageSplit(labels, { validationSplit, testSplit, seed });
   const warnings: string[] = [];
   checkClassCoverage(split, labels.map((l) => [l]), 0, classes, warnings);
   const classIndex = new Map(classes.map((c, i) => [c, i]));

@@ -1,5 +1,6 @@
 // Shape inference and validation of a model graph: output shape and weight count per layer, totals,
 // and every problem in plain language, attached to the layer that causes it.
+import { flattenBlocks, hasBlocks, mapAnalysisToBlocks } from './blocks.ts';
 import { getLayerDef, paramProblems, resolveParams } from './catalog.ts';
 import { LayerProblem, wordEmbeddingTypes, type LayerDef } from './layers/common.ts';
 import type { Connection, Graph, GraphAnalysis, GraphError, LayerInfo, LayerNode, Shape } from './types.ts';
@@ -77,7 +78,17 @@ function loops(nodes: number[], next: number[][], inSet: Uint8Array): number[][]
   return out;
 }
 
+/**
+ * Shapes, weights and problems of a graph. A graph with blocks is analysed flattened (blocks.ts) and
+ * the result is told in terms of its block nodes.
+ */
 export function analyzeGraph(graph: Graph): GraphAnalysis {
+  if (!hasBlocks(graph)) return analyzeFlatGraph(graph);
+  const flat = flattenBlocks(graph);
+  return mapAnalysisToBlocks(graph, flat, analyzeFlatGraph(flat.graph));
+}
+
+function analyzeFlatGraph(graph: Graph): GraphAnalysis {
   const layers = graph.layers;
   const errors: GraphError[] = [];
   const err = (e: GraphError, layer?: LayerNode) => {

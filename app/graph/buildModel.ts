@@ -1,13 +1,14 @@
 // Graph → TF.js functional model. Takes the `tf` namespace as an argument so the caller decides which
 // tfjs instance and backend run it (trainer process, exporter, browser).
 import type * as tfTypes from '@tensorflow/tfjs';
+import type { Tf } from './tfjs/tf.ts';
 import { analyzeGraph } from './analyze.ts';
+import { flattenBlocks } from './blocks.ts';
 import { getLayerDef, resolveParams } from './catalog.ts';
 import type { Graph, GraphAnalysis, GraphError, ParamValue, WrappedLayer } from './types.ts';
 import { multiHeadAttentionClass } from './tfjs/multiHeadAttention.ts';
 import { positionLayerClasses } from './tfjs/positionLayers.ts';
 
-type Tf = typeof tfTypes;
 
 export interface BuildOptions {
   /** Model name (TF.js and Keras `name`); defaults to "model". */
@@ -107,8 +108,10 @@ export function createTfLayer(tf: Tf, type: string, params: Record<string, Param
  * the Input layers and outputs the layers nothing reads from, both in document order. Throws a
  * GraphBuildError when analyzeGraph finds problems.
  */
-export function buildTfModel(graph: Graph, tf: Tf, options: BuildOptions = {}): tfTypes.LayersModel {
-  const analysis = options.analysis ?? analyzeGraph(graph);
+export function buildTfModel(withBlocks: Graph, tf: Tf, options: BuildOptions = {}): tfTypes.LayersModel {
+  // Blocks become their inner layers (named `block_layer`), so the model is Keras's functional model of them.
+  const graph = flattenBlocks(withBlocks).graph;
+  const analysis = (graph === withBlocks ? options.analysis : undefined) ?? analyzeGraph(graph);
   if (!analysis.valid) throw new GraphBuildError(analysis.errors);
   const byId = new Map(graph.layers.map((l) => [l.id, l]));
   const incoming = new Map<string, { from: string; toSlot: number }[]>();

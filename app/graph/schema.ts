@@ -18,6 +18,10 @@ export const graphLimits = {
   maxStringParamLength: 10_000,
   maxArrayParamLength: 1_024,
   maxWrapperDepth: 4,
+  maxBlockLayers: 1_000,
+  maxBlockConnections: 4_000,
+  maxBlockPorts: 16,
+  maxBlockPortTargets: 64,
   /** Largest size of one dimension (units, filters, a shape entry): TF.js indexes tensors with int32. */
   maxDimension: 2 ** 31 - 1,
   /** Largest number of values in one sample of an input or reshape target. */
@@ -138,17 +142,19 @@ export const nameSchema = z
   .max(graphLimits.maxNameLength)
   .refine((s) => s.trim().length > 0, { error: 'must not be empty' });
 
-/** One layer of the graph. */
-export const layerSchema = z.strictObject({
+const layerFields = {
   /** Stable identity used by connections and the canvas; never shown to the user. */
   id: keySafe(graphLimits.maxIdLength),
-  /** Catalog type, e.g. `Dense`, `Conv2D`. */
+  /** Catalog type, e.g. `Dense`, `Conv2D` (`Block` for a block node). */
   type: z.string().min(1).max(graphLimits.maxTypeLength),
   /** Unique, user-visible name, also the Keras layer name. */
   name: nameSchema,
   /** Parameters by Keras camelCase name; missing ones take the catalog default. */
   params: paramsSchema.default({}),
-});
+};
+
+/** A layer inside a block: a plain layer (blocks do not nest). */
+export const innerLayerSchema = z.strictObject(layerFields);
 
 /** A tensor flowing from one layer's output into one input slot of another (slot order matters for merges). */
 export const connectionSchema = z.strictObject({
@@ -157,6 +163,43 @@ export const connectionSchema = z.strictObject({
   /** Input slot of `to`, 0-based. Merge layers (Add, Concatenate, ...) take several slots. */
   toSlot: z.number().int().min(0).max(graphLimits.maxInputSlot).default(0),
 });
+
+/** Where a block's input port delivers its tensor: an input slot of an inner layer. */
+export const blockTargetSchema = z.strictObject({
+  layer: z.string().min(1).max(graphLimits.maxIdLength),
+  slot: z.number().int().min(0).max(graphLimits.maxInputSlot).default(0),
+});
+
+/**
+ * The inner graph of a block node (docs/blocks.md): plain layers and their connections, one entry per
+ * input port listing the inner slots it feeds, and the inner layer whose output is the block's output.
+ */
+export const blockSchema = z
+  .strictObject({
+    /** The block's kind, e.g. `TransformerEncoder`; the node's own name names this use of it. */
+    definition: nameSchema,
+    /** Version of the definition in "My blocks" (1 for a new one). */
+    version: z.number().int().min(1).max(1_000_000).default(1),
+    layers: z.array(innerLayerSchema).min(1).max(graphLimits.maxBlockLayers),
+    connections: z.array(connectionSchema).max(graphLimits.maxBlockConnections).default([]),
+    inputs: z.array(z.array(blockTargetSchema).min(1).max(graphLimits.maxBlockPortTargets)).min(1).max(graphLimits.maxBlockPorts),
+    output: z.string().min(1).max(graphLimits.maxIdLength),
+  })
+  .superRefine((block, ctx) => {
+    for (const problem of blockProblems(block)) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+/** One node of the graph: a layer, or (type `Block` with `block`) a block of layers. */
+export const layerSchema = z
+  .strictObject({ ...layerFields, block: blockSchema.optional() })
+  .superRefine((layer, ctx) => {
+    if ((layer.type === BLOCK_TYPE) !== (layer.block !== undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: layer.block ? `a node with an inner graph must have the type "${BLOCK_TYPE}", not "${layer.type}"` : `the block "${layer.name}" has no inner graph ("block")`,
+      });
+    }
+  });
 
 /** The model graph: layers and the connections between them (positions live in the project layout). */
 export const graphSchema = z
@@ -182,6 +225,65 @@ export const graphSchema = z
     });
   });
 
+/** The type of a block node. */
+export const BLOCK_TYPE = 'Block';
+
+type BlockShape = { layers: { id: string; type: string }[]; connections: { from: string; to: string; toSlot: number }[]; inputs: { layer: string; slot: number }[][]; output: string };
+
+/**
+ * What makes a block's inner graph unusable, in words: duplicate ids, Input layers inside, ports and
+ * connections naming layers that do not exist, a loop, and layers that do not lead to the output or
+ * get no data from a port (they would become extra model ends once the block is flattened).
+ */
+export function blockProblems(block: BlockShape): string[] {
+  const problems: string[] = [];
+  const ids = new Set<string>();
+  for (const l of block.layers) {
+    if (ids.has(l.id)) problems.push(`the block has two layers with the id "${l.id}"`);
+    ids.add(l.id);
+    if (l.type === 'Input') problems.push('a block cannot contain an Input layer; its inputs are its ports');
+    if (l.type === BLOCK_TYPE) problems.push('a block cannot contain another block');
+  }
+  if (!ids.has(block.output)) problems.push(`the block's output names a layer it does not have ("${block.output}")`);
+  block.inputs.forEach((port, k) => {
+    for (const t of port) if (!ids.has(t.layer)) problems.push(`input ${k + 1} of the block feeds a layer it does not have ("${t.layer}")`);
+  });
+  for (const c of block.connections) {
+    if (!ids.has(c.from) || !ids.has(c.to)) problems.push(`a connection inside the block links layers it does not have ("${c.from}" → "${c.to}")`);
+  }
+  if (problems.length > 0) return problems;
+  const next = new Map<string, string[]>([...ids].map((id) => [id, []]));
+  const prev = new Map<string, string[]>([...ids].map((id) => [id, []]));
+  for (const c of block.connections) {
+    next.get(c.from)!.push(c.to);
+    prev.get(c.to)!.push(c.from);
+  }
+  const reach = (starts: string[], edges: Map<string, string[]>) => {
+    const seen = new Set(starts);
+    const stack = [...starts];
+    while (stack.length) for (const n of edges.get(stack.pop()!)!) if (!seen.has(n)) { seen.add(n); stack.push(n); }
+    return seen;
+  };
+  const fed = reach(block.inputs.flat().map((t) => t.layer), next);
+  const leads = reach([block.output], prev);
+  for (const l of block.layers) {
+    if (!fed.has(l.id)) problems.push(`the layer "${l.id}" inside the block gets no data from the block's inputs`);
+    else if (!leads.has(l.id)) problems.push(`the layer "${l.id}" inside the block does not lead to the block's output`);
+  }
+  // Kahn's sort: what is left over lies on a loop.
+  const indegree = new Map<string, number>([...ids].map((id) => [id, prev.get(id)!.length]));
+  const queue = [...ids].filter((id) => indegree.get(id) === 0);
+  let sorted = 0;
+  while (queue.length) {
+    sorted++;
+    for (const n of next.get(queue.pop()!)!) { const d = indegree.get(n)! - 1; indegree.set(n, d); if (d === 0) queue.push(n); }
+  }
+  if (sorted < ids.size) problems.push('the layers inside the block form a loop');
+  return problems.slice(0, 5);
+}
+
 export type LayerNode = z.output<typeof layerSchema>;
+export type InnerLayer = z.output<typeof innerLayerSchema>;
+export type Block = z.output<typeof blockSchema>;
 export type Connection = z.output<typeof connectionSchema>;
 export type Graph = z.output<typeof graphSchema>;

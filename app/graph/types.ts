@@ -21,7 +21,7 @@ export interface WrappedLayer {
 }
 
 /** Graph, LayerNode and Connection are declared once, as what the graph schemas (schema.ts) accept. */
-export type { Connection, Graph, LayerNode } from './schema.ts';
+export type { Block, Connection, Graph, InnerLayer, LayerNode } from './schema.ts';
 
 /** Kinds of graph problems; each has its own plain-language message. */
 export type GraphErrorKind =

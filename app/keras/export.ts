@@ -1,6 +1,7 @@
 // Writes a Modelwright graph as a Keras functional-model topology in the exact shape TF.js's
 // `model.toJSON(null, false)` writes, so `tf.models.modelFromJSON` and Python Keras 2 can load it.
 import { analyzeGraph } from '../graph/analyze.ts';
+import { flattenBlocks } from '../graph/blocks.ts';
 import { getLayerDef, resolveParams } from '../graph/catalog.ts';
 import type { Graph, LayerNode, ParamValue, WrappedLayer } from '../graph/types.ts';
 import { attentionInboundNode } from './attentionNodes.ts';
@@ -56,7 +57,9 @@ export class KerasExportError extends Error {
   }
 }
 
-export function exportKerasModel(graph: Graph, options: KerasExportOptions = {}): KerasModelJson {
+export function exportKerasModel(withBlocks: Graph, options: KerasExportOptions = {}): KerasModelJson {
+  // Keras gets a block as its layers laid flat in the functional model, named `block_layer`.
+  const graph = flattenBlocks(withBlocks).graph;
   const analysis = analyzeGraph(graph);
   if (!analysis.valid) {
     const shown = analysis.errors.slice(0, 5).map((e) => `${e.layerName ? `${e.layerName}: ` : ''}${e.message}`);

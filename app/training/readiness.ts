@@ -7,6 +7,7 @@ import type { Graph, GraphAnalysis, GraphError, LayerNode, Shape } from '../grap
 import type { LossName } from './config.ts';
 import { adviceForData, wordNumbersAdvice, type DataKind } from './dataAdvice.ts';
 import { lossTitle } from './loss.ts';
+import { flattenBlocks, hasBlocks } from '../graph/blocks.ts';
 import { applyFix, type FixAction, type FixTarget, type ModelFix } from './modelFixes.ts';
 import { trainingBlockers } from './trainability.ts';
 import { capitalize } from '../format.ts';
@@ -312,8 +313,27 @@ function inputProblem(input: LayerNode, shape: Shape, data: BoundData): Readines
   });
 }
 
-/** Problems of a graph, against its data when given (`null`: the graph alone). Pure. */
+/**
+ * Problems of a graph, against its data when given (`null`: the graph alone). Pure. A graph with blocks
+ * is checked flattened; a problem inside a block is told on the block, without fixes that would edit inside it.
+ */
 export function checkReadiness(graph: Graph, data: BoundData | null, settings?: ReadinessSettings | null): Readiness {
+  if (!hasBlocks(graph)) return checkFlatReadiness(graph, data, settings);
+  const { graph: flat, origins } = flattenBlocks(graph);
+  const inner = (id: string | undefined) => id !== undefined && origins.has(id);
+  const touchesInner = (a: FixAction) => ('layerId' in a && inner(a.layerId)) || ('layerIds' in a && a.layerIds.some(inner))
+    || (a.kind === 'rewire' && [...a.remove, ...a.add].some((c) => inner(c.from) || inner(c.to)));
+  const r = checkFlatReadiness(flat, data, settings);
+  const problems = r.problems.map((p): ReadinessProblem => {
+    const fixes = p.fixes.filter((f) => !f.actions.some(touchesInner));
+    const origin = p.layerId === undefined ? undefined : origins.get(p.layerId);
+    if (!origin) return { ...p, fixes };
+    return { ...p, layerId: origin.blockId, layerName: origin.blockName, message: `In block "${origin.blockName}": ${p.message}`, fixes };
+  });
+  return { ...r, problems };
+}
+
+function checkFlatReadiness(graph: Graph, data: BoundData | null, settings?: ReadinessSettings | null): Readiness {
   const analysis = analyzeGraph(graph);
   const problems: ReadinessProblem[] = analysis.errors.map((e) => graphProblem(graph, analysis, e, data));
   problems.push(...endProblems(graph, analysis, data));

@@ -2,6 +2,7 @@
 // refuses with the same words. (A graph can be valid for inference and export, yet not trainable.)
 import { formatBytes, formatCount } from '../format.ts';
 import { analyzeGraph } from '../graph/analyze.ts';
+import { flattenBlocks } from '../graph/blocks.ts';
 import { resolveParams } from '../graph/catalog.ts';
 import type { Graph, GraphAnalysis, LayerNode, ParamValue } from '../graph/types.ts';
 
@@ -59,7 +60,7 @@ function sizeBlocker(totalParams: number, weightBytes: number): TrainingBlocker 
 
 /** Layers that would make training fail although the graph is valid; empty when training can start. */
 export function trainingBlockers(graph: Graph, analysis: GraphAnalysis = analyzeGraph(graph)): TrainingBlocker[] {
-  const blockers = graph.layers.map(blockerOf).filter((b): b is TrainingBlocker => b !== null);
+  const blockers = flattenBlocks(graph).graph.layers.map(blockerOf).filter((b): b is TrainingBlocker => b !== null);
   const tooLarge = sizeBlocker(analysis.totalParams, analysis.weightBytes);
   if (tooLarge) blockers.push(tooLarge);
   return blockers;

@@ -17,6 +17,7 @@ import { registerCustomLayers } from '../../app/graph/buildModel.ts';
 import { loadDataset, type LoadedDataset } from '../data/load.ts';
 import type { ExperimentStore } from '../store/experimentStore.ts';
 import { StoreError } from '../store/errors.ts';
+import { recordEnsemble } from '../store/ensembles.ts';
 import { loadTf } from '../engine/loadTf.ts';
 import type { Tf } from '../engine/backends.ts';
 import { folderSaveHandler } from '../model/modelFiles.ts';
@@ -198,7 +199,7 @@ export async function makeEnsemble(options: EnsembleOptions): Promise<EnsembleRe
       fused.setUserDefinedMetadata({ modelwright: metadata });
       await fused.save(folderSaveHandler(tf, modelDir));
       store.finishRun(runId, 'completed', { durationMs: 0, evaluation, testMetrics: test, artifacts: [{ kind: 'model', path: modelDir, owned: true }] });
-      store.recordEnsemble(runId, options.method, ids.map((id, i) => ({ runId: id, weight: weights[i] })));
+      recordEnsemble(store, runId, options.method, ids.map((id, i) => ({ runId: id, weight: weights[i] })));
     } catch (err) {
       if (store.getRun(runId).status === 'running') store.finishRun(runId, 'failed', { error: plain(err) });
       throw err;

@@ -3,11 +3,11 @@
 // already taken gets "name (2).csv", so the data of an earlier run never changes under it.
 import { formatBytes } from '../../app/format.ts';
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { lstat, mkdir, readdir, readFile, rmdir, unlink, writeFile } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { unzipSync } from 'fflate';
 import { DataError } from '../../app/data/errors.ts';
-import { exists } from './fileAccess.ts';
+import { exists, isFolder } from './fileAccess.ts';
 import { freeName, safeSegment, workspaceSegments } from './workspacePaths.ts';
 
 const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
@@ -40,38 +40,86 @@ export interface ImageUploadFile {
 }
 
 /**
- * Writes uploaded images into a new folder `dir/<name>` (or `<name> (2)`...), one subfolder per class.
- * Each path must be exactly `class/file`; anything else (deeper folders, `..`, absolute names) is refused
- * before a byte is written.
+ * Each upload path as [class, file]: exactly `class/file` once a top folder common to every file is
+ * dropped; anything else (deeper folders, `..`, absolute names) is refused before a byte is written.
  */
-export async function storeImageFolder(dir: string, folderName: string, files: readonly ImageUploadFile[]): Promise<string> {
+function classPaths(files: readonly ImageUploadFile[]): [string, string][] {
   if (files.length === 0) throw new DataError('The upload holds no images. Choose a folder with one subfolder of PNG or JPEG images per class.');
   if (files.length > maxImageUploadFiles) throw new DataError(`The upload holds ${files.length} files; up to ${maxImageUploadFiles} can be uploaded at once.`);
   const parts = files.map((f) => workspaceSegments(f.path));
   // A picked folder arrives as "flowers/roses/a.png": drop a top folder that every file shares.
   const top = parts[0][0];
   const stripped = parts.every((p) => p.length === 3 && p[0] === top) ? parts.map((p) => p.slice(1)) : parts;
-  for (const [i, p] of stripped.entries()) {
-    if (p.length !== 2) {
-      throw new DataError(`"${files[i].path}" is not in a class folder: put the images in one subfolder per class (e.g. "cats/1.png").`);
-    }
-  }
-  await mkdir(dir, { recursive: true });
-  const target = await freeName(dir, safeSegment(folderName, 'images'), exists);
-  await mkdir(target);
+  return stripped.map((p, i) => {
+    if (p.length !== 2) throw new DataError(`"${files[i].path}" is not in a class folder: put the images in one subfolder per class (e.g. "cats/1.png").`);
+    return [safeSegment(p[0], 'class'), safeSegment(p[1], `image-${i}`)];
+  });
+}
+
+/**
+ * Writes images into `target`, one subfolder per class. A name already taken is kept (`rename` false: two
+ * names that became the same once made safe, a duplicate image) or gets "name (2).png" (`rename` true).
+ */
+async function writeImages(target: string, paths: readonly [string, string][], files: readonly ImageUploadFile[], rename: boolean): Promise<void> {
   const made = new Set<string>();
-  for (const [i, [label, name]] of stripped.entries()) {
-    const classDir = join(target, safeSegment(label, 'class'));
+  for (const [i, [label, name]] of paths.entries()) {
+    const classDir = join(target, label);
     if (!made.has(classDir)) {
       await mkdir(classDir, { recursive: true });
       made.add(classDir);
     }
-    await writeFile(join(classDir, safeSegment(name, `image-${i}`)), files[i].data, { flag: 'wx' }).catch((err: NodeJS.ErrnoException) => {
-      // Two names that become the same once made safe: keep the first, say nothing (a duplicate image).
+    const path = rename ? await freeName(classDir, name, exists) : join(classDir, name);
+    // 'wx': never replace a file that appeared meanwhile.
+    await writeFile(path, files[i].data, { flag: 'wx' }).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'EEXIST') throw err;
     });
   }
+}
+
+/** Writes uploaded images into a new folder `dir/<name>` (or `<name> (2)`...), one subfolder per class. */
+export async function storeImageFolder(dir: string, folderName: string, files: readonly ImageUploadFile[]): Promise<string> {
+  const paths = classPaths(files);
+  await mkdir(dir, { recursive: true });
+  const target = await freeName(dir, safeSegment(folderName, 'images'), exists);
+  await mkdir(target);
+  await writeImages(target, paths, files, false);
   return target;
+}
+
+/**
+ * Adds images to an uploaded folder (`uploads/<name>`, nowhere else: a folder the user chose on their own
+ * disk is never written to); a name already there gets "name (2).png".
+ */
+export async function addToImageFolder(uploadsDir: string, folder: string, files: readonly ImageUploadFile[]): Promise<void> {
+  checkUploadedFolder(uploadsDir, folder);
+  if (!(await isFolder(folder))) throw new DataError('That image folder no longer exists; upload the images again.');
+  await writeImages(folder, classPaths(files), files, true);
+}
+
+/** Deletes `class/file` from an uploaded folder; a class folder left empty goes too. */
+export async function removeFromImageFolder(uploadsDir: string, folder: string, name: string): Promise<void> {
+  checkUploadedFolder(uploadsDir, folder);
+  const segments = workspaceSegments(name);
+  if (segments.length !== 2) throw new DataError(`"${name}" does not name an image as "class/file.png".`);
+  const classDir = join(folder, segments[0]);
+  const file = join(classDir, segments[1]);
+  const info = await lstat(file).catch(() => null);
+  if (!info) throw new DataError(`There is no image "${name}" in this folder (already removed?).`);
+  if (!info.isFile()) throw new DataError(`"${name}" is not an image file.`);
+  await unlink(file);
+  if ((await readdir(classDir)).length === 0) await rmdir(classDir).catch(() => {});
+}
+
+/** True for a folder directly inside the workspace's `uploads` folder: the only image folders the studio changes. */
+export function isUploadedFolder(uploadsDir: string, folder: string): boolean {
+  const rel = relative(resolve(uploadsDir), resolve(folder));
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) && !rel.includes(sep);
+}
+
+function checkUploadedFolder(uploadsDir: string, folder: string): void {
+  if (!isUploadedFolder(uploadsDir, folder)) {
+    throw new DataError('Only image folders uploaded to Modelwright can be changed here; change a folder on your own disk with your file manager, then choose it again.');
+  }
 }
 
 /**

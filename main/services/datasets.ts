@@ -14,7 +14,8 @@ import { builtinIdOf, listBuiltinDatasets, loadBuiltinTable, loadMnist, withBuil
 import { imageBudgetProblem, scanImageFolder, summarizeImageFolder, verifyImageFiles, type ImageDataSummary } from '../data/imageFolder.ts';
 import { loadDataset, readTableFile } from '../data/load.ts';
 import type { FileAccess } from '../files/fileAccess.ts';
-import { imageFilesFromZip, storeImageFolder, storeUpload } from '../files/uploads.ts';
+import { addToImageFolder, imageFilesFromZip, removeFromImageFolder, storeImageFolder, storeUpload } from '../files/uploads.ts';
+import { imageClassGrid } from './imageClassGrid.ts';
 
 /** Fewer usable rows than this and a model can hardly learn, let alone be evaluated. */
 export const tooFewRows = 30;
@@ -218,6 +219,23 @@ export function createDatasetsService(options: DatasetsServiceOptions): Datasets
     async importImageZip(fileName, zipBase64, opts) {
       const folderName = fileName.replace(/\.zip$/i, '') || 'images';
       return importImages(await storeImageFolder(uploads, folderName, imageFilesFromZip(Buffer.from(zipBase64, 'base64'))), opts);
+    },
+
+    async imageClasses(bindingArg, opts) {
+      const asSent = datasetBindingSchema.parse(bindingArg);
+      const projectPath = opts?.projectPath ? await files.readable(opts.projectPath).catch(() => null) : null;
+      const host = await files.dataFor(asSent, projectPath);
+      return imageClassGrid(host.binding, host.baseDir, uploads, opts?.perClass ?? 24);
+    },
+
+    async addImages(folderName, upload, opts) {
+      const folder = await files.readable(folderName);
+      await addToImageFolder(uploads, folder, upload.map((f) => ({ path: f.path, data: Buffer.from(f.data, 'base64') })));
+      return importImages(folder, opts);
+    },
+
+    async removeImage(folderName, name) {
+      await removeFromImageFolder(uploads, await files.readable(folderName), name);
     },
 
     async check(projectArg): Promise<DataCheck> {

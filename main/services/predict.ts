@@ -10,6 +10,8 @@ import { missingColumnsText, unknownColumnsText } from '../../app/data/inputColu
 import type { ExperimentStore } from '../store/experimentStore.ts';
 import { decodeImage } from '../data/images.ts';
 import { loadTableSplit } from '../data/load.ts';
+import { openImageSamples, type ImageSamples } from '../data/imageSamples.ts';
+import { imageSplit } from '../../app/data/prepare.ts';
 import { loadTrainedModel, type TrainedModel } from '../model/predict.ts';
 import { streamingPath } from '../trainer/streaming.ts';
 import { capitalize } from '../../app/format.ts';
@@ -21,6 +23,15 @@ interface TestRows {
   /** Text data: the one feature is the sentence. */
   text: boolean;
 }
+
+interface TestImages {
+  samples: ImageSamples;
+  /** Positions in `samples` of the test split, in its order. */
+  test: number[];
+}
+
+/** Test thumbnails are at most this many pixels on a side. */
+const testThumbSide = 96;
 
 export interface PredictServiceOptions {
   store: ExperimentStore;
@@ -41,6 +52,7 @@ export function createPredictService(options: PredictServiceOptions): PredictSer
   const cache = new Map<string, Promise<TrainedModel>>();
   // The raw test rows of the last few runs asked for, so "another test sample" does not re-read the file.
   const testRows = new Map<number, Promise<TestRows>>();
+  const testImages = new Map<number, Promise<TestImages>>();
 
   /** The run's test split, raw, as its training split it (same binding, seed and split fractions). */
   async function readTestRows(runId: number): Promise<TestRows> {
@@ -64,6 +76,32 @@ export function createPredictService(options: PredictServiceOptions): PredictSer
     const target = schema.target ? { index: schema.target.index, name: columns[schema.target.index] ?? null } : null;
     const features = schema.features.map((f) => ({ index: f.index, name: f.name }));
     return { rows: split.split.test.map((i) => rows[i]), features, target, text: schema.kind === 'text' };
+  }
+
+  /** The run's test images, in its test split's order, as its training split them. */
+  async function readTestImages(runId: number): Promise<TestImages> {
+    const run = store.getRun(runId);
+    const binding = run.datasetBinding;
+    if (!binding) throw new ApiError('failed', `Run ${runId} has no data recorded, so there is no test image to show.`);
+    try {
+      const samples = await openImageSamples(binding, process.cwd());
+      const split = imageSplit(samples.labels, { validationSplit: run.config.validationSplit, testSplit: run.config.testSplit, seed: run.config.seed });
+      return { samples, test: split.test };
+    } catch (err) {
+      const why = err instanceof DataError ? err.message : String((err as Error)?.message ?? err);
+      throw new ApiError('failed', `Run ${runId}'s images cannot be read again: ${why}`);
+    }
+  }
+
+  function cached<T>(map: Map<number, Promise<T>>, runId: number, read: (runId: number) => Promise<T>): Promise<T> {
+    let entry = map.get(runId);
+    if (!entry) {
+      entry = read(runId);
+      entry.catch(() => map.delete(runId));
+      map.set(runId, entry);
+      while (map.size > 2) map.delete(map.keys().next().value!);
+    }
+    return entry;
   }
 
   function modelDirOf(runId: number): string {
@@ -139,14 +177,16 @@ export function createPredictService(options: PredictServiceOptions): PredictSer
     },
 
     async testSample(runId, opts) {
-      let entry = testRows.get(runId);
-      if (!entry) {
-        entry = readTestRows(runId);
-        entry.catch(() => testRows.delete(runId));
-        testRows.set(runId, entry);
-        while (testRows.size > 2) testRows.delete(testRows.keys().next().value!);
+      if (store.getRun(runId).datasetBinding?.kind === 'images') {
+        const { samples, test } = await cached(testImages, runId, readTestImages);
+        if (test.length === 0) throw new ApiError('failed', `Run ${runId} kept no test images (its test split is 0%); upload an image instead.`);
+        const index = (opts?.index ?? 0) % test.length;
+        return {
+          runId, index, count: test.length, row: null, text: null, actual: samples.labels[test[index]] ?? null, targetColumn: null,
+          image: (await samples.png(test[index])).toString('base64'),
+        };
       }
-      const t = await entry;
+      const t = await cached(testRows, runId, readTestRows);
       if (t.rows.length === 0) throw new ApiError('failed', `Run ${runId} kept no test rows (its test split is 0%); type an example instead.`);
       const index = (opts?.index ?? 0) % t.rows.length;
       const cells = t.rows[index];
@@ -157,6 +197,15 @@ export function createPredictService(options: PredictServiceOptions): PredictSer
         actual: t.target ? (cells[t.target.index] ?? null) : null,
         targetColumn: t.target?.name ?? null,
       };
+    },
+
+    async testImages(runId, indices) {
+      const { samples, test } = await cached(testImages, runId, readTestImages);
+      const out = [];
+      for (const index of indices) {
+        if (index < test.length) out.push({ index, image: (await samples.png(test[index], testThumbSide)).toString('base64') });
+      }
+      return out;
     },
   };
 

@@ -21,8 +21,6 @@ import { renameRun, setNote, tagRun, untagRun } from './editing.ts';
 import { allRuns, getRun, leaderboard, listRuns, metricNames } from './queries.ts';
 import { compareRuns } from './comparison.ts';
 import { exportCsv } from './csv.ts';
-import { ensembleOf, ensemblesWithMember, recordEnsemble } from './ensembles.ts';
-import type { EnsembleInfo, EnsembleMethod } from '../../app/store/ensemble.ts';
 
 export type { ArtifactInput, BatchMetricPoint, CreateRunInput, DeleteResult, EpochMetricRow, FinishRunInput };
 
@@ -243,23 +241,6 @@ export class ExperimentStore {
   /** 2–10 runs side by side: curves aligned by epoch, what differs in configuration, data and graph, test metrics. */
   compareRuns(runIds: number[]): RunComparison {
     return compareRuns(this.connection, runIds);
-  }
-
-  // ---------------------------------------------------------------- ensembles (ensembles.ts)
-
-  /** Marks a run as the ensemble of `members` (in order, weights summing to 1) made with `method`. */
-  recordEnsemble(runId: number, method: EnsembleMethod, members: readonly { runId: number; weight: number }[]): void {
-    recordEnsemble(this.connection, runId, method, members);
-  }
-
-  /** The method and members of an ensemble run; null for any other run. */
-  ensembleOf(runId: number): EnsembleInfo | null {
-    return ensembleOf(this.connection, runId);
-  }
-
-  /** The ensembles a run is a member of, newest first. */
-  ensemblesWithMember(runId: number): number[] {
-    return ensemblesWithMember(this.connection, runId);
   }
 
   /** Runs matching the filters as CSV (RFC 4180 quoting; cells starting with = + - @ are escaped for spreadsheets). */

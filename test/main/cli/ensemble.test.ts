@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serializeProject } from '../../../app/project/document.ts';
 import { getTemplate, projectFromTemplate } from '../../../app/templates/index.ts';
 import { openStore } from '../../../main/store/experimentStore.ts';
+import { ensembleOf } from '../../../main/store/ensembles.ts';
 import { scratchDir } from '../../app/codegen/fixtures.ts';
 import { expectOneLine, runCli } from './cliHarness.ts';
 
@@ -94,8 +95,8 @@ describe('modelwright ensemble', () => {
     expect(weights.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
     const store = openStore(db(), { mustExist: true });
     try {
-      expect(store.ensembleOf(out.runId)).toEqual({ method: 'weighted', members: members.map((id, i) => ({ position: i, runId: id, weight: weights[i] })) });
-      expect(store.ensembleOf(members[0])).toBeNull();
+      expect(ensembleOf(store, out.runId)).toEqual({ method: 'weighted', members: members.map((id, i) => ({ position: i, runId: id, weight: weights[i] })) });
+      expect(ensembleOf(store, members[0])).toBeNull();
       const run = store.getRun(out.runId);
       expect(run.status).toBe('completed');
       expect(run.test.accuracy).toBe(out.test.accuracy);

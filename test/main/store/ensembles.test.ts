@@ -5,6 +5,8 @@ import { makeTrainingConfig } from '../../../app/training/config.ts';
 import type { Graph } from '../../../app/graph/types.ts';
 import { openStore, type ExperimentStore } from '../../../main/store/experimentStore.ts';
 import { StoreError } from '../../../main/store/errors.ts';
+import { ensembleOf, recordEnsemble } from '../../../main/store/ensembles.ts';
+import { ensemblesContaining } from '../../../main/store/lineage.ts';
 
 const graph: Graph = {
   layers: [
@@ -28,13 +30,13 @@ describe('ensembles in the history', () => {
   it('records the method and the members in order with their weights', () => {
     const [a, b, c] = [run(), run(), run()];
     const e = run();
-    store.recordEnsemble(e, 'weighted', [{ runId: b, weight: 0.5 }, { runId: a, weight: 0.3 }, { runId: c, weight: 0.2 }]);
-    expect(store.ensembleOf(e)).toEqual({
+    recordEnsemble(store, e, 'weighted', [{ runId: b, weight: 0.5 }, { runId: a, weight: 0.3 }, { runId: c, weight: 0.2 }]);
+    expect(ensembleOf(store, e)).toEqual({
       method: 'weighted',
       members: [{ position: 0, runId: b, weight: 0.5 }, { position: 1, runId: a, weight: 0.3 }, { position: 2, runId: c, weight: 0.2 }],
     });
-    expect(store.ensembleOf(a)).toBeNull();
-    expect(store.ensemblesWithMember(a)).toEqual([e]);
+    expect(ensembleOf(store, a)).toBeNull();
+    expect(ensemblesContaining(store, a)).toEqual([e]);
     const row = store.connection.stmt('SELECT kind, derivation_json FROM runs WHERE id = ?').get(e) as { kind: string; derivation_json: string };
     expect(row.kind).toBe('ensemble');
     expect(JSON.parse(row.derivation_json)).toEqual({ ensemble: { method: 'weighted' } });
@@ -47,22 +49,22 @@ describe('ensembles in the history', () => {
       expect(fn).toThrow(StoreError);
       expect(fn).toThrow(message);
     };
-    refuses(() => store.recordEnsemble(e, 'average', [{ runId: a, weight: 1 }]), /at least two/);
-    refuses(() => store.recordEnsemble(e, 'average', [{ runId: a, weight: 0.5 }, { runId: b, weight: 0.6 }]), /sum to 1/);
-    refuses(() => store.recordEnsemble(e, 'average', [{ runId: a, weight: -0.5 }, { runId: b, weight: 1.5 }]), /≥ 0/);
-    refuses(() => store.recordEnsemble(e, 'average', [{ runId: a, weight: 0.5 }, { runId: e, weight: 0.5 }]), /member of itself/);
-    refuses(() => store.recordEnsemble(e, 'average', [{ runId: a, weight: 0.5 }, { runId: 999, weight: 0.5 }]), /999/);
-    refuses(() => store.recordEnsemble(e, 'median' as never, [{ runId: a, weight: 0.5 }, { runId: b, weight: 0.5 }]), /unknown ensemble method/);
-    expect(store.ensembleOf(e)).toBeNull();
+    refuses(() => recordEnsemble(store, e, 'average', [{ runId: a, weight: 1 }]), /at least two/);
+    refuses(() => recordEnsemble(store, e, 'average', [{ runId: a, weight: 0.5 }, { runId: b, weight: 0.6 }]), /sum to 1/);
+    refuses(() => recordEnsemble(store, e, 'average', [{ runId: a, weight: -0.5 }, { runId: b, weight: 1.5 }]), /≥ 0/);
+    refuses(() => recordEnsemble(store, e, 'average', [{ runId: a, weight: 0.5 }, { runId: e, weight: 0.5 }]), /member of itself/);
+    expect(() => recordEnsemble(store, e, 'average', [{ runId: a, weight: 0.5 }, { runId: 999, weight: 0.5 }])).toThrow(/999/);
+    refuses(() => recordEnsemble(store, e, 'median' as never, [{ runId: a, weight: 0.5 }, { runId: b, weight: 0.5 }]), /unknown ensemble method/);
+    expect(ensembleOf(store, e)).toBeNull();
   });
 
   it('keeps the ensemble when a member is deleted (its own model stays), and forgets it with the ensemble', () => {
     const [a, b] = [run(), run()];
     const e = run();
-    store.recordEnsemble(e, 'vote', [{ runId: a, weight: 0.5 }, { runId: b, weight: 0.5 }]);
+    recordEnsemble(store, e, 'vote', [{ runId: a, weight: 0.5 }, { runId: b, weight: 0.5 }]);
     store.deleteRun(a);
-    expect(store.ensembleOf(e)?.members).toEqual([{ position: 0, runId: null, weight: 0.5 }, { position: 1, runId: b, weight: 0.5 }]);
+    expect(ensembleOf(store, e)?.members).toEqual([{ position: 0, runId: null, weight: 0.5 }, { position: 1, runId: b, weight: 0.5 }]);
     store.deleteRun(e);
-    expect(store.ensemblesWithMember(b)).toEqual([]);
+    expect(ensemblesContaining(store, b)).toEqual([]);
   });
 });

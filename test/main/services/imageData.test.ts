@@ -1,0 +1,157 @@
+// Image data as the studio handles it, through the real services in workspace mode: an uploaded folder's
+// class grid (counts, thumbnails), adding images to a class (the next chunk of an upload, a webcam capture),
+// removing one, refusals outside uploaded folders; and a trained image run's test images read back for
+// thumbnails and Try it.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ModelwrightServices, ProjectDocument, TrainingOutcome } from '../../../app/api/contract.ts';
+import { datasetBindingSchema } from '../../../app/data/binding.ts';
+import { createServiceHost, type ServiceHost } from '../../../main/services/host.ts';
+
+let dir: string;
+let workspace: string;
+let host: ServiceHost;
+let api: ModelwrightServices;
+
+/** A 16×16 PNG: dark class images have a dark left half, light ones a light left half. */
+function picture(shade: number, variant: number): string {
+  const png = new PNG({ width: 16, height: 16 });
+  for (let p = 0; p < 256; p++) {
+    const v = (p % 16) < 8 ? shade : 128 + ((p + variant) % 7);
+    png.data.set([v, v, v, 255], p * 4);
+  }
+  return PNG.sync.write(png).toString('base64');
+}
+const files = (label: string, shade: number, n: number, prefix = '') =>
+  Array.from({ length: n }, (_, i) => ({ path: `pics/${label}/${prefix}${i}.png`, data: picture(shade, i) }));
+const binding = (b: unknown) => datasetBindingSchema.parse(b);
+const decoded = (b64: string) => PNG.sync.read(Buffer.from(b64, 'base64'));
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'mw-imagedata-'));
+  workspace = join(dir, 'workspace');
+  host = createServiceHost({ dbPath: join(dir, 'history.db'), fileAccess: 'workspace', workspace });
+  api = host.api;
+});
+
+afterAll(async () => {
+  await host?.dispose();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the class grid of an uploaded image folder', () => {
+  it('counts each class and shows its first images at the model size', async () => {
+    const imported = await api.datasets.importImageFiles('pics', [...files('dark', 20, 5), ...files('light', 230, 3)], { width: 16, height: 16, channels: 1 });
+    expect(imported.binding.source).toBe('uploads/pics');
+    const grid = await api.datasets.imageClasses(imported.binding, { perClass: 4 });
+    expect(grid.editable).toBe(true);
+    expect(grid.classes.map((c) => [c.name, c.count, c.thumbs.length])).toEqual([['dark', 5, 4], ['light', 3, 3]]);
+    expect(grid.classes[0].thumbs[0].name).toBe('dark/0.png');
+    const thumb = decoded(grid.classes[0].thumbs[0].image);
+    expect([thumb.width, thumb.height]).toEqual([16, 16]);
+    // Left half dark, right half mid-grey: the picture is the image, not a blank square.
+    expect(thumb.data[0]).toBeLessThan(40);
+    expect(thumb.data[15 * 4]).toBeGreaterThan(100);
+  });
+
+  it('adds images to a class (a second chunk, a capture) without replacing any, then removes one', async () => {
+    const more = await api.datasets.addImages('uploads/pics', [...files('light', 230, 2), ...files('new', 90, 1, 'cam-')], { width: 16, height: 16, channels: 1 });
+    expect(more.inspection.classCounts).toEqual({ dark: 5, light: 5, new: 1 });
+    // light/0.png and light/1.png were taken: the new ones are "0 (2).png" and "1 (2).png".
+    expect(readdirSync(join(workspace, 'uploads', 'pics', 'light')).sort()).toEqual(['0 (2).png', '0.png', '1 (2).png', '1.png', '2.png']);
+    await api.datasets.removeImage('uploads/pics', 'light/0 (2).png');
+    expect(existsSync(join(workspace, 'uploads', 'pics', 'light', '0 (2).png'))).toBe(false);
+    await api.datasets.removeImage('uploads/pics', 'new/cam-0.png');
+    // The emptied class folder goes too: it is no longer a class.
+    expect(existsSync(join(workspace, 'uploads', 'pics', 'new'))).toBe(false);
+    const grid = await api.datasets.imageClasses(binding({ source: 'uploads/pics', kind: 'images', image: { width: 16, height: 16, channels: 1 } }));
+    expect(grid.classes.map((c) => [c.name, c.count])).toEqual([['dark', 5], ['light', 4]]);
+  });
+
+  it('refuses to change anything but an uploaded folder, or to reach out of it', async () => {
+    for (const label of ['a', 'b']) {
+      mkdirSync(join(workspace, 'mine', label), { recursive: true });
+      writeFileSync(join(workspace, 'mine', label, 'x.png'), Buffer.from(picture(10, 0), 'base64'));
+    }
+    await expect(api.datasets.removeImage('mine', 'a/x.png')).rejects.toThrow(/Only image folders uploaded/);
+    await expect(api.datasets.addImages('mine', files('a', 10, 1))).rejects.toThrow(/Only image folders uploaded/);
+    await expect(api.datasets.removeImage('uploads', 'pics/dark/0.png')).rejects.toThrow(/Only image folders uploaded/);
+    await expect(api.datasets.removeImage('uploads/pics', '../pics/dark/0.png')).rejects.toThrow(/outside the workspace|would leave/);
+    await expect(api.datasets.removeImage('uploads/pics', 'dark')).rejects.toThrow(/does not name an image/);
+    await expect(api.datasets.addImages('uploads/pics', [{ path: '../../evil/x.png', data: picture(1, 1) }])).rejects.toThrow(/leave the workspace|outside/);
+    expect(existsSync(join(workspace, 'mine', 'a', 'x.png'))).toBe(true);
+    expect(existsSync(join(dir, 'evil'))).toBe(false);
+    const grid = await api.datasets.imageClasses(binding({ source: 'mine', kind: 'images', image: { width: 8, height: 8, channels: 1 } }));
+    expect(grid.editable).toBe(false);
+  });
+
+  it('shows built-in MNIST by digit, not editable', async () => {
+    const grid = await api.datasets.imageClasses(binding({ source: 'builtin:mnist' }), { perClass: 2 });
+    expect(grid.editable).toBe(false);
+    expect(grid.classes.map((c) => c.name)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    const thumb = decoded(grid.classes[3].thumbs[0].image);
+    expect([thumb.width, thumb.height]).toEqual([28, 28]);
+    // A digit: some ink, mostly background.
+    const ink = Array.from({ length: 784 }, (_, p) => thumb.data[p * 4]).filter((v) => v > 128).length;
+    expect(ink).toBeGreaterThan(20);
+    expect(ink).toBeLessThan(400);
+  });
+});
+
+describe('test images of a trained image run', () => {
+  let runId: number;
+  let project: ProjectDocument;
+
+  beforeAll(async () => {
+    const imported = await api.datasets.importImageFiles('shades', [...files('dark', 20, 20), ...files('light', 230, 20)], { width: 16, height: 16, channels: 1 });
+    const template = await api.projects.newFromTemplate('digit-recognizer');
+    project = {
+      ...template,
+      dataset: imported.binding,
+      graph: {
+        ...template.graph,
+        layers: template.graph.layers.map((n) => (n.id === 'input' ? { ...n, params: { ...n.params, shape: [16, 16, 1] } } : n.id === 'output' ? { ...n, params: { ...n.params, units: 2 } } : n)),
+      },
+      training: { ...template.training!, epochs: 1, batchSize: 8, testSplit: 0.25, validationSplit: 0.1 },
+    };
+    const finished: TrainingOutcome[] = [];
+    api.training.onDidFinish((f) => finished.push(f));
+    runId = (await api.training.start(project)).runId;
+    for (let i = 0; i < 1200 && !finished.some((f) => f.runId === runId); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(finished.find((f) => f.runId === runId)?.status).toBe('completed');
+  }, 150_000);
+
+  it('gives a test image with its class for Try it, and predicting it gives a class', async () => {
+    const sample = await api.predict.testSample(runId, { index: 3 });
+    expect(sample.count).toBe(10);
+    expect(sample.index).toBe(3);
+    expect(['dark', 'light']).toContain(sample.actual);
+    const image = decoded(sample.image!);
+    expect([image.width, image.height]).toEqual([16, 16]);
+    // The picture is of its class: the dark class's left half is dark.
+    expect(image.data[0] < 100).toBe(sample.actual === 'dark');
+    const out = await api.predict.predict(runId, { kind: 'images', images: [sample.image!] });
+    expect(out.predictions[0]).toMatchObject({ kind: 'classification' });
+  });
+
+  it('gives thumbnails of test images by position, matching the evaluation samples', async () => {
+    const run = await api.runs.get(runId);
+    const samples = run.evaluation?.task === 'classification' ? run.evaluation.samples ?? [] : [];
+    expect(samples.length).toBe(10);
+    const classes = run.evaluation!.task === 'classification' ? run.evaluation!.classes : [];
+    const thumbs = await api.predict.testImages(runId, [0, 9, 10, 500]);
+    expect(thumbs.map((t) => t.index)).toEqual([0, 9]);
+    for (const t of thumbs) {
+      const png = decoded(t.image);
+      const actual = classes[samples.find((s) => s.index === t.index)!.actual];
+      expect(png.data[0] < 100).toBe(actual === 'dark');
+    }
+  });
+
+  it('says not-found for an unknown run', async () => {
+    await expect(api.predict.testImages(987_654, [0])).rejects.toThrow(/no run 987654/);
+  });
+});
