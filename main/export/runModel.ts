@@ -177,7 +177,7 @@ export function maxAbs(a: Float32Array): number {
 }
 
 /** The headline metric of the outputs on the probe: what the trainer reports for this task. */
-function headlineMetric(meta: SavedModelMetadata, probe: Probe, outputs: Float32Array): { name: string; value: number | null } | null {
+export function headlineMetric(meta: SavedModelMetadata, probe: Probe, outputs: Float32Array): { name: string; value: number | null } | null {
   if (!probe.y) return null;
   const n = probe.n;
   if (meta.task === 'classification') {

@@ -1,7 +1,8 @@
 // `modelwright prune` end to end on the digits CNN template (builtin:mnist, 3,000 images): a trained run is
 // pruned to 80% with a 2-epoch fine-tune; the child run is recorded with its parent, keeps its accuracy
 // within a few points, and its exported float32 weight files hold at least 80% exact zeros in every
-// pruned kernel. About 40 s on a 2-core machine.
+// pruned kernel; `tradeoffs` lists the child beside the quantized variants. About 60 s on a 2-core machine
+// shared with other work (the digits CNN is the issue's proof; a smaller model would not show it).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,6 +81,14 @@ describe('modelwright prune', () => {
       const bias = weights.get(`${layer}/bias`)!;
       expect(bias.filter((v) => v === 0).length / bias.length, `${layer} bias`).toBeLessThan(0.8);
     }
+
+    // The trade-off view of the parent lists the pruned child beside the quantized variants.
+    const t = await runCli(['tradeoffs', String(parent.runId), '--db', db, '--json']);
+    expect(t.code, t.stderr).toBe(0);
+    const report = JSON.parse(t.stdout);
+    expect(report.rows.map((row: { label: string }) => row.label)).toEqual(['original (float32)', 'float16', 'uint8', 'pruned 80%']);
+    expect(report.rows[3]).toMatchObject({ runId: out.runId, sizeGzip: out.size.gzip });
+    expect(report.rows[3].metric).toBeCloseTo(out.test.accuracy, 6);
   }, 120_000);
 
   it('refuses bad input in one line with exit 2', async () => {
