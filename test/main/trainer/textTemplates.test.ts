@@ -108,11 +108,11 @@ describe('text templates on wasm', () => {
     process.stdout.write(`transformer-sentiment: test accuracy ${evaluation.accuracy.toFixed(3)} on ${evaluation.count} reviews, ${(result.durationMs / 1000).toFixed(1)} s, ${result.epochsCompleted} epochs\n`);
     expect(result.backend).toBe('wasm');
     expect(evaluation.accuracy).toBeGreaterThanOrEqual(0.8);
-    // About a minute alone on this two-core machine, three on a loaded one; speed is for benches.
-    expect(result.durationMs).toBeLessThan(240_000);
+    // 180 s when measured on this two-core machine shared with other test runs; speed is for benches.
+    expect(result.durationMs).toBeLessThan(280_000);
     const right = answers.filter((a, i) => a === probes[i][1]).length;
     expect(right, `answers: ${answers.join(', ')}`).toBeGreaterThanOrEqual(probes.length - 1);
-  }, 300_000);
+  }, 360_000);
 
   it('sentiment: test accuracy ≥ 0.8 and plain reviews get the right sentiment', async () => {
     const probes: [string, string][] = [
