@@ -9,6 +9,7 @@ import { trainingConfigSchema } from '../training/config.ts';
 import { runQuerySchema } from '../store/runQuery.ts';
 import { strategyNames } from '../tuning/strategies.ts';
 import type { Event } from './events.ts';
+import type { TradeoffReport } from '../training/tradeoffs.ts';
 import type {
   ActiveRun, BuiltinDataset, DataCheck, DatasetInspection, GeneratedCodeResult, GraphAnalysis, ImageClassGrid, ImportedDataset,
   KerasJsonResult, LeaderboardEntry, ModelArchive, ModelExportResult, OpenedProject, PredictorInfo, PredictResult, ProjectDocument,
@@ -276,6 +277,11 @@ export const apiContract = {
       model: { args: z.tuple([runId, modelExportOptionsSchema.optional()]) },
       /** An exported model folder (the `dir` of model()) as a zip, for a download from the page. */
       archive: { args: z.tuple([path]) },
+      /**
+       * The trade-off view of a run (docs/compression.md): the original, its float16/uint8 quantizations, its
+       * pruned children and the ensembles it is in, with test metric, size raw/gzipped and latency per sample.
+       */
+      tradeoffs: { args: z.tuple([runId]) },
     },
     events: [],
   },
@@ -365,6 +371,7 @@ interface ApiResults {
     kerasJson: KerasJsonResult;
     model: ModelExportResult;
     archive: ModelArchive;
+    tradeoffs: TradeoffReport;
   };
   predict: {
     describe: PredictorInfo;
@@ -457,7 +464,7 @@ export function methodSpec(service: string, method: string): { args: z.ZodType; 
  * A service's method or event by a name known only at run time (a request's method, the contract's event
  * lists): how the RPC server and the desktop bridge reach the typed services without casting them.
  */
-export function serviceMember(api: ModelwrightApi | ModelwrightServices, service: ServiceName, name: string): unknown {
+export function serviceMember(api: { readonly [S in ServiceName]: object }, service: ServiceName, name: string): unknown {
   const target: object = api[service];
   return (target as Record<string, unknown>)[name];
 }

@@ -8,6 +8,7 @@ import {
   type ModelwrightApi, type ModelwrightServices, type ServiceName,
 } from './contract.ts';
 import { ApiError, apiErrorFrom, describeArgumentIssues, toApiErrorInfo, type ApiErrorInfo } from './errors.ts';
+import { contractApi } from './contractObject.ts';
 import { Emitter, type Disposable } from './events.ts';
 
 // ------------------------------------------------------------------ messages
@@ -222,22 +223,14 @@ export class RpcClient {
   constructor(send: (text: string) => void, options: RpcClientOptions = {}) {
     this.send = send;
     this.options = options;
-    const api: Record<string, Record<string, unknown>> = {};
-    for (const service of serviceNames) {
-      const proxy: Record<string, unknown> = {};
-      for (const method of Object.keys(apiContract[service].methods)) {
-        proxy[method] = (...args: unknown[]) => this.call(service, method, args);
-      }
-      for (const event of apiContract[service].events as readonly string[]) {
+    this.api = contractApi({
+      method: (service, method) => (...args: unknown[]) => this.call(service, method, args),
+      event: (service, event) => {
         const emitter = new Emitter<unknown>();
         this.emitters.set(`${service}.${event}`, emitter);
-        proxy[event] = emitter.event;
-      }
-      api[service] = proxy;
-    }
-    // Built from the contract's method and event lists at run time, so TypeScript cannot see that it has
-    // every member; ModelwrightApi is derived from those same lists (contract.ts), so they agree.
-    this.api = api as unknown as ModelwrightApi;
+        return emitter.event;
+      },
+    });
   }
 
   /** Calls a method by name (the typed `api` is the usual way). */

@@ -19,6 +19,7 @@ export type { Graph, GraphAnalysis, GraphError } from '../graph/types.ts';
 export type {
   RunSummary, RunDetail, RunPage, RunQuery, RunSort, RunComparison, LeaderboardEntry, MetricScope, RunStatus,
 } from '../store/types.ts';
+export type { TradeoffReport, TradeoffRow } from '../training/tradeoffs.ts';
 
 // ------------------------------------------------------------------ projects
 

@@ -1,6 +1,7 @@
 // Graph → TF.js functional model. Takes the `tf` namespace as an argument so the caller decides which
 // tfjs instance and backend run it (trainer process, exporter, browser).
 import type * as tfTypes from '@tensorflow/tfjs';
+import type { Tf } from './tfjs/tf.ts';
 import { analyzeGraph } from './analyze.ts';
 import { flattenBlocks } from './blocks.ts';
 import { getLayerDef, resolveParams } from './catalog.ts';
@@ -8,7 +9,6 @@ import type { Graph, GraphAnalysis, GraphError, ParamValue, WrappedLayer } from 
 import { multiHeadAttentionClass } from './tfjs/multiHeadAttention.ts';
 import { positionLayerClasses } from './tfjs/positionLayers.ts';
 
-type Tf = typeof tfTypes;
 
 export interface BuildOptions {
   /** Model name (TF.js and Keras `name`); defaults to "model". */

@@ -2,9 +2,11 @@
 // validate what they receive, so a malformed message fails loudly at the boundary, not deep in TF.js.
 import { z } from 'zod';
 import { datasetBindingSchema } from '../data/binding.ts';
+import { graphSchema } from '../graph/schema.ts';
 import { lossNames, trainingConfigSchema } from './config.ts';
 import { progressEventSchema } from './progress.ts';
 import { evaluationSchema } from './evaluate.ts';
+import { prunedLayerSchema, pruneSpecSchema } from './pruning.ts';
 
 const numbers = z.union([z.custom<Float32Array>((v) => v instanceof Float32Array, 'expected a Float32Array'), z.array(z.number())]);
 
@@ -48,8 +50,8 @@ export const boundDataSchema = z.object({
 export const trainingDataSchema = z.discriminatedUnion('kind', [preparedDataSchema, boundDataSchema]);
 
 export const modelSourceSchema = z.discriminatedUnion('kind', [
-  /** A studio graph, built with app/graph/buildModel.ts. */
-  z.object({ kind: z.literal('graph'), graph: z.object({ layers: z.array(z.any()), connections: z.array(z.any()) }) }),
+  /** A studio graph, built with app/graph/buildModel.ts (checked with the graph schema, so the trainer gets a Graph). */
+  z.object({ kind: z.literal('graph'), graph: graphSchema }),
   /** A Keras / TF.js model topology (what `model.toJSON()` gives, or model.json's `modelTopology`). */
   z.object({ kind: z.literal('keras'), topology: z.unknown() }),
 ]);
@@ -72,6 +74,13 @@ export const trainingJobSchema = z.object({
    * optimizer's state (Adam's moments) and early stopping's patience start afresh.
    */
   resume: z.object({ from: z.string().min(1), epoch: z.number().int().min(0), learningRate: z.number().positive() }).nullable().default(null),
+  /**
+   * A saved model folder whose weights replace the initial ones (a pruned run starts from its parent's
+   * model). Read by the checked reader; a model of another shape is refused by name.
+   */
+  startFrom: z.string().min(1).nullable().default(null),
+  /** Magnitude pruning of the Dense and convolution kernels while training (app/training/pruning.ts). */
+  prune: pruneSpecSchema.nullable().default(null),
 });
 
 export type TrainingJobInput = z.input<typeof trainingJobSchema>;
@@ -139,6 +148,8 @@ export const trainingResultSchema = z.object({
    * (stopped, diverged or failed runs, 0 epochs).
    */
   learning: learningCheckSchema.optional(),
+  /** A pruning job's kernels as saved: each pruned layer with its count of weights and of exact zeros. */
+  pruned: z.array(prunedLayerSchema).optional(),
 });
 
 export type TrainingResult = z.output<typeof trainingResultSchema>;

@@ -74,7 +74,7 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
 
 /** Why a value does not fit a training setting, in the settings form's words, or null. */
 function trainingValueProblem(path: string, value: SettingValue, base: TrainingConfig): string | null {
-  const candidate = structuredClone(base) as unknown as Record<string, unknown>;
+  const candidate: Record<string, unknown> = structuredClone(base);
   setPath(candidate, path, value);
   const parsed = trainingConfigSchema.safeParse(candidate);
   if (parsed.success) return null;
@@ -126,7 +126,7 @@ export function checkSpace(space: SearchSpace, graph: Graph, config: TrainingCon
  */
 export function applySettings(graph: Graph, config: TrainingConfig, settings: TrialSettings): { graph: Graph; config: TrainingConfig } {
   const nextGraph: Graph = { ...graph, layers: graph.layers.map((l) => ({ ...l, params: { ...l.params } })) };
-  const rawConfig = structuredClone(config) as unknown as Record<string, unknown>;
+  const rawConfig: Record<string, unknown> = structuredClone(config);
   for (const [path, value] of Object.entries(settings)) {
     const target = resolveSetting(path, graph);
     const problem = valueProblem(target, value, config);

@@ -1,8 +1,9 @@
 // The body of the preload: builds the `window.modelwright` object from an ipcRenderer-like object.
 // Kept free of the electron import so tests can drive it with a fake ipcRenderer.
-import { apiContract, serviceMember, serviceNames } from '../../app/api/contract.ts';
+import { serviceMember } from '../../app/api/contract.ts';
+import { contractBridge } from '../../app/api/contractObject.ts';
 import {
-  ipcChannels, menuCommandIds, type BridgedApi, type DesktopBridge, type EditAction, type MenuCommand, type MenuState,
+  ipcChannels, menuCommandIds, type DesktopBridge, type EditAction, type MenuCommand, type MenuState,
   type OpenDialogOptions, type SaveDialogOptions,
 } from '../../app/api/desktopBridge.ts';
 import { toApiErrorInfo } from '../../app/api/errors.ts';
@@ -26,26 +27,21 @@ export function createDesktopBridge(ipc: IpcRendererLike, platform: string): Des
   const client = new RpcClient((text) => ipc.send(ipcChannels.rpc, text));
   ipc.on(ipcChannels.rpc, (_event, text) => { if (typeof text === 'string') client.receive(text); });
 
-  const api: Record<string, Record<string, unknown>> = {};
-  for (const service of serviceNames) {
-    const bridged: Record<string, unknown> = {};
-    for (const method of Object.keys(apiContract[service].methods)) {
-      bridged[method] = (...args: unknown[]) => client.call(service, method, args).then(
-        (value) => ({ ok: true, value }),
-        (err: unknown) => ({ ok: false, error: toApiErrorInfo(err) }),
-      );
-    }
-    for (const event of apiContract[service].events as readonly string[]) {
+  const api = contractBridge({
+    method: (service, method) => (...args: unknown[]) => client.call(service, method, args).then(
+      (value) => ({ ok: true, value }),
+      (err: unknown) => ({ ok: false, error: toApiErrorInfo(err) }),
+    ),
+    event: (service, event) => {
       const subscribe = serviceMember(client.api, service, event);
-      if (typeof subscribe !== 'function') continue;
-      bridged[event] = (listener: (data: unknown) => void) => {
+      if (typeof subscribe !== 'function') return undefined;
+      return (listener: (data: unknown) => void) => {
         if (typeof listener !== 'function') throw new TypeError(`${service}.${event} needs a listener function`);
         const subscription: { dispose(): void } = subscribe((data: unknown) => listener(data));
         return () => subscription.dispose();
       };
-    }
-    api[service] = Object.freeze(bridged);
-  }
+    },
+  });
 
   const dialog = async (kind: 'open' | 'save', options: OpenDialogOptions | SaveDialogOptions): Promise<string | null> => {
     const chosen = await ipc.invoke(ipcChannels.dialog, { kind, options });
@@ -55,8 +51,7 @@ export function createDesktopBridge(ipc: IpcRendererLike, platform: string): Des
   return Object.freeze({
     kind: 'electron' as const,
     platform,
-    // Built from the contract's lists at run time, like RpcClient.api: TypeScript cannot see it is complete.
-    api: Object.freeze(api) as unknown as BridgedApi,
+    api,
     showOpenDialog: (options: OpenDialogOptions) => dialog('open', options),
     showSaveDialog: (options: SaveDialogOptions) => dialog('save', options),
     nativeEdit: async (action: EditAction) => { await ipc.invoke(ipcChannels.edit, action); },

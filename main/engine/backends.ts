@@ -9,8 +9,9 @@ import { dirname, join, sep } from 'node:path';
 import { installNodePolyfills } from './nodePolyfills.ts';
 import { registerWasmKernels } from './wasmKernels/index.ts';
 import { registerMissingGradients } from './missingGradients.ts';
+import type { Tf } from '../../app/graph/tfjs/tf.ts';
 
-export type Tf = typeof import('@tensorflow/tfjs');
+export type { Tf };
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export type BackendPreference = 'auto' | BackendName;
 

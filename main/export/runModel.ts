@@ -94,7 +94,7 @@ export async function openRunModel(options: RunModelOptions): Promise<RunModel> 
     throw new ExportError(`the saved model of run ${run.id} (${artifact.path}) carries no Modelwright metadata, so its preprocessing is unknown; train it again with this version`);
   }
   const { tf, backend } = await loadTf(options.backend ?? 'auto');
-  registerCustomLayers(tf as unknown as typeof tfTypes);
+  registerCustomLayers(tf);
   const studio = await loadFromArtifacts(tf, artifactsOf(contents));
   const notes: string[] = [];
   const probe = await probeInputs(run, metadata, studio, options, notes);
@@ -177,7 +177,7 @@ export function maxAbs(a: Float32Array): number {
 }
 
 /** The headline metric of the outputs on the probe: what the trainer reports for this task. */
-function headlineMetric(meta: SavedModelMetadata, probe: Probe, outputs: Float32Array): { name: string; value: number | null } | null {
+export function headlineMetric(meta: SavedModelMetadata, probe: Probe, outputs: Float32Array): { name: string; value: number | null } | null {
   if (!probe.y) return null;
   const n = probe.n;
   if (meta.task === 'classification') {

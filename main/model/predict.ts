@@ -34,7 +34,7 @@ export async function loadTrainedModel(dir: string, options: { backend?: Backend
   const metadata = savedMetadataOf(userMeta);
   const preprocessor = metadata?.preprocessor ? Preprocessor.fromJSON(metadata.preprocessor) : null;
   const { tf, backend } = await loadTf(options.backend ?? 'auto');
-  registerCustomLayers(tf as unknown as typeof tfTypes);
+  registerCustomLayers(tf);
   const model = await tf.loadLayersModel(folderLoadHandler(tf, dir));
   const inputShape = model.inputs[0].shape.slice(1).map((d) => d ?? 1);
   const width = inputShape.reduce((a, b) => a * b, 1);

@@ -6,6 +6,7 @@ import { generateCode } from '../../app/codegen/index.ts';
 import { exportKerasModel } from '../../app/keras/export.ts';
 import { planProjectData } from '../codegen/projectData.ts';
 import { ExportError, exportRunForApi } from '../export/exportRun.ts';
+import { computeTradeoffs } from '../export/tradeoffs.ts';
 import { localFileAccess, type FileAccess } from '../files/fileAccess.ts';
 import type { ExperimentStore } from '../store/experimentStore.ts';
 import { zipFolder } from '../files/zipFolder.ts';
@@ -43,6 +44,16 @@ export function createExportService(options: ExportServiceOptions = {}): ExportS
         return { ...result, dir: files.nameOf(result.dir) ?? result.dir };
       } catch (err) {
         // Export errors are written for the user (no run, no model, unwritable folder): pass them on as they are.
+        if (err instanceof ExportError) throw new ApiError('failed', err.message);
+        throw err;
+      }
+    },
+
+    async tradeoffs(runId) {
+      if (!options.store) throw new ApiError('not-available', `The trade-offs of run ${runId} are not available in this host.`);
+      try {
+        return await computeTradeoffs({ store: options.store, runId, resourcesDir: options.resourcesDir });
+      } catch (err) {
         if (err instanceof ExportError) throw new ApiError('failed', err.message);
         throw err;
       }

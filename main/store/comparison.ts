@@ -1,4 +1,5 @@
 // Comparing 2–10 runs: their curves aligned by epoch, what differs in settings, data and graph, and test metrics.
+import { graphSchema } from '../../app/graph/schema.ts';
 import type { Graph } from '../../app/graph/types.ts';
 import type { AlignedSeries, RunComparison } from '../../app/store/types.ts';
 import { diffGraphs, diffValues } from '../../app/store/diff.ts';
@@ -37,10 +38,10 @@ export function compareRuns(conn: StoreConnection, runIds: number[]): RunCompari
     const graphs = conn.stmt(`SELECT r.id, g.graph_json FROM runs r JOIN graph_versions g ON g.id = r.graph_version_id
       WHERE r.id IN (SELECT value FROM json_each(?))`).all(idsJson) as { id: number; graph_json: string }[];
     const graphById = new Map(graphs.map((g) => [g.id, g.graph_json]));
-    const base = JSON.parse(graphById.get(runIds[0])!) as Graph;
+    const base = storedGraph(runIds[0], graphById.get(runIds[0])!);
     const graphDiffs = runIds.map((id, i) => {
       if (i === 0 || graphById.get(id) === graphById.get(runIds[0])) return { identical: true, added: [], removed: [], changed: [] };
-      return diffGraphs(base, JSON.parse(graphById.get(id)!) as Graph);
+      return diffGraphs(base, storedGraph(id, graphById.get(id)!));
     });
     const bindings = conn.stmt('SELECT id, dataset_binding_json FROM runs WHERE id IN (SELECT value FROM json_each(?))').all(idsJson) as
       { id: number; dataset_binding_json: string | null }[];
@@ -55,4 +56,11 @@ export function compareRuns(conn: StoreConnection, runIds: number[]): RunCompari
       testMetrics: testNames.map((metric) => ({ metric, values: runs.map((r) => r.test[metric] ?? null) })),
     };
   });
+}
+
+/** A run's stored graph, checked with the graph schema it was written with (createRun stores graphs the trainer accepted). */
+function storedGraph(runId: number, json: string): Graph {
+  const parsed = graphSchema.safeParse(JSON.parse(json));
+  if (!parsed.success) throw new StoreError('corrupt', `the stored graph of run ${runId} is damaged (${parsed.error.issues[0]?.message ?? 'it is not a graph'}), so it cannot be compared`);
+  return parsed.data;
 }

@@ -16,9 +16,20 @@ interface ParentPort {
   on(event: 'message', listener: (event: { data: unknown }) => void): void;
 }
 
+/** Electron's `process.parentPort` in a utilityProcess (Node's process type does not know it), or undefined. */
+function electronParentPort(): ParentPort | undefined {
+  const port: unknown = 'parentPort' in process ? process.parentPort : undefined;
+  return isParentPort(port) ? port : undefined;
+}
+
+function isParentPort(value: unknown): value is ParentPort {
+  return typeof value === 'object' && value !== null
+    && 'postMessage' in value && typeof value.postMessage === 'function' && 'on' in value && typeof value.on === 'function';
+}
+
 /** The channel of the current process; throws when it was started some other way (e.g. run by hand). */
 export function parentChannel(): ParentChannel {
-  const port = (process as unknown as { parentPort?: ParentPort }).parentPort;
+  const port = electronParentPort();
   if (port) {
     return {
       kind: 'utility',

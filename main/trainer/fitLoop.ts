@@ -15,6 +15,8 @@ export interface LoopHooks {
   onProgress?(event: ProgressEvent): void;
   /** Polled after every batch; true ends the run after that batch. */
   shouldStop?(): boolean;
+  /** After every optimizer step, before anything reads the weights (pruning's masks, main/trainer/pruning.ts). */
+  afterStep?(): void;
   /** Batch events per second at most (epoch events are never dropped). */
   maxBatchEventsPerSecond?: number;
   /** Epoch counts after which the loop waits for `checkpoint` to say whether to go on (false: stop there). */
@@ -37,6 +39,8 @@ export interface LoopOptions {
   hooks: LoopHooks;
   /** A resumed run starts at this epoch (0-based) with this learning rate; ETAs count only the epochs left. */
   resume?: { initialEpoch: number; learningRate: number };
+  /** False: no "may not be learning" note from the loss's trend (a pruning fine-tune's loss rises with its sparsity by design). */
+  watchLearning?: boolean;
   /** Rewrites each epoch's and batch's metrics before anyone sees them (regression errors into the target's units). */
   mapLogs?: (logs: Record<string, number | null>) => Record<string, number | null>;
 }
@@ -81,7 +85,10 @@ function appendHistory(history: Record<string, (number | null)[]>, logs: Record<
   }
 }
 
-/** SGD and momentum cache the rate in a tensor and expose a setter; the others read the field on every step. */
+/**
+ * SGD and momentum cache the rate in a tensor and expose a setter; the others read the field on every step.
+ * TF.js declares neither on Optimizer (`learningRate` is protected in each subclass), hence the one cast.
+ */
 function setLearningRate(optimizer: tfTypes.Optimizer, lr: number): void {
   const o = optimizer as unknown as { setLearningRate?: (lr: number) => void; learningRate: number };
   if (typeof o.setLearningRate === 'function') o.setLearningRate(lr);
@@ -141,6 +148,7 @@ export function studioCallbacks(options: LoopOptions): StudioLoop {
     }
 
     override async onBatchEnd(batch: number, logs?: Record<string, unknown>): Promise<void> {
+      hooks.afterStep?.();
       currentBatch = batch;
       const size = typeof logs?.size === 'number' ? logs.size : batchSize;
       state.samplesDone += size;
@@ -191,7 +199,7 @@ export function studioCallbacks(options: LoopOptions): StudioLoop {
       if (fullEpoch) state.epochsCompleted = epoch + 1;
       appendHistory(state.history, { ...clean, lr: state.learningRate }, epoch);
       // Said while training, not only at the end: a loss that has not fallen (or rises) over several epochs.
-      const trend = state.status === 'completed' ? lossTrend(state.history) : null;
+      const trend = state.status === 'completed' && options.watchLearning !== false ? lossTrend(state.history) : null;
       const now = performance.now();
       hooks.onProgress?.({
         type: 'epoch',

@@ -9,6 +9,7 @@ import { positiveScores } from '../../app/training/evaluate.ts';
 import type { StartedInfo, TrainingResult } from '../../app/training/protocol.ts';
 import { existsSync } from 'node:fs';
 import type { ExperimentStore } from '../store/experimentStore.ts';
+import { setLineage, type LineageInput } from '../store/lineage.ts';
 import { isDiskFullError, writePendingHistory } from '../store/pendingHistory.ts';
 import type { EpochMetricRow } from '../store/recording.ts';
 import type { TrainingSession } from './supervisor.ts';
@@ -31,6 +32,8 @@ export interface RunRecordInput {
   modelDir?: string;
   /** A resumed run (already reopened in the store, main/store/reopenRun.ts): recorded under this id, not a new one. */
   existingRunId?: number;
+  /** How the run was made when not trained from scratch (a pruned child of its parent), main/store/lineage.ts. */
+  lineage?: LineageInput;
 }
 
 /** The run ended, but the history could not record its end: it waits in `file` for the next open of the history. */
@@ -103,6 +106,7 @@ export function recordSession(
       tags: input.tags,
       sweep: input.sweep,
     });
+    if (input.lineage) setLineage(store, id, input.lineage);
     // Only a run that trains has a model folder to find later (a run that never started has nothing there).
     if (input.modelDir && started) store.addArtifact(id, { kind: 'output', path: input.modelDir, owned: input.modelOwned });
     runId = id;
@@ -159,6 +163,11 @@ export function recordSession(
     };
     try {
       retryUnwritten();
+      // What pruning did to each kernel joins the derivation (e.g. `prune.layers`), so the history says which layers were pruned.
+      const { lineage } = input;
+      if (lineage && result.pruned && lineage.derivation?.prune && typeof lineage.derivation.prune === 'object') {
+        setLineage(store, id, { ...lineage, derivation: { ...lineage.derivation, prune: { ...lineage.derivation.prune, layers: result.pruned } } });
+      }
       store.finishRun(id, result.status, finish);
     } catch (err) {
       if (!isDiskFullError(err)) throw err;

@@ -4,7 +4,6 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { TrainingConfig } from '../../app/training/config.ts';
 import type { TrainingJob, PreparedData } from '../../app/training/protocol.ts';
-import type { Graph } from '../../app/graph/types.ts';
 import type { TensorSplit } from '../../app/data/prepare.ts';
 import { buildTfModel, registerCustomLayers } from '../../app/graph/buildModel.ts';
 import { loadDataset } from '../data/load.ts';
@@ -14,15 +13,13 @@ import type { Tf } from '../engine/backends.ts';
 
 /** A TF.js LayersModel from the job's model source. */
 export async function buildModel(tf: Tf, source: TrainingJob['model']): Promise<tfTypes.LayersModel> {
-  // Two spellings of the same tfjs namespace type (with and without the module's `default`).
-  const tfjs = tf as unknown as typeof tfTypes;
-  registerCustomLayers(tfjs);
+  registerCustomLayers(tf);
   if (source.kind === 'keras') {
     let topology = source.topology;
     if (typeof topology === 'string') topology = JSON.parse(topology);
     return tf.models.modelFromJSON(topology as tfTypes.io.ModelJSON);
   }
-  return buildTfModel(source.graph as Graph, tfjs);
+  return buildTfModel(source.graph, tf);
 }
 
 /** Prepared arrays from the job's data: as given, or loaded here by the data pipeline from a binding. */

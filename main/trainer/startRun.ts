@@ -8,8 +8,10 @@ import type { DatasetBinding } from '../../app/data/binding.ts';
 import type { Graph } from '../../app/graph/types.ts';
 import { defaultRunName } from '../../app/store/runNames.ts';
 import type { TrainingConfig } from '../../app/training/config.ts';
+import type { PruneSpec } from '../../app/training/pruning.ts';
 import { checkReadiness, firstRefusal, type ReadinessProblem } from '../../app/training/readiness.ts';
 import type { ExperimentStore } from '../store/experimentStore.ts';
+import type { LineageInput } from '../store/lineage.ts';
 import { recordSession, type RecordedSession, type RecordHooks } from './recording.ts';
 import type { TrainingSession, TrainingSupervisor } from './supervisor.ts';
 
@@ -41,6 +43,13 @@ export interface RunRequest {
   resume?: { runId: number; from: string; epoch: number; learningRate: number; owned: boolean };
   /** A folder of the caller's to save the model in; absent: a new folder in the history's artifacts, owned by the run. */
   outputDir?: string;
+  /**
+   * A run derived from another (a pruned child): recorded with its lineage (main/store/lineage.ts), and the
+   * trainer starts from the weights saved in `weightsFrom` (the parent's model folder) instead of new ones.
+   */
+  derived?: { lineage: LineageInput & { parentRunId: number }; weightsFrom: string };
+  /** Prune the Dense and convolution kernels to this sparsity while training (main/trainer/pruning.ts). */
+  prune?: PruneSpec;
 }
 
 export interface StartedRun {
@@ -90,6 +99,8 @@ export function startRun(store: ExperimentStore, supervisor: TrainingSupervisor,
     outputDir: modelDir,
     ...(request.checkpoints ? { checkpoints: request.checkpoints } : {}),
     ...(resume ? { resume: { from: resume.from, epoch: resume.epoch, learningRate: resume.learningRate } } : {}),
+    ...(request.derived ? { startFrom: request.derived.weightsFrom } : {}),
+    ...(request.prune ? { prune: request.prune } : {}),
   });
   const name = request.name?.trim() || nameNewRun(store, { project, graph, config, binding });
   const recorded = recordSession(store, session, {
@@ -98,6 +109,7 @@ export function startRun(store: ExperimentStore, supervisor: TrainingSupervisor,
     modelOwned: resume ? resume.owned : request.outputDir === undefined,
     modelDir,
     existingRunId: resume?.runId,
+    lineage: request.derived?.lineage,
   }, hooks);
   return { session, name, modelDir, recorded };
 }

@@ -20,6 +20,7 @@ import { mulberry32, splitIndices } from '../../app/data/split.ts';
 import { buildModel, loadData, type Tf } from './runtime.ts';
 import { loadTf } from '../engine/loadTf.ts';
 import { CheckpointWriter, removeCheckpoints } from '../model/checkpoint.ts';
+import { Pruner } from './pruning.ts';
 import { describeFsError } from '../files/atomicWrite.ts';
 import { folderSaveHandler } from '../model/modelFiles.ts';
 import { checkedFolderLoadHandler } from '../model/modelFolder.ts';
@@ -161,9 +162,12 @@ async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingRes
   const tensors: Tensor[] = [];
   const track = <T extends Tensor>(t: T): T => { tensors.push(t); return t; };
   let loop: StudioLoop | null = null;
+  let pruner: Pruner | null = null;
   try {
-    // A resumed run starts from its checkpoint's weights (read by the checked reader) and learning rate.
-    if (job.resume) await restoreWeights(tf, model, job.resume.from);
+    // A resumed run starts from its checkpoint's weights (read by the checked reader) and learning rate;
+    // a derived run (pruned) from its parent's saved model.
+    if (job.resume) await restoreWeights(tf, model, job.resume.from, 'checkpoint');
+    else if (job.startFrom) await restoreWeights(tf, model, job.startFrom, 'model');
     const optimizer = makeOptimizer(tf, job.resume ? { ...config, optimizer: { ...config.optimizer, learningRate: job.resume.learningRate } } : config);
     model.compile({ optimizer, loss: lossFor(tf, choice.loss), metrics: choice.metrics });
 
@@ -209,9 +213,12 @@ async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingRes
         result.warnings.push(`training checkpoints could not be saved after epoch ${epoch + 1} (${describeFsError(err)}); a killed run cannot be resumed from its last epoch`);
       }
     };
-    loop = studioCallbacks({ tf, model, optimizer, config, epochs, batchSize, nTrain, backend, hooks: { ...hooks, checkpoints: job.checkpoints, onEpochDone }, mapLogs,
-      resume: job.resume ? { initialEpoch: job.resume.epoch + 1, learningRate: job.resume.learningRate } : undefined });
     const initialEpoch = job.resume ? job.resume.epoch + 1 : 0;
+    if (job.prune) pruner = new Pruner(tf, model, job.prune, Math.max(0, epochs - initialEpoch) * Math.ceil(nTrain / batchSize));
+    const afterStep = pruner ? pruner.afterStep.bind(pruner) : undefined;
+    loop = studioCallbacks({ tf, model, optimizer, config, epochs, batchSize, nTrain, backend, hooks: { ...hooks, checkpoints: job.checkpoints, onEpochDone, afterStep }, mapLogs,
+      watchLearning: !pruner,
+      resume: job.resume ? { initialEpoch, learningRate: job.resume.learningRate } : undefined });
     const { callbacks, state } = loop;
     const weights = classWeight && typeof classWeight === 'object' ? classWeight : undefined;
     if (epochs > 0 && source.kind === 'memory') {
@@ -257,6 +264,9 @@ async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingRes
       return result;
     }
 
+    // Pruned kernels at (at least) their target, whatever ended the fine-tune, before the test and the save.
+    if (pruner) result.pruned = pruner.finish();
+
     result.status = status;
     if (status === 'stopped') result.message = `${stopReason}; the weights and metrics so far are kept`;
     else if (epochs === 0) result.message = 'epochs is 0: the model was not trained; the test results are those of the untrained (randomly initialized) model';
@@ -275,7 +285,8 @@ async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingRes
     } else {
       result.testNote = 'not evaluated: there is no test split (set a test split above 0 to measure the model on unseen rows)';
     }
-    if (status === 'completed' && result.epochsCompleted > 0) judgeLearning(result, data, config, output);
+    // A pruning fine-tune starts trained and its loss rises with the sparsity: "did not learn" does not apply.
+    if (status === 'completed' && result.epochsCompleted > 0 && !pruner) judgeLearning(result, data, config, output);
 
     if (job.outputDir) {
       const metadata: SavedModelMetadata = {
@@ -305,18 +316,21 @@ async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingRes
   } finally {
     tensors.forEach((t) => t.dispose());
     loop?.dispose();
+    pruner?.dispose();
     model.dispose();
   }
 }
 
-/** Sets the model's weights from a checkpoint folder; a checkpoint of another model is refused by name. */
-async function restoreWeights(tf: Tf, model: tfTypes.LayersModel, dir: string): Promise<void> {
+/** Sets the model's weights from a checkpoint or model folder; one of another model is refused by name. */
+async function restoreWeights(tf: Tf, model: tfTypes.LayersModel, dir: string, what: 'checkpoint' | 'model'): Promise<void> {
   const saved = await tf.loadLayersModel(checkedFolderLoadHandler(tf, dir));
   try {
     const from = saved.getWeights();
     const to = model.getWeights();
     if (from.length !== to.length || from.some((w, i) => w.shape.join() !== to[i].shape.join())) {
-      throw new TrainingError(`the checkpoint in ${dir} does not fit this model (its weights have other shapes)`, 'train the run again from the start instead of resuming it');
+      throw what === 'checkpoint'
+        ? new TrainingError(`the checkpoint in ${dir} does not fit this model (its weights have other shapes)`, 'train the run again from the start instead of resuming it')
+        : new TrainingError(`the model in ${dir} does not fit this graph (its weights have other shapes)`, 'start from a run of the same graph');
     }
     model.setWeights(from);
   } finally {
@@ -403,7 +417,7 @@ function outputInfo(model: LayersModel): OutputLayerInfo {
 function refuseUnready(source: TrainingJob['model'], data: DataInfo, k: number, config: TrainingConfig): void {
   let graph: Graph;
   try {
-    graph = source.kind === 'graph' ? source.graph as Graph : importKerasModel(source.topology).graph;
+    graph = source.kind === 'graph' ? source.graph : importKerasModel(source.topology).graph;
   } catch {
     return; // A topology the studio cannot read as a graph is checked by TF.js itself when it is built.
   }

@@ -1,7 +1,8 @@
 // The host in the desktop app: turns the preload's `window.modelwright` bridge back into a plain
 // ModelwrightApi (errors rebuilt as ApiError with their code); Open, Save as and data choosing are the
 // native dialogs, whose answer is an opaque handle the main process keeps; plus the menu commands.
-import { apiContract, serviceNames, type ModelwrightApi } from '../../app/api/contract.ts';
+import { serviceMember, type ServiceName } from '../../app/api/contract.ts';
+import { contractApi } from '../../app/api/contractObject.ts';
 import type { BridgeResult, DesktopBridge, MenuCommand, OpenDialogOptions } from '../../app/api/desktopBridge.ts';
 import { apiErrorFrom } from '../../app/api/errors.ts';
 import type { Disposable } from '../../app/api/events.ts';
@@ -35,23 +36,21 @@ function unwrap<T>(result: BridgeResult<T>): T {
 }
 
 export function createElectronHost(bridge: DesktopBridge): ElectronHost {
-  const api: Record<string, Record<string, unknown>> = {};
-  for (const service of serviceNames) {
-    const bridged = bridge.api[service] as unknown as Record<string, (...args: unknown[]) => unknown>;
-    const proxy: Record<string, unknown> = {};
-    for (const method of Object.keys(apiContract[service].methods)) {
-      proxy[method] = async (...args: unknown[]) => unwrap(await (bridged[method](...args) as Promise<BridgeResult<unknown>>));
-    }
-    for (const event of apiContract[service].events as readonly string[]) {
-      proxy[event] = (listener: (data: unknown) => void): Disposable => {
-        const off = bridged[event](listener) as () => void;
-        return { dispose: () => off() };
-      };
-    }
-    api[service] = proxy;
-  }
+  // The bridge's member by name; a missing one fails when called, as a plain call of it would.
+  const bridged = (service: ServiceName, name: string) => (...args: unknown[]): unknown => {
+    const member = serviceMember(bridge.api, service, name);
+    if (typeof member !== 'function') throw new TypeError(`the desktop bridge has no ${service}.${name}`);
+    return member(...args);
+  };
+  const api = contractApi({
+    method: (service, method) => async (...args: unknown[]) => unwrap(await (bridged(service, method)(...args) as Promise<BridgeResult<unknown>>)),
+    event: (service, event) => (listener: (data: unknown) => void): Disposable => {
+      const off = bridged(service, event)(listener) as () => void;
+      return { dispose: () => off() };
+    },
+  });
   return {
-    api: api as unknown as ModelwrightApi,
+    api,
     bridge,
     can: { nativeDialogs: true, download: false },
     openProject: () => bridge.showOpenDialog({ title: 'Open a project or model', filters: projectFilters }),

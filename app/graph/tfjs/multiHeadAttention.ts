@@ -2,9 +2,9 @@
 // Keras's weight shapes, scaled dot-product attention per head, optional causal mask and attention
 // dropout. Registered under Keras's class name so a saved model.json loads again.
 import type * as tfTypes from '@tensorflow/tfjs';
+import type { Tf } from './tf.ts';
 import { attentionAxesOf, outputShapeOf } from '../layers/attention.ts';
 
-type Tf = typeof tfTypes;
 type Tensor = tfTypes.Tensor;
 type LayerVariable = tfTypes.LayerVariable;
 

@@ -1,8 +1,8 @@
 // keras_hub's PositionEmbedding and TokenAndPositionEmbedding as TF.js layers (tfjs-layers has
 // neither), with SinePositionEncoding's fixed waves as TokenAndPositionEmbedding's other option.
 import type * as tfTypes from '@tensorflow/tfjs';
+import type { Tf } from './tf.ts';
 
-type Tf = typeof tfTypes;
 type Tensor = tfTypes.Tensor;
 
 const classes = new WeakMap<object, ReturnType<typeof define>>();

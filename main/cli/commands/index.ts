@@ -13,10 +13,12 @@ import { renameCommand } from './rename.ts';
 import { exportCommand } from './export.ts';
 import { trainCommand } from './train.ts';
 import { sweepCommand } from './sweep.ts';
+import { pruneCommand } from './prune.ts';
+import { tradeoffsCommand } from './tradeoffs.ts';
 import { predictCommand } from './predict.ts';
 import { serveCommand } from './serve.ts';
 import { serveModelCommand } from './serveModel.ts';
 import { benchCommand } from './bench.ts';
 import { dbCommand } from './db.ts';
 
-export const commands: CliCommand[] = [validateCommand, templatesCommand, newCommand, runsCommand, showCommand, compareCommand, deleteCommand, tagCommand, noteCommand, renameCommand, exportCommand, trainCommand, sweepCommand, predictCommand, serveCommand, serveModelCommand, dbCommand, benchCommand];
+export const commands: CliCommand[] = [validateCommand, templatesCommand, newCommand, runsCommand, showCommand, compareCommand, deleteCommand, tagCommand, noteCommand, renameCommand, exportCommand, trainCommand, sweepCommand, pruneCommand, tradeoffsCommand, predictCommand, serveCommand, serveModelCommand, dbCommand, benchCommand];

@@ -166,7 +166,7 @@ function progressPrinter(io: CliIO) {
   };
 }
 
-function summaryText(result: TrainingResult, runId: number | null, name: string): string {
+export function summaryText(result: TrainingResult, runId: number | null, name: string): string {
   const lines = [`${result.status}: ${result.message}`];
   if (result.advice) lines.push(`what to do: ${result.advice}`);
   const didNotLearn = result.learning?.learned === false;
@@ -256,8 +256,11 @@ async function resumeTraining(values: TrainValues, positionals: string[], io: Cl
   return trainAndReport(store, { origin: 'cli', ...plan }, values, io);
 }
 
-/** Starts the run, shows its progress, prints the result; closes the history. */
-async function trainAndReport(store: ExperimentStore, request: RunRequest, values: TrainValues, io: CliIO): Promise<number> {
+/** What a command that trains prints at the end instead of train's own result (`prune` does). */
+export type PresentResult = (ended: { runId: number; name: string; result: TrainingResult }) => Promise<void>;
+
+/** Starts the run, shows its progress, prints the result (or `present`s it); closes the history. */
+export async function trainAndReport(store: ExperimentStore, request: RunRequest, values: Pick<TrainValues, 'json' | 'strict'>, io: CliIO, present?: PresentResult): Promise<number> {
     try {
       const printer = progressPrinter(io);
       // The same starter and recording as the studio's: the run exists from `started`, and one that fails
@@ -290,7 +293,9 @@ async function trainAndReport(store: ExperimentStore, request: RunRequest, value
         throw new CliError(`${saved}; history not updated: ${historyPending.reason} (${store.path}); ${kept}`, 2);
       }
 
-      if (values.json) {
+      if (present) {
+        await present({ runId, name, result });
+      } else if (values.json) {
         io.stdout(`${JSON.stringify({
           runId,
           name,
@@ -324,7 +329,7 @@ async function trainAndReport(store: ExperimentStore, request: RunRequest, value
 }
 
 /** Closes the history; batch points that still cannot be written to a full disk are let go (the run's end is kept beside its model). */
-function closeStore(store: ExperimentStore): void {
+export function closeStore(store: ExperimentStore): void {
   try {
     store.close();
   } catch (err) {

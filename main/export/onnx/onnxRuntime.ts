@@ -1,14 +1,13 @@
 // ONNX Runtime for Node (onnxruntime-node, an optional dependency): loaded on first use, so the rest of
 // the program works where it is missing, and runs an ONNX model on a batch of inputs.
-import type * as OrtTypes from 'onnxruntime-node';
-
-type Ort = typeof OrtTypes;
+// The module's own type; `import()` of this CommonJS module may also carry it as a synthetic `default`.
+type Ort = typeof import('onnxruntime-node');
 let loaded: Promise<Ort> | null = null;
 
 /** onnxruntime-node, or an Error saying how to install it. */
 export function loadOnnxRuntime(): Promise<Ort> {
   loaded ??= import('onnxruntime-node').then(
-    (m) => ((m as unknown as { default?: Ort }).default ?? m) as Ort,
+    (m) => ('default' in m && m.default ? m.default : m),
     (err: unknown) => {
       loaded = null;
       throw new Error(`ONNX Runtime for Node (onnxruntime-node) could not be loaded, so the ONNX file cannot be checked: ${(err as Error).message.split('\n')[0]}. Install it with "npm install onnxruntime-node"`);
