@@ -11,7 +11,7 @@ import type { TrainingConfig } from '../../app/training/config.ts';
 import type { PruneSpec } from '../../app/training/pruning.ts';
 import { checkReadiness, firstRefusal, type ReadinessProblem } from '../../app/training/readiness.ts';
 import type { ExperimentStore } from '../store/experimentStore.ts';
-import type { LineageInput } from '../store/lineage.ts';
+import { lineageOf, type LineageInput } from '../store/lineage.ts';
 import { recordSession, type RecordedSession, type RecordHooks } from './recording.ts';
 import type { TrainingSession, TrainingSupervisor } from './supervisor.ts';
 
@@ -123,7 +123,8 @@ export function nameNewRun(store: ExperimentStore, input: { project?: string; gr
   let previous: Parameters<typeof defaultRunName>[2] = null;
   if (input.project) {
     try {
-      const [last] = store.listRuns({ project: input.project, sort: { by: 'id', direction: 'desc' }, limit: 1 }).runs;
+      // An ensemble is made from runs, not trained: a new run is named by what differs from the last trained one.
+      const last = store.listRuns({ project: input.project, sort: { by: 'id', direction: 'desc' }, limit: 20 }).runs.find((r) => lineageOf(store, r.id).kind !== 'ensemble');
       if (last) {
         const detail = store.getRun(last.id);
         previous = { id: last.id, config: detail.config, graph: detail.graph, dataSource: detail.datasetBinding?.source ?? detail.dataset?.source ?? null };

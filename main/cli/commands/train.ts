@@ -38,6 +38,8 @@ Options:
   --validation-split F   fraction of the non-test rows held out to watch for overfitting
   --test-split F         fraction of all rows held out for the final evaluation
   --seed N               same seed, same data, same backend: same run
+  --split-seed N         the seed of the train/validation/test split alone (default: --seed); runs with
+                         different --seed but one --split-seed share their test rows (docs/ensembles.md)
   --backend B            ${backendNames.join(', ')} (default auto: the fastest that loads)
   --out DIR              where to save the trained model (default: the history's artifacts folder)
   --name TEXT            the run's name (default: what differs from the project's previous run,
@@ -69,6 +71,7 @@ const options = {
   'validation-split': { type: 'string' },
   'test-split': { type: 'string' },
   seed: { type: 'string' },
+  'split-seed': { type: 'string' },
   backend: { type: 'string' },
   out: { type: 'string' },
   name: { type: 'string' },
@@ -100,6 +103,7 @@ function buildConfig(base: Partial<TrainingConfig> | null, v: TrainValues): Trai
   set('validationSplit', numberFlag(v['validation-split'], '--validation-split', 0, 0.99));
   set('testSplit', numberFlag(v['test-split'], '--test-split', 0, 0.99));
   set('seed', intFlag(v.seed, '--seed', 0));
+  set('splitSeed', intFlag(v['split-seed'], '--split-seed', 0));
   set('backend', oneOf(v.backend, backendNames, '--backend'));
   return checkedTrainingConfig(merged);
 }
