@@ -80,6 +80,10 @@ export const settingExplanations: Readonly<Record<string, SettingExplanation>> =
     label: 'Random seed', short: named('seed'),
     text: 'Fixes the shuffling and starting weights: the same seed, data and backend give the same run.',
   },
+  splitSeed: {
+    label: 'Split seed', short: (v) => (v === null || v === undefined ? 'split by seed' : `split seed ${show(v)}`),
+    text: 'Picks which rows are held out for validation and testing (by default the random seed does): runs with different seeds but one split seed are tested on the same rows, so they can be fused into an ensemble.',
+  },
   'earlyStopping.enabled': {
     label: 'Early stopping', short: onOff('early stopping', 'no early stopping'),
     text: 'Stops training when the validation loss has not improved for a while, and keeps the best weights.',

@@ -115,6 +115,8 @@ export function torchLayer(step: LayerStep, ctx: LayerContext): TorchLayer {
       const act = activation(String(p.activation), 'x');
       return inline((ins) => activation(String(p.activation), ins[0]).expr, { helpers: act.helpers, mask: 'pass' });
     }
+    case 'Rescaling':
+      return inline((ins) => `(${ins[0]} * ${numberLiteral(Number(p.scale))} + ${numberLiteral(Number(p.offset ?? 0))})`, { mask: 'pass' });
     case 'LeakyReLU':
       return inline((ins) => `F.leaky_relu(${ins[0]}, negative_slope=${numberLiteral(Number(p.alpha))})`, { mask: 'pass' });
     case 'Embedding':

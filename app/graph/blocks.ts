@@ -113,12 +113,19 @@ export function mapAnalysisToBlocks(graph: Graph, flat: FlatGraph, analysis: Gra
   // Blocks take their place in the order where their output layer is: every inner layer comes before it.
   const outputIds = new Set(graph.layers.filter(isBlock).map((b) => flatId(b.id, b.block.output)));
   const order = analysis.order.filter((id) => !origins.has(id) || outputIds.has(id)).map(outer);
-  const errors: GraphError[] = analysis.errors.map((e) => {
+  const ports = portErrors(graph);
+  // An open port starves the layers behind it: its own error says it once, instead of theirs.
+  const starved = new Set(ports.map((e) => e.layerId));
+  const consequence = new Set<GraphError['kind']>(['input-count', 'disconnected']);
+  const errors: GraphError[] = [];
+  for (const e of analysis.errors) {
     const origin = e.layerId ? origins.get(e.layerId) : undefined;
-    if (!origin) return e;
-    return { ...e, layerId: origin.blockId, layerName: origin.blockName, message: `In block "${origin.blockName}": ${e.message}` };
-  });
-  errors.push(...portErrors(graph));
+    if (!origin) errors.push(e);
+    else if (!(starved.has(origin.blockId) && consequence.has(e.kind))) {
+      errors.push({ ...e, layerId: origin.blockId, layerName: origin.blockName, message: `In block "${origin.blockName}": ${e.message}` });
+    }
+  }
+  errors.push(...ports);
   return {
     ...analysis,
     valid: errors.length === 0,
@@ -141,8 +148,11 @@ function portErrors(graph: Graph): GraphError[] {
     const at = { layerId: layer.id, layerName: layer.name };
     if (extra !== undefined) {
       errors.push({ kind: 'input-count', ...at, message: `Block "${layer.name}" has ${ports} input${ports === 1 ? '' : 's'} but a connection goes into input ${extra + 1}`, fix: 'delete that connection' });
-    } else if (open !== undefined && slots.length > 0) {
-      errors.push({ kind: 'input-count', ...at, message: `Block "${layer.name}" has nothing connected to its input ${open + 1}`, fix: 'connect a layer into it' });
+    } else if (open !== undefined) {
+      const nothing = slots.length === 0 && !graph.connections.some((c) => c.from === layer.id);
+      errors.push(nothing
+        ? { kind: 'disconnected', ...at, message: `Block "${layer.name}" is not connected to anything`, fix: 'connect it between other layers, or delete it' }
+        : { kind: 'input-count', ...at, message: `Block "${layer.name}" has nothing connected to its input ${open + 1}`, fix: 'connect a layer into it' });
     }
   }
   return errors;

@@ -53,6 +53,12 @@ export const trainingConfigSchema = z.object({
   shuffle: z.boolean().default(true),
   /** Same seed, same data, same backend: same run. */
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(42),
+  /**
+   * The seed of the train/validation/test split alone (default: `seed`). Runs that differ only in `seed`
+   * but share this one are trained and tested on the same rows, so they can be compared row by row and
+   * fused into an ensemble (docs/ensembles.md).
+   */
+  splitSeed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
   earlyStopping: earlyStoppingSchema.default(() => earlyStoppingSchema.parse({})),
   reduceLrOnPlateau: reduceLrSchema.default(() => reduceLrSchema.parse({})),
   /** `auto` weighs classes inversely to their frequency; `none` weighs them equally; or explicit weights by label. */
@@ -64,6 +70,11 @@ export type TrainingConfig = z.infer<typeof trainingConfigSchema>;
 export type OptimizerName = (typeof optimizerNames)[number];
 export type LossName = (typeof lossNames)[number];
 export type BackendName = (typeof backendNames)[number];
+
+/** The seed that picks the train/validation/test rows: `splitSeed` when set, else `seed`. */
+export function splitSeedOf(config: Pick<TrainingConfig, 'seed' | 'splitSeed'>): number {
+  return config.splitSeed ?? config.seed;
+}
 
 /** A full configuration from a partial one, defaults filled in. Throws a ZodError on bad values. */
 export function makeTrainingConfig(partial: unknown = {}): TrainingConfig {

@@ -7,7 +7,7 @@ import { mulberry32 } from '../../app/data/split.ts';
 import { canonicalJson } from '../../app/store/diff.ts';
 import type { RunDetail } from '../../app/store/types.ts';
 import { evaluateClassification, evaluateRegression } from '../../app/training/evaluate.ts';
-import type { BackendName } from '../../app/training/config.ts';
+import { splitSeedOf, type BackendName } from '../../app/training/config.ts';
 import { registerCustomLayers } from '../../app/graph/buildModel.ts';
 import { loadDataset } from '../data/load.ts';
 import type { ExperimentStore } from '../store/experimentStore.ts';
@@ -74,9 +74,17 @@ export function plain(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** The run, its saved model (through the checked loader), and the inputs to compare on. */
-export async function openRunModel(options: RunModelOptions): Promise<RunModel> {
-  const run = options.store.getRun(options.runId);
+/** A run's saved model folder, read through the checked loader, with its Modelwright metadata (not yet loaded into TF.js). */
+export interface SavedRunModel {
+  run: RunDetail;
+  modelDir: string;
+  contents: ModelFolderContents;
+  metadata: SavedModelMetadata;
+}
+
+/** The run and its saved model folder; an ExportError when it has none, or one that cannot be read or carries no metadata. */
+export async function openSavedModel(store: ExperimentStore, runId: number, limits?: ModelFolderLimits): Promise<SavedRunModel> {
+  const run = store.getRun(runId);
   const artifact = [...run.artifacts].reverse().find((a) => a.kind === 'model');
   if (!artifact) {
     const why = run.status === 'running' || run.status === 'queued' ? 'it is still training' : `it ended as ${run.status} without a saved model`;
@@ -84,7 +92,7 @@ export async function openRunModel(options: RunModelOptions): Promise<RunModel> 
   }
   let contents: ModelFolderContents;
   try {
-    contents = await readModelFolder(artifact.path, options.limits);
+    contents = await readModelFolder(artifact.path, limits);
   } catch (err) {
     if (err instanceof ModelFolderError) throw new ExportError(`the saved model of run ${run.id} cannot be read: ${err.message}`);
     throw err;
@@ -93,13 +101,19 @@ export async function openRunModel(options: RunModelOptions): Promise<RunModel> 
   if (!metadata || metadata.format !== 'modelwright-model') {
     throw new ExportError(`the saved model of run ${run.id} (${artifact.path}) carries no Modelwright metadata, so its preprocessing is unknown; train it again with this version`);
   }
+  return { run, modelDir: artifact.path, contents, metadata };
+}
+
+/** The run, its saved model (through the checked loader), and the inputs to compare on. */
+export async function openRunModel(options: RunModelOptions): Promise<RunModel> {
+  const { run, modelDir, contents, metadata } = await openSavedModel(options.store, options.runId, options.limits);
   const { tf, backend } = await loadTf(options.backend ?? 'auto');
   registerCustomLayers(tf);
   const studio = await loadFromArtifacts(tf, artifactsOf(contents));
   const notes: string[] = [];
   const probe = await probeInputs(run, metadata, studio, options, notes);
   const studioOutputs = await predict(tf, studio, probe, metadata.featureShape);
-  return { tf, backend, run, modelDir: artifact.path, contents, metadata, studio, probe, studioOutputs, notes };
+  return { tf, backend, run, modelDir, contents, metadata, studio, probe, studioOutputs, notes };
 }
 
 export function loadFromArtifacts(tf: Tf, artifacts: tfTypes.io.ModelArtifacts): Promise<LayersModel> {
@@ -119,7 +133,7 @@ async function probeInputs(run: RunDetail, meta: SavedModelMetadata, model: Laye
         resourcesDir: options.resourcesDir,
         validationSplit: run.config.validationSplit,
         testSplit: run.config.testSplit,
-        seed: run.config.seed,
+        seed: splitSeedOf(run.config),
       });
       if (canonicalJson(data.preprocessor.toJSON()) !== canonicalJson(meta.preprocessor)) {
         notes.push('the data differs from what the model was trained on (its preprocessing no longer fits the same way); the comparison still uses identical inputs for both models');

@@ -4,6 +4,7 @@ import type { PredictService } from '../../app/api/contract.ts';
 import { ApiError } from '../../app/api/errors.ts';
 import type { PredictorInfo } from '../../app/api/types.ts';
 import { Preprocessor } from '../../app/data/preprocess.ts';
+import { splitSeedOf } from '../../app/training/config.ts';
 import { DataError } from '../../app/data/errors.ts';
 import { missingColumnsText, unknownColumnsText } from '../../app/data/inputColumns.ts';
 import type { ExperimentStore } from '../store/experimentStore.ts';
@@ -64,7 +65,7 @@ export function createPredictService(options: PredictServiceOptions): PredictSer
     let split: Awaited<ReturnType<typeof loadTableSplit>>;
     try {
       split = await loadTableSplit(binding, {
-        resourcesDir: options.resourcesDir, validationSplit: run.config.validationSplit, testSplit: run.config.testSplit, seed: run.config.seed,
+        resourcesDir: options.resourcesDir, validationSplit: run.config.validationSplit, testSplit: run.config.testSplit, seed: splitSeedOf(run.config),
       });
     } catch (err) {
       const why = err instanceof DataError ? err.message : String((err as Error)?.message ?? err);

@@ -2,7 +2,7 @@
 // itself comes from the engine, main/engine/loadTf.ts). Kept in one place so the training loop does
 // not care how they are found.
 import type * as tfTypes from '@tensorflow/tfjs';
-import type { TrainingConfig } from '../../app/training/config.ts';
+import { splitSeedOf, type TrainingConfig } from '../../app/training/config.ts';
 import type { TrainingJob, PreparedData } from '../../app/training/protocol.ts';
 import type { TensorSplit } from '../../app/data/prepare.ts';
 import { buildTfModel, registerCustomLayers } from '../../app/graph/buildModel.ts';
@@ -29,7 +29,7 @@ export async function loadData(data: TrainingJob['data'], config: TrainingConfig
     baseDir: data.baseDir,
     validationSplit: config.validationSplit,
     testSplit: config.testSplit,
-    seed: config.seed,
+    seed: splitSeedOf(config),
   });
   const split = (s: TensorSplit) => ({ x: s.x, y: s.y });
   return {

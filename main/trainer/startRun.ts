@@ -11,7 +11,7 @@ import type { TrainingConfig } from '../../app/training/config.ts';
 import type { PruneSpec } from '../../app/training/pruning.ts';
 import { checkReadiness, firstRefusal, type ReadinessProblem } from '../../app/training/readiness.ts';
 import type { ExperimentStore } from '../store/experimentStore.ts';
-import type { LineageInput } from '../store/lineage.ts';
+import { lineageOf, type LineageInput } from '../store/lineage.ts';
 import { recordSession, type RecordedSession, type RecordHooks } from './recording.ts';
 import type { TrainingSession, TrainingSupervisor } from './supervisor.ts';
 
@@ -47,7 +47,12 @@ export interface RunRequest {
    * A run derived from another (a pruned child): recorded with its lineage (main/store/lineage.ts), and the
    * trainer starts from the weights saved in `weightsFrom` (the parent's model folder) instead of new ones.
    */
-  derived?: { lineage: LineageInput & { parentRunId: number }; weightsFrom: string };
+  derived?: {
+    lineage: LineageInput & { parentRunId: number };
+    weightsFrom: string;
+    /** `all` (default): every weight, from a model of the same graph (pruning); `by-name`: a warm start's matching layers. */
+    match?: 'all' | 'by-name';
+  };
   /** Prune the Dense and convolution kernels to this sparsity while training (main/trainer/pruning.ts). */
   prune?: PruneSpec;
 }
@@ -99,7 +104,7 @@ export function startRun(store: ExperimentStore, supervisor: TrainingSupervisor,
     outputDir: modelDir,
     ...(request.checkpoints ? { checkpoints: request.checkpoints } : {}),
     ...(resume ? { resume: { from: resume.from, epoch: resume.epoch, learningRate: resume.learningRate } } : {}),
-    ...(request.derived ? { startFrom: request.derived.weightsFrom } : {}),
+    ...(request.derived ? (request.derived.match === 'by-name' ? { warmStart: request.derived.weightsFrom } : { startFrom: request.derived.weightsFrom }) : {}),
     ...(request.prune ? { prune: request.prune } : {}),
   });
   const name = request.name?.trim() || nameNewRun(store, { project, graph, config, binding });
@@ -123,7 +128,8 @@ export function nameNewRun(store: ExperimentStore, input: { project?: string; gr
   let previous: Parameters<typeof defaultRunName>[2] = null;
   if (input.project) {
     try {
-      const [last] = store.listRuns({ project: input.project, sort: { by: 'id', direction: 'desc' }, limit: 1 }).runs;
+      // An ensemble is made from runs, not trained: a new run is named by what differs from the last trained one.
+      const last = store.listRuns({ project: input.project, sort: { by: 'id', direction: 'desc' }, limit: 20 }).runs.find((r) => lineageOf(store, r.id).kind !== 'ensemble');
       if (last) {
         const detail = store.getRun(last.id);
         previous = { id: last.id, config: detail.config, graph: detail.graph, dataSource: detail.datasetBinding?.source ?? detail.dataset?.source ?? null };

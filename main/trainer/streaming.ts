@@ -6,7 +6,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { DatasetBinding } from '../../app/data/binding.ts';
 import type { Preprocessor } from '../../app/data/preprocess.ts';
 import type { SplitName } from '../../app/data/split.ts';
-import type { TrainingConfig } from '../../app/training/config.ts';
+import { splitSeedOf, type TrainingConfig } from '../../app/training/config.ts';
 import { fitCsvStreaming, streamCsvBatches, type Batch, type StreamFit, type StreamOptions } from '../data/stream.ts';
 
 /** CSV/TSV files above this size are streamed even when the binding does not ask for it. */
@@ -56,7 +56,7 @@ export async function streamingPath(binding: DatasetBinding, baseDir: string | u
 
 /** Fits the preprocessing over the whole file (one pass) and returns the table ready to stream. */
 export async function openStreamedTable(path: string, binding: DatasetBinding, config: TrainingConfig): Promise<StreamedTable> {
-  const options: StreamOptions = { validationSplit: config.validationSplit, testSplit: config.testSplit, seed: config.seed };
+  const options: StreamOptions = { validationSplit: config.validationSplit, testSplit: config.testSplit, seed: splitSeedOf(config) };
   const fit = await fitCsvStreaming(path, binding, options);
   const warnings = [...fit.warnings];
   if (fit.counts.dropped > 0) warnings.push(`${fit.counts.dropped.toLocaleString('en-US')} rows with missing or unreadable values were left out.`);

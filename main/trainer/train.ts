@@ -3,24 +3,24 @@
 // Data comes in memory, or streamed from disk in batches for large tables (./streaming.ts).
 import type * as tfTypes from '@tensorflow/tfjs';
 import { chooseLoss, type LossChoice, type OutputLayerInfo } from '../../app/training/loss.ts';
-import { EvaluationAccumulator } from '../../app/training/accumulate.ts';
-import { MAX_TEST_SAMPLES, testSamples, type TestSample } from '../../app/training/evaluate.ts';
-import { Preprocessor } from '../../app/data/preprocess.ts';
+import { TestEvaluation } from '../../app/training/testEvaluation.ts';
 import { metricKey, type ProgressEvent } from '../../app/training/progress.ts';
 import { checkReadiness, firstRefusal, type BoundData } from '../../app/training/readiness.ts';
 import { importKerasModel } from '../../app/keras/import.ts';
 import type { Graph } from '../../app/graph/types.ts';
 import { checkLearning, learningSentence } from '../../app/training/learning.ts';
 import { metricLabel } from '../../app/explanations.ts';
-import { logsInTargetUnits, targetScaleOf, unscaleValue } from '../../app/training/targetUnits.ts';
+import { logsInTargetUnits, targetScaleOf } from '../../app/training/targetUnits.ts';
 import { rate, studioCallbacks, studioFitOptions, type StudioLoop } from './fitLoop.ts';
-import { failedResult, type PreparedData, type StartedInfo, type TrainingJob, type TrainingResult, type ArraySplit } from '../../app/training/protocol.ts';
-import type { TrainingConfig } from '../../app/training/config.ts';
+import { failedResult, type PreparedData, type StartedInfo, type TrainingJob, type TrainingResult, type ArraySplit, type WarmStartReport } from '../../app/training/protocol.ts';
+import { splitSeedOf, type TrainingConfig } from '../../app/training/config.ts';
 import { mulberry32, splitIndices } from '../../app/data/split.ts';
 import { buildModel, loadData, type Tf } from './runtime.ts';
 import { loadTf } from '../engine/loadTf.ts';
 import { CheckpointWriter, removeCheckpoints } from '../model/checkpoint.ts';
 import { Pruner } from './pruning.ts';
+import { TrainingError } from './trainingError.ts';
+import { warmStartWeights } from './warmStart.ts';
 import { describeFsError } from '../files/atomicWrite.ts';
 import { folderSaveHandler } from '../model/modelFiles.ts';
 import { checkedFolderLoadHandler } from '../model/modelFolder.ts';
@@ -42,15 +42,7 @@ export interface TrainHooks {
   checkpoint?(epochsDone: number): Promise<boolean>;
 }
 
-/** A failure whose message is already plain language for the user. */
-export class TrainingError extends Error {
-  advice?: string;
-  constructor(message: string, advice?: string) {
-    super(message);
-    this.name = 'TrainingError';
-    this.advice = advice;
-  }
-}
+export { TrainingError };
 
 /** Errors whose message is already written for the user (ours, the backend ladder's, the data pipeline's). */
 const plainErrorNames = new Set(['TrainingError', 'BackendUnavailableError', 'DataError', 'GraphBuildError']);
@@ -163,11 +155,13 @@ async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingRes
   const track = <T extends Tensor>(t: T): T => { tensors.push(t); return t; };
   let loop: StudioLoop | null = null;
   let pruner: Pruner | null = null;
+  let warmStart: WarmStartReport | undefined;
   try {
     // A resumed run starts from its checkpoint's weights (read by the checked reader) and learning rate;
-    // a derived run (pruned) from its parent's saved model.
+    // a derived run (pruned) from its parent's saved model; a warm start from its matching layers.
     if (job.resume) await restoreWeights(tf, model, job.resume.from, 'checkpoint');
     else if (job.startFrom) await restoreWeights(tf, model, job.startFrom, 'model');
+    else if (job.warmStart) warmStart = await warmStartWeights(tf, model, job.warmStart);
     const optimizer = makeOptimizer(tf, job.resume ? { ...config, optimizer: { ...config.optimizer, learningRate: job.resume.learningRate } } : config);
     model.compile({ optimizer, loss: lossFor(tf, choice.loss), metrics: choice.metrics });
 
@@ -192,6 +186,7 @@ async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingRes
       validationSamples: counts.validation,
       testSamples: counts.test,
       warnings: result.warnings,
+      ...(warmStart ? { warmStart } : {}),
     });
 
     const epochs = config.epochs;
@@ -373,7 +368,7 @@ function makeSplits(data: PreparedData, config: TrainingConfig): { train: Split;
   const idx = splitIndices(rows, {
     validationSplit: givenVal ? 0 : config.validationSplit,
     testSplit: givenTest ? 0 : config.testSplit,
-    seed: config.seed,
+    seed: splitSeedOf(config),
   }, data.task === 'classification' ? Array.from(all.y) : undefined);
   const pick = (r: number[]): Split => r.length === 0 ? empty : {
     x: takeRows(all.x, featureSize, r), y: takeRows(all.y, targetSize, r), n: r.length,
@@ -512,14 +507,11 @@ async function* splitsOf(batches: AsyncIterable<Batch>): AsyncGenerator<Split> {
  */
 async function evaluateTest(tf: Tf, model: LayersModel, batches: AsyncIterable<Split>, data: DataInfo, choice: LossChoice, k: number, batchSize: number, seed: number, texts?: readonly string[]): Promise<NonNullable<TrainingResult['test']>> {
   const classification = data.task === 'classification';
-  const accumulator = new EvaluationAccumulator({ task: classification ? 'classification' : 'regression', classNames: classification ? classNamesOf(data, k) : undefined, seed });
+  const evaluation = new TestEvaluation({ task: classification ? 'classification' : 'regression', classNames: classification ? classNamesOf(data, k) : undefined, preprocessor: data.preprocessor, seed, texts });
   // Report regression errors in the target's own units: the data pipeline standardizes regression targets.
   const scale = classification ? null : targetScaleOf(data.preprocessor);
-  const unscale = unscaleValue(scale);
   const sums = new Array<number>(model.metricsNames.length).fill(0);
   let rows = 0;
-  const samples: TestSample[] = [];
-  const preprocessor = describer(data.preprocessor);
   for await (const split of batches) {
     if (split.n === 0) continue;
     const x = tf.tensor(split.x, [split.n, ...data.featureShape]);
@@ -535,19 +527,7 @@ async function evaluateTest(tf: Tf, model: LayersModel, batches: AsyncIterable<S
       const p = await pred.data() as Float32Array;
       const width = pred.shape[pred.shape.length - 1] ?? 1;
       pred.dispose();
-      if (classification) {
-        accumulator.add(p, width, split.y);
-        const room = MAX_TEST_SAMPLES - samples.length;
-        if (room > 0) {
-          const n = Math.min(room, split.n);
-          const size = split.x.length / split.n;
-          const offset = rows - split.n;
-          // A text as the user wrote it; otherwise the row described from its encoding (table values).
-          samples.push(...testSamples(p.subarray(0, n * width), width, split.y.subarray(0, n), offset,
-            (i) => texts?.[offset + i] ?? preprocessor?.describeEncoded(split.x.subarray(i * size, (i + 1) * size))));
-        }
-      }
-      else accumulator.add(p.map(unscale), 1, split.y.map(unscale));
+      evaluation.add(p, width, split.x, split.y);
     } finally {
       x.dispose();
       y.dispose();
@@ -558,19 +538,7 @@ async function evaluateTest(tf: Tf, model: LayersModel, batches: AsyncIterable<S
     const mean = rows > 0 ? sums[i] / rows : NaN;
     logs[metricKey(name)] = Number.isFinite(mean) ? mean : null;
   });
-  const evaluation = accumulator.finish();
-  if (evaluation.task === 'classification') evaluation.samples = samples;
-  return { logs: logsInTargetUnits(logs, scale), evaluation };
-}
-
-/** The run's preprocessing, to describe test samples in the user's terms; none when it is absent or unreadable. */
-function describer(state: unknown): Preprocessor | undefined {
-  if (!state) return undefined;
-  try {
-    return Preprocessor.fromJSON(state);
-  } catch {
-    return undefined;
-  }
+  return { logs: logsInTargetUnits(logs, scale), evaluation: evaluation.finish() };
 }
 
 /**

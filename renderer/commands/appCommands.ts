@@ -6,6 +6,7 @@ import { setUi, uiStore } from '../state/uiStore.ts';
 import { openProject, saveProject, saveProjectAs } from '../files/fileActions.ts';
 import { notify } from '../ui/notify.ts';
 import * as edits from './graphEdits.ts';
+import { expandBlock, insertBlock, makeBlock, type MakeBlockArgs } from './blockEdits.ts';
 import { applyModelFix, fitModelToData } from './modelFixEdits.ts';
 import { applySweepSettings } from './tuningEdits.ts';
 import { CommandRegistry } from './registry.ts';
@@ -21,6 +22,13 @@ function plural(n: number, word: string): string {
 const hasDocument = (s: { document: unknown }) => s.document !== null;
 const hasSelection = (s: { selection: { layers: string[]; connections: string[] } }) =>
   s.selection.layers.length + s.selection.connections.length > 0;
+
+/** Making a block of exactly the layers of the block last expanded collapses that block: same name, kind and version. */
+function collapseArgs(ids: string[]): MakeBlockArgs {
+  const last = uiStore.getState().expandedBlock;
+  const same = last && last.ids.length === ids.length && last.ids.every((id) => ids.includes(id));
+  return same ? { ids, name: last.name, definition: last.definition, version: last.version } : { ids };
+}
 
 /** Registers the built-in commands on `registry` (which is bound to `store`). */
 export function registerAppCommands(registry: CommandRegistry, store: ProjectStore): void {
@@ -85,6 +93,30 @@ export function registerAppCommands(registry: CommandRegistry, store: ProjectSto
   });
   registry.register({
     id: 'applySweepSettings', title: 'Use the sweep\'s settings', category: 'Edit', edit: applySweepSettings,
+  });
+  registry.register({
+    id: 'makeBlock', title: 'Make block', category: 'Layers', shortcuts: ['Mod+G'],
+    enabled: hasDocument,
+    edit: (doc, args, state) => makeBlock(doc, { ...collapseArgs(args?.ids ?? state.selection.layers), ...args }),
+    label: (a) => (a?.name ? `Make block ${a.name}` : 'Make block'),
+  });
+  registry.register({
+    id: 'expandBlock', title: 'Expand block', category: 'Layers', shortcuts: ['Mod+Shift+G'],
+    enabled: hasDocument,
+    run: (args, ctx) => {
+      const s = ctx.store.getState();
+      if (!s.document) return null;
+      const id = args?.id ?? (s.selection.layers.length === 1 ? s.selection.layers[0] : undefined);
+      if (!id) throw new edits.CommandError('Select one block to expand.');
+      const result = expandBlock(s.document, { id });
+      s.commit('expandBlock', `Expand block ${result.expanded.name}`, result);
+      setUi({ expandedBlock: result.expanded });
+      return result.expanded;
+    },
+  });
+  registry.register({
+    id: 'insertBlock', title: 'Insert block', category: 'Layers', edit: insertBlock,
+    label: (a) => `Add block ${a.block.definition}`,
   });
   registry.register({
     id: 'renameProject', title: 'Rename project', category: 'File', edit: edits.renameProject,

@@ -3,6 +3,7 @@
 // takes `undefined`; one whose arguments are optional takes `X | undefined`.
 import type { ClipboardContent, Position } from '../state/patch.ts';
 import type { AddLayerArgs, ConnectArgs, RemoveArgs, SetParamArgs, setDataset, setTraining } from './graphEdits.ts';
+import type { insertBlock, MakeBlockArgs } from './blockEdits.ts';
 import type { applyModelFix, fitModelToData } from './modelFixEdits.ts';
 import type { applySweepSettings } from './tuningEdits.ts';
 
@@ -27,6 +28,11 @@ export interface CommandArgs {
   /** A sweep trial's settings written into the project (Tune mode's "Use best settings"). */
   applySweepSettings: Parameters<typeof applySweepSettings>[1];
   renameProject: { name: string };
+  /** Without ids, the selected layers; on exactly the layers of the block last expanded, that block again. */
+  makeBlock: Partial<MakeBlockArgs> | undefined;
+  /** Without an id, the one selected block. */
+  expandBlock: { id?: string } | undefined;
+  insertBlock: Parameters<typeof insertBlock>[1];
   /** Adds the type after the one selected layer (or into the one selected connection). */
   addLayerAfterSelection: { type: string };
   // selection, clipboard, history, files, view and help

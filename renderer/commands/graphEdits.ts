@@ -131,6 +131,7 @@ export function removeLayers(doc: ProjectDocument, args: RemoveArgs): EditResult
 
 /** How many input handles a layer shows: fixed for most layers, one spare for merges that take any number. */
 export function inputSlotCount(layer: LayerNode, connections: readonly Connection[]): number {
+  if (layer.block) return layer.block.inputs.length;
   const def = getLayerDef(layer.type);
   if (!def) return 1;
   if (def.maxInputs === 0) return 0;
@@ -263,7 +264,7 @@ export function paste(doc: ProjectDocument, args: { clip: ClipboardContent; offs
     const id = uniqueId(name, ids);
     ids.add(id);
     idMap.set(l.id, id);
-    layers.push({ id, before: null, after: { id, type: l.type, name, params: structuredClone(l.params) }, index: doc.graph.layers.length + i });
+    layers.push({ id, before: null, after: { id, type: l.type, name, params: structuredClone(l.params), ...(l.block ? { block: structuredClone(l.block) } : {}) }, index: doc.graph.layers.length + i });
     const p = clip.positions[l.id];
     positions.push({ id, before: null, after: p ? { x: p.x + offset.x, y: p.y + offset.y } : { x: fallback.x, y: fallback.y + i * GAP_Y } });
   });

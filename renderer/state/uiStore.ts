@@ -2,6 +2,7 @@
 // canvas answers (fit view). Kept apart from the project store so it never enters undo history.
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
+import type { ExpandedBlock } from '../commands/blockEdits.ts';
 
 export type DialogKind = 'open' | 'saveAs' | null;
 
@@ -16,6 +17,8 @@ export interface UiState {
   showStart: boolean;
   /** The Training panel's mode: train the project once, or tune its settings with a sweep. */
   trainingMode: 'train' | 'tune';
+  /** The block last expanded on the canvas: "Make block" on exactly its layers collapses it again under its name. */
+  expandedBlock: ExpandedBlock | null;
 }
 
 export const uiStore = createStore<UiState>()(() => ({
@@ -25,6 +28,7 @@ export const uiStore = createStore<UiState>()(() => ({
   fitViewRequest: 0,
   showStart: false,
   trainingMode: 'train',
+  expandedBlock: null,
 }));
 
 export function useUi<T>(selector: (s: UiState) => T): T {

@@ -118,4 +118,28 @@ export const embeddingLayer: LayerDef = {
   },
 };
 
-export const coreLayers: LayerDef[] = [inputLayer, denseLayer, activationLayer, leakyReluLayer, embeddingLayer];
+/** Keras's Rescaling: a fixed affine map, e.g. pixels 0..255 to 0..1, or a fused ensemble's weights (docs/ensembles.md). */
+export const rescalingLayer: LayerDef = {
+  type: 'Rescaling',
+  category: 'Core',
+  description: 'Multiplies every value by a fixed number and adds another, e.g. to turn pixels 0..255 into 0..1; it has nothing to learn.',
+  minInputs: 1,
+  maxInputs: 1,
+  keyParams: ['scale', 'offset'],
+  tfjsFactory: 'rescaling',
+  params: [
+    {
+      name: 'scale', kind: 'float', label: 'Multiply by', default: 1, required: true,
+      help: 'Every value is multiplied by this number (1/255 turns pixels 0..255 into 0..1).',
+    },
+    {
+      name: 'offset', kind: 'float', label: 'Then add', default: 0,
+      help: 'Added after multiplying (-1 with a scale of 1/127.5 maps 0..255 to -1..1).',
+    },
+  ],
+  infer(inputs) {
+    return { shape: inputs[0].slice(), params: 0 };
+  },
+};
+
+export const coreLayers: LayerDef[] = [inputLayer, denseLayer, activationLayer, leakyReluLayer, rescalingLayer, embeddingLayer];

@@ -13,6 +13,7 @@ import { renameCommand } from './rename.ts';
 import { exportCommand } from './export.ts';
 import { trainCommand } from './train.ts';
 import { sweepCommand } from './sweep.ts';
+import { ensembleCommand } from './ensemble.ts';
 import { pruneCommand } from './prune.ts';
 import { tradeoffsCommand } from './tradeoffs.ts';
 import { predictCommand } from './predict.ts';
@@ -21,4 +22,4 @@ import { serveModelCommand } from './serveModel.ts';
 import { benchCommand } from './bench.ts';
 import { dbCommand } from './db.ts';
 
-export const commands: CliCommand[] = [validateCommand, templatesCommand, newCommand, runsCommand, showCommand, compareCommand, deleteCommand, tagCommand, noteCommand, renameCommand, exportCommand, trainCommand, sweepCommand, pruneCommand, tradeoffsCommand, predictCommand, serveCommand, serveModelCommand, dbCommand, benchCommand];
+export const commands: CliCommand[] = [validateCommand, templatesCommand, newCommand, runsCommand, showCommand, compareCommand, deleteCommand, tagCommand, noteCommand, renameCommand, exportCommand, trainCommand, sweepCommand, ensembleCommand, pruneCommand, tradeoffsCommand, predictCommand, serveCommand, serveModelCommand, dbCommand, benchCommand];

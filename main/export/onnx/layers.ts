@@ -297,6 +297,11 @@ export const feedForwardConverters: Record<string, LayerConverter> = {
   Dropout: passThrough,
   SpatialDropout1D: passThrough,
   GaussianNoise: passThrough,
+  Rescaling: (ctx) => {
+    const { b, layer } = ctx;
+    const scaled = b.op('Mul', [ctx.inputs[0].name, b.constant(`${layer.name}/scale`, 'float32', [], [Number(ctx.params.scale)])], `${layer.name}/scaled`);
+    return { name: b.op('Add', [scaled, b.constant(`${layer.name}/offset`, 'float32', [], [Number(ctx.params.offset ?? 0)])], layer.name), lengths: ctx.inputs[0].lengths };
+  },
   Embedding: embedding,
   Add: merge('Sum'),
   Subtract: merge('Sub'),

@@ -16,7 +16,7 @@ import { projectStore, useProject } from '../../state/projectStore.ts';
 import { useUi } from '../../state/uiStore.ts';
 import { LayerNodeView } from './LayerNodeView.tsx';
 import { NodeModel, type LayerFlowNode } from './nodeModel.ts';
-import { Palette, layerDragType } from './Palette.tsx';
+import { Palette, blockDragType, droppedBlock, layerDragType } from './Palette.tsx';
 import { StatusBar } from './StatusBar.tsx';
 
 const nodeTypes: NodeTypes = { layer: LayerNodeView };
@@ -139,7 +139,7 @@ function Flow() {
   }, []);
 
   const onDragOver = useCallback((e: DragEvent) => {
-    if (e.dataTransfer.types.includes(layerDragType)) {
+    if (e.dataTransfer.types.includes(layerDragType) || e.dataTransfer.types.includes(blockDragType)) {
       e.preventDefault();
       e.dataTransfer.dropEffect = 'copy';
       markDropTarget(edgeAt(e.clientX, e.clientY));
@@ -149,6 +149,13 @@ function Flow() {
   const onDrop = useCallback((e: DragEvent) => {
     const edge = edgeAt(e.clientX, e.clientY)?.getAttribute('data-id');
     markDropTarget(null);
+    const block = droppedBlock(e.dataTransfer.getData(blockDragType));
+    if (block) {
+      e.preventDefault();
+      const p = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      commands.execute('insertBlock', { block, position: { x: Math.round(p.x - 90), y: Math.round(p.y - 24) } });
+      return;
+    }
     const type = e.dataTransfer.getData(layerDragType);
     if (!type) return;
     e.preventDefault();
@@ -168,6 +175,7 @@ function Flow() {
       <div className="mw-canvas-toolbar" role="toolbar" aria-label="Canvas tools">
         <button type="button" onClick={() => commands.execute('autoLayout')} disabled={empty} data-testid="auto-layout-button" title="Arrange the layers top to bottom (Ctrl+Shift+L)">Auto layout</button>
         <button type="button" onClick={() => commands.execute('fitView')} disabled={empty} data-testid="fit-view-button" title="Show the whole model (F)">Fit view</button>
+        <BlockButtons />
       </div>
       <div className={`mw-flow${zoomedOut ? ' mw-far' : ''}`} onDragOver={onDragOver} onDrop={onDrop} onDragLeave={() => markDropTarget(null)} data-testid="canvas" ref={pane}>
         <ReactFlow<LayerFlowNode>
@@ -204,6 +212,27 @@ function Flow() {
       </div>
       <StatusBar analysis={analyze(doc.graph)} layerCount={doc.graph.layers.length} readiness={readiness} data={data} />
     </div>
+  );
+}
+
+/** Make block (or collapse the block last expanded, when exactly its layers are selected) and Expand block. */
+function BlockButtons() {
+  const doc = useProject((s) => s.document);
+  const selected = useProject((s) => s.selection.layers);
+  const expanded = useUi((s) => s.expandedBlock);
+  const one = selected.length === 1 ? doc?.graph.layers.find((l) => l.id === selected[0]) : undefined;
+  const collapses = expanded !== null && expanded.ids.length === selected.length && expanded.ids.every((id) => selected.includes(id));
+  return (
+    <>
+      <button type="button" onClick={() => commands.execute('makeBlock')} disabled={selected.length === 0 || Boolean(one?.block)} data-testid="make-block-button"
+        title="Group the selected layers into one block node (Ctrl+G)">
+        {collapses ? `Collapse block ${expanded.name}` : 'Make block'}
+      </button>
+      <button type="button" onClick={() => commands.execute('expandBlock')} disabled={!one?.block} data-testid="expand-block-button"
+        title="Put the selected block's layers back on the canvas to edit them (Ctrl+Shift+G); Make block groups them again">
+        Expand block
+      </button>
+    </>
   );
 }
 

@@ -28,10 +28,10 @@ function LayerNodeViewImpl({ data, selected }: NodeProps<LayerFlowNode>) {
   }
   return (
     <div
-      className={`mw-node${invalid ? ' mw-node-invalid' : ''}${selected ? ' mw-node-selected' : ''}${def ? ` mw-cat-${def.category.toLowerCase()}` : ''}`}
+      className={`mw-node${invalid ? ' mw-node-invalid' : ''}${selected ? ' mw-node-selected' : ''}${def ? ` mw-cat-${def.category.toLowerCase()}` : ''}${layer.block ? ' mw-node-block' : ''}`}
       data-testid={`canvas-node-${layer.name}`}
       aria-invalid={invalid}
-      title={def?.description}
+      title={layer.block ? `Block ${layer.block.definition}: ${layer.block.layers.map((l) => l.name).join(', ')}. Expand it (Ctrl+Shift+G) to edit inside.` : def?.description}
     >
       {handles}
       <div className="mw-node-head">

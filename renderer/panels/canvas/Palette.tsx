@@ -1,10 +1,30 @@
 // The layer palette: every catalog layer by category, searchable, each with its one-line description.
 // Drag an item onto the canvas, or click it (keyboard too) to add it after the selected layer.
 import { memo, useMemo, useState, type DragEvent } from 'react';
+import { builtinBlocks } from '../../../app/graph/builtinBlocks.ts';
 import { layerCatalog, layerCategories } from '../../../app/graph/catalog.ts';
+import { blockSchema } from '../../../app/graph/schema.ts';
+import type { Block } from '../../../app/graph/types.ts';
 import { commands } from '../../commands/index.ts';
 
 export const layerDragType = 'application/x-modelwright-layer';
+/** A block dragged from the palette: its JSON. */
+export const blockDragType = 'application/x-modelwright-block';
+
+/** The block a drop carries, checked like a file's (a drag may come from another page); null if none. */
+export function droppedBlock(data: string): Block | null {
+  if (!data) return null;
+  try {
+    const parsed = blockSchema.safeParse(JSON.parse(data));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+function blockSummary(b: Block): string {
+  return `${b.layers.length} layers: ${b.layers.map((l) => l.type).join(', ')}`;
+}
 
 function onDragStart(event: DragEvent<HTMLElement>, type: string) {
   event.dataTransfer.setData(layerDragType, type);
@@ -24,6 +44,10 @@ function PaletteImpl() {
       }))
       .filter((g) => g.layers.length > 0);
   }, [query]);
+  const blocks = useMemo(() => {
+    const q = query.trim().toLowerCase();
+    return builtinBlocks.filter((b) => !q || `${b.definition} block ${blockSummary(b)}`.toLowerCase().includes(q));
+  }, [query]);
 
   return (
     <aside className="mw-palette" aria-label="Layer palette">
@@ -37,7 +61,7 @@ function PaletteImpl() {
         data-testid="palette-search"
       />
       <div className="mw-palette-list">
-        {groups.length === 0 && <p className="mw-empty">No layer matches “{query}”. Try a word like “image”, “text” or “dense”.</p>}
+        {groups.length === 0 && blocks.length === 0 && <p className="mw-empty">No layer matches “{query}”. Try a word like “image”, “text” or “dense”.</p>}
         {groups.map((g) => (
           <section key={g.category}>
             <h3>{g.category}</h3>
@@ -58,6 +82,29 @@ function PaletteImpl() {
             ))}
           </section>
         ))}
+        {blocks.length > 0 && (
+          <section data-testid="palette-blocks">
+            <h3>Blocks</h3>
+            {blocks.map((b) => (
+              <button
+                key={b.definition}
+                type="button"
+                className="mw-palette-item mw-palette-block"
+                draggable
+                onDragStart={(e) => {
+                  e.dataTransfer.setData(blockDragType, JSON.stringify(b));
+                  e.dataTransfer.effectAllowed = 'copy';
+                }}
+                onClick={() => commands.execute('insertBlock', { block: b })}
+                data-testid={`palette-block-${b.definition}`}
+                title={`Built-in block (${blockSummary(b)}).\nDrag onto the canvas or click to add a copy; expand it to edit inside.`}
+              >
+                <span className="mw-palette-type">{b.definition}</span>
+                <span className="mw-palette-desc">Built-in block · {blockSummary(b)}</span>
+              </button>
+            ))}
+          </section>
+        )}
       </div>
     </aside>
   );

@@ -24,6 +24,7 @@ export interface LayerNodeData extends Record<string, unknown> {
 export type LayerFlowNode = Node<LayerNodeData, 'layer'>;
 
 export function keyParamSummary(layer: LayerNode, def: LayerDef | undefined): string {
+  if (layer.block) return `${layer.block.definition} v${layer.block.version} · ${layer.block.layers.length} layers`;
   if (!def) return '';
   const resolved = resolveParams(layer);
   return def.keyParams

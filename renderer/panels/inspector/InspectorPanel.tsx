@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { formatCount } from '../../../app/format.ts';
 import { formatShape, getLayerDef } from '../../../app/graph/catalog.ts';
 import type { LayerNode, ParamValue } from '../../../app/graph/types.ts';
+import type { ReadinessProblem } from '../../../app/training/readiness.ts';
 import { commands } from '../../commands/index.ts';
 import { analyze } from '../../state/analysis.ts';
 import { useReadiness } from '../../state/readiness.ts';
@@ -37,6 +38,20 @@ function NameField({ layer }: { layer: LayerNode }) {
   );
 }
 
+function Problems({ problems }: { problems: ReadinessProblem[] }) {
+  if (problems.length === 0) return null;
+  return (
+    <ul className="mw-problems">
+      {problems.map((p, i) => (
+        <li key={i} data-testid="validation-error" className={p.severity === 'warning' ? 'mw-problem-warning' : undefined}>
+          {p.message}{p.advice && <div className="mw-node-fix">Fix: {p.advice}</div>}
+          <FixButtons problem={p} />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 function LayerForm({ layer }: { layer: LayerNode }) {
   const graph = useProject((s) => s.document?.graph);
   const def = getLayerDef(layer.type);
@@ -45,6 +60,27 @@ function LayerForm({ layer }: { layer: LayerNode }) {
   // The readiness check's problems of this layer: its graph errors, with advice that fits the bound data and fixes.
   const { readiness } = useReadiness();
   const problems = readiness.problems.filter((p) => p.layerId === layer.id);
+  if (layer.block) {
+    return (
+      <div className="mw-inspector-form" data-testid="inspector-form">
+        <header>
+          <h2>Block{layer.block.definition === 'Block' ? '' : ` · ${layer.block.definition}`}</h2>
+          <p className="mw-muted">Version {layer.block.version}. Its layers train, export and appear in generated code as <code>{layer.name}_…</code>.</p>
+        </header>
+        <NameField key={`${layer.id}:${layer.name}`} layer={layer} />
+        <dl className="mw-facts">
+          <dt>Output shape</dt><dd data-testid="inspector-output-shape">{info?.outputShape ? formatShape(info.outputShape) : 'unknown (see the problems below)'}</dd>
+          <dt>Parameters</dt><dd data-testid="inspector-params">{formatCount(info?.params ?? 0)}</dd>
+          <dt>Inputs</dt><dd>{layer.block.inputs.length}</dd>
+        </dl>
+        <Problems problems={problems} />
+        <ol className="mw-block-layers" data-testid="block-layers">
+          {layer.block.layers.map((l) => <li key={l.id}><strong>{l.type}</strong> {l.name}</li>)}
+        </ol>
+        <button type="button" onClick={() => commands.execute('expandBlock', { id: layer.id })} data-testid="inspector-expand-block">Expand to edit inside</button>
+      </div>
+    );
+  }
   if (!def) {
     return <p className="mw-empty">{layer.type} is not a layer type this version knows, so it cannot be edited. Delete it and add a known layer instead.</p>;
   }
@@ -69,16 +105,7 @@ function LayerForm({ layer }: { layer: LayerNode }) {
         <dt>Output shape</dt><dd data-testid="inspector-output-shape">{info?.outputShape ? formatShape(info.outputShape) : 'unknown (see the problems below)'}</dd>
         <dt>Parameters</dt><dd>{formatCount(info?.params ?? 0)}</dd>
       </dl>
-      {problems.length > 0 && (
-        <ul className="mw-problems">
-          {problems.map((p, i) => (
-            <li key={i} data-testid="validation-error" className={p.severity === 'warning' ? 'mw-problem-warning' : undefined}>
-              {p.message}{p.advice && <div className="mw-node-fix">Fix: {p.advice}</div>}
-              <FixButtons problem={p} />
-            </li>
-          ))}
-        </ul>
-      )}
+      <Problems problems={problems} />
       {basic.map(field)}
       {advanced.length > 0 && (
         <details className="mw-advanced">

@@ -147,3 +147,11 @@ describe('a project file with a block', () => {
     expect(() => parseProject(JSON.stringify(broken))).toThrow(/output names a layer it does not have \("nowhere"\)/);
   });
 });
+
+describe('an unconnected block', () => {
+  it('says so once, on the block, instead of one error per starved inner layer', () => {
+    const g: Graph = { layers: [...intentWithBlock().layers.filter((l) => l.id !== 'enc'), blockNode('enc', 'encoder', transformerEncoderBlock())], connections: intentWithBlock().connections.filter((c) => c.from !== 'enc' && c.to !== 'enc') };
+    const errors = analyzeGraph(g).errors.filter((e) => e.layerId === 'enc');
+    expect(errors.map((e) => e.message)).toEqual(['Block "encoder" is not connected to anything']);
+  });
+});

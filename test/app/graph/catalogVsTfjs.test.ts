@@ -33,6 +33,8 @@ const cases: Case[] = [
   c('Activation', [[7]], { activation: 'softmax' }),
   c('LeakyReLU', [[10]]),
   c('LeakyReLU', [[3, 5]], { alpha: 0.1 }),
+  c('Rescaling', [[10]], { scale: 1 / 255 }),
+  c('Rescaling', [[4, 4, 3]], { scale: -2, offset: 0.5 }),
 
   c('Dropout', [[10]], { rate: 0.5 }),
   c('Dropout', [[4, 4, 2]], { rate: 0 }),

@@ -22,6 +22,7 @@ const builders: Record<string, () => tf.LayersModel> = {
     m.add(L.dense({ units: 12, useBias: false }));
     m.add(L.leakyReLU({ alpha: 0.1 }));
     m.add(L.gaussianNoise({ stddev: 0.2 }));
+    m.add(L.rescaling({ scale: 0.5, offset: -1 }));
     m.add(L.dense({ units: 6, activation: 'selu', kernelInitializer: 'leCunNormal' }));
     m.add(L.activation({ activation: 'softmax' }));
     return m;

@@ -44,6 +44,7 @@ const CASES: Case[] = [
   { type: 'Dropout', inputs: [[6]], params: { rate: 0.3 } },
   { type: 'SpatialDropout1D', inputs: [[10, 3]], params: { rate: 0.3 } },
   { type: 'GaussianNoise', inputs: [[6]], params: { stddev: 0.1 } },
+  { type: 'Rescaling', inputs: [[6]], params: { scale: 0.5, offset: 1 } },
   { type: 'Embedding', inputs: [[7]], params: { inputDim: 12, outputDim: 4 }, integerInput: 12 },
   { type: 'PositionEmbedding', inputs: [[5, 3]], params: { sequenceLength: 6 } },
   { type: 'TokenAndPositionEmbedding', inputs: [[7]], params: { vocabularySize: 12, sequenceLength: 7, embeddingDim: 4 }, integerInput: 12 },

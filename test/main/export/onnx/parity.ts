@@ -154,6 +154,7 @@ export const layerCases: [string, Graph][] = [
     node('td', 'TimeDistributed', { layer: { type: 'Dense', params: { units: 2, activation: 'relu' } } }),
     node('gmp', 'GlobalMaxPooling1D'),
     node('lr', 'LeakyReLU', { alpha: 0.2 }),
+    node('rs', 'Rescaling', { scale: 0.5, offset: -0.25 }),
     node('act', 'Activation', { activation: 'softmax' }),
   )],
   ['Dropout, SpatialDropout1D and GaussianNoise are identities at inference', chain(
