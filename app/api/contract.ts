@@ -3,7 +3,8 @@
 // The WebSocket host, the in-process host and Electron IPC all serve exactly this (see docs/api.md).
 import { z } from 'zod';
 import { datasetBindingSchema } from '../data/binding.ts';
-import { graphSchema } from '../graph/schema.ts';
+import { blockSchema, graphSchema } from '../graph/schema.ts';
+import { blockDefinitionSchema, type SavedBlock } from '../project/blockFile.ts';
 import { projectSchema } from '../project/schema.ts';
 import { trainingConfigSchema } from '../training/config.ts';
 import { runQuerySchema } from '../store/runQuery.ts';
@@ -121,6 +122,10 @@ export const apiContract = {
       clearRecovery: { args: z.tuple([]) },
       /** Imports a Keras / TF.js model JSON (or a project) given as text, e.g. an uploaded file. */
       importModelText: { args: z.tuple([z.string().min(1), z.string().max(200).optional()]), maxBytes: uploadMaxRequestBytes },
+      /** "My blocks": the newest version of each block saved in the studio's data folder (docs/blocks.md). */
+      listBlocks: { args: z.tuple([]) },
+      /** Saves a block under a name for reuse in any project; a name saved before gets the next version. */
+      saveBlock: { args: z.tuple([blockDefinitionSchema, blockSchema]), maxBytes: uploadMaxRequestBytes },
     },
     events: [],
   },
@@ -330,6 +335,8 @@ interface ApiResults {
     loadRecovery: RecoveryCopy | null;
     clearRecovery: void;
     importModelText: OpenedProject;
+    listBlocks: SavedBlock[];
+    saveBlock: SavedBlock;
   };
   catalog: {
     validate: GraphAnalysis;

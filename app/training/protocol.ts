@@ -79,6 +79,11 @@ export const trainingJobSchema = z.object({
    * model). Read by the checked reader; a model of another shape is refused by name.
    */
   startFrom: z.string().min(1).nullable().default(null),
+  /**
+   * A warm start: a saved model folder whose layers initialize this model's layers of the same name, class
+   * and weight shapes (main/trainer/warmStart.ts); the other layers start fresh.
+   */
+  warmStart: z.string().min(1).nullable().default(null),
   /** Magnitude pruning of the Dense and convolution kernels while training (app/training/pruning.ts). */
   prune: pruneSpecSchema.nullable().default(null),
 });
@@ -166,6 +171,13 @@ export function failedResult(runId: string, epochs: number, message: string, adv
   };
 }
 
+/** What a warm start did: the layers initialized from the saved model, and each other layer with why not. */
+export const warmStartReportSchema = z.object({
+  layers: z.array(z.string()),
+  skipped: z.array(z.object({ name: z.string(), reason: z.string() })),
+});
+export type WarmStartReport = z.output<typeof warmStartReportSchema>;
+
 /** Supervisor → trainer. */
 export const toTrainerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('start'), job: trainingJobSchema }),
@@ -190,6 +202,8 @@ export const fromTrainerSchema = z.discriminatedUnion('type', [
     validationSamples: z.number().int().min(0),
     testSamples: z.number().int().min(0),
     warnings: z.array(z.string()).default([]),
+    /** A warm-started run: which layers took the saved model's weights. */
+    warmStart: warmStartReportSchema.optional(),
   }),
   z.object({ type: z.literal('progress'), event: progressEventSchema }),
   z.object({ type: z.literal('done'), result: trainingResultSchema }),

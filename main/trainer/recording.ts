@@ -117,6 +117,11 @@ export function recordSession(
   session.onStarted((info) => {
     try {
       const id = create(info.backend, true);
+      // A warm start's derivation gets the layers the trainer initialized and those it skipped, with why.
+      const { lineage } = input;
+      if (lineage && info.warmStart && lineage.derivation?.warmStart && typeof lineage.derivation.warmStart === 'object') {
+        setLineage(store, id, { ...lineage, derivation: { ...lineage.derivation, warmStart: { ...lineage.derivation.warmStart, ...info.warmStart } } });
+      }
       hooks.onStarted?.(id, info);
     } catch (err) {
       report(err);

@@ -47,7 +47,12 @@ export interface RunRequest {
    * A run derived from another (a pruned child): recorded with its lineage (main/store/lineage.ts), and the
    * trainer starts from the weights saved in `weightsFrom` (the parent's model folder) instead of new ones.
    */
-  derived?: { lineage: LineageInput & { parentRunId: number }; weightsFrom: string };
+  derived?: {
+    lineage: LineageInput & { parentRunId: number };
+    weightsFrom: string;
+    /** `all` (default): every weight, from a model of the same graph (pruning); `by-name`: a warm start's matching layers. */
+    match?: 'all' | 'by-name';
+  };
   /** Prune the Dense and convolution kernels to this sparsity while training (main/trainer/pruning.ts). */
   prune?: PruneSpec;
 }
@@ -99,7 +104,7 @@ export function startRun(store: ExperimentStore, supervisor: TrainingSupervisor,
     outputDir: modelDir,
     ...(request.checkpoints ? { checkpoints: request.checkpoints } : {}),
     ...(resume ? { resume: { from: resume.from, epoch: resume.epoch, learningRate: resume.learningRate } } : {}),
-    ...(request.derived ? { startFrom: request.derived.weightsFrom } : {}),
+    ...(request.derived ? (request.derived.match === 'by-name' ? { warmStart: request.derived.weightsFrom } : { startFrom: request.derived.weightsFrom }) : {}),
     ...(request.prune ? { prune: request.prune } : {}),
   });
   const name = request.name?.trim() || nameNewRun(store, { project, graph, config, binding });

@@ -12,13 +12,15 @@ import { checkLearning, learningSentence } from '../../app/training/learning.ts'
 import { metricLabel } from '../../app/explanations.ts';
 import { logsInTargetUnits, targetScaleOf } from '../../app/training/targetUnits.ts';
 import { rate, studioCallbacks, studioFitOptions, type StudioLoop } from './fitLoop.ts';
-import { failedResult, type PreparedData, type StartedInfo, type TrainingJob, type TrainingResult, type ArraySplit } from '../../app/training/protocol.ts';
+import { failedResult, type PreparedData, type StartedInfo, type TrainingJob, type TrainingResult, type ArraySplit, type WarmStartReport } from '../../app/training/protocol.ts';
 import { splitSeedOf, type TrainingConfig } from '../../app/training/config.ts';
 import { mulberry32, splitIndices } from '../../app/data/split.ts';
 import { buildModel, loadData, type Tf } from './runtime.ts';
 import { loadTf } from '../engine/loadTf.ts';
 import { CheckpointWriter, removeCheckpoints } from '../model/checkpoint.ts';
 import { Pruner } from './pruning.ts';
+import { TrainingError } from './trainingError.ts';
+import { warmStartWeights } from './warmStart.ts';
 import { describeFsError } from '../files/atomicWrite.ts';
 import { folderSaveHandler } from '../model/modelFiles.ts';
 import { checkedFolderLoadHandler } from '../model/modelFolder.ts';
@@ -40,15 +42,7 @@ export interface TrainHooks {
   checkpoint?(epochsDone: number): Promise<boolean>;
 }
 
-/** A failure whose message is already plain language for the user. */
-export class TrainingError extends Error {
-  advice?: string;
-  constructor(message: string, advice?: string) {
-    super(message);
-    this.name = 'TrainingError';
-    this.advice = advice;
-  }
-}
+export { TrainingError };
 
 /** Errors whose message is already written for the user (ours, the backend ladder's, the data pipeline's). */
 const plainErrorNames = new Set(['TrainingError', 'BackendUnavailableError', 'DataError', 'GraphBuildError']);
@@ -161,11 +155,13 @@ async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingRes
   const track = <T extends Tensor>(t: T): T => { tensors.push(t); return t; };
   let loop: StudioLoop | null = null;
   let pruner: Pruner | null = null;
+  let warmStart: WarmStartReport | undefined;
   try {
     // A resumed run starts from its checkpoint's weights (read by the checked reader) and learning rate;
-    // a derived run (pruned) from its parent's saved model.
+    // a derived run (pruned) from its parent's saved model; a warm start from its matching layers.
     if (job.resume) await restoreWeights(tf, model, job.resume.from, 'checkpoint');
     else if (job.startFrom) await restoreWeights(tf, model, job.startFrom, 'model');
+    else if (job.warmStart) warmStart = await warmStartWeights(tf, model, job.warmStart);
     const optimizer = makeOptimizer(tf, job.resume ? { ...config, optimizer: { ...config.optimizer, learningRate: job.resume.learningRate } } : config);
     model.compile({ optimizer, loss: lossFor(tf, choice.loss), metrics: choice.metrics });
 
@@ -190,6 +186,7 @@ async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingRes
       validationSamples: counts.validation,
       testSamples: counts.test,
       warnings: result.warnings,
+      ...(warmStart ? { warmStart } : {}),
     });
 
     const epochs = config.epochs;

@@ -11,16 +11,18 @@ import { backendNames, optimizerNames, type TrainingConfig } from '../../../app/
 import type { ProgressEvent } from '../../../app/training/progress.ts';
 import { lossTitle } from '../../../app/training/loss.ts';
 import { positiveScores } from '../../../app/training/evaluate.ts';
-import type { TrainingResult } from '../../../app/training/protocol.ts';
+import type { TrainingResult, WarmStartReport } from '../../../app/training/protocol.ts';
 import { testSummary } from '../../trainer/recording.ts';
 import { startRun, type RunRequest } from '../../trainer/startRun.ts';
 import { planResume } from '../../trainer/resumePlan.ts';
+import { planWarmStart } from '../../trainer/warmStartPlan.ts';
 import { TrainingSupervisor } from '../../trainer/supervisor.ts';
 import { openStore, type ExperimentStore } from '../../store/experimentStore.ts';
 import { isDiskFullError } from '../../store/pendingHistory.ts';
 import { resolveDbPath } from '../../store/location.ts';
 
 const usage = `Usage: modelwright train FILE --data (PATH|builtin:NAME) [options]
+       modelwright train FILE --warm-start RUN_ID [options]
        modelwright train --resume RUN_ID [--db PATH] [--json]
 
 Trains the model in FILE (a .mwproj project, or a Keras / TF.js model JSON) on a dataset, evaluates it
@@ -47,6 +49,9 @@ Options:
 ${dbUsage}
   --json                 print one JSON object with the result at the end
   --strict               exit 1 when the run completed but the model did not learn
+  --warm-start RUN_ID    start from run RUN_ID's saved model: every layer whose name and weight shapes
+                         match takes its weights, the others start fresh; the new run records RUN_ID as
+                         its parent (see docs/training.md#warm-start)
   --resume RUN_ID        continue an interrupted or failed run (its trainer or host was killed) from its
                          last checkpoint for its remaining epochs, as the same run (see docs/training.md)
 
@@ -79,6 +84,7 @@ const options = {
   json: { type: 'boolean' },
   strict: { type: 'boolean' },
   resume: { type: 'string' },
+  'warm-start': { type: 'string' },
 } as const;
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T | undefined {
@@ -224,8 +230,18 @@ export const trainCommand: CliCommand = {
     } catch (err) {
       throw toCliError(err);
     }
+    let derived: RunRequest['derived'];
+    if (values['warm-start'] !== undefined) {
+      try {
+        derived = planWarmStart(store, parseRunId(values['warm-start']), doc.graph);
+      } catch (err) {
+        closeStore(store);
+        throw toCliError(err);
+      }
+    }
     return trainAndReport(store, {
       origin: 'cli',
+      derived,
       graph: doc.graph,
       config,
       binding,
@@ -274,6 +290,7 @@ export async function trainAndReport(store: ExperimentStore, request: RunRequest
         onStarted: (_runId, info) => {
           const tried = info.tried.map((t) => `${t.backend}: ${t.error}`).join('; ');
           io.stderr(`training on ${info.backend}${tried ? ` (${tried})` : ''}: ${info.trainSamples} training, ${info.validationSamples} validation, ${info.testSamples} test rows; loss: ${lossTitle(info.loss).toLowerCase()}\n`);
+          if (info.warmStart) io.stderr(`${warmStartText(request.derived?.lineage.parentRunId, info.warmStart)}\n`);
         },
         onStoreError: (err) => { printer.clear(); io.stderr(`note: could not record progress in the history: ${(err as Error)?.message ?? err}\n`); },
       });
@@ -330,6 +347,12 @@ export async function trainAndReport(store: ExperimentStore, request: RunRequest
     } finally {
       closeStore(store);
     }
+}
+
+/** A warm start in one line: the layers initialized from the parent's model, then each skipped one with why. */
+function warmStartText(parentRunId: number | undefined, report: WarmStartReport): string {
+  const skipped = report.skipped.map((s) => `; ${s.name} starts fresh: ${s.reason}`).join('');
+  return `warm start from run ${parentRunId ?? '?'}: ${report.layers.join(', ')} initialized from its weights${skipped}`;
 }
 
 /** Closes the history; batch points that still cannot be written to a full disk are let go (the run's end is kept beside its model). */
