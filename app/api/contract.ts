@@ -11,6 +11,7 @@ import { runQuerySchema } from '../store/runQuery.ts';
 import { strategyNames } from '../tuning/strategies.ts';
 import type { Event } from './events.ts';
 import type { TradeoffReport } from '../training/tradeoffs.ts';
+import { ensembleMethodSchema, type EnsembleOutcome } from '../store/ensemble.ts';
 import type {
   ActiveRun, BuiltinDataset, DataCheck, DatasetInspection, GeneratedCodeResult, GraphAnalysis, ImageClassGrid, ImportedDataset,
   KerasJsonResult, LeaderboardEntry, ModelArchive, ModelExportResult, OpenedProject, PredictorInfo, PredictResult, ProjectDocument,
@@ -284,6 +285,16 @@ export const apiContract = {
        * pruned children and the ensembles it is in, with test metric, size raw/gzipped and latency per sample.
        */
       tradeoffs: { args: z.tuple([runId]) },
+      /**
+       * Fuses 2–20 trained runs that share their data and split into one model (docs/ensembles.md): evaluated on
+       * their test split, recorded as a run of kind `ensemble`, exported as one verified TF.js layers model.
+       */
+      ensemble: {
+        args: z.tuple([z.array(runId).min(2, 'an ensemble needs at least 2 runs').max(20), z.strictObject({
+          method: ensembleMethodSchema.default('average'),
+          name: z.string().max(200).optional(),
+        }).optional()]),
+      },
     },
     events: [],
   },
@@ -376,6 +387,7 @@ interface ApiResults {
     model: ModelExportResult;
     archive: ModelArchive;
     tradeoffs: TradeoffReport;
+    ensemble: EnsembleOutcome;
   };
   predict: {
     describe: PredictorInfo;
