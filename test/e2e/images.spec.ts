@@ -1,12 +1,12 @@
 // End to end: images as a new user brings them — a folder of class folders uploaded as files, seen as
 // thumbnails per class (one removed with a click), the digits model fitted to it and trained; a confusion
 // cell shows its pictures; Try it opens on a real test image and predicts a digit drawn on the pad.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { chromiumMissingReason, openTemplate, screenshot, setSetting, showPanel, useStudio, waitForTrained } from './harness.ts';
+import { chromiumMissingReason, fakeCameraArgs, openTemplate, screenshot, setSetting, showPanel, useStudio, waitForTrained } from './harness.ts';
 
 const skip = chromiumMissingReason();
 if (skip) console.warn(`[e2e] images.spec.ts skipped: ${skip}`);
@@ -26,7 +26,8 @@ function shape(kind: 'vertical' | 'horizontal' | 'blob', i: number): Buffer {
 }
 
 describe.skipIf(skip !== null)('images in the browser studio', () => {
-  const studio = useStudio('images');
+  // No camera on the test machines: Chromium's fake one stands in, through the same getUserMedia path.
+  const studio = useStudio('images', { chromiumArgs: fakeCameraArgs });
   const dir = mkdtempSync(join(tmpdir(), 'mw-e2e-images-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   for (const kind of ['vertical', 'horizontal', 'blob'] as const) {
@@ -55,6 +56,16 @@ describe.skipIf(skip !== null)('images in the browser studio', () => {
     await vertical.locator('[data-testid="thumb-remove"]').first().click();
     await expect.poll(() => vertical.textContent(), { timeout: 30_000 }).toMatch(/vertical — 29 images/);
     expect(existsSync(join(studio.workspace, 'uploads', 'strokes', 'vertical', 'vertical-0.png'))).toBe(false);
+
+    // A snapshot from the camera goes into its class.
+    const blob = page.locator('[data-testid="image-class-blob"]');
+    await blob.locator('[data-testid="class-blob-camera"]').click();
+    await page.waitForSelector('[data-testid="camera-snap"]:not([disabled])', { timeout: 30_000 });
+    await screenshot(page, 'images-camera');
+    await page.click('[data-testid="camera-snap"]');
+    await expect.poll(() => blob.textContent(), { timeout: 30_000 }).toMatch(/blob — 31 images/);
+    await page.click('[data-testid="camera-close"]');
+    expect(readdirSync(join(studio.workspace, 'uploads', 'strokes', 'blob')).filter((f) => f.startsWith('camera-'))).toHaveLength(1);
   }, 120_000);
 
   it('fits the digits model to three classes, trains, and shows the pictures of a confusion cell', async () => {
@@ -102,6 +113,14 @@ describe.skipIf(skip !== null)('images in the browser studio', () => {
     await expect.poll(() => page.locator('[data-testid="prediction-check"]').count(), { timeout: 30_000 }).toBe(0);
     await expect.poll(() => page.locator('[data-testid="predicted-label"]').textContent(), { timeout: 30_000 }).toMatch(/^(blob|horizontal|vertical)$/);
     await screenshot(page, 'images-tryit-drawn');
+
+    // A camera snapshot is predicted as soon as it is taken.
+    await page.click('[data-testid="tryit-source-camera"]');
+    await page.waitForSelector('[data-testid="camera-snap"]:not([disabled])', { timeout: 30_000 });
+    await page.click('[data-testid="camera-snap"]');
+    await expect.poll(() => page.locator('[data-testid="tryit-picture"]').getAttribute('alt'), { timeout: 30_000 }).toBe('camera snapshot');
+    await expect.poll(() => page.locator('[data-testid="predicted-label"]').textContent(), { timeout: 30_000 }).toMatch(/^(blob|horizontal|vertical)$/);
+    await screenshot(page, 'images-tryit-camera');
   }, 60_000);
 
   it('logged no errors in the page', () => {
