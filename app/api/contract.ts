@@ -11,6 +11,7 @@ import { runQuerySchema } from '../store/runQuery.ts';
 import { strategyNames } from '../tuning/strategies.ts';
 import type { Event } from './events.ts';
 import type { TradeoffReport } from '../training/tradeoffs.ts';
+import { ensembleMethodSchema, type EnsembleOutcome } from '../store/ensemble.ts';
 import type {
   ActiveRun, BuiltinDataset, DataCheck, DatasetInspection, GeneratedCodeResult, GraphAnalysis, ImageClassGrid, ImportedDataset,
   KerasJsonResult, LeaderboardEntry, ModelArchive, ModelExportResult, OpenedProject, PredictorInfo, PredictResult, ProjectDocument,
@@ -30,6 +31,9 @@ const MB = 1024 * 1024;
 export const defaultMaxRequestBytes = 8 * MB;
 /** Methods that carry a file's contents (uploads, whole projects, images) accept up to this size. */
 export const uploadMaxRequestBytes = 64 * MB;
+/** The largest image set one upload may hold (its files summed; a zip's unpacked sizes): 512 MB, 50,000 files. */
+export const maxImageUploadBytes = 512 * MB;
+export const maxImageUploadFiles = 50_000;
 
 /**
  * A file the caller names: a path for the CLI's in-process host; a name inside the workspace (web host) or
@@ -284,6 +288,16 @@ export const apiContract = {
        * pruned children and the ensembles it is in, with test metric, size raw/gzipped and latency per sample.
        */
       tradeoffs: { args: z.tuple([runId]) },
+      /**
+       * Fuses 2–20 trained runs that share their data and split into one model (docs/ensembles.md): evaluated on
+       * their test split, recorded as a run of kind `ensemble`, exported as one verified TF.js layers model.
+       */
+      ensemble: {
+        args: z.tuple([z.array(runId).min(2, 'an ensemble needs at least 2 runs').max(20), z.strictObject({
+          method: ensembleMethodSchema.default('average'),
+          name: z.string().max(200).optional(),
+        }).optional()]),
+      },
     },
     events: [],
   },
@@ -376,6 +390,7 @@ interface ApiResults {
     model: ModelExportResult;
     archive: ModelArchive;
     tradeoffs: TradeoffReport;
+    ensemble: EnsembleOutcome;
   };
   predict: {
     describe: PredictorInfo;

@@ -1,6 +1,7 @@
 // Uploaded files in the workspace's `uploads` folder, under the names they had on the user's computer.
 // The content decides identity: the same file uploaded twice is one file; a different file with a name
 // already taken gets "name (2).csv", so the data of an earlier run never changes under it.
+import { maxImageUploadBytes, maxImageUploadFiles } from '../../app/api/contract.ts';
 import { formatBytes } from '../../app/format.ts';
 import { createHash } from 'node:crypto';
 import { lstat, mkdir, readdir, readFile, rmdir, unlink, writeFile } from 'node:fs/promises';
@@ -29,9 +30,8 @@ export async function storeUpload(dir: string, fileName: string, content: string
   return path;
 }
 
-/** The largest image set one upload may unpack: images are decoded later, but the files must fit on disk first. */
-export const maxImageUploadBytes = 512 * 1024 * 1024;
-export const maxImageUploadFiles = 50_000;
+// The largest image set one upload may unpack: images are decoded later, but the files must fit on disk first.
+export { maxImageUploadBytes, maxImageUploadFiles };
 
 export interface ImageUploadFile {
   /** `class/file.png` (a leading folder common to every file is removed first). */
@@ -93,7 +93,29 @@ export async function storeImageFolder(dir: string, folderName: string, files: r
 export async function addToImageFolder(uploadsDir: string, folder: string, files: readonly ImageUploadFile[]): Promise<void> {
   checkUploadedFolder(uploadsDir, folder);
   if (!(await isFolder(folder))) throw new DataError('That image folder no longer exists; upload the images again.');
-  await writeImages(folder, classPaths(files), files, true);
+  const paths = classPaths(files);
+  // One upload's budget holds for the folder as a whole, however many requests it came in.
+  const held = await folderUsage(folder);
+  const bytes = held.bytes + files.reduce((n, f) => n + f.data.byteLength, 0);
+  if (bytes > maxImageUploadBytes || held.files + files.length > maxImageUploadFiles) {
+    throw new DataError(`With these images the folder would hold ${formatBytes(bytes)} in ${held.files + files.length} files; an uploaded image set may hold up to ${formatBytes(maxImageUploadBytes)} and ${maxImageUploadFiles} files.`);
+  }
+  await writeImages(folder, paths, files, true);
+}
+
+/** Bytes and files in a class-folder tree (its class folders' files). */
+async function folderUsage(folder: string): Promise<{ bytes: number; files: number }> {
+  let bytes = 0;
+  let files = 0;
+  for (const entry of await readdir(folder, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    for (const file of await readdir(join(folder, entry.name), { withFileTypes: true })) {
+      if (!file.isFile()) continue;
+      bytes += (await lstat(join(folder, entry.name, file.name))).size;
+      files += 1;
+    }
+  }
+  return { bytes, files };
 }
 
 /** Deletes `class/file` from an uploaded folder; a class folder left empty goes too. */
