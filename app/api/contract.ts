@@ -3,13 +3,15 @@
 // The WebSocket host, the in-process host and Electron IPC all serve exactly this (see docs/api.md).
 import { z } from 'zod';
 import { datasetBindingSchema } from '../data/binding.ts';
-import { graphSchema } from '../graph/schema.ts';
+import { blockSchema, graphSchema } from '../graph/schema.ts';
+import { blockDefinitionSchema, type SavedBlock } from '../project/blockFile.ts';
 import { projectSchema } from '../project/schema.ts';
 import { trainingConfigSchema } from '../training/config.ts';
 import { runQuerySchema } from '../store/runQuery.ts';
 import { strategyNames } from '../tuning/strategies.ts';
 import type { Event } from './events.ts';
 import type { TradeoffReport } from '../training/tradeoffs.ts';
+import { ensembleMethodSchema, type EnsembleOutcome } from '../store/ensemble.ts';
 import type {
   ActiveRun, BuiltinDataset, DataCheck, DatasetInspection, GeneratedCodeResult, GraphAnalysis, ImageClassGrid, ImportedDataset,
   KerasJsonResult, LeaderboardEntry, ModelArchive, ModelExportResult, OpenedProject, PredictorInfo, PredictResult, ProjectDocument,
@@ -29,6 +31,9 @@ const MB = 1024 * 1024;
 export const defaultMaxRequestBytes = 8 * MB;
 /** Methods that carry a file's contents (uploads, whole projects, images) accept up to this size. */
 export const uploadMaxRequestBytes = 64 * MB;
+/** The largest image set one upload may hold (its files summed; a zip's unpacked sizes): 512 MB, 50,000 files. */
+export const maxImageUploadBytes = 512 * MB;
+export const maxImageUploadFiles = 50_000;
 
 /**
  * A file the caller names: a path for the CLI's in-process host; a name inside the workspace (web host) or
@@ -120,6 +125,10 @@ export const apiContract = {
       clearRecovery: { args: z.tuple([]) },
       /** Imports a Keras / TF.js model JSON (or a project) given as text, e.g. an uploaded file. */
       importModelText: { args: z.tuple([z.string().min(1), z.string().max(200).optional()]), maxBytes: uploadMaxRequestBytes },
+      /** "My blocks": the newest version of each block saved in the studio's data folder (docs/blocks.md). */
+      listBlocks: { args: z.tuple([]) },
+      /** Saves a block under a name for reuse in any project; a name saved before gets the next version. */
+      saveBlock: { args: z.tuple([blockDefinitionSchema, blockSchema]), maxBytes: uploadMaxRequestBytes },
     },
     events: [],
   },
@@ -281,6 +290,16 @@ export const apiContract = {
        * pruned children and the ensembles it is in, with test metric, size raw/gzipped and latency per sample.
        */
       tradeoffs: { args: z.tuple([runId]) },
+      /**
+       * Fuses 2–20 trained runs that share their data and split into one model (docs/ensembles.md): evaluated on
+       * their test split, recorded as a run of kind `ensemble`, exported as one verified TF.js layers model.
+       */
+      ensemble: {
+        args: z.tuple([z.array(runId).min(2, 'an ensemble needs at least 2 runs').max(20), z.strictObject({
+          method: ensembleMethodSchema.default('average'),
+          name: z.string().max(200).optional(),
+        }).optional()]),
+      },
     },
     events: [],
   },
@@ -321,6 +340,8 @@ interface ApiResults {
     loadRecovery: RecoveryCopy | null;
     clearRecovery: void;
     importModelText: OpenedProject;
+    listBlocks: SavedBlock[];
+    saveBlock: SavedBlock;
   };
   catalog: {
     validate: GraphAnalysis;
@@ -371,6 +392,7 @@ interface ApiResults {
     model: ModelExportResult;
     archive: ModelArchive;
     tradeoffs: TradeoffReport;
+    ensemble: EnsembleOutcome;
   };
   predict: {
     describe: PredictorInfo;

@@ -23,3 +23,21 @@ export const ensembleInfoSchema = z.object({
 export type EnsembleMethod = z.infer<typeof ensembleMethodSchema>;
 export type EnsembleMember = z.infer<typeof ensembleMemberSchema>;
 export type EnsembleInfo = z.infer<typeof ensembleInfoSchema>;
+
+/** What fusing runs gives (the CLI's --json and the API's `export.ensemble`): the new run, its test metrics beside its members'. */
+export interface EnsembleOutcome {
+  runId: number;
+  runName: string;
+  method: EnsembleMethod;
+  /** Test metrics of the ensemble: accuracy and AUC (classification) or MAE, MSE and R² in the target's units (regression). */
+  test: Record<string, number | null>;
+  /** Each member evaluated the same way on the same test rows, with its weight in the ensemble. */
+  members: { runId: number; name: string; weight: number; test: Record<string, number | null> }[];
+  /** The members' parameters, summed: the fused model's own count. */
+  params: number;
+  /** The verified export (model.json + weights, examples, verification.json), as the caller may name it. */
+  modelDir: string;
+  /** Whether the exported files reproduced the ensemble's outputs. */
+  verification: { passed: boolean; message: string };
+  notes: string[];
+}

@@ -8,7 +8,7 @@ import { stat } from 'node:fs/promises';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { canonicalJson } from '../../app/store/diff.ts';
 import { ensembleGraph } from '../../app/graph/ensembleGraph.ts';
-import type { EnsembleMethod } from '../../app/store/ensemble.ts';
+import type { EnsembleMethod, EnsembleOutcome } from '../../app/store/ensemble.ts';
 import type { Evaluation } from '../../app/training/evaluate.ts';
 import { combineOutputs, equalWeights, fitWeights } from '../../app/training/ensemble.ts';
 import { TestEvaluation } from '../../app/training/testEvaluation.ts';
@@ -41,19 +41,8 @@ export interface EnsembleOptions {
   baseDir?: string;
 }
 
-export interface EnsembleReport {
-  runId: number;
-  runName: string;
-  method: EnsembleMethod;
-  /** Test metrics of the ensemble: accuracy (classification) or mae and mse in the target's units (regression). */
-  test: Record<string, number | null>;
-  members: { runId: number; name: string; weight: number; test: Record<string, number | null> }[];
-  /** The members' parameters, summed: the fused model's own count. */
-  params: number;
-  /** The verified export (model.json + weights, examples, verification.json). */
-  modelDir: string;
+export interface EnsembleReport extends EnsembleOutcome {
   export: ExportReport;
-  notes: string[];
 }
 
 interface Member extends SavedRunModel {
@@ -211,7 +200,11 @@ export async function makeEnsemble(options: EnsembleOptions): Promise<EnsembleRe
     let outputDir = options.outputDir;
     if (outputDir === undefined) outputDir = `${modelDir}-export`;
     const exported = await exportRun({ store, runId, outputDir: resolve(outputDir), backend: options.backend, resourcesDir: options.resourcesDir, baseDir: options.baseDir });
-    return { runId, runName: name, method: options.method, test, members: memberReports, params, modelDir: exported.dir, export: exported, notes: [...notes, ...exported.warnings] };
+    return {
+      runId, runName: name, method: options.method, test, members: memberReports, params, modelDir: exported.dir,
+      verification: { passed: exported.verification.passed, message: exported.verification.message },
+      export: exported, notes: [...notes, ...exported.warnings],
+    };
   } finally {
     fused?.dispose();
     for (const m of members) m.model.dispose();

@@ -7,6 +7,7 @@ import { exportKerasModel } from '../../app/keras/export.ts';
 import { planProjectData } from '../codegen/projectData.ts';
 import { ExportError, exportRunForApi } from '../export/exportRun.ts';
 import { computeTradeoffs } from '../export/tradeoffs.ts';
+import { makeEnsemble } from '../export/ensemble.ts';
 import { localFileAccess, type FileAccess } from '../files/fileAccess.ts';
 import type { ExperimentStore } from '../store/experimentStore.ts';
 import { zipFolder } from '../files/zipFolder.ts';
@@ -54,6 +55,20 @@ export function createExportService(options: ExportServiceOptions = {}): ExportS
       try {
         return await computeTradeoffs({ store: options.store, runId, resourcesDir: options.resourcesDir });
       } catch (err) {
+        if (err instanceof ExportError) throw new ApiError('failed', err.message);
+        throw err;
+      }
+    },
+
+    async ensemble(runIds, ensembleOptions) {
+      if (!options.store) throw new ApiError('not-available', 'Fusing runs is not available in this host.');
+      const { method, name } = ensembleOptions ?? { method: 'average' as const };
+      const outputDir = await files.exportFolder(undefined, `ensemble-${runIds.join('-')}-${method}`);
+      try {
+        const { export: _report, ...outcome } = await makeEnsemble({ store: options.store, runIds, method: method ?? 'average', name, outputDir, resourcesDir: options.resourcesDir });
+        return { ...outcome, modelDir: files.nameOf(outcome.modelDir) ?? outcome.modelDir };
+      } catch (err) {
+        // Refusals are written for the user (too few runs, no model, different data or split): pass them on as they are.
         if (err instanceof ExportError) throw new ApiError('failed', err.message);
         throw err;
       }

@@ -13,6 +13,7 @@ import { writeFileAtomic } from '../files/atomicWrite.ts';
 import { localFileAccess, sourceForCaller, sourceForFile, type FileAccess } from '../files/fileAccess.ts';
 import { loadModelFile, readProjectFile, writeProjectFile } from '../files/projectFiles.ts';
 import { WorkspacePathError } from '../files/workspacePaths.ts';
+import { createBlockLibrary } from './blockLibrary.ts';
 
 const maxRecent = 20;
 
@@ -74,7 +75,11 @@ export function createProjectsService(options: ProjectsServiceOptions): Projects
     return { path: files.nameOf(target) ?? shown, document: saved };
   }
 
+  const blocks = createBlockLibrary(join(options.dataDir, 'blocks'));
+
   return {
+    listBlocks: () => blocks.list(),
+    saveBlock: (definition, block) => blocks.save(definition, block),
     async listTemplates() {
       return templates.map((t) => ({
         id: t.id, title: t.title, description: t.description, datasetSource: t.dataset.source, task: t.dataset.task,

@@ -12,7 +12,7 @@ const encoder = ['self_attention', 'attention_residual', 'attention_norm', 'feed
 describe.skipIf(skip !== null)('blocks in the browser studio', () => {
   const studio = useStudio('blocks');
 
-  it('makes a block of selected layers, shows its shape and weights, expands it, undoes, and drops the built-in encoder', async () => {
+  it('makes a block of selected layers, shows its shape and weights, saves it to My blocks, expands it, undoes, and drops the built-in encoder', async () => {
     const { page } = studio.browser;
     await page.waitForSelector('[data-testid="template-transformer-intent"]');
     await openTemplate(page, 'transformer-intent', 'message');
@@ -34,6 +34,21 @@ describe.skipIf(skip !== null)('blocks in the browser studio', () => {
     expect(await page.locator('[data-testid="validation-error"]').count()).toBe(0);
     expect(await page.locator('[data-testid="total-params"]').textContent()).toBe(total);
     await screenshot(page, 'blocks-made');
+
+    // Save it to My blocks twice: the palette lists it, at version 2 after the second save.
+    await page.fill('[data-testid="save-block-name"]', 'MyEncoder');
+    await page.click('[data-testid="save-block-button"]');
+    await expect.poll(() => page.locator('[data-testid="save-block-message"]').textContent()).toBe('Saved to My blocks as MyEncoder, version 1.');
+    await page.click('[data-testid="save-block-button"]');
+    await expect.poll(() => page.locator('[data-testid="save-block-message"]').textContent()).toBe('Saved to My blocks as MyEncoder, version 2.');
+    const mine = page.locator('[data-testid="palette-myblock-MyEncoder"]');
+    await expect.poll(() => mine.locator('.mw-palette-desc').textContent()).toMatch(/^My block, version 2 · 7 layers/);
+    await page.fill('[data-testid="save-block-name"]', '../x');
+    await page.click('[data-testid="save-block-button"]');
+    await expect.poll(() => page.locator('[data-testid="save-block-message"]').textContent()).toBe('"../x" cannot name a block: a block name starts with a letter and has at most 64 letters, digits, "_" or "-".');
+    await mine.scrollIntoViewIfNeeded();
+    await screenshot(page, 'blocks-saved');
+    await node('block').click();
 
     await page.click('[data-testid="expand-block-button"]');
     await node('self_attention').waitFor();

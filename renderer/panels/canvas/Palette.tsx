@@ -1,11 +1,13 @@
 // The layer palette: every catalog layer by category, searchable, each with its one-line description.
 // Drag an item onto the canvas, or click it (keyboard too) to add it after the selected layer.
-import { memo, useMemo, useState, type DragEvent } from 'react';
+import { memo, useEffect, useMemo, useState, type DragEvent } from 'react';
 import { builtinBlocks } from '../../../app/graph/builtinBlocks.ts';
 import { layerCatalog, layerCategories } from '../../../app/graph/catalog.ts';
 import { blockSchema } from '../../../app/graph/schema.ts';
 import type { Block } from '../../../app/graph/types.ts';
 import { commands } from '../../commands/index.ts';
+import { refreshMyBlocks, useMyBlocks } from '../../state/myBlocks.ts';
+import { useApi } from '../../ui/useApi.ts';
 
 export const layerDragType = 'application/x-modelwright-layer';
 /** A block dragged from the palette: its JSON. */
@@ -44,10 +46,19 @@ function PaletteImpl() {
       }))
       .filter((g) => g.layers.length > 0);
   }, [query]);
+  const api = useApi();
+  useEffect(() => {
+    if (api) void refreshMyBlocks(api);
+  }, [api]);
+  const mine = useMyBlocks();
   const blocks = useMemo(() => {
     const q = query.trim().toLowerCase();
-    return builtinBlocks.filter((b) => !q || `${b.definition} block ${blockSummary(b)}`.toLowerCase().includes(q));
-  }, [query]);
+    const all = [
+      ...builtinBlocks.map((block) => ({ block, origin: 'Built-in block', testId: `palette-block-${block.definition}` })),
+      ...mine.map((s) => ({ block: s.block, origin: `My block, version ${s.block.version}`, testId: `palette-myblock-${s.block.definition}` })),
+    ];
+    return all.filter(({ block: b }) => !q || `${b.definition} block ${blockSummary(b)}`.toLowerCase().includes(q));
+  }, [query, mine]);
 
   return (
     <aside className="mw-palette" aria-label="Layer palette">
@@ -85,9 +96,9 @@ function PaletteImpl() {
         {blocks.length > 0 && (
           <section data-testid="palette-blocks">
             <h3>Blocks</h3>
-            {blocks.map((b) => (
+            {blocks.map(({ block: b, origin, testId }) => (
               <button
-                key={b.definition}
+                key={testId}
                 type="button"
                 className="mw-palette-item mw-palette-block"
                 draggable
@@ -96,11 +107,11 @@ function PaletteImpl() {
                   e.dataTransfer.effectAllowed = 'copy';
                 }}
                 onClick={() => commands.execute('insertBlock', { block: b })}
-                data-testid={`palette-block-${b.definition}`}
-                title={`Built-in block (${blockSummary(b)}).\nDrag onto the canvas or click to add a copy; expand it to edit inside.`}
+                data-testid={testId}
+                title={`${origin} (${blockSummary(b)}).\nDrag onto the canvas or click to add a copy; expand it to edit inside.`}
               >
                 <span className="mw-palette-type">{b.definition}</span>
-                <span className="mw-palette-desc">Built-in block · {blockSummary(b)}</span>
+                <span className="mw-palette-desc">{origin} · {blockSummary(b)}</span>
               </button>
             ))}
           </section>

@@ -13,6 +13,7 @@ import { Field } from '../../ui/Field.tsx';
 import { RunPicker, useShownRun } from '../../ui/RunPicker.tsx';
 import { notify } from '../../ui/notify.ts';
 import { useApi } from '../../ui/useApi.ts';
+import { TradeoffView } from './TradeoffView.tsx';
 
 const formats = [
   { id: 'tfjs-layers', label: 'TensorFlow.js layers model (model.json + weights)', help: 'Loads with tf.loadLayersModel in a browser or Node.' },
@@ -122,15 +123,19 @@ export default function ExportPanel() {
 
   if (!api) return <div className="mw-wp"><Empty title="Not connected">Exports are written by the Modelwright back end; try again once the connection is back.</Empty></div>;
 
-  const run = async () => {
-    if (runId === null) return;
+  /** The form's export, or a trade-off row's ("Export this": that run, TF.js layers, that quantization). */
+  const run = async (target?: { runId: number; quantization: (typeof quantizations)[number]['id'] }) => {
+    const exportRunId = target?.runId ?? runId;
+    if (exportRunId === null) return;
+    const exportFormat = target ? 'tfjs-layers' : format;
+    const q = target?.quantization ?? quantization;
     setBusy(true);
     setError(null);
     setResult(null);
     try {
-      const options: Record<string, unknown> = { format };
-      if (qKey && quantization !== 'none' && format === 'tfjs-layers') options[qKey] = quantization;
-      const r = await api.export.model(runId, options as Parameters<ModelwrightApi['export']['model']>[1]);
+      const options: Record<string, unknown> = { format: exportFormat };
+      if (qKey && q !== 'none' && exportFormat === 'tfjs-layers') options[qKey] = q;
+      const r = await api.export.model(exportRunId, options as Parameters<ModelwrightApi['export']['model']>[1]);
       setResult(r);
       if (r.verification && !r.verification.passed) notify.warning('The model was exported, but the exported copy does not give the same answers.', { detail: r.verification.message });
     } catch (err) {
@@ -164,13 +169,16 @@ export default function ExportPanel() {
                 </select>
               </Field>
               <p className="mw-wp-help">Written to a new folder of your Modelwright workspace and checked by reloading it; then download it as a zip.</p>
-              <button type="button" className="mw-primary" onClick={run} disabled={busy} data-testid="export-button">{busy ? 'Exporting and verifying…' : 'Export'}</button>
-              <ErrorText error={error} retry={busy ? undefined : run} />
+              <button type="button" className="mw-primary" onClick={() => run()} disabled={busy} data-testid="export-button">{busy ? 'Exporting and verifying…' : 'Export'}</button>
+              <ErrorText error={error} retry={busy ? undefined : () => run()} />
             </div>
           )}
           <ArchitectureExport api={api} />
         </div>
-        <div>{result && <Verification api={api} result={result} />}</div>
+        <div>
+          {result && <Verification api={api} result={result} />}
+          {runId !== null && <TradeoffView api={api} runId={runId} busy={busy} onExport={(row) => run({ runId: row.runId, quantization: row.quantization })} />}
+        </div>
       </div>
     </div>
   );

@@ -4,12 +4,15 @@ import { useState } from 'react';
 import { formatCount } from '../../../app/format.ts';
 import { formatShape, getLayerDef } from '../../../app/graph/catalog.ts';
 import type { LayerNode, ParamValue } from '../../../app/graph/types.ts';
+import { blockDefinitionSchema } from '../../../app/project/blockFile.ts';
 import type { ReadinessProblem } from '../../../app/training/readiness.ts';
 import { commands } from '../../commands/index.ts';
 import { analyze } from '../../state/analysis.ts';
 import { useReadiness } from '../../state/readiness.ts';
 import { FixButtons } from '../../ui/FixButtons.tsx';
+import { saveToMyBlocks } from '../../state/myBlocks.ts';
 import { useProject } from '../../state/projectStore.ts';
+import { useApi } from '../../ui/useApi.ts';
 import { ParamField } from './ParamField.tsx';
 
 function NameField({ layer }: { layer: LayerNode }) {
@@ -34,6 +37,36 @@ function NameField({ layer }: { layer: LayerNode }) {
         spellCheck={false}
       />
       {error && <div className="mw-field-error" role="alert">{error}</div>}
+    </div>
+  );
+}
+
+/** "Save to My blocks": the block under a name, for any project (saving a name again makes its next version). */
+function SaveBlockField({ layer }: { layer: LayerNode }) {
+  const api = useApi();
+  const definition = layer.block?.definition ?? 'Block';
+  const [name, setName] = useState(definition === 'Block' ? '' : definition);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  if (!api || !layer.block) return null;
+  const block = layer.block;
+  const save = () => {
+    setMessage(null);
+    const checked = blockDefinitionSchema.safeParse(name.trim());
+    if (!checked.success) {
+      setMessage({ ok: false, text: `"${name.trim()}" cannot name a block: ${checked.error.issues[0].message}.` });
+      return;
+    }
+    saveToMyBlocks(api, checked.data, block).then(
+      (saved) => setMessage({ ok: true, text: `Saved to My blocks as ${saved.block.definition}, version ${saved.block.version}.` }),
+      (err: unknown) => setMessage({ ok: false, text: err instanceof Error ? err.message : String(err) }),
+    );
+  };
+  return (
+    <div className="mw-field mw-save-block">
+      <label htmlFor="mw-save-block-name">Save to My blocks as</label>
+      <input id="mw-save-block-name" value={name} placeholder="e.g. MyEncoder" onChange={(e) => setName(e.target.value)} data-testid="save-block-name" spellCheck={false} />
+      <button type="button" onClick={save} disabled={!name.trim()} data-testid="save-block-button">Save block</button>
+      {message && <div className={message.ok ? 'mw-muted' : 'mw-field-error'} role={message.ok ? 'status' : 'alert'} data-testid="save-block-message">{message.text}</div>}
     </div>
   );
 }
@@ -78,6 +111,7 @@ function LayerForm({ layer }: { layer: LayerNode }) {
           {layer.block.layers.map((l) => <li key={l.id}><strong>{l.type}</strong> {l.name}</li>)}
         </ol>
         <button type="button" onClick={() => commands.execute('expandBlock', { id: layer.id })} data-testid="inspector-expand-block">Expand to edit inside</button>
+        <SaveBlockField layer={layer} />
       </div>
     );
   }

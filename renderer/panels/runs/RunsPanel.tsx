@@ -16,6 +16,7 @@ import { notify } from '../../ui/notify.ts';
 import { useApi } from '../../ui/useApi.ts';
 import { useAsync } from '../../ui/useAsync.ts';
 import { ComparePanel } from './ComparePanel.tsx';
+import { FusePanel } from './FusePanel.tsx';
 import { RunsTable, type Column } from './RunsTable.tsx';
 import { bestValidation, keySettings, metricCell, statusClass, testHeadline } from './runCells.ts';
 import { SweepFilter, SweepSummary } from './SweepGroup.tsx';
@@ -118,6 +119,7 @@ export default function RunsPanel() {
   const [refresh, setRefresh] = useState(0);
   const [total, setTotal] = useState<number | null>(null);
   const [comparing, setComparing] = useState(false);
+  const [fusing, setFusing] = useState(false);
   const focusedId = useRunSelection((s) => s.focusedRunId);
   const compareIds = useRunSelection((s) => s.compareIds);
   const metricNames = useAsync(api ? () => api.runs.metricNames() : null, [api, refresh]);
@@ -180,7 +182,9 @@ export default function RunsPanel() {
         <span className="mw-wp-muted">{total === null ? '' : `${formatCount(total)} run${total === 1 ? '' : 's'}`}</span>
         <span className="mw-wp-grow" />
         <span className="mw-wp-muted">{compareIds.length ? `${compareIds.length} ticked` : 'Tick 2–6 runs to compare'}</span>
-        <button type="button" disabled={compareIds.length < 2} onClick={() => setComparing(true)} data-testid="compare-button">Compare</button>
+        <button type="button" disabled={compareIds.length < 2} onClick={() => { setFusing(false); setComparing(true); }} data-testid="compare-button">Compare</button>
+        <button type="button" disabled={compareIds.length < 2} onClick={() => { setComparing(false); setFusing(true); }} data-testid="fuse-button"
+          title="Fuse the ticked runs into one model (an ensemble), tested beside them">Fuse…</button>
         {compareIds.length > 0 && <button type="button" onClick={() => runSelection.setState({ compareIds: [] })}>Clear ticks</button>}
         <button type="button" onClick={async () => {
           try {
@@ -194,6 +198,10 @@ export default function RunsPanel() {
       {comparing && compareIds.length >= 2 && (
         <ComparePanel api={api} runIds={compareIds} onClose={() => setComparing(false)}
           onOpenGraph={(id) => openRunGraph(api, id).catch((err) => notify.error(err, 'Could not open the run\'s graph'))} />
+      )}
+      {fusing && !comparing && compareIds.length >= 2 && (
+        <FusePanel api={api} runIds={compareIds} onClose={() => setFusing(false)} onRecorded={() => setRefresh((n) => n + 1)}
+          onFused={(id) => { setFusing(false); runSelection.setState({ compareIds: [] }); focusRun(id); setRefresh((n) => n + 1); }} />
       )}
       {!comparing && sweep !== null && <SweepSummary api={api} sweepId={sweep} refresh={refresh} />}
       {!comparing && focused.data && <RunDetails api={api} run={focused.data} onChanged={() => setRefresh((n) => n + 1)} />}

@@ -146,6 +146,7 @@ describe('deleting does not block other clients', () => {
     try {
       await serve.api.runs.list({});
       let pings = 0;
+      let pingsWhileRemoving = 0;
       let slowest = 0;
       let deleting = true;
       const pinger = (async () => {
@@ -154,6 +155,7 @@ describe('deleting does not block other clients', () => {
           await serve.api.runs.get(keeper);
           slowest = Math.max(slowest, performance.now() - t);
           pings++;
+          if (trashOf(root).length > 0) pingsWhileRemoving++;
         }
       })();
       const t0 = performance.now();
@@ -165,10 +167,13 @@ describe('deleting does not block other clients', () => {
       deleting = false;
       await pinger;
       // Measured here: the answer in ~8 ms (removing the 20,000 files with rmSync, as before, takes ~400 ms
-      // on this machine's disk, blocking every client), pings at most ~175 ms on 2 busy cores.
+      // on this machine's disk, blocking every client), pings at most ~175 ms on 2 busy cores, over 1 s when
+      // other work loads the machine. What proves the point is not a ping's latency but that the other
+      // client was answered while the files were still being removed; the latency bound only catches a hang.
       expect(answeredMs).toBeLessThan(150);
       expect(pings).toBeGreaterThan(3);
-      expect(slowest).toBeLessThan(1000);
+      expect(pingsWhileRemoving).toBeGreaterThan(0);
+      expect(slowest).toBeLessThan(10_000);
       expect(readdirSync(folders.get(keeper)!)).toHaveLength(20_000);
     } finally {
       serve.close();
