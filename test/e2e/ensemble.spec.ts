@@ -53,6 +53,7 @@ describe.skipIf(skip !== null)('fusing runs in the studio', () => {
       await page.click('[data-testid="fuse-show-run"]');
       await page.waitForSelector('[data-testid="run-details"]');
       expect(await page.inputValue('[data-testid="run-rename"]')).toBe(`weighted of runs ${members.join(', ')}`);
+      expect(await page.textContent('[data-testid="run-ensemble"]')).toMatch(/Ensemble \(weighted\) of #1 \(weight [\d.]+\), #2/);
       await screenshot(page, 'ensemble-run');
       // Try it answers a real test row with the fused model, as for any run.
       await page.click('[data-testid="run-details"] >> text=Try it');
