@@ -31,6 +31,9 @@ const MB = 1024 * 1024;
 export const defaultMaxRequestBytes = 8 * MB;
 /** Methods that carry a file's contents (uploads, whole projects, images) accept up to this size. */
 export const uploadMaxRequestBytes = 64 * MB;
+/** The largest image set one upload may hold (its files summed; a zip's unpacked sizes): 512 MB, 50,000 files. */
+export const maxImageUploadBytes = 512 * MB;
+export const maxImageUploadFiles = 50_000;
 
 /**
  * A file the caller names: a path for the CLI's in-process host; a name inside the workspace (web host) or

@@ -78,17 +78,32 @@ export function hardenApp(app: AppLike): void {
   app.enableSandbox();
 }
 
-/** Permissions the studio page may use; every other request (camera, geolocation, notifications...) is refused. */
-const allowedPermissions = new Set(['clipboard-sanitized-write']);
+/**
+ * Permissions the studio page may use: clipboard writes, and `media` for the camera (snapshots of image
+ * classes and Try it) — video only, never the microphone. Every other request (geolocation,
+ * notifications...) is refused, and every request from another origin.
+ */
+const allowedPermissions = new Set(['clipboard-sanitized-write', 'media']);
+
+/** What Electron says about a media request (`mediaTypes`) or check (`mediaType`). */
+export interface MediaDetails {
+  mediaTypes?: string[];
+  mediaType?: string;
+}
 
 /** The part of a session used for permissions. */
 export interface PermissionSession {
-  setPermissionRequestHandler(handler: ((webContents: unknown, permission: string, callback: (granted: boolean) => void, details: { requestingUrl?: string }) => void) | null): void;
-  setPermissionCheckHandler(handler: ((webContents: unknown, permission: string, requestingOrigin: string) => boolean) | null): void;
+  setPermissionRequestHandler(handler: ((webContents: unknown, permission: string, callback: (granted: boolean) => void, details: { requestingUrl?: string } & MediaDetails) => void) | null): void;
+  setPermissionCheckHandler(handler: ((webContents: unknown, permission: string, requestingOrigin: string, details?: MediaDetails) => boolean) | null): void;
 }
 
-export function isPermissionAllowed(permission: string, origin: string | undefined): boolean {
+export function isPermissionAllowed(permission: string, origin: string | undefined, media: MediaDetails = {}): boolean {
   if (!allowedPermissions.has(permission) || !origin) return false;
+  if (permission === 'media') {
+    const types = media.mediaTypes ?? (media.mediaType === undefined ? [] : [media.mediaType]);
+    // The camera only: a request that includes audio (or says nothing of what it wants) is refused.
+    if (types.length === 0 || types.some((t) => t !== 'video')) return false;
+  }
   try {
     const u = new URL(origin);
     return `${u.protocol}//${u.host}` === appOrigin;
@@ -98,6 +113,6 @@ export function isPermissionAllowed(permission: string, origin: string | undefin
 }
 
 export function restrictPermissions(session: PermissionSession): void {
-  session.setPermissionRequestHandler((_wc, permission, callback, details) => callback(isPermissionAllowed(permission, details.requestingUrl)));
-  session.setPermissionCheckHandler((_wc, permission, origin) => isPermissionAllowed(permission, origin));
+  session.setPermissionRequestHandler((_wc, permission, callback, details) => callback(isPermissionAllowed(permission, details.requestingUrl, details)));
+  session.setPermissionCheckHandler((_wc, permission, origin, details) => isPermissionAllowed(permission, origin, details ?? {}));
 }

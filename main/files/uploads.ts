@@ -1,6 +1,7 @@
 // Uploaded files in the workspace's `uploads` folder, under the names they had on the user's computer.
 // The content decides identity: the same file uploaded twice is one file; a different file with a name
 // already taken gets "name (2).csv", so the data of an earlier run never changes under it.
+import { maxImageUploadBytes, maxImageUploadFiles } from '../../app/api/contract.ts';
 import { formatBytes } from '../../app/format.ts';
 import { createHash } from 'node:crypto';
 import { lstat, mkdir, readdir, readFile, rmdir, unlink, writeFile } from 'node:fs/promises';
@@ -29,9 +30,8 @@ export async function storeUpload(dir: string, fileName: string, content: string
   return path;
 }
 
-/** The largest image set one upload may unpack: images are decoded later, but the files must fit on disk first. */
-export const maxImageUploadBytes = 512 * 1024 * 1024;
-export const maxImageUploadFiles = 50_000;
+// The largest image set one upload may unpack: images are decoded later, but the files must fit on disk first.
+export { maxImageUploadBytes, maxImageUploadFiles };
 
 export interface ImageUploadFile {
   /** `class/file.png` (a leading folder common to every file is removed first). */

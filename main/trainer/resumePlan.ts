@@ -7,6 +7,7 @@ import { lastCheckpoint } from '../model/checkpoint.ts';
 import type { ExperimentStore } from '../store/experimentStore.ts';
 import { resumableStatuses } from '../store/reopenRun.ts';
 import { StoreError } from '../store/errors.ts';
+import { lineageOf } from '../store/lineage.ts';
 
 export interface ResumePlan {
   graph: Graph;
@@ -25,6 +26,12 @@ export async function planResume(store: ExperimentStore, runId: number): Promise
     throw new StoreError('invalid', `run ${runId} is ${run.status}; only an interrupted or failed run can be resumed (train it again to start a new run)`);
   }
   if (!run.datasetBinding) throw new StoreError('invalid', `run ${runId} does not record its data, so it cannot be resumed; train its project again`);
+  // A pruned run's masks and schedule are not in its checkpoint: resumed, it would go on unpruned.
+  const lineage = lineageOf(store, runId);
+  if (lineage.kind === 'prune') {
+    const again = lineage.parentRunId !== null ? `prune run ${lineage.parentRunId} again` : 'prune its parent again';
+    throw new StoreError('invalid', `run ${runId} is a pruned run, which cannot be resumed (its pruning would not go on); ${again} instead`);
+  }
   const folder = [...run.artifacts].reverse().find((a) => a.kind === 'output' || a.kind === 'model');
   const checkpoint = folder ? await lastCheckpoint(folder.path) : null;
   if (!folder || !checkpoint) {

@@ -157,8 +157,8 @@ describe.skipIf(skip !== null)('files in the browser studio: uploads and downloa
     await showPanel(page, 'data');
     await page.click('[data-testid="data-source-images"]');
     await page.setInputFiles('[data-testid="images-folder-input"]', join(dir, 'pictures'));
-    const preview = page.locator('[data-testid="data-preview"]');
-    await expect.poll(() => preview.textContent(), { timeout: 30_000 }).toMatch(/dark\s*12.*light\s*12/s);
+    const classes = page.locator('[data-testid="image-classes"]');
+    await expect.poll(() => classes.textContent(), { timeout: 30_000 }).toMatch(/dark — 12 images.*light — 12 images/s);
     expect(existsSync(join(studio.workspace, 'uploads', 'pictures', 'dark', '0.png'))).toBe(true);
     await page.setInputFiles('[data-testid="images-zip-input"]', join(dir, 'shapes.zip'));
     await expect.poll(() => page.locator('[data-testid="panel-data"]').textContent(), { timeout: 30_000 }).toContain('Training on shapes');

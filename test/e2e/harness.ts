@@ -12,6 +12,9 @@ import { startCliServer, type CliServer } from '../main/cli/cliHarness.ts';
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const screenshotDir = join(repoRoot, 'test-results', 'screenshots');
 
+/** Chromium's own fake camera (a moving test pattern) and an automatic "allow": the webcam paths run without a camera. */
+export const fakeCameraArgs = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
+
 /** Flags that keep Chromium from reaching the network or a GPU, and let it run as root in CI containers. */
 export const chromiumArgs = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
@@ -53,12 +56,12 @@ export interface BrowserSession {
 }
 
 /** Launches Chromium headless with a fresh temporary profile and one page of the given size. */
-export async function launchChromium(viewport = { width: 1280, height: 720 }): Promise<BrowserSession> {
+export async function launchChromium(viewport = { width: 1280, height: 720 }, extraArgs: readonly string[] = []): Promise<BrowserSession> {
   const executablePath = findChromium();
   if (!executablePath) throw new Error(chromiumMissingReason() ?? 'no Chromium');
   const { chromium } = await import('playwright-core');
   const profile = mkdtempSync(join(tmpdir(), 'mw-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args: chromiumArgs, viewport });
+  const context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args: [...chromiumArgs, ...extraArgs], viewport });
   const page = context.pages()[0] ?? await context.newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (err) => pageErrors.push(err.message));
@@ -214,14 +217,14 @@ export interface StudioSession {
  * One studio per spec file: `modelwright serve` on a fresh history and a Chromium page opened on it
  * before the file's tests, both closed after them (serve must exit 0 on Ctrl+C, having closed the history).
  */
-export function useStudio(label: string): StudioSession {
+export function useStudio(label: string, options: { chromiumArgs?: readonly string[] } = {}): StudioSession {
   let dir = '';
   let server: ServeProcess | undefined;
   let browser: BrowserSession | undefined;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), `mw-e2e-${label}-`));
     server = await startServe(join(dir, 'history.sqlite'));
-    browser = await launchChromium();
+    browser = await launchChromium(undefined, options.chromiumArgs);
     await browser.page.goto(server.url);
   }, 300_000);
   afterAll(async () => {

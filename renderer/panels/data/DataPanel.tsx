@@ -22,6 +22,7 @@ import { useApi } from '../../ui/useApi.ts';
 import { useAsync } from '../../ui/useAsync.ts';
 import { setColumnRole, setColumnType } from './dataEdits.ts';
 import { Cancelled, CsvUpload, ImageUpload } from './DataUpload.tsx';
+import { ImageClassGrid } from './ImageClassGrid.tsx';
 
 type Source = 'builtin' | 'csv' | 'text' | 'images';
 
@@ -104,11 +105,11 @@ function SourcePicker({ onImported }: { onImported: (binding: DatasetBinding, in
       )}
       {source === 'images' && (
         <>
-          <p className="mw-wp-help">A folder with one subfolder per class (e.g. cats/, dogs/) holding PNG or JPEG images. Images are resized to the size below.</p>
+          <p className="mw-wp-help">A folder with one subfolder per class (e.g. cats/, dogs/) holding PNG or JPEG images — or a .zip of such a folder. Images are resized to the size below.</p>
           <div className="mw-wp-row">
-            <label>Width <input type="number" min={1} max={512} value={size.width} onChange={(e) => setSize({ ...size, width: Number(e.target.value) })} style={{ width: 70 }} /></label>
-            <label>Height <input type="number" min={1} max={512} value={size.height} onChange={(e) => setSize({ ...size, height: Number(e.target.value) })} style={{ width: 70 }} /></label>
-            <label>Colour <select value={size.channels} onChange={(e) => setSize({ ...size, channels: Number(e.target.value) as 1 | 3 })}><option value={1}>grayscale</option><option value={3}>colour (RGB)</option></select></label>
+            <label>Width <input type="number" min={1} max={512} value={size.width} onChange={(e) => setSize({ ...size, width: Number(e.target.value) })} style={{ width: 70 }} data-testid="image-width" /></label>
+            <label>Height <input type="number" min={1} max={512} value={size.height} onChange={(e) => setSize({ ...size, height: Number(e.target.value) })} style={{ width: 70 }} data-testid="image-height" /></label>
+            <label>Colour <select value={size.channels} data-testid="image-channels" onChange={(e) => setSize({ ...size, channels: Number(e.target.value) as 1 | 3 })}><option value={1}>grayscale</option><option value={3}>colour (RGB)</option></select></label>
           </div>
           <ImageUpload busy={busy} run={(work) => void run(work)} options={imageOptions} />
         </>
@@ -298,19 +299,32 @@ export default function DataPanel() {
                   {insp.warnings.length > 0 && (
                     <div data-testid="data-warnings">{insp.warnings.map((w, i) => <p key={i} className="mw-wp-warning">⚠ {w}</p>)}</div>
                   )}
-                  {insp.classCounts && (
+                  {insp.classCounts && insp.kind !== 'images' && (
                     <p className="mw-wp-muted">Classes: {Object.entries(insp.classCounts).map(([k, n]) => `${k} (${n})`).join(', ')}</p>
                   )}
-                  <h3>Columns</h3>
-                  <ColumnsTable inspection={insp} binding={binding} />
+                  {insp.kind !== 'images' && (
+                    <>
+                      <h3>Columns</h3>
+                      <ColumnsTable inspection={insp} binding={binding} />
+                    </>
+                  )}
                   {insp.kind === 'text' && text && (
                     <div className="mw-wp-row">
                       <label>Vocabulary size <input type="number" min={2} value={text.vocabSize} onChange={(e) => Number(e.target.value) >= 2 && setBinding({ text: { ...text, vocabSize: Math.round(Number(e.target.value)) } })} style={{ width: 90 }} /></label>
                       <label>Words per sentence <input type="number" min={1} value={text.sequenceLength} onChange={(e) => Number(e.target.value) >= 1 && setBinding({ text: { ...text, sequenceLength: Math.round(Number(e.target.value)) } })} style={{ width: 70 }} /></label>
                     </div>
                   )}
-                  <h3>{insp.kind === 'images' ? 'Images per class' : 'First rows'}</h3>
-                  <Preview inspection={insp} />
+                  {insp.kind === 'images' ? (
+                    <>
+                      <h3>Images per class</h3>
+                      <ImageClassGrid binding={binding} projectPath={filePath} onChanged={inspection.reload} />
+                    </>
+                  ) : (
+                    <>
+                      <h3>First rows</h3>
+                      <Preview inspection={insp} />
+                    </>
+                  )}
                 </>
               )}
             </>

@@ -51,3 +51,39 @@ export function checkCsvFile(name: string, sizeBytes: number, maxBytes: number):
   if (sizeBytes > maxBytes) return `"${name}" is ${formatBytes(sizeBytes)}, more than the ${formatBytes(maxBytes)} an upload can be; on the desktop app, import it by path instead.`;
   return null;
 }
+
+export const imageExtension = /\.(png|jpe?g)$/i;
+
+/** Raw bytes per upload request: small requests keep the host's memory low and show progress. */
+export const imageChunkBytes = 8 * 1024 * 1024;
+
+/**
+ * Image files cut into upload requests of at most `maxBytes` (a larger file alone makes its own), classes
+ * interleaved (`class/file` is the path's last folder): the first request then holds every class it can,
+ * so the folder it creates is already a usable dataset, and each later one adds to it.
+ */
+export function uploadChunks<T extends { path: string; size: number }>(files: readonly T[], maxBytes: number = imageChunkBytes): T[][] {
+  const byClass = new Map<string, T[]>();
+  for (const f of files) {
+    const parts = f.path.split('/');
+    const key = parts.length > 1 ? parts[parts.length - 2] : '';
+    byClass.set(key, [...(byClass.get(key) ?? []), f]);
+  }
+  const queues = [...byClass.values()];
+  const ordered: T[] = [];
+  for (let i = 0; ordered.length < files.length; i++) for (const q of queues) if (i < q.length) ordered.push(q[i]);
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const f of ordered) {
+    if (current.length > 0 && bytes + f.size > maxBytes) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(f);
+    bytes += f.size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}

@@ -21,21 +21,24 @@ import {
   type ConfusionMode, type GridSpec, type LabelledPoint, type TestSample,
 } from './evaluationMath.ts';
 import { DecisionRegions, RocPlot, ScatterPlot } from './plots.tsx';
+import { SampleView, useTestImages, WorstPredictions } from './SampleViews.tsx';
 
 /** Per-sample test records, when the evaluation carries them (see docs/studio.md). */
 function samplesOf(evaluation: ClassificationEvaluation): TestSample[] | null {
   return Array.isArray(evaluation.samples) ? evaluation.samples : null;
 }
 
-function ConfusionMatrix({ evaluation }: { evaluation: ClassificationEvaluation }) {
+function ConfusionMatrix({ api, run, evaluation }: { api: ModelwrightApi; run: RunDetail; evaluation: ClassificationEvaluation }) {
   const [mode, setMode] = useState<ConfusionMode>('counts');
   const [cell, setCell] = useState<{ actual: number; predicted: number } | null>(null);
   const shown = normalizeConfusion(evaluation.confusion, mode);
   const max = mode === 'counts' ? matrixMax(shown) : 1;
   const { classes } = evaluation;
   const samples = samplesOf(evaluation);
-  const picked = cell && samples ? samplesInCell(samples, cell.actual, cell.predicted) : null;
+  // Pictures are fetched from the host: fewer of them at a time than lines of text.
+  const picked = cell && samples ? samplesInCell(samples, cell.actual, cell.predicted, run.datasetBinding?.kind === 'images' ? 60 : 200) : null;
   const count = cell ? evaluation.confusion[cell.actual][cell.predicted] : 0;
+  const { images, error: imageError } = useTestImages(api, run, picked ? picked.samples.map((s) => s.index) : []);
   return (
     <div>
       <div className="mw-wp-row" role="radiogroup" aria-label="Confusion matrix values">
@@ -72,7 +75,16 @@ function ConfusionMatrix({ evaluation }: { evaluation: ClassificationEvaluation 
           <strong>{count} test sample{count === 1 ? '' : 's'} of class “{classes[cell.actual]}” predicted as “{classes[cell.predicted]}”.</strong>
           {count === 0 ? null : picked ? (
             picked.total === 0 ? <p className="mw-wp-muted">None.</p> : (
-              <table>
+              run.datasetBinding?.kind === 'images' ? (
+                <div className="mw-thumb-grid">
+                  {picked.samples.map((s) => (
+                    <figure key={s.index} className="mw-thumb-card">
+                      <SampleView sample={s} image={images.get(s.index)} />
+                      <figcaption>#{s.index + 1}{s.confidence == null ? '' : ` · ${formatPercent(s.confidence, 0)}`}</figcaption>
+                    </figure>
+                  ))}
+                </div>
+              ) : <table>
                 <thead><tr><th className="num">Test row</th><th>Sample</th><th className="num">Confidence</th></tr></thead>
                 <tbody>{picked.samples.map((s) => <tr key={s.index}><td className="num">{s.index + 1}</td><td>{s.text ?? '—'}</td><td className="num">{s.confidence === undefined ? '—' : formatPercent(s.confidence)}</td></tr>)}</tbody>
               </table>
@@ -80,6 +92,7 @@ function ConfusionMatrix({ evaluation }: { evaluation: ClassificationEvaluation 
           ) : (
             <p className="mw-wp-muted">This run's record keeps the counts but not the individual test samples, so they cannot be listed. Use Try it to see how the model treats a particular example.</p>
           )}
+          {imageError && <p className="mw-wp-warning">The pictures cannot be shown: {imageError}</p>}
           {picked && picked.total > picked.samples.length && <p className="mw-wp-muted">Showing {picked.samples.length} of {picked.total}.</p>}
           {picked && picked.total < count && <p className="mw-wp-muted">The run keeps the first {formatCount(samples!.length)} test rows one by one; {picked.total} of this cell's {count} are among them.</p>}
         </div>
@@ -175,7 +188,7 @@ function Classification({ api, run, evaluation, positive: chosen, setPositive }:
   return (
     <>
       <div className="mw-wp-row" data-testid="evaluation-summary">
-        <span title={explainMetric('accuracy') ?? undefined}>Accuracy <strong>{formatPercent(evaluation.accuracy)}</strong> on {evaluation.count} test rows</span>
+        <span title={explainMetric('accuracy') ?? undefined}>Accuracy <strong>{formatPercent(evaluation.accuracy)}</strong> on {evaluation.count} test {run.datasetBinding?.kind === 'images' ? 'images' : 'rows'}</span>
         {evaluation.auc !== null && <span title={explainMetric('auc') ?? undefined}>{binary ? 'AUC' : 'AUC (macro, one-vs-rest)'} <strong>{formatDecimal(evaluation.auc, 3)}</strong></span>}
         <span title={explainMetric('macroF1') ?? undefined}>{metricLabel('macroF1')} <strong>{formatDecimal(evaluation.macro.f1, 3)}</strong></span>
       </div>
@@ -183,7 +196,7 @@ function Classification({ api, run, evaluation, positive: chosen, setPositive }:
       <div className="mw-wp-split">
         <div>
           <h3>Confusion matrix</h3>
-          <ConfusionMatrix evaluation={evaluation} />
+          <ConfusionMatrix api={api} run={run} evaluation={evaluation} />
           <h3>Per class</h3>
           <PerClassTable evaluation={evaluation} />
         </div>
@@ -191,6 +204,12 @@ function Classification({ api, run, evaluation, positive: chosen, setPositive }:
           <h3>ROC curve{roc.length > 1 ? 's (each class against the rest; AUC is their macro average)' : ` ("${roc[0]?.label ?? ''}" as the positive class)`}</h3>
           {roc.length > 0 ? <RocPlot curves={roc} /> : <p className="mw-wp-muted">No ROC curve: the test split has a single class.</p>}
           <DecisionRegionView api={api} run={run} classes={evaluation.classes} />
+          {evaluation.samples && (
+            <>
+              <h3>Worst predictions</h3>
+              <WorstPredictions api={api} run={run} evaluation={evaluation} samples={evaluation.samples} />
+            </>
+          )}
         </div>
       </div>
     </>

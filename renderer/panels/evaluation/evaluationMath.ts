@@ -140,6 +140,13 @@ export function samplesInCell(samples: readonly TestSample[], actual: number, pr
   return { samples: all.slice(0, limit), total: all.length };
 }
 
+/** The wrong predictions the model was surest of, surest first: where it is most confidently mistaken. */
+export function worstPredictions(samples: readonly TestSample[], limit = 8): TestSample[] {
+  return samples.filter((s) => s.actual !== s.predicted)
+    .sort((a, b) => (b.confidence ?? -1) - (a.confidence ?? -1) || a.index - b.index)
+    .slice(0, limit);
+}
+
 /** One CSV field: quoted when it holds a delimiter, a quote or a line break (RFC 4180). */
 function csvField(value: string | number | null): string {
   const text = value === null ? '' : String(value);

@@ -12,18 +12,18 @@ import { RunPicker, useShownRun } from '../../ui/RunPicker.tsx';
 import { useApi } from '../../ui/useApi.ts';
 import { useAsync } from '../../ui/useAsync.ts';
 import { ProbabilityBars } from './ProbabilityBars.tsx';
-import { fileToBase64 } from '../../files/fileToBase64.ts';
+import { ImageInput, type ImageSourceKind } from './ImageInput.tsx';
 import { formRow } from './formRow.ts';
 import { useTestSample } from './useTestSample.ts';
 
-function Result({ prediction, actual }: { prediction: Prediction; actual: string | null }) {
+function Result({ prediction, actual, kindWord = 'row' }: { prediction: Prediction; actual: string | null; kindWord?: string }) {
   if (prediction.kind === 'classification') {
     return (
       <div data-testid="prediction">
         <p>The model says: <strong data-testid="predicted-label">{prediction.label}</strong> ({formatPercent(prediction.probabilities[prediction.label] ?? 0)} sure)</p>
         {actual !== null && (
           <p data-testid="prediction-check" className={actual === prediction.label ? 'mw-wp-ok' : 'mw-wp-warning'}>
-            {actual === prediction.label ? `✓ Right: this test row really is ${actual}.` : `✗ Wrong: this test row really is ${actual}.`}
+            {actual === prediction.label ? `✓ Right: this test ${kindWord} really is ${actual}.` : `✗ Wrong: this test ${kindWord} really is ${actual}.`}
           </p>
         )}
         <ProbabilityBars probabilities={prediction.probabilities} highlight={prediction.label} />
@@ -42,14 +42,14 @@ function Result({ prediction, actual }: { prediction: Prediction; actual: string
 function TryForm({ api, info }: { api: ModelwrightApi; info: PredictorInfo }) {
   const [values, setValues] = useState<Record<string, string>>({});
   const [text, setText] = useState('');
-  const [image, setImage] = useState<{ url: string; base64: string; name: string } | null>(null);
+  const [image, setImage] = useState<{ base64: string; name: string } | null>(null);
+  const [imageSource, setImageSource] = useState<ImageSourceKind>('sample');
   const [result, setResult] = useState<Prediction | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   // The form holds this test row until the user edits it (then its true answer no longer applies).
   const [fromSample, setFromSample] = useState(false);
   const tests = useTestSample(api, info);
-  useEffect(() => () => { if (image) URL.revokeObjectURL(image.url); }, [image]);
   // A new test row fills the form and is predicted at once, so the panel opens with a real example answered.
   // Typing before the first test row arrives wins: the row does not overwrite what the user typed.
   const typed = useRef(false);
@@ -58,7 +58,11 @@ function TryForm({ api, info }: { api: ModelwrightApi; info: PredictorInfo }) {
     const s = tests.sample;
     if (!s || typed.current) return;
     setFromSample(true);
-    if (s.text !== null) {
+    if (s.image) {
+      const picture = { base64: s.image, name: `test image ${s.index + 1}` };
+      setImage(picture);
+      void predict({ image: picture });
+    } else if (s.text !== null) {
       setText(s.text);
       void predict({ text: s.text });
     } else if (s.row) {
@@ -70,8 +74,14 @@ function TryForm({ api, info }: { api: ModelwrightApi; info: PredictorInfo }) {
   // An edited form is a new example: the old answer goes until it is predicted again.
   const edit = () => { typed.current = true; setFromSample(false); setResult(null); latestRequest.current++; setBusy(false); };
   const another = () => { typed.current = false; tests.another(); };
+  /** A picture the user gave (a file, a drawing, a snapshot): predicted at once. */
+  const ownImage = (picture: { base64: string; name: string }) => {
+    edit();
+    setImage(picture);
+    void predict({ image: picture });
+  };
 
-  const predict = async (filled: { values?: Record<string, string>; text?: string } = {}) => {
+  const predict = async (filled: { values?: Record<string, string>; text?: string; image?: { base64: string } } = {}) => {
     const currentText = filled.text ?? text;
     const currentValues = filled.values ?? values;
     let input: PredictInput;
@@ -79,8 +89,9 @@ function TryForm({ api, info }: { api: ModelwrightApi; info: PredictorInfo }) {
       if (!currentText.trim()) return setError('Type a sentence first.');
       input = { kind: 'text', texts: [currentText] };
     } else if (info.kind === 'image') {
-      if (!image) return setError('Choose an image first.');
-      input = { kind: 'images', images: [image.base64] };
+      const picture = filled.image ?? image;
+      if (!picture) return setError('Choose an image first.');
+      input = { kind: 'images', images: [picture.base64] };
     } else {
       const r = formRow(info, currentValues);
       if ('error' in r) return setError(r.error);
@@ -102,44 +113,35 @@ function TryForm({ api, info }: { api: ModelwrightApi; info: PredictorInfo }) {
     }
   };
 
+  const what = info.kind === 'image' ? 'image' : 'row';
+  const sampleRow = (
+    <div className="mw-wp-row" data-testid="tryit-sample">
+      <span className="mw-wp-grow mw-wp-muted">
+        {tests.sample && fromSample
+          ? `Test ${what} ${tests.sample.index + 1} of ${tests.sample.count}${tests.sample.actual !== null ? `, really ${tests.sample.actual}` : ''}: ${info.kind === 'image' ? 'an image' : 'a row'} the model never saw in training.`
+          : tests.loading ? `Loading a test ${what}…` : `Your own example; or take a real one from the test ${what}s.`}
+      </span>
+      <button type="button" onClick={another} disabled={tests.loading} data-testid="tryit-another">Another test sample</button>
+    </div>
+  );
   return (
     <div className="mw-wp-cols">
       <div className="mw-wp-card" data-testid="tryit-form">
         {info.classes && info.task === 'classification' && info.kind !== 'text' && (
           <p className="mw-wp-help" data-testid="tryit-classes">The model tells apart: {info.classes.join(', ')}.</p>
         )}
-        {info.kind !== 'image' && (
-          <div className="mw-wp-row" data-testid="tryit-sample">
-            <span className="mw-wp-grow mw-wp-muted">
-              {tests.sample && fromSample
-                ? `Test row ${tests.sample.index + 1} of ${tests.sample.count}${tests.sample.actual !== null ? `, really ${tests.sample.actual}` : ''}: a row the model never saw in training.`
-                : tests.loading ? 'Loading a test row…' : 'Your own example; or take a real one from the test rows.'}
-            </span>
-            <button type="button" onClick={another} disabled={tests.loading} data-testid="tryit-another">Another test sample</button>
-          </div>
-        )}
+        {info.kind === 'image' ? (
+          <ImageInput info={info} source={imageSource} image={image} onImage={ownImage} onError={setError} setSource={(next) => {
+            setImageSource(next);
+            if (next === 'sample') another();
+          }}>{imageSource === 'sample' && sampleRow}</ImageInput>
+        ) : sampleRow}
         <ErrorText error={tests.error} />
         {info.kind === 'text' && (
           <Field label="Your sentence" htmlFor="mw-try-text" help={info.classes ? `The model sorts sentences into: ${info.classes.join(', ')}.` : undefined}>
             <textarea id="mw-try-text" rows={3} style={{ width: '100%' }} value={text} onChange={(e) => { setText(e.target.value); edit(); }}
               onKeyDown={(e) => { if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); void predict(); } }}
               placeholder="e.g. How do I reset my password?" data-testid="tryit-text" />
-          </Field>
-        )}
-        {info.kind === 'image' && (
-          <Field label="Image" htmlFor="mw-try-image" help={info.image ? `PNG or JPEG; it is resized to ${info.image.width}×${info.image.height}${info.image.channels === 1 ? ' grayscale' : ''} as in training.` : undefined}>
-            <input id="mw-try-image" type="file" accept="image/png,image/jpeg" data-testid="tryit-image" onChange={async (e) => {
-              const file = e.target.files?.[0];
-              if (!file) return;
-              if (!/^image\/(png|jpeg)$/.test(file.type)) return setError(`"${file.name}" is not a PNG or JPEG image.`);
-              try {
-                setImage({ url: URL.createObjectURL(file), base64: await fileToBase64(file), name: file.name });
-                setError(null);
-              } catch (err) {
-                setError(err);
-              }
-            }} />
-            {image && <div className="mw-wp-preview"><img src={image.url} alt={image.name} width={112} /></div>}
           </Field>
         )}
         {info.kind === 'table' && info.features.map((f) => (
@@ -159,7 +161,7 @@ function TryForm({ api, info }: { api: ModelwrightApi; info: PredictorInfo }) {
         <ErrorText error={error} />
       </div>
       <div>
-        {result ? <Result prediction={result} actual={fromSample ? tests.sample?.actual ?? null : null} /> : <p className="mw-wp-muted">The prediction appears here.</p>}
+        {result ? <Result prediction={result} actual={fromSample ? tests.sample?.actual ?? null : null} kindWord={info.kind === 'image' ? 'image' : 'row'} /> : <p className="mw-wp-muted">The prediction appears here.</p>}
         <p className="mw-wp-help">Model of run #{info.runId}, computed on the {info.backend} backend.</p>
       </div>
     </div>

@@ -36,8 +36,8 @@ export function useTestSample(api: ModelwrightApi, info: Pick<PredictorInfo, 'ru
     }
   }, [api, info.runId]);
   useEffect(() => {
-    if (info.kind !== 'image') void load(0);
-  }, [load, info.kind]);
+    void load(0);
+  }, [load]);
   const another = useCallback(() => {
     if (sample) void load(nextSampleIndex(sample.index, sample.count));
     else void load(0);

@@ -84,7 +84,7 @@ describe('navigation', () => {
     expect(c.attachWebview()).toBe(true);
   });
 
-  it('refuses permission requests except clipboard writes from our own page', () => {
+  it('refuses permission requests except clipboard writes and the camera from our own page', () => {
     let request: Parameters<PermissionSession['setPermissionRequestHandler']>[0] = null;
     let check: Parameters<PermissionSession['setPermissionCheckHandler']>[0] = null;
     restrictPermissions({ setPermissionRequestHandler: (h) => { request = h; }, setPermissionCheckHandler: (h) => { check = h; } });
@@ -95,6 +95,16 @@ describe('navigation', () => {
       request!({}, permission, (granted) => answers.push([permission, url, granted]), { requestingUrl: url });
     }
     expect(answers.filter((a) => a[2])).toEqual([['clipboard-sanitized-write', 'app://modelwright/index.html', true]]);
+    // The camera (video only) for our own page; never the microphone, never another origin.
+    const media: [string, string[], boolean][] = [];
+    for (const [url, mediaTypes] of [['app://modelwright/index.html', ['video']], ['app://modelwright/', ['video', 'audio']], ['app://modelwright/', ['audio']],
+      ['https://evil.example/', ['video']], ['app://other/', ['video']], ['file:///index.html', ['video']], ['app://modelwright/', []]] as const) {
+      request!({}, 'media', (granted) => media.push([url, [...mediaTypes], granted]), { requestingUrl: url, mediaTypes: [...mediaTypes] });
+    }
+    expect(media.filter((m) => m[2])).toEqual([['app://modelwright/index.html', ['video'], true]]);
+    expect(check!({}, 'media', 'app://modelwright', { mediaType: 'video' })).toBe(true);
+    expect(check!({}, 'media', 'app://modelwright', { mediaType: 'audio' })).toBe(false);
+    expect(check!({}, 'media', 'https://evil.example', { mediaType: 'video' })).toBe(false);
     expect(check!({}, 'media', 'app://modelwright')).toBe(false);
     expect(check!({}, 'clipboard-sanitized-write', 'app://modelwright')).toBe(true);
     expect(isPermissionAllowed('clipboard-sanitized-write', undefined)).toBe(false);
