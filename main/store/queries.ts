@@ -24,6 +24,7 @@ interface RunRow {
   ds_source: string | null; ds_name: string | null; ds_path: string | null; ds_size: number | null; ds_hash: string | null;
   ds_rows: number | null; ds_columns: string | null; ds_roles: string | null;
   learned: number | null; learning_json: string | null; sweep_id: number | null; sweep_trial: number | null;
+  kind: RunSummary['kind']; parent_run_id: number | null;
 }
 
 const runSelect = `
@@ -32,7 +33,7 @@ const runSelect = `
          r.dataset_binding_json, r.writer_pid, r.writer_host, r.writer_token,
          d.source AS ds_source, d.name AS ds_name, d.path AS ds_path, d.size_bytes AS ds_size, d.content_hash AS ds_hash,
          d.row_count AS ds_rows, d.columns_json AS ds_columns, d.roles_json AS ds_roles, r.learned, r.learning_json,
-         r.sweep_id, r.sweep_trial
+         r.sweep_id, r.sweep_trial, r.kind, r.parent_run_id
   FROM runs r
   JOIN graph_versions g ON g.id = r.graph_version_id
   LEFT JOIN projects p ON p.id = r.project_id
@@ -69,6 +70,9 @@ function whereClause(query: RunQuery): { sql: string; params: unknown[] } {
   if (query.sweep !== undefined) {
     clauses.push('r.sweep_id = ?');
     params.push(query.sweep);
+  }
+  if (query.lineage === true) {
+    clauses.push('(r.parent_run_id IS NOT NULL OR EXISTS (SELECT 1 FROM runs c WHERE c.parent_run_id = r.id))');
   }
   if (query.learned !== undefined) {
     if (typeof query.learned !== 'boolean') throw new StoreError('invalid', `learned is true or false, got ${JSON.stringify(query.learned)}`);
@@ -231,6 +235,8 @@ function toSummary(row: RunRow): RunSummary {
     learned: row.learned === null ? null : row.learned === 1,
     learning: row.learning_json === null ? null : JSON.parse(row.learning_json) as LearningCheck,
     sweep: row.sweep_id === null ? null : { id: row.sweep_id, trial: row.sweep_trial ?? 0 },
+    kind: row.kind,
+    parentRunId: row.parent_run_id,
   };
 }
 

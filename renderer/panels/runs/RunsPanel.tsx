@@ -20,6 +20,7 @@ import { FusePanel } from './FusePanel.tsx';
 import { RunsTable, type Column } from './RunsTable.tsx';
 import { bestValidation, keySettings, metricCell, statusClass, testHeadline } from './runCells.ts';
 import { SweepFilter, SweepSummary } from './SweepGroup.tsx';
+import { LineageTree } from './LineageTree.tsx';
 
 /** Opens a run's graph, data and settings as a new unsaved project on the canvas. */
 export async function openRunGraph(api: ModelwrightApi, runId: number): Promise<void> {
@@ -214,6 +215,7 @@ export default function RunsPanel() {
       {!comparing && sweep !== null && <SweepSummary api={api} sweepId={sweep} refresh={refresh} />}
       {!comparing && focused.data && <RunDetails api={api} run={focused.data} onChanged={() => setRefresh((n) => n + 1)} />}
       {!comparing && <ErrorText error={focused.error} />}
+      {!comparing && <LineageTree api={api} refresh={refresh} selectedId={focusedId} />}
       <RunsTable api={api} query={query} refresh={refresh} sortColumn={sortColumn} onSort={onSort} selectedId={focusedId}
         onSelect={(run) => focusRun(run.id)} compareIds={compareIds} onToggleCompare={onToggleCompare} onTotal={setTotal} />
     </div>
