@@ -39,8 +39,8 @@ export function transformerEncoderBlock(o: TransformerEncoderOptions = {}): Bloc
       { from: 'residual2', to: 'norm2', toSlot: 0 },
     ],
     // The one input is the attention's query — with no value connected it attends to itself (self-attention)
-    // — and the shortcut of the first residual. (Feeding one tensor into query and value as two connections
-    // makes TF.js dispose it early in training: "Tensor is disposed".)
+    // — and the shortcut of the first residual. (One tensor connected into both query and value fails
+    // training on wasm with "Tensor is disposed", blocks or not; docs/blocks.md.)
     inputs: [[{ layer: 'attention', slot: 0 }, { layer: 'residual1', slot: 0 }]],
     output: 'norm2',
   };
