@@ -3,7 +3,7 @@
 import {
   metricDirection, runStatuses,
   type ArtifactInfo, type DatasetInfo, type LeaderboardEntry, type MetricPoint, type MetricScope, type RunDetail,
-  type RunPage, type RunQuery, type RunSort, type RunStatus, type RunSummary,
+  type RunKind, type RunPage, type RunQuery, type RunSort, type RunStatus, type RunSummary,
 } from '../../app/store/types.ts';
 import type { LearningCheck } from '../../app/training/learning.ts';
 import { evaluationSchema, type Evaluation } from '../../app/training/evaluate.ts';
@@ -24,6 +24,7 @@ interface RunRow {
   ds_source: string | null; ds_name: string | null; ds_path: string | null; ds_size: number | null; ds_hash: string | null;
   ds_rows: number | null; ds_columns: string | null; ds_roles: string | null;
   learned: number | null; learning_json: string | null; sweep_id: number | null; sweep_trial: number | null;
+  kind: RunKind; parent_run_id: number | null;
 }
 
 const runSelect = `
@@ -32,7 +33,7 @@ const runSelect = `
          r.dataset_binding_json, r.writer_pid, r.writer_host, r.writer_token,
          d.source AS ds_source, d.name AS ds_name, d.path AS ds_path, d.size_bytes AS ds_size, d.content_hash AS ds_hash,
          d.row_count AS ds_rows, d.columns_json AS ds_columns, d.roles_json AS ds_roles, r.learned, r.learning_json,
-         r.sweep_id, r.sweep_trial
+         r.sweep_id, r.sweep_trial, r.kind, r.parent_run_id
   FROM runs r
   JOIN graph_versions g ON g.id = r.graph_version_id
   LEFT JOIN projects p ON p.id = r.project_id
@@ -231,6 +232,7 @@ function toSummary(row: RunRow): RunSummary {
     learned: row.learned === null ? null : row.learned === 1,
     learning: row.learning_json === null ? null : JSON.parse(row.learning_json) as LearningCheck,
     sweep: row.sweep_id === null ? null : { id: row.sweep_id, trial: row.sweep_trial ?? 0 },
+    kind: row.kind, parentRunId: row.parent_run_id,
   };
 }
 
