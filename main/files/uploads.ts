@@ -93,7 +93,29 @@ export async function storeImageFolder(dir: string, folderName: string, files: r
 export async function addToImageFolder(uploadsDir: string, folder: string, files: readonly ImageUploadFile[]): Promise<void> {
   checkUploadedFolder(uploadsDir, folder);
   if (!(await isFolder(folder))) throw new DataError('That image folder no longer exists; upload the images again.');
-  await writeImages(folder, classPaths(files), files, true);
+  const paths = classPaths(files);
+  // One upload's budget holds for the folder as a whole, however many requests it came in.
+  const held = await folderUsage(folder);
+  const bytes = held.bytes + files.reduce((n, f) => n + f.data.byteLength, 0);
+  if (bytes > maxImageUploadBytes || held.files + files.length > maxImageUploadFiles) {
+    throw new DataError(`With these images the folder would hold ${formatBytes(bytes)} in ${held.files + files.length} files; an uploaded image set may hold up to ${formatBytes(maxImageUploadBytes)} and ${maxImageUploadFiles} files.`);
+  }
+  await writeImages(folder, paths, files, true);
+}
+
+/** Bytes and files in a class-folder tree (its class folders' files). */
+async function folderUsage(folder: string): Promise<{ bytes: number; files: number }> {
+  let bytes = 0;
+  let files = 0;
+  for (const entry of await readdir(folder, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    for (const file of await readdir(join(folder, entry.name), { withFileTypes: true })) {
+      if (!file.isFile()) continue;
+      bytes += (await lstat(join(folder, entry.name, file.name))).size;
+      files += 1;
+    }
+  }
+  return { bytes, files };
 }
 
 /** Deletes `class/file` from an uploaded folder; a class folder left empty goes too. */

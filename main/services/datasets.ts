@@ -12,6 +12,7 @@ import { inferSchema, isMissing, profileColumns, sortLabels } from '../../app/da
 import { checkReadiness } from '../../app/training/readiness.ts';
 import { builtinIdOf, listBuiltinDatasets, loadBuiltinTable, loadMnist, withBuiltinDefaults } from '../data/builtin.ts';
 import { imageBudgetProblem, scanImageFolder, summarizeImageFolder, verifyImageFiles, type ImageDataSummary } from '../data/imageFolder.ts';
+import { decodeImage } from '../data/images.ts';
 import { loadDataset, readTableFile } from '../data/load.ts';
 import type { FileAccess } from '../files/fileAccess.ts';
 import { addToImageFolder, imageFilesFromZip, removeFromImageFolder, storeImageFolder, storeUpload } from '../files/uploads.ts';
@@ -164,14 +165,14 @@ export function createDatasetsService(options: DatasetsServiceOptions): Datasets
     return { binding: callerBinding, inspection: { ...inspection, binding: { ...inspection.binding, source: callerBinding.source } } };
   }
 
-  async function importImages(target: string, opts: { width?: number; height?: number; channels?: 1 | 3 } | undefined): Promise<ImportedDataset> {
+  async function importImages(target: string, opts: { width?: number; height?: number; channels?: 1 | 3 } | undefined, verify = true): Promise<ImportedDataset> {
     const image = { width: opts?.width ?? 32, height: opts?.height ?? 32, channels: opts?.channels ?? 3 };
     const binding = datasetBindingSchema.parse({ source: target, kind: 'images', image });
     // Importing decodes each image once (one at a time, nothing kept) so that a damaged file is named now;
     // inspecting later reads only the headers.
     // A folder over the budget is not decoded at all: the inspection says why.
     const scan = await scanImageFolder(target);
-    if (imageBudgetProblem(scan.files, image) === null) await verifyImageFiles(scan.files);
+    if (verify && imageBudgetProblem(scan.files, image) === null) await verifyImageFiles(scan.files);
     const inspection = await inspect(binding, target);
     const callerBinding = forCaller(binding, target);
     return { binding: callerBinding, inspection: { ...inspection, binding: { ...inspection.binding, source: callerBinding.source } } };
@@ -230,8 +231,12 @@ export function createDatasetsService(options: DatasetsServiceOptions): Datasets
 
     async addImages(folderName, upload, opts) {
       const folder = await files.readable(folderName);
-      await addToImageFolder(uploads, folder, upload.map((f) => ({ path: f.path, data: Buffer.from(f.data, 'base64') })));
-      return importImages(folder, opts);
+      const added = upload.map((f) => ({ path: f.path, data: Buffer.from(f.data, 'base64') }));
+      // Each new image is decoded before anything is written: a damaged or fake one is named and the folder
+      // stays as it was (the images already there were checked when they came).
+      for (const f of added) decodeImage(f.data, `"${f.path}"`);
+      await addToImageFolder(uploads, folder, added);
+      return importImages(folder, opts, false);
     },
 
     async removeImage(folderName, name) {

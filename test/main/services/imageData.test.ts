@@ -71,6 +71,13 @@ describe('the class grid of an uploaded image folder', () => {
     expect(grid.classes.map((c) => [c.name, c.count])).toEqual([['dark', 5], ['light', 4]]);
   });
 
+  it('refuses a damaged image before writing anything, naming it', async () => {
+    const bad = Buffer.from('not a png at all').toString('base64');
+    await expect(api.datasets.addImages('uploads/pics', [...files('light', 230, 1, 'ok-'), { path: 'pics/light/fake.png', data: bad }]))
+      .rejects.toThrow(/pics\/light\/fake\.png.*not a PNG or JPEG/);
+    expect(readdirSync(join(workspace, 'uploads', 'pics', 'light')).filter((f) => f.startsWith('ok-') || f === 'fake.png')).toEqual([]);
+  });
+
   it('refuses to change anything but an uploaded folder, or to reach out of it', async () => {
     for (const label of ['a', 'b']) {
       mkdirSync(join(workspace, 'mine', label), { recursive: true });
