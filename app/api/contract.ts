@@ -197,6 +197,8 @@ export const apiContract = {
         args: z.tuple([projectInputSchema, z.strictObject({
           runName: z.string().max(200).optional(),
           tags: z.array(z.string().min(1).max(100)).max(100).optional(),
+          /** Warm start: layers whose name and weight shapes match take this run's saved weights; the run records it as its parent. */
+          warmStartRunId: runId.optional(),
         }).optional()]),
       },
       /**

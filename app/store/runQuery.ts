@@ -29,6 +29,8 @@ export const runQuerySchema = z.strictObject({
   learned: z.boolean().optional(),
   /** Only the trials of this sweep. */
   sweep: z.number().int().positive().optional(),
+  /** true: only runs in a lineage (made from another run, or another run was made from them: pruned, warm-started). */
+  lineage: z.boolean().optional(),
   sort: runSortSchema.optional(),
   limit: z.number().int().min(0).max(100_000).optional(),
   offset: z.number().int().min(0).optional(),

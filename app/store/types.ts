@@ -97,8 +97,9 @@ export interface RunSummary {
   learning: import('../training/learning.ts').LearningCheck | null;
   /** The sweep this run is a trial of, and its 0-based trial number (docs/tuning.md); null for ordinary runs. */
   sweep: { id: number; trial: number } | null;
-  /** How the run was made, and the run it was derived from (a pruned or warm-started run's parent; null otherwise or once deleted). */
+  /** How the run was made (schema version 5, main/store/lineage.ts): trained, pruned from a run, or an ensemble of runs. */
   kind: RunKind;
+  /** The run it was derived from (a pruned or warm-started run's parent); null otherwise, or when that run was deleted. */
   parentRunId: number | null;
 }
 

@@ -6,6 +6,7 @@ import { Emitter } from '../../app/api/events.ts';
 import type { ActiveRun, RunChange, TrainingOutcome, TrainingProgress, TrainingStarted } from '../../app/api/types.ts';
 import type { ExperimentStore } from '../store/experimentStore.ts';
 import { startRun, type RunRequest } from '../trainer/startRun.ts';
+import { planWarmStart } from '../trainer/warmStartPlan.ts';
 import { planResume } from '../trainer/resumePlan.ts';
 import type { TrainingSession, TrainingSupervisor } from '../trainer/supervisor.ts';
 import type { FileAccess } from '../files/fileAccess.ts';
@@ -104,8 +105,10 @@ export function createTrainingService(options: TrainingServiceOptions): Training
     async start(projectArg, opts) {
       const { graph, config, binding, data: hostData, name: projectName } = await trainableProject(projectArg, options.files);
 
+      // Refused in one sentence (no such run, no saved model, nothing in common) before any trainer starts.
+      const derived = opts?.warmStartRunId !== undefined ? planWarmStart(store, opts.warmStartRunId, graph) : undefined;
       return launch({
-        origin: 'api', graph, config, binding, data: hostData, project: projectName, name: opts?.runName, tags: opts?.tags,
+        origin: 'api', graph, config, binding, data: hostData, project: projectName, name: opts?.runName, tags: opts?.tags, derived,
       }, projectName);
     },
 

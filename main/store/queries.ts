@@ -71,6 +71,9 @@ function whereClause(query: RunQuery): { sql: string; params: unknown[] } {
     clauses.push('r.sweep_id = ?');
     params.push(query.sweep);
   }
+  if (query.lineage === true) {
+    clauses.push('(r.parent_run_id IS NOT NULL OR EXISTS (SELECT 1 FROM runs c WHERE c.parent_run_id = r.id))');
+  }
   if (query.learned !== undefined) {
     if (typeof query.learned !== 'boolean') throw new StoreError('invalid', `learned is true or false, got ${JSON.stringify(query.learned)}`);
     clauses.push('r.learned = ?');

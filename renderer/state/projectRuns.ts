@@ -7,6 +7,7 @@ import { projectStore, type ProjectStore } from './projectStore.ts';
 import { runSelection, type RunSelectionState } from './runSelection.ts';
 import { trainingSession, type TrainingSession } from './trainingSession.ts';
 import type { StoreApi } from 'zustand/vanilla';
+import { setUi } from './uiStore.ts';
 
 /**
  * True when a run was trained from this project: same project name, started after the project was
@@ -31,6 +32,8 @@ export function connectProjectRuns(
     // A run still training keeps its place in the top bar (it can be stopped from there); a finished one is forgotten.
     session.clear();
     selection.setState({ focusedRunId: null });
+    // Another project's run is no run to start from.
+    setUi({ warmStartRunId: null });
   });
   const offSession = session.store.subscribe((state, prev) => {
     if (state.phase === prev.phase || !state.outcome) return;

@@ -78,7 +78,7 @@ export class TrainingSession {
   }
 
   /** Starts training; resolves when the run has started or failed (the failure is in `state.error` and thrown). */
-  async start(project: ProjectInput, options?: { runName?: string; tags?: string[] }): Promise<TrainingStarted> {
+  async start(project: ProjectInput, options?: { runName?: string; tags?: string[]; warmStartRunId?: number }): Promise<TrainingStarted> {
     const api = this.requireApi();
     if (this.busy) throw new Error('A run is already training; stop it first or wait until it ends.');
     this.resetCurves();

@@ -19,6 +19,8 @@ export interface UiState {
   trainingMode: 'train' | 'tune';
   /** The block last expanded on the canvas: "Make block" on exactly its layers collapses it again under its name. */
   expandedBlock: ExpandedBlock | null;
+  /** The run the next training starts from (a warm start, the Training panel's "Start from run…"); null: new weights. */
+  warmStartRunId: number | null;
 }
 
 export const uiStore = createStore<UiState>()(() => ({
@@ -29,6 +31,7 @@ export const uiStore = createStore<UiState>()(() => ({
   showStart: false,
   trainingMode: 'train',
   expandedBlock: null,
+  warmStartRunId: null,
 }));
 
 export function useUi<T>(selector: (s: UiState) => T): T {

@@ -6,6 +6,7 @@ import type { ReadinessProblem } from '../../app/training/readiness.ts';
 import { projectStore, useProject } from '../state/projectStore.ts';
 import { useReadiness } from '../state/readiness.ts';
 import { trainingSession, useTrainingSession, type TrainingPhase } from '../state/trainingSession.ts';
+import { uiStore } from '../state/uiStore.ts';
 import { notify } from './notify.ts';
 import { useApi } from './useApi.ts';
 
@@ -57,9 +58,10 @@ export function useTrainAction(): TrainAction {
     const { document: current, filePath } = projectStore.getState();
     if (!current || trainingSession.busy) return;
     try {
+      const { warmStartRunId } = uiStore.getState();
       await trainingSession.start({
         name: current.name, graph: current.graph, dataset: current.dataset, training: current.training ?? makeTrainingConfig(), path: filePath,
-      });
+      }, warmStartRunId !== null ? { warmStartRunId } : undefined);
     } catch {
       // The session holds the reason (phase `failed`, `error`); the top bar and the Training panel show it.
     }

@@ -211,6 +211,8 @@ export interface StudioSession {
   readonly browser: BrowserSession;
   /** The serve process's workspace folder (uploads, saved projects, exports): `workspace` beside its history. */
   readonly workspace: string;
+  /** The serve process's history database. */
+  readonly db: string;
 }
 
 /**
@@ -237,5 +239,6 @@ export function useStudio(label: string, options: { chromiumArgs?: readonly stri
     get server() { return server!; },
     get browser() { return browser!; },
     get workspace() { return join(dir, 'workspace'); },
+    get db() { return join(dir, 'history.sqlite'); },
   };
 }

@@ -20,6 +20,7 @@ import { FusePanel } from './FusePanel.tsx';
 import { RunsTable, type Column } from './RunsTable.tsx';
 import { bestValidation, keySettings, metricCell, statusClass, testHeadline } from './runCells.ts';
 import { SweepFilter, SweepSummary } from './SweepGroup.tsx';
+import { LineageTree } from './LineageTree.tsx';
 
 /** Opens a run's graph, data and settings as a new unsaved project on the canvas. */
 export async function openRunGraph(api: ModelwrightApi, runId: number): Promise<void> {
@@ -80,7 +81,7 @@ function RunDetails({ api, run, onChanged }: { api: ModelwrightApi; run: RunSumm
       {run.error && <p className="mw-wp-warning">{run.error}</p>}
       {run.parentRunId !== null && (
         <p className="mw-wp-row" data-testid="run-parent">
-          {run.kind === 'prune' ? 'Pruned from' : 'Derived from'} run #{run.parentRunId}.
+          {run.kind === 'prune' ? 'Pruned from' : 'Warm-started from'} run #{run.parentRunId}.
           <button type="button" onClick={() => { focusRun(run.parentRunId); setUi({ activePanel: 'export' }); }} data-testid="run-parent-tradeoffs"
             title="The parent's trade-off view (Export tab): it beside its quantized, pruned and fused variants">Compare with its variants</button>
         </p>
@@ -213,6 +214,7 @@ export default function RunsPanel() {
       {!comparing && sweep !== null && <SweepSummary api={api} sweepId={sweep} refresh={refresh} />}
       {!comparing && focused.data && <RunDetails api={api} run={focused.data} onChanged={() => setRefresh((n) => n + 1)} />}
       {!comparing && <ErrorText error={focused.error} />}
+      {!comparing && <LineageTree api={api} refresh={refresh} selectedId={focusedId} />}
       <RunsTable api={api} query={query} refresh={refresh} sortColumn={sortColumn} onSort={onSort} selectedId={focusedId}
         onSelect={(run) => focusRun(run.id)} compareIds={compareIds} onToggleCompare={onToggleCompare} onTotal={setTotal} />
     </div>

@@ -20,6 +20,8 @@ import { LiveChart, trainingSeries } from './LiveChart.tsx';
 import { LearningVerdict, LiveLearningNote } from '../../ui/LearningVerdict.tsx';
 import type { SettingChange } from '../../../app/training/learning.ts';
 import { TunePanel } from './TunePanel.tsx';
+import { StartFrom } from './StartFrom.tsx';
+import { useApi } from '../../ui/useApi.ts';
 
 /** Why a faster backend was not used, in plain words (the technical reason is for the CLI and logs). */
 function backendTried(backend: string): string {
@@ -172,6 +174,7 @@ export default function TrainingPanel() {
   const { phase, busy, blocked, refusal, train, stop } = useTrainAction();
   const [showAdvanced, setShowAdvanced] = useState(false);
   const mode = useUi((s) => s.trainingMode);
+  const api = useApi();
 
   if (!doc) return <div className="mw-wp"><Empty title="No project open" testId="training-empty">Open a template from the start page (it comes with data and settings), then train it here.</Empty></div>;
   const config = doc.training ?? makeTrainingConfig();
@@ -211,6 +214,7 @@ export default function TrainingPanel() {
           </button>
         </div>
         <div>
+          {api && <StartFrom api={api} project={doc.name} refresh={phase} />}
           <div className="mw-wp-row">
             <button type="button" className="mw-primary" onClick={train} disabled={busy || blocked !== null} data-testid="train-button"
               title={blocked ?? 'Train the model'}>
