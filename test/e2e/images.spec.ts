@@ -123,6 +123,23 @@ describe.skipIf(skip !== null)('images in the browser studio', () => {
     await screenshot(page, 'images-tryit-camera');
   }, 60_000);
 
+  it('makes a new image dataset from the camera alone: two classes of snapshots', async () => {
+    const { page } = studio.browser;
+    await showPanel(page, 'data');
+    await page.click('[data-testid="data-source-images"]');
+    await page.click('[data-testid="camera-dataset"]');
+    for (const label of ['left', 'right']) {
+      await page.fill('[data-testid="camera-class-name"]', label);
+      await page.waitForSelector('[data-testid="camera-snap"]:not([disabled])', { timeout: 30_000 });
+      for (let i = 0; i < 2; i++) await page.click('[data-testid="camera-snap"]');
+      await expect.poll(() => page.locator('[data-testid="camera-dataset-counts"]').textContent(), { timeout: 30_000 }).toContain(`${label}: 2`);
+    }
+    await screenshot(page, 'images-camera-dataset');
+    await page.click('[data-testid="camera-dataset-use"]');
+    await expect.poll(() => page.locator('[data-testid="image-classes"]').textContent(), { timeout: 30_000 }).toMatch(/left — 2 images.*right — 2 images/s);
+    expect(readdirSync(join(studio.workspace, 'uploads', 'camera', 'right'))).toHaveLength(2);
+  }, 60_000);
+
   it('logged no errors in the page', () => {
     expect(studio.browser.pageErrors).toEqual([]);
   });

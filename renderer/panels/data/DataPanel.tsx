@@ -23,6 +23,8 @@ import { useAsync } from '../../ui/useAsync.ts';
 import { setColumnRole, setColumnType } from './dataEdits.ts';
 import { Cancelled, CsvUpload, ImageUpload } from './DataUpload.tsx';
 import { ImageClassGrid } from './ImageClassGrid.tsx';
+import { CameraDataset } from './CameraDataset.tsx';
+import { useHasCamera } from '../../ui/Camera.tsx';
 
 type Source = 'builtin' | 'csv' | 'text' | 'images';
 
@@ -38,6 +40,7 @@ function SourcePicker({ onImported }: { onImported: (binding: DatasetBinding, in
   const [builtinId, setBuiltinId] = useState('');
   const [target, setTarget] = useState('');
   const [textColumn, setTextColumn] = useState('');
+  const hasCamera = useHasCamera();
   const [size, setSize] = useState({ width: 28, height: 28, channels: 1 as 1 | 3 });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -112,6 +115,7 @@ function SourcePicker({ onImported }: { onImported: (binding: DatasetBinding, in
             <label>Colour <select value={size.channels} data-testid="image-channels" onChange={(e) => setSize({ ...size, channels: Number(e.target.value) as 1 | 3 })}><option value={1}>grayscale</option><option value={3}>colour (RGB)</option></select></label>
           </div>
           <ImageUpload busy={busy} run={(work) => void run(work)} options={imageOptions} />
+          {hasCamera && <CameraDataset busy={busy} run={(work) => void run(work)} options={imageOptions} />}
         </>
       )}
       {busy && <p className="mw-wp-muted">Reading the data…</p>}
