@@ -113,6 +113,8 @@ export interface RunDetail extends RunSummary {
   evaluation: EvaluationResult | null;
   artifacts: ArtifactInfo[];
   writer: { pid: number | null; host: string | null };
+  /** Present for an ensemble run: its method and members with their weights (docs/ensembles.md). */
+  ensemble?: import('./ensemble.ts').EnsembleInfo;
 }
 
 /** One metric across compared runs: `values[i][j]` is run i's value at `epochs[j]` (null when that run has none). */

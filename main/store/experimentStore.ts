@@ -21,6 +21,7 @@ import { renameRun, setNote, tagRun, untagRun } from './editing.ts';
 import { allRuns, getRun, leaderboard, listRuns, metricNames } from './queries.ts';
 import { compareRuns } from './comparison.ts';
 import { exportCsv } from './csv.ts';
+import { ensembleOf } from './ensembles.ts';
 
 export type { ArtifactInput, BatchMetricPoint, CreateRunInput, DeleteResult, EpochMetricRow, FinishRunInput };
 
@@ -235,7 +236,9 @@ export class ExperimentStore {
   /** Everything recorded about one run (its buffered batch metrics are written first). */
   getRun(runId: number): RunDetail {
     if (this.batches.hasPending(runId)) this.flush();
-    return getRun(this.connection, runId);
+    const run = getRun(this.connection, runId);
+    const ensemble = ensembleOf(this, runId);
+    return ensemble ? { ...run, ensemble } : run;
   }
 
   /** 2–10 runs side by side: curves aligned by epoch, what differs in configuration, data and graph, test metrics. */

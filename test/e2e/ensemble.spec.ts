@@ -1,6 +1,7 @@
 // End to end in Chromium against `modelwright serve`: three seeds of the table template (one split seed)
 // ticked in the Runs panel, "Fuse…" with the weighted method, and the ensemble appears as a run with its
-// test accuracy beside its members', recorded in the history as a run of kind `ensemble`.
+// test accuracy beside its members', recorded in the history as a run of kind `ensemble`; Try it answers
+// with the fused model.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,7 +53,14 @@ describe.skipIf(skip !== null)('fusing runs in the studio', () => {
       await page.click('[data-testid="fuse-show-run"]');
       await page.waitForSelector('[data-testid="run-details"]');
       expect(await page.inputValue('[data-testid="run-rename"]')).toBe(`weighted of runs ${members.join(', ')}`);
+      expect(await page.textContent('[data-testid="run-ensemble"]')).toMatch(/Ensemble \(weighted\) of #1 \(weight [\d.]+\), #2/);
       await screenshot(page, 'ensemble-run');
+      // Try it answers a real test row with the fused model, as for any run.
+      await page.click('[data-testid="run-details"] >> text=Try it');
+      await page.waitForSelector('[data-testid="panel-tryit"]');
+      await page.waitForSelector('[data-testid="predicted-label"]', { timeout: 60_000 });
+      expect(await page.textContent('[data-testid="predicted-label"]')).toMatch(/setosa|versicolor|virginica/);
+      await screenshot(page, 'ensemble-tryit');
       expect(browser.pageErrors).toEqual([]);
     } finally {
       await browser.close();

@@ -3,8 +3,8 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ModelwrightApi } from '../../../app/api/contract.ts';
 import { dataSourceName } from '../../../app/data/sourceName.ts';
-import { formatCount, formatDuration, formatTime } from '../../../app/format.ts';
-import { runStatuses, type RunQuery, type RunStatus, type RunSummary } from '../../../app/store/types.ts';
+import { formatCount, formatDuration, formatNumber, formatTime } from '../../../app/format.ts';
+import { runStatuses, type RunDetail, type RunQuery, type RunStatus, type RunSummary } from '../../../app/store/types.ts';
 import { downloadText } from '../../files/fileActions.ts';
 import { projectStore } from '../../state/projectStore.ts';
 import { focusRun, forgetRun, runSelection, toggleCompare, useRunSelection } from '../../state/runSelection.ts';
@@ -32,7 +32,7 @@ export async function openRunGraph(api: ModelwrightApi, runId: number): Promise<
   notify.success(`Opened the graph of run #${runId} as a new, unsaved version.`);
 }
 
-function RunDetails({ api, run, onChanged }: { api: ModelwrightApi; run: RunSummary; onChanged: () => void }) {
+function RunDetails({ api, run, onChanged }: { api: ModelwrightApi; run: RunSummary & Pick<RunDetail, 'ensemble'>; onChanged: () => void }) {
   const [name, setName] = useState(run.name);
   const [note, setNote] = useState(run.note);
   const [tag, setTag] = useState('');
@@ -84,6 +84,15 @@ function RunDetails({ api, run, onChanged }: { api: ModelwrightApi; run: RunSumm
           {run.kind === 'prune' ? 'Pruned from' : 'Warm-started from'} run #{run.parentRunId}.
           <button type="button" onClick={() => { focusRun(run.parentRunId); setUi({ activePanel: 'export' }); }} data-testid="run-parent-tradeoffs"
             title="The parent's trade-off view (Export tab): it beside its quantized, pruned and fused variants">Compare with its variants</button>
+        </p>
+      )}
+      {run.ensemble && (
+        <p className="mw-wp-muted" data-testid="run-ensemble">
+          Ensemble ({run.ensemble.method}) of {run.ensemble.members.map((m, i) => (
+            <span key={m.position}>{i > 0 && ', '}{m.runId === null ? 'a deleted run'
+              : <button type="button" className="mw-link" onClick={() => focusRun(m.runId!)} data-testid={`run-ensemble-member-${m.runId}`}>#{m.runId}</button>}
+            {run.ensemble!.method === 'weighted' && ` (weight ${formatNumber(m.weight, 3)})`}</span>
+          ))}: one model, fused from these runs, not trained.
         </p>
       )}
       {run.learning && !run.learning.learned && <p className="mw-wp-warning" data-testid="run-did-not-learn">{run.learning.signs[0]}; try this: {run.learning.advice}.</p>}

@@ -107,6 +107,8 @@ describe('modelwright ensemble', () => {
     }
     const compare = await runCli(['compare', String(out.runId), String(members[0]), '--db', db()]);
     expect(compare.code, compare.stderr).toBe(0);
+    const show = await runCli(['show', String(out.runId), '--db', db()]);
+    expect(show.stdout).toMatch(new RegExp(`Ensemble:\\s+weighted of run ${members[0]} \\(weight \\d\\.\\d{3}\\), run ${members[1]}`));
     // The exported weighted model gives the weighted mean with the recorded weights.
     const fused = await loadPlain(file('weighted'));
     const parts = await Promise.all(members.map((id) => loadPlain(modelDirOf(id))));
