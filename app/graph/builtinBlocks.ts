@@ -38,8 +38,10 @@ export function transformerEncoderBlock(o: TransformerEncoderOptions = {}): Bloc
       { from: 'ff2', to: 'residual2', toSlot: 1 },
       { from: 'residual2', to: 'norm2', toSlot: 0 },
     ],
-    // The one input is the query and the value of the attention (self-attention) and the shortcut of the first residual.
-    inputs: [[{ layer: 'attention', slot: 0 }, { layer: 'attention', slot: 1 }, { layer: 'residual1', slot: 0 }]],
+    // The one input is the attention's query — with no value connected it attends to itself (self-attention)
+    // — and the shortcut of the first residual. (Feeding one tensor into query and value as two connections
+    // makes TF.js dispose it early in training: "Tensor is disposed".)
+    inputs: [[{ layer: 'attention', slot: 0 }, { layer: 'residual1', slot: 0 }]],
     output: 'norm2',
   };
 }

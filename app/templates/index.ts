@@ -11,6 +11,7 @@ import { residualCnn } from './residualCnn.ts';
 import { sentiment } from './sentiment.ts';
 import { tabularClassifier } from './tabularClassifier.ts';
 import { transformerIntent } from './transformerIntent.ts';
+import { transformerSentiment } from './transformerSentiment.ts';
 import type { ProjectTemplate } from './types.ts';
 
 export type { ProjectTemplate } from './types.ts';
@@ -23,6 +24,7 @@ export const templates: readonly ProjectTemplate[] = [
   intentClassifier,
   transformerIntent,
   sentiment,
+  transformerSentiment,
   residualCnn,
   autoencoder,
 ];

@@ -1,7 +1,7 @@
 // What a template is, and the small builders every template module uses to describe its graph.
 import type { DatasetBinding } from '../data/binding.ts';
 import { datasetBindingSchema } from '../data/binding.ts';
-import type { Connection, Graph, LayerNode, ParamValue } from '../graph/types.ts';
+import type { Block, Connection, Graph, LayerNode, ParamValue } from '../graph/types.ts';
 import { makeTrainingConfig, type TrainingConfig } from '../training/config.ts';
 
 export interface ProjectTemplate {
@@ -21,6 +21,8 @@ export interface LayerSpec {
   type: string;
   name?: string;
   params?: Record<string, ParamValue>;
+  /** For a layer of type `Block`: its inner graph (docs/blocks.md). */
+  block?: Block;
 }
 
 /** Layers wired one after another; names default to the ids. */
@@ -46,7 +48,7 @@ export function functional(specs: (LayerSpec & { inputs?: string[] })[]): Graph 
 }
 
 function toLayer(spec: LayerSpec): LayerNode {
-  return { id: spec.id, type: spec.type, name: spec.name ?? spec.id, params: spec.params ?? {} };
+  return { id: spec.id, type: spec.type, name: spec.name ?? spec.id, params: spec.params ?? {}, ...(spec.block ? { block: spec.block } : {}) };
 }
 
 /** A template with its binding and training settings completed by their schemas' defaults. */

@@ -135,7 +135,7 @@ async function newModelDir(store: ExperimentStore): Promise<string> {
 export async function makeEnsemble(options: EnsembleOptions): Promise<EnsembleReport> {
   checkRequest(options);
   const { tf, backend } = await loadTf(options.backend ?? 'auto');
-  registerCustomLayers(tf as unknown as typeof tfTypes);
+  registerCustomLayers(tf);
   const members = await openMembers(tf, options);
   let fused: LayersModel | null = null;
   try {

@@ -4,6 +4,7 @@
 // Add, Rescaling, Reshape, GlobalMaxPooling1D, Activation), so plain `tf.loadLayersModel` reloads it
 // without registering anything and its parameter count is the sum of the members'.
 import type * as tfTypes from '@tensorflow/tfjs';
+import { z } from 'zod';
 import type { EnsembleMethod } from '../../app/store/ensemble.ts';
 import { VOTE_TIE_BREAK } from '../../app/training/ensemble.ts';
 import type { Tf } from '../engine/backends.ts';
@@ -21,15 +22,29 @@ export function memberPrefix(i: number): string {
   return `m${i + 1}_`;
 }
 
-interface KerasLayerJson {
-  class_name: string;
-  config: Record<string, unknown> & { name: string };
-  name?: string;
-  inbound_nodes: unknown[];
+// The part of a functional model's Keras JSON that fusing reads, checked as a TF.js model gives it.
+const layerRefSchema = z.tuple([z.string(), z.number(), z.number()]);
+const kerasLayerJsonSchema = z.looseObject({
+  class_name: z.string(),
+  config: z.looseObject({ name: z.string() }),
+  name: z.string().optional(),
+  inbound_nodes: z.array(z.unknown()),
+});
+const kerasModelJsonSchema = z.looseObject({
+  class_name: z.string(),
+  config: z.looseObject({ name: z.string(), layers: z.array(kerasLayerJsonSchema), input_layers: z.array(layerRefSchema), output_layers: z.array(layerRefSchema) }),
+});
+type KerasLayerJson = z.output<typeof kerasLayerJsonSchema>;
+type KerasModelJson = z.output<typeof kerasModelJsonSchema>;
+
+/** A member's topology as Keras JSON (the shape fusing reads, checked). */
+function topologyOf(model: LayersModel): KerasModelJson {
+  return kerasModelJsonSchema.parse(model.toJSON(null, false));
 }
-interface KerasModelJson {
-  class_name: string;
-  config: { name: string; layers: KerasLayerJson[]; input_layers: [string, number, number][]; output_layers: [string, number, number][] };
+
+/** A model built from Keras JSON. TF.js types model JSON as PyJsonDict, which no declared shape satisfies: the one cast. */
+function modelFromTopology(tf: Tf, topology: KerasModelJson): Promise<LayersModel> {
+  return tf.models.modelFromJSON({ modelTopology: topology as unknown as tfTypes.io.ModelJSON['modelTopology'] });
 }
 
 /** Renames every layer reference (`[name, node, tensor, kwargs]`) inside inbound nodes. */
@@ -43,7 +58,7 @@ function renameInbound(nodes: unknown, rename: (name: string) => string): unknow
 
 /** The member's layers (without its input layer), renamed, reading from the shared input. */
 function memberLayers(member: LayersModel, prefix: string): { layers: KerasLayerJson[]; output: [string, number, number] } {
-  const topology = member.toJSON(null, false) as unknown as KerasModelJson;
+  const topology = topologyOf(member);
   const { layers, input_layers: inputs, output_layers: outputs } = topology.config;
   if (inputs.length !== 1 || outputs.length !== 1) throw new Error('only models with one input and one output can be fused');
   const inputName = inputs[0][0];
@@ -62,7 +77,7 @@ function memberLayers(member: LayersModel, prefix: string): { layers: KerasLayer
  * own topology JSON, so every layer keeps its configuration exactly, then given the members' weights.
  */
 async function membersModel(tf: Tf, members: readonly LayersModel[]): Promise<LayersModel> {
-  const first = members[0].toJSON(null, false) as unknown as KerasModelJson;
+  const first = topologyOf(members[0]);
   const inputLayer = first.config.layers.find((l) => l.config.name === first.config.input_layers[0][0]);
   if (!inputLayer) throw new Error('the first member has no input layer');
   const parts = members.map((m, i) => memberLayers(m, memberPrefix(i)));
@@ -78,7 +93,7 @@ async function membersModel(tf: Tf, members: readonly LayersModel[]): Promise<La
       output_layers: parts.map((p) => p.output),
     },
   };
-  const model = await tf.models.modelFromJSON({ modelTopology: topology as unknown as tfTypes.io.ModelJSON['modelTopology'] } as tfTypes.io.ModelJSON);
+  const model = await modelFromTopology(tf, topology);
   members.forEach((member, i) => {
     for (const layer of member.layers) {
       if (layer.getClassName() === 'InputLayer') continue;

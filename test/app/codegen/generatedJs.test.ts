@@ -12,6 +12,7 @@ import { registerCustomLayers } from '../../../app/graph/buildModel.ts';
 import { templates } from '../../../app/templates/index.ts';
 import { folderLoadHandler } from '../../../main/model/modelFiles.ts';
 import { expectClose, runNode, scratchDir, templateData } from './fixtures.ts';
+import { flattenBlocks } from '../../../app/graph/blocks.ts';
 
 const scratch = scratchDir('templates-js');
 
@@ -38,9 +39,9 @@ describe('generated JavaScript, runtime tfjs, for every template', () => {
 
     const model = await tf.loadLayersModel(folderLoadHandler(tf, join(dir, 'model')));
     const analysis = analyzeGraph(template.graph);
-    expect(model.layers.map((l) => l.name).sort()).toEqual(template.graph.layers.map((l) => l.name).sort());
+    expect(model.layers.map((l) => l.name).sort()).toEqual(flattenBlocks(template.graph).graph.layers.map((l) => l.name).sort());
     expect(model.countParams()).toBe(analysis.totalParams);
-    for (const layer of template.graph.layers) {
+    for (const layer of flattenBlocks(template.graph).graph.layers) {
       expect(model.getLayer(layer.name).getClassName(), layer.name).toBe(layer.type === 'Input' ? 'InputLayer' : layer.type);
     }
 

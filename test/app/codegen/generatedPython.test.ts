@@ -12,6 +12,7 @@ import { scriptDefinedKerasLayers } from '../../../app/codegen/pythonLayers.ts';
 import { templates } from '../../../app/templates/index.ts';
 import { layerCases } from '../../main/export/onnx/parity.ts';
 import { expectClose, python, scratchDir, templateData } from './fixtures.ts';
+import { flattenBlocks } from '../../../app/graph/blocks.ts';
 
 const py = python();
 const scratch = scratchDir('templates-py');
@@ -59,7 +60,7 @@ describe.skipIf(!py)('generated Python for every template', () => {
         expect(code).not.toContain('tf.distribute.MirroredStrategy()');
       }
       const { calls, imports } = parse(file);
-      for (const layer of template.graph.layers) {
+      for (const layer of flattenBlocks(template.graph).graph.layers) {
         const callee = layer.type === 'Input' ? 'keras.Input' : scriptDefinedKerasLayers.has(layer.type) ? layer.type : `layers.${layer.type}`;
         const found = calls.filter((c) => c.keywords.name === layer.name);
         expect(found.map((c) => c.callee), `layer ${layer.name}`).toEqual([callee]);
@@ -70,7 +71,7 @@ describe.skipIf(!py)('generated Python for every template', () => {
           if (layer.params[camel] !== undefined) expect(found[0].keywords[key], `${layer.name}.${key}`).toBe(layer.params[camel]);
         }
       }
-      expect(calls).toHaveLength(template.graph.layers.length);
+      expect(calls).toHaveLength(flattenBlocks(template.graph).graph.layers.length);
       expect(imports.filter((m) => m === 'os')).toHaveLength(1);
       expect(imports.includes('tensorflow')).toBe(distributed);
       expect(imports.includes('tempfile')).toBe(variant === 'multiWorker');

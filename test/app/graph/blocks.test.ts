@@ -60,7 +60,7 @@ describe('a block node', () => {
   it('flattens to inner layers named block_layer, ports wired to every slot they feed', () => {
     const { graph, origins } = flattenBlocks(intentWithBlock());
     expect(graph.layers.map((l) => l.name)).toContain('encoder_self_attention');
-    expect(graph.connections).toContainEqual({ from: 'embedding', to: 'enc/attention', toSlot: 1 });
+    expect(graph.connections).toContainEqual({ from: 'embedding', to: 'enc/attention', toSlot: 0 });
     expect(graph.connections).toContainEqual({ from: 'embedding', to: 'enc/residual1', toSlot: 0 });
     expect(graph.connections).toContainEqual({ from: 'enc/norm2', to: 'pool', toSlot: 0 });
     expect(origins.get('enc/ff1')).toEqual({ blockId: 'enc', blockName: 'encoder', definition: 'TransformerEncoder', innerId: 'ff1' });

@@ -8,7 +8,7 @@ import { getTemplate, projectFromTemplate, templates } from '../../../app/templa
 
 const requiredIds = [
   'tabular-classifier', 'regression', 'binary-classifier', 'digit-recognizer',
-  'intent-classifier', 'transformer-intent', 'sentiment', 'residual-cnn', 'autoencoder',
+  'intent-classifier', 'transformer-intent', 'sentiment', 'transformer-sentiment', 'residual-cnn', 'autoencoder',
 ];
 
 function outputLayer(id: string) {
