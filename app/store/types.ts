@@ -10,6 +10,10 @@ import { metricScopes, runFields, runStatuses, type MetricScope, type RunField, 
 export { runStatuses } from './runQuery.ts';
 export type RunStatus = (typeof runStatuses)[number];
 
+/** How a run was made (schema version 5, main/store/lineage.ts): trained (from scratch or warm-started), fused from others, or pruned. */
+export const runKinds = ['train', 'ensemble', 'prune'] as const;
+export type RunKind = (typeof runKinds)[number];
+
 /** Statuses a writer may end a run with; `interrupted` is only ever set by the store, for runs whose writer died. */
 export const finishStatuses = ['completed', 'stopped', 'diverged', 'failed'] as const;
 export type FinishStatus = (typeof finishStatuses)[number];
@@ -94,7 +98,7 @@ export interface RunSummary {
   /** The sweep this run is a trial of, and its 0-based trial number (docs/tuning.md); null for ordinary runs. */
   sweep: { id: number; trial: number } | null;
   /** How the run was made (schema version 5, main/store/lineage.ts): trained, pruned from a run, or an ensemble of runs. */
-  kind: 'train' | 'prune' | 'ensemble';
+  kind: RunKind;
   /** The run it was derived from (a pruned or warm-started run's parent); null otherwise, or when that run was deleted. */
   parentRunId: number | null;
 }

@@ -20,8 +20,11 @@ export function recordEnsemble(store: ExperimentStore, runId: number, method: En
     if (m.runId === runId) throw new StoreError('invalid', `run ${runId} cannot be a member of itself`);
     lineageOf(store, m.runId);
   }
-  setLineage(store, runId, { kind: 'ensemble', derivation: { ensemble: { method } } });
-  setEnsembleMembers(store, runId, members);
+  // One transaction (the inner writes nest as savepoints): a crash never leaves an ensemble without members.
+  store.connection.write(() => {
+    setLineage(store, runId, { kind: 'ensemble', derivation: { ensemble: { method } } });
+    setEnsembleMembers(store, runId, members);
+  }, true);
 }
 
 /** The method and members of an ensemble run; null for a run of another kind. */

@@ -5,8 +5,9 @@
 import { StoreError } from './errors.ts';
 import type { ExperimentStore } from './experimentStore.ts';
 
-export const runKinds = ['train', 'ensemble', 'prune'] as const;
-export type RunKind = (typeof runKinds)[number];
+import { runKinds, type RunKind } from '../../app/store/types.ts';
+
+export { runKinds, type RunKind };
 
 export interface RunLineage {
   runId: number;

@@ -3,7 +3,7 @@
 import {
   metricDirection, runStatuses,
   type ArtifactInfo, type DatasetInfo, type LeaderboardEntry, type MetricPoint, type MetricScope, type RunDetail,
-  type RunPage, type RunQuery, type RunSort, type RunStatus, type RunSummary,
+  type RunKind, type RunPage, type RunQuery, type RunSort, type RunStatus, type RunSummary,
 } from '../../app/store/types.ts';
 import type { LearningCheck } from '../../app/training/learning.ts';
 import { evaluationSchema, type Evaluation } from '../../app/training/evaluate.ts';
@@ -24,7 +24,7 @@ interface RunRow {
   ds_source: string | null; ds_name: string | null; ds_path: string | null; ds_size: number | null; ds_hash: string | null;
   ds_rows: number | null; ds_columns: string | null; ds_roles: string | null;
   learned: number | null; learning_json: string | null; sweep_id: number | null; sweep_trial: number | null;
-  kind: RunSummary['kind']; parent_run_id: number | null;
+  kind: RunKind; parent_run_id: number | null;
 }
 
 const runSelect = `
@@ -235,8 +235,7 @@ function toSummary(row: RunRow): RunSummary {
     learned: row.learned === null ? null : row.learned === 1,
     learning: row.learning_json === null ? null : JSON.parse(row.learning_json) as LearningCheck,
     sweep: row.sweep_id === null ? null : { id: row.sweep_id, trial: row.sweep_trial ?? 0 },
-    kind: row.kind,
-    parentRunId: row.parent_run_id,
+    kind: row.kind, parentRunId: row.parent_run_id,
   };
 }
 

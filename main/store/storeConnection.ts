@@ -68,6 +68,8 @@ export class StoreConnection {
   /** One immediate transaction, retried while busy. `durable` fsyncs the WAL on commit (status changes, final results). */
   write<T>(fn: () => T, durable = false): T {
     this.assertOpen();
+    // Inside another write: a savepoint of that transaction, whose commit decides durability.
+    if (this.db.inTransaction) return this.db.transaction(fn)();
     return retryBusy(() => {
       if (durable) this.db.pragma('synchronous = FULL');
       this.uncommittedNames = [];

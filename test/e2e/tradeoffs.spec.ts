@@ -1,7 +1,7 @@
 // End to end in Chromium against `modelwright serve`: the digits CNN trained and pruned to 80% by the CLI;
 // the Export panel's trade-off view of the original lists original, float16, uint8 and the pruned child
 // with metric, sizes and latency, plots them, and "Export this" on the pruned row exports and verifies
-// that run's model through the panel's own export.
+// that run's model through the panel's own export; in Runs the child names its parent.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,6 +59,15 @@ describe.skipIf(skip !== null)('the trade-off view', () => {
       expect(await page.getAttribute('[data-testid="export-verification"]', 'data-passed')).toBe('true');
       expect(await page.textContent('[data-testid="export-result"]')).toContain(`run-${childId}-tfjs`);
       await screenshot(page, 'tradeoffs-exported');
+
+      // In Runs, the pruned run names its parent and leads back to the parent's trade-offs.
+      await showPanel(page, 'runs');
+      await page.click(`[data-testid="run-row-${childId}"]`);
+      expect(await page.textContent('[data-testid="run-parent"]')).toContain(`Pruned from run #${parentId}`);
+      await screenshot(page, 'tradeoffs-runs-parent');
+      await page.click('[data-testid="run-parent-tradeoffs"]');
+      await page.waitForSelector('[data-testid="tradeoff-view"]');
+      expect(await page.inputValue('[data-testid="run-picker"]')).toBe(String(parentId));
       expect(browser.pageErrors).toEqual([]);
     } finally {
       await browser.close();

@@ -64,7 +64,8 @@ function RunDetails({ api, run, onChanged }: { api: ModelwrightApi; run: RunSumm
     });
   };
   // A run whose trainer or host was killed (or that failed) goes on from its last checkpoint, as the same run.
-  const resumable = run.status === 'interrupted' || run.status === 'failed';
+  // A pruned run's masks are not in its checkpoint (the back end refuses to resume it): prune its parent again instead.
+  const resumable = (run.status === 'interrupted' || run.status === 'failed') && run.kind !== 'prune';
   const resume = () => act('Could not resume the run', async () => {
     const started = await api.training.resume(run.id);
     await trainingSession.adoptActive();
@@ -78,6 +79,13 @@ function RunDetails({ api, run, onChanged }: { api: ModelwrightApi; run: RunSumm
         <span className={statusClass(run)}>{run.learned === false ? 'completed — did not learn' : run.status}</span>
       </div>
       {run.error && <p className="mw-wp-warning">{run.error}</p>}
+      {run.parentRunId !== null && (
+        <p className="mw-wp-row" data-testid="run-parent">
+          {run.kind === 'prune' ? 'Pruned from' : 'Warm-started from'} run #{run.parentRunId}.
+          <button type="button" onClick={() => { focusRun(run.parentRunId); setUi({ activePanel: 'export' }); }} data-testid="run-parent-tradeoffs"
+            title="The parent's trade-off view (Export tab): it beside its quantized, pruned and fused variants">Compare with its variants</button>
+        </p>
+      )}
       {run.ensemble && (
         <p className="mw-wp-muted" data-testid="run-ensemble">
           Ensemble ({run.ensemble.method}) of {run.ensemble.members.map((m, i) => (
