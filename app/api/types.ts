@@ -152,6 +152,8 @@ export interface TrainingStarted {
   validationSamples: number;
   testSamples: number;
   warnings: string[];
+  /** A warm-started run: the run it started from, the layers that took its weights and those that did not, with why. */
+  warmStart?: { fromRunId: number; layers: string[]; skipped: { name: string; reason: string }[] };
 }
 
 export interface TrainingProgress {

@@ -53,6 +53,7 @@ export function createTrainingService(options: TrainingServiceOptions): Training
             const data: TrainingStarted = {
               runId, name, backend: info.backend, tried: info.tried, loss: info.loss, lossExplanation: info.lossExplanation,
               trainSamples: info.trainSamples, validationSamples: info.validationSamples, testSamples: info.testSamples, warnings: info.warnings,
+              ...(info.warmStart && request.derived ? { warmStart: { fromRunId: request.derived.lineage.parentRunId, ...info.warmStart } } : {}),
             };
             active.set(runId, {
               info: { runId, name, project: projectName ?? null, startedAt: new Date().toISOString(), backend: info.backend, lastProgress: null },

@@ -28,6 +28,9 @@ describe.skipIf(skip !== null)('warm start in the browser studio', () => {
     await page.locator('[data-testid="start-from"]').selectOption(String(parentId));
     await screenshot(page, 'warm-start-choice');
     await trainAndWait(page);
+    expect(await page.locator('[data-testid="warm-start-report"]').textContent())
+      .toBe(`Started from run #${parentId}: hidden_1, hidden_2, species took its weights.`);
+    await screenshot(page, 'warm-start-trained');
 
     await showPanel(page, 'runs');
     const child = page.locator('[data-testid="runs-lineage"] [data-depth="1"]');

@@ -144,6 +144,12 @@ function ProgressView({ onApply }: { onApply: (change: SettingChange) => void })
           {started.tried.length > 0 && ` (${started.tried.map((t) => backendTried(t.backend)).join('; ')})`}
         </p>
       )}
+      {started?.warmStart && (
+        <p className="mw-wp-help" data-testid="warm-start-report">
+          Started from run #{started.warmStart.fromRunId}: {started.warmStart.layers.join(', ')} took its weights.
+          {started.warmStart.skipped.map((s) => ` ${s.name} starts fresh: ${s.reason}.`).join('')}
+        </p>
+      )}
       {[...(started?.warnings ?? []), ...(outcome?.warnings ?? [])].filter((w) => !(didNotLearn && w.startsWith('did not learn')))
         .map((w, i) => <p key={i} className="mw-wp-warning">⚠ {w}</p>)}
       {outcome?.testNote && <p className="mw-wp-help">Test: {outcome.testNote}</p>}
