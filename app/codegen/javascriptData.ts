@@ -23,6 +23,7 @@ export function jsSettings(train: TrainPlan, ctx: JsContext): string[] {
     `const DATA_PATH = ${jsString(data.path)};`,
     `const MODEL_DIR = ${jsString(ctx.modelDir)};`,
     `const SEED = ${config.seed};`,
+    `const SPLIT_SEED = ${config.splitSeed ?? 'SEED'};`,
     `const VALIDATION_SPLIT = ${numberLiteral(config.validationSplit)};`,
     `const TEST_SPLIT = ${numberLiteral(config.testSplit)};`,
     `const EPOCHS = ${config.epochs};`,
@@ -94,7 +95,7 @@ function writeCsvData(w: SourceWriter, data: TableDataPlan | TextDataPlan, ctx: 
   w.block(C.readCsv, read);
   if (data.limitRows !== undefined) {
     w.block(C.sample, [
-      'const kept = shuffle(rows.map((_, i) => i), mulberry32(SEED ^ 0x5eed)).slice(0, ROW_LIMIT).sort((a, b) => a - b);',
+      'const kept = shuffle(rows.map((_, i) => i), mulberry32(SPLIT_SEED ^ 0x5eed)).slice(0, ROW_LIMIT).sort((a, b) => a - b);',
       'rows = kept.map((i) => rows[i]);',
     ]);
   }
@@ -188,7 +189,7 @@ function writeImageData(w: SourceWriter, data: ImageDataPlan, ctx: JsContext): v
   }
   w.block(null, [`${data.limitRows !== undefined ? 'let' : 'const'} usable = labels.map((_, i) => i);`]);
   if (data.limitRows !== undefined) {
-    w.block(C.sample, [`usable = shuffle(usable, mulberry32(SEED ^ 0x5eed)).slice(0, ${data.limitRows}).sort((a, b) => a - b);`]);
+    w.block(C.sample, [`usable = shuffle(usable, mulberry32(SPLIT_SEED ^ 0x5eed)).slice(0, ${data.limitRows}).sort((a, b) => a - b);`]);
   }
 }
 
@@ -201,7 +202,7 @@ function writeSplit(w: SourceWriter, stratified: boolean, classOf: string, ctx: 
   if (stratified) {
     w.block(`${C.split} ${C.splitStratified}`, [
       `function splitRows(indices${ctx.ty(': number[]')})${splitType} {`,
-      '  const random = mulberry32(SEED);',
+      '  const random = mulberry32(SPLIT_SEED);',
       `  const groups = new Map${ctx.ty('<string, number[]>')}();`,
       '  for (const i of shuffle(indices.slice(), random)) {',
       `    const key = ${classOf};`,
@@ -224,7 +225,7 @@ function writeSplit(w: SourceWriter, stratified: boolean, classOf: string, ctx: 
   } else {
     w.block(C.split, [
       `function splitRows(indices${ctx.ty(': number[]')})${splitType} {`,
-      '  const group = shuffle(indices.slice(), mulberry32(SEED));',
+      '  const group = shuffle(indices.slice(), mulberry32(SPLIT_SEED));',
       ...indent(cut),
       '  return { test: group.slice(0, nTest), validation: group.slice(nTest, nTest + nValidation), train: group.slice(nTest + nValidation) };',
       '}',

@@ -23,7 +23,7 @@ export const pythonDataNames = [
   'fit_numeric', 'fit_categorical', 'fitted', 'encode_row', 'encode_text', 'classes', 'class_index', 'label', 'target',
   'targets', 'counts', 'vocabulary', 'word_ids', 'pixels', 'labels', 'files', 'load_image', 'arrays', 'x_train',
   'y_train', 'x_validation', 'y_validation', 'x_test', 'y_test', 'preprocessor', 'name', 'value', 'file', 'kept',
-  'DATA_PATH', 'MODEL_DIR', 'SEED', 'VALIDATION_SPLIT', 'TEST_SPLIT', 'EPOCHS', 'BATCH_SIZE', 'ROW_LIMIT', 'MISSING',
+  'DATA_PATH', 'MODEL_DIR', 'SEED', 'SPLIT_SEED', 'VALIDATION_SPLIT', 'TEST_SPLIT', 'EPOCHS', 'BATCH_SIZE', 'ROW_LIMIT', 'MISSING',
   'NUMBER', 'FEATURES', 'TARGET', 'TEXT', 'WORD', 'VOCAB_SIZE', 'SEQUENCE_LENGTH', 'WIDTH', 'HEIGHT', 'CHANNELS',
   'PER_CLASS', 'INPUT_SHAPE',
   // Module-level loop variables of the data code (Python has no block scope).
@@ -46,6 +46,7 @@ export function pythonSettings(train: TrainPlan, modelDir: string): string[] {
     `DATA_PATH = ${pythonString(data.path)}`,
     `MODEL_DIR = ${pythonString(modelDir)}`,
     `SEED = ${config.seed}`,
+    `SPLIT_SEED = ${config.splitSeed ?? 'SEED'}`,
     `VALIDATION_SPLIT = ${numberLiteral(config.validationSplit)}`,
     `TEST_SPLIT = ${numberLiteral(config.testSplit)}`,
     `EPOCHS = ${config.epochs}`,
@@ -128,7 +129,7 @@ function writeCsvData(w: SourceWriter, data: TableDataPlan | TextDataPlan, targe
   w.block(C.readCsv, read);
   if (data.limitRows !== undefined) {
     w.block(C.sample, [
-      'kept = sorted(shuffle(list(range(len(rows))), mulberry32(SEED ^ 0x5EED))[:ROW_LIMIT])',
+      'kept = sorted(shuffle(list(range(len(rows))), mulberry32(SPLIT_SEED ^ 0x5EED))[:ROW_LIMIT])',
       'rows = [rows[i] for i in kept]',
     ]);
   }
@@ -203,7 +204,7 @@ function writeImageData(w: SourceWriter, data: ImageDataPlan, loadImage: string[
   }
   w.block(null, ['usable = list(range(len(labels)))']);
   if (data.limitRows !== undefined && data.source === 'folder') {
-    w.block(C.sample, ['usable = sorted(shuffle(usable, mulberry32(SEED ^ 0x5EED))[:ROW_LIMIT])']);
+    w.block(C.sample, ['usable = sorted(shuffle(usable, mulberry32(SPLIT_SEED ^ 0x5EED))[:ROW_LIMIT])']);
   }
 }
 
@@ -216,7 +217,7 @@ function writeSplit(w: SourceWriter, stratified: boolean, classOf: string): void
   if (stratified) {
     w.block(`${C.split} ${C.splitStratified}`, [
       'def split_rows(indices):',
-      '    random = mulberry32(SEED)',
+      '    random = mulberry32(SPLIT_SEED)',
       '    groups = {}',
       '    for i in shuffle(list(indices), random):',
       `        groups.setdefault(${classOf}, []).append(i)`,
@@ -237,7 +238,7 @@ function writeSplit(w: SourceWriter, stratified: boolean, classOf: string): void
   } else {
     w.block(C.split, [
       'def split_rows(indices):',
-      '    group = shuffle(list(indices), mulberry32(SEED))',
+      '    group = shuffle(list(indices), mulberry32(SPLIT_SEED))',
       ...indent(cut, '    '),
       '    return {"test": group[:n_test], "validation": group[n_test:n_test + n_validation], "train": group[n_test + n_validation:]}',
       '',

@@ -21,6 +21,8 @@ describe('explanations', () => {
     const paths = new Set(flattenPaths(makeTrainingConfig()).keys());
     for (const t of templates) for (const p of flattenPaths(t.training).keys()) paths.add(p);
     paths.add('classWeights.setosa');
+    // Optional: absent from the defaults and the templates, set by `train --split-seed`.
+    paths.add('splitSeed');
     for (const path of paths) expectSentence(explainSetting(path), `setting ${path}`);
     // The table has no entries for settings that do not exist.
     for (const path of Object.keys(settingExplanations)) expect(paths.has(path) || path === 'classWeights', path).toBe(true);

@@ -1,6 +1,6 @@
 // Settings the templates do not use: semicolon files with decimal commas, files without a header,
 // categorical features with missing values, min-max and no scaling, class weights, SGD with Nesterov
-// momentum, Huber loss, early stopping on accuracy, reduce-LR-on-plateau, and a branching model with
+// momentum, a split seed of its own, Huber loss, early stopping on accuracy, reduce-LR-on-plateau, and a branching model with
 // Subtract, Reshape, Bidirectional(GRU) and Concatenate. The generated JavaScript runs and matches the
 // studio's preprocessing; the Python compiles, spells the Keras-specific defaults out, and (where pandas
 // exists) its data pipeline matches too.
@@ -17,7 +17,7 @@ import { prepareTable } from '../../../app/data/prepare.ts';
 import { analyzeGraph } from '../../../app/graph/analyze.ts';
 import { registerCustomLayers } from '../../../app/graph/buildModel.ts';
 import type { Graph } from '../../../app/graph/types.ts';
-import { makeTrainingConfig } from '../../../app/training/config.ts';
+import { makeTrainingConfig, splitSeedOf } from '../../../app/training/config.ts';
 import { folderLoadHandler } from '../../../main/model/modelFiles.ts';
 import { expectClose, python, runNode, scratchDir } from './fixtures.ts';
 
@@ -63,7 +63,9 @@ function classificationCase(): Case {
     binding: { target: 'label', missing: 'mean', scaling: 'minmax' },
     training: {
       optimizer: { name: 'sgd', learningRate: 0.05, momentum: 0.9, nesterov: true },
-      metrics: ['accuracy'], epochs: 3, batchSize: 8, classWeights: 'auto',
+      metrics: ['accuracy'], epochs: 3, batchSize: 8, classWeights: 'auto', seed: 3,
+      // Rows split by their own seed (as an ensemble's members are trained), not by the weights' seed.
+      splitSeed: 11,
       earlyStopping: { enabled: true, monitor: 'val_accuracy', patience: 2, minDelta: 0.01 },
       reduceLrOnPlateau: { enabled: true, patience: 1, factor: 0.5 },
     },
@@ -121,7 +123,7 @@ function setUp(c: Case) {
   const binding = datasetBindingSchema.parse({ source: csvPath, ...(c.binding as object) });
   const training = makeTrainingConfig(c.training);
   const table = parseCsv(c.csv);
-  const studio = prepareTable(table, binding, { seed: training.seed, validationSplit: training.validationSplit, testSplit: training.testSplit });
+  const studio = prepareTable(table, binding, { seed: splitSeedOf(training), validationSplit: training.validationSplit, testSplit: training.testSplit });
   const data = planTableData(table, binding, csvPath);
   return { dir, training, studio, data };
 }
