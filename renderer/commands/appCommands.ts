@@ -9,6 +9,7 @@ import * as edits from './graphEdits.ts';
 import { expandBlock, insertBlock, makeBlock, type MakeBlockArgs } from './blockEdits.ts';
 import { applyModelFix, fitModelToData } from './modelFixEdits.ts';
 import { applySweepSettings } from './tuningEdits.ts';
+import { freezeUpTo, setFrozen } from './freezeEdits.ts';
 import { CommandRegistry } from './registry.ts';
 
 function layerName(doc: { graph: { layers: { id: string; name: string }[] } }, id: string): string {
@@ -56,6 +57,14 @@ export function registerAppCommands(registry: CommandRegistry, store: ProjectSto
   registry.register({
     id: 'renameLayer', title: 'Rename layer', category: 'Layers', edit: edits.renameLayer,
     label: (a) => `Rename to ${a.name}`,
+  });
+  registry.register({
+    id: 'setFrozen', title: 'Freeze or unfreeze layers', category: 'Layers', edit: setFrozen,
+    label: (a, doc) => `${a.frozen ? 'Freeze' : 'Unfreeze'} ${a.layerIds.length === 1 ? layerName(doc, a.layerIds[0]) : plural(a.layerIds.length, 'layer')}`,
+  });
+  registry.register({
+    id: 'freezeUpTo', title: 'Freeze everything up to here', category: 'Layers', edit: freezeUpTo,
+    label: (a, doc) => `Freeze everything up to ${layerName(doc, a.layerId)}`,
   });
   registry.register({
     id: 'moveLayers', title: 'Move layers', category: 'Layers', edit: edits.moveLayers,

@@ -6,6 +6,7 @@ import type { AddLayerArgs, ConnectArgs, RemoveArgs, SetParamArgs, setDataset, s
 import type { insertBlock, MakeBlockArgs } from './blockEdits.ts';
 import type { applyModelFix, fitModelToData } from './modelFixEdits.ts';
 import type { applySweepSettings } from './tuningEdits.ts';
+import type { SetFrozenArgs } from './freezeEdits.ts';
 
 export interface CommandArgs {
   // graph edits (appCommands.ts): each becomes one undoable step
@@ -15,6 +16,10 @@ export interface CommandArgs {
   disconnect: { connections: string[] };
   setParam: SetParamArgs;
   renameLayer: { layerId: string; name: string };
+  /** Frozen layers keep their weights through training (`trainable: false`). */
+  setFrozen: SetFrozenArgs;
+  /** Freezes the layer and every layer upstream of it that has weights. */
+  freezeUpTo: { layerId: string };
   moveLayers: { positions: Record<string, Position> };
   /** Without a clip, the clipboard's. */
   paste: { clip?: ClipboardContent; offset?: Position } | undefined;

@@ -28,7 +28,7 @@ function LayerNodeViewImpl({ data, selected }: NodeProps<LayerFlowNode>) {
   }
   return (
     <div
-      className={`mw-node${invalid ? ' mw-node-invalid' : ''}${selected ? ' mw-node-selected' : ''}${def ? ` mw-cat-${def.category.toLowerCase()}` : ''}${layer.block ? ' mw-node-block' : ''}`}
+      className={`mw-node${invalid ? ' mw-node-invalid' : ''}${selected ? ' mw-node-selected' : ''}${def ? ` mw-cat-${def.category.toLowerCase()}` : ''}${layer.block ? ' mw-node-block' : ''}${layer.trainable === false ? ' mw-node-frozen' : ''}`}
       data-testid={`canvas-node-${layer.name}`}
       aria-invalid={invalid}
       title={layer.block ? `Block ${layer.block.definition}: ${layer.block.layers.map((l) => l.name).join(', ')}. Expand it (Ctrl+Shift+G) to edit inside.` : def?.description}
@@ -37,11 +37,12 @@ function LayerNodeViewImpl({ data, selected }: NodeProps<LayerFlowNode>) {
       <div className="mw-node-head">
         <span className="mw-node-type">{layer.type}</span>
         <span className="mw-node-name">{layer.name}</span>
+        {layer.trainable === false && <span className="mw-node-frozen-mark" title="Frozen: training leaves its weights as they are" data-testid="node-frozen" aria-label="frozen">❄</span>}
       </div>
       {summary && <div className="mw-node-params">{summary}</div>}
       <div className="mw-node-foot">
         <span className="mw-node-shape" data-testid="node-output-shape">{outputShape}</span>
-        <span className="mw-node-count">{params ? `${formatCount(params)} params` : 'no weights'}</span>
+        <span className="mw-node-count">{params ? `${formatCount(params)} params${layer.trainable === false ? ', frozen' : ''}` : 'no weights'}</span>
       </div>
       {invalid && (
         <div className="mw-node-error" data-testid="validation-error" role="alert" title={`${errors[0].message}${errors[0].fix ? `\nFix: ${errors[0].fix}` : ''}`}>

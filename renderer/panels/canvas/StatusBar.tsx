@@ -27,7 +27,10 @@ function StatusBarImpl({ analysis, layerCount, readiness, data }: { analysis: Gr
     <footer className="mw-statusbar" data-testid="status-bar">
       <span>{layerCount} layer{layerCount === 1 ? '' : 's'}</span>
       <span data-testid="total-params">{formatCount(analysis.totalParams)} parameters</span>
-      <span>{formatCount(analysis.trainableParams)} trainable</span>
+      <span data-testid="trainable-params">
+        {formatCount(analysis.trainableParams)} trainable
+        {analysis.totalParams > analysis.trainableParams && ` · ${formatCount(analysis.totalParams - analysis.trainableParams)} non-trainable`}
+      </span>
       <span data-testid="model-size">{formatBytes(analysis.weightBytes)} of weights</span>
       {readiness.ready ? (
         <>

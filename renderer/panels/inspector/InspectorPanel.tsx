@@ -71,6 +71,30 @@ function SaveBlockField({ layer }: { layer: LayerNode }) {
   );
 }
 
+/** Frozen (trainable: false) and "Freeze everything up to here": each one undoable step. */
+function FreezeField({ layer, params }: { layer: LayerNode; params: number }) {
+  const [error, setError] = useState<string | null>(null);
+  const run = (outcome: { ok: boolean; error?: string }) => setError(outcome.ok ? null : outcome.error ?? null);
+  const frozen = layer.trainable === false;
+  return (
+    <div className="mw-field mw-freeze">
+      <label title={params === 0 ? 'This layer has no weights, so freezing it changes nothing.' : undefined}>
+        <input
+          type="checkbox"
+          checked={frozen}
+          onChange={(e) => run(commands.execute('setFrozen', { layerIds: [layer.id], frozen: e.target.checked }))}
+          data-testid="inspector-frozen"
+        />
+        {' '}Frozen (weights do not change in training)
+      </label>
+      <button type="button" onClick={() => run(commands.execute('freezeUpTo', { layerId: layer.id }))} data-testid="inspector-freeze-up-to">
+        Freeze everything up to here
+      </button>
+      {error && <div className="mw-field-error" role="alert">{error}</div>}
+    </div>
+  );
+}
+
 function Problems({ problems }: { problems: ReadinessProblem[] }) {
   if (problems.length === 0) return null;
   return (
@@ -106,6 +130,7 @@ function LayerForm({ layer }: { layer: LayerNode }) {
           <dt>Parameters</dt><dd data-testid="inspector-params">{formatCount(info?.params ?? 0)}</dd>
           <dt>Inputs</dt><dd>{layer.block.inputs.length}</dd>
         </dl>
+        <FreezeField layer={layer} params={info?.params ?? 0} />
         <Problems problems={problems} />
         <ol className="mw-block-layers" data-testid="block-layers">
           {layer.block.layers.map((l) => <li key={l.id}><strong>{l.type}</strong> {l.name}</li>)}
@@ -139,6 +164,7 @@ function LayerForm({ layer }: { layer: LayerNode }) {
         <dt>Output shape</dt><dd data-testid="inspector-output-shape">{info?.outputShape ? formatShape(info.outputShape) : 'unknown (see the problems below)'}</dd>
         <dt>Parameters</dt><dd>{formatCount(info?.params ?? 0)}</dd>
       </dl>
+      {layer.type !== 'Input' && <FreezeField layer={layer} params={info?.params ?? 0} />}
       <Problems problems={problems} />
       {basic.map(field)}
       {advanced.length > 0 && (
