@@ -120,6 +120,7 @@ function stepExpression(step: LayerStep): string {
     const innerName = jsString(`${step.layer.name}_${inner.def.type.toLowerCase()}`);
     extra.push(`layer: ${layerCall(inner.def.type, inner.def.tfjsFactory, changedParams(inner.def, inner.params), [`name: ${innerName}`])}`);
   }
+  if (step.layer.trainable === false) extra.push('trainable: false');
   return layerCall(step.def.type, step.def.tfjsFactory, params, [...extra, name]);
 }
 

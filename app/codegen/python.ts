@@ -186,6 +186,7 @@ function layerCall(step: LayerStep): string {
     const innerName = pythonString(`${step.layer.name}_${inner.def.type.toLowerCase()}`);
     args.unshift(`layers.${inner.def.type}(${[...kerasArgs(inner.def, inner.params), `name=${innerName}`].join(', ')})`);
   }
+  if (step.layer.trainable === false) args.push('trainable=False');
   args.push(`name=${pythonString(step.layer.name)}`);
   const callee = scriptDefinedKerasLayers.has(step.def.type) ? step.def.type : `layers.${step.def.type}`;
   return `${callee}(${args.join(', ')})`;

@@ -158,7 +158,8 @@ function writeModelClass(w: SourceWriter, plan: CodePlan): void {
       init.push(comment);
       forward.push(comment);
     }
-    if (layer.module) init.push(`${self} = ${layer.module}`);
+    // A frozen layer: its parameters get no gradients, so the optimizer leaves them as they are.
+    if (layer.module) init.push(`${self} = ${layer.module}${step.layer.trainable === false ? '.requires_grad_(False)' : ''}`);
     const ins = step.inputs.map((j) => names[j]);
     const incoming = step.inputs.length === 1 ? masks[step.inputs[0]] : null;
     forward.push(`${names[i]} = ${layer.call(ins, self, layer.mask === 'consume' || layer.mask === 'pass' ? incoming : null)}`);

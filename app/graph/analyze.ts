@@ -210,7 +210,8 @@ function analyzeFlatGraph(graph: Graph): GraphAnalysis {
       shapes[i] = outcome.shape;
       info[i].outputShape = outcome.shape;
       info[i].params = outcome.params;
-      info[i].trainableParams = outcome.params - (outcome.nonTrainable ?? 0);
+      // A frozen layer's weights all count as non-trainable (Keras semantics).
+      info[i].trainableParams = layer.trainable === false ? 0 : outcome.params - (outcome.nonTrainable ?? 0);
     } catch (e) {
       if (!(e instanceof LayerProblem)) throw e;
       err({ kind: e.kind, message: e.message, fix: e.fix }, layer);

@@ -57,7 +57,8 @@ export function flattenBlocks(graph: Graph): FlatGraph {
     const { block } = layer;
     for (const inner of block.layers) {
       const id = flatId(layer.id, inner.id);
-      layers.push({ id, type: inner.type, name: flatName(layer.name, inner.name), params: inner.params });
+      const frozen = layer.trainable === false || inner.trainable === false;
+      layers.push({ id, type: inner.type, name: flatName(layer.name, inner.name), params: inner.params, ...(frozen ? { trainable: false } : {}) });
       origins.set(id, { blockId: layer.id, blockName: layer.name, definition: block.definition, innerId: inner.id });
     }
     for (const c of block.connections) connections.push({ from: flatId(layer.id, c.from), to: flatId(layer.id, c.to), toSlot: c.toSlot });

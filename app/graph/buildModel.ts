@@ -132,6 +132,8 @@ export function buildTfModel(withBlocks: Graph, tf: Tf, options: BuildOptions = 
     }
     const ins = (incoming.get(id) ?? []).slice().sort((a, b) => a.toSlot - b.toSlot).map((c) => tensors.get(c.from) as tfTypes.SymbolicTensor);
     const tfLayer = createTfLayer(tf, layer.type, layer.params, layer.name);
+    // A frozen layer keeps its weights: TF.js leaves it out of the weights the optimizer updates.
+    if (layer.trainable === false) tfLayer.trainable = false;
     const args = layer.type === 'MultiHeadAttention' ? withoutDefaultedInputs(ins) : ins;
     const out = tfLayer.apply(args.length === 1 ? args[0] : args);
     tensors.set(id, (Array.isArray(out) ? out[0] : out) as tfTypes.SymbolicTensor);

@@ -151,6 +151,8 @@ const layerFields = {
   name: nameSchema,
   /** Parameters by Keras camelCase name; missing ones take the catalog default. */
   params: paramsSchema.default({}),
+  /** `false` freezes the layer: training leaves its weights as they are (docs/training.md). Absent means trainable. */
+  trainable: z.boolean().optional(),
 };
 
 /** A layer inside a block: a plain layer (blocks do not nest). */

@@ -103,14 +103,14 @@ function exportLayer(layer: LayerNode, graph: Graph, byId: Map<string, LayerNode
     return {
       name: layer.name,
       class_name: layer.type,
-      config: { ...layerConfig(layer.type, rest, layer.name), name: layer.name, trainable: true },
+      config: { ...layerConfig(layer.type, rest, layer.name), name: layer.name, trainable: layer.trainable !== false },
       inbound_nodes: [attentionInboundNode(incoming.map((i) => i[0]), useCausalMask === true)],
     };
   }
   return {
     name: layer.name,
     class_name: layer.type,
-    config: { ...layerConfig(layer.type, params, layer.name), name: layer.name, trainable: true },
+    config: { ...layerConfig(layer.type, params, layer.name), name: layer.name, trainable: layer.trainable !== false },
     inbound_nodes: incoming.length > 0 ? [incoming] : [],
   };
 }

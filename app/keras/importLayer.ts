@@ -127,13 +127,11 @@ const DROP_HINTS: Record<string, string> = {
 export function convertLayer(raw: RawLayer, names: Names, warnings: string[]): LayerNode {
   const name = names.claim(raw.name ?? raw.className.toLowerCase(), raw.name !== undefined);
   const label = `Layer "${name}" (${raw.className})`;
-  if (raw.config.trainable === false) {
-    warnings.push(`${label} was frozen (trainable = false); Modelwright trains every layer.`);
-  }
   const type = TYPE_ALIASES[raw.className] ?? raw.className;
   if (type === 'Input') return convertInput(raw, name, label, warnings);
   const { type: outType, params } = convertParams(type, raw.config, label, warnings);
-  return { id: name, type: outType, name, params };
+  // A frozen Keras layer stays frozen (trainable = false); trainable is the default and is not written.
+  return { id: name, type: outType, name, params, ...(raw.config.trainable === false ? { trainable: false } : {}) };
 }
 
 function convertInput(raw: RawLayer, name: string, label: string, warnings: string[]): LayerNode {

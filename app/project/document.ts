@@ -1,6 +1,6 @@
 // Opening, saving and creating project documents: safe parsing, version checks, migration, schema
 // validation with plain-language errors, and a canonical serialization that diffs cleanly.
-import type { Block, ParamValue } from '../graph/types.ts';
+import type { Block, InnerLayer, ParamValue } from '../graph/types.ts';
 import type { DatasetBinding } from '../data/binding.ts';
 import type { TrainingConfig } from '../training/config.ts';
 import { ProjectFileError, summarizeIssues } from './errors.ts';
@@ -124,18 +124,23 @@ function canonicalize(doc: ProjectDocument): ProjectDocument {
   return {
     ...doc,
     graph: {
-      layers: doc.graph.layers.map((l) => ({ id: l.id, type: l.type, name: l.name, params: sortParams(l.params), ...(l.block ? { block: canonicalBlock(l.block) } : {}) })),
+      layers: doc.graph.layers.map((l) => ({ ...canonicalLayer(l), ...(l.block ? { block: canonicalBlock(l.block) } : {}) })),
       connections: doc.graph.connections.map((c) => ({ from: c.from, to: c.to, toSlot: c.toSlot })),
     },
     layout: doc.layout.viewport ? { positions, viewport: doc.layout.viewport } : { positions },
   };
 }
 
+/** A layer's fields in file order; `trainable` only when the layer is frozen (true is the default). */
+function canonicalLayer(l: InnerLayer): InnerLayer {
+  return { id: l.id, type: l.type, name: l.name, params: sortParams(l.params), ...(l.trainable === false ? { trainable: false } : {}) };
+}
+
 function canonicalBlock(b: Block): Block {
   return {
     definition: b.definition,
     version: b.version,
-    layers: b.layers.map((l) => ({ id: l.id, type: l.type, name: l.name, params: sortParams(l.params) })),
+    layers: b.layers.map(canonicalLayer),
     connections: b.connections.map((c) => ({ from: c.from, to: c.to, toSlot: c.toSlot })),
     inputs: b.inputs.map((port) => port.map((t) => ({ layer: t.layer, slot: t.slot }))),
     output: b.output,

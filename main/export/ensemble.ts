@@ -61,7 +61,7 @@ function mismatch(a: Member, b: Member): string | null {
   const runs = `runs ${a.run.id} and ${b.run.id}`;
   if (canonicalJson(a.run.datasetBinding) !== canonicalJson(b.run.datasetBinding)) return `${runs} were trained on different data; fuse runs that share a data binding`;
   const split = (m: Member) => `validation ${m.run.config.validationSplit}, test ${m.run.config.testSplit}, split seed ${splitSeedOf(m.run.config)}`;
-  if (split(a) !== split(b)) return `${runs} split their data differently (${split(a)} against ${split(b)}); train members with the same splits and --split-seed`;
+  if (split(a) !== split(b)) return `${runs} split their data differently (${split(a)} against ${split(b)}); train them with the same split settings and one split seed (Training → Split seed in the studio, train --split-seed N on the command line)`;
   if (a.metadata.task !== b.metadata.task) return `${runs} do different tasks (${a.metadata.task} and ${b.metadata.task}); fuse runs of one task`;
   const shape = (m: Member) => JSON.stringify(m.model.outputs.map((o) => o.shape.slice(1)));
   if (shape(a) !== shape(b) || canonicalJson(a.metadata.classNames) !== canonicalJson(b.metadata.classNames)) {

@@ -53,7 +53,7 @@ export function makeBlock(doc: ProjectDocument, args: MakeBlockArgs): EditResult
   const block: Block = {
     definition,
     version: args.version ?? 1,
-    layers: members.map((l) => ({ id: l.id, type: l.type, name: l.name, params: l.params })),
+    layers: members.map((l) => ({ id: l.id, type: l.type, name: l.name, params: l.params, ...(l.trainable === false ? { trainable: false } : {}) })),
     connections: internal.map((c) => ({ ...c })),
     inputs: sources.map((s) => incoming.filter((c) => c.from === s).map((c) => ({ layer: c.to, slot: c.toSlot }))),
     output: ends[0],
@@ -121,7 +121,9 @@ export function expandBlock(doc: ProjectDocument, args: { id: string }): EditRes
     idMap.set(l.id, id);
     const name = uniqueName(l.name, names);
     names.add(name);
-    return { id, type: l.type, name, params: structuredClone(l.params) };
+    // A layer of a frozen block stays frozen once ungrouped.
+    const frozen = node.trainable === false || l.trainable === false;
+    return { id, type: l.type, name, params: structuredClone(l.params), ...(frozen ? { trainable: false } : {}) };
   });
   const to = (innerId: string) => idMap.get(innerId) as string;
   const innerConnections = block.connections.map((c) => ({ from: to(c.from), to: to(c.to), toSlot: c.toSlot }));

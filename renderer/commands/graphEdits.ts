@@ -264,7 +264,7 @@ export function paste(doc: ProjectDocument, args: { clip: ClipboardContent; offs
     const id = uniqueId(name, ids);
     ids.add(id);
     idMap.set(l.id, id);
-    layers.push({ id, before: null, after: { id, type: l.type, name, params: structuredClone(l.params), ...(l.block ? { block: structuredClone(l.block) } : {}) }, index: doc.graph.layers.length + i });
+    layers.push({ id, before: null, after: { id, type: l.type, name, params: structuredClone(l.params), ...(l.trainable === false ? { trainable: false } : {}), ...(l.block ? { block: structuredClone(l.block) } : {}) }, index: doc.graph.layers.length + i });
     const p = clip.positions[l.id];
     positions.push({ id, before: null, after: p ? { x: p.x + offset.x, y: p.y + offset.y } : { x: fallback.x, y: fallback.y + i * GAP_Y } });
   });

@@ -4,7 +4,11 @@ import { explainSetting, settingLabel } from '../../app/explanations.ts';
 import { backendNames, lossNames, optimizerNames, trainingConfigSchema, type TrainingConfig } from '../../app/training/config.ts';
 
 export type FieldControl =
-  | { kind: 'number'; min?: number; max?: number; step?: number; integer?: boolean; log?: boolean }
+  | {
+    kind: 'number'; min?: number; max?: number; step?: number; integer?: boolean; log?: boolean;
+    /** The setting may be left empty (removed from the config); the placeholder says what empty means. */
+    optional?: { placeholder: string };
+  }
   | { kind: 'percent'; min: number; max: number }
   | { kind: 'select'; options: readonly { value: string; label: string }[] }
   | { kind: 'toggle' };
@@ -79,6 +83,9 @@ export const settingFields: SettingField[] = [
   }),
   setting('seed', {
     control: { kind: 'number', min: 0, max: 2 ** 31 - 1, step: 1, integer: true }, advanced: true,
+  }),
+  setting('splitSeed', {
+    control: { kind: 'number', min: 0, max: 2 ** 31 - 1, step: 1, integer: true, optional: { placeholder: 'same as the random seed' } }, advanced: true,
   }),
   setting('loss', {
     control: { kind: 'select', options: ['auto', ...lossNames].map((l) => ({ value: l, label: lossLabels[l] ?? l })) }, advanced: true,

@@ -17,7 +17,8 @@ import { formatTable } from '../table.ts';
 export interface ValidateJson {
   valid: boolean;
   totalParams: number;
-  layers: { name: string; type: string; outputShape: (number | null)[] | null; params: number }[];
+  /** `frozen` only on a frozen layer (trainable: false): training leaves its weights as they are. */
+  layers: { name: string; type: string; outputShape: (number | null)[] | null; params: number; frozen?: true }[];
   errors: { layer: string | null; message: string; fix?: string }[];
   /** Ready to train: the readiness check found no error (against the data with --data, else the graph alone). */
   ready: boolean;
@@ -116,7 +117,7 @@ export function toJson(layers: LayerNode[], analysis: GraphAnalysis, readiness: 
     totalParams: analysis.totalParams,
     layers: orderedLayers(layers, analysis).map((layer) => {
       const info = analysis.layers[layer.id];
-      return { name: layer.name, type: layer.type, outputShape: info?.outputShape ?? null, params: info?.params ?? 0 };
+      return { name: layer.name, type: layer.type, outputShape: info?.outputShape ?? null, params: info?.params ?? 0, ...(layer.trainable === false ? { frozen: true as const } : {}) };
     }),
     errors: analysis.errors.map((e) => {
       const error: ValidateJson['errors'][number] = { layer: e.layerName ?? null, message: e.message };
@@ -133,7 +134,7 @@ export function toJson(layers: LayerNode[], analysis: GraphAnalysis, readiness: 
 function renderText(report: ValidateJson, analysis: GraphAnalysis, warnings: string[], dataSource: string | null, untrainable: boolean): string {
   const rows = report.layers.map((l) => [
     l.name,
-    l.type,
+    l.frozen ? `${l.type} (frozen)` : l.type,
     l.outputShape ? formatShape(l.outputShape) : '?',
     formatCount(l.params),
   ]);

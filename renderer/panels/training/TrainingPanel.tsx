@@ -71,6 +71,10 @@ function SettingControl({ field, config, onChange }: { field: SettingField; conf
     const commit = () => {
       if (text === null) return;
       const n = Number(text.trim().replace(',', '.'));
+      if (text.trim() === '' && c.kind === 'number' && c.optional) {
+        apply(undefined);
+        return;
+      }
       if (text.trim() === '' || Number.isNaN(n)) {
         setError(`${field.label} needs a number.`);
         return;
@@ -85,6 +89,7 @@ function SettingControl({ field, config, onChange }: { field: SettingField; conf
       <span>
         <input id={id} type="text" inputMode="decimal" value={shown} onChange={(e) => setText(e.target.value)} onBlur={commit}
           onKeyDown={(e) => { if (e.key === 'Enter') commit(); if (e.key === 'Escape') { setText(null); setError(null); } }}
+          placeholder={c.kind === 'number' ? c.optional?.placeholder : undefined}
           data-testid={`setting-${field.path}`} aria-invalid={Boolean(error)} />
         {percent && ' %'}
       </span>

@@ -1,9 +1,10 @@
 // `modelwright train --warm-start RUN_ID` on the Iris template (cpu backend): the warm-started run starts
 // at its parent's accuracy in its first epoch where a run from scratch does not, records its parent and
 // the layers it took, skips layers of another size with the reason, and refuses what it cannot start from.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serializeProject, type ProjectDocument } from '../../../app/project/document.ts';
 import { getTemplate, projectFromTemplate } from '../../../app/templates/index.ts';
@@ -38,12 +39,35 @@ async function train(project: string, ...flags: string[]): Promise<Trained & { s
 
 let parent: Trained;
 
+/** A layer's weights as the run saved them (model.json and its weight files), byte for byte. */
+async function savedWeights(runId: number, layer: string): Promise<Buffer[]> {
+  const store = openStore(db, { mustExist: true });
+  let dir: string;
+  try {
+    dir = store.getRun(runId).artifacts.find((a) => a.kind === 'model')!.path;
+  } finally {
+    store.close();
+  }
+  const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as tf.io.ModelJSON;
+  const bytes = Buffer.concat(await Promise.all(json.weightsManifest[0].paths.map((p) => readFile(join(dir, p)))));
+  const out: Buffer[] = [];
+  let offset = 0;
+  for (const spec of json.weightsManifest[0].weights) {
+    const size = spec.shape.reduce((a, b) => a * b, 1) * 4;
+    if (spec.name.startsWith(`${layer}/`)) out.push(bytes.subarray(offset, offset + size));
+    offset += size;
+  }
+  expect(out.length).toBeGreaterThan(0);
+  return out;
+}
+
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mw-warm-'));
   db = file('history.db');
   await writeFile(file('iris.mwproj'), iris());
   // hidden_2 narrower: hidden_2 and the output layer change shape, hidden_1 does not.
   await writeFile(file('narrow.mwproj'), iris((p) => { p.graph.layers.find((l) => l.name === 'hidden_2')!.params.units = 8; }));
+  await writeFile(file('frozen.mwproj'), iris((p) => { p.graph.layers.find((l) => l.name === 'hidden_1')!.trainable = false; }));
   await writeFile(file('renamed.mwproj'), iris((p) => { for (const l of p.graph.layers) l.name = `other_${l.name}`; }));
   parent = await train('iris.mwproj', '--epochs', '40');
 }, 120_000);
@@ -93,6 +117,19 @@ describe('modelwright train --warm-start', () => {
     } finally {
       store.close();
     }
+  }, 60_000);
+
+  it('fine-tunes: a frozen layer\'s saved weights are bit-identical to its parent\'s after training, the others changed', async () => {
+    const tuned = await train('frozen.mwproj', '--epochs', '3', '--learning-rate', '0.05', '--warm-start', String(parent.runId));
+    const [frozenBefore, frozenAfter] = await Promise.all([savedWeights(parent.runId, 'hidden_1'), savedWeights(tuned.runId, 'hidden_1')]);
+    frozenAfter.forEach((w, i) => expect(w.equals(frozenBefore[i])).toBe(true));
+    for (const layer of ['hidden_2', 'species']) {
+      const [before, after] = await Promise.all([savedWeights(parent.runId, layer), savedWeights(tuned.runId, layer)]);
+      expect(after.some((w, i) => !w.equals(before[i])), layer).toBe(true);
+    }
+    const validated = await runCli(['validate', file('frozen.mwproj')]);
+    expect(validated.stdout).toMatch(/hidden_1 +Dense \(frozen\)/);
+    expect(validated.stdout).toMatch(/Total params: 403 .*, trainable: 323/);
   }, 60_000);
 
   it('refuses an unknown run, a run without a saved model and a model with nothing in common, in one line with exit 2', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ColumnSummary } from '../../../app/api/types.ts';
 import { datasetBindingSchema } from '../../../app/data/binding.ts';
 import { splitIndices } from '../../../app/data/split.ts';
-import { makeTrainingConfig } from '../../../app/training/config.ts';
+import { makeTrainingConfig, splitSeedOf } from '../../../app/training/config.ts';
 import { checkCsvFile, setColumnRole, setColumnType } from '../../../renderer/panels/data/dataEdits.ts';
 import { bestValidation, keySettings, testHeadline } from '../../../renderer/panels/runs/runCells.ts';
 import { setPath, splitCounts, updateSetting } from '../../../renderer/state/trainingSettings.ts';
@@ -15,6 +15,15 @@ describe('training settings', () => {
     expect(r.ok && r.config.optimizer.learningRate).toBe(0.01);
     expect(config.optimizer.learningRate).toBe(0.001);
     expect(setPath({ a: { b: 1, c: 2 } }, 'a.b', 5)).toEqual({ a: { b: 5, c: 2 } });
+  });
+
+  it('an optional setting (the split seed) is set and cleared again, which splits by the random seed', () => {
+    const set = updateSetting(config, 'splitSeed', 7);
+    expect(set.ok && set.config.splitSeed).toBe(7);
+    const cleared = set.ok ? updateSetting(set.config, 'splitSeed', undefined) : set;
+    expect(cleared.ok && JSON.parse(JSON.stringify(cleared.config))).toEqual(JSON.parse(JSON.stringify(config)));
+    expect(cleared.ok && splitSeedOf(cleared.config)).toBe(config.seed);
+    expect(updateSetting(config, 'splitSeed', -1)).toEqual({ ok: false, message: 'Split seed must be at least 0.' });
   });
 
   it('refuses values training would reject, saying why', () => {
