@@ -1,6 +1,7 @@
 // Generates a TF.js training program for Node (JavaScript, or TypeScript with type annotations) from
 // the shared plan: the same data reading, preprocessing, seeded split, model, compile, callbacks,
 // evaluation and save as the studio.
+import { withoutDefaultedInputs } from '../graph/layers/attention.ts';
 import type { ParamValue } from '../graph/types.ts';
 import { assignIdentifiers } from './identifiers.ts';
 import { jsSettings, writeJsData, type JsContext } from './javascriptData.ts';
@@ -138,7 +139,8 @@ function writeModel(w: SourceWriter, plan: CodePlan, ctx: JsContext, seeded: boo
       lines.push(`const ${names[i]} = tf.input({ ${args.join(', ')} });`);
       return;
     }
-    const ins = step.inputs.map((j) => names[j]);
+    // TF.js's predict and evaluate fail on one tensor listed twice in a layer's inputs; attention defaults them.
+    const ins = (step.def.type === 'MultiHeadAttention' ? withoutDefaultedInputs(step.inputs) : step.inputs).map((j) => names[j]);
     const arg = ins.length === 1 ? ins[0] : `[${ins.join(', ')}]`;
     lines.push(`const ${names[i]} = ${stepExpression(step)}.apply(${arg})${ctx.ty(' as tf.SymbolicTensor')};`);
   });

@@ -7,6 +7,7 @@ import { flattenBlocks } from './blocks.ts';
 import { getLayerDef, resolveParams } from './catalog.ts';
 import type { Graph, GraphAnalysis, GraphError, ParamValue, WrappedLayer } from './types.ts';
 import { multiHeadAttentionClass } from './tfjs/multiHeadAttention.ts';
+import { withoutDefaultedInputs } from './layers/attention.ts';
 import { positionLayerClasses } from './tfjs/positionLayers.ts';
 
 
@@ -133,7 +134,8 @@ export function buildTfModel(withBlocks: Graph, tf: Tf, options: BuildOptions = 
     const tfLayer = createTfLayer(tf, layer.type, layer.params, layer.name);
     // A frozen layer keeps its weights: TF.js leaves it out of the weights the optimizer updates.
     if (layer.trainable === false) tfLayer.trainable = false;
-    const out = tfLayer.apply(ins.length === 1 ? ins[0] : ins);
+    const args = layer.type === 'MultiHeadAttention' ? withoutDefaultedInputs(ins) : ins;
+    const out = tfLayer.apply(args.length === 1 ? args[0] : args);
     tensors.set(id, (Array.isArray(out) ? out[0] : out) as tfTypes.SymbolicTensor);
   }
   const pick = (ids: string[]) => ids.map((id) => tensors.get(id) as tfTypes.SymbolicTensor);

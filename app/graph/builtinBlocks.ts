@@ -38,9 +38,8 @@ export function transformerEncoderBlock(o: TransformerEncoderOptions = {}): Bloc
       { from: 'ff2', to: 'residual2', toSlot: 1 },
       { from: 'residual2', to: 'norm2', toSlot: 0 },
     ],
-    // The one input is the attention's query — with no value connected it attends to itself (self-attention)
-    // — and the shortcut of the first residual. (One tensor connected into both query and value fails
-    // training on wasm with "Tensor is disposed", blocks or not; docs/blocks.md.)
+    // The one input is the attention's query — with no value connected it attends to itself (self-attention,
+    // Keras's mha(x, x)) — and the shortcut of the first residual.
     inputs: [[{ layer: 'attention', slot: 0 }, { layer: 'residual1', slot: 0 }]],
     output: 'norm2',
   };

@@ -19,6 +19,22 @@ export function outputShapeOf(value: unknown): number[] | null {
 
 const mhaFix = 'give the query, value and key the same number of dimensions, e.g. all [steps, features]';
 
+/**
+ * MultiHeadAttention's inputs (query, value, key) to apply the TF.js layer to, without a trailing value
+ * that is the query or key that is the value: the layer defaults them so (self-attention is `mha(x)`, the
+ * same computation and weights as `mha(x, x)`).
+ * One tensor listed twice in a layer's inputs breaks tfjs-layers' inference executor (model.predict,
+ * evaluate, validation): it counts a tensor's consumers as distinct layers but decrements the count once
+ * per input slot, so it disposes the tensor while another layer still needs it ("Tensor is disposed",
+ * on any backend).
+ */
+export function withoutDefaultedInputs<T>(inputs: T[]): T[] {
+  const [query, value, key] = inputs;
+  if (inputs.length === 3 && key === value) return withoutDefaultedInputs([query, value]);
+  if (inputs.length === 2 && value === query) return [query];
+  return inputs;
+}
+
 /** Output shape and weight count of Keras's MultiHeadAttention for query, value and (optional) key shapes. */
 function inferAttention(inputs: Shape[], p: ResolvedParams): { shape: Shape; params: number } {
   const [query, value = query, key = value] = inputs;
