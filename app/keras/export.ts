@@ -110,13 +110,14 @@ function exportLayer(layer: LayerNode, graph: Graph, byId: Map<string, LayerNode
   return {
     name: layer.name,
     class_name: layer.type,
-    config: { ...layerConfig(layer.type, params, layer.name), name: layer.name, trainable: layer.trainable !== false },
+    config: { ...layerConfig(layer.type, params, layer.name, layer.trainable !== false), name: layer.name, trainable: layer.trainable !== false },
     inbound_nodes: incoming.length > 0 ? [incoming] : [],
   };
 }
 
 /** A layer's params as a Keras config; a wrapped layer becomes a nested `{class_name, config}`. */
-function layerConfig(type: string, params: Record<string, ParamValue>, name: string): Record<string, unknown> {
+/** `trainable` is the wrapping layer's: a wrapped layer of a frozen Bidirectional is frozen too. */
+function layerConfig(type: string, params: Record<string, ParamValue>, name: string, trainable = true): Record<string, unknown> {
   const def = getLayerDef(type);
   const plain: Record<string, unknown> = {};
   const nested: Record<string, unknown> = {};
@@ -128,7 +129,7 @@ function layerConfig(type: string, params: Record<string, ParamValue>, name: str
       const innerName = `${name}_${camelToSnake(inner.type)}`;
       nested[camelToSnake(key)] = {
         class_name: inner.type,
-        config: { ...layerConfig(inner.type, resolveParams(inner), innerName), name: innerName, trainable: true },
+        config: { ...layerConfig(inner.type, resolveParams(inner), innerName), name: innerName, trainable },
       };
     } else {
       plain[key] = value;

@@ -7,6 +7,7 @@ import { generateCode } from '../../../app/codegen/index.ts';
 import { analyzeGraph } from '../../../app/graph/analyze.ts';
 import { buildTfModel, registerCustomLayers } from '../../../app/graph/buildModel.ts';
 import { graphSchema } from '../../../app/graph/schema.ts';
+import { exportKerasModel } from '../../../app/keras/export.ts';
 import type { Graph, LayerNode } from '../../../app/graph/types.ts';
 import { newProject, parseProject, serializeProject } from '../../../app/project/document.ts';
 
@@ -100,6 +101,25 @@ describe('frozen layers', () => {
     after('first').forEach((w, i) => expect(Buffer.from(w.buffer).equals(Buffer.from(first[i].buffer))).toBe(true));
     after('head').forEach((w, i) => expect(Buffer.from(w.buffer).equals(Buffer.from(head[i].buffer))).toBe(false));
     tf.dispose([xs, ys]);
+    model.dispose();
+  });
+
+  it('Keras export writes trainable: false on a frozen layer and on the layer a frozen Bidirectional wraps', () => {
+    const graph: Graph = {
+      layers: [
+        { id: 'in', type: 'Input', name: 'in', params: { shape: [5, 3] } },
+        { id: 'bi', type: 'Bidirectional', name: 'bi', params: { layer: { type: 'LSTM', params: { units: 4 } } }, trainable: false },
+        { id: 'out', type: 'Dense', name: 'out', params: { units: 1 } },
+      ],
+      connections: [{ from: 'in', to: 'bi', toSlot: 0 }, { from: 'bi', to: 'out', toSlot: 0 }],
+    };
+    const json = exportKerasModel(graph) as { config: { layers: { name: string; config: { trainable: boolean; layer?: { config: { trainable: boolean } } } }[] } };
+    const bi = json.config.layers.find((l) => l.name === 'bi')!;
+    expect(bi.config.trainable).toBe(false);
+    expect(bi.config.layer!.config.trainable).toBe(false);
+    expect(json.config.layers.find((l) => l.name === 'out')!.config.trainable).toBe(true);
+    const model = buildTfModel(graph, tf);
+    expect(model.trainableWeights.map((w) => w.originalName).every((n) => n.startsWith('out/'))).toBe(true);
     model.dispose();
   });
 
