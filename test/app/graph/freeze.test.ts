@@ -113,7 +113,7 @@ describe('frozen layers', () => {
       ],
       connections: [{ from: 'in', to: 'bi', toSlot: 0 }, { from: 'bi', to: 'out', toSlot: 0 }],
     };
-    const json = exportKerasModel(graph) as { config: { layers: { name: string; config: { trainable: boolean; layer?: { config: { trainable: boolean } } } }[] } };
+    const json = exportKerasModel(graph) as unknown as { config: { layers: { name: string; config: { trainable: boolean; layer?: { config: { trainable: boolean } } } }[] } };
     const bi = json.config.layers.find((l) => l.name === 'bi')!;
     expect(bi.config.trainable).toBe(false);
     expect(bi.config.layer!.config.trainable).toBe(false);
