@@ -287,7 +287,11 @@ export default function DataPanel() {
                 if (data.status !== 'ready') return;
                 const r = commands.execute('fitModelToData', { data: data.data });
                 if (r.ok && r.changed) {
-                  notify.success('The model now fits the data.', { detail: 'Undo with Ctrl+Z.', actions: [{ label: 'Show the model', run: () => setUi({ activePanel: 'canvas' }) }] });
+                  notify.success('The model now fits the data.', {
+                    detail: 'Undo with Ctrl+Z.', actions: [{ label: 'Show the model', run: () => setUi({ activePanel: 'canvas' }) }],
+                    // A convenience, not a question: it goes by itself (toasts that ask a question stay until answered).
+                    timeout: 12_000,
+                  });
                 }
               }} onDismiss={() => setDismissed(problemsKey)} />
               {data.status === 'error' && <p className="mw-wp-warning">{data.error}</p>}

@@ -152,7 +152,7 @@ export function RunsTable(props: RunsTableProps) {
   const loadedRuns = rows.flatMap((r) => (r.run ? [r.run] : []));
   useEffect(() => params.request(loadedRuns));
   // The settings that differ across the runs in view come first in every row's settings cell.
-  const differing = differingSettings(loadedRuns.map((r) => r.config));
+  const differing = differingSettings(loadedRuns.filter((r) => r.kind !== 'ensemble').map((r) => r.config));
 
   const cell = (c: Column, run: RunSummary) => {
     const text = c.cell(run, params.get(run.graphHash));

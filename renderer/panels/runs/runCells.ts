@@ -7,8 +7,12 @@ import type { RunSummary } from '../../../app/store/types.ts';
 import type { TrainingConfig } from '../../../app/training/config.ts';
 
 /** "adam, lr 0.001, batch 32, 10 epochs". */
-export function keySettings(run: Pick<RunSummary, 'config'>): string {
+/** An ensemble's config is its first member's: its settings are its members', shown in its details instead. */
+const ensembleSettings = 'ensemble of fused runs';
+
+export function keySettings(run: Pick<RunSummary, 'config'> & { kind?: RunSummary['kind'] }): string {
   const c = run.config;
+  if (run.kind === 'ensemble') return ensembleSettings;
   if (!c) return '—';
   return `${c.optimizer.name}, lr ${formatNumber(c.optimizer.learningRate)}, batch ${c.batchSize}, ${c.epochs} epoch${c.epochs === 1 ? '' : 's'}`;
 }
@@ -43,7 +47,10 @@ export interface SettingPart {
 }
 
 /** A run's settings cell: the settings that differ across the listed runs first, then the key settings that do not. */
-export function settingsCell(run: Pick<RunSummary, 'config'>, differing: readonly string[]): { differing: SettingPart[]; same: SettingPart[] } {
+export function settingsCell(run: Pick<RunSummary, 'config'> & { kind?: RunSummary['kind'] }, differing: readonly string[]): { differing: SettingPart[]; same: SettingPart[] } {
+  if (run.kind === 'ensemble') {
+    return { differing: [], same: [{ path: 'kind', text: ensembleSettings, explanation: 'Fused from other runs: its members and their weights are in its details' }] };
+  }
   const part = (path: string): SettingPart => {
     const entry = settingExplanation(path);
     const value = path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), run.config);

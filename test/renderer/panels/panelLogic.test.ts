@@ -83,6 +83,8 @@ describe('run cells', () => {
   it('picks the headline metrics of a run', () => {
     const config = makeTrainingConfig({});
     expect(keySettings({ config })).toBe('adam, lr 0.001, batch 32, 10 epochs');
+    // An ensemble's stored config is its first member's, which is not how it was made.
+    expect(keySettings({ config, kind: 'ensemble' })).toBe('ensemble of fused runs');
     expect(bestValidation({ best: { loss: 0.1, val_loss: 0.2, accuracy: 0.9, val_accuracy: 0.95 } })).toEqual({ metric: 'val_accuracy', value: 0.95 });
     expect(bestValidation({ best: { loss: 0.1 } })).toBeNull();
     expect(testHeadline({ test: { loss: 0.3, mae: 1.2 } })).toEqual({ metric: 'mae', value: 1.2 });
