@@ -11,6 +11,7 @@ import { runQuerySchema } from '../store/runQuery.ts';
 import { strategyNames } from '../tuning/strategies.ts';
 import type { Event } from './events.ts';
 import type { TradeoffReport } from '../training/tradeoffs.ts';
+import type { PruneOutcome } from '../training/pruning.ts';
 import { ensembleMethodSchema, type EnsembleOutcome } from '../store/ensemble.ts';
 import type {
   ActiveRun, BuiltinDataset, DataCheck, DatasetInspection, GeneratedCodeResult, GraphAnalysis, ImageClassGrid, ImportedDataset,
@@ -300,6 +301,16 @@ export const apiContract = {
           name: z.string().max(200).optional(),
         }).optional()]),
       },
+      /**
+       * Prunes a trained run as `modelwright prune` does (docs/compression.md): its Dense and convolution kernels
+       * to the sparsity with a short fine-tune, recorded as a child run of kind `prune`; resolves when it ends.
+       */
+      prune: {
+        args: z.tuple([runId, z.strictObject({
+          sparsity: z.number().gt(0, 'the sparsity must be more than 0 (e.g. 0.8 for 80% zeros)').lt(1, 'the sparsity must be less than 1 (e.g. 0.8 for 80% zeros)'),
+          epochs: z.number().int('the fine-tune epochs must be a whole number').min(1, 'fine-tune at least 1 epoch').max(1000, 'fine-tune at most 1000 epochs').optional(),
+        })]),
+      },
     },
     events: [],
   },
@@ -393,6 +404,7 @@ interface ApiResults {
     archive: ModelArchive;
     tradeoffs: TradeoffReport;
     ensemble: EnsembleOutcome;
+    prune: PruneOutcome;
   };
   predict: {
     describe: PredictorInfo;

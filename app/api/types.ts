@@ -20,6 +20,7 @@ export type {
   RunSummary, RunDetail, RunPage, RunQuery, RunSort, RunComparison, LeaderboardEntry, MetricScope, RunStatus,
 } from '../store/types.ts';
 export type { TradeoffReport, TradeoffRow } from '../training/tradeoffs.ts';
+export type { PruneOutcome } from '../training/pruning.ts';
 export type { EnsembleMethod, EnsembleOutcome } from '../store/ensemble.ts';
 
 // ------------------------------------------------------------------ projects

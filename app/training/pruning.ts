@@ -68,3 +68,11 @@ export function isMaskUpdateStep(spec: PruneSpec, step: number, totalSteps: numb
 export function prunedCount(size: number, sparsity: number): number {
   return Math.min(size, Math.ceil(sparsity * size - 1e-9));
 }
+
+/** What `export.prune` resolves with: the new child run, its parent, the sparsity and its test metrics (null if it has none). */
+export interface PruneOutcome {
+  runId: number;
+  parentRunId: number;
+  sparsity: number;
+  test: Record<string, number | null> | null;
+}

@@ -11,6 +11,11 @@ import { makeEnsemble } from '../export/ensemble.ts';
 import { localFileAccess, type FileAccess } from '../files/fileAccess.ts';
 import type { ExperimentStore } from '../store/experimentStore.ts';
 import { zipFolder } from '../files/zipFolder.ts';
+import { planPrune } from '../trainer/prunePlan.ts';
+import { startRun } from '../trainer/startRun.ts';
+import { testSummary } from '../trainer/recording.ts';
+import type { TrainingSupervisor } from '../trainer/supervisor.ts';
+import { StoreError } from '../store/errors.ts';
 
 export interface ExportServiceOptions {
   resourcesDir?: string;
@@ -18,6 +23,8 @@ export interface ExportServiceOptions {
   store?: ExperimentStore;
   /** Which files callers may name; default: any path (an in-process caller). */
   files?: FileAccess;
+  /** The trainer processes `prune()` fine-tunes in (the host's, shared with training); without it that method is not available. */
+  supervisor?: TrainingSupervisor;
 }
 
 export function createExportService(options: ExportServiceOptions = {}): ExportService {
@@ -74,7 +81,24 @@ export function createExportService(options: ExportServiceOptions = {}): ExportS
       }
     },
 
-    async archive(dirName) {
+    async prune(runId, pruneOptions) {
+      if (!options.store || !options.supervisor) throw new ApiError('not-available', `Pruning run ${runId} is not available in this host.`);
+      const { sparsity, epochs } = pruneOptions;
+      let plan;
+      try {
+        // The same child-run request as `modelwright prune` (main/trainer/prunePlan.ts), started by the same run starter.
+        plan = planPrune(options.store, runId, { sparsity, epochs });
+      } catch (err) {
+        if (err instanceof StoreError) throw new ApiError(err.kind === 'not-found' ? 'not-found' : 'failed', err.message);
+        throw err;
+      }
+      const { recorded } = startRun(options.store, options.supervisor, { origin: 'api', ...plan });
+      const { runId: childRunId, result } = await recorded.done;
+      if (result.status === 'failed') throw new ApiError('failed', `pruning run ${runId} failed: ${result.message}`);
+      return { runId: childRunId, parentRunId: runId, sparsity, test: testSummary(result) };
+    },
+
+        async archive(dirName) {
       const dir = await files.readable(dirName);
       return zipFolder(dir);
     },

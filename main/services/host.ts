@@ -64,7 +64,7 @@ export function createServiceHost(options: ServiceHostOptions): ServiceHost {
     training: training.service,
     runs: createRunsService({ store, runChanges, files }),
     sweeps: sweeps.service,
-    export: createExportService({ resourcesDir: options.resourcesDir, store, files }),
+    export: createExportService({ resourcesDir: options.resourcesDir, store, files, supervisor }),
     predict: predict.service,
   };
   let disposed: Promise<void> | null = null;

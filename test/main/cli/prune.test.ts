@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../../main/store/experimentStore.ts';
 import { childRuns, lineageOf } from '../../../main/store/lineage.ts';
 import { expectOneLine, runCli } from './cliHarness.ts';
+import { createServiceHost } from '../../../main/services/host.ts';
+import { LocalHost } from '../../../app/api/localHost.ts';
 
 let dir: string;
 let db: string;
@@ -105,4 +107,27 @@ describe('modelwright prune', () => {
       expect(expectOneLine(r.stderr)).toMatch(pattern);
     }
   }, 60_000);
+});
+
+describe('export.prune (the studio\'s Prune button, same code path as the CLI)', () => {
+  it('prunes a run as a child run through the API and the trade-offs list it; bad input is refused in words', async () => {
+    const host = createServiceHost({ dbPath: db });
+    const local = new LocalHost(host.api);
+    try {
+      const out = await local.api.export.prune(parent.runId, { sparsity: 0.5, epochs: 1 });
+      expect(out).toMatchObject({ parentRunId: parent.runId, sparsity: 0.5 });
+      expect(out.runId).not.toBe(parent.runId);
+      expect(out.test?.accuracy).toBeGreaterThan(0.5);
+      expect(lineageOf(host.store, out.runId)).toMatchObject({ kind: 'prune', parentRunId: parent.runId });
+      const report = await local.api.export.tradeoffs(parent.runId);
+      expect(report.rows.map((r) => r.runId)).toContain(out.runId);
+
+      await expect(local.api.export.prune(parent.runId, { sparsity: 1 })).rejects.toThrow(/sparsity: is 1/);
+      await expect(local.api.export.prune(parent.runId, { sparsity: 0.5, epochs: 0 })).rejects.toThrow(/epochs: is 0/);
+      await expect(local.api.export.prune(99, { sparsity: 0.5 })).rejects.toThrow(/run 99/);
+    } finally {
+      local.dispose();
+      await host.dispose();
+    }
+  }, 120_000);
 });
