@@ -1,7 +1,8 @@
 // End to end in Chromium against `modelwright serve`: the digits CNN trained and pruned to 80% by the CLI;
 // the Export panel's trade-off view of the original lists original, float16, uint8 and the pruned child
 // with metric, sizes and latency, plots them, and "Export this" on the pruned row exports and verifies
-// that run's model through the panel's own export; in Runs the child names its parent.
+// that run's model through the panel's own export; in Runs the child names its parent; and the panel's
+// Prune form makes another pruned child without a terminal, which the re-measured table lists.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,6 +69,18 @@ describe.skipIf(skip !== null)('the trade-off view', () => {
       await page.click('[data-testid="run-parent-tradeoffs"]');
       await page.waitForSelector('[data-testid="tradeoff-view"]');
       expect(await page.inputValue('[data-testid="run-picker"]')).toBe(String(parentId));
+
+      // Prune from the panel (no terminal): the table is measured again and shows the new pruned row.
+      await page.fill('[data-testid="prune-percent"]', '50');
+      await page.fill('[data-testid="prune-epochs"]', '1');
+      await page.click('[data-testid="prune-submit"]');
+      await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="tradeoff-row"] td:first-child')].some((td) => td.textContent === 'pruned 50%'), null, { timeout: 120_000 });
+      await page.waitForSelector('[data-testid="prune-submit"]:not([disabled])');
+      const labels = await page.locator('[data-testid="tradeoff-row"] td:first-child').evaluateAll((tds) => tds.map((td) => td.textContent));
+      expect(labels).toContain('pruned 80%');
+      expect(labels).toContain('pruned 50%');
+      await page.locator('[data-testid="tradeoff-view"]').scrollIntoViewIfNeeded();
+      await screenshot(page, 'tradeoffs-pruned-in-studio');
       expect(browser.pageErrors).toEqual([]);
     } finally {
       await browser.close();

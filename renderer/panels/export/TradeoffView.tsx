@@ -7,6 +7,7 @@ import type { ModelwrightApi } from '../../../app/api/contract.ts';
 import { formatBytes, formatDecimal } from '../../../app/format.ts';
 import { paretoFront, type TradeoffReport, type TradeoffRow } from '../../../app/training/tradeoffs.ts';
 import { ErrorText } from '../../ui/ErrorText.tsx';
+import { PruneForm } from './PruneForm.tsx';
 
 type Axis = 'size' | 'latency';
 
@@ -93,9 +94,11 @@ export function TradeoffView({ api, runId, busy, onExport }: { api: ModelwrightA
         <button type="button" onClick={measure} disabled={measuring} data-testid="tradeoff-measure">{measuring ? 'Measuring…' : shown ? 'Measure again' : 'Compare variants'}</button>
       </div>
       <p className="mw-wp-help">
-        The trained model beside its quantized exports, its pruned versions (<code>modelwright prune</code>) and the ensembles it is in, measured on its own test rows:
-        test metric, size on disk (raw and gzipped) and the time to predict one sample here.
+        The trained model beside its quantized exports, its pruned versions and the ensembles it is in, measured on its own test rows:
+        test metric, size on disk (raw and gzipped) and the time to predict one sample here. Make a pruned version with the form below
+        (scripts can use <code>modelwright prune</code>).
       </p>
+      <PruneForm api={api} runId={runId} onPruned={() => void measure()} />
       <ErrorText error={error} retry={measuring ? undefined : measure} />
       {shown && (
         <>
