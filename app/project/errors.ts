@@ -64,7 +64,7 @@ function issueText(issue: z.core.$ZodIssue): string {
     case 'too_big':
       if (i.origin === 'string') return `is ${lengthOf(input)} characters long; the limit is ${String(i.maximum)}`;
       if (i.origin === 'array') return `has ${lengthOf(input)} entries; the limit is ${String(i.maximum)}`;
-      return `is ${String(input)}; the largest allowed value is ${String(i.maximum)}`;
+      return i.inclusive === false ? `is ${String(input)}; the value must be less than ${String(i.maximum)}` : `is ${String(input)}; the largest allowed value is ${String(i.maximum)}`;
     case 'too_small':
       if (i.origin === 'string') return Number(i.minimum) <= 1 ? 'must not be empty' : `must be at least ${String(i.minimum)} characters long`;
       if (i.origin === 'array') return `needs at least ${String(i.minimum)} entries`;
