@@ -45,6 +45,17 @@ async function trainAndAsk(templateId: string, probes: [string, string][]) {
   }
 }
 
+/** Plain reviews, written for these tests, that both sentiment templates should mostly get right. */
+const reviewProbes: [string, string][] = [
+  ['The food was delicious and the staff were friendly', 'positive'],
+  ['Terrible film, I walked out halfway', 'negative'],
+  ['I love this phone, the battery lasts forever', 'positive'],
+  ['The shop was dirty and the service slow', 'negative'],
+  ['Great value, would buy again', 'positive'],
+  ['It broke after one day', 'negative'],
+  ['Absolutely wonderful experience', 'positive'],
+];
+
 describe('text templates on wasm', () => {
   it('intent-classifier: test accuracy ≥ 0.85 and ordinary customer questions get the right intent', async () => {
     const probes: [string, string][] = [
@@ -95,15 +106,7 @@ describe('text templates on wasm', () => {
   }, 240_000);
 
   it('transformer-sentiment (a TransformerEncoder block): trains on wasm, test accuracy ≥ 0.8, plain reviews mostly right', async () => {
-    const probes: [string, string][] = [
-      ['The food was delicious and the staff were friendly', 'positive'],
-      ['Terrible film, I walked out halfway', 'negative'],
-      ['I love this phone, the battery lasts forever', 'positive'],
-      ['The shop was dirty and the service slow', 'negative'],
-      ['Great value, would buy again', 'positive'],
-      ['It broke after one day', 'negative'],
-      ['Absolutely wonderful experience', 'positive'],
-    ];
+    const probes = reviewProbes;
     const { result, evaluation, answers } = await trainAndAsk('transformer-sentiment', probes);
     process.stdout.write(`transformer-sentiment: test accuracy ${evaluation.accuracy.toFixed(3)} on ${evaluation.count} reviews, ${(result.durationMs / 1000).toFixed(1)} s, ${result.epochsCompleted} epochs\n`);
     expect(result.backend).toBe('wasm');
@@ -115,15 +118,7 @@ describe('text templates on wasm', () => {
   }, 360_000);
 
   it('sentiment: test accuracy ≥ 0.8 and plain reviews get the right sentiment', async () => {
-    const probes: [string, string][] = [
-      ['The food was delicious and the staff were friendly', 'positive'],
-      ['Terrible film, I walked out halfway', 'negative'],
-      ['I love this phone, the battery lasts forever', 'positive'],
-      ['The shop was dirty and the service slow', 'negative'],
-      ['Great value, would buy again', 'positive'],
-      ['It broke after one day', 'negative'],
-      ['Absolutely wonderful experience', 'positive'],
-    ];
+    const probes = reviewProbes;
     const { result, evaluation, answers } = await trainAndAsk('sentiment', probes);
     process.stdout.write(`sentiment: test accuracy ${evaluation.accuracy.toFixed(3)} on ${evaluation.count} reviews, ${(result.durationMs / 1000).toFixed(1)} s, ${result.epochsCompleted} epochs\n`);
     expect(evaluation.accuracy).toBeGreaterThanOrEqual(0.8);
