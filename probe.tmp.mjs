@@ -1,0 +1,23 @@
+const ow = console.warn; console.warn = (...a) => ow('[JSWARN]', ...a);
+const { create, globals } = await import('webgpu');
+for (const [k, v] of Object.entries(globals)) if (!(k in globalThis)) globalThis[k] = v;
+const gpu = create([]);
+const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+const tf = await import('@tensorflow/tfjs');
+const wg = await import('@tensorflow/tfjs-backend-webgpu');
+console.log('registered?', tf.findBackendFactory('webgpu') != null, Object.keys(wg).slice(0,10));
+tf.registerBackend('webgpu', async () => {
+  const l = adapter.limits;
+  const device = await adapter.requestDevice({ requiredLimits: { maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize, maxComputeWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension, maxStorageBufferBindingSize: l.maxStorageBufferBindingSize, maxBufferSize: l.maxBufferSize, maxComputeWorkgroupSizeX: l.maxComputeWorkgroupSizeX, maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup } });
+  return new wg.WebGPUBackend(device, adapter.info);
+});
+console.log(await tf.setBackend('webgpu'), tf.getBackend());
+const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [784], units: 256, activation: 'relu' }), tf.layers.dense({ units: 10, activation: 'softmax' })] });
+m.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
+const x = tf.randomNormal([256, 784]); const y = tf.oneHot(tf.randomUniform([256], 0, 10, 'int32'), 10);
+let t = performance.now();
+const h = await m.fit(x, y, { batchSize: 64, epochs: 3, verbose: 0 });
+console.log(h.history.loss, (performance.now() - t) | 0, 'ms');
+t = performance.now();
+await m.fit(x, y, { batchSize: 64, epochs: 3, verbose: 0 });
+console.log('second', (performance.now() - t) | 0, 'ms', 768*1000/(performance.now()-t));
