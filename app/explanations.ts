@@ -130,8 +130,9 @@ export const settingExplanations: Readonly<Record<string, SettingExplanation>> =
   },
   backend: {
     label: 'Backend', short: show,
-    text: 'Which engine computes the training; automatic tries native TensorFlow, then WebAssembly, then plain JavaScript.',
-  },  'augment.flip': {
+    text: 'Which engine computes the training; automatic times a few training steps of this model on each engine that starts (native TensorFlow, the graphics card through WebGPU, WebAssembly) and keeps the fastest.',
+  },
+  'augment.flip': {
     label: 'Flip pictures', short: (v) => (v === 'none' || v === null || v === undefined ? 'no flips' : v === 'both' ? 'flip both ways' : `flip ${show(v)}`),
     text: 'Images only: mirrors each training picture at random (left-right, upside down or both), so the model does not depend on which way things face.',
   },

@@ -295,6 +295,7 @@ export type PresentResult = (ended: { runId: number; name: string; result: Train
 export async function trainAndReport(store: ExperimentStore, request: RunRequest, values: Pick<TrainValues, 'json' | 'strict'>, io: CliIO, present?: PresentResult): Promise<number> {
     try {
       const printer = progressPrinter(io);
+      let warmStart: WarmStartReport | undefined;
       // The same starter and recording as the studio's: the run exists from `started`, and one that fails
       // before it (bad data, a shape mismatch) is still kept as failed with its reason. Without --out, the
       // model lives in the history's artifacts folder, so deleting the run deletes it.
@@ -302,6 +303,7 @@ export async function trainAndReport(store: ExperimentStore, request: RunRequest
         onStarted: (_runId, info) => {
           const tried = info.tried.map((t) => `${t.backend}: ${t.error}`).join('; ');
           io.stderr(`training on ${info.backend}${tried ? ` (${tried})` : ''}: ${info.trainSamples} training, ${info.validationSamples} validation, ${info.testSamples} test rows; loss: ${lossTitle(info.loss).toLowerCase()}\n`);
+          warmStart = info.warmStart;
           if (info.warmStart) io.stderr(`${warmStartText(request.derived?.lineage.parentRunId, info.warmStart)}\n`);
         },
         onStoreError: (err) => { printer.clear(); io.stderr(`note: could not record progress in the history: ${(err as Error)?.message ?? err}\n`); },
@@ -348,6 +350,9 @@ export async function trainAndReport(store: ExperimentStore, request: RunRequest
           samplesPerSec: result.samplesPerSec,
           modelDir: result.modelDir,
           warnings: result.warnings,
+          // The run this one started from and what it took from it (null for a run from scratch).
+          parentRunId: request.derived?.lineage.parentRunId ?? null,
+          warmStart: warmStart ? { fromRunId: request.derived?.lineage.parentRunId ?? null, ...warmStart } : null,
         })}\n`);
       } else {
         io.stdout(summaryText(result, runId, name));
