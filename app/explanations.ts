@@ -130,7 +130,7 @@ export const settingExplanations: Readonly<Record<string, SettingExplanation>> =
   },
   backend: {
     label: 'Backend', short: show,
-    text: 'Which engine computes the training; automatic tries native TensorFlow, then WebAssembly, then plain JavaScript.',
+    text: 'Which engine computes the training; automatic times a few training steps of this model on each engine that starts (native TensorFlow, the graphics card through WebGPU, WebAssembly) and keeps the fastest.',
   },
 };
 

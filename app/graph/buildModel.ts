@@ -8,6 +8,7 @@ import { getLayerDef, resolveParams } from './catalog.ts';
 import type { Graph, GraphAnalysis, GraphError, ParamValue, WrappedLayer } from './types.ts';
 import { multiHeadAttentionClass } from './tfjs/multiHeadAttention.ts';
 import { withoutDefaultedInputs } from './layers/attention.ts';
+import { inputCopyName, withDistinctInputs } from './distinctInputs.ts';
 import { positionLayerClasses } from './tfjs/positionLayers.ts';
 
 
@@ -105,6 +106,16 @@ export function createTfLayer(tf: Tf, type: string, params: Record<string, Param
 }
 
 /**
+ * Keras runs a frozen BatchNormalization in inference mode: it normalizes with its moving mean and
+ * variance and leaves them as they are. TF.js's layer would update them whenever it trains, frozen or
+ * not, so its call is told it is not training.
+ */
+function inInferenceMode(layer: tfTypes.layers.Layer): void {
+  const call = layer.call.bind(layer);
+  layer.call = (inputs, kwargs) => call(inputs, { ...kwargs, training: false });
+}
+
+/**
  * Builds `tf.model({inputs, outputs})` from the graph: layer names are the graph's names, inputs are
  * the Input layers and outputs the layers nothing reads from, both in document order. Throws a
  * GraphBuildError when analyzeGraph finds problems.
@@ -134,7 +145,10 @@ export function buildTfModel(withBlocks: Graph, tf: Tf, options: BuildOptions = 
     const tfLayer = createTfLayer(tf, layer.type, layer.params, layer.name);
     // A frozen layer keeps its weights: TF.js leaves it out of the weights the optimizer updates.
     if (layer.trainable === false) tfLayer.trainable = false;
-    const args = layer.type === 'MultiHeadAttention' ? withoutDefaultedInputs(ins) : ins;
+    if (layer.trainable === false && layer.type === 'BatchNormalization') inInferenceMode(tfLayer);
+    const defaulted = layer.type === 'MultiHeadAttention' ? withoutDefaultedInputs(ins) : ins;
+    const args = withDistinctInputs(defaulted, (t, slot) =>
+      tf.layers.activation({ activation: 'linear', name: inputCopyName(layer.name, slot) }).apply(t) as tfTypes.SymbolicTensor);
     const out = tfLayer.apply(args.length === 1 ? args[0] : args);
     tensors.set(id, (Array.isArray(out) ? out[0] : out) as tfTypes.SymbolicTensor);
   }

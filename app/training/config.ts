@@ -12,7 +12,7 @@ export const lossNames = [
   'huber',
 ] as const;
 export const metricNames = ['accuracy', 'mse', 'mae'] as const;
-export const backendNames = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+export const backendNames = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 
 export const optimizerSchema = z.object({
   name: z.enum(optimizerNames).default('adam'),

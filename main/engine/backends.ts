@@ -1,5 +1,7 @@
-// The backend ladder: native TensorFlow (tfjs-node) → WebAssembly (SIMD) → pure-JS CPU.
-// `auto` takes the first rung that loads and reports why the others did not.
+// The backend ladder: native TensorFlow (tfjs-node) → WebGPU (Dawn) → WebAssembly (SIMD) → pure-JS CPU.
+// `auto` here takes the first rung of tensorflow → wasm → cpu that loads and reports why the others did not;
+// WebGPU is only ever picked by a measurement on the actual model (./autoBackend.ts) or by name, because
+// a GPU is not always faster for a small model (and a software Vulkan driver is a CPU).
 //
 // tfjs-node runs ops synchronously on the calling thread, so it must only ever be loaded inside the
 // trainer process (utilityProcess / child_process.fork), never in the Electron main process or the UI.
@@ -9,13 +11,17 @@ import { dirname, join, sep } from 'node:path';
 import { installNodePolyfills } from './nodePolyfills.ts';
 import { registerWasmKernels } from './wasmKernels/index.ts';
 import { registerMissingGradients } from './missingGradients.ts';
+import { startWebgpu } from './webgpu.ts';
 import type { Tf } from '../../app/graph/tfjs/tf.ts';
 
 export type { Tf };
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+export type BackendName = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 export type BackendPreference = 'auto' | BackendName;
 
-export const BACKEND_LADDER: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
+/** Every backend, in the order they are tried and listed. */
+export const BACKEND_LADDER: readonly BackendName[] = ['tensorflow', 'webgpu', 'wasm', 'cpu'];
+/** What `auto` walks when there is no model to measure on: first that loads wins. */
+export const UNMEASURED_AUTO_LADDER: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
 
 export interface BackendAttempt {
   backend: BackendName;
@@ -57,7 +63,7 @@ export async function loadBackend(preferred: BackendPreference = 'auto', options
   if (preferred !== 'auto' && !BACKEND_LADDER.includes(preferred)) {
     throw new Error(`Unknown backend "${String(preferred)}": use auto, ${BACKEND_LADDER.join(', ')}.`);
   }
-  const candidates = preferred === 'auto' ? BACKEND_LADDER : [preferred];
+  const candidates = preferred === 'auto' ? UNMEASURED_AUTO_LADDER : [preferred];
   const tried: BackendAttempt[] = [];
   for (const backend of candidates) {
     try {
@@ -99,6 +105,12 @@ const LOADERS: Record<BackendName, (options: LoadBackendOptions) => Promise<Tf>>
     }
     if (!ok) throw new Error('tfjs-node loaded but its tensorflow backend failed to initialise');
     return tfNode;
+  },
+
+  async webgpu() {
+    const tf = await importTfjs();
+    await startWebgpu(tf);
+    return tf;
   },
 
   async wasm() {

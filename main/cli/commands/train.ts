@@ -293,6 +293,7 @@ export type PresentResult = (ended: { runId: number; name: string; result: Train
 export async function trainAndReport(store: ExperimentStore, request: RunRequest, values: Pick<TrainValues, 'json' | 'strict'>, io: CliIO, present?: PresentResult): Promise<number> {
     try {
       const printer = progressPrinter(io);
+      let warmStart: WarmStartReport | undefined;
       // The same starter and recording as the studio's: the run exists from `started`, and one that fails
       // before it (bad data, a shape mismatch) is still kept as failed with its reason. Without --out, the
       // model lives in the history's artifacts folder, so deleting the run deletes it.
@@ -300,6 +301,7 @@ export async function trainAndReport(store: ExperimentStore, request: RunRequest
         onStarted: (_runId, info) => {
           const tried = info.tried.map((t) => `${t.backend}: ${t.error}`).join('; ');
           io.stderr(`training on ${info.backend}${tried ? ` (${tried})` : ''}: ${info.trainSamples} training, ${info.validationSamples} validation, ${info.testSamples} test rows; loss: ${lossTitle(info.loss).toLowerCase()}\n`);
+          warmStart = info.warmStart;
           if (info.warmStart) io.stderr(`${warmStartText(request.derived, info.warmStart)}\n`);
         },
         onStoreError: (err) => { printer.clear(); io.stderr(`note: could not record progress in the history: ${(err as Error)?.message ?? err}\n`); },
@@ -346,6 +348,11 @@ export async function trainAndReport(store: ExperimentStore, request: RunRequest
           samplesPerSec: result.samplesPerSec,
           modelDir: result.modelDir,
           warnings: result.warnings,
+          // The run this one started from and what it took from it (null for a run from scratch).
+          parentRunId: request.derived?.lineage.parentRunId ?? null,
+          warmStart: warmStart && request.derived?.lineage.parentRunId != null ? { fromRunId: request.derived.lineage.parentRunId, ...warmStart } : null,
+          // A project from `modelwright import`: the weights folder and the layers that took its weights.
+          importedWeights: warmStart && request.derived?.lineage.parentRunId === null ? { folder: request.derived.weightsFrom, ...warmStart } : null,
         })}\n`);
       } else {
         io.stdout(summaryText(result, runId, name));

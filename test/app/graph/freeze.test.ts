@@ -104,6 +104,25 @@ describe('frozen layers', () => {
     model.dispose();
   });
 
+  it('a frozen BatchNormalization runs in inference mode: its moving statistics stay bit-identical (an unfrozen one moves)', async () => {
+    const stats = async (frozen: string[]) => {
+      const model = buildTfModel(mlp(frozen), tf);
+      model.compile({ optimizer: tf.train.adam(0.05), loss: 'categoricalCrossentropy' });
+      const read = () => model.getLayer('norm').getWeights().map((w) => Buffer.from(w.dataSync().slice().buffer));
+      const before = read();
+      const xs = tf.randomUniform([32, 4], -1, 1, 'float32', 7);
+      const ys = tf.oneHot(tf.tensor1d(Array.from({ length: 32 }, (_, i) => i % 3), 'int32'), 3);
+      await model.fit(xs, ys, { epochs: 3, batchSize: 8, verbose: 0 });
+      const after = read();
+      tf.dispose([xs, ys]);
+      model.dispose();
+      // gamma, beta, moving_mean, moving_variance
+      return after.map((w, i) => w.equals(before[i]));
+    };
+    expect(await stats(['norm'])).toEqual([true, true, true, true]);
+    expect(await stats([])).toEqual([false, false, false, false]);
+  });
+
   it('Keras export writes trainable: false on a frozen layer and on the layer a frozen Bidirectional wraps', () => {
     const graph: Graph = {
       layers: [

@@ -16,7 +16,12 @@ let dir: string;
 let db: string;
 const file = (name: string) => join(dir, name);
 
-interface Trained { runId: number; history: Record<string, (number | null)[]> }
+interface Trained {
+  runId: number;
+  history: Record<string, (number | null)[]>;
+  parentRunId: number | null;
+  warmStart: { fromRunId: number | null; layers: string[]; skipped: { name: string; reason: string }[] } | null;
+}
 
 function iris(edit: (p: ProjectDocument) => void = () => {}): string {
   const project = projectFromTemplate(getTemplate('tabular-classifier')!, { name: 'Iris' });
@@ -38,6 +43,15 @@ async function train(project: string, ...flags: string[]): Promise<Trained & { s
 }
 
 let parent: Trained;
+
+/** Puts a BatchNormalization `norm` between hidden_1 and hidden_2 (frozen unless `trainable`). */
+function withNorm(trainable: boolean): (p: ProjectDocument) => void {
+  return (p) => {
+    p.graph.layers.splice(2, 0, { id: 'norm', type: 'BatchNormalization', name: 'norm', params: {}, ...(trainable ? {} : { trainable: false }) });
+    p.graph.connections = p.graph.connections.map((c) => (c.to === 'hidden2' ? { ...c, from: 'norm' } : c));
+    p.graph.connections.push({ from: 'hidden1', to: 'norm', toSlot: 0 });
+  };
+}
 
 /** A layer's weights as the run saved them (model.json and its weight files), byte for byte. */
 async function savedWeights(runId: number, layer: string): Promise<Buffer[]> {
@@ -68,6 +82,8 @@ beforeAll(async () => {
   // hidden_2 narrower: hidden_2 and the output layer change shape, hidden_1 does not.
   await writeFile(file('narrow.mwproj'), iris((p) => { p.graph.layers.find((l) => l.name === 'hidden_2')!.params.units = 8; }));
   await writeFile(file('frozen.mwproj'), iris((p) => { p.graph.layers.find((l) => l.name === 'hidden_1')!.trainable = false; }));
+  await writeFile(file('bn.mwproj'), iris(withNorm(true)));
+  await writeFile(file('bn-frozen.mwproj'), iris(withNorm(false)));
   await writeFile(file('renamed.mwproj'), iris((p) => { for (const l of p.graph.layers) l.name = `other_${l.name}`; }));
   parent = await train('iris.mwproj', '--epochs', '40');
 }, 120_000);
@@ -86,6 +102,12 @@ describe('modelwright train --warm-start', () => {
     expect(accuracy(warm)[0]).toBeGreaterThan(parentFinal - 0.1);
     expect(accuracy(scratch)[0]).toBeLessThan(parentFinal - 0.2);
     expect(warm.stderr).toContain(`warm start from run ${parent.runId}: hidden_1, hidden_2, species initialized from its weights`);
+    // --json says the same: the parent and the layers initialized from it; a run from scratch has neither.
+    expect(warm.parentRunId).toBe(parent.runId);
+    expect(warm.warmStart).toEqual({ fromRunId: parent.runId, layers: ['hidden_1', 'hidden_2', 'species'], skipped: [] });
+    expect(scratch.parentRunId).toBeNull();
+    expect(scratch.warmStart).toBeNull();
+    expect(parent.warmStart).toBeNull();
 
     const store = openStore(db, { mustExist: true });
     try {
@@ -103,6 +125,8 @@ describe('modelwright train --warm-start', () => {
   it('initializes only the layers whose weight shapes match and says why the others start fresh', async () => {
     const narrow = await train('narrow.mwproj', '--epochs', '1', '--warm-start', String(parent.runId));
     expect(narrow.stderr).toContain('hidden_1 initialized from its weights; hidden_2 starts fresh: its weights have other shapes ([16, 8] [8] here, [16, 16] [16] in the saved model)');
+    expect(narrow.warmStart?.layers).toEqual(['hidden_1']);
+    expect(narrow.warmStart?.skipped.map((s) => s.name)).toEqual(['hidden_2', 'species']);
     const store = openStore(db, { mustExist: true });
     try {
       const { derivation } = lineageOf(store, narrow.runId);
@@ -130,6 +154,17 @@ describe('modelwright train --warm-start', () => {
     const validated = await runCli(['validate', file('frozen.mwproj')]);
     expect(validated.stdout).toMatch(/hidden_1 +Dense \(frozen\)/);
     expect(validated.stdout).toMatch(/Total params: 403 .*, trainable: 323/);
+  }, 60_000);
+
+  it('fine-tunes with a frozen BatchNormalization: its moving mean and variance stay bit-identical (Keras inference mode)', async () => {
+    const base = await train('bn.mwproj', '--epochs', '3');
+    const tuned = await train('bn-frozen.mwproj', '--epochs', '3', '--learning-rate', '0.05', '--warm-start', String(base.runId));
+    expect(tuned.warmStart?.layers).toContain('norm');
+    const [before, after] = await Promise.all([savedWeights(base.runId, 'norm'), savedWeights(tuned.runId, 'norm')]);
+    expect(after).toHaveLength(4); // gamma, beta, moving_mean, moving_variance
+    after.forEach((w, i) => expect(w.equals(before[i]), `norm weight ${i}`).toBe(true));
+    const [head, headAfter] = await Promise.all([savedWeights(base.runId, 'species'), savedWeights(tuned.runId, 'species')]);
+    expect(headAfter.some((w, i) => !w.equals(head[i]))).toBe(true);
   }, 60_000);
 
   it('refuses an unknown run, a run without a saved model and a model with nothing in common, in one line with exit 2', async () => {
