@@ -7,7 +7,7 @@ import { openProject, saveProject, saveProjectAs } from '../files/fileActions.ts
 import { notify } from '../ui/notify.ts';
 import * as edits from './graphEdits.ts';
 import { expandBlock, insertBlock, makeBlock, type MakeBlockArgs } from './blockEdits.ts';
-import { applyModelFix, fitModelToData } from './modelFixEdits.ts';
+import { applyModelFix, fitModelToData, newHeadForData } from './modelFixEdits.ts';
 import { applySweepSettings } from './tuningEdits.ts';
 import { freezeUpTo, setFrozen } from './freezeEdits.ts';
 import { CommandRegistry } from './registry.ts';
@@ -93,6 +93,9 @@ export function registerAppCommands(registry: CommandRegistry, store: ProjectSto
   });
   registry.register({
     id: 'fitModelToData', title: 'Make the model fit the data', category: 'Layers', edit: fitModelToData,
+  });
+  registry.register({
+    id: 'newHeadForData', title: 'New head for this data', category: 'Layers', edit: newHeadForData,
   });
   registry.register({
     id: 'setDataset', title: 'Change the data', category: 'Edit', edit: edits.setDataset,

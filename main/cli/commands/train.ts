@@ -7,7 +7,8 @@ import { loadProjectFile, checkedTrainingConfig } from '../projectFile.ts';
 import { dbUsage, formatDuration, formatMetric, parseRunId, toCliError } from '../history.ts';
 import { formatRate } from '../../../app/format.ts';
 import { builtinDatasetIds, datasetBindingSchema, type DatasetBinding } from '../../../app/data/binding.ts';
-import { backendNames, optimizerNames, type TrainingConfig } from '../../../app/training/config.ts';
+import { backendNames, optimizerNames, type AugmentSettings, type TrainingConfig } from '../../../app/training/config.ts';
+import { parseAugmentFlag } from '../augmentFlag.ts';
 import type { ProgressEvent } from '../../../app/training/progress.ts';
 import { lossTitle } from '../../../app/training/loss.ts';
 import { positiveScores } from '../../../app/training/evaluate.ts';
@@ -44,6 +45,11 @@ Options:
   --split-seed N         the seed of the train/validation/test split alone (default: --seed); runs with
                          different --seed but one --split-seed share their test rows (docs/ensembles.md)
   --backend B            ${backendNames.join(', ')} (default auto: the fastest that loads)
+  --augment SPEC         image augmentation of the training batches, e.g.
+                         "flip=horizontal,rotation=15,zoom=0.1,shift=0.1,brightness=0.2" (flip: none,
+                         horizontal, vertical, both; rotation in degrees 0-180; zoom, shift 0-0.5;
+                         brightness 0-1; seed=N, default --seed), on top of the project's; "none" turns
+                         it off (see docs/training.md#augmentation)
   --out DIR              where to save the trained model (default: the history's artifacts folder)
   --name TEXT            the run's name (default: what differs from the project's previous run,
                          e.g. "lr 0.01 · batch 8")
@@ -80,6 +86,7 @@ const options = {
   seed: { type: 'string' },
   'split-seed': { type: 'string' },
   backend: { type: 'string' },
+  augment: { type: 'string' },
   out: { type: 'string' },
   name: { type: 'string' },
   db: { type: 'string' },
@@ -113,6 +120,11 @@ function buildConfig(base: Partial<TrainingConfig> | null, v: TrainValues): Trai
   set('seed', intFlag(v.seed, '--seed', 0));
   set('splitSeed', intFlag(v['split-seed'], '--split-seed', 0));
   set('backend', oneOf(v.backend, backendNames, '--backend'));
+  if (v.augment !== undefined) {
+    const augment = parseAugmentFlag(v.augment, merged.augment as AugmentSettings | undefined);
+    if (augment) merged.augment = augment;
+    else delete merged.augment;
+  }
   return checkedTrainingConfig(merged);
 }
 
