@@ -6,6 +6,7 @@ import { datasetBindingSchema } from '../data/binding.ts';
 import { blockSchema, graphSchema } from '../graph/schema.ts';
 import { blockDefinitionSchema, type SavedBlock } from '../project/blockFile.ts';
 import { projectSchema } from '../project/schema.ts';
+import { importedWeightsSchema } from '../project/importedWeights.ts';
 import { trainingConfigSchema } from '../training/config.ts';
 import { runQuerySchema } from '../store/runQuery.ts';
 import { strategyNames } from '../tuning/strategies.ts';
@@ -56,6 +57,8 @@ export const projectInputSchema = z.object({
   graph: graphSchema,
   dataset: datasetBindingSchema.nullable().default(null),
   training: trainingConfigSchema.nullable().default(null),
+  /** Weights imported with the model, in a folder beside the project file at `path` (app/project/importedWeights.ts). */
+  weights: importedWeightsSchema.optional(),
   /** The project file on the host; relative data paths in the binding are resolved against its folder. */
   path: z.string().max(4096).nullable().optional(),
 });

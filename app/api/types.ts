@@ -157,6 +157,8 @@ export interface TrainingStarted {
   warnings: string[];
   /** A warm-started run: the run it started from, the layers that took its weights and those that did not, with why. */
   warmStart?: { fromRunId: number; layers: string[]; skipped: { name: string; reason: string }[] };
+  /** A run of a project with imported weights: their folder, the layers initialized from them and those that start fresh. */
+  importedWeights?: { folder: string; layers: string[]; skipped: { name: string; reason: string }[] };
 }
 
 export interface TrainingProgress {
