@@ -18,7 +18,7 @@ import type {
   ActiveRun, BuiltinDataset, DataCheck, DatasetInspection, GeneratedCodeResult, GraphAnalysis, ImageClassGrid, ImportedDataset,
   KerasJsonResult, LeaderboardEntry, ModelArchive, ModelExportResult, OpenedProject, PredictorInfo, PredictResult, ProjectDocument,
   RecentProject, RecoveryCopy, RunChange, RunComparison, RunDetail, RunPage, SavedProject, SweepChange, SweepDetail, SweepInfo,
-  SweepProgress, TemplateSummary, TestImage, TestRowSample, TrainingOutcome, TrainingProgress, TrainingStarted,
+  SweepProgress, TemplateSummary, TestImage, TestRowSample, TrainingOutcome, TrainingProgress, TrainingStarted, EngineBackends,
 } from './types.ts';
 
 export type * from './types.ts';
@@ -213,6 +213,8 @@ export const apiContract = {
       /** Ends the run after the current batch, keeping what it learned so far (status `stopped`). */
       stop: { args: z.tuple([runId]) },
       listActive: { args: z.tuple([]) },
+      /** The training backends this machine can start and the GPU adapter found (Settings' backend choice). */
+      backends: { args: z.tuple([]) },
     },
     events: ['onDidStart', 'onDidProgress', 'onDidFinish'],
   },
@@ -378,6 +380,7 @@ interface ApiResults {
     resume: TrainingStarted;
     stop: void;
     listActive: ActiveRun[];
+    backends: EngineBackends;
   };
   sweeps: {
     start: SweepInfo;

@@ -161,6 +161,29 @@ export interface TrainingStarted {
   importedWeights?: { folder: string; layers: string[]; skipped: { name: string; reason: string }[] };
 }
 
+/** One training backend on this machine: whether it can start, and why (not) in one line. */
+export interface BackendAvailability {
+  backend: string;
+  available: boolean;
+  reason?: string;
+}
+
+/** The engine's backends and the GPU adapter WebGPU found (vendor/architecture/device/description as the adapter reports them). */
+export interface EngineBackends {
+  backends: BackendAvailability[];
+  gpu: {
+    found: boolean;
+    vendor?: string;
+    architecture?: string;
+    device?: string;
+    description?: string;
+    /** A software renderer (Mesa's lavapipe/llvmpipe): WebGPU on the CPU, not a graphics card. */
+    software?: boolean;
+    /** One line: the adapter ("llvmpipe … (mesa, software: a CPU, not a GPU)") or why there is none. */
+    summary: string;
+  };
+}
+
 export interface TrainingProgress {
   runId: number;
   event: ProgressEvent;

@@ -1,5 +1,6 @@
 // The `training` service: starts runs through the run starter (main/trainer/startRun.ts, shared with the
 // `train` command), which records every run in the experiment store; turns the session's callbacks into API events.
+import { engineBackends } from '../engine/availability.ts';
 import type { TrainingService } from '../../app/api/contract.ts';
 import { ApiError } from '../../app/api/errors.ts';
 import { Emitter } from '../../app/api/events.ts';
@@ -136,6 +137,11 @@ export function createTrainingService(options: TrainingServiceOptions): Training
 
     async listActive() {
       return [...active.values()].map((a) => structuredClone(a.info));
+    },
+
+    async backends() {
+      // Probes packages and the GPU adapter only; TF.js itself is loaded in trainer processes, never here.
+      return engineBackends();
     },
   };
 

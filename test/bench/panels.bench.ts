@@ -87,6 +87,7 @@ function fakeTraining(): TrainingService {
     },
     async stop() {},
     async listActive() { return []; },
+    async backends() { return { backends: [{ backend: 'wasm', available: true }, { backend: 'cpu', available: true }], gpu: { found: false, summary: 'not probed in the bench' } }; },
     async resume() { throw new Error('not in the bench'); },
     onDidStart: started.event,
     onDidProgress: progress.event,

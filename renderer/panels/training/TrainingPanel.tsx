@@ -1,6 +1,6 @@
 // The Training panel: settings with one sentence of help each, Train and Stop, a progress bar (epoch,
 // batch, ETA, samples/s, backend), the run's status, and live loss and metric charts.
-import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
+import { Fragment, useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import { explainMetric, metricLabel } from '../../../app/explanations.ts';
 import { formatEta, formatNumber, formatRate } from '../../../app/format.ts';
 import { makeTrainingConfig, type TrainingConfig } from '../../../app/training/config.ts';
@@ -21,6 +21,7 @@ import { LearningVerdict, LiveLearningNote } from '../../ui/LearningVerdict.tsx'
 import type { SettingChange } from '../../../app/training/learning.ts';
 import { TunePanel } from './TunePanel.tsx';
 import { StartFrom } from './StartFrom.tsx';
+import { EngineBackends } from './EngineBackends.tsx';
 import { useApi } from '../../ui/useApi.ts';
 
 /** Why a faster backend was not used, in plain words (the technical reason is for the CLI and logs). */
@@ -219,7 +220,12 @@ export default function TrainingPanel() {
               <button type="button" onClick={() => setUi({ activePanel: 'data' })}>Go to Data</button>
             </div>
           )}
-          {fields.map((f) => <SettingControl key={f.path} field={f} config={config} onChange={setConfig} />)}
+          {fields.map((f) => (
+            <Fragment key={f.path}>
+              <SettingControl field={f} config={config} onChange={setConfig} />
+              {f.path === 'backend' && api && <EngineBackends api={api} />}
+            </Fragment>
+          ))}
           <p className="mw-wp-help">Of every 100 rows, about {splits.train} train, {splits.validation} validate and {splits.test} test.</p>
           <button type="button" className="mw-wp-link" onClick={() => setShowAdvanced((v) => !v)} data-testid="toggle-advanced">
             {showAdvanced ? 'Fewer settings' : 'More settings (seed, loss, backend…)'}

@@ -178,6 +178,17 @@ export function defineContractSuite(name: string, connect: (host: ServiceHost) =
       expect(cut.errors[0].message.length).toBeGreaterThan(10);
     });
 
+    it('lists the training backends this machine can start and the GPU adapter it found', async () => {
+      const engine = await api.training.backends();
+      expect(engine.backends.map((b) => b.backend)).toEqual(['tensorflow', 'webgpu', 'wasm', 'cpu']);
+      expect(engine.backends.find((b) => b.backend === 'cpu')?.available).toBe(true);
+      expect(engine.backends.find((b) => b.backend === 'wasm')?.available).toBe(true);
+      const webgpu = engine.backends.find((b) => b.backend === 'webgpu')!;
+      expect(webgpu.available).toBe(engine.gpu.found);
+      expect(engine.gpu.summary.length).toBeGreaterThan(0);
+      if (engine.gpu.software) expect(engine.gpu.summary).toMatch(/software: a CPU, not a GPU/);
+    });
+
     describe('training, runs, code and prediction', () => {
       let doc: ProjectDocument;
       const runIds: number[] = [];
