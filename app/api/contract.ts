@@ -129,6 +129,14 @@ export const apiContract = {
       clearRecovery: { args: z.tuple([]) },
       /** Imports a Keras / TF.js model JSON (or a project) given as text, e.g. an uploaded file. */
       importModelText: { args: z.tuple([z.string().min(1), z.string().max(200).optional()]), maxBytes: uploadMaxRequestBytes },
+      /**
+       * Imports a trained TF.js layers model folder with its weights (model.json + .bin files, base64; a folder common
+       * to all is dropped): stored in the workspace, checked, written as a project with its weights folder beside it.
+       */
+      importModelFiles: {
+        args: z.tuple([uploadFileName, z.array(z.strictObject({ path: z.string().min(1).max(1024), data: z.base64() })).min(1).max(10_001)]),
+        maxBytes: uploadMaxRequestBytes,
+      },
       /** "My blocks": the newest version of each block saved in the studio's data folder (docs/blocks.md). */
       listBlocks: { args: z.tuple([]) },
       /** Saves a block under a name for reuse in any project; a name saved before gets the next version. */
@@ -354,6 +362,7 @@ interface ApiResults {
     loadRecovery: RecoveryCopy | null;
     clearRecovery: void;
     importModelText: OpenedProject;
+    importModelFiles: OpenedProject;
     listBlocks: SavedBlock[];
     saveBlock: SavedBlock;
   };

@@ -26,7 +26,7 @@ const fallbacks = ({ api, bridge }: ElectronHost): MenuCommandTarget['fallbacks'
     if (!doc) return;
     trainingSession.attach(api);
     showPanel('training');
-    await trainingSession.start({ name: doc.name, graph: doc.graph, dataset: doc.dataset, training: doc.training ?? makeTrainingConfig(), path: filePath });
+    await trainingSession.start({ name: doc.name, graph: doc.graph, dataset: doc.dataset, training: doc.training ?? makeTrainingConfig(), path: filePath, ...(doc.weights ? { weights: doc.weights } : {}) });
   },
   stop: () => trainingSession.stop(),
 });

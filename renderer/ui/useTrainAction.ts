@@ -61,6 +61,8 @@ export function useTrainAction(): TrainAction {
       const { warmStartRunId } = uiStore.getState();
       await trainingSession.start({
         name: current.name, graph: current.graph, dataset: current.dataset, training: current.training ?? makeTrainingConfig(), path: filePath,
+        // Imported weights lie beside the project file: the host starts the matching layers from them.
+        ...(current.weights ? { weights: current.weights } : {}),
       }, warmStartRunId !== null ? { warmStartRunId } : undefined);
     } catch {
       // The session holds the reason (phase `failed`, `error`); the top bar and the Training panel show it.

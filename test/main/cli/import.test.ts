@@ -11,6 +11,7 @@ import { getTemplate, projectFromTemplate } from '../../../app/templates/index.t
 import { openStore } from '../../../main/store/experimentStore.ts';
 import { lineageOf } from '../../../main/store/lineage.ts';
 import { expectOneLine, runCli } from './cliHarness.ts';
+import { kerasConverterModel, type ModelJson } from '../model/kerasConverterFixture.ts';
 
 let dir: string;
 let db: string;
@@ -114,47 +115,9 @@ describe('modelwright import: a model exported by Modelwright', () => {
   });
 });
 
-/** A folder as tensorflowjs_converter writes it for a small tf.keras (Keras 2) model: 4 → 3 (relu) → 2 (softmax). */
-async function kerasConverterFolder(name: string, edit: (json: Record<string, any>, weights: Float32Array) => { json?: unknown; bin?: Uint8Array } | void = () => {}) {
-  const dense = (n: string, units: number, activation: string) => ({
-    class_name: 'Dense',
-    config: {
-      name: n, trainable: true, dtype: 'float32', units, activation, use_bias: true,
-      kernel_initializer: { class_name: 'GlorotUniform', config: { seed: null } }, bias_initializer: { class_name: 'Zeros', config: {} },
-      kernel_regularizer: null, bias_regularizer: null, activity_regularizer: null, kernel_constraint: null, bias_constraint: null,
-    },
-  });
-  const json: Record<string, any> = {
-    format: 'layers-model',
-    generatedBy: 'keras v2.15.0',
-    convertedBy: 'TensorFlow.js Converter v4.22.0',
-    modelTopology: {
-      keras_version: '2.15.0',
-      backend: 'tensorflow',
-      model_config: {
-        class_name: 'Sequential',
-        config: {
-          name: 'sequential',
-          layers: [
-            { class_name: 'InputLayer', config: { batch_input_shape: [null, 4], dtype: 'float32', sparse: false, ragged: false, name: 'dense_input' } },
-            dense('dense', 3, 'relu'),
-            dense('dense_1', 2, 'softmax'),
-          ],
-        },
-      },
-      training_config: { loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'], optimizer_config: { class_name: 'Adam', config: { learning_rate: 0.001 } } },
-    },
-    weightsManifest: [{
-      paths: ['group1-shard1of1.bin'],
-      weights: [
-        { name: 'dense/kernel', shape: [4, 3], dtype: 'float32' },
-        { name: 'dense/bias', shape: [3], dtype: 'float32' },
-        { name: 'dense_1/kernel', shape: [3, 2], dtype: 'float32' },
-        { name: 'dense_1/bias', shape: [2], dtype: 'float32' },
-      ],
-    }],
-  };
-  const weights = new Float32Array(12 + 3 + 6 + 2).map((_, i) => (i + 1) / 100);
+/** A Keras-converter folder (./../model/kerasConverterFixture.ts) written as `name`; `edit` may change it first. */
+async function kerasConverterFolder(name: string, edit: (json: ModelJson, weights: Float32Array) => { json?: unknown; bin?: Uint8Array } | void = () => {}) {
+  const { json, weights } = kerasConverterModel();
   const changed = edit(json, weights) ?? {};
   await mkdir(file(name), { recursive: true });
   await writeFile(file(`${name}/model.json`), JSON.stringify(changed.json ?? json));
