@@ -143,10 +143,12 @@ export interface DataCheck {
 export interface TrainingStarted {
   runId: number;
   name: string;
-  /** The backend actually in use (`tensorflow`, `wasm`, `cpu`). */
+  /** The backend actually in use (`tensorflow`, `webgpu`, `wasm`, `cpu`). */
   backend: string;
   /** Backends tried first and why they did not load. */
   tried: { backend: string; error: string }[];
+  /** With backend `auto`: what was measured on this model and why this backend won (one line). */
+  backendChoice?: string;
   loss: string;
   lossExplanation: string;
   trainSamples: number;

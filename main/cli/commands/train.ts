@@ -312,7 +312,7 @@ export async function trainAndReport(store: ExperimentStore, request: RunRequest
       const { session, name, recorded } = startRun(store, new TrainingSupervisor(), request, {
         onStarted: (_runId, info) => {
           const tried = info.tried.map((t) => `${t.backend}: ${t.error}`).join('; ');
-          io.stderr(`training on ${info.backend}${tried ? ` (${tried})` : ''}: ${info.trainSamples} training, ${info.validationSamples} validation, ${info.testSamples} test rows; loss: ${lossTitle(info.loss).toLowerCase()}\n`);
+          io.stderr(`training on ${info.backend}${tried ? ` (${tried})` : ''}${info.backendChoice ? ` [auto: ${info.backendChoice}]` : ''}: ${info.trainSamples} training, ${info.validationSamples} validation, ${info.testSamples} test rows; loss: ${lossTitle(info.loss).toLowerCase()}\n`);
           warmStart = info.warmStart;
           if (info.warmStart) io.stderr(`${warmStartText(request.derived, info.warmStart)}\n`);
         },
@@ -350,6 +350,7 @@ export async function trainAndReport(store: ExperimentStore, request: RunRequest
           message: result.message,
           ...(result.advice ? { advice: result.advice } : {}),
           backend: result.backend,
+          ...(result.backendChoice ? { backendChoice: result.backendChoice } : {}),
           epochs: result.epochsCompleted,
           epochsPlanned: result.epochs,
           loss: result.loss,

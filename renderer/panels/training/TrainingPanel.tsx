@@ -149,6 +149,7 @@ function ProgressView({ onApply }: { onApply: (change: SettingChange) => void })
           {started.tried.length > 0 && ` (${started.tried.map((t) => backendTried(t.backend)).join('; ')})`}
         </p>
       )}
+      {started?.backendChoice && <p className="mw-wp-help" data-testid="backend-choice">Backend chosen automatically: {started.backendChoice}.</p>}
       {started?.warmStart && (
         <p className="mw-wp-help" data-testid="warm-start-report">
           Started from run #{started.warmStart.fromRunId}: {started.warmStart.layers.join(', ')} took its weights.
