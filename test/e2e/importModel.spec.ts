@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { kerasConverterModel } from '../main/model/kerasConverterFixture.ts';
-import { chromiumMissingReason, screenshot, useStudio } from './harness.ts';
+import { chromiumMissingReason, screenshot, setSetting, showPanel, useStudio, waitForTrained } from './harness.ts';
 
 const skip = chromiumMissingReason();
 if (skip) console.warn(`[e2e] importModel.spec.ts skipped: ${skip}`);
@@ -53,4 +53,20 @@ describe.skipIf(skip !== null)('importing a trained model folder in the browser 
     expect(existsSync(join(studio.workspace, 'flowers-model.mwproj'))).toBe(true);
     expect(existsSync(join(studio.workspace, 'flowers-model.weights', 'weights.bin'))).toBe(true);
   }, 120_000);
+
+  it('trains on Iris starting from the imported weights, and says so', async () => {
+    const { page } = studio.browser;
+    await showPanel(page, 'data');
+    await page.click('[data-testid="data-source-builtin"]');
+    await page.selectOption('[data-testid="builtin-select"]', 'iris');
+    await page.click('[data-testid="use-builtin"]');
+    await showPanel(page, 'training');
+    await setSetting(page, 'epochs', '2');
+    expect(await page.locator('[data-testid="start-from"] option:checked').textContent()).toMatch(/the imported weights/);
+    await page.click('[data-testid="train-button"]:not([disabled])', { timeout: 60_000 });
+    await page.waitForSelector('[data-testid="imported-weights-report"]', { timeout: 120_000 });
+    expect(await page.locator('[data-testid="imported-weights-report"]').textContent()).toMatch(/Started from imported weights: 2 of 2 layers\s+took them \(dense, dense_1\)/);
+    await waitForTrained(page, 120_000);
+    await screenshot(page, 'import-model-trained');
+  }, 240_000);
 });
