@@ -68,5 +68,8 @@ describe.skipIf(skip !== null)('importing a trained model folder in the browser 
     expect(await page.locator('[data-testid="imported-weights-report"]').textContent()).toMatch(/Started from imported weights: 2 of 2 layers\s+took them \(dense, dense_1\)/);
     await waitForTrained(page, 120_000);
     await screenshot(page, 'import-model-trained');
+    // The history says where the run's weights came from.
+    await showPanel(page, 'runs');
+    await page.waitForSelector('[data-testid="run-imported-weights"]', { timeout: 30_000 });
   }, 240_000);
 });

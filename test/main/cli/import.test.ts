@@ -75,6 +75,9 @@ describe('modelwright import: a model exported by Modelwright', () => {
     expect(tuned.stderr).toMatch(/started from imported weights \(.*imported\.weights\): 3 of 3 layers initialized from them \(hidden_1, hidden_2, species\)/);
     expect(Math.abs(tuned.test!.accuracy - original.test!.accuracy)).toBeLessThanOrEqual(0.02);
 
+    const shown = await runCli(['show', String(tuned.runId), '--db', db]);
+    expect(shown.stdout).toMatch(/Weights: +started from imported weights/);
+
     const scratch = await train('iris.mwproj', '--epochs', '1', '--learning-rate', '0.000001');
     expect(scratch.test!.accuracy).toBeLessThan(original.test!.accuracy - 0.1);
 
@@ -83,6 +86,8 @@ describe('modelwright import: a model exported by Modelwright', () => {
       const lineage = lineageOf(store, tuned.runId);
       expect(lineage.parentRunId).toBeNull();
       expect(lineage.derivation?.importedWeights).toMatchObject({ layers: ['hidden_1', 'hidden_2', 'species'], skipped: [] });
+      expect(store.getRun(tuned.runId).fromImportedWeights).toBe(true);
+      expect(store.getRun(scratch.runId).fromImportedWeights).toBeUndefined();
     } finally {
       store.close();
     }
