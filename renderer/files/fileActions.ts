@@ -77,8 +77,8 @@ export async function openText(fileName: string, text: string, store = projectSt
  * chosen or dropped as files) uploaded to the host, which checks it and saves it as a project with its weights
  * folder beside it; the project opens (saved, so training finds the weights).
  */
-export async function importModelFolder(files: PickedFile[] | null = null, store = projectStore): Promise<void> {
-  const picked = files ?? await pickFolderFiles();
+export async function importModelFolder(files: PickedFile[] | 'pick-files' | null = null, store = projectStore): Promise<void> {
+  const picked = files === 'pick-files' ? await pickFolderFiles('.json,.bin,application/json,application/octet-stream') : files ?? await pickFolderFiles();
   if (!picked || picked.length === 0) return;
   if (!(await confirmDiscard(store))) return;
   const total = picked.reduce((n, f) => n + f.file.size, 0);
@@ -86,7 +86,7 @@ export async function importModelFolder(files: PickedFile[] | null = null, store
   if (total > maxModelUploadBytes) {
     throw new Error(`The model's files add up to ${formatBytes(total)}; up to ${formatBytes(maxModelUploadBytes)} can be uploaded here. Import larger models with "modelwright import MODEL_DIR -o FILE.mwproj" and open the project.`);
   }
-  const top = picked[0].path.includes('/') ? picked[0].path.split('/')[0] : 'model';
+  const top = picked[0].path.includes('/') ? picked[0].path.split('/')[0] : 'imported-model';
   const encoded = await Promise.all(picked.map(async (f) => ({ path: f.path, data: await fileToBase64(f.file) })));
   const opened = await requireApi().projects.importModelFiles(top, encoded);
   show(store, opened.document, opened.path, opened.warnings);

@@ -42,13 +42,17 @@ export interface PickedFile {
   path: string;
 }
 
-/** The browser's folder picker as a promise: the files of the chosen folder, or null when the user cancels. */
-export function pickFolderFiles(): Promise<PickedFile[] | null> {
+/**
+ * The browser's folder picker (or, with `accept`, a picker of several files) as a promise: the chosen files, or
+ * null when the user cancels.
+ */
+export function pickFolderFiles(accept?: string): Promise<PickedFile[] | null> {
   return new Promise((resolve) => {
     const input = document.createElement('input');
     input.type = 'file';
     input.multiple = true;
-    input.setAttribute('webkitdirectory', '');
+    if (accept === undefined) input.setAttribute('webkitdirectory', '');
+    else input.accept = accept;
     input.style.display = 'none';
     input.dataset.testid = 'folder-input';
     input.addEventListener('change', () => {

@@ -92,6 +92,8 @@ export function StartPage() {
             <button type="button" data-testid="import-model" disabled={busy !== null} onClick={importModel}>Import a Keras / TF.js model JSON…</button>
             <button type="button" data-testid="import-model-folder" disabled={busy !== null} title="A trained TF.js layers model folder (model.json and its .bin files), e.g. exported by Modelwright or converted from Keras: its layers keep their weights"
               onClick={() => run('import-folder', 'Could not import the model folder', () => importModelFolder())}>Import a trained model folder (with weights)…</button>
+            <button type="button" data-testid="import-model-files" disabled={busy !== null} title="The same, choosing model.json and its .bin files together (where a folder cannot be picked)"
+              onClick={() => run('import-folder', 'Could not import the model', () => importModelFolder('pick-files'))}>… or its files (model.json + .bin)</button>
           </div>
         </section>
         <section aria-labelledby="mw-recent">

@@ -72,4 +72,19 @@ describe.skipIf(skip !== null)('importing a trained model folder in the browser 
     await showPanel(page, 'runs');
     await page.waitForSelector('[data-testid="run-imported-weights"]', { timeout: 30_000 });
   }, 240_000);
+
+  it('also imports the model\'s files chosen together (model.json + .bin), not only a folder', async () => {
+    const { page } = studio.browser;
+    await page.click('.mw-brand');
+    await page.waitForSelector('[data-testid="import-model-files"]');
+    await screenshot(page, 'import-start-page');
+    const chooser = page.waitForEvent('filechooser');
+    await page.click('[data-testid="import-model-files"]');
+    await (await chooser).setFiles([join(dir, 'flowers-model', 'model.json'), join(dir, 'flowers-model', 'group1-shard1of1.bin')]);
+    // The trained project has unsaved changes (its data): the studio asks before replacing it.
+    await page.click('button:has-text("Discard changes")');
+    await expect.poll(() => page.locator('[data-testid="node-imported"]').count(), { timeout: 60_000 }).toBe(2);
+    expect(existsSync(join(studio.workspace, 'imported-model.mwproj'))).toBe(true);
+    expect(existsSync(join(studio.workspace, 'imported-model.weights', 'model.json'))).toBe(true);
+  }, 120_000);
 });
