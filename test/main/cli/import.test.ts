@@ -93,6 +93,24 @@ describe('modelwright import: a model exported by Modelwright', () => {
     }
   }, 180_000);
 
+  it('a sweep\'s trials start from the imported weights too', async () => {
+    await writeFile(file('space.json'), JSON.stringify({ 'optimizer.learningRate': { choice: [0.000001] } }));
+    const r = await runCli(['sweep', file('imported.mwproj'), ...irisData, '--space', file('space.json'), '--trials', '1', '--epochs', '1',
+      '--parallel', '1', '--backend', 'cpu', '--seed', '1', '--db', db, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const trial = JSON.parse(r.stdout).trials[0];
+    // The trial trains with the project's own seed (its own test split): compared with the imported model untrained on that split.
+    const untrained = await runCli(['train', file('imported.mwproj'), ...irisData, '--backend', 'cpu', '--db', db, '--json', '--epochs', '0']);
+    expect(untrained.code, untrained.stderr).toBe(0);
+    expect(Math.abs(trial.test.accuracy - JSON.parse(untrained.stdout).test.accuracy)).toBeLessThanOrEqual(0.02);
+    const store = openStore(db, { mustExist: true });
+    try {
+      expect(lineageOf(store, trial.runId).derivation?.importedWeights).toMatchObject({ layers: ['hidden_1', 'hidden_2', 'species'] });
+    } finally {
+      store.close();
+    }
+  }, 180_000);
+
   it('layers changed since the import start fresh, and the run says how many took the imported weights', async () => {
     const doc = await project('imported.mwproj');
     doc.graph.layers.find((l) => l.name === 'hidden_2')!.params.units = 8;
