@@ -120,7 +120,8 @@ export const apiContract = {
       /** Saves atomically (the old file survives any failure) and adds the file to the recent list. */
       save: { args: z.tuple([path, projectSchema]), maxBytes: uploadMaxRequestBytes },
       /** Like save, but refuses (code `exists`) to replace an existing file unless `overwrite` is set. */
-      saveAs: { args: z.tuple([path, projectSchema, z.strictObject({ overwrite: z.boolean().optional() }).optional()]), maxBytes: uploadMaxRequestBytes },
+      /** `weightsFrom`: the file the project was opened from; its imported weights folder is copied beside the new file. */
+      saveAs: { args: z.tuple([path, projectSchema, z.strictObject({ overwrite: z.boolean().optional(), weightsFrom: path.optional() }).optional()]), maxBytes: uploadMaxRequestBytes },
       listRecent: { args: z.tuple([]) },
       forgetRecent: { args: z.tuple([path]) },
       /** Keeps a copy of unsaved work so a crash loses nothing; call it on every edit (it is cheap). */

@@ -1,8 +1,8 @@
 // The `projects` service: templates, new projects, open/save/save-as on the host's disk, the recent
 // list and the crash-recovery copy, importing a Keras / TF.js model given as text, and a trained model folder with its weights.
 import { existsSync } from 'node:fs';
-import { lstat, mkdir, readFile, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { cp, lstat, mkdir, readFile, rm } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { ProjectsService } from '../../app/api/contract.ts';
 import { ApiError } from '../../app/api/errors.ts';
 import type { OpenedProject, RecentProject, RecoveryCopy, SavedProject } from '../../app/api/types.ts';
@@ -59,7 +59,22 @@ export function createProjectsService(options: ProjectsServiceOptions): Projects
     await writeRecent(list).catch(() => {});
   }
 
-  async function save(name: string, document: ProjectDocument, mustNotExist: boolean): Promise<SavedProject> {
+  /**
+   * Save as, for a project with imported weights: the weights folder beside `from` (the file it was opened from) is
+   * copied beside `target` under the new file's name, so the saved project carries its weights wherever it goes.
+   */
+  async function carryWeights(document: ProjectDocument, from: string | undefined, target: string): Promise<ProjectDocument> {
+    if (!document.weights || !from) return document;
+    const source = join(dirname(await files.readable(from)), document.weights.folder);
+    const folder = weightsFolderName(target);
+    const destination = join(dirname(target), folder);
+    if (resolve(source) === resolve(destination) || !(await exists(join(source, 'model.json')))) return document;
+    await rm(destination, { recursive: true, force: true });
+    await cp(source, destination, { recursive: true });
+    return { ...document, weights: { ...document.weights, folder } };
+  }
+
+  async function save(name: string, input: ProjectDocument, mustNotExist: boolean, weightsFrom?: string): Promise<SavedProject> {
     const target = await files.projectTarget(name);
     const shown = files.kind === 'local' ? target : basename(target);
     const existing = await lstat(target).catch(() => null);
@@ -71,6 +86,7 @@ export function createProjectsService(options: ProjectsServiceOptions): Projects
       const isProject = existing.isFile() && await readProjectFile(target).then(() => true, () => false);
       if (!isProject) throw new WorkspacePathError(`"${shown}" exists and is not a Modelwright project, so it is not replaced. Choose another name.`);
     }
+    const document = await carryWeights(input, weightsFrom, target);
     const saved = touchProject(document);
     const onDisk = saved.dataset ? { ...saved, dataset: { ...saved.dataset, source: await sourceForFile(files, saved.dataset.source, target) } } : saved;
     await writeProjectFile(target, onDisk);
@@ -114,7 +130,7 @@ export function createProjectsService(options: ProjectsServiceOptions): Projects
     },
 
     save: (path, document) => save(path, document, false),
-    saveAs: (path, document, opts) => save(path, document, !opts?.overwrite),
+    saveAs: (path, document, opts) => save(path, document, !opts?.overwrite, opts?.weightsFrom),
 
     async listRecent() {
       // A page sees only the projects its policy lets it name (the workspace's, or handles on the desktop).

@@ -129,9 +129,11 @@ async function writeTo(path: string, overwrite: boolean, store: ProjectStore, as
   if (!state.document) return false;
   const version = state.version;
   const api = requireApi();
+  // Imported weights lie beside the file the project came from: Save as copies them beside the new one.
+  const weightsFrom = state.document.weights && state.filePath ? { weightsFrom: state.filePath } : {};
   const saved = asNew && !overwrite
-    ? await api.projects.saveAs(path, state.document, { overwrite: false })
-    : asNew ? await api.projects.saveAs(path, state.document, { overwrite: true }) : await api.projects.save(path, state.document);
+    ? await api.projects.saveAs(path, state.document, { overwrite: false, ...weightsFrom })
+    : asNew ? await api.projects.saveAs(path, state.document, { overwrite: true, ...weightsFrom }) : await api.projects.save(path, state.document);
   store.getState().markSaved(saved.path, version, saved.document);
   notify.success(shownLocation(saved.path) ? `Saved to ${saved.path}` : `Saved “${saved.document.name}”`);
   await api.projects.clearRecovery().catch(() => {});

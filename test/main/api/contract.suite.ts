@@ -1,6 +1,6 @@
 // One contract test suite run against every transport (in-process, WebSocket, later Electron IPC), so
 // they cannot drift: same calls, same answers, same errors, same events.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -374,6 +374,11 @@ export function defineContractSuite(name: string, connect: (host: ServiceHost) =
         const started = await api.training.start({ ...opened.document, dataset: doc.dataset, training, path: opened.path });
         expect(started.importedWeights).toMatchObject({ layers: ['dense', 'dense_1'], skipped: [] });
         for (let i = 0; i < 600 && !finished.some((f) => f.runId === started.runId); i++) await new Promise((r) => setTimeout(r, 100));
+        // Save as elsewhere copies the weights folder beside the new file, under its name.
+        mkdirSync(join(dir, 'elsewhere'), { recursive: true });
+        const copy = await api.projects.saveAs(join(dir, 'elsewhere', 'copy.mwproj'), opened.document, { weightsFrom: opened.path! });
+        expect(copy.document.weights?.folder).toBe('copy.weights');
+        expect(existsSync(join(dir, 'elsewhere', 'copy.weights', 'weights.bin'))).toBe(true);
         const noModel = await failure(api.projects.importModelFiles('broken', [files[1]]));
         expect(noModel.message).toMatch(/no model\.json/);
         const short = await failure(api.projects.importModelFiles('short', [files[0], { ...files[1], data: Buffer.from(weights.buffer).subarray(0, 8).toString('base64') }]));
