@@ -13,6 +13,7 @@ import { registerWasmKernels } from './wasmKernels/index.ts';
 import { registerMissingGradients } from './missingGradients.ts';
 import { startWebgpu } from './webgpu.ts';
 import { startWasmWithThreads, wasmThreadsInUse } from './wasmThreads.ts';
+import { oneLine } from './errorLine.ts';
 import type { Tf } from '../../app/graph/tfjs/tf.ts';
 
 export type { Tf };
@@ -178,12 +179,6 @@ function explainTfjsNodeFailure(err: unknown): string {
     return `@tensorflow/tfjs-node is installed but its native TensorFlow library did not load (${message})`;
   }
   return `@tensorflow/tfjs-node failed to load (${message})`;
-}
-
-function oneLine(err: unknown): string {
-  const text = err instanceof Error ? err.message : typeof err === 'object' && err && 'message' in err ? String((err as { message: unknown }).message) : String(err);
-  const first = text.split('\n').find((l) => l.trim() !== '') ?? 'unknown error';
-  return first.trim().replace(/\.$/, '');
 }
 
 export const _forTests = { explainTfjsNodeFailure, oneLine, wasmBinary: (name: string) => join(wasmDistDir(), name) };

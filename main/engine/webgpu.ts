@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Tf } from '../../app/graph/tfjs/tf.ts';
+import { oneLine } from './errorLine.ts';
 
 /** What the GPU adapter says of itself (WebGPU's GPUAdapterInfo), plus whether it is really a CPU. */
 export interface GpuAdapterInfo {
@@ -47,13 +48,13 @@ export async function startWebgpu(tf: Tf): Promise<GpuAdapterInfo> {
   try {
     await import('@tensorflow/tfjs-backend-webgpu');
   } catch (err) {
-    throw new Error(`@tensorflow/tfjs-backend-webgpu is not installed (optional; \`npm install @tensorflow/tfjs-backend-webgpu\`): ${firstLine(err)}`, { cause: err });
+    throw new Error(`@tensorflow/tfjs-backend-webgpu is not installed (optional; \`npm install @tensorflow/tfjs-backend-webgpu\`): ${oneLine(err)}`, { cause: err });
   }
   let ok: boolean;
   try {
     ok = await tf.setBackend('webgpu');
   } catch (err) {
-    throw new Error(`the WebGPU backend failed to initialise on ${describeAdapter(info)}: ${firstLine(err)}`, { cause: err });
+    throw new Error(`the WebGPU backend failed to initialise on ${describeAdapter(info)}: ${oneLine(err)}`, { cause: err });
   }
   if (!ok) throw new Error(`the WebGPU backend failed to initialise on ${describeAdapter(info)}`);
   await tf.ready();
@@ -78,7 +79,7 @@ async function openDawnOnce(): Promise<Dawn> {
   try {
     mod = await import('webgpu');
   } catch (err) {
-    const message = firstLine(err);
+    const message = oneLine(err);
     if (/Cannot find (package|module) 'webgpu'/.test(message)) throw new Error('the webgpu package (Dawn for Node) is not installed (optional: `npm install webgpu`)', { cause: err });
     throw new Error(`Dawn's Node binding did not load on ${process.platform}-${process.arch}: ${message}`, { cause: err });
   }
@@ -113,9 +114,4 @@ export function ensureXdgRuntimeDir(): void {
   } catch {
     // Not fatal: Dawn works without it on most systems, it only warns.
   }
-}
-
-function firstLine(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  return (text.split('\n').find((l) => l.trim() !== '') ?? 'unknown error').trim().replace(/\.$/, '');
 }

@@ -121,8 +121,10 @@ async function openSource(job: TrainingJob, config: TrainingConfig): Promise<Dat
 
 async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingResult, t0: number): Promise<TrainingResult> {
   const config = job.config;
-  const { tf, backend, tried } = await loadTf(config.backend);
+  // Training's auto times a few steps of this very model on each backend that starts (main/engine/autoBackend.ts).
+  const { tf, backend, tried, choice: backendChoice } = await loadTf(config.backend, { build: (t) => buildModel(t, job.model), batchSize: config.batchSize });
   result.backend = backend;
+  if (backendChoice) result.backendChoice = backendChoice;
 
   const source = await openSource(job, config);
   const { data, counts } = source;
@@ -182,6 +184,7 @@ async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingRes
       type: 'started',
       backend,
       tried,
+      ...(result.backendChoice ? { backendChoice: result.backendChoice } : {}),
       loss: choice.loss,
       lossExplanation: choice.explanation,
       trainSamples: counts.train,
