@@ -31,3 +31,13 @@ export function weightsFolderName(projectFileName: string): string {
   const stem = dot > 0 ? base.slice(0, dot) : base;
   return `${stem || 'project'}${WEIGHTS_FOLDER_SUFFIX}`;
 }
+
+/** Parameters of the layers that carry imported weights (the status bar's "⤓ N imported"). */
+export function importedParamCount(
+  doc: { graph: { layers: readonly { id: string; name: string }[] }; weights?: ImportedWeights },
+  analysis: { layers: Record<string, { params: number } | undefined> },
+): number {
+  if (!doc.weights) return 0;
+  const names = new Set(doc.weights.layers);
+  return doc.graph.layers.reduce((n, l) => n + (names.has(l.name) ? analysis.layers[l.id]?.params ?? 0 : 0), 0);
+}

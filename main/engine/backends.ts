@@ -12,6 +12,7 @@ import { installNodePolyfills } from './nodePolyfills.ts';
 import { registerWasmKernels } from './wasmKernels/index.ts';
 import { registerMissingGradients } from './missingGradients.ts';
 import { startWebgpu } from './webgpu.ts';
+import { startWasmWithThreads, wasmThreadsInUse } from './wasmThreads.ts';
 import { oneLine } from './errorLine.ts';
 import type { Tf } from '../../app/graph/tfjs/tf.ts';
 
@@ -36,11 +37,15 @@ export interface LoadedBackend {
   tf: Tf;
   backend: BackendName;
   tried: BackendAttempt[];
+  /** Threads the wasm backend computes with (wasm only; see ./wasmThreads.ts). */
+  threads?: number;
 }
 
 export interface LoadBackendOptions {
   /** Loads tfjs-node; replaceable so tests can simulate a missing native library. */
   requireTfjsNode?: () => unknown;
+  /** Cores the wasm backend may use (default 1). Fixed once wasm has started in this process. */
+  threads?: number;
 }
 
 /** Raised when an explicitly requested backend cannot load; the message is one plain line. */
@@ -71,7 +76,7 @@ export async function loadBackend(preferred: BackendPreference = 'auto', options
       const tf = await LOADERS[backend](options);
       tried.push({ backend, ok: true });
       registerMissingGradients(tf);
-      return { tf, backend, tried };
+      return backend === 'wasm' ? { tf, backend, tried, threads: wasmThreadsInUse(tf) } : { tf, backend, tried };
     } catch (err) {
       tried.push({ backend, ok: false, reason: oneLine(err) });
     }
@@ -114,7 +119,7 @@ const LOADERS: Record<BackendName, (options: LoadBackendOptions) => Promise<Tf>>
     return tf;
   },
 
-  async wasm() {
+  async wasm(options) {
     const tf = await importTfjs();
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     if (!wasmPathsSet) {
@@ -122,11 +127,13 @@ const LOADERS: Record<BackendName, (options: LoadBackendOptions) => Promise<Tf>>
       wasm.setWasmPaths(wasmDistDir() + sep);
       wasmPathsSet = true;
     }
-    // tfjs disables WASM threads under Node (tfjs issue 3830); the single-threaded SIMD binary is what loads here.
     registerWasmKernels();
     let ok: boolean;
     try {
-      ok = await tf.setBackend('wasm');
+      // More than one thread: the threaded SIMD build, started the way Node allows (./wasmThreads.ts).
+      const started = await startWasmWithThreads(tf, wasm, options.threads ?? 1);
+      if (started.warning) console.warn(`modelwright: ${started.warning}`);
+      ok = started.ok;
     } catch (err) {
       throw new Error(`the WebAssembly backend failed to initialise: ${oneLine(err)}`, { cause: err });
     }

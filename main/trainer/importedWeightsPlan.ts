@@ -17,6 +17,11 @@ export function planImportedWeights(projectDir: string, weights: ImportedWeights
     throw new StoreError('invalid', `the project's imported weights (the folder "${weights.folder}") are not beside it in ${projectDir}; `
       + 'copy that folder next to the project file, or remove the project\'s "weights" entry to train from fresh weights');
   }
+  return importedWeightsRequest(folder);
+}
+
+/** The `derived` part of a run that starts from the imported weights in `folder` (a sweep's trials keep only the folder). */
+export function importedWeightsRequest(folder: string): NonNullable<RunRequest['derived']> {
   return {
     lineage: { kind: 'train', parentRunId: null, derivation: { importedWeights: { folder } } },
     weightsFrom: folder,

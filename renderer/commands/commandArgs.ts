@@ -54,6 +54,7 @@ export interface CommandArgs {
   saveAs: undefined;
   open: undefined;
   goToStart: undefined;
+  importModelFolder: undefined;
   fitView: undefined;
   showShortcuts: undefined;
   /** One per panel (App.tsx), so panel shortcuts appear in the shortcut list too. */

@@ -11,6 +11,7 @@ import { getTemplate, projectFromTemplate } from '../../../app/templates/index.t
 import { openStore } from '../../../main/store/experimentStore.ts';
 import { lineageOf } from '../../../main/store/lineage.ts';
 import { expectOneLine, runCli } from './cliHarness.ts';
+import { kerasConverterModel, type ModelJson } from '../model/kerasConverterFixture.ts';
 
 let dir: string;
 let db: string;
@@ -74,6 +75,9 @@ describe('modelwright import: a model exported by Modelwright', () => {
     expect(tuned.stderr).toMatch(/started from imported weights \(.*imported\.weights\): 3 of 3 layers initialized from them \(hidden_1, hidden_2, species\)/);
     expect(Math.abs(tuned.test!.accuracy - original.test!.accuracy)).toBeLessThanOrEqual(0.02);
 
+    const shown = await runCli(['show', String(tuned.runId), '--db', db]);
+    expect(shown.stdout).toMatch(/Weights: +started from imported weights/);
+
     const scratch = await train('iris.mwproj', '--epochs', '1', '--learning-rate', '0.000001');
     expect(scratch.test!.accuracy).toBeLessThan(original.test!.accuracy - 0.1);
 
@@ -82,6 +86,26 @@ describe('modelwright import: a model exported by Modelwright', () => {
       const lineage = lineageOf(store, tuned.runId);
       expect(lineage.parentRunId).toBeNull();
       expect(lineage.derivation?.importedWeights).toMatchObject({ layers: ['hidden_1', 'hidden_2', 'species'], skipped: [] });
+      expect(store.getRun(tuned.runId).fromImportedWeights).toBe(true);
+      expect(store.getRun(scratch.runId).fromImportedWeights).toBeUndefined();
+    } finally {
+      store.close();
+    }
+  }, 180_000);
+
+  it('a sweep\'s trials start from the imported weights too', async () => {
+    await writeFile(file('space.json'), JSON.stringify({ 'optimizer.learningRate': { choice: [0.000001] } }));
+    const r = await runCli(['sweep', file('imported.mwproj'), ...irisData, '--space', file('space.json'), '--trials', '1', '--epochs', '1',
+      '--parallel', '1', '--backend', 'cpu', '--seed', '1', '--db', db, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const trial = JSON.parse(r.stdout).trials[0];
+    // The trial trains with the project's own seed (its own test split): compared with the imported model untrained on that split.
+    const untrained = await runCli(['train', file('imported.mwproj'), ...irisData, '--backend', 'cpu', '--db', db, '--json', '--epochs', '0']);
+    expect(untrained.code, untrained.stderr).toBe(0);
+    expect(Math.abs(trial.test.accuracy - JSON.parse(untrained.stdout).test.accuracy)).toBeLessThanOrEqual(0.02);
+    const store = openStore(db, { mustExist: true });
+    try {
+      expect(lineageOf(store, trial.runId).derivation?.importedWeights).toMatchObject({ layers: ['hidden_1', 'hidden_2', 'species'] });
     } finally {
       store.close();
     }
@@ -114,47 +138,9 @@ describe('modelwright import: a model exported by Modelwright', () => {
   });
 });
 
-/** A folder as tensorflowjs_converter writes it for a small tf.keras (Keras 2) model: 4 → 3 (relu) → 2 (softmax). */
-async function kerasConverterFolder(name: string, edit: (json: Record<string, any>, weights: Float32Array) => { json?: unknown; bin?: Uint8Array } | void = () => {}) {
-  const dense = (n: string, units: number, activation: string) => ({
-    class_name: 'Dense',
-    config: {
-      name: n, trainable: true, dtype: 'float32', units, activation, use_bias: true,
-      kernel_initializer: { class_name: 'GlorotUniform', config: { seed: null } }, bias_initializer: { class_name: 'Zeros', config: {} },
-      kernel_regularizer: null, bias_regularizer: null, activity_regularizer: null, kernel_constraint: null, bias_constraint: null,
-    },
-  });
-  const json: Record<string, any> = {
-    format: 'layers-model',
-    generatedBy: 'keras v2.15.0',
-    convertedBy: 'TensorFlow.js Converter v4.22.0',
-    modelTopology: {
-      keras_version: '2.15.0',
-      backend: 'tensorflow',
-      model_config: {
-        class_name: 'Sequential',
-        config: {
-          name: 'sequential',
-          layers: [
-            { class_name: 'InputLayer', config: { batch_input_shape: [null, 4], dtype: 'float32', sparse: false, ragged: false, name: 'dense_input' } },
-            dense('dense', 3, 'relu'),
-            dense('dense_1', 2, 'softmax'),
-          ],
-        },
-      },
-      training_config: { loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'], optimizer_config: { class_name: 'Adam', config: { learning_rate: 0.001 } } },
-    },
-    weightsManifest: [{
-      paths: ['group1-shard1of1.bin'],
-      weights: [
-        { name: 'dense/kernel', shape: [4, 3], dtype: 'float32' },
-        { name: 'dense/bias', shape: [3], dtype: 'float32' },
-        { name: 'dense_1/kernel', shape: [3, 2], dtype: 'float32' },
-        { name: 'dense_1/bias', shape: [2], dtype: 'float32' },
-      ],
-    }],
-  };
-  const weights = new Float32Array(12 + 3 + 6 + 2).map((_, i) => (i + 1) / 100);
+/** A Keras-converter folder (./../model/kerasConverterFixture.ts) written as `name`; `edit` may change it first. */
+async function kerasConverterFolder(name: string, edit: (json: ModelJson, weights: Float32Array) => { json?: unknown; bin?: Uint8Array } | void = () => {}) {
+  const { json, weights } = kerasConverterModel();
   const changed = edit(json, weights) ?? {};
   await mkdir(file(name), { recursive: true });
   await writeFile(file(`${name}/model.json`), JSON.stringify(changed.json ?? json));
