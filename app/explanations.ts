@@ -130,7 +130,31 @@ export const settingExplanations: Readonly<Record<string, SettingExplanation>> =
   },
   backend: {
     label: 'Backend', short: show,
-    text: 'Which engine computes the training; automatic tries native TensorFlow, then WebAssembly, then plain JavaScript.',
+    text: 'Which engine computes the training; automatic times a few training steps of this model on each engine that starts (native TensorFlow, the graphics card through WebGPU, WebAssembly) and keeps the fastest.',
+  },
+  'augment.flip': {
+    label: 'Flip pictures', short: (v) => (v === 'none' || v === null || v === undefined ? 'no flips' : v === 'both' ? 'flip both ways' : `flip ${show(v)}`),
+    text: 'Images only: mirrors each training picture at random (left-right, upside down or both), so the model does not depend on which way things face.',
+  },
+  'augment.rotation': {
+    label: 'Rotate up to (degrees)', short: (v) => (v ? `rotate ±${show(v)}°` : 'no rotation'),
+    text: 'Images only: turns each training picture by a random angle up to this many degrees either way.',
+  },
+  'augment.zoom': {
+    label: 'Zoom in or out by up to', short: (v) => (typeof v === 'number' && v > 0 ? `zoom ±${formatPercent(v, 0)}` : 'no zoom'),
+    text: 'Images only: zooms each training picture in or out at random by up to this share of its size.',
+  },
+  'augment.shift': {
+    label: 'Shift by up to', short: (v) => (typeof v === 'number' && v > 0 ? `shift ±${formatPercent(v, 0)}` : 'no shift'),
+    text: 'Images only: moves each training picture left or right and up or down by up to this share of its width and height.',
+  },
+  'augment.brightness': {
+    label: 'Brightness change up to', short: (v) => (typeof v === 'number' && v > 0 ? `brightness ±${formatPercent(v, 0)}` : 'no brightness change'),
+    text: 'Images only: makes each training picture lighter or darker at random by up to this share of full white.',
+  },
+  'augment.seed': {
+    label: 'Augmentation seed', short: (v) => (v === null || v === undefined ? 'augment by seed' : `augment seed ${show(v)}`),
+    text: 'Picks the random flips, turns and shifts (by default the random seed does): the same seed gives the same augmented pictures.',
   },
 };
 

@@ -6,6 +6,7 @@ import { datasetBindingSchema } from '../data/binding.ts';
 import { blockSchema, graphSchema } from '../graph/schema.ts';
 import { blockDefinitionSchema, type SavedBlock } from '../project/blockFile.ts';
 import { projectSchema } from '../project/schema.ts';
+import { importedWeightsSchema } from '../project/importedWeights.ts';
 import { trainingConfigSchema } from '../training/config.ts';
 import { runQuerySchema } from '../store/runQuery.ts';
 import { strategyNames } from '../tuning/strategies.ts';
@@ -56,6 +57,8 @@ export const projectInputSchema = z.object({
   graph: graphSchema,
   dataset: datasetBindingSchema.nullable().default(null),
   training: trainingConfigSchema.nullable().default(null),
+  /** Weights imported with the model, in a folder beside the project file at `path` (app/project/importedWeights.ts). */
+  weights: importedWeightsSchema.optional(),
   /** The project file on the host; relative data paths in the binding are resolved against its folder. */
   path: z.string().max(4096).nullable().optional(),
 });
@@ -117,7 +120,8 @@ export const apiContract = {
       /** Saves atomically (the old file survives any failure) and adds the file to the recent list. */
       save: { args: z.tuple([path, projectSchema]), maxBytes: uploadMaxRequestBytes },
       /** Like save, but refuses (code `exists`) to replace an existing file unless `overwrite` is set. */
-      saveAs: { args: z.tuple([path, projectSchema, z.strictObject({ overwrite: z.boolean().optional() }).optional()]), maxBytes: uploadMaxRequestBytes },
+      /** `weightsFrom`: the file the project was opened from; its imported weights folder is copied beside the new file. */
+      saveAs: { args: z.tuple([path, projectSchema, z.strictObject({ overwrite: z.boolean().optional(), weightsFrom: path.optional() }).optional()]), maxBytes: uploadMaxRequestBytes },
       listRecent: { args: z.tuple([]) },
       forgetRecent: { args: z.tuple([path]) },
       /** Keeps a copy of unsaved work so a crash loses nothing; call it on every edit (it is cheap). */
@@ -126,6 +130,14 @@ export const apiContract = {
       clearRecovery: { args: z.tuple([]) },
       /** Imports a Keras / TF.js model JSON (or a project) given as text, e.g. an uploaded file. */
       importModelText: { args: z.tuple([z.string().min(1), z.string().max(200).optional()]), maxBytes: uploadMaxRequestBytes },
+      /**
+       * Imports a trained TF.js layers model folder with its weights (model.json + .bin files, base64; a folder common
+       * to all is dropped): stored in the workspace, checked, written as a project with its weights folder beside it.
+       */
+      importModelFiles: {
+        args: z.tuple([uploadFileName, z.array(z.strictObject({ path: z.string().min(1).max(1024), data: z.base64() })).min(1).max(10_001)]),
+        maxBytes: uploadMaxRequestBytes,
+      },
       /** "My blocks": the newest version of each block saved in the studio's data folder (docs/blocks.md). */
       listBlocks: { args: z.tuple([]) },
       /** Saves a block under a name for reuse in any project; a name saved before gets the next version. */
@@ -351,6 +363,7 @@ interface ApiResults {
     loadRecovery: RecoveryCopy | null;
     clearRecovery: void;
     importModelText: OpenedProject;
+    importModelFiles: OpenedProject;
     listBlocks: SavedBlock[];
     saveBlock: SavedBlock;
   };

@@ -72,7 +72,7 @@ export const menuPanels = [
 
 /** Renderer command ids that menu items dispatch (the renderer's command registry runs them). */
 export const menuCommandIds = [
-  'newProject', 'open', 'openRecent', 'save', 'saveAs', 'importModel', 'export',
+  'newProject', 'open', 'openRecent', 'save', 'saveAs', 'importModel', 'importModelFolder', 'export',
   'undo', 'redo', 'cut', 'copy', 'paste', 'selectAll',
   ...menuPanels.map((p) => `showPanel:${p.id}` as const), 'fitView',
   'train', 'stop',

@@ -143,10 +143,12 @@ export interface DataCheck {
 export interface TrainingStarted {
   runId: number;
   name: string;
-  /** The backend actually in use (`tensorflow`, `wasm`, `cpu`). */
+  /** The backend actually in use (`tensorflow`, `webgpu`, `wasm`, `cpu`). */
   backend: string;
   /** Backends tried first and why they did not load. */
   tried: { backend: string; error: string }[];
+  /** With backend `auto`: what was measured on this model and why this backend won (one line). */
+  backendChoice?: string;
   loss: string;
   lossExplanation: string;
   trainSamples: number;
@@ -155,6 +157,8 @@ export interface TrainingStarted {
   warnings: string[];
   /** A warm-started run: the run it started from, the layers that took its weights and those that did not, with why. */
   warmStart?: { fromRunId: number; layers: string[]; skipped: { name: string; reason: string }[] };
+  /** A run of a project with imported weights: their folder, the layers initialized from them and those that start fresh. */
+  importedWeights?: { folder: string; layers: string[]; skipped: { name: string; reason: string }[] };
 }
 
 export interface TrainingProgress {

@@ -2,6 +2,7 @@
 // the shared plan: the same data reading, preprocessing, seeded split, model, compile, callbacks,
 // evaluation and save as the studio.
 import { withoutDefaultedInputs } from '../graph/layers/attention.ts';
+import { inputCopyName, withDistinctInputs } from '../graph/distinctInputs.ts';
 import type { ParamValue } from '../graph/types.ts';
 import { assignIdentifiers } from './identifiers.ts';
 import { jsSettings, writeJsData, type JsContext } from './javascriptData.ts';
@@ -139,8 +140,12 @@ function writeModel(w: SourceWriter, plan: CodePlan, ctx: JsContext, seeded: boo
       lines.push(`const ${names[i]} = tf.input({ ${args.join(', ')} });`);
       return;
     }
-    // TF.js's predict and evaluate fail on one tensor listed twice in a layer's inputs; attention defaults them.
-    const ins = (step.def.type === 'MultiHeadAttention' ? withoutDefaultedInputs(step.inputs) : step.inputs).map((j) => names[j]);
+    // TF.js's predict and evaluate fail on one tensor listed twice in a layer's inputs: attention defaults
+    // them, any other repeated slot reads a pass-through copy (app/graph/distinctInputs.ts).
+    const named = (step.def.type === 'MultiHeadAttention' ? withoutDefaultedInputs(step.inputs) : step.inputs).map((j) => names[j]);
+    const ins = withDistinctInputs(named, (n, slot) =>
+      `tf.layers.activation({ activation: 'linear', name: ${jsString(inputCopyName(step.layer.name, slot))} }).apply(${n})${ctx.ty(' as tf.SymbolicTensor')}`);
+    if (ins !== named) lines.push('// The same tensor in two inputs: the second reads a copy (TF.js\'s predict would dispose it too early).');
     const arg = ins.length === 1 ? ins[0] : `[${ins.join(', ')}]`;
     lines.push(`const ${names[i]} = ${stepExpression(step)}.apply(${arg})${ctx.ty(' as tf.SymbolicTensor')};`);
   });

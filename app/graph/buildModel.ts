@@ -8,6 +8,7 @@ import { getLayerDef, resolveParams } from './catalog.ts';
 import type { Graph, GraphAnalysis, GraphError, ParamValue, WrappedLayer } from './types.ts';
 import { multiHeadAttentionClass } from './tfjs/multiHeadAttention.ts';
 import { withoutDefaultedInputs } from './layers/attention.ts';
+import { inputCopyName, withDistinctInputs } from './distinctInputs.ts';
 import { positionLayerClasses } from './tfjs/positionLayers.ts';
 
 
@@ -145,7 +146,9 @@ export function buildTfModel(withBlocks: Graph, tf: Tf, options: BuildOptions = 
     // A frozen layer keeps its weights: TF.js leaves it out of the weights the optimizer updates.
     if (layer.trainable === false) tfLayer.trainable = false;
     if (layer.trainable === false && layer.type === 'BatchNormalization') inInferenceMode(tfLayer);
-    const args = layer.type === 'MultiHeadAttention' ? withoutDefaultedInputs(ins) : ins;
+    const defaulted = layer.type === 'MultiHeadAttention' ? withoutDefaultedInputs(ins) : ins;
+    const args = withDistinctInputs(defaulted, (t, slot) =>
+      tf.layers.activation({ activation: 'linear', name: inputCopyName(layer.name, slot) }).apply(t) as tfTypes.SymbolicTensor);
     const out = tfLayer.apply(args.length === 1 ? args[0] : args);
     tensors.set(id, (Array.isArray(out) ? out[0] : out) as tfTypes.SymbolicTensor);
   }

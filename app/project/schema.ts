@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { graphLimits, graphSchema, keySafe, nameSchema } from '../graph/schema.ts';
 import { datasetBindingSchema } from '../data/binding.ts';
 import { trainingConfigSchema } from '../training/config.ts';
+import { importedWeightsSchema } from './importedWeights.ts';
 
 export const PROJECT_FORMAT = 'modelwright-project';
 /** The version this build writes. Files with a lower version are migrated (migrate.ts); higher ones are refused. */
@@ -40,6 +41,8 @@ export const projectSchema = z.strictObject({
   layout: layoutSchema.default({ positions: {} }),
   dataset: datasetBindingSchema.nullable().default(null),
   training: trainingConfigSchema.nullable().default(null),
+  /** Weights imported with the model, in a folder beside the file (./importedWeights.ts). */
+  weights: importedWeightsSchema.optional(),
   createdAt: z.iso.datetime(),
   modifiedAt: z.iso.datetime(),
   notes: z.string().max(projectLimits.maxNotesLength).optional(),

@@ -3,7 +3,7 @@
 // customers.csv"), or "same settings as #12". Pure, so the studio's service and the CLI name runs alike.
 import { settingExplanation, settingExplanations } from '../explanations.ts';
 import type { Graph } from '../graph/types.ts';
-import type { TrainingConfig } from '../training/config.ts';
+import { comparableConfig, type TrainingConfig } from '../training/config.ts';
 import { dataSourceName } from '../data/sourceName.ts';
 import { diffGraphs, diffValues } from './diff.ts';
 
@@ -32,7 +32,7 @@ export function recipeChanges(previous: RunRecipe, current: RunRecipe): string[]
   // In the order of the settings table (optimizer, learning rate, batch size, epochs…), not of the objects' keys.
   const order = Object.keys(settingExplanations);
   const rank = (path: string) => { const i = order.indexOf(settingExplanation(path) === settingExplanations.classWeights ? 'classWeights' : path); return i < 0 ? order.length : i; };
-  const diffs = diffValues([previous.config, current.config]).sort((a, b) => rank(a.path) - rank(b.path));
+  const diffs = diffValues([comparableConfig(previous.config), comparableConfig(current.config)]).sort((a, b) => rank(a.path) - rank(b.path));
   for (const diff of diffs) {
     const entry = settingExplanation(diff.path);
     const key = entry ? entry.label : diff.path;

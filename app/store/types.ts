@@ -101,6 +101,8 @@ export interface RunSummary {
   kind: RunKind;
   /** The run it was derived from (a pruned or warm-started run's parent); null otherwise, or when that run was deleted. */
   parentRunId: number | null;
+  /** The run started from a project's imported weights (`modelwright import`; docs/training.md#training-from-imported-weights). */
+  fromImportedWeights?: boolean;
 }
 
 export interface RunDetail extends RunSummary {

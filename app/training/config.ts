@@ -12,7 +12,7 @@ export const lossNames = [
   'huber',
 ] as const;
 export const metricNames = ['accuracy', 'mse', 'mae'] as const;
-export const backendNames = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+export const backendNames = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 
 export const optimizerSchema = z.object({
   name: z.enum(optimizerNames).default('adam'),
@@ -39,6 +39,44 @@ export const reduceLrSchema = z.object({
   minLearningRate: z.number().min(0).default(1e-6),
 });
 
+/** How `augment.flip` mirrors training images (Keras RandomFlip's modes; `both` is "horizontal_and_vertical"). */
+export const flipModes = ['none', 'horizontal', 'vertical', 'both'] as const;
+
+/**
+ * Image augmentation of the training batches (app/data/augment.ts, docs/training.md#augmentation): each
+ * image of each training batch gets a random flip, rotation, zoom, shift and brightness change drawn
+ * within these bounds, anew every epoch. Validation and test images are never changed.
+ */
+export const augmentSchema = z.object({
+  /** Each allowed direction is mirrored with probability ½ (Keras RandomFlip). */
+  flip: z.enum(flipModes).default('none'),
+  /** Rotate by an angle drawn from ±`rotation` degrees (Keras RandomRotation(factor = rotation / 360)). */
+  rotation: z.number().min(0).max(180).default(0),
+  /** Zoom by a factor drawn from 1 ± `zoom` on both axes; above 1 zooms out (Keras RandomZoom(zoom)). */
+  zoom: z.number().min(0).max(0.5).default(0),
+  /** Shift by up to ± this fraction of the width and of the height (Keras RandomTranslation(shift, shift)). */
+  shift: z.number().min(0).max(0.5).default(0),
+  /** Add a value drawn from ± this to every pixel of an image, then clip to [0, 1] (Keras RandomBrightness(b, value_range=(0, 1))). */
+  brightness: z.number().min(0).max(1).default(0),
+  /** Seeds the augmentation alone (default: the run's `seed`). */
+  seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+});
+
+export type AugmentSettings = z.infer<typeof augmentSchema>;
+
+/** True when the settings change images at all (absent, or every bound 0 and no flip, means off). */
+export function augmentIsOn(augment: AugmentSettings | undefined | null): augment is AugmentSettings {
+  return !!augment && (augment.flip !== 'none' || augment.rotation > 0 || augment.zoom > 0 || augment.shift > 0 || augment.brightness > 0);
+}
+
+/**
+ * A configuration as runs are compared (run names, the compare view, the Runs table): no augmentation is
+ * spelled out as its all-off settings, so turning it on differs only in what was turned on.
+ */
+export function comparableConfig<T extends { augment?: AugmentSettings }>(config: T): T {
+  return { ...config, augment: { ...augmentSchema.parse({}), ...config.augment } };
+}
+
 export const trainingConfigSchema = z.object({
   optimizer: optimizerSchema.default(() => optimizerSchema.parse({})),
   /** `auto` picks from the task and the output layer (see app/training/loss.ts). */
@@ -64,6 +102,8 @@ export const trainingConfigSchema = z.object({
   /** `auto` weighs classes inversely to their frequency; `none` weighs them equally; or explicit weights by label. */
   classWeights: z.union([z.literal('none'), z.literal('auto'), z.record(z.string(), z.number().positive())]).default('none'),
   backend: z.enum(backendNames).default('auto'),
+  /** Image augmentation of the training batches; absent means none. */
+  augment: augmentSchema.optional(),
 });
 
 export type TrainingConfig = z.infer<typeof trainingConfigSchema>;

@@ -9,6 +9,11 @@ import type { LossName } from './config.ts';
 export interface NewLayer {
   type: string;
   params: Record<string, ParamValue>;
+  /**
+   * The base of its name (`head` → head, head_1, …), else the type's. A replaced layer's own name stays
+   * taken then, so the new layer never has the old one's name (a warm start matches weights by name).
+   */
+  name?: string;
 }
 
 export type FixAction =
@@ -42,7 +47,7 @@ export interface FixTarget {
 const key = (c: Connection) => `${c.from}->${c.to}:${c.toSlot}`;
 
 function freshLayer(graph: Graph, spec: NewLayer, names: Set<string>, ids: Set<string>): LayerNode {
-  const name = suggestLayerName(spec.type, names);
+  const name = suggestLayerName(spec.name ?? spec.type, names);
   names.add(name);
   let id = name;
   for (let i = 2; ids.has(id); i++) id = `${name}_${i}`;
@@ -75,8 +80,8 @@ function applyAction(target: FixTarget, action: FixAction): FixTarget {
     case 'replace-layer': {
       const old = graph.layers.find((l) => l.id === action.layerId);
       if (!old) return target;
-      names.delete(old.name);
-      const name = suggestLayerName(action.layer.type, names);
+      if (action.layer.name === undefined) names.delete(old.name);
+      const name = suggestLayerName(action.layer.name ?? action.layer.type, names);
       const layer: LayerNode = { id: old.id, type: action.layer.type, name, params: structuredClone(action.layer.params) };
       return { ...target, graph: { ...graph, layers: graph.layers.map((l) => (l.id === old.id ? layer : l)) } };
     }

@@ -124,6 +124,8 @@ export const trainingResultSchema = z.object({
   /** What to do next, when the run ended badly. */
   advice: z.string().optional(),
   backend: z.string().nullable(),
+  /** Training's `auto`: the backends measured on this model and why this one won (one line). */
+  backendChoice: z.string().optional(),
   /** Epochs planned and epochs that ran to the end. */
   epochs: z.number().int().min(0),
   epochsCompleted: z.number().int().min(0),
@@ -196,6 +198,8 @@ export const fromTrainerSchema = z.discriminatedUnion('type', [
     backend: z.string(),
     /** Backends tried before this one and why they did not load. */
     tried: z.array(z.object({ backend: z.string(), error: z.string() })).default([]),
+    /** Training's `auto`: the backends measured on this model and why this one won (one line). */
+    backendChoice: z.string().optional(),
     loss: z.enum(lossNames),
     lossExplanation: z.string(),
     trainSamples: z.number().int().min(0),

@@ -153,7 +153,7 @@ function endProblems(graph: Graph, analysis: GraphAnalysis, data: BoundData | nu
 }
 
 /** The layer that decides the output's width and activation, looking back through Activation and Dropout layers. */
-function outputDecider(graph: Graph, output: LayerNode): { decider: LayerNode; activationLayer: LayerNode; activation: string } {
+export function outputDecider(graph: Graph, output: LayerNode): { decider: LayerNode; activationLayer: LayerNode; activation: string } {
   let layer: LayerNode | undefined = output;
   let activationLayer: LayerNode | null = null;
   let activation: string | null = null;
@@ -212,7 +212,7 @@ function outputShapeProblem(graph: Graph, analysis: GraphAnalysis, output: Layer
   });
 }
 
-function outputLayerSpec(data: BoundData): { type: string; params: { units: number; activation: string } } {
+export function outputLayerSpec(data: BoundData): { type: string; params: { units: number; activation: string } } {
   if (data.task === 'regression') return { type: 'Dense', params: { units: 1, activation: 'linear' } };
   if (data.task === 'reconstruction') return { type: 'Dense', params: { units: data.outputUnits, activation: 'linear' } };
   return { type: 'Dense', params: { units: data.outputUnits, activation: 'softmax' } };

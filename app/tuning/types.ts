@@ -25,6 +25,8 @@ export interface SweepBase {
   binding: DatasetBinding;
   /** Folder relative data paths are read from. */
   baseDir?: string;
+  /** A project with imported weights: their folder; every trial starts its matching layers from it (docs/training.md). */
+  importedWeightsFolder?: string;
 }
 
 export interface SweepInfo {

@@ -48,6 +48,7 @@ export function buildMenuTemplate(ctx: MenuContext): MenuItemConstructorOptions[
       { id: 'saveAs', label: 'Save &As…', accelerator: 'CmdOrCtrl+Shift+S', enabled: needsProject, click: send('saveAs') },
       { type: 'separator' },
       { id: 'importModel', label: '&Import Model JSON…', accelerator: 'CmdOrCtrl+I', click: send('importModel') },
+      { id: 'importModelFolder', label: 'Import Model &Folder (with Weights)…', click: send('importModelFolder') },
       { id: 'export', label: '&Export…', accelerator: 'CmdOrCtrl+E', enabled: needsProject, click: send('export') },
       ...(mac ? [] : [{ type: 'separator' } as const, { role: 'quit', label: 'E&xit', accelerator: 'Ctrl+Q' } as const]),
     ],

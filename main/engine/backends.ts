@@ -1,5 +1,7 @@
-// The backend ladder: native TensorFlow (tfjs-node) → WebAssembly (SIMD) → pure-JS CPU.
-// `auto` takes the first rung that loads and reports why the others did not.
+// The backend ladder: native TensorFlow (tfjs-node) → WebGPU (Dawn) → WebAssembly (SIMD) → pure-JS CPU.
+// `auto` here takes the first rung of tensorflow → wasm → cpu that loads and reports why the others did not;
+// WebGPU is only ever picked by a measurement on the actual model (./autoBackend.ts) or by name, because
+// a GPU is not always faster for a small model (and a software Vulkan driver is a CPU).
 //
 // tfjs-node runs ops synchronously on the calling thread, so it must only ever be loaded inside the
 // trainer process (utilityProcess / child_process.fork), never in the Electron main process or the UI.
@@ -9,13 +11,19 @@ import { dirname, join, sep } from 'node:path';
 import { installNodePolyfills } from './nodePolyfills.ts';
 import { registerWasmKernels } from './wasmKernels/index.ts';
 import { registerMissingGradients } from './missingGradients.ts';
+import { startWebgpu } from './webgpu.ts';
+import { startWasmWithThreads, wasmThreadsInUse } from './wasmThreads.ts';
+import { oneLine } from './errorLine.ts';
 import type { Tf } from '../../app/graph/tfjs/tf.ts';
 
 export type { Tf };
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+export type BackendName = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 export type BackendPreference = 'auto' | BackendName;
 
-export const BACKEND_LADDER: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
+/** Every backend, in the order they are tried and listed. */
+export const BACKEND_LADDER: readonly BackendName[] = ['tensorflow', 'webgpu', 'wasm', 'cpu'];
+/** What `auto` walks when there is no model to measure on: first that loads wins. */
+export const UNMEASURED_AUTO_LADDER: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
 
 export interface BackendAttempt {
   backend: BackendName;
@@ -29,11 +37,15 @@ export interface LoadedBackend {
   tf: Tf;
   backend: BackendName;
   tried: BackendAttempt[];
+  /** Threads the wasm backend computes with (wasm only; see ./wasmThreads.ts). */
+  threads?: number;
 }
 
 export interface LoadBackendOptions {
   /** Loads tfjs-node; replaceable so tests can simulate a missing native library. */
   requireTfjsNode?: () => unknown;
+  /** Cores the wasm backend may use (default 1). Fixed once wasm has started in this process. */
+  threads?: number;
 }
 
 /** Raised when an explicitly requested backend cannot load; the message is one plain line. */
@@ -57,14 +69,14 @@ export async function loadBackend(preferred: BackendPreference = 'auto', options
   if (preferred !== 'auto' && !BACKEND_LADDER.includes(preferred)) {
     throw new Error(`Unknown backend "${String(preferred)}": use auto, ${BACKEND_LADDER.join(', ')}.`);
   }
-  const candidates = preferred === 'auto' ? BACKEND_LADDER : [preferred];
+  const candidates = preferred === 'auto' ? UNMEASURED_AUTO_LADDER : [preferred];
   const tried: BackendAttempt[] = [];
   for (const backend of candidates) {
     try {
       const tf = await LOADERS[backend](options);
       tried.push({ backend, ok: true });
       registerMissingGradients(tf);
-      return { tf, backend, tried };
+      return backend === 'wasm' ? { tf, backend, tried, threads: wasmThreadsInUse(tf) } : { tf, backend, tried };
     } catch (err) {
       tried.push({ backend, ok: false, reason: oneLine(err) });
     }
@@ -101,7 +113,13 @@ const LOADERS: Record<BackendName, (options: LoadBackendOptions) => Promise<Tf>>
     return tfNode;
   },
 
-  async wasm() {
+  async webgpu() {
+    const tf = await importTfjs();
+    await startWebgpu(tf);
+    return tf;
+  },
+
+  async wasm(options) {
     const tf = await importTfjs();
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     if (!wasmPathsSet) {
@@ -109,11 +127,13 @@ const LOADERS: Record<BackendName, (options: LoadBackendOptions) => Promise<Tf>>
       wasm.setWasmPaths(wasmDistDir() + sep);
       wasmPathsSet = true;
     }
-    // tfjs disables WASM threads under Node (tfjs issue 3830); the single-threaded SIMD binary is what loads here.
     registerWasmKernels();
     let ok: boolean;
     try {
-      ok = await tf.setBackend('wasm');
+      // More than one thread: the threaded SIMD build, started the way Node allows (./wasmThreads.ts).
+      const started = await startWasmWithThreads(tf, wasm, options.threads ?? 1);
+      if (started.warning) console.warn(`modelwright: ${started.warning}`);
+      ok = started.ok;
     } catch (err) {
       throw new Error(`the WebAssembly backend failed to initialise: ${oneLine(err)}`, { cause: err });
     }
@@ -159,12 +179,6 @@ function explainTfjsNodeFailure(err: unknown): string {
     return `@tensorflow/tfjs-node is installed but its native TensorFlow library did not load (${message})`;
   }
   return `@tensorflow/tfjs-node failed to load (${message})`;
-}
-
-function oneLine(err: unknown): string {
-  const text = err instanceof Error ? err.message : typeof err === 'object' && err && 'message' in err ? String((err as { message: unknown }).message) : String(err);
-  const first = text.split('\n').find((l) => l.trim() !== '') ?? 'unknown error';
-  return first.trim().replace(/\.$/, '');
 }
 
 export const _forTests = { explainTfjsNodeFailure, oneLine, wasmBinary: (name: string) => join(wasmDistDir(), name) };

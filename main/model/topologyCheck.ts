@@ -37,7 +37,7 @@ export function topologyProblem(modelJson: unknown, weights: readonly ManifestWe
     throw err;
   }
   const unknown = graph.layers.find((l) => !getLayerDef(l.type));
-  if (unknown) return `layer "${unknown.name}" is a ${unknown.type}, which is not a layer type Modelwright knows; it is not a model this program wrote`;
+  if (unknown) return `layer "${unknown.name}" is a ${unknown.type}, which is not a layer type Modelwright knows; replace it with a layer from the catalog (docs/layers.md) in the program that made the model and save it again`;
   const analysis = analyzeGraph(graph);
   if (!analysis.valid) {
     const e = analysis.errors[0];

@@ -1,8 +1,8 @@
 // The `projects` service: templates, new projects, open/save/save-as on the host's disk, the recent
-// list and the crash-recovery copy, and importing a Keras / TF.js model given as text.
+// list and the crash-recovery copy, importing a Keras / TF.js model given as text, and a trained model folder with its weights.
 import { existsSync } from 'node:fs';
-import { lstat, mkdir, readFile, rm } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { cp, lstat, mkdir, readFile, rm } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { ProjectsService } from '../../app/api/contract.ts';
 import { ApiError } from '../../app/api/errors.ts';
 import type { OpenedProject, RecentProject, RecoveryCopy, SavedProject } from '../../app/api/types.ts';
@@ -10,9 +10,12 @@ import { newProject, projectFromJson, touchProject, type ProjectDocument } from 
 import { loadModelText } from '../../app/project/load.ts';
 import { getTemplate, projectFromTemplate, templates } from '../../app/templates/index.ts';
 import { writeFileAtomic } from '../files/atomicWrite.ts';
-import { localFileAccess, sourceForCaller, sourceForFile, type FileAccess } from '../files/fileAccess.ts';
+import { exists, localFileAccess, sourceForCaller, sourceForFile, type FileAccess } from '../files/fileAccess.ts';
+import { storeModelUpload } from '../files/modelUpload.ts';
+import { importModelFolder, ModelImportError, writeImportedProject } from '../model/importFolder.ts';
+import { weightsFolderName } from '../../app/project/importedWeights.ts';
 import { loadModelFile, readProjectFile, writeProjectFile } from '../files/projectFiles.ts';
-import { WorkspacePathError } from '../files/workspacePaths.ts';
+import { freeName, safeSegment, WorkspacePathError } from '../files/workspacePaths.ts';
 import { createBlockLibrary } from './blockLibrary.ts';
 
 const maxRecent = 20;
@@ -56,7 +59,22 @@ export function createProjectsService(options: ProjectsServiceOptions): Projects
     await writeRecent(list).catch(() => {});
   }
 
-  async function save(name: string, document: ProjectDocument, mustNotExist: boolean): Promise<SavedProject> {
+  /**
+   * Save as, for a project with imported weights: the weights folder beside `from` (the file it was opened from) is
+   * copied beside `target` under the new file's name, so the saved project carries its weights wherever it goes.
+   */
+  async function carryWeights(document: ProjectDocument, from: string | undefined, target: string): Promise<ProjectDocument> {
+    if (!document.weights || !from) return document;
+    const source = join(dirname(await files.readable(from)), document.weights.folder);
+    const folder = weightsFolderName(target);
+    const destination = join(dirname(target), folder);
+    if (resolve(source) === resolve(destination) || !(await exists(join(source, 'model.json')))) return document;
+    await rm(destination, { recursive: true, force: true });
+    await cp(source, destination, { recursive: true });
+    return { ...document, weights: { ...document.weights, folder } };
+  }
+
+  async function save(name: string, input: ProjectDocument, mustNotExist: boolean, weightsFrom?: string): Promise<SavedProject> {
     const target = await files.projectTarget(name);
     const shown = files.kind === 'local' ? target : basename(target);
     const existing = await lstat(target).catch(() => null);
@@ -68,6 +86,7 @@ export function createProjectsService(options: ProjectsServiceOptions): Projects
       const isProject = existing.isFile() && await readProjectFile(target).then(() => true, () => false);
       if (!isProject) throw new WorkspacePathError(`"${shown}" exists and is not a Modelwright project, so it is not replaced. Choose another name.`);
     }
+    const document = await carryWeights(input, weightsFrom, target);
     const saved = touchProject(document);
     const onDisk = saved.dataset ? { ...saved, dataset: { ...saved.dataset, source: await sourceForFile(files, saved.dataset.source, target) } } : saved;
     await writeProjectFile(target, onDisk);
@@ -111,7 +130,7 @@ export function createProjectsService(options: ProjectsServiceOptions): Projects
     },
 
     save: (path, document) => save(path, document, false),
-    saveAs: (path, document, opts) => save(path, document, !opts?.overwrite),
+    saveAs: (path, document, opts) => save(path, document, !opts?.overwrite, opts?.weightsFrom),
 
     async listRecent() {
       // A page sees only the projects its policy lets it name (the workspace's, or handles on the desktop).
@@ -159,6 +178,36 @@ export function createProjectsService(options: ProjectsServiceOptions): Projects
     async importModelText(text, name) {
       const loaded = loadModelText(text, { name: name?.trim() || 'Imported model' });
       return { path: null, document: loaded.document, kind: loaded.kind, warnings: loaded.warnings };
+    },
+
+    async importModelFiles(name, uploaded) {
+      // Stored as a workspace folder first, so the model-folder reader checks it like any folder on disk.
+      let dir: string;
+      try {
+        dir = await storeModelUpload(join(files.workspace, 'uploads', 'models'), name, uploaded.map((f) => ({ path: f.path, data: Buffer.from(f.data, 'base64') })));
+      } catch (err) {
+        if (err instanceof WorkspacePathError) throw new ApiError('invalid-argument', err.message);
+        throw err;
+      }
+      let imported;
+      try {
+        imported = await importModelFolder(dir);
+      } catch (err) {
+        await rm(dir, { recursive: true, force: true }).catch(() => {});
+        // The page never sees paths on this computer: the folder is named as it was uploaded.
+        if (err instanceof ModelImportError) throw new ApiError('failed', `The model cannot be imported: ${err.message.split(dir).join(`"${name}"`)}`);
+        throw err;
+      }
+      try {
+        const stem = safeSegment(name.replace(/\.(json|mwproj)$/i, ''), 'imported-model');
+        const target = await freeName(files.workspace, `${stem}.mwproj`, async (p) => await exists(p) || await exists(join(dirname(p), weightsFolderName(p))));
+        const { document } = await writeImportedProject(target, imported);
+        const path = files.nameOf(target);
+        if (path !== null) await remember(target, document.name);
+        return { path: path ?? null, document: forCaller(document, target), kind: 'tfjs-model-json', warnings: imported.warnings };
+      } finally {
+        imported.model.dispose();
+      }
     },
   };
 }

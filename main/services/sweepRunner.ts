@@ -2,6 +2,7 @@
 // parallel trainer processes, each recorded as an ordinary run through the same supervisor and recording
 // as every other run. Successive halving judges trials at checkpoints (the trainer waits there for the
 // verdict). A sweep whose process died resumes with its finished trials kept.
+import { importedWeightsRequest } from '../trainer/importedWeightsPlan.ts';
 import { availableParallelism } from 'node:os';
 import type { Graph } from '../../app/graph/types.ts';
 import type { TrainingConfig } from '../../app/training/config.ts';
@@ -138,6 +139,7 @@ export function runSweep(store: ExperimentStore, sweepId: number, options: Sweep
       origin: 'sweep', sweep: { id: sweepId, trial }, checkpoints, graph, config,
       binding: base.binding, data: { binding: base.binding, baseDir: base.baseDir }, project: base.project ?? undefined,
       name: trialName(sweepId, trial, base, graph, config),
+      ...(base.importedWeightsFolder ? { derived: importedWeightsRequest(base.importedWeightsFolder) } : {}),
     }, {
       onStarted: (id) => { runId = id; options.onTrialStarted?.({ sweepId, trial, runId: id, settings }); },
       onStoreError: (err) => options.log?.(`sweep ${sweepId} trial ${trial + 1}: could not record progress: ${(err as Error)?.message ?? err}`),

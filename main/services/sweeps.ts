@@ -12,6 +12,7 @@ import { SweepStore } from '../store/sweeps.ts';
 import { StoreError } from '../store/errors.ts';
 import type { FileAccess } from '../files/fileAccess.ts';
 import { trainableProject } from './trainableProject.ts';
+import { planImportedWeights } from '../trainer/importedWeightsPlan.ts';
 import type { TrainingSupervisor } from '../trainer/supervisor.ts';
 import { createSweep, runSweep, type SweepRun } from './sweepRunner.ts';
 
@@ -74,11 +75,18 @@ export function createSweepsService(options: SweepsServiceOptions): SweepsServic
     onDidProgress: progress.event,
 
     async start(projectArg, opts) {
-      const { graph, config, data: hostData, name } = await trainableProject(projectArg, options.files);
+      const { graph, config, data: hostData, name, imported } = await trainableProject(projectArg, options.files);
+      // Every trial starts from the project's imported weights, if it has them (refused at once when they are missing).
+      let importedWeightsFolder: string | undefined;
+      try {
+        importedWeightsFolder = imported ? planImportedWeights(imported.projectDir, imported.weights).weightsFrom : undefined;
+      } catch (err) {
+        throw asApiError(err);
+      }
       let sweepId: number;
       try {
         ({ sweepId } = createSweep(store, {
-          base: { project: name ?? null, graph, config, binding: hostData.binding, baseDir: hostData.baseDir },
+          base: { project: name ?? null, graph, config, binding: hostData.binding, baseDir: hostData.baseDir, ...(importedWeightsFolder ? { importedWeightsFolder } : {}) },
           space: parseSpace(opts.space), strategy: opts.strategy, trials: opts.trials, seed: opts.seed ?? 42,
           metric: opts.metric ?? defaultSweepMetric, epochs: opts.epochs, name: opts.name,
         }));

@@ -3,7 +3,9 @@
 // (in the trainer's words), and resolve the data through the host's file policy.
 import { projectInputSchema } from '../../app/api/contract.ts';
 import { ApiError } from '../../app/api/errors.ts';
+import { dirname } from 'node:path';
 import type { Graph } from '../../app/graph/types.ts';
+import type { ImportedWeights } from '../../app/project/importedWeights.ts';
 import type { DatasetBinding } from '../../app/data/binding.ts';
 import { makeTrainingConfig, type TrainingConfig } from '../../app/training/config.ts';
 import { graphRefusal } from '../trainer/startRun.ts';
@@ -18,6 +20,8 @@ export interface TrainableProject {
   data: Awaited<ReturnType<FileAccess['dataFor']>>;
   /** The project's name, trimmed; undefined when it has none. */
   name: string | undefined;
+  /** Weights imported with the model, and the folder of the project file they lie beside. */
+  imported?: { weights: ImportedWeights; projectDir: string };
 }
 
 /** The project ready to start a trainer on, or an ApiError saying in one sentence what to do first. */
@@ -31,5 +35,11 @@ export async function trainableProject(projectArg: unknown, files: FileAccess | 
   if (refusal) throw new ApiError('failed', `The model cannot be trained yet: ${refusal.message}${refusal.advice ? `. What to do: ${refusal.advice}.` : ''}`);
   const access = files ?? localFileAccess(process.cwd());
   const data = await access.dataFor(binding, project.path ? await access.readable(project.path).catch(() => null) : null);
-  return { graph: project.graph, config, binding, data, name: project.name?.trim() || undefined };
+  let imported: TrainableProject['imported'];
+  if (project.weights) {
+    const file = project.path ? await access.readable(project.path).catch(() => null) : null;
+    if (!file) throw new ApiError('failed', 'This project\'s imported weights lie in a folder beside its file, but the project has no file here; open it from its file (or import the model again) to train from them.');
+    imported = { weights: project.weights, projectDir: dirname(file) };
+  }
+  return { graph: project.graph, config, binding, data, name: project.name?.trim() || undefined, ...(imported ? { imported } : {}) };
 }

@@ -7,6 +7,7 @@ import type { ActiveRun, RunChange, TrainingOutcome, TrainingProgress, TrainingS
 import type { ExperimentStore } from '../store/experimentStore.ts';
 import { startRun, type RunRequest } from '../trainer/startRun.ts';
 import { planWarmStart } from '../trainer/warmStartPlan.ts';
+import { planImportedWeights } from '../trainer/importedWeightsPlan.ts';
 import { planResume } from '../trainer/resumePlan.ts';
 import type { TrainingSession, TrainingSupervisor } from '../trainer/supervisor.ts';
 import type { FileAccess } from '../files/fileAccess.ts';
@@ -51,9 +52,11 @@ export function createTrainingService(options: TrainingServiceOptions): Training
           onStarted: (runId, info) => {
             didStart = true;
             const data: TrainingStarted = {
-              runId, name, backend: info.backend, tried: info.tried, loss: info.loss, lossExplanation: info.lossExplanation,
+              runId, name, backend: info.backend, tried: info.tried, ...(info.backendChoice ? { backendChoice: info.backendChoice } : {}), loss: info.loss, lossExplanation: info.lossExplanation,
               trainSamples: info.trainSamples, validationSamples: info.validationSamples, testSamples: info.testSamples, warnings: info.warnings,
-              ...(info.warmStart && request.derived ? { warmStart: { fromRunId: request.derived.lineage.parentRunId, ...info.warmStart } } : {}),
+              ...(info.warmStart && request.derived ? (request.derived.lineage.parentRunId !== null
+                ? { warmStart: { fromRunId: request.derived.lineage.parentRunId, ...info.warmStart } }
+                : { importedWeights: { folder: request.derived.weightsFrom, ...info.warmStart } }) : {}),
             };
             active.set(runId, {
               info: { runId, name, project: projectName ?? null, startedAt: new Date().toISOString(), backend: info.backend, lastProgress: null },
@@ -104,10 +107,12 @@ export function createTrainingService(options: TrainingServiceOptions): Training
     onDidFinish: finished.event,
 
     async start(projectArg, opts) {
-      const { graph, config, binding, data: hostData, name: projectName } = await trainableProject(projectArg, options.files);
+      const { graph, config, binding, data: hostData, name: projectName, imported } = await trainableProject(projectArg, options.files);
 
       // Refused in one sentence (no such run, no saved model, nothing in common) before any trainer starts.
-      const derived = opts?.warmStartRunId !== undefined ? planWarmStart(store, opts.warmStartRunId, graph) : undefined;
+      // A warm start wins over a project's imported weights (it names the weights to start from).
+      const derived = opts?.warmStartRunId !== undefined ? planWarmStart(store, opts.warmStartRunId, graph)
+        : imported ? planImportedWeights(imported.projectDir, imported.weights) : undefined;
       return launch({
         origin: 'api', graph, config, binding, data: hostData, project: projectName, name: opts?.runName, tags: opts?.tags, derived,
       }, projectName);

@@ -3,6 +3,7 @@ import { graphSchema } from '../../app/graph/schema.ts';
 import type { Graph } from '../../app/graph/types.ts';
 import type { AlignedSeries, RunComparison } from '../../app/store/types.ts';
 import { diffGraphs, diffValues } from '../../app/store/diff.ts';
+import { comparableConfig } from '../../app/training/config.ts';
 import { StoreError } from './errors.ts';
 import { checkRunId, type StoreConnection } from './storeConnection.ts';
 import { summaries } from './queries.ts';
@@ -50,7 +51,7 @@ export function compareRuns(conn: StoreConnection, runIds: number[]): RunCompari
     return {
       runs,
       series,
-      configDiff: diffValues(runs.map((r) => r.config)),
+      configDiff: diffValues(runs.map((r) => comparableConfig(r.config))),
       datasetDiff: diffValues(runs.map((r) => ({ ...(r.dataset ?? {}), binding: bindingById.get(r.id) ?? null }))),
       graphDiffs,
       testMetrics: testNames.map((metric) => ({ metric, values: runs.map((r) => r.test[metric] ?? null) })),

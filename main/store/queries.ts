@@ -24,7 +24,7 @@ interface RunRow {
   ds_source: string | null; ds_name: string | null; ds_path: string | null; ds_size: number | null; ds_hash: string | null;
   ds_rows: number | null; ds_columns: string | null; ds_roles: string | null;
   learned: number | null; learning_json: string | null; sweep_id: number | null; sweep_trial: number | null;
-  kind: RunKind; parent_run_id: number | null;
+  kind: RunKind; parent_run_id: number | null; from_imported: number;
 }
 
 const runSelect = `
@@ -33,7 +33,8 @@ const runSelect = `
          r.dataset_binding_json, r.writer_pid, r.writer_host, r.writer_token,
          d.source AS ds_source, d.name AS ds_name, d.path AS ds_path, d.size_bytes AS ds_size, d.content_hash AS ds_hash,
          d.row_count AS ds_rows, d.columns_json AS ds_columns, d.roles_json AS ds_roles, r.learned, r.learning_json,
-         r.sweep_id, r.sweep_trial, r.kind, r.parent_run_id
+         r.sweep_id, r.sweep_trial, r.kind, r.parent_run_id,
+         CASE WHEN json_valid(r.derivation_json) THEN json_extract(r.derivation_json, '$.importedWeights') IS NOT NULL ELSE 0 END AS from_imported
   FROM runs r
   JOIN graph_versions g ON g.id = r.graph_version_id
   LEFT JOIN projects p ON p.id = r.project_id
@@ -236,6 +237,7 @@ function toSummary(row: RunRow): RunSummary {
     learning: row.learning_json === null ? null : JSON.parse(row.learning_json) as LearningCheck,
     sweep: row.sweep_id === null ? null : { id: row.sweep_id, trial: row.sweep_trial ?? 0 },
     kind: row.kind, parentRunId: row.parent_run_id,
+    ...(row.from_imported ? { fromImportedWeights: true } : {}),
   };
 }
 

@@ -126,10 +126,11 @@ export function studioCallbacks(options: LoopOptions): StudioLoop {
   // epoch's end at the latest. The same 50 ms give the event loop a turn, so a stop message is seen.
   const checkEveryMs = 50;
   let lastCheck = 0;
-  const readLoss = (value: unknown): number | undefined => {
+  // An async read: the WebGPU backend has no synchronous read under Node.
+  const readLoss = async (value: unknown): Promise<number | undefined> => {
     if (typeof value === 'number') return value;
     const tensor = value as Tensor | undefined;
-    return tensor && !tensor.isDisposed ? tensor.dataSync()[0] : undefined;
+    return tensor && !tensor.isDisposed ? (await tensor.data())[0] : undefined;
   };
   const resolveLogs = async (logs: Record<string, unknown> | undefined): Promise<Record<string, number>> => {
     const out: Record<string, number> = {};
@@ -162,7 +163,7 @@ export function studioCallbacks(options: LoopOptions): StudioLoop {
       }
       if (!due) return;
       lastCheck = now;
-      const loss = readLoss(logs?.loss);
+      const loss = await readLoss(logs?.loss);
       if (typeof loss === 'number' && !Number.isFinite(loss)) {
         state.status = 'diverged';
         state.divergedAt = currentEpoch;

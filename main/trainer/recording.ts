@@ -119,8 +119,11 @@ export function recordSession(
       const id = create(info.backend, true);
       // A warm start's derivation gets the layers the trainer initialized and those it skipped, with why.
       const { lineage } = input;
-      if (lineage && info.warmStart && lineage.derivation?.warmStart && typeof lineage.derivation.warmStart === 'object') {
-        setLineage(store, id, { ...lineage, derivation: { ...lineage.derivation, warmStart: { ...lineage.derivation.warmStart, ...info.warmStart } } });
+      // So does a run from a project's imported weights (the same matching; main/trainer/importedWeightsPlan.ts).
+      const key = lineage?.derivation?.warmStart ? 'warmStart' : lineage?.derivation?.importedWeights ? 'importedWeights' : null;
+      const recorded = key ? lineage!.derivation![key] : null;
+      if (lineage && info.warmStart && key && recorded && typeof recorded === 'object') {
+        setLineage(store, id, { ...lineage, derivation: { ...lineage.derivation, [key]: { ...recorded, ...info.warmStart } } });
       }
       hooks.onStarted?.(id, info);
     } catch (err) {

@@ -48,7 +48,8 @@ export interface RunRequest {
    * trainer starts from the weights saved in `weightsFrom` (the parent's model folder) instead of new ones.
    */
   derived?: {
-    lineage: LineageInput & { parentRunId: number };
+    /** A warm start or pruning names its parent run; a run from a project's imported weights has none (`null`). */
+    lineage: LineageInput & { parentRunId: number | null };
     weightsFrom: string;
     /** `all` (default): every weight, from a model of the same graph (pruning); `by-name`: a warm start's matching layers. */
     match?: 'all' | 'by-name';

@@ -21,6 +21,7 @@ import { CheckpointWriter, removeCheckpoints } from '../model/checkpoint.ts';
 import { Pruner } from './pruning.ts';
 import { TrainingError } from './trainingError.ts';
 import { warmStartWeights } from './warmStart.ts';
+import { augmentBatches, augmentPlan, memoryBatches } from './augment.ts';
 import { describeFsError } from '../files/atomicWrite.ts';
 import { folderSaveHandler } from '../model/modelFiles.ts';
 import { checkedFolderLoadHandler } from '../model/modelFolder.ts';
@@ -120,8 +121,10 @@ async function openSource(job: TrainingJob, config: TrainingConfig): Promise<Dat
 
 async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingResult, t0: number): Promise<TrainingResult> {
   const config = job.config;
-  const { tf, backend, tried } = await loadTf(config.backend);
+  // Training's auto times a few steps of this very model on each backend that starts (main/engine/autoBackend.ts).
+  const { tf, backend, tried, choice: backendChoice } = await loadTf(config.backend, { build: (t) => buildModel(t, job.model), batchSize: config.batchSize });
   result.backend = backend;
+  if (backendChoice) result.backendChoice = backendChoice;
 
   const source = await openSource(job, config);
   const { data, counts } = source;
@@ -137,6 +140,7 @@ async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingRes
   Math.random = mulberry32(config.seed ^ 0x5eed);
 
   refuseUnready(job.model, data, numClasses, config);
+  const augment = augmentPlan(config, data.featureShape, data.task);
   const model = await buildModel(tf, job.model);
   const output = outputInfo(model);
   const choice = chooseLoss({
@@ -180,6 +184,7 @@ async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingRes
       type: 'started',
       backend,
       tried,
+      ...(result.backendChoice ? { backendChoice: result.backendChoice } : {}),
       loss: choice.loss,
       lossExplanation: choice.explanation,
       trainSamples: counts.train,
@@ -216,20 +221,36 @@ async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingRes
       resume: job.resume ? { initialEpoch, learningRate: job.resume.learningRate } : undefined });
     const { callbacks, state } = loop;
     const weights = classWeight && typeof classWeight === 'object' ? classWeight : undefined;
+    // Augmented training batches are made per epoch and batch (./augment.ts); validation and test rows never are.
+    const augmented = (batches: AsyncIterable<Batch>, epoch: number) => augment ? augmentBatches(batches, augment, epoch) : batches;
     if (epochs > 0 && source.kind === 'memory') {
       const { train, validation } = source.splits;
-      const xTrain = track(tf.tensor(train.x, [train.n, ...data.featureShape]));
-      const yTrain = track(targets(tf, train, choice, numClasses, data, model));
       const validationData = validation.n > 0
         ? [track(tf.tensor(validation.x, [validation.n, ...data.featureShape])), track(targets(tf, validation, choice, numClasses, data, model))] as [Tensor, Tensor]
         : undefined;
-      // Yield to the event loop at least every 50 ms so a stop message is seen promptly.
-      await model.fit(xTrain, yTrain, { ...studioFitOptions(config), epochs, initialEpoch, batchSize, validationData, classWeight: weights, callbacks });
+      if (augment) {
+        // Each epoch's order draws from a seed of its own, as a streamed table's does.
+        let pass = 0;
+        const batches = tf.data.generator(() => {
+          const epoch = initialEpoch + pass++;
+          const random = config.shuffle ? mulberry32((config.seed ^ 0x5eed) + epoch + 1) : undefined;
+          return batchTensors(tf, augmented(memoryBatches(train, data.featureShape, batchSize, random), epoch), choice, numClasses, data, model);
+        });
+        await model.fitDataset(batches, { ...studioFitOptions(config), epochs, initialEpoch, validationData, classWeight: weights, callbacks });
+      } else {
+        const xTrain = track(tf.tensor(train.x, [train.n, ...data.featureShape]));
+        const yTrain = track(targets(tf, train, choice, numClasses, data, model));
+        // Yield to the event loop at least every 50 ms so a stop message is seen promptly.
+        await model.fit(xTrain, yTrain, { ...studioFitOptions(config), epochs, initialEpoch, batchSize, validationData, classWeight: weights, callbacks });
+      }
     } else if (epochs > 0 && source.kind === 'stream') {
       const { table } = source;
       // Each epoch reads the file again; its shuffle buffer draws from a seed of its own, so runs repeat.
       let pass = 0;
-      const train = tf.data.generator(() => batchTensors(tf, table.batches('train', batchSize, config.shuffle ? mulberry32((config.seed ^ 0x5eed) + ++pass) : undefined), choice, numClasses, data, model));
+      const train = tf.data.generator(() => {
+        const epoch = initialEpoch + pass++;
+        return batchTensors(tf, augmented(table.batches('train', batchSize, config.shuffle ? mulberry32((config.seed ^ 0x5eed) + pass) : undefined), epoch), choice, numClasses, data, model);
+      });
       const validationData = counts.validation > 0 ? tf.data.generator(() => batchTensors(tf, table.batches('validation', batchSize), choice, numClasses, data, model)) : undefined;
       await model.fitDataset(train, { ...studioFitOptions(config), epochs, initialEpoch, validationData, classWeight: weights, callbacks });
     }

@@ -3,11 +3,11 @@
 import { getLayerDef } from '../../app/graph/catalog.ts';
 import type { ProjectStore } from '../state/projectStore.ts';
 import { setUi, uiStore } from '../state/uiStore.ts';
-import { openProject, saveProject, saveProjectAs } from '../files/fileActions.ts';
+import { importModelFolder, openProject, saveProject, saveProjectAs } from '../files/fileActions.ts';
 import { notify } from '../ui/notify.ts';
 import * as edits from './graphEdits.ts';
 import { expandBlock, insertBlock, makeBlock, type MakeBlockArgs } from './blockEdits.ts';
-import { applyModelFix, fitModelToData } from './modelFixEdits.ts';
+import { applyModelFix, fitModelToData, newHeadForData } from './modelFixEdits.ts';
 import { applySweepSettings } from './tuningEdits.ts';
 import { freezeUpTo, setFrozen } from './freezeEdits.ts';
 import { CommandRegistry } from './registry.ts';
@@ -93,6 +93,9 @@ export function registerAppCommands(registry: CommandRegistry, store: ProjectSto
   });
   registry.register({
     id: 'fitModelToData', title: 'Make the model fit the data', category: 'Layers', edit: fitModelToData,
+  });
+  registry.register({
+    id: 'newHeadForData', title: 'New head for this data', category: 'Layers', edit: newHeadForData,
   });
   registry.register({
     id: 'setDataset', title: 'Change the data', category: 'Edit', edit: edits.setDataset,
@@ -197,6 +200,10 @@ export function registerAppCommands(registry: CommandRegistry, store: ProjectSto
   registry.register({
     id: 'open', title: 'Open…', category: 'File', shortcuts: ['Mod+O'], whileTyping: true,
     run: (_a, ctx) => openProject(ctx.store),
+  });
+  registry.register({
+    id: 'importModelFolder', title: 'Import model folder (with weights)…', category: 'File',
+    run: (_a, ctx) => importModelFolder(null, ctx.store),
   });
   registry.register({
     id: 'goToStart', title: 'Start page', category: 'File',

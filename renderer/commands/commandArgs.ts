@@ -4,7 +4,7 @@
 import type { ClipboardContent, Position } from '../state/patch.ts';
 import type { AddLayerArgs, ConnectArgs, RemoveArgs, SetParamArgs, setDataset, setTraining } from './graphEdits.ts';
 import type { insertBlock, MakeBlockArgs } from './blockEdits.ts';
-import type { applyModelFix, fitModelToData } from './modelFixEdits.ts';
+import type { applyModelFix, fitModelToData, newHeadForData } from './modelFixEdits.ts';
 import type { applySweepSettings } from './tuningEdits.ts';
 import type { SetFrozenArgs } from './freezeEdits.ts';
 
@@ -28,6 +28,8 @@ export interface CommandArgs {
   autoLayout: { direction?: 'TB' | 'LR' } | undefined;
   applyModelFix: Parameters<typeof applyModelFix>[1];
   fitModelToData: Parameters<typeof fitModelToData>[1];
+  /** Replaces the head (last Dense and what follows it) with a fresh Dense sized from the data; the body stays. */
+  newHeadForData: Parameters<typeof newHeadForData>[1];
   setDataset: Parameters<typeof setDataset>[1];
   setTraining: Parameters<typeof setTraining>[1];
   /** A sweep trial's settings written into the project (Tune mode's "Use best settings"). */
@@ -52,6 +54,7 @@ export interface CommandArgs {
   saveAs: undefined;
   open: undefined;
   goToStart: undefined;
+  importModelFolder: undefined;
   fitView: undefined;
   showShortcuts: undefined;
   /** One per panel (App.tsx), so panel shortcuts appear in the shortcut list too. */

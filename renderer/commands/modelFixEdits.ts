@@ -5,6 +5,7 @@ import type { Connection, Graph } from '../../app/graph/types.ts';
 import type { ProjectDocument } from '../../app/project/document.ts';
 import { makeTrainingConfig } from '../../app/training/config.ts';
 import { applyFix, type FixTarget, type ModelFix } from '../../app/training/modelFixes.ts';
+import { newHeadForData as newHead } from '../../app/training/newHead.ts';
 import { fitModelToData as fitAll, type BoundData } from '../../app/training/readiness.ts';
 import { connectionKey, type EditResult, type FieldChange, type LayerChange, type Position, type PositionChange } from '../state/patch.ts';
 import { CommandError } from './graphEdits.ts';
@@ -79,4 +80,12 @@ export function fitModelToData(doc: ProjectDocument, args: { data: BoundData }):
   const { target, applied } = fitAll(targetOf(doc), args.data);
   if (applied.length === 0) return null;
   return patchTo(doc, target);
+}
+
+/** "New head for this data": a fresh Dense head sized from `data`, the body and its frozen flags kept, in one undoable edit. */
+export function newHeadForData(doc: ProjectDocument, args: { data: BoundData }): EditResult | null {
+  if (!args?.data) throw new CommandError('Choose the data first; the new head is sized from it.');
+  const result = newHead(targetOf(doc), args.data);
+  if (typeof result === 'string') throw new CommandError(result);
+  return patchTo(doc, result.target);
 }

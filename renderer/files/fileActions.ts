@@ -9,6 +9,13 @@ import { getHost, requireApi, requireHost } from '../state/host.ts';
 import { projectStore, type ProjectStore } from '../state/projectStore.ts';
 import { setUi } from '../state/uiStore.ts';
 import { notify } from '../ui/notify.ts';
+import { formatBytes } from '../../app/format.ts';
+import { uploadMaxRequestBytes } from '../../app/api/contract.ts';
+import { fileToBase64 } from './fileToBase64.ts';
+import { pickFolderFiles, type PickedFile } from './pickFile.ts';
+
+/** The largest model folder the page uploads: the host's request limit, less base64's third. */
+const maxModelUploadBytes = Math.floor(uploadMaxRequestBytes * 0.74);
 
 function show(store: ProjectStore, document: ProjectDocument, path: string | null, warnings: string[] = [], dirty = false): void {
   store.getState().openDocument(document, path, { dirty });
@@ -65,6 +72,28 @@ export async function openText(fileName: string, text: string, store = projectSt
   show(store, opened.document, null, opened.warnings, opened.kind !== 'project');
 }
 
+/**
+ * "Import model folder…": a trained TF.js layers model folder (model.json + .bin files, picked as a folder, or
+ * chosen or dropped as files) uploaded to the host, which checks it and saves it as a project with its weights
+ * folder beside it; the project opens (saved, so training finds the weights).
+ */
+export async function importModelFolder(files: PickedFile[] | 'pick-files' | null = null, store = projectStore): Promise<void> {
+  const picked = files === 'pick-files' ? await pickFolderFiles('.json,.bin,application/json,application/octet-stream') : files ?? await pickFolderFiles();
+  if (!picked || picked.length === 0) return;
+  if (!(await confirmDiscard(store))) return;
+  const total = picked.reduce((n, f) => n + f.file.size, 0);
+  // Base64 makes a request a third larger than its files; the host refuses requests over its limit.
+  if (total > maxModelUploadBytes) {
+    throw new Error(`The model's files add up to ${formatBytes(total)}; up to ${formatBytes(maxModelUploadBytes)} can be uploaded here. Import larger models with "modelwright import MODEL_DIR -o FILE.mwproj" and open the project.`);
+  }
+  const top = picked[0].path.includes('/') ? picked[0].path.split('/')[0] : 'imported-model';
+  const encoded = await Promise.all(picked.map(async (f) => ({ path: f.path, data: await fileToBase64(f.file) })));
+  const opened = await requireApi().projects.importModelFiles(top, encoded);
+  show(store, opened.document, opened.path, opened.warnings);
+  const carried = opened.document.weights?.layers.length ?? 0;
+  notify.success(`Imported “${opened.document.name}”: ${carried} layer${carried === 1 ? '' : 's'} with weights (marked ⤓ on the canvas).`);
+}
+
 /** Ctrl+O: the host asks which file (the native dialog, or the in-page one, which opens it itself). */
 export async function openProject(store = projectStore, host: Host = requireHost()): Promise<void> {
   const path = await host.openProject();
@@ -100,9 +129,11 @@ async function writeTo(path: string, overwrite: boolean, store: ProjectStore, as
   if (!state.document) return false;
   const version = state.version;
   const api = requireApi();
+  // Imported weights lie beside the file the project came from: Save as copies them beside the new one.
+  const weightsFrom = state.document.weights && state.filePath ? { weightsFrom: state.filePath } : {};
   const saved = asNew && !overwrite
-    ? await api.projects.saveAs(path, state.document, { overwrite: false })
-    : asNew ? await api.projects.saveAs(path, state.document, { overwrite: true }) : await api.projects.save(path, state.document);
+    ? await api.projects.saveAs(path, state.document, { overwrite: false, ...weightsFrom })
+    : asNew ? await api.projects.saveAs(path, state.document, { overwrite: true, ...weightsFrom }) : await api.projects.save(path, state.document);
   store.getState().markSaved(saved.path, version, saved.document);
   notify.success(shownLocation(saved.path) ? `Saved to ${saved.path}` : `Saved “${saved.document.name}”`);
   await api.projects.clearRecovery().catch(() => {});

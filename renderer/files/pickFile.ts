@@ -35,3 +35,36 @@ export async function readDroppedText(data: DataTransfer | null): Promise<{ name
   if (file.size > maxUploadBytes) throw new Error(`"${file.name}" is ${formatBytes(file.size)}; files up to ${formatBytes(maxUploadBytes)} can be opened here.`);
   return { name: file.name, text: await file.text() };
 }
+
+/** A file of a picked or dropped folder, with its path below the folder's parent ("my-model/model.json"). */
+export interface PickedFile {
+  file: File;
+  path: string;
+}
+
+/**
+ * The browser's folder picker (or, with `accept`, a picker of several files) as a promise: the chosen files, or
+ * null when the user cancels.
+ */
+export function pickFolderFiles(accept?: string): Promise<PickedFile[] | null> {
+  return new Promise((resolve) => {
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.multiple = true;
+    if (accept === undefined) input.setAttribute('webkitdirectory', '');
+    else input.accept = accept;
+    input.style.display = 'none';
+    input.dataset.testid = 'folder-input';
+    input.addEventListener('change', () => {
+      const files = [...(input.files ?? [])];
+      input.remove();
+      resolve(files.length ? files.map((file) => ({ file, path: (file as File & { webkitRelativePath?: string }).webkitRelativePath || file.name })) : null);
+    });
+    input.addEventListener('cancel', () => {
+      input.remove();
+      resolve(null);
+    });
+    document.body.append(input);
+    input.click();
+  });
+}

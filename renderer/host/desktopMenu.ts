@@ -1,8 +1,8 @@
 // Connects the native menu to the studio under Electron: menu commands run through the command registry
 // (with fallbacks for menu items the registry has no command for), and the menu learns whether a
 // project is open and a run is training so it can grey items out.
+import { projectInputOf } from '../state/projectInput.ts';
 import type { MenuCommand, MenuState } from '../../app/api/desktopBridge.ts';
-import { makeTrainingConfig } from '../../app/training/config.ts';
 import { commands } from '../commands/index.ts';
 import { openPath } from '../files/fileActions.ts';
 import { projectStore } from '../state/projectStore.ts';
@@ -26,7 +26,7 @@ const fallbacks = ({ api, bridge }: ElectronHost): MenuCommandTarget['fallbacks'
     if (!doc) return;
     trainingSession.attach(api);
     showPanel('training');
-    await trainingSession.start({ name: doc.name, graph: doc.graph, dataset: doc.dataset, training: doc.training ?? makeTrainingConfig(), path: filePath });
+    await trainingSession.start(projectInputOf(doc, filePath));
   },
   stop: () => trainingSession.stop(),
 });

@@ -1,10 +1,10 @@
 // The start page: a gallery of ready-to-train templates (one sentence each), a blank project, opening a
-// project file, importing a Keras / TF.js model JSON, and the recent projects.
+// project file, importing a Keras / TF.js model JSON or a trained model folder with its weights, and the recent projects.
 import { useEffect, useState } from 'react';
 import type { RecentProject, TemplateSummary } from '../../app/api/types.ts';
 import { templates as localTemplates } from '../../app/templates/index.ts';
 import { uploadAndOpen } from '../files/FileDialogs.tsx';
-import { newBlankProject, newFromTemplate, openPath, openProject, openText, shownLocation } from '../files/fileActions.ts';
+import { importModelFolder, newBlankProject, newFromTemplate, openPath, openProject, openText, shownLocation } from '../files/fileActions.ts';
 import { pickFileText } from '../files/pickFile.ts';
 import { useHost } from '../host/HostProvider.tsx';
 import { useProject } from '../state/projectStore.ts';
@@ -90,6 +90,10 @@ export function StartPage() {
               <button type="button" data-testid="upload-project" disabled={busy !== null} onClick={() => run('upload', 'Could not open the file', uploadAndOpen)}>Upload a project file…</button>
             )}
             <button type="button" data-testid="import-model" disabled={busy !== null} onClick={importModel}>Import a Keras / TF.js model JSON…</button>
+            <button type="button" data-testid="import-model-folder" disabled={busy !== null} title="A trained TF.js layers model folder (model.json and its .bin files), e.g. exported by Modelwright or converted from Keras: its layers keep their weights"
+              onClick={() => run('import-folder', 'Could not import the model folder', () => importModelFolder())}>Import a trained model folder (with weights)…</button>
+            <button type="button" data-testid="import-model-files" disabled={busy !== null} title="The same, choosing model.json and its .bin files together (where a folder cannot be picked)"
+              onClick={() => run('import-folder', 'Could not import the model', () => importModelFolder('pick-files'))}>… or its files (model.json + .bin)</button>
           </div>
         </section>
         <section aria-labelledby="mw-recent">

@@ -1,7 +1,7 @@
 // The training settings form as data: each field's path in the TrainingConfig, control and range (its label
 // and sentence of explanation come from app/explanations.ts); plus immutable updates checked against the config schema.
 import { explainSetting, settingLabel } from '../../app/explanations.ts';
-import { backendNames, lossNames, optimizerNames, trainingConfigSchema, type TrainingConfig } from '../../app/training/config.ts';
+import { backendNames, type BackendName, lossNames, optimizerNames, trainingConfigSchema, type TrainingConfig } from '../../app/training/config.ts';
 
 export type FieldControl =
   | {
@@ -34,6 +34,10 @@ const optimizerLabels: Record<string, string> = {
   adam: 'Adam (a good default)', sgd: 'SGD (plain gradient descent)', rmsprop: 'RMSprop', adamax: 'Adamax', adagrad: 'Adagrad', adadelta: 'Adadelta',
 };
 
+const backendLabels: Record<BackendName, string> = {
+  auto: 'Automatic (measured on this model)', tensorflow: 'TensorFlow (native)', webgpu: 'WebGPU (graphics card)',
+  wasm: 'WebAssembly', cpu: 'Plain JavaScript (slowest)',
+};
 const lossLabels: Record<string, string> = {
   auto: 'Automatic (chosen from the task)', categoricalCrossentropy: 'Categorical cross-entropy', sparseCategoricalCrossentropy: 'Sparse categorical cross-entropy',
   binaryCrossentropy: 'Binary cross-entropy', meanSquaredError: 'Mean squared error', meanAbsoluteError: 'Mean absolute error', huber: 'Huber',
@@ -92,7 +96,7 @@ export const settingFields: SettingField[] = [
   }),
   setting('backend', {
     control: {
-      kind: 'select', options: backendNames.map((b) => ({ value: b, label: b === 'auto' ? 'Automatic (fastest available)' : b === 'tensorflow' ? 'TensorFlow (native)' : b === 'wasm' ? 'WebAssembly' : 'Plain JavaScript (slowest)' })),
+      kind: 'select', options: backendNames.map((b) => ({ value: b, label: backendLabels[b] })),
     },
     advanced: true,
   }),

@@ -1,7 +1,7 @@
 // Train and Stop for the open project, shared by the top bar (on every tab) and the Training panel, so
 // both say the same thing about whether the model can train and why not.
+import { projectInputOf } from '../state/projectInput.ts';
 import { useEffect } from 'react';
-import { makeTrainingConfig } from '../../app/training/config.ts';
 import type { ReadinessProblem } from '../../app/training/readiness.ts';
 import { projectStore, useProject } from '../state/projectStore.ts';
 import { useReadiness } from '../state/readiness.ts';
@@ -59,9 +59,7 @@ export function useTrainAction(): TrainAction {
     if (!current || trainingSession.busy) return;
     try {
       const { warmStartRunId } = uiStore.getState();
-      await trainingSession.start({
-        name: current.name, graph: current.graph, dataset: current.dataset, training: current.training ?? makeTrainingConfig(), path: filePath,
-      }, warmStartRunId !== null ? { warmStartRunId } : undefined);
+      await trainingSession.start(projectInputOf(current, filePath), warmStartRunId !== null ? { warmStartRunId } : undefined);
     } catch {
       // The session holds the reason (phase `failed`, `error`); the top bar and the Training panel show it.
     }

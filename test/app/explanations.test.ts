@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { explainMetric, explainSetting, metricExplanations, metricLabel, settingExplanations } from '../../app/explanations.ts';
 import { flattenPaths } from '../../app/store/diff.ts';
 import { templates } from '../../app/templates/index.ts';
-import { makeTrainingConfig, metricNames } from '../../app/training/config.ts';
+import { augmentSchema, makeTrainingConfig, metricNames } from '../../app/training/config.ts';
 import type { TrainingResult } from '../../app/training/protocol.ts';
 import { evaluateClassification, evaluateRegression, type Evaluation } from '../../app/training/evaluate.ts';
 import { testSummary } from '../../main/trainer/recording.ts';
@@ -23,6 +23,8 @@ describe('explanations', () => {
     paths.add('classWeights.setosa');
     // Optional: absent from the defaults and the templates, set by `train --split-seed`.
     paths.add('splitSeed');
+    // Optional too: image augmentation, with every field set.
+    for (const p of flattenPaths({ augment: augmentSchema.parse({ seed: 1 }) }).keys()) paths.add(p);
     for (const path of paths) expectSentence(explainSetting(path), `setting ${path}`);
     // The table has no entries for settings that do not exist.
     for (const path of Object.keys(settingExplanations)) expect(paths.has(path) || path === 'classWeights', path).toBe(true);

@@ -11,6 +11,7 @@ import { tagCommand } from './tag.ts';
 import { noteCommand } from './note.ts';
 import { renameCommand } from './rename.ts';
 import { exportCommand } from './export.ts';
+import { importCommand } from './import.ts';
 import { trainCommand } from './train.ts';
 import { sweepCommand } from './sweep.ts';
 import { ensembleCommand } from './ensemble.ts';
@@ -22,4 +23,4 @@ import { serveModelCommand } from './serveModel.ts';
 import { benchCommand } from './bench.ts';
 import { dbCommand } from './db.ts';
 
-export const commands: CliCommand[] = [validateCommand, templatesCommand, newCommand, runsCommand, showCommand, compareCommand, deleteCommand, tagCommand, noteCommand, renameCommand, exportCommand, trainCommand, sweepCommand, ensembleCommand, pruneCommand, tradeoffsCommand, predictCommand, serveCommand, serveModelCommand, dbCommand, benchCommand];
+export const commands: CliCommand[] = [validateCommand, templatesCommand, newCommand, runsCommand, showCommand, compareCommand, deleteCommand, tagCommand, noteCommand, renameCommand, exportCommand, importCommand, trainCommand, sweepCommand, ensembleCommand, pruneCommand, tradeoffsCommand, predictCommand, serveCommand, serveModelCommand, dbCommand, benchCommand];

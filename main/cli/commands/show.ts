@@ -43,6 +43,7 @@ function describe(run: RunDetail, epochs: boolean): string {
     const members = run.ensemble.members.map((m) => `${m.runId === null ? 'a deleted run' : `run ${m.runId}`}${run.ensemble!.method === 'weighted' ? ` (weight ${m.weight.toFixed(3)})` : ''}`);
     field('Ensemble', `${run.ensemble.method} of ${members.join(', ')}`);
   }
+  if (run.fromImportedWeights) field('Weights', 'started from imported weights (modelwright import)');
   field('Graph', `${run.graph.layers.length} layers (${run.graph.layers.map((l) => l.type).join(' → ')}), ${run.graphHash.slice(0, 12)}`);
   if (run.tags.length) field('Tags', run.tags.join(', '));
   if (run.note) field('Note', run.note);

@@ -17,6 +17,8 @@ import { TrainingSupervisor } from '../../trainer/supervisor.ts';
 import { openStore, type ExperimentStore } from '../../store/experimentStore.ts';
 import { resolveDbPath } from '../../store/location.ts';
 import { SweepStore } from '../../store/sweeps.ts';
+import { planImportedWeights } from '../../trainer/importedWeightsPlan.ts';
+import type { ProjectDocument } from '../../../app/project/document.ts';
 
 const usage = `Usage: modelwright sweep FILE --data SOURCE --space SPACE.json --trials N [options]
        modelwright sweep --resume SWEEP_ID [--parallel P] [--db PATH] [--json]
@@ -151,11 +153,24 @@ async function prepareSweep(positionals: string[], values: Values, io: CliIO): P
   const { binding, baseDir } = buildBinding(doc.dataset, values, dirname(file));
   for (const w of loaded.warnings) io.stderr(`note: ${w}\n`);
   const sweep: NewSweep = {
-    base: { project: doc.name ?? null, graph: doc.graph, config, binding, baseDir },
+    base: {
+      project: doc.name ?? null, graph: doc.graph, config, binding, baseDir,
+      // A project from `modelwright import`: every trial starts from its weights (refused at once when they are missing).
+      ...(doc.weights ? { importedWeightsFolder: importedFolder(file, doc.weights) } : {}),
+    },
     space, strategy, trials: trials ?? Number.MAX_SAFE_INTEGER, seed, metric: values.metric ?? defaultSweepMetric, epochs, name: values.name,
   };
   spaceCheck(values.space, () => checkSweep(sweep));
   return sweep;
+}
+
+/** The folder of the project's imported weights, or a one-line CliError when it is not beside the project. */
+function importedFolder(file: string, weights: NonNullable<ProjectDocument['weights']>): string {
+  try {
+    return planImportedWeights(dirname(file), weights).weightsFrom;
+  } catch (err) {
+    throw toCliError(err);
+  }
 }
 
 /** SpaceErrors (a path or value that does not fit the project, a bad metric) as one-line CLI errors. */

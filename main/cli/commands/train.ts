@@ -7,7 +7,8 @@ import { loadProjectFile, checkedTrainingConfig } from '../projectFile.ts';
 import { dbUsage, formatDuration, formatMetric, parseRunId, toCliError } from '../history.ts';
 import { formatRate } from '../../../app/format.ts';
 import { builtinDatasetIds, datasetBindingSchema, type DatasetBinding } from '../../../app/data/binding.ts';
-import { backendNames, optimizerNames, type TrainingConfig } from '../../../app/training/config.ts';
+import { backendNames, optimizerNames, type AugmentSettings, type TrainingConfig } from '../../../app/training/config.ts';
+import { parseAugmentFlag } from '../augmentFlag.ts';
 import type { ProgressEvent } from '../../../app/training/progress.ts';
 import { lossTitle } from '../../../app/training/loss.ts';
 import { positiveScores } from '../../../app/training/evaluate.ts';
@@ -16,6 +17,7 @@ import { testSummary } from '../../trainer/recording.ts';
 import { startRun, type RunRequest } from '../../trainer/startRun.ts';
 import { planResume } from '../../trainer/resumePlan.ts';
 import { planWarmStart } from '../../trainer/warmStartPlan.ts';
+import { planImportedWeights } from '../../trainer/importedWeightsPlan.ts';
 import { TrainingSupervisor } from '../../trainer/supervisor.ts';
 import { openStore, type ExperimentStore } from '../../store/experimentStore.ts';
 import { isDiskFullError } from '../../store/pendingHistory.ts';
@@ -43,6 +45,11 @@ Options:
   --split-seed N         the seed of the train/validation/test split alone (default: --seed); runs with
                          different --seed but one --split-seed share their test rows (docs/ensembles.md)
   --backend B            ${backendNames.join(', ')} (default auto: the fastest that loads)
+  --augment SPEC         image augmentation of the training batches, e.g.
+                         "flip=horizontal,rotation=15,zoom=0.1,shift=0.1,brightness=0.2" (flip: none,
+                         horizontal, vertical, both; rotation in degrees 0-180; zoom, shift 0-0.5;
+                         brightness 0-1; seed=N, default --seed), on top of the project's; "none" turns
+                         it off (see docs/training.md#augmentation)
   --out DIR              where to save the trained model (default: the history's artifacts folder)
   --name TEXT            the run's name (default: what differs from the project's previous run,
                          e.g. "lr 0.01 · batch 8")
@@ -51,7 +58,8 @@ ${dbUsage}
   --strict               exit 1 when the run completed but the model did not learn
   --warm-start RUN_ID    start from run RUN_ID's saved model: every layer whose name and weight shapes
                          match takes its weights, the others start fresh; the new run records RUN_ID as
-                         its parent (see docs/training.md#warm-start)
+                         its parent (see docs/training.md#warm-start); a project from "modelwright import"
+                         starts from its imported weights the same way unless --warm-start is given
   --resume RUN_ID        continue an interrupted or failed run (its trainer or host was killed) from its
                          last checkpoint for its remaining epochs, as the same run (see docs/training.md)
 
@@ -78,6 +86,7 @@ const options = {
   seed: { type: 'string' },
   'split-seed': { type: 'string' },
   backend: { type: 'string' },
+  augment: { type: 'string' },
   out: { type: 'string' },
   name: { type: 'string' },
   db: { type: 'string' },
@@ -111,6 +120,11 @@ function buildConfig(base: Partial<TrainingConfig> | null, v: TrainValues): Trai
   set('seed', intFlag(v.seed, '--seed', 0));
   set('splitSeed', intFlag(v['split-seed'], '--split-seed', 0));
   set('backend', oneOf(v.backend, backendNames, '--backend'));
+  if (v.augment !== undefined) {
+    const augment = parseAugmentFlag(v.augment, merged.augment as AugmentSettings | undefined);
+    if (augment) merged.augment = augment;
+    else delete merged.augment;
+  }
   return checkedTrainingConfig(merged);
 }
 
@@ -238,6 +252,14 @@ export const trainCommand: CliCommand = {
         closeStore(store);
         throw toCliError(err);
       }
+    } else if (doc.weights) {
+      // A project from `modelwright import`: its layers start from the weights beside it (matching by name and shape).
+      try {
+        derived = planImportedWeights(dirname(file), doc.weights);
+      } catch (err) {
+        closeStore(store);
+        throw toCliError(err);
+      }
     }
     return trainAndReport(store, {
       origin: 'cli',
@@ -290,9 +312,9 @@ export async function trainAndReport(store: ExperimentStore, request: RunRequest
       const { session, name, recorded } = startRun(store, new TrainingSupervisor(), request, {
         onStarted: (_runId, info) => {
           const tried = info.tried.map((t) => `${t.backend}: ${t.error}`).join('; ');
-          io.stderr(`training on ${info.backend}${tried ? ` (${tried})` : ''}: ${info.trainSamples} training, ${info.validationSamples} validation, ${info.testSamples} test rows; loss: ${lossTitle(info.loss).toLowerCase()}\n`);
+          io.stderr(`training on ${info.backend}${tried ? ` (${tried})` : ''}${info.backendChoice ? ` [auto: ${info.backendChoice}]` : ''}: ${info.trainSamples} training, ${info.validationSamples} validation, ${info.testSamples} test rows; loss: ${lossTitle(info.loss).toLowerCase()}\n`);
           warmStart = info.warmStart;
-          if (info.warmStart) io.stderr(`${warmStartText(request.derived?.lineage.parentRunId, info.warmStart)}\n`);
+          if (info.warmStart) io.stderr(`${warmStartText(request.derived, info.warmStart)}\n`);
         },
         onStoreError: (err) => { printer.clear(); io.stderr(`note: could not record progress in the history: ${(err as Error)?.message ?? err}\n`); },
       });
@@ -328,6 +350,7 @@ export async function trainAndReport(store: ExperimentStore, request: RunRequest
           message: result.message,
           ...(result.advice ? { advice: result.advice } : {}),
           backend: result.backend,
+          ...(result.backendChoice ? { backendChoice: result.backendChoice } : {}),
           epochs: result.epochsCompleted,
           epochsPlanned: result.epochs,
           loss: result.loss,
@@ -340,7 +363,9 @@ export async function trainAndReport(store: ExperimentStore, request: RunRequest
           warnings: result.warnings,
           // The run this one started from and what it took from it (null for a run from scratch).
           parentRunId: request.derived?.lineage.parentRunId ?? null,
-          warmStart: warmStart ? { fromRunId: request.derived?.lineage.parentRunId ?? null, ...warmStart } : null,
+          warmStart: warmStart && request.derived?.lineage.parentRunId != null ? { fromRunId: request.derived.lineage.parentRunId, ...warmStart } : null,
+          // A project from `modelwright import`: the weights folder and the layers that took its weights.
+          importedWeights: warmStart && request.derived?.lineage.parentRunId === null ? { folder: request.derived.weightsFrom, ...warmStart } : null,
         })}\n`);
       } else {
         io.stdout(summaryText(result, runId, name));
@@ -354,9 +379,17 @@ export async function trainAndReport(store: ExperimentStore, request: RunRequest
     }
 }
 
-/** A warm start in one line: the layers initialized from the parent's model, then each skipped one with why. */
-function warmStartText(parentRunId: number | undefined, report: WarmStartReport): string {
+/**
+ * A warm start in one line: the layers initialized from the parent's model (or from the project's imported
+ * weights), then each skipped one with why.
+ */
+function warmStartText(derived: RunRequest['derived'], report: WarmStartReport): string {
   const skipped = report.skipped.map((s) => `; ${s.name} starts fresh: ${s.reason}`).join('');
+  const parentRunId = derived?.lineage.parentRunId;
+  if (derived && parentRunId === null) {
+    const total = report.layers.length + report.skipped.length;
+    return `started from imported weights (${derived.weightsFrom}): ${report.layers.length} of ${total} layers initialized from them (${report.layers.join(', ')})${skipped}`;
+  }
   return `warm start from run ${parentRunId ?? '?'}: ${report.layers.join(', ')} initialized from its weights${skipped}`;
 }
 

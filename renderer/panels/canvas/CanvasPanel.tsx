@@ -18,6 +18,7 @@ import { LayerNodeView } from './LayerNodeView.tsx';
 import { NodeModel, type LayerFlowNode } from './nodeModel.ts';
 import { Palette, blockDragType, droppedBlock, layerDragType } from './Palette.tsx';
 import { StatusBar } from './StatusBar.tsx';
+import { importedParamCount } from '../../../app/project/importedWeights.ts';
 
 const nodeTypes: NodeTypes = { layer: LayerNodeView };
 const proOptions = { hideAttribution: true };
@@ -210,7 +211,7 @@ function Flow() {
           </div>
         )}
       </div>
-      <StatusBar analysis={analyze(doc.graph)} layerCount={doc.graph.layers.length} readiness={readiness} data={data} />
+      <StatusBar analysis={analyze(doc.graph)} layerCount={doc.graph.layers.length} readiness={readiness} data={data} importedParams={importedParamCount(doc, analyze(doc.graph))} />
     </div>
   );
 }

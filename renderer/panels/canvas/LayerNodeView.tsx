@@ -6,7 +6,7 @@ import { formatCount } from '../../../app/format.ts';
 import type { LayerFlowNode } from './nodeModel.ts';
 
 function LayerNodeViewImpl({ data, selected }: NodeProps<LayerFlowNode>) {
-  const { layer, def, errors, inputSlots, outputShape, params, summary } = data;
+  const { layer, def, errors, inputSlots, outputShape, params, summary, imported } = data;
   const invalid = errors.length > 0;
   const handles = [];
   for (let i = 0; i < inputSlots; i++) {
@@ -37,12 +37,16 @@ function LayerNodeViewImpl({ data, selected }: NodeProps<LayerFlowNode>) {
       <div className="mw-node-head">
         <span className="mw-node-type">{layer.type}</span>
         <span className="mw-node-name">{layer.name}</span>
+        {imported && (
+          <span className="mw-node-imported-mark" data-testid="node-imported" aria-label="weights imported"
+            title="Weights imported: training starts this layer from the imported model's weights (while its name and size stay as imported)">⤓</span>
+        )}
         {layer.trainable === false && <span className="mw-node-frozen-mark" title="Frozen: training leaves its weights as they are" data-testid="node-frozen" aria-label="frozen">❄</span>}
       </div>
       {summary && <div className="mw-node-params">{summary}</div>}
       <div className="mw-node-foot">
         <span className="mw-node-shape" data-testid="node-output-shape">{outputShape}</span>
-        <span className="mw-node-count">{params ? `${formatCount(params)} params${layer.trainable === false ? ', frozen' : ''}` : 'no weights'}</span>
+        <span className="mw-node-count">{params ? `${formatCount(params)} params${imported ? ', imported' : ''}${layer.trainable === false ? ', frozen' : ''}` : 'no weights'}</span>
       </div>
       {invalid && (
         <div className="mw-node-error" data-testid="validation-error" role="alert" title={`${errors[0].message}${errors[0].fix ? `\nFix: ${errors[0].fix}` : ''}`}>

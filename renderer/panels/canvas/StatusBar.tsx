@@ -1,4 +1,4 @@
-// The canvas status bar: layer count, total and trainable parameters, model size, and whether the model
+// The canvas status bar: layer count, total, trainable and imported parameters, model size, and whether the model
 // is ready to train — the same readiness check the trainer applies, with the first problem's fix as a button.
 import { memo } from 'react';
 import { formatBytes, formatCount } from '../../../app/format.ts';
@@ -16,7 +16,11 @@ function readyWords(data: DataState): string {
   }
 }
 
-function StatusBarImpl({ analysis, layerCount, readiness, data }: { analysis: GraphAnalysis; layerCount: number; readiness: Readiness; data: DataState }) {
+function StatusBarImpl({ analysis, layerCount, readiness, data, importedParams = 0 }: {
+  analysis: GraphAnalysis; layerCount: number; readiness: Readiness; data: DataState;
+  /** Parameters of the layers that carry imported weights (a project from "Import model folder…"). */
+  importedParams?: number;
+}) {
   const general = analysis.errors.filter((e) => !e.layerId);
   const layerProblems = analysis.errors.length - general.length;
   const errors = readiness.problems.filter((p) => p.severity === 'error');
@@ -31,6 +35,7 @@ function StatusBarImpl({ analysis, layerCount, readiness, data }: { analysis: Gr
         {formatCount(analysis.trainableParams)} trainable
         {analysis.totalParams > analysis.trainableParams && ` · ${formatCount(analysis.totalParams - analysis.trainableParams)} non-trainable`}
       </span>
+      {importedParams > 0 && <span data-testid="imported-params">⤓ {formatCount(importedParams)} imported</span>}
       <span data-testid="model-size">{formatBytes(analysis.weightBytes)} of weights</span>
       {readiness.ready ? (
         <>

@@ -19,6 +19,8 @@ export interface LayerNodeData extends Record<string, unknown> {
   inputSlots: number;
   /** Short "units 64 · relu" summary of the layer's key parameters. */
   summary: string;
+  /** The layer carries weights imported with the model (the project's `weights.layers` names it). */
+  imported: boolean;
 }
 
 export type LayerFlowNode = Node<LayerNodeData, 'layer'>;
@@ -59,20 +61,22 @@ export class NodeModel {
     const selected = new Set(selection.layers);
     const nextCache = new Map<string, CacheEntry>();
     const out: LayerFlowNode[] = [];
+    const importedNames = new Set(doc.weights?.layers ?? []);
     doc.graph.layers.forEach((layer, i) => {
       const info = analysis.layers[layer.id];
       const layerErrors = errors.get(layer.id) ?? [];
       const slots = inputSlotCount(layer, doc.graph.connections);
       const outputShape = info?.outputShape ? formatShape(info.outputShape) : '?';
       const params = info?.params ?? 0;
-      const key = `${outputShape}|${params}|${slots}|${layerErrors.map((e) => `${e.message}|${e.fix ?? ''}`).join('||')}`;
+      const imported = params > 0 && importedNames.has(layer.name);
+      const key = `${outputShape}|${params}|${slots}|${imported}|${layerErrors.map((e) => `${e.message}|${e.fix ?? ''}`).join('||')}`;
       const cached = this.dataCache.get(layer.id);
       let data: LayerNodeData;
       if (cached && cached.layer === layer && cached.key === key) {
         data = cached.data;
       } else {
         const def = getLayerDef(layer.type);
-        data = { layer, def, outputShape, params, errors: layerErrors, inputSlots: slots, summary: keyParamSummary(layer, def) };
+        data = { layer, def, outputShape, params, errors: layerErrors, inputSlots: slots, summary: keyParamSummary(layer, def), imported };
       }
       nextCache.set(layer.id, { layer, key, data });
       const position = doc.layout.positions[layer.id] ?? { x: (i % 6) * 220, y: Math.floor(i / 6) * 140 };

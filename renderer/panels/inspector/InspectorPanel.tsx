@@ -8,7 +8,8 @@ import { blockDefinitionSchema } from '../../../app/project/blockFile.ts';
 import type { ReadinessProblem } from '../../../app/training/readiness.ts';
 import { commands } from '../../commands/index.ts';
 import { analyze } from '../../state/analysis.ts';
-import { useReadiness } from '../../state/readiness.ts';
+import { useBoundData, useReadiness } from '../../state/readiness.ts';
+import { isHeadLayer } from '../../../app/training/newHead.ts';
 import { FixButtons } from '../../ui/FixButtons.tsx';
 import { saveToMyBlocks } from '../../state/myBlocks.ts';
 import { useProject } from '../../state/projectStore.ts';
@@ -95,6 +96,31 @@ function FreezeField({ layer, params }: { layer: LayerNode; params: number }) {
   );
 }
 
+/**
+ * "New head for this data" on the head (the last Dense layer and the layers after it): transfer learning's
+ * step after freezing the body. One undoable edit; the head is sized from the bound data.
+ */
+function NewHeadField() {
+  const data = useBoundData();
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const ready = data.status === 'ready';
+  const run = () => {
+    if (data.status !== 'ready') return;
+    const outcome = commands.execute('newHeadForData', { data: data.data });
+    if (!outcome.ok) setMessage({ ok: false, text: outcome.error });
+    else setMessage({ ok: true, text: outcome.changed ? '✓ The model has a new head for this data (fresh weights, trainable); the rest is kept. Undo with Ctrl+Z.' : 'The head already fits this data.' });
+  };
+  return (
+    <div className="mw-field mw-new-head">
+      <button type="button" onClick={run} disabled={!ready} title={ready ? undefined : 'Choose the data first (Data tab): the new head is sized from its classes.'} data-testid="inspector-new-head">
+        New head for this data
+      </button>
+      <div className="mw-muted">Replaces the last Dense layer (and what follows it) with a fresh one: one output per class of the bound data, softmax, the loss chosen to match. Freeze the layers before it to fine-tune.</div>
+      {message && <div className={message.ok ? 'mw-muted' : 'mw-field-error'} role={message.ok ? 'status' : 'alert'} data-testid="inspector-new-head-message">{message.text}</div>}
+    </div>
+  );
+}
+
 function Problems({ problems }: { problems: ReadinessProblem[] }) {
   if (problems.length === 0) return null;
   return (
@@ -165,6 +191,7 @@ function LayerForm({ layer }: { layer: LayerNode }) {
         <dt>Parameters</dt><dd>{formatCount(info?.params ?? 0)}</dd>
       </dl>
       {layer.type !== 'Input' && <FreezeField layer={layer} params={info?.params ?? 0} />}
+      {graph && isHeadLayer(graph, layer.id) && <NewHeadField key={layer.id} />}
       <Problems problems={problems} />
       {basic.map(field)}
       {advanced.length > 0 && (

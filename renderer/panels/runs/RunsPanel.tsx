@@ -86,6 +86,9 @@ function RunDetails({ api, run, onChanged }: { api: ModelwrightApi; run: RunSumm
             title="The parent's trade-off view (Export tab): it beside its quantized, pruned and fused variants">Compare with its variants</button>
         </p>
       )}
+      {run.fromImportedWeights && (
+        <p className="mw-wp-muted" data-testid="run-imported-weights">Started from the project's imported weights (layers that matched by name and size).</p>
+      )}
       {run.ensemble && (
         <p className="mw-wp-muted" data-testid="run-ensemble">
           Ensemble ({run.ensemble.method}) of {run.ensemble.members.map((m, i) => (

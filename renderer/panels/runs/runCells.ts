@@ -4,7 +4,7 @@ import { metricLabel, settingExplanation, settingExplanations } from '../../../a
 import { formatNumber } from '../../../app/format.ts';
 import { diffValues } from '../../../app/store/diff.ts';
 import type { RunSummary } from '../../../app/store/types.ts';
-import type { TrainingConfig } from '../../../app/training/config.ts';
+import { comparableConfig, type TrainingConfig } from '../../../app/training/config.ts';
 
 /** "adam, lr 0.001, batch 32, 10 epochs". */
 /** An ensemble's config is its first member's: its settings are its members', shown in its details instead. */
@@ -33,7 +33,7 @@ function settingKey(path: string): string {
  */
 export function differingSettings(configs: readonly (TrainingConfig | null | undefined)[]): string[] {
   if (configs.length < 2) return [];
-  const keys = new Set(diffValues(configs.map((c) => c ?? {})).map((d) => settingKey(d.path)));
+  const keys = new Set(diffValues(configs.map((c) => comparableConfig(c ?? {}))).map((d) => settingKey(d.path)));
   const rank = (k: string) => { const i = settingOrder.indexOf(k); return i < 0 ? settingOrder.length : i; };
   return [...keys].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }

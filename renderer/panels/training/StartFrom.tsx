@@ -6,7 +6,11 @@ import { setUi, useUi } from '../../state/uiStore.ts';
 import { Field } from '../../ui/Field.tsx';
 import { useAsync } from '../../ui/useAsync.ts';
 
-export function StartFrom({ api, project, refresh }: { api: ModelwrightApi; project: string; refresh: unknown }) {
+export function StartFrom({ api, project, refresh, imported = false }: {
+  api: ModelwrightApi; project: string; refresh: unknown;
+  /** The project carries imported weights: without a run chosen, its matching layers start from them. */
+  imported?: boolean;
+}) {
   const chosen = useUi((s) => s.warmStartRunId);
   const runs = useAsync(
     () => api.runs.list({ project, status: ['completed', 'stopped'], sort: { by: 'id', direction: 'desc' }, limit: 50 }),
@@ -20,7 +24,7 @@ export function StartFrom({ api, project, refresh }: { api: ModelwrightApi; proj
       help="New weights, or a trained run of this project: every layer whose name and size match starts with that run's weights, and the new run is shown under it in Runs.">
       <select id="mw-train-start-from" value={chosen ?? ''} data-testid="start-from"
         onChange={(e) => setUi({ warmStartRunId: e.target.value ? Number(e.target.value) : null })}>
-        <option value="">new weights (from scratch)</option>
+        <option value="">{imported ? 'the imported weights (layers changed since start fresh)' : 'new weights (from scratch)'}</option>
         {missing && <option value={chosen}>run #{chosen}</option>}
         {list.map((r) => {
           const accuracy = r.test.accuracy ?? null;

@@ -149,10 +149,18 @@ function ProgressView({ onApply }: { onApply: (change: SettingChange) => void })
           {started.tried.length > 0 && ` (${started.tried.map((t) => backendTried(t.backend)).join('; ')})`}
         </p>
       )}
+      {started?.backendChoice && <p className="mw-wp-help" data-testid="backend-choice">Backend chosen automatically: {started.backendChoice}.</p>}
       {started?.warmStart && (
         <p className="mw-wp-help" data-testid="warm-start-report">
           Started from run #{started.warmStart.fromRunId}: {started.warmStart.layers.join(', ')} took its weights.
           {started.warmStart.skipped.map((s) => ` ${s.name} starts fresh: ${s.reason}.`).join('')}
+        </p>
+      )}
+      {started?.importedWeights && (
+        <p className="mw-wp-help" data-testid="imported-weights-report">
+          Started from imported weights: {started.importedWeights.layers.length} of {started.importedWeights.layers.length + started.importedWeights.skipped.length} layers
+          took them ({started.importedWeights.layers.join(', ')}).
+          {started.importedWeights.skipped.map((s) => ` ${s.name} starts fresh: ${s.reason}.`).join('')}
         </p>
       )}
       {[...(started?.warnings ?? []), ...(outcome?.warnings ?? [])].filter((w) => !(didNotLearn && w.startsWith('did not learn')))
@@ -225,7 +233,7 @@ export default function TrainingPanel() {
           </button>
         </div>
         <div>
-          {api && <StartFrom api={api} project={doc.name} refresh={phase} />}
+          {api && <StartFrom api={api} project={doc.name} refresh={phase} imported={Boolean(doc.weights)} />}
           <div className="mw-wp-row">
             <button type="button" className="mw-primary" onClick={train} disabled={busy || blocked !== null} data-testid="train-button"
               title={blocked ?? 'Train the model'}>

@@ -1,6 +1,7 @@
 // The Training panel's Tune mode: define a search space over the project's settings, run a sweep of
 // trials in parallel trainers, watch the trials table with the best so far, read the parallel-coordinates
 // plot and each setting's importance, and write the best settings into the project (one undoable edit).
+import { projectInputOf } from '../../state/projectInput.ts';
 import { useEffect, useMemo, useState } from 'react';
 import { metricLabel, settingLabel } from '../../../app/explanations.ts';
 import { formatNumber } from '../../../app/format.ts';
@@ -160,7 +161,7 @@ export function TunePanel() {
     if (!current) return;
     try {
       await sweepSession.start(
-        { name: current.name, graph: current.graph, dataset: current.dataset, training: current.training ?? makeTrainingConfig(), path: filePath },
+        projectInputOf(current, filePath),
         {
           space, strategy, trials: trialCount, metric,
           ...(parallel.trim() ? { parallel: Number(parallel) } : {}),

@@ -22,3 +22,25 @@ it('transformer-intent with embedding → query and value: the program trains an
   expect(run.stderr + run.stdout, 'the program should exit cleanly').not.toMatch(/Error:/);
   expect(run.status).toBe(0);
 });
+
+it('tabular-classifier with Add(hidden, hidden) beside another reader of hidden: the program trains, the repeated slot reads a copy', { timeout: 180_000 }, async () => {
+  const template = getTemplate('tabular-classifier')!;
+  const g = template.graph;
+  const graph = {
+    layers: [...g.layers, { id: 'doubled', type: 'Add', name: 'doubled', params: {} }, { id: 'tripled', type: 'Add', name: 'tripled', params: {} }],
+    connections: [
+      ...g.connections.filter((c) => c.to !== 'output'),
+      { from: 'hidden2', to: 'doubled', toSlot: 0 }, { from: 'hidden2', to: 'doubled', toSlot: 1 },
+      { from: 'hidden2', to: 'tripled', toSlot: 0 }, { from: 'doubled', to: 'tripled', toSlot: 1 },
+      { from: 'tripled', to: 'output', toSlot: 0 },
+    ],
+  };
+  const dir = join(scratch.dir, 'double-slot');
+  const { plan } = await templateData(template, dir);
+  const { code } = generateCode({ graph, data: plan, training: { ...template.training, epochs: 2 } }, { language: 'js', runtime: 'tfjs' });
+  expect(code).toMatch(/\.apply\(\[hidden2, tf\.layers\.activation\(\{ activation: 'linear', name: 'doubled_input2_copy' \}\)\.apply\(hidden2\)\]\)/);
+  writeFileSync(join(dir, 'train.mjs'), code);
+  const run = runNode('train.mjs', dir, { wasm: true });
+  expect(run.stderr + run.stdout, 'the program should exit cleanly').not.toMatch(/Error:/);
+  expect(run.status).toBe(0);
+});

@@ -22,6 +22,13 @@ describe('default run names', () => {
     expect(defaultRunName('p', recipe({ epochs: 1, classWeights: 'auto' }), { ...recipe({ epochs: 30 }), id: 2 })).toBe('1 epoch · balanced classes');
   });
 
+  it('names only the augmentations turned on or changed; all-off settings are the same as none', () => {
+    expect(recipeChanges(recipe(), recipe({ augment: { flip: 'both', zoom: 0.1, brightness: 0.25 } }))).toEqual(['flip both ways', 'zoom ±10%', 'brightness ±25%']);
+    expect(recipeChanges(recipe({ augment: { rotation: 15 } }), recipe())).toEqual(['no rotation']);
+    expect(recipeChanges(recipe(), recipe({ augment: {} }))).toEqual([]);
+    expect(recipeChanges(recipe({ augment: { shift: 0.1 } }), recipe({ augment: { shift: 0.1, seed: 3 } }))).toEqual(['augment seed 3']);
+  });
+
   it('says "same settings as #id" when nothing changed, so a repeat is recognisable', () => {
     expect(defaultRunName('p', recipe(), { id: 12, ...recipe() })).toBe('same settings as #12');
   });

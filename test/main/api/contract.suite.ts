@@ -1,6 +1,6 @@
 // One contract test suite run against every transport (in-process, WebSocket, later Electron IPC), so
 // they cannot drift: same calls, same answers, same errors, same events.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import type {
 import { ApiError } from '../../../app/api/errors.ts';
 import { dataSourceName } from '../../../app/data/sourceName.ts';
 import { createServiceHost, type ServiceHost } from '../../../main/services/host.ts';
+import { kerasConverterModel } from '../model/kerasConverterFixture.ts';
 
 export interface Transport {
   api: ModelwrightApi;
@@ -358,6 +359,31 @@ export function defineContractSuite(name: string, connect: (host: ServiceHost) =
         const removed = runIds[1];
         await api.runs.delete(removed);
         expect((await failure(api.runs.get(removed))).code).toBe('not-found');
+      });
+
+      it('imports a trained model folder uploaded as files, and training it starts from its weights', async () => {
+        const { json, weights } = kerasConverterModel(3);
+        const files = [
+          { path: 'tiny-model/model.json', data: Buffer.from(JSON.stringify(json)).toString('base64') },
+          { path: 'tiny-model/group1-shard1of1.bin', data: Buffer.from(weights.buffer).toString('base64') },
+        ];
+        const opened = await api.projects.importModelFiles('tiny-model', files);
+        expect(opened.path).toMatch(/tiny-model.*\.mwproj$/);
+        expect(opened.document.weights).toMatchObject({ folder: expect.stringMatching(/\.weights$/), layers: ['dense', 'dense_1'] });
+        const training = { ...doc.training!, epochs: 1, backend: 'cpu' as const };
+        const started = await api.training.start({ ...opened.document, dataset: doc.dataset, training, path: opened.path });
+        expect(started.importedWeights).toMatchObject({ layers: ['dense', 'dense_1'], skipped: [] });
+        for (let i = 0; i < 600 && !finished.some((f) => f.runId === started.runId); i++) await new Promise((r) => setTimeout(r, 100));
+        // Save as elsewhere copies the weights folder beside the new file, under its name.
+        mkdirSync(join(dir, 'elsewhere'), { recursive: true });
+        const copy = await api.projects.saveAs(join(dir, 'elsewhere', 'copy.mwproj'), opened.document, { weightsFrom: opened.path! });
+        expect(copy.document.weights?.folder).toBe('copy.weights');
+        expect(existsSync(join(dir, 'elsewhere', 'copy.weights', 'weights.bin'))).toBe(true);
+        const noModel = await failure(api.projects.importModelFiles('broken', [files[1]]));
+        expect(noModel.message).toMatch(/no model\.json/);
+        const short = await failure(api.projects.importModelFiles('short', [files[0], { ...files[1], data: Buffer.from(weights.buffer).subarray(0, 8).toString('base64') }]));
+        expect(short.message).toMatch(/^The model cannot be imported: .*too short/);
+        expect(short.message).not.toContain(dir);
       });
     });
 

@@ -14,7 +14,7 @@ describe('modelwright bench', () => {
   });
 
   it.each([
-    [['--backend', 'gpu'], /--backend must be one of tensorflow, wasm, cpu, got "gpu"/],
+    [['--backend', 'gpu'], /--backend must be one of tensorflow, webgpu, wasm, cpu, got "gpu"/],
     [['--model', 'resnet'], /--model must be one of mlp, cnn/],
     [['--batch-size', '0'], /--batch-size needs a whole number from 1 to 4096/],
   ])('refuses %j in one line with exit 2', async (args, message) => {

@@ -29,7 +29,7 @@ describe('loadBackend', () => {
   it.skipIf(tfjsNodeInstalled)('an explicit request for an unavailable backend is a clear error, not a crash', async () => {
     const err = await loadBackend('tensorflow').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BackendUnavailableError);
-    expect((err as Error).message).toMatch(/^The tensorflow backend is not available: @tensorflow\/tfjs-node is not installed.*Choose another backend \(wasm, cpu\) or auto\.$/);
+    expect((err as Error).message).toMatch(/^The tensorflow backend is not available: @tensorflow\/tfjs-node is not installed.*Choose another backend \(webgpu, wasm, cpu\) or auto\.$/);
     expect((err as Error).message).not.toContain('\n');
   });
 
@@ -69,7 +69,7 @@ describe('loadBackend', () => {
   });
 
   it('rejects an unknown backend name with the valid choices', async () => {
-    await expect(loadBackend('gpu' as never)).rejects.toThrow('Unknown backend "gpu": use auto, tensorflow, wasm, cpu.');
+    await expect(loadBackend('gpu' as never)).rejects.toThrow('Unknown backend "gpu": use auto, tensorflow, webgpu, wasm, cpu.');
   });
 
   it('makes comparison ops differentiable so ThresholdedReLU can train', async () => {
