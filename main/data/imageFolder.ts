@@ -25,6 +25,15 @@ export interface ImageFolderOptions {
   maxPerClass?: number;
 }
 
+/** What to say about a folder whose images are all in one class: a classifier needs two to tell apart. */
+export function oneClassProblem(label: string, count: number, canAdd: boolean): string {
+  const images = `${formatCount(count)} image${count === 1 ? '' : 's'}`;
+  return `Only one class was found ("${label}", ${images}); a classifier needs at least two classes to tell apart. `
+    + (canAdd
+      ? 'Add another class: under "Images per class" name a New class and add its pictures (files or webcam), or upload a folder with one subfolder per class.'
+      : 'Add a second subfolder with images of another class (e.g. cats/ and dogs/), then choose the folder again.');
+}
+
 export interface ImageFile extends ImageHeader {
   path: string;
   /** Class (subfolder name). */
@@ -49,8 +58,8 @@ export interface ImageFolder {
   skipped: string[];
 }
 
-/** Lists a class-folder tree and reads each image's size from its header; nothing is decoded. */
-export async function scanImageFolder(dir: string, options: Pick<ImageFolderOptions, 'maxPerClass'> = {}): Promise<ImageFolderScan> {
+/** Lists a class-folder tree and reads each image's size from its header; nothing is decoded. One class is refused unless `oneClass`. */
+export async function scanImageFolder(dir: string, options: Pick<ImageFolderOptions, 'maxPerClass'> & { oneClass?: boolean } = {}): Promise<ImageFolderScan> {
   let entries;
   try {
     entries = await readdir(dir, { withFileTypes: true });
@@ -81,7 +90,8 @@ export async function scanImageFolder(dir: string, options: Pick<ImageFolderOpti
     if (count > 0) classes.push(label);
   }
   if (files.length === 0) throw new DataError(`No PNG or JPEG images were found in the subfolders of ${quote(dir, 200)}.`);
-  if (classes.length < 2) throw new DataError(`Only the subfolder ${quote(classes[0])} holds images; a classifier needs at least two classes, each in its own subfolder.`);
+  // One class is refused unless the caller shows it (`oneClass`: the Data panel, where another class can be added).
+  if (classes.length < 2 && !options.oneClass) throw new DataError(oneClassProblem(classes[0], files.length, false));
   return { files, classes, skipped };
 }
 

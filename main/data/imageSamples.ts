@@ -67,7 +67,7 @@ export async function openImageSamples(binding: DatasetBinding, baseDir: string)
   const spec = binding.image;
   if (binding.kind !== 'images' || !spec) throw new DataError('This data is not a folder of images.');
   const folder = isAbsolute(binding.source) ? binding.source : resolve(baseDir, binding.source);
-  const scan = await scanImageFolder(folder);
+  const scan = await scanImageFolder(folder, { oneClass: true });
   return {
     labels: scan.files.map((f) => f.label), names: scan.files.map((f) => f.name), folder,
     async png(index, maxSide = Infinity) {

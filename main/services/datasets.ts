@@ -11,11 +11,11 @@ import { DataError } from '../../app/data/errors.ts';
 import { inferSchema, isMissing, profileColumns, sortLabels } from '../../app/data/schema.ts';
 import { checkReadiness } from '../../app/training/readiness.ts';
 import { builtinIdOf, listBuiltinDatasets, loadBuiltinTable, loadMnist, withBuiltinDefaults } from '../data/builtin.ts';
-import { imageBudgetProblem, scanImageFolder, summarizeImageFolder, verifyImageFiles, type ImageDataSummary } from '../data/imageFolder.ts';
+import { imageBudgetProblem, oneClassProblem, scanImageFolder, summarizeImageFolder, verifyImageFiles, type ImageDataSummary } from '../data/imageFolder.ts';
 import { decodeImage } from '../data/images.ts';
 import { loadDataset, readTableFile } from '../data/load.ts';
 import type { FileAccess } from '../files/fileAccess.ts';
-import { addToImageFolder, imageFilesFromZip, removeFromImageFolder, storeImageFolder, storeUpload } from '../files/uploads.ts';
+import { addToImageFolder, imageFilesFromZip, isUploadedFolder, removeFromImageFolder, storeImageFolder, storeUpload } from '../files/uploads.ts';
 import { imageClassGrid } from './imageClassGrid.ts';
 
 /** Fewer usable rows than this and a model can hardly learn, let alone be evaluated. */
@@ -60,10 +60,12 @@ export function createDatasetsService(options: DatasetsServiceOptions): Datasets
       } else {
         if (!binding.image) throw new DataError('Image data needs an image size: set the width, height and channels (1 for grayscale, 3 for colour).');
         // Counted from the files' headers: nothing is decoded to inspect a folder (training decodes, one image at a time).
-        const scan = await scanImageFolder(path!);
+        const scan = await scanImageFolder(path!, { oneClass: true });
         labels = scan.files.map((f) => f.label);
         if (scan.skipped.length > 0) warnings.push(`${scan.skipped.length} file(s) are not PNG or JPEG images and are skipped (e.g. "${scan.skipped[0]}").`);
-        result.error = imageBudgetProblem(scan.files, binding.image);
+        // One class is shown (its grid, its count) with what to do; an autoencoder needs no classes.
+        const oneClass = scan.classes.length < 2 && binding.task !== 'reconstruction';
+        result.error = oneClass ? oneClassProblem(scan.classes[0], scan.files.length, isUploadedFolder(uploads, path!)) : imageBudgetProblem(scan.files, binding.image);
         if (result.error === null) images = summarizeImageFolder(scan, binding.image, binding.task);
       }
       result.rows = labels.length;
@@ -171,7 +173,7 @@ export function createDatasetsService(options: DatasetsServiceOptions): Datasets
     // Importing decodes each image once (one at a time, nothing kept) so that a damaged file is named now;
     // inspecting later reads only the headers.
     // A folder over the budget is not decoded at all: the inspection says why.
-    const scan = await scanImageFolder(target);
+    const scan = await scanImageFolder(target, { oneClass: true });
     if (verify && imageBudgetProblem(scan.files, image) === null) await verifyImageFiles(scan.files);
     const inspection = await inspect(binding, target);
     const callerBinding = forCaller(binding, target);

@@ -59,7 +59,7 @@ export function createPredictService(options: PredictServiceOptions): PredictSer
     const run = store.getRun(runId);
     const binding = run.datasetBinding;
     if (!binding) throw new ApiError('failed', `Run ${runId} has no data recorded, so there is no test row to show.`);
-    if (await streamingPath(binding, undefined)) {
+    if (binding.kind !== 'images' && await streamingPath(binding, undefined)) {
       throw new ApiError('failed', `Run ${runId} trained on a table large enough to stream from disk; its test rows are not read back for Try it. Type the values instead.`);
     }
     let split: Awaited<ReturnType<typeof loadTableSplit>>;

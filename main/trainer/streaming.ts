@@ -1,24 +1,28 @@
-// Training on tables too large to load: decides when a binding is streamed, fits its preprocessing in
-// one pass (main/data/stream.ts), and serves each split again as batches read from disk, shuffled
-// through a bounded row buffer, so the trainer's memory stays flat whatever the file's size.
+// Training on data too large to load: decides when a binding is streamed; a table has its preprocessing
+// fitted in one pass (main/data/stream.ts) and each split served again as batches read from disk, shuffled
+// through a bounded row buffer; an image folder is split from its labels and decoded batch by batch
+// (main/data/imageStream.ts). Either way the trainer's memory stays flat whatever the data's size.
 import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { DatasetBinding } from '../../app/data/binding.ts';
 import type { Preprocessor } from '../../app/data/preprocess.ts';
 import type { SplitName } from '../../app/data/split.ts';
 import { splitSeedOf, type TrainingConfig } from '../../app/training/config.ts';
+import { openImageStream } from '../data/imageStream.ts';
 import { fitCsvStreaming, streamCsvBatches, type Batch, type StreamFit, type StreamOptions } from '../data/stream.ts';
 
 /** CSV/TSV files above this size are streamed even when the binding does not ask for it. */
 export const streamThresholdBytes = 64 * 2 ** 20;
 
-/** A table the trainer reads from disk batch by batch instead of loading it. */
+/** A table or an image folder the trainer reads from disk batch by batch instead of loading it. */
 export interface StreamedTable {
   path: string;
   binding: DatasetBinding;
   preprocessor: Preprocessor;
   counts: StreamFit['counts'];
   warnings: string[];
+  /** Rows per class in the train split when known without a pass over the data (image folders). */
+  trainClassCounts?: number[];
   /** One pass over a split; the train split comes shuffled through a row buffer when `random` is given. */
   batches(split: SplitName, batchSize: number, random?: () => number): AsyncGenerator<Batch>;
 }
@@ -35,7 +39,8 @@ export class StreamingUnsupported extends Error {
 
 /**
  * The path to stream, or null to load the data into memory: a table file is streamed when the binding
- * sets `stream: true` or when it is larger than `thresholdBytes`; `stream: false` always loads it.
+ * sets `stream: true` or when it is larger than `thresholdBytes`; `stream: false` always loads it. An image
+ * folder's path is returned for `openStreamed` to measure.
  */
 export async function streamingPath(binding: DatasetBinding, baseDir: string | undefined, thresholdBytes = streamThresholdBytes): Promise<string | null> {
   if (binding.stream === false || binding.source.startsWith('builtin:')) {
@@ -44,14 +49,28 @@ export async function streamingPath(binding: DatasetBinding, baseDir: string | u
   }
   const path = isAbsolute(binding.source) ? binding.source : resolve(baseDir ?? process.cwd(), binding.source);
   const info = await stat(path).catch(() => null);
-  // A missing file or a folder: the in-memory loader says what is wrong in its own words.
-  if (!info || info.isDirectory()) return null;
+  // A missing file: the in-memory loader says what is wrong in its own words.
+  if (!info) return null;
+  // An image folder: openStreamed measures it (a small one is loaded after all).
+  if (info.isDirectory()) return path;
   if (binding.stream !== true && info.size <= thresholdBytes) return null;
-  if (binding.kind !== 'table') {
+  if (binding.kind === 'text') {
     if (binding.stream !== true) return null;
-    throw new StreamingUnsupported(`streaming reads tables of numeric and categorical columns; this dataset is ${binding.kind === 'text' ? 'text' : 'images'}`, 'turn streaming off for this dataset (its vocabulary is built from all sentences in memory)');
+    throw new StreamingUnsupported('streaming reads tables of numeric and categorical columns and image folders; this dataset is text', 'turn streaming off for this dataset (its vocabulary is built from all sentences in memory)');
   }
-  return path;
+  // Image data whose source is a file: the in-memory loader says what is wrong.
+  return binding.kind === 'table' ? path : null;
+}
+
+/**
+ * Opens what `streamingPath` chose: a table, or an image folder whose images take more than
+ * `thresholdBytes` decoded at the model's size (or whose binding sets `stream: true`); null loads it into memory.
+ */
+export async function openStreamed(path: string, binding: DatasetBinding, config: TrainingConfig, thresholdBytes = streamThresholdBytes): Promise<StreamedTable | null> {
+  if (!(await stat(path)).isDirectory()) return openStreamedTable(path, binding, config);
+  const options: StreamOptions = { validationSplit: config.validationSplit, testSplit: config.testSplit, seed: splitSeedOf(config) };
+  const images = await openImageStream(path, binding, options, thresholdBytes);
+  return images && { path, binding: { ...binding, kind: 'images' }, ...images };
 }
 
 /** Fits the preprocessing over the whole file (one pass) and returns the table ready to stream. */
@@ -154,6 +173,7 @@ export async function* shuffleRows(source: AsyncIterable<Batch>, batchSize: numb
 
 /** Rows per class in the train split (one extra pass), for `classWeights: auto`. */
 export async function countTrainClasses(table: StreamedTable, k: number): Promise<number[]> {
+  if (table.trainClassCounts) return table.trainClassCounts;
   const counts = new Array<number>(k).fill(0);
   for await (const batch of table.batches('train', 4096)) for (const label of batch.y) counts[label]++;
   return counts;

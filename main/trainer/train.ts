@@ -1,6 +1,6 @@
 // One training run inside the trainer process: backend, data, model, compile, fit with the studio's
 // callbacks (stop after a batch, NaN → diverged, early stopping with best weights, LR on plateau), test, save.
-// Data comes in memory, or streamed from disk in batches for large tables (./streaming.ts).
+// Data comes in memory, or streamed from disk in batches for large tables and image folders (./streaming.ts).
 import type * as tfTypes from '@tensorflow/tfjs';
 import { chooseLoss, type LossChoice, type OutputLayerInfo } from '../../app/training/loss.ts';
 import { TestEvaluation } from '../../app/training/testEvaluation.ts';
@@ -26,7 +26,7 @@ import { describeFsError } from '../files/atomicWrite.ts';
 import { folderSaveHandler } from '../model/modelFiles.ts';
 import { checkedFolderLoadHandler } from '../model/modelFolder.ts';
 import type { SavedModelMetadata } from '../model/metadata.ts';
-import { countTrainClasses, openStreamedTable, streamingPath, StreamingUnsupported, type StreamedTable } from './streaming.ts';
+import { countTrainClasses, openStreamed, streamingPath, StreamingUnsupported, type StreamedTable } from './streaming.ts';
 import type { Batch } from '../data/stream.ts';
 
 type LayersModel = tfTypes.LayersModel;
@@ -99,8 +99,8 @@ async function openSource(job: TrainingJob, config: TrainingConfig): Promise<Dat
       if (err instanceof StreamingUnsupported) throw new TrainingError(err.message, err.advice);
       throw err;
     }
-    if (path) {
-      const table = await openStreamedTable(path, job.data.binding, config);
+    const table = path ? await openStreamed(path, job.data.binding, config) : null;
+    if (table) {
       const pre = table.preprocessor;
       return {
         kind: 'stream',

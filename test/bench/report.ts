@@ -24,6 +24,7 @@ interface Section {
 export const sections: Section[] = [
   { title: 'Engine throughput', about: 'Training samples per second (batch 64) of the reference MLP and CNN on each backend: a bare TF.js model.fit, the studio\'s own training loop, and their ratio (studio ÷ bare; 1.0 means the studio adds no overhead).', suites: ['engine'] },
   { title: 'Streaming data', about: 'A generated CSV far larger than needed in memory is fitted and trained on in one streaming pass; peak memory must stay far below 1 GB.', suites: ['data'] },
+  { title: 'Image folders', about: 'Generated folders of small PNGs (2,000 and 20,000 images), scanned from their headers and trained for one epoch in a trainer process that decodes each batch from disk: the trainer\'s peak RSS must grow far less than the image count (the in-memory run of the larger folder is shown for comparison).', suites: ['images'] },
   { title: 'Experiment history (SQLite)', about: 'Ingest and the queries the runs table, compare view and leaderboard make, on a generated history of 10,000 runs.', suites: ['store'] },
   { title: 'Validation and project files', about: 'Shape inference and validation of 1,000-layer graphs (run on every edit), and opening/saving large project files.', suites: ['validate', 'projectFile'] },
   { title: 'Sweeps', about: 'The same sweep (random trials on the two-moons template, each a real trainer process recorded in the history) with 1 and with 2 trainers at once: trials per minute of wall time, and the speed-up.', suites: ['sweep'] },

@@ -95,6 +95,22 @@ describe('the class grid of an uploaded image folder', () => {
     expect(grid.editable).toBe(false);
   });
 
+  it('accepts a folder of one class, says a classifier needs another and how to add it; adding a class makes it trainable', async () => {
+    const size = { width: 16, height: 16, channels: 1 as const };
+    // One class folder under the picked folder, and pictures straight in the picked folder (its name is the class).
+    for (const [name, upload] of [['one', files('roses', 20, 4).map((f) => ({ ...f, path: f.path.replace('pics/', 'one/') }))], ['loose', Array.from({ length: 3 }, (_, i) => ({ path: `loose/${i}.png`, data: picture(90, i) }))]] as const) {
+      const imported = await api.datasets.importImageFiles(name, [...upload], size);
+      expect(imported.inspection.error).toMatch(/^Only one class was found \("(roses|loose)", [34] images\); a classifier needs at least two classes to tell apart\. Add another class: under "Images per class" name a New class/);
+      const grid = await api.datasets.imageClasses(imported.binding, { perClass: 2 });
+      expect(grid.classes).toHaveLength(1);
+      expect(grid.editable).toBe(true);
+    }
+    const one = await api.datasets.importImageFiles('one', files('roses', 20, 4).map((f) => ({ ...f, path: f.path.replace('pics/', 'one/') })), size);
+    const added = await api.datasets.addImages(one.binding.source, files('tulips', 230, 3).map((f) => ({ ...f, path: f.path.replace('pics/', '') })), size);
+    expect(added.inspection.error).toBeNull();
+    expect(added.inspection.classCounts).toEqual({ roses: 4, tulips: 3 });
+  });
+
   it('shows built-in MNIST by digit, not editable', async () => {
     const grid = await api.datasets.imageClasses(binding({ source: 'builtin:mnist' }), { perClass: 2 });
     expect(grid.editable).toBe(false);
