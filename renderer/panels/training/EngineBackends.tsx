@@ -24,7 +24,6 @@ export function EngineBackends({ api }: { api: ModelwrightApi }) {
           </li>
         ))}
       </ul>
-      <p>Automatic times a few training steps of this model on each backend that starts and keeps the fastest.</p>
     </div>
   );
 }
