@@ -1,7 +1,7 @@
 // Dawn (the `webgpu` package's native code) writes its own warnings straight to the process's stderr, e.g.
 // "Warning: maxDynamicUniformBuffersPerPipelineLayout artificially reduced from 1000000 to 16 …" on every
-// adapter: meaningless to a user. Native writes cannot be caught inside the process, so code that starts
-// Dawn for a user-facing command does it in a child process and passes its stderr through this filter.
+// adapter: meaningless to a user. Native writes cannot be caught inside the process; where a child's stderr
+// is read (the trainer's crash message, main/trainer/supervisor.ts), these lines are skipped.
 
 /** Lines Dawn prints about its own limits and toggles, never about the user's model or data. */
 export function isDawnNoise(line: string): boolean {

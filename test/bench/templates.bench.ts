@@ -18,6 +18,8 @@ export interface TemplateSetting {
   threads: number;
   /** Measured time per template after warm-up, in ms. */
   minMs: number;
+  /** Wall-clock budget of the whole setting; templates not reached by then are listed as not measured. */
+  budgetMs: number;
   /** Also measure with tfjs's stock gradients (main/engine/fastGradients.ts), as the column "<label>, stock tfjs gradients". */
   stockGradients?: boolean;
 }
@@ -25,29 +27,32 @@ export interface TemplateSetting {
 /** The settings in column order; `N` is this machine's core count (N-thread columns are left out on one core). */
 export function templateSettings(cores: number): TemplateSetting[] {
   const plural = (n: number) => `${n} thread${n > 1 ? 's' : ''}`;
-  const settings: TemplateSetting[] = [{ label: `wasm ${plural(1)}`, kind: 'tfjs', backend: 'wasm', threads: 1, minMs: 3000, stockGradients: true }];
-  if (cores > 1) settings.push({ label: `wasm ${plural(cores)}`, kind: 'tfjs', backend: 'wasm', threads: cores, minMs: 3000 });
+  const settings: TemplateSetting[] = [{ label: `wasm ${plural(1)}`, kind: 'tfjs', backend: 'wasm', threads: 1, minMs: 3000, budgetMs: 240_000, stockGradients: true }];
+  if (cores > 1) settings.push({ label: `wasm ${plural(cores)}`, kind: 'tfjs', backend: 'wasm', threads: cores, minMs: 3000, budgetMs: 120_000 });
   settings.push(
-    { label: 'webgpu', kind: 'tfjs', backend: 'webgpu', threads: 0, minMs: 2000 },
+    { label: 'webgpu', kind: 'tfjs', backend: 'webgpu', threads: 0, minMs: 2000, budgetMs: 180_000 },
     // The pure-JS backend is one to two orders of magnitude slower: one timed pass is enough to show it.
-    { label: 'cpu', kind: 'tfjs', backend: 'cpu', threads: 0, minMs: 1000 },
-    { label: `pytorch ${plural(1)}`, kind: 'pytorch', threads: 1, minMs: 3000 },
+    { label: 'cpu', kind: 'tfjs', backend: 'cpu', threads: 0, minMs: 1000, budgetMs: 120_000 },
+    { label: `pytorch ${plural(1)}`, kind: 'pytorch', threads: 1, minMs: 3000, budgetMs: 0 },
   );
-  if (cores > 1) settings.push({ label: `pytorch ${plural(cores)}`, kind: 'pytorch', threads: cores, minMs: 3000 });
+  if (cores > 1) settings.push({ label: `pytorch ${plural(cores)}`, kind: 'pytorch', threads: cores, minMs: 3000, budgetMs: 0 });
   return settings;
 }
 
 const progress = (chunk: Buffer) => process.stderr.write(chunk.toString().split('\n').filter((l) => l.includes('templates:')).map((l) => `${l}\n`).join(''));
 
-function runProcess(command: string, args: string[], input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** Runs a process to its end, or kills it after `timeoutMs` (then `code` is null and `timedOut` true). */
+function runProcess(command: string, args: string[], input?: string, timeoutMs = 0): Promise<{ code: number | null; stdout: string; stderr: string; timedOut: boolean }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let timedOut = false;
+    const timer = timeoutMs > 0 ? setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, timeoutMs) : null;
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
     child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); progress(c); });
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code) => { if (timer) clearTimeout(timer); resolve({ code, stdout, stderr, timedOut }); });
     child.stdin.end(input ?? '');
   });
 }
@@ -68,10 +73,22 @@ interface SettingOutcome {
 
 async function runTfjsSetting(setting: TemplateSetting): Promise<SettingOutcome> {
   const child = fileURLToPath(new URL('./templatesChild.ts', import.meta.url));
-  const { code, stdout, stderr } = await runProcess(process.execPath, [child, setting.backend!, String(setting.threads), String(setting.minMs), ...(setting.stockGradients ? ['--stock-gradients'] : [])]);
-  const last = stdout.trim().split('\n').pop() ?? '';
-  if (code !== 0 || !last.startsWith('{')) return { results: [], specs: [], skipped: [{ reason: `the bench process failed (exit ${code}): ${stderr.trim().split('\n').pop() ?? ''}` }] };
-  return JSON.parse(last) as TemplateBenchReport;
+  const { code, stdout, stderr, timedOut } = await runProcess(process.execPath, [child, setting.backend!, String(setting.threads), String(setting.minMs), ...(setting.stockGradients ? ['--stock-gradients'] : [])], undefined, setting.budgetMs);
+  // One report line per template (Dawn may print its own lines on stdout too).
+  const outcome: SettingOutcome = { results: [], specs: [], skipped: [] };
+  for (const line of stdout.split('\n').filter((l) => l.startsWith('{"results"'))) {
+    const report = JSON.parse(line) as TemplateBenchReport;
+    outcome.results.push(...report.results);
+    outcome.specs.push(...report.specs);
+    outcome.skipped.push(...report.skipped);
+  }
+  const done = new Set([...outcome.results, ...outcome.skipped].map((r) => 'template' in r ? r.template : undefined));
+  if (timedOut) {
+    for (const t of templates.filter((x) => !done.has(x.id))) outcome.skipped.push({ template: t.id, reason: `not measured: this setting's ${Math.round(setting.budgetMs / 1000)} s budget ran out` });
+  } else if (code !== 0) {
+    outcome.skipped.push({ reason: `the bench process failed (exit ${code}): ${stderr.trim().split('\n').pop() ?? ''}` });
+  }
+  return outcome;
 }
 
 async function runTorchSetting(setting: TemplateSetting, python: string, specs: (TemplateBenchSpec & { code: string })[]): Promise<SettingOutcome> {
