@@ -132,6 +132,10 @@ export const settingExplanations: Readonly<Record<string, SettingExplanation>> =
     label: 'Backend', short: show,
     text: 'Which engine computes the training; automatic times a few training steps of this model on each engine that starts (native TensorFlow, the graphics card through WebGPU, WebAssembly) and keeps the fastest.',
   },
+  threads: {
+    label: 'Cores', short: (v) => (v === null || v === undefined ? 'default cores' : `${show(v)} core${v === 1 ? '' : 's'}`),
+    text: 'How many of the processor\'s cores one run may use (WebAssembly splits each step over them); more is faster, fewer leaves room for other work. The results are the same either way.',
+  },
   'augment.flip': {
     label: 'Flip pictures', short: (v) => (v === 'none' || v === null || v === undefined ? 'no flips' : v === 'both' ? 'flip both ways' : `flip ${show(v)}`),
     text: 'Images only: mirrors each training picture at random (left-right, upside down or both), so the model does not depend on which way things face.',

@@ -149,6 +149,8 @@ export interface TrainingStarted {
   tried: { backend: string; error: string }[];
   /** With backend `auto`: what was measured on this model and why this backend won (one line). */
   backendChoice?: string;
+  /** Threads the backend computes with (wasm: its pool size; cpu: 1); absent for tensorflow and webgpu. */
+  threads?: number;
   loss: string;
   lossExplanation: string;
   trainSamples: number;

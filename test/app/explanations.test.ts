@@ -23,6 +23,8 @@ describe('explanations', () => {
     paths.add('classWeights.setosa');
     // Optional: absent from the defaults and the templates, set by `train --split-seed`.
     paths.add('splitSeed');
+    // Optional: the cores, absent until the studio's settings or `--threads` name them.
+    paths.add('threads');
     // Optional too: image augmentation, with every field set.
     for (const p of flattenPaths({ augment: augmentSchema.parse({ seed: 1 }) }).keys()) paths.add(p);
     for (const path of paths) expectSentence(explainSetting(path), `setting ${path}`);
