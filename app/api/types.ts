@@ -173,6 +173,11 @@ export interface BackendAvailability {
 /** The engine's backends and the GPU adapter WebGPU found (vendor/architecture/device/description as the adapter reports them). */
 export interface EngineBackends {
   backends: BackendAvailability[];
+  /**
+   * The cores of the computer that trains (the server's, under `modelwright serve`): `count`, and
+   * `studioDefault`, what a run from the studio uses when its settings name none (all but one).
+   */
+  cores: { count: number; studioDefault: number };
   gpu: {
     found: boolean;
     vendor?: string;

@@ -81,7 +81,7 @@ function ProgressView({ onApply }: { onApply: (change: SettingChange) => void })
         {progress?.type === 'batch' && <span>batch {progress.batch + 1} of {progress.batchesPerEpoch}</span>}
         {progress && (phase === 'running' || phase === 'stopping') && <span>{formatEta(progress.etaMs)}</span>}
         {progress && <span>{formatRate(progress.samplesPerSec)}</span>}
-        {backend && <span data-testid="train-backend">backend: {backend}</span>}
+        {backend && <span data-testid="train-backend">backend: {backend}{started?.threads !== undefined && ` on ${started.threads} core${started.threads === 1 ? '' : 's'}`}</span>}
         {progress && Object.entries(progress.logs).slice(0, 4).map(([k, v]) => <span key={k} title={explainMetric(k) ?? undefined}>{metricLabel(k)} {formatNumber(v)}</span>)}
       </div>
       {started && (
@@ -170,13 +170,13 @@ export default function TrainingPanel() {
           {fields.map((f) => (
             <Fragment key={f.path}>
               <SettingControl field={f} config={config} onChange={setConfig} />
-              {f.path === 'backend' && api && <EngineBackends api={api} />}
+              {f.path === 'backend' && api && <EngineBackends api={api} config={config} onChange={setConfig} />}
             </Fragment>
           ))}
           <AugmentationSettings config={config} onChange={setConfig} showAdvanced={showAdvanced} />
           <p className="mw-wp-help">Of every 100 rows, about {splits.train} train, {splits.validation} validate and {splits.test} test.</p>
           <button type="button" className="mw-wp-link" onClick={() => setShowAdvanced((v) => !v)} data-testid="toggle-advanced">
-            {showAdvanced ? 'Fewer settings' : 'More settings (seed, loss, backend…)'}
+            {showAdvanced ? 'Fewer settings' : 'More settings (seed, loss, backend, cores…)'}
           </button>
         </div>
         <div>
