@@ -205,6 +205,11 @@ export const apiContract = {
       },
       /** Deletes one image (`class/file.png`) from an image folder uploaded into the workspace; an emptied class folder goes too. */
       removeImage: { args: z.tuple([path, z.string().min(1).max(1024)]) },
+      /**
+       * Deletes a whole image folder uploaded into the workspace (`uploads/<name>`, nothing else): what a
+       * cancelled or failed upload in chunks had written so far.
+       */
+      discardImageFolder: { args: z.tuple([path]) },
       /** Does the graph fit its data? Messages plus fixes the UI can apply with a click. */
       check: { args: z.tuple([projectInputSchema]) },
     },
@@ -396,6 +401,7 @@ interface ApiResults {
     augmentPreview: AugmentPreview;
     addImages: ImportedDataset;
     removeImage: void;
+    discardImageFolder: void;
     check: DataCheck;
   };
   training: {

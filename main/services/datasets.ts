@@ -16,7 +16,7 @@ import { imageBudgetProblem, oneClassProblem, scanImageFolder, summarizeImageFol
 import { decodeImage } from '../data/images.ts';
 import { loadDataset, readTableFile } from '../data/load.ts';
 import type { FileAccess } from '../files/fileAccess.ts';
-import { addToImageFolder, imageFilesFromZip, isUploadedFolder, removeFromImageFolder, storeImageFolder, storeUpload } from '../files/uploads.ts';
+import { addToImageFolder, discardImageFolder, imageFilesFromZip, isUploadedFolder, removeFromImageFolder, storeImageFolder, storeUpload } from '../files/uploads.ts';
 import { imageClassGrid } from './imageClassGrid.ts';
 import { augmentPreview } from './augmentPreview.ts';
 
@@ -169,6 +169,16 @@ export function createDatasetsService(options: DatasetsServiceOptions): Datasets
     return { binding: callerBinding, inspection: { ...inspection, binding: { ...inspection.binding, source: callerBinding.source } } };
   }
 
+  /** Imports a folder an upload has just made; when the import refuses it, the folder goes again. */
+  async function importNewFolder(target: string, opts: Parameters<typeof importImages>[1], verify: boolean): Promise<ImportedDataset> {
+    try {
+      return await importImages(target, opts, verify);
+    } catch (err) {
+      await discardImageFolder(uploads, target).catch(() => {});
+      throw err;
+    }
+  }
+
   async function importImages(target: string, opts: { width?: number; height?: number; channels?: 1 | 3 } | undefined, verify = true): Promise<ImportedDataset> {
     const image = { width: opts?.width ?? 32, height: opts?.height ?? 32, channels: opts?.channels ?? 3 };
     const binding = datasetBindingSchema.parse({ source: target, kind: 'images', image });
@@ -218,12 +228,14 @@ export function createDatasetsService(options: DatasetsServiceOptions): Datasets
 
     async importImageFiles(folderName, upload, opts) {
       const decoded = upload.map((f) => ({ path: f.path, data: Buffer.from(f.data, 'base64') }));
-      return importImages(await storeImageFolder(uploads, folderName, decoded), opts);
+      // Decoded before anything is written, as in addImages: a refused upload leaves no folder behind.
+      for (const f of decoded) decodeImage(f.data, `"${f.path}"`);
+      return importNewFolder(await storeImageFolder(uploads, folderName, decoded), opts, false);
     },
 
     async importImageZip(fileName, zipBase64, opts) {
       const folderName = fileName.replace(/\.zip$/i, '') || 'images';
-      return importImages(await storeImageFolder(uploads, folderName, imageFilesFromZip(Buffer.from(zipBase64, 'base64'))), opts);
+      return importNewFolder(await storeImageFolder(uploads, folderName, imageFilesFromZip(Buffer.from(zipBase64, 'base64'))), opts, true);
     },
 
     async imageClasses(bindingArg, opts) {
@@ -249,6 +261,10 @@ export function createDatasetsService(options: DatasetsServiceOptions): Datasets
       for (const f of added) decodeImage(f.data, `"${f.path}"`);
       await addToImageFolder(uploads, folder, added);
       return importImages(folder, opts, false);
+    },
+
+    async discardImageFolder(folderName) {
+      await discardImageFolder(uploads, await files.readable(folderName));
     },
 
     async removeImage(folderName, name) {
