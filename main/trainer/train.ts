@@ -289,7 +289,7 @@ async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingRes
     }
 
     // Pruned kernels at (at least) their target, whatever ended the fine-tune, before the test and the save.
-    if (pruner) result.pruned = pruner.finish();
+    if (pruner) result.pruned = await pruner.finish();
 
     result.status = status;
     if (status === 'stopped') result.message = `${stopReason}; the weights and metrics so far are kept`;

@@ -28,7 +28,6 @@ export function EngineBackends({ api, config, onChange }: { api: ModelwrightApi;
           </li>
         ))}
       </ul>
-      <p>Automatic times a few training steps of this model on each backend that starts and keeps the fastest.</p>
     </div>
     <CoresSetting cores={cores} config={config} onChange={onChange} />
     </>
