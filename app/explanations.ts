@@ -162,6 +162,19 @@ export const settingExplanations: Readonly<Record<string, SettingExplanation>> =
   },
 };
 
+/**
+ * A run's augmentation in words, as its settings' short labels ("flip horizontal · rotate ±15° · shift ±10%"):
+ * only what is on, plus its own seed when it has one; null when nothing changes the pictures.
+ */
+export function describeAugment(augment: Readonly<Record<string, unknown>> | null | undefined): string | null {
+  if (!augment) return null;
+  const on = (['flip', 'rotation', 'zoom', 'shift', 'brightness'] as const).filter((k) => (k === 'flip' ? augment.flip !== 'none' && augment.flip !== undefined : Number(augment[k]) > 0));
+  if (on.length === 0) return null;
+  const parts = on.map((k) => settingExplanations[`augment.${k}`].short(augment[k]));
+  if (augment.seed !== undefined && augment.seed !== null) parts.push(settingExplanations['augment.seed'].short(augment.seed));
+  return parts.join(' · ');
+}
+
 /** The entry of a setting path; explicit class weights (`classWeights.<label>`) belong to `classWeights`. */
 export function settingExplanation(path: string): SettingExplanation | null {
   if (Object.hasOwn(settingExplanations, path)) return settingExplanations[path];

@@ -15,7 +15,7 @@ import type { TradeoffReport } from '../training/tradeoffs.ts';
 import type { PruneOutcome } from '../training/pruning.ts';
 import { ensembleMethodSchema, type EnsembleOutcome } from '../store/ensemble.ts';
 import type {
-  ActiveRun, BuiltinDataset, DataCheck, DatasetInspection, GeneratedCodeResult, GraphAnalysis, ImageClassGrid, ImportedDataset,
+  ActiveRun, AugmentPreview, BuiltinDataset, DataCheck, DatasetInspection, GeneratedCodeResult, GraphAnalysis, ImageClassGrid, ImportedDataset,
   KerasJsonResult, LeaderboardEntry, ModelArchive, ModelExportResult, OpenedProject, PredictorInfo, PredictResult, ProjectDocument,
   RecentProject, RecoveryCopy, RunChange, RunComparison, RunDetail, RunPage, SavedProject, SweepChange, SweepDetail, SweepInfo,
   SweepProgress, TemplateSummary, TestImage, TestRowSample, TrainingOutcome, TrainingProgress, TrainingStarted, EngineBackends,
@@ -181,6 +181,18 @@ export const apiContract = {
         args: z.tuple([datasetBindingSchema, z.strictObject({
           projectPath: z.string().max(4096).nullable().optional(),
           perClass: z.number().int().min(0).max(200).optional(),
+        }).optional()]),
+      },
+      /**
+       * A few training images of an image dataset (the training split of these settings, one class after
+       * another), each with `variants` augmented versions made by the trainer's own transforms
+       * (app/data/augment.ts) with the settings' `augment` and seed. A DataError for data that are not images.
+       */
+      augmentPreview: {
+        args: z.tuple([datasetBindingSchema, trainingConfigSchema, z.strictObject({
+          projectPath: z.string().max(4096).nullable().optional(),
+          images: z.number().int().min(1).max(12).optional(),
+          variants: z.number().int().min(1).max(8).optional(),
         }).optional()]),
       },
       /**
@@ -386,6 +398,7 @@ interface ApiResults {
     importImageFiles: ImportedDataset;
     importImageZip: ImportedDataset;
     imageClasses: ImageClassGrid;
+    augmentPreview: AugmentPreview;
     addImages: ImportedDataset;
     removeImage: void;
     discardImageFolder: void;

@@ -342,6 +342,24 @@ export interface ImageClassGrid {
   editable: boolean;
 }
 
+/** One training image and how augmentation changes it (the Data panel's preview grid). */
+export interface AugmentPreviewImage {
+  /** `class/file.png` inside the folder; `#n` for a built-in dataset. */
+  name: string;
+  label: string;
+  /** The image as the model sees it without augmentation: a base64 PNG at the model's size. */
+  original: string;
+  /** Augmented versions, variant k drawn as epoch k's first batch would draw it (base64 PNGs, the model's size). */
+  variants: string[];
+}
+
+/** A few training images, each with several augmented versions made by the trainer's own transforms. */
+export interface AugmentPreview {
+  images: AugmentPreviewImage[];
+  /** The seed the variants were drawn with: `augment.seed`, else the run's seed. */
+  seed: number;
+}
+
 export interface PredictResult {
   runId: number;
   /** One per input row / sentence / image, in order. */

@@ -6,6 +6,7 @@ import { projectInputSchema, type DatasetsService } from '../../app/api/contract
 import { ApiError } from '../../app/api/errors.ts';
 import type { BoundData, ColumnSummary, DataCheck, DatasetInspection, ImportedDataset } from '../../app/api/types.ts';
 import { datasetBindingSchema, type DatasetBinding } from '../../app/data/binding.ts';
+import { trainingConfigSchema } from '../../app/training/config.ts';
 import type { Table } from '../../app/data/csv.ts';
 import { DataError } from '../../app/data/errors.ts';
 import { inferSchema, isMissing, profileColumns, sortLabels } from '../../app/data/schema.ts';
@@ -17,6 +18,7 @@ import { loadDataset, readTableFile } from '../data/load.ts';
 import type { FileAccess } from '../files/fileAccess.ts';
 import { addToImageFolder, discardImageFolder, imageFilesFromZip, isUploadedFolder, removeFromImageFolder, storeImageFolder, storeUpload } from '../files/uploads.ts';
 import { imageClassGrid } from './imageClassGrid.ts';
+import { augmentPreview } from './augmentPreview.ts';
 
 /** Fewer usable rows than this and a model can hardly learn, let alone be evaluated. */
 export const tooFewRows = 30;
@@ -241,6 +243,14 @@ export function createDatasetsService(options: DatasetsServiceOptions): Datasets
       const projectPath = opts?.projectPath ? await files.readable(opts.projectPath).catch(() => null) : null;
       const host = await files.dataFor(asSent, projectPath);
       return imageClassGrid(host.binding, host.baseDir, uploads, opts?.perClass ?? 24);
+    },
+
+    async augmentPreview(bindingArg, configArg, opts) {
+      const asSent = datasetBindingSchema.parse(bindingArg);
+      const config = trainingConfigSchema.parse(configArg);
+      const projectPath = opts?.projectPath ? await files.readable(opts.projectPath).catch(() => null) : null;
+      const host = await files.dataFor(asSent, projectPath);
+      return augmentPreview(host.binding, host.baseDir, config, opts?.images ?? 6, opts?.variants ?? 5);
     },
 
     async addImages(folderName, upload, opts) {
