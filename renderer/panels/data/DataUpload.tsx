@@ -143,7 +143,7 @@ function UploadBar({ what, progress, cancelling, onCancel }: { what: string; pro
     : progress ? `${what}: ${progressText(progress)}` : `${what}: reading the files…`;
   return (
     <div className="mw-wp-row" data-testid="images-upload-progress" role="status">
-      <progress max={progress?.totalBytes || 1} value={progress?.bytes ?? 0} aria-label="Upload progress" data-testid="images-upload-bar" />
+      <progress max={progress?.totalBytes || 1} value={progress?.bytes ?? 0} aria-label="Upload progress" data-testid="images-upload-bar" style={{ width: "100%" }} />
       <span className="mw-wp-muted" data-testid="images-upload-text">{label}</span>
       <button type="button" onClick={onCancel} disabled={cancelling} data-testid="images-upload-cancel">Cancel</button>
     </div>
