@@ -21,8 +21,10 @@ import { notify } from '../../ui/notify.ts';
 import { useApi } from '../../ui/useApi.ts';
 import { useAsync } from '../../ui/useAsync.ts';
 import { setColumnRole, setColumnType } from './dataEdits.ts';
-import { Cancelled, CsvUpload, ImageUpload } from './DataUpload.tsx';
+import { CsvUpload, ImageUpload } from './DataUpload.tsx';
+import { Cancelled } from './imageUpload.ts';
 import { ImageClassGrid } from './ImageClassGrid.tsx';
+import { AugmentPreview } from './AugmentPreview.tsx';
 import { CameraDataset } from './CameraDataset.tsx';
 import { useHasCamera } from '../../ui/Camera.tsx';
 
@@ -326,6 +328,8 @@ export default function DataPanel() {
                     <>
                       <h3>Images per class</h3>
                       <ImageClassGrid binding={binding} projectPath={filePath} onChanged={inspection.reload} />
+                      <h3>Augmentation</h3>
+                      <AugmentPreview binding={binding} projectPath={filePath} />
                     </>
                   ) : (
                     <>
