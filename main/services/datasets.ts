@@ -185,8 +185,10 @@ export function createDatasetsService(options: DatasetsServiceOptions): Datasets
     // Importing decodes each image once (one at a time, nothing kept) so that a damaged file is named now;
     // inspecting later reads only the headers.
     // A folder over the budget is not decoded at all: the inspection says why.
-    const scan = await scanImageFolder(target, { oneClass: true });
-    if (verify && imageBudgetProblem(scan.files, image) === null) await verifyImageFiles(scan.files);
+    if (verify) {
+      const scan = await scanImageFolder(target, { oneClass: true });
+      if (imageBudgetProblem(scan.files, image) === null) await verifyImageFiles(scan.files);
+    }
     const inspection = await inspect(binding, target);
     const callerBinding = forCaller(binding, target);
     return { binding: callerBinding, inspection: { ...inspection, binding: { ...inspection.binding, source: callerBinding.source } } };
