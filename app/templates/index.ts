@@ -8,6 +8,7 @@ import { digitRecognizer } from './digitRecognizer.ts';
 import { intentClassifier } from './intentClassifier.ts';
 import { regression } from './regression.ts';
 import { residualCnn } from './residualCnn.ts';
+import { sensorAttention } from './sensorAttention.ts';
 import { sentiment } from './sentiment.ts';
 import { tabularClassifier } from './tabularClassifier.ts';
 import { transformerIntent } from './transformerIntent.ts';
@@ -25,6 +26,7 @@ export const templates: readonly ProjectTemplate[] = [
   transformerIntent,
   sentiment,
   transformerSentiment,
+  sensorAttention,
   residualCnn,
   autoencoder,
 ];
