@@ -132,6 +132,10 @@ export const settingExplanations: Readonly<Record<string, SettingExplanation>> =
     label: 'Backend', short: show,
     text: 'Which engine computes the training; automatic times a few training steps of this model on each engine that starts (native TensorFlow, the graphics card through WebGPU, WebAssembly) and keeps the fastest.',
   },
+  threads: {
+    label: 'Cores', short: (v) => (v === null || v === undefined ? 'default cores' : `${show(v)} core${v === 1 ? '' : 's'}`),
+    text: 'How many of the processor\'s cores one run may use (WebAssembly splits each step over them); more is faster, fewer leaves room for other work. The results are the same either way.',
+  },
   'augment.flip': {
     label: 'Flip pictures', short: (v) => (v === 'none' || v === null || v === undefined ? 'no flips' : v === 'both' ? 'flip both ways' : `flip ${show(v)}`),
     text: 'Images only: mirrors each training picture at random (left-right, upside down or both), so the model does not depend on which way things face.',
@@ -157,6 +161,19 @@ export const settingExplanations: Readonly<Record<string, SettingExplanation>> =
     text: 'Picks the random flips, turns and shifts (by default the random seed does): the same seed gives the same augmented pictures.',
   },
 };
+
+/**
+ * A run's augmentation in words, as its settings' short labels ("flip horizontal · rotate ±15° · shift ±10%"):
+ * only what is on, plus its own seed when it has one; null when nothing changes the pictures.
+ */
+export function describeAugment(augment: Readonly<Record<string, unknown>> | null | undefined): string | null {
+  if (!augment) return null;
+  const on = (['flip', 'rotation', 'zoom', 'shift', 'brightness'] as const).filter((k) => (k === 'flip' ? augment.flip !== 'none' && augment.flip !== undefined : Number(augment[k]) > 0));
+  if (on.length === 0) return null;
+  const parts = on.map((k) => settingExplanations[`augment.${k}`].short(augment[k]));
+  if (augment.seed !== undefined && augment.seed !== null) parts.push(settingExplanations['augment.seed'].short(augment.seed));
+  return parts.join(' · ');
+}
 
 /** The entry of a setting path; explicit class weights (`classWeights.<label>`) belong to `classWeights`. */
 export function settingExplanation(path: string): SettingExplanation | null {

@@ -15,7 +15,7 @@ import type { TradeoffReport } from '../training/tradeoffs.ts';
 import type { PruneOutcome } from '../training/pruning.ts';
 import { ensembleMethodSchema, type EnsembleOutcome } from '../store/ensemble.ts';
 import type {
-  ActiveRun, BuiltinDataset, DataCheck, DatasetInspection, GeneratedCodeResult, GraphAnalysis, ImageClassGrid, ImportedDataset,
+  ActiveRun, AugmentPreview, BuiltinDataset, DataCheck, DatasetInspection, GeneratedCodeResult, GraphAnalysis, ImageClassGrid, ImportedDataset,
   KerasJsonResult, LeaderboardEntry, ModelArchive, ModelExportResult, OpenedProject, PredictorInfo, PredictResult, ProjectDocument,
   RecentProject, RecoveryCopy, RunChange, RunComparison, RunDetail, RunPage, SavedProject, SweepChange, SweepDetail, SweepInfo,
   SweepProgress, TemplateSummary, TestImage, TestRowSample, TrainingOutcome, TrainingProgress, TrainingStarted, EngineBackends,
@@ -184,6 +184,18 @@ export const apiContract = {
         }).optional()]),
       },
       /**
+       * A few training images of an image dataset (the training split of these settings, one class after
+       * another), each with `variants` augmented versions made by the trainer's own transforms
+       * (app/data/augment.ts) with the settings' `augment` and seed. A DataError for data that are not images.
+       */
+      augmentPreview: {
+        args: z.tuple([datasetBindingSchema, trainingConfigSchema, z.strictObject({
+          projectPath: z.string().max(4096).nullable().optional(),
+          images: z.number().int().min(1).max(12).optional(),
+          variants: z.number().int().min(1).max(8).optional(),
+        }).optional()]),
+      },
+      /**
        * Adds images (`class/file.png`, base64) to an image folder uploaded into the workspace: the next chunk
        * of a large upload, or webcam captures for a class. Names already there get "name (2).png". Then imported.
        */
@@ -193,6 +205,11 @@ export const apiContract = {
       },
       /** Deletes one image (`class/file.png`) from an image folder uploaded into the workspace; an emptied class folder goes too. */
       removeImage: { args: z.tuple([path, z.string().min(1).max(1024)]) },
+      /**
+       * Deletes a whole image folder uploaded into the workspace (`uploads/<name>`, nothing else): what a
+       * cancelled or failed upload in chunks had written so far.
+       */
+      discardImageFolder: { args: z.tuple([path]) },
       /** Does the graph fit its data? Messages plus fixes the UI can apply with a click. */
       check: { args: z.tuple([projectInputSchema]) },
     },
@@ -381,8 +398,10 @@ interface ApiResults {
     importImageFiles: ImportedDataset;
     importImageZip: ImportedDataset;
     imageClasses: ImageClassGrid;
+    augmentPreview: AugmentPreview;
     addImages: ImportedDataset;
     removeImage: void;
+    discardImageFolder: void;
     check: DataCheck;
   };
   training: {

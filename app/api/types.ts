@@ -149,6 +149,8 @@ export interface TrainingStarted {
   tried: { backend: string; error: string }[];
   /** With backend `auto`: what was measured on this model and why this backend won (one line). */
   backendChoice?: string;
+  /** Threads the backend computes with (wasm: its pool size; cpu: 1); absent for tensorflow and webgpu. */
+  threads?: number;
   loss: string;
   lossExplanation: string;
   trainSamples: number;
@@ -171,6 +173,11 @@ export interface BackendAvailability {
 /** The engine's backends and the GPU adapter WebGPU found (vendor/architecture/device/description as the adapter reports them). */
 export interface EngineBackends {
   backends: BackendAvailability[];
+  /**
+   * The cores of the computer that trains (the server's, under `modelwright serve`): `count`, and
+   * `studioDefault`, what a run from the studio uses when its settings name none (all but one).
+   */
+  cores: { count: number; studioDefault: number };
   gpu: {
     found: boolean;
     vendor?: string;
@@ -333,6 +340,24 @@ export interface ImageClassGrid {
   classes: { name: string; count: number; thumbs: ImageThumb[] }[];
   /** True for a folder uploaded into the workspace: images can be added to and removed from it. */
   editable: boolean;
+}
+
+/** One training image and how augmentation changes it (the Data panel's preview grid). */
+export interface AugmentPreviewImage {
+  /** `class/file.png` inside the folder; `#n` for a built-in dataset. */
+  name: string;
+  label: string;
+  /** The image as the model sees it without augmentation: a base64 PNG at the model's size. */
+  original: string;
+  /** Augmented versions, variant k drawn as epoch k's first batch would draw it (base64 PNGs, the model's size). */
+  variants: string[];
+}
+
+/** A few training images, each with several augmented versions made by the trainer's own transforms. */
+export interface AugmentPreview {
+  images: AugmentPreviewImage[];
+  /** The seed the variants were drawn with: `augment.seed`, else the run's seed. */
+  seed: number;
 }
 
 export interface PredictResult {

@@ -1,6 +1,8 @@
 // Generates a TF.js training program for Node (JavaScript, or TypeScript with type annotations) from
 // the shared plan: the same data reading, preprocessing, seeded split, model, compile, callbacks,
 // evaluation and save as the studio.
+import { jsAugmentLines, jsAugmentNames } from './javascriptAugment.ts';
+import { augmentOf } from './plan.ts';
 import { withoutDefaultedInputs } from '../graph/layers/attention.ts';
 import { inputCopyName, withDistinctInputs } from '../graph/distinctInputs.ts';
 import type { ParamValue } from '../graph/types.ts';
@@ -25,7 +27,7 @@ export interface JsOptions {
 
 /** Names the generated program itself uses; layer variables never take them. */
 const programNames = [
-  'tf', 'Papa', 'PNG', 'jpeg', 'readFileSync', 'readdirSync', 'writeFileSync', 'mkdirSync', 'join',
+  ...jsAugmentNames, 'tf', 'Papa', 'PNG', 'jpeg', 'readFileSync', 'readdirSync', 'writeFileSync', 'mkdirSync', 'join',
   'mulberry32', 'shuffle', 'isMissing', 'MISSING', 'parseNumber', 'sortLabels', 'table', 'header', 'rows', 'column',
   'features', 'fitted', 'fitNumeric', 'fitCategorical', 'encodeRow', 'encodeText', 'usable', 'splitRows', 'split',
   'classes', 'classIndex', 'label', 'target', 'targetScale', 'vocabulary', 'wordIds', 'WORD', 'counts', 'files', 'labels',
@@ -182,8 +184,10 @@ function writeCompileAndFit(w: SourceWriter, train: TrainPlan, ctx: JsContext): 
   compile.push(`model.compile({ optimizer, loss: ${lossArg}, metrics: ${valueLiteral(loss.metrics, 'js')} });`);
   w.block(C.compile, compile);
 
-  const fitOptions = ['epochs: EPOCHS', 'batchSize: BATCH_SIZE'];
-  if (!config.shuffle) fitOptions.push('shuffle: false');
+  const augment = augmentOf(train);
+  if (augment) w.block('Augmentation, as the studio does it (app/data/augment.ts): each training picture flipped, turned, zoomed, shifted and\n// brightened at random within AUGMENT, with a seed of its own per epoch and batch; validation and test pictures never are.', jsAugmentLines(train, augment, ctx));
+  const fitOptions = augment ? ['epochs: EPOCHS'] : ['epochs: EPOCHS', 'batchSize: BATCH_SIZE'];
+  if (!config.shuffle && !augment) fitOptions.push('shuffle: false');
   if (train.hasValidation) fitOptions.push('validationData: validation ? [validation.x, validation.y] : undefined');
   const callbacks: string[] = [];
   const classWeights = config.classWeights;
@@ -263,7 +267,7 @@ function writeCompileAndFit(w: SourceWriter, train: TrainPlan, ctx: JsContext): 
     callbacks.push('reduceLrOnPlateau');
   }
   if (callbacks.length > 0) fitOptions.push(`callbacks: [${callbacks.join(', ')}]`);
-  const fit = [`await model.fit(train.x, train.y, {`, ...fitOptions.map((o2) => `  ${o2},`), '});'];
+  const fit = [augment ? 'await model.fitDataset(trainData, {' : 'await model.fit(train.x, train.y, {', ...fitOptions.map((o2) => `  ${o2},`), '});'];
   if (es?.restoreBestWeights) fit.push('if (bestWeights) model.setWeights(bestWeights);');
   w.block(C.train, fit);
 }

@@ -7,7 +7,7 @@ import { GraphBuildError } from '../graph/buildModel.ts';
 import { getLayerDef, resolveParams, type LayerDef } from '../graph/catalog.ts';
 import type { Graph, LayerNode, ParamValue, WrappedLayer } from '../graph/types.ts';
 import { monitorMode, type MonitorMode } from '../training/callbacks.ts';
-import { makeTrainingConfig, type TrainingConfig } from '../training/config.ts';
+import { augmentIsOn, makeTrainingConfig, type AugmentSettings, type TrainingConfig } from '../training/config.ts';
 import { chooseLoss, outputLayerInfo, type LossChoice } from '../training/loss.ts';
 import type { DataPlan } from './dataPlan.ts';
 
@@ -113,6 +113,12 @@ export function makePlan(withBlocks: CodeInput): CodePlan {
     },
     warnings,
   };
+}
+
+/** The run's augmentation when it changes pictures at all, else null. */
+export function augmentOf(train: TrainPlan | null): AugmentSettings | null {
+  const augment = train?.config.augment;
+  return train?.data.kind === 'images' && augmentIsOn(augment) ? augment : null;
 }
 
 function planModel(withBlocks: Graph): ModelPlan {

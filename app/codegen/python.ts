@@ -8,6 +8,8 @@ import { assignIdentifiers } from './identifiers.ts';
 import { numberLiteral, pythonString, valueLiteral } from './literals.ts';
 import { blockComment, blockComments as C, changedParams, wrappedLayer, type CodePlan, type LayerStep, type TrainPlan } from './plan.ts';
 import { isCallArgument, kerasCallArguments, kerasLayerDefinitions, scriptDefinedKerasLayers } from './pythonLayers.ts';
+import { augmentOf } from './plan.ts';
+import type { AugmentSettings } from '../training/config.ts';
 import { classWeightLines, pythonDataImports, pythonDataNames, pythonSettings, usesClassWeights, writePythonData } from './pythonData.ts';
 import { writeProgram } from './program.ts';
 import { indent, type SourceWriter } from './writer.ts';
@@ -21,7 +23,7 @@ export interface PythonOptions {
 }
 
 const programNames = [
-  ...pythonDataNames, 'keras', 'tf', 'layers', 'PositionEmbedding', 'TokenAndPositionEmbedding', 'sine_position_encoding', 'model', 'strategy', 'callbacks', 'class_weight', 'scores', 'CLASS_WEIGHTS', 'tempfile', 'resolver', 'is_chief', 'save_dir',
+  ...pythonDataNames, 'augment', 'augment_pictures', 'train_data', 'AUGMENT_SEED', 'keras', 'tf', 'layers', 'PositionEmbedding', 'TokenAndPositionEmbedding', 'sine_position_encoding', 'model', 'strategy', 'callbacks', 'class_weight', 'scores', 'CLASS_WEIGHTS', 'tempfile', 'resolver', 'is_chief', 'save_dir',
 ];
 
 /** Where Keras's default differs from TF.js's (the catalog's): these must be spelled out to get the same model. */
@@ -92,7 +94,7 @@ type Strategy = 'mirrored' | 'multi-worker' | null;
 function writeHeader(w: SourceWriter, plan: CodePlan, strategy: Strategy): void {
   const train = plan.train;
   const data = train?.data;
-  const usesTf = strategy !== null || (data?.kind === 'images' && data.source === 'folder');
+  const usesTf = strategy !== null || (data?.kind === 'images' && data.source === 'folder') || augmentOf(train ?? null) !== null;
   const uses = pythonDataImports(data);
   const pipPackages = ['tensorflow', ...(uses.pandas ? ['pandas'] : []), 'numpy', ...(uses.regex ? ['regex'] : [])];
   w.block(null, [
@@ -231,8 +233,10 @@ function compileLines(train: TrainPlan): string[] {
 
 function writeFit(w: SourceWriter, train: TrainPlan): void {
   const { config } = train;
-  const fitArgs = ['x_train', 'y_train', 'epochs=EPOCHS', 'batch_size=BATCH_SIZE'];
-  if (!config.shuffle) fitArgs.push('shuffle=False');
+  const augment = augmentOf(train);
+  const fitArgs = augment ? ['train_data', 'epochs=EPOCHS'] : ['x_train', 'y_train', 'epochs=EPOCHS', 'batch_size=BATCH_SIZE'];
+  if (!config.shuffle && !augment) fitArgs.push('shuffle=False');
+  if (augment) writeKerasAugment(w, train, augment);
   // A tiny data set can leave the validation split empty; training then skips it.
   if (train.hasValidation) fitArgs.push('validation_data=(x_validation, y_validation) if len(x_validation) else None');
   if (usesClassWeights(train)) {
@@ -258,4 +262,35 @@ function writeFit(w: SourceWriter, train: TrainPlan): void {
     fitArgs.push('callbacks=callbacks');
   }
   w.block(C.train, [`model.fit(${fitArgs.join(', ')})`]);
+}
+
+/**
+ * Augmentation with Keras's own random layers, bounded as the studio's settings are (app/training/config.ts
+ * documents the correspondence), applied by tf.data to the training batches only, anew every epoch.
+ */
+function writeKerasAugment(w: SourceWriter, train: TrainPlan, augment: AugmentSettings): void {
+  const seed = 'seed=AUGMENT_SEED';
+  const steps: string[] = [];
+  if (augment.flip !== 'none') steps.push(`layers.RandomFlip(${pythonString(augment.flip === 'both' ? 'horizontal_and_vertical' : augment.flip)}, ${seed}),`);
+  if (augment.rotation > 0) steps.push(`layers.RandomRotation(${numberLiteral(augment.rotation)} / 360, fill_mode="reflect", ${seed}),`);
+  if (augment.zoom > 0) steps.push(`layers.RandomZoom(${numberLiteral(augment.zoom)}, fill_mode="reflect", ${seed}),`);
+  if (augment.shift > 0) steps.push(`layers.RandomTranslation(${numberLiteral(augment.shift)}, ${numberLiteral(augment.shift)}, fill_mode="reflect", ${seed}),`);
+  if (augment.brightness > 0) steps.push(`layers.RandomBrightness(${numberLiteral(augment.brightness)}, value_range=(0, 1), ${seed}),`);
+  const reconstruction = train.data.task === 'reconstruction';
+  w.block('Augmentation: each training picture flipped, turned, zoomed, shifted and brightened at random within the studio\'s bounds,\n# anew every epoch, by Keras\'s own random layers (the studio draws with its own generator, so the pictures differ, not the ranges).\n# Validation and test pictures are never changed.', [
+    `AUGMENT_SEED = ${augment.seed ?? 'SEED'}`,
+    'augment = keras.Sequential([',
+    ...steps.map((l) => `    ${l}`),
+    '])',
+    '',
+    '',
+    'def augment_pictures(x, y):',
+    '    x = augment(x, training=True)',
+    `    return x, ${reconstruction ? 'tf.reshape(x, tf.shape(y))  # an autoencoder gives back the augmented picture' : 'y'}`,
+    '',
+    '',
+    'train_data = tf.data.Dataset.from_tensor_slices((x_train, y_train))',
+    ...(train.config.shuffle ? ['train_data = train_data.shuffle(len(x_train), seed=SEED, reshuffle_each_iteration=True)'] : []),
+    'train_data = train_data.batch(BATCH_SIZE).map(augment_pictures).prefetch(tf.data.AUTOTUNE)',
+  ]);
 }

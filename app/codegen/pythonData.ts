@@ -56,11 +56,8 @@ export function pythonSettings(train: TrainPlan, modelDir: string): string[] {
   return settings;
 }
 
-/** Everything from the random generator to the arrays and the preprocessor, as module-level code. */
-export function writePythonData(w: SourceWriter, plan: CodePlan, train: TrainPlan, options: PythonDataOptions): void {
-  const { data } = train;
-  const targetName = options.targetName ?? (data.kind === 'images' ? '"class"' : pythonString(data.target ?? ''));
-  w.block(C.random, dedent(`
+/** The studio's seeded random generator (app/data/split.ts `mulberry32`) in Python. */
+export const pythonMulberry32 = dedent(`
     def mulberry32(seed):
         state = seed & 0xFFFFFFFF
 
@@ -72,7 +69,13 @@ export function writePythonData(w: SourceWriter, plan: CodePlan, train: TrainPla
             t ^= (t + (t ^ (t >> 7)) * (t | 61)) & 0xFFFFFFFF
             return ((t ^ (t >> 14)) & 0xFFFFFFFF) / 4294967296
 
-        return random`));
+        return random`);
+
+/** Everything from the random generator to the arrays and the preprocessor, as module-level code. */
+export function writePythonData(w: SourceWriter, plan: CodePlan, train: TrainPlan, options: PythonDataOptions): void {
+  const { data } = train;
+  const targetName = options.targetName ?? (data.kind === 'images' ? '"class"' : pythonString(data.target ?? ''));
+  w.block(C.random, pythonMulberry32);
   w.block(C.shuffle, dedent(`
     def shuffle(items, random):
         for i in range(len(items) - 1, 0, -1):

@@ -2,6 +2,8 @@
 // the Keras script, pythonData.ts), the graph as an nn.Module (pytorchLayers.ts), and a training loop
 // with the studio's optimizer, loss, metrics, early stopping and evaluation. The same script runs
 // alone or under torchrun (DistributedDataParallel), and has a --check mode that needs no data.
+import { pythonAugmentNames, pythonAugmentSettings } from './pythonAugment.ts';
+import { augmentOf } from './plan.ts';
 import { wordEmbeddingTypes } from '../graph/layers/common.ts';
 import { assignIdentifiers } from './identifiers.ts';
 import { pythonString } from './literals.ts';
@@ -19,7 +21,7 @@ export interface PyTorchOptions {
 
 /** Names the script defines; layer attributes and variables never take them (nor nn.Module's own attributes). */
 const programNames = [
-  ...pythonDataNames, 'argparse', 'copy', 'sys', 'torch', 'nn', 'F', 'dist', 'DistributedDataParallel', 'DataLoader',
+  ...pythonDataNames, ...pythonAugmentNames, 'argparse', 'copy', 'sys', 'torch', 'nn', 'F', 'dist', 'DistributedDataParallel', 'DataLoader',
   'TensorDataset', 'DistributedSampler', 'Image', 'Model', 'model', 'net', 'parser', 'ARGS', 'log', 'RANK', 'WORLD_SIZE',
   'LOCAL_RANK', 'DEVICE', 'DISTRIBUTED', 'optimizer', 'loss_per_sample', 'batch_scores', 'run_epoch', 'make_loader',
   'check', 'count_parameters', 'evaluate', 'classification_scores', 'roc_auc', 'init_layer', 'initialize', 'hard_sigmoid',
@@ -44,6 +46,8 @@ export function generatePyTorch(plan: CodePlan, options: PyTorchOptions = {}): s
     settings: (w, train) => {
       const settings = train ? pythonSettings(train, modelDir) : [`MODEL_DIR = ${pythonString(modelDir)}`, 'SEED = 42'];
       if (train) settings.push(`SHUFFLE = ${train.config.shuffle ? 'True' : 'False'}`);
+      const augment = augmentOf(train);
+      if (augment) settings.push(...pythonAugmentSettings(augment));
       if (targetColumn) settings.push(`TARGET_COLUMN = ${pythonString(targetColumn)}`);
       w.block(C.settings, settings);
       writeArguments(w, plan, targetColumn !== null);

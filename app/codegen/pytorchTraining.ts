@@ -5,6 +5,8 @@ import { lossTitle } from '../training/loss.ts';
 import { numberLiteral, pythonString } from './literals.ts';
 import { blockComments as C, type TrainPlan } from './plan.ts';
 import { classWeightLines, usesClassWeights } from './pythonData.ts';
+import { pythonAugmentFunctions } from './pythonAugment.ts';
+import { augmentOf } from './plan.ts';
 import type { SourceWriter } from './writer.ts';
 
 /** `loss_per_sample(output, target)`: one loss value per sample, on the model's outputs (probabilities for classifiers). */
@@ -92,13 +94,24 @@ export function writeFit(w: SourceWriter, train: TrainPlan): void {
     '# Every process holds a copy of the model; DistributedDataParallel averages the gradients after each backward pass.',
     'net = DistributedDataParallel(model, device_ids=[LOCAL_RANK] if DEVICE.type == "cuda" else None) if DISTRIBUTED else model',
   ]);
+  const augment = augmentOf(train);
+  if (augment) {
+    w.block('Augmentation, as the studio does it (app/data/augment.ts): each training picture flipped, turned, zoomed, shifted and\n# brightened at random within AUGMENT, with a seed of its own per epoch and batch; validation and test pictures never are.', pythonAugmentFunctions);
+  }
+  // Under torchrun each process draws for its own batches: the batch index counts over all processes.
+  const augmentLines = augment ? [
+    '            if training and epoch is not None:',
+    '                x = torch.from_numpy(augment_batch(x.numpy(), batch_seed(AUGMENT_SEED, epoch, batch * WORLD_SIZE + RANK)))',
+    ...(train.data.task === 'reconstruction' ? ['                y = x.reshape(y.shape)  # an autoencoder learns to give back the augmented picture'] : []),
+  ] : [];
   w.block(null, [
-    'def run_epoch(module, loader, training=False):',
-    '    """One pass over a loader (training when asked): the mean loss and metrics per sample."""',
+    `def run_epoch(module, loader, training=False${augment ? ', epoch=None' : ''}):`,
+    `    """One pass over a loader (training when asked${augment ? ', its pictures augmented with the draws of epoch, counted from 0' : ''}): the mean loss and metrics per sample."""`,
     '    module.train(training)',
     '    sums, count = {}, 0',
     '    with torch.set_grad_enabled(training):',
-    '        for x, y in loader:',
+    `        for ${augment ? 'batch, (x, y) in enumerate(loader)' : 'x, y in loader'}:`,
+    ...augmentLines,
     '            x, y = x.to(DEVICE), y.to(DEVICE)',
     '            output = module(x)',
     `            losses = loss_per_sample(output, y)${weighted ? ` * WEIGHTS[${classOfTarget(train)}]` : ''}`,
@@ -172,7 +185,7 @@ function writeLoop(w: SourceWriter, train: TrainPlan): void {
     'for epoch in range(1, EPOCHS + 1):',
     '    if train_sampler is not None:',
     '        train_sampler.set_epoch(epoch)',
-    '    logs = run_epoch(net, train_loader, training=True)',
+    `    logs = run_epoch(net, train_loader, training=True${augmentOf(train) ? ', epoch=epoch - 1' : ''})`,
     '    if validation_loader is not None:',
     '        logs.update({f"val_{name}": value for name, value in run_epoch(model, validation_loader).items()})',
     '    epochs_run = epoch',

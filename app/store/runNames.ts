@@ -32,7 +32,7 @@ export function recipeChanges(previous: RunRecipe, current: RunRecipe): string[]
   // In the order of the settings table (optimizer, learning rate, batch size, epochs…), not of the objects' keys.
   const order = Object.keys(settingExplanations);
   const rank = (path: string) => { const i = order.indexOf(settingExplanation(path) === settingExplanations.classWeights ? 'classWeights' : path); return i < 0 ? order.length : i; };
-  const diffs = diffValues([comparableConfig(previous.config), comparableConfig(current.config)]).sort((a, b) => rank(a.path) - rank(b.path));
+  const diffs = diffValues([namedConfig(previous.config), namedConfig(current.config)]).sort((a, b) => rank(a.path) - rank(b.path));
   for (const diff of diffs) {
     const entry = settingExplanation(diff.path);
     const key = entry ? entry.label : diff.path;
@@ -54,6 +54,15 @@ export function recipeChanges(previous: RunRecipe, current: RunRecipe): string[]
     if (c.inputs && !c.type && c.params.length === 0) parts.push(`${c.name} rewired`);
   }
   return parts;
+}
+
+/**
+ * A configuration as names compare it: the cores a run computed with change its speed, not what it learns
+ * (threads split each product by output tiles, docs/engine.md), so a run is not named after them.
+ */
+function namedConfig(config: TrainingConfig): TrainingConfig {
+  const { threads: _threads, ...rest } = comparableConfig(config);
+  return rest;
 }
 
 /**

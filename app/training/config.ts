@@ -13,6 +13,12 @@ export const lossNames = [
 ] as const;
 export const metricNames = ['accuracy', 'mse', 'mae'] as const;
 export const backendNames = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
+/**
+ * The most cores a configuration may name. The real bound is the cores of the machine that trains, which
+ * this environment-neutral schema cannot know: the trainer uses at most that many (and says so), and the
+ * CLI and the studio's settings refuse more than the machine has.
+ */
+export const MAX_THREADS_SETTING = 1024;
 
 export const optimizerSchema = z.object({
   name: z.enum(optimizerNames).default('adam'),
@@ -102,6 +108,11 @@ export const trainingConfigSchema = z.object({
   /** `auto` weighs classes inversely to their frequency; `none` weighs them equally; or explicit weights by label. */
   classWeights: z.union([z.literal('none'), z.literal('auto'), z.record(z.string(), z.number().positive())]).default('none'),
   backend: z.enum(backendNames).default('auto'),
+  /**
+   * Cores one run computes with (the WebAssembly backend's thread pool; results do not depend on it).
+   * Absent: the caller's default — all cores but one from the studio, all from the CLI (docs/training.md#cores).
+   */
+  threads: z.number().int().min(1).max(MAX_THREADS_SETTING).optional(),
   /** Image augmentation of the training batches; absent means none. */
   augment: augmentSchema.optional(),
 });

@@ -126,6 +126,8 @@ export const trainingResultSchema = z.object({
   backend: z.string().nullable(),
   /** Training's `auto`: the backends measured on this model and why this one won (one line). */
   backendChoice: z.string().optional(),
+  /** Threads the backend computed with (wasm: its pool size, as the backend reports it; cpu: 1); absent for tensorflow and webgpu, which thread by themselves. */
+  threads: z.number().int().min(1).optional(),
   /** Epochs planned and epochs that ran to the end. */
   epochs: z.number().int().min(0),
   epochsCompleted: z.number().int().min(0),
@@ -200,6 +202,8 @@ export const fromTrainerSchema = z.discriminatedUnion('type', [
     tried: z.array(z.object({ backend: z.string(), error: z.string() })).default([]),
     /** Training's `auto`: the backends measured on this model and why this one won (one line). */
     backendChoice: z.string().optional(),
+    /** Threads the backend computes with (see the result's `threads`). */
+    threads: z.number().int().min(1).optional(),
     loss: z.enum(lossNames),
     lossExplanation: z.string(),
     trainSamples: z.number().int().min(0),

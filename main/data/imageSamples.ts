@@ -22,6 +22,10 @@ export interface ImageSamples {
   names: string[];
   /** The folder on the host; null for a built-in dataset. */
   folder: string | null;
+  /** The model's image size: what `pixels` gives. */
+  size: PixelSize;
+  /** Image i as the model sees it: [height, width, channels] values in [0, 1], as training reads it. */
+  pixels(index: number): Promise<Float32Array>;
   /** Image i as the model sees it: its size and channels (at most `maxSide` pixels on a side), as a PNG. */
   png(index: number, maxSide?: number): Promise<Buffer>;
 }
@@ -57,7 +61,11 @@ export async function openImageSamples(binding: DatasetBinding, baseDir: string)
     const { pixels, labels } = await loadMnist();
     const size: PixelSize = { width: 28, height: 28, channels: 1 };
     return {
-      labels, names: labels.map((_, i) => `#${i + 1}`), folder: null,
+      labels, names: labels.map((_, i) => `#${i + 1}`), folder: null, size,
+      async pixels(index) {
+        if (!(index >= 0 && index < labels.length)) throw new RangeError(`no image ${index}`);
+        return pixels.slice(index * 28 * 28, (index + 1) * 28 * 28);
+      },
       async png(index) {
         return pngOfPixels(pixels, size, index * 28 * 28);
       },
@@ -69,7 +77,14 @@ export async function openImageSamples(binding: DatasetBinding, baseDir: string)
   const folder = isAbsolute(binding.source) ? binding.source : resolve(baseDir, binding.source);
   const scan = await scanImageFolder(folder, { oneClass: true });
   return {
-    labels: scan.files.map((f) => f.label), names: scan.files.map((f) => f.name), folder,
+    labels: scan.files.map((f) => f.label), names: scan.files.map((f) => f.name), folder, size: { width: spec.width, height: spec.height, channels: spec.channels },
+    async pixels(index) {
+      const file = scan.files[index];
+      if (!file) throw new RangeError(`no image ${index}`);
+      const values = new Float32Array(spec.width * spec.height * spec.channels);
+      await readImageResized(file.path, file.name, spec, values);
+      return values;
+    },
     async png(index, maxSide = Infinity) {
       const file = scan.files[index];
       if (!file) throw new RangeError(`no image ${index}`);

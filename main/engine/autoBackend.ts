@@ -73,13 +73,13 @@ export async function loadMeasuredBackend(options: MeasureOptions): Promise<Load
   if (started.length === 0) {
     const cpu = await loadBackend('cpu', options);
     const choice: BackendChoice = { backend: 'cpu', measured: [], cached: false, reason: withNotes('cpu: no faster backend started', notes) };
-    return { tf: cpu.tf, backend: 'cpu', tried: [...tried, ...cpu.tried], choice };
+    return { tf: cpu.tf, backend: 'cpu', tried: [...tried, ...cpu.tried], choice, threads: cpu.threads };
   }
   if (started.length === 1) {
     const only = started[0];
     const active = await loadBackend(only.backend, options);
     const choice: BackendChoice = { backend: only.backend, measured: [], cached: false, reason: withNotes(`${only.backend}: the only backend that started`, notes) };
-    return { tf: active.tf, backend: only.backend, tried: withWinnerLast(tried, only.backend), choice };
+    return { tf: active.tf, backend: only.backend, tried: withWinnerLast(tried, only.backend), choice, threads: active.threads };
   }
 
   const key = await cacheKey(started[0].tf, options, started.map((s) => s.backend));
@@ -105,7 +105,7 @@ export async function loadMeasuredBackend(options: MeasureOptions): Promise<Load
   }
   const active = await loadBackend(entry.backend, options);
   const choice: BackendChoice = { backend: entry.backend, measured: entry.measured, cached, reason: withNotes(describeChoice(entry.backend, entry.measured, options.batchSize, cached), notes) };
-  return { tf: active.tf, backend: entry.backend, tried: withWinnerLast(tried, entry.backend), choice };
+  return { tf: active.tf, backend: entry.backend, tried: withWinnerLast(tried, entry.backend), choice, threads: active.threads };
 }
 
 function withNotes(reason: string, notes: string[]): string {
@@ -154,7 +154,8 @@ async function cacheKey(tf: Tf, options: MeasureOptions, backends: BackendName[]
     // Layer names are numbered per process (dense_Dense3): replaced by their position, so the key is the shape alone.
     const names = new Map<string, string>([[model.name, '#model'], ...model.layers.map((l, i): [string, string] => [l.name, `#${i}`])]);
     const topology = JSON.stringify(model.toJSON(null, false), (_k, v: unknown) => (typeof v === 'string' && names.has(v) ? names.get(v) : v));
-    return createHash('sha256').update(`${topology}\n${options.batchSize}\n${backends.join(',')}`).digest('hex').slice(0, 32);
+    // The thread count changes wasm's speed (not the GPU's), so a choice made on 1 core is not one for 4.
+    return createHash('sha256').update(`${topology}\n${options.batchSize}\n${backends.join(',')}\n${options.threads ?? 1}`).digest('hex').slice(0, 32);
   } finally {
     model.dispose();
   }

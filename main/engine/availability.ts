@@ -1,9 +1,11 @@
 // What the engine can use on this machine, for the studio's settings: each backend with whether it can
-// start (cheaply: packages present, a GPU adapter found — nothing is loaded into TF.js) and the GPU adapter.
+// start (cheaply: packages present, a GPU adapter found — nothing is loaded into TF.js), the GPU adapter,
+// and the cores a run may use.
 import { createRequire } from 'node:module';
 import type { EngineBackends } from '../../app/api/types.ts';
 import { BACKEND_LADDER, type BackendName } from './backends.ts';
 import { describeAdapter, probeGpuAdapter } from './webgpu.ts';
+import { machineCores, studioDefaultThreads } from './cores.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -36,6 +38,7 @@ export async function engineBackends(): Promise<EngineBackends> {
   };
   return {
     backends: BACKEND_LADDER.map((backend) => ({ backend, ...check[backend]() })),
+    cores: { count: machineCores(), studioDefault: studioDefaultThreads() },
     gpu: probe.ok
       ? { found: true, ...probe.adapter, summary: describeAdapter(probe.adapter) }
       : { found: false, summary: probe.reason },

@@ -11,7 +11,7 @@ import { dirname, join, sep } from 'node:path';
 import { installNodePolyfills } from './nodePolyfills.ts';
 import { registerWasmKernels } from './wasmKernels/index.ts';
 import { registerMissingGradients } from './missingGradients.ts';
-import { registerTileGradient } from './tileGradient.ts';
+import { registerFastGradients } from './fastGradients.ts';
 import { startWebgpu } from './webgpu.ts';
 import { startWasmWithThreads, wasmThreadsInUse } from './wasmThreads.ts';
 import { oneLine } from './errorLine.ts';
@@ -77,7 +77,7 @@ export async function loadBackend(preferred: BackendPreference = 'auto', options
       const tf = await LOADERS[backend](options);
       tried.push({ backend, ok: true });
       registerMissingGradients(tf);
-      registerTileGradient(tf);
+      registerFastGradients(tf);
       return backend === 'wasm' ? { tf, backend, tried, threads: wasmThreadsInUse(tf) } : { tf, backend, tried };
     } catch (err) {
       tried.push({ backend, ok: false, reason: oneLine(err) });

@@ -3,6 +3,7 @@
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import { BACKEND_LADDER, loadBackend, type BackendName, type Tf } from './backends.ts';
 import { REPLACED_KERNELS, useStockKernel } from './wasmKernels/index.ts';
+import { setWasmThreads } from './wasmThreads.ts';
 
 export const REFERENCE_MODELS = ['mlp', 'cnn'] as const;
 export type ReferenceModelName = (typeof REFERENCE_MODELS)[number];
@@ -14,6 +15,11 @@ export interface ThroughputResult {
   model: ReferenceModelName;
   backend: BackendName;
   batchSize: number;
+  /**
+   * Threads the backend computed with: wasm's pool size as the backend reports it, 1 for cpu, null for
+   * tensorflow and webgpu (they thread by themselves; `threads` does not apply to them).
+   */
+  threads: number | null;
   /** The studio's own training loop; until one is plugged in (see `studioFit`), a copy of bareSamplesPerSec — and `note` says so. */
   samplesPerSec: number;
   bareSamplesPerSec: number;
@@ -137,6 +143,11 @@ export interface EngineBenchOptions {
   backends?: BackendName[];
   models?: ReferenceModelName[];
   batchSize?: number;
+  /**
+   * Thread counts to measure wasm with (default [1]), each a result of its own. With any count above 1 the
+   * threaded build starts with the largest and every count, 1 included, runs on it (setWasmThreads).
+   */
+  threads?: number[];
   measure?: MeasureOptions;
   /** The studio's training loop on a fresh, identical model; when absent, samplesPerSec repeats the bare figure (with a TODO note). */
   studioFit?: (context: StudioFitContext) => FitFn;
@@ -154,16 +165,20 @@ const POOL_BATCHES: Record<ReferenceModelName, number> = { mlp: 32, cnn: 16 };
 export async function runEngineBench(options: EngineBenchOptions = {}): Promise<EngineBenchReport> {
   const batchSize = options.batchSize ?? 64;
   const report: EngineBenchReport = { results: [], skipped: [] };
+  const threadCounts = [...new Set(options.threads ?? [1])];
   for (const backend of options.backends ?? BACKEND_LADDER) {
     let tf: Tf;
     try {
-      ({ tf } = await loadBackend(backend));
+      ({ tf } = await loadBackend(backend, backend === 'wasm' ? { threads: Math.max(...threadCounts) } : {}));
     } catch (err) {
       report.skipped.push({ backend, reason: (err as Error).message });
       continue;
     }
-    for (const modelName of options.models ?? REFERENCE_MODELS) {
-      options.onProgress?.(`${modelName} on ${backend}`);
+    // Only wasm's pool is ours to size; the other backends are measured once.
+    const counts: (number | null)[] = backend === 'wasm' ? threadCounts : [backend === 'cpu' ? 1 : null];
+    for (const modelName of options.models ?? REFERENCE_MODELS) for (const wanted of counts) {
+      const threads = backend === 'wasm' ? setWasmThreads(tf, wanted!) : wanted;
+      options.onProgress?.(`${modelName} on ${backend}${threads !== null ? ` with ${threads} thread${threads === 1 ? '' : 's'}` : ''}`);
       const { x, y } = referenceData(tf, modelName, POOL_BATCHES[modelName] * batchSize);
       // The pure-JS cpu backend trains the cnn at ~10 samples/s: one measured batch is plenty there.
       const measure = backend === 'cpu' && modelName === 'cnn' ? { ...options.measure, minMs: Math.min(options.measure?.minMs ?? 3000, 1000) } : options.measure;
@@ -179,7 +194,7 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
       try {
         const bare = await timedDetailed((model) => bareFit(tf, model, x, y, batchSize));
         const result: ThroughputResult = {
-          model: modelName, backend, batchSize, samplesPerSec: bare.samplesPerSec, bareSamplesPerSec: bare.samplesPerSec, bareSamplesPerCpuSec: bare.samplesPerCpuSec,
+          model: modelName, backend, batchSize, threads, samplesPerSec: bare.samplesPerSec, bareSamplesPerSec: bare.samplesPerSec, bareSamplesPerCpuSec: bare.samplesPerCpuSec,
         };
         if (options.studioFit) {
           const studioFit = options.studioFit;

@@ -11,6 +11,8 @@ export interface LoadedTf {
   tried: { backend: string; error: string }[];
   /** Training's `auto`: what was measured on the model and why this backend won (one line). */
   choice?: string;
+  /** Threads the backend computes with (wasm: its pool size; cpu: 1); absent for backends with their own threading (tensorflow, webgpu). */
+  threads?: number;
 }
 
 /** The model a training run's `auto` measures the backends on. */
@@ -23,13 +25,18 @@ export interface MeasureOn {
  * TF.js on the requested backend, through the engine's ladder. `auto` without a model walks
  * tensorflow → wasm → cpu; with `measureOn` (training) it times the model on each backend that starts.
  */
-export async function loadTf(requested: BackendName, measureOn?: MeasureOn): Promise<LoadedTf> {
+export async function loadTf(requested: BackendName, measureOn?: MeasureOn, options: { threads?: number } = {}): Promise<LoadedTf> {
   if (requested === 'auto' && measureOn) {
-    const loaded = await loadMeasuredBackend(measureOn);
-    return { tf: loaded.tf, backend: loaded.backend, tried: failures(loaded.tried), choice: loaded.choice.reason };
+    const loaded = await loadMeasuredBackend({ ...measureOn, threads: options.threads });
+    return { tf: loaded.tf, backend: loaded.backend, tried: failures(loaded.tried), choice: loaded.choice.reason, ...threadsOf(loaded) };
   }
-  const loaded = await loadBackend(requested);
-  return { tf: loaded.tf, backend: loaded.backend, tried: failures(loaded.tried) };
+  const loaded = await loadBackend(requested, { threads: options.threads });
+  return { tf: loaded.tf, backend: loaded.backend, tried: failures(loaded.tried), ...threadsOf(loaded) };
+}
+
+function threadsOf(loaded: { backend: string; threads?: number }): { threads?: number } {
+  if (loaded.backend === 'wasm') return { threads: loaded.threads ?? 1 };
+  return loaded.backend === 'cpu' ? { threads: 1 } : {};
 }
 
 function failures(tried: { backend: string; ok: boolean; reason?: string }[]) {

@@ -4,10 +4,11 @@
 import { maxImageUploadBytes, maxImageUploadFiles } from '../../app/api/contract.ts';
 import { formatBytes } from '../../app/format.ts';
 import { createHash } from 'node:crypto';
-import { lstat, mkdir, readdir, readFile, rmdir, unlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rm, rmdir, unlink, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { unzipSync } from 'fflate';
 import { DataError } from '../../app/data/errors.ts';
+import { classFolderSegments, notInClassFolder } from '../../app/data/classFolders.ts';
 import { exists, isFolder } from './fileAccess.ts';
 import { freeName, safeSegment, workspaceSegments } from './workspacePaths.ts';
 
@@ -47,13 +48,10 @@ function classPaths(files: readonly ImageUploadFile[]): [string, string][] {
   if (files.length === 0) throw new DataError('The upload holds no images. Choose a folder with one subfolder of PNG or JPEG images per class.');
   if (files.length > maxImageUploadFiles) throw new DataError(`The upload holds ${files.length} files; up to ${maxImageUploadFiles} can be uploaded at once.`);
   const parts = files.map((f) => workspaceSegments(f.path));
-  // A picked folder arrives as "flowers/roses/a.png": drop a top folder that every file shares.
-  const top = parts[0][0];
-  const stripped = parts.every((p) => p.length === 3 && p[0] === top) ? parts.map((p) => p.slice(1)) : parts;
-  return stripped.map((p, i) => {
-    if (p.length !== 2) throw new DataError(`"${files[i].path}" is not in a class folder: put the images in one subfolder per class (e.g. "cats/1.png").`);
-    return [safeSegment(p[0], 'class'), safeSegment(p[1], `image-${i}`)];
-  });
+  // A picked folder arrives as "flowers/roses/a.png": a top folder that every file shares is dropped.
+  const layout = classFolderSegments(parts);
+  if (layout.pairs === null) throw new DataError(notInClassFolder(files[layout.bad].path));
+  return layout.pairs.map(([label, file], i) => [safeSegment(label, 'class'), safeSegment(file, `image-${i}`)]);
 }
 
 /**
@@ -130,6 +128,24 @@ export async function removeFromImageFolder(uploadsDir: string, folder: string, 
   if (!info.isFile()) throw new DataError(`"${name}" is not an image file.`);
   await unlink(file);
   if ((await readdir(classDir)).length === 0) await rmdir(classDir).catch(() => {});
+}
+
+/**
+ * Deletes an uploaded image folder whole: what an upload in chunks had written when the user cancelled it or
+ * a later chunk was refused. Only a folder directly in `uploads` that holds class folders of files (no
+ * links, nothing deeper) is deleted; anything else is refused and left as it is.
+ */
+export async function discardImageFolder(uploadsDir: string, folder: string): Promise<void> {
+  checkUploadedFolder(uploadsDir, folder);
+  const info = await lstat(folder).catch(() => null);
+  if (!info) return;
+  const refuse = () => new DataError('That folder is not an uploaded image folder (it holds more than class folders of images); it was left as it is.');
+  if (!info.isDirectory()) throw refuse();
+  for (const entry of await readdir(folder, { withFileTypes: true })) {
+    if (!entry.isDirectory()) throw refuse();
+    for (const file of await readdir(join(folder, entry.name), { withFileTypes: true })) if (!file.isFile()) throw refuse();
+  }
+  await rm(folder, { recursive: true });
 }
 
 /** True for a folder directly inside the workspace's `uploads` folder: the only image folders the studio changes. */

@@ -6,6 +6,7 @@ import { projectInputSchema, type DatasetsService } from '../../app/api/contract
 import { ApiError } from '../../app/api/errors.ts';
 import type { BoundData, ColumnSummary, DataCheck, DatasetInspection, ImportedDataset } from '../../app/api/types.ts';
 import { datasetBindingSchema, type DatasetBinding } from '../../app/data/binding.ts';
+import { trainingConfigSchema } from '../../app/training/config.ts';
 import type { Table } from '../../app/data/csv.ts';
 import { DataError } from '../../app/data/errors.ts';
 import { inferSchema, isMissing, profileColumns, sortLabels } from '../../app/data/schema.ts';
@@ -15,8 +16,9 @@ import { imageBudgetProblem, oneClassProblem, scanImageFolder, summarizeImageFol
 import { decodeImage } from '../data/images.ts';
 import { loadDataset, readTableFile } from '../data/load.ts';
 import type { FileAccess } from '../files/fileAccess.ts';
-import { addToImageFolder, imageFilesFromZip, isUploadedFolder, removeFromImageFolder, storeImageFolder, storeUpload } from '../files/uploads.ts';
+import { addToImageFolder, discardImageFolder, imageFilesFromZip, isUploadedFolder, removeFromImageFolder, storeImageFolder, storeUpload } from '../files/uploads.ts';
 import { imageClassGrid } from './imageClassGrid.ts';
+import { augmentPreview } from './augmentPreview.ts';
 
 /** Fewer usable rows than this and a model can hardly learn, let alone be evaluated. */
 export const tooFewRows = 30;
@@ -167,14 +169,26 @@ export function createDatasetsService(options: DatasetsServiceOptions): Datasets
     return { binding: callerBinding, inspection: { ...inspection, binding: { ...inspection.binding, source: callerBinding.source } } };
   }
 
+  /** Imports a folder an upload has just made; when the import refuses it, the folder goes again. */
+  async function importNewFolder(target: string, opts: Parameters<typeof importImages>[1], verify: boolean): Promise<ImportedDataset> {
+    try {
+      return await importImages(target, opts, verify);
+    } catch (err) {
+      await discardImageFolder(uploads, target).catch(() => {});
+      throw err;
+    }
+  }
+
   async function importImages(target: string, opts: { width?: number; height?: number; channels?: 1 | 3 } | undefined, verify = true): Promise<ImportedDataset> {
     const image = { width: opts?.width ?? 32, height: opts?.height ?? 32, channels: opts?.channels ?? 3 };
     const binding = datasetBindingSchema.parse({ source: target, kind: 'images', image });
     // Importing decodes each image once (one at a time, nothing kept) so that a damaged file is named now;
     // inspecting later reads only the headers.
     // A folder over the budget is not decoded at all: the inspection says why.
-    const scan = await scanImageFolder(target, { oneClass: true });
-    if (verify && imageBudgetProblem(scan.files, image) === null) await verifyImageFiles(scan.files);
+    if (verify) {
+      const scan = await scanImageFolder(target, { oneClass: true });
+      if (imageBudgetProblem(scan.files, image) === null) await verifyImageFiles(scan.files);
+    }
     const inspection = await inspect(binding, target);
     const callerBinding = forCaller(binding, target);
     return { binding: callerBinding, inspection: { ...inspection, binding: { ...inspection.binding, source: callerBinding.source } } };
@@ -216,12 +230,14 @@ export function createDatasetsService(options: DatasetsServiceOptions): Datasets
 
     async importImageFiles(folderName, upload, opts) {
       const decoded = upload.map((f) => ({ path: f.path, data: Buffer.from(f.data, 'base64') }));
-      return importImages(await storeImageFolder(uploads, folderName, decoded), opts);
+      // Decoded before anything is written, as in addImages: a refused upload leaves no folder behind.
+      for (const f of decoded) decodeImage(f.data, `"${f.path}"`);
+      return importNewFolder(await storeImageFolder(uploads, folderName, decoded), opts, false);
     },
 
     async importImageZip(fileName, zipBase64, opts) {
       const folderName = fileName.replace(/\.zip$/i, '') || 'images';
-      return importImages(await storeImageFolder(uploads, folderName, imageFilesFromZip(Buffer.from(zipBase64, 'base64'))), opts);
+      return importNewFolder(await storeImageFolder(uploads, folderName, imageFilesFromZip(Buffer.from(zipBase64, 'base64'))), opts, true);
     },
 
     async imageClasses(bindingArg, opts) {
@@ -229,6 +245,14 @@ export function createDatasetsService(options: DatasetsServiceOptions): Datasets
       const projectPath = opts?.projectPath ? await files.readable(opts.projectPath).catch(() => null) : null;
       const host = await files.dataFor(asSent, projectPath);
       return imageClassGrid(host.binding, host.baseDir, uploads, opts?.perClass ?? 24);
+    },
+
+    async augmentPreview(bindingArg, configArg, opts) {
+      const asSent = datasetBindingSchema.parse(bindingArg);
+      const config = trainingConfigSchema.parse(configArg);
+      const projectPath = opts?.projectPath ? await files.readable(opts.projectPath).catch(() => null) : null;
+      const host = await files.dataFor(asSent, projectPath);
+      return augmentPreview(host.binding, host.baseDir, config, opts?.images ?? 6, opts?.variants ?? 5);
     },
 
     async addImages(folderName, upload, opts) {
@@ -239,6 +263,10 @@ export function createDatasetsService(options: DatasetsServiceOptions): Datasets
       for (const f of added) decodeImage(f.data, `"${f.path}"`);
       await addToImageFolder(uploads, folder, added);
       return importImages(folder, opts, false);
+    },
+
+    async discardImageFolder(folderName) {
+      await discardImageFolder(uploads, await files.readable(folderName));
     },
 
     async removeImage(folderName, name) {

@@ -18,11 +18,20 @@ import type { SweepBase, SweepDetail } from '../../app/tuning/types.ts';
 import type { ExperimentStore } from '../store/experimentStore.ts';
 import { isTrialFinished, SweepStore } from '../store/sweeps.ts';
 import { startRun } from '../trainer/startRun.ts';
+import { studioDefaultThreads, threadsPerTrial } from '../engine/cores.ts';
 import type { TrainingSupervisor } from '../trainer/supervisor.ts';
 
 /** Trainers a sweep runs at once unless told otherwise: all cores but one (for the studio or the shell), at least one. */
 export function defaultParallel(): number {
   return Math.max(1, availableParallelism() - 1);
+}
+
+/**
+ * Cores per trial: the sweep's cores (`threads`, else the project's setting, else `defaultThreads`, else all but one) shared by the
+ * `parallel` trials, so parallel trainers never ask for more threads than the machine has cores.
+ */
+export function sweepThreads(config: Pick<TrainingConfig, 'threads'>, parallel: number, options: Pick<SweepRunOptions, 'threads' | 'defaultThreads'> = {}): number {
+  return threadsPerTrial(options.threads ?? config.threads ?? options.defaultThreads ?? studioDefaultThreads(), parallel);
 }
 
 export interface NewSweep {
@@ -75,6 +84,13 @@ export interface SweepRunOptions {
   supervisor: TrainingSupervisor;
   /** Trainers at once (default: defaultParallel()). */
   parallel?: number;
+  /** Cores the whole sweep may use, instead of the project's setting (a resumed sweep's `--threads`). */
+  threads?: number;
+  /**
+   * Cores the whole sweep may use when neither `threads` nor the project's settings name any (default: all
+   * but one); each of the `parallel` trials gets an equal share, at least one (sweepThreads).
+   */
+  defaultThreads?: number;
   onTrialStarted?(event: TrialEvent): void;
   onTrialProgress?(event: TrialEvent & { progress: ProgressEvent }): void;
   onTrialFinished?(event: TrialEvent & { result: TrialOutcome }): void;
@@ -126,12 +142,15 @@ export function runSweep(store: ExperimentStore, sweepId: number, options: Sweep
   }
   const queue = before.trials.filter((t) => !isTrialFinished(t.status)).map((t) => t.trial);
   const parallel = Math.max(1, Math.floor(options.parallel ?? defaultParallel()));
+  const threads = sweepThreads(base.config, parallel, options);
   const active = new Set<{ stop(): void; kill(): void }>();
   let stopping = false;
 
   const runTrial = async (trial: number): Promise<void> => {
     const settings = plan[trial];
-    const { graph, config } = applySettings(base.graph, base.config, settings);
+    const applied = applySettings(base.graph, base.config, settings);
+    const { graph } = applied;
+    const config = { ...applied.config, threads };
     const checkpoints = ladder ? ladder.rungs.filter((r) => r < config.epochs) : [];
     let stoppedAt: number | null = null;
     let runId: number | null = null;

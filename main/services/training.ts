@@ -53,7 +53,8 @@ export function createTrainingService(options: TrainingServiceOptions): Training
           onStarted: (runId, info) => {
             didStart = true;
             const data: TrainingStarted = {
-              runId, name, backend: info.backend, tried: info.tried, ...(info.backendChoice ? { backendChoice: info.backendChoice } : {}), loss: info.loss, lossExplanation: info.lossExplanation,
+              runId, name, backend: info.backend, tried: info.tried, ...(info.backendChoice ? { backendChoice: info.backendChoice } : {}),
+              ...(info.threads !== undefined ? { threads: info.threads } : {}), loss: info.loss, lossExplanation: info.lossExplanation,
               trainSamples: info.trainSamples, validationSamples: info.validationSamples, testSamples: info.testSamples, warnings: info.warnings,
               ...(info.warmStart && request.derived ? (request.derived.lineage.parentRunId !== null
                 ? { warmStart: { fromRunId: request.derived.lineage.parentRunId, ...info.warmStart } }

@@ -16,7 +16,7 @@ export interface LoopHooks {
   /** Polled after every batch; true ends the run after that batch. */
   shouldStop?(): boolean;
   /** After every optimizer step, before anything reads the weights (pruning's masks, main/trainer/pruning.ts). */
-  afterStep?(): void;
+  afterStep?(): void | Promise<void>;
   /** Batch events per second at most (epoch events are never dropped). */
   maxBatchEventsPerSecond?: number;
   /** Epoch counts after which the loop waits for `checkpoint` to say whether to go on (false: stop there). */
@@ -149,7 +149,7 @@ export function studioCallbacks(options: LoopOptions): StudioLoop {
     }
 
     override async onBatchEnd(batch: number, logs?: Record<string, unknown>): Promise<void> {
-      hooks.afterStep?.();
+      await hooks.afterStep?.();
       currentBatch = batch;
       const size = typeof logs?.size === 'number' ? logs.size : batchSize;
       state.samplesDone += size;

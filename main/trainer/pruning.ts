@@ -60,35 +60,40 @@ export class Pruner {
   }
 
   /** After one optimizer step: new masks when the schedule says so, then every mask applied. */
-  afterStep(): void {
+  async afterStep(): Promise<void> {
     const step = this.step++;
-    if (isMaskUpdateStep(this.spec, step, this.totalSteps)) this.updateMasks(scheduledSparsity(this.spec, step, this.totalSteps));
+    if (isMaskUpdateStep(this.spec, step, this.totalSteps)) await this.updateMasks(scheduledSparsity(this.spec, step, this.totalSteps));
     this.applyMasks();
   }
 
   /** The target sparsity applied once more (a run stopped early, weights restored by early stopping), and what each kernel holds. */
-  finish(): PrunedLayer[] {
-    this.updateMasks(this.spec.sparsity);
+  async finish(): Promise<PrunedLayer[]> {
+    await this.updateMasks(this.spec.sparsity);
     this.applyMasks();
-    return this.targets.map((t) => {
-      const values = t.variable.read().dataSync();
+    const out: PrunedLayer[] = [];
+    for (const t of this.targets) {
+      const values = await t.variable.read().data();
       let zeros = 0;
       for (const v of values) if (v === 0) zeros++;
-      return { layer: t.layer, className: t.className, weights: t.size, zeros };
-    });
+      out.push({ layer: t.layer, className: t.className, weights: t.size, zeros });
+    }
+    return out;
   }
 
   dispose(): void {
     for (const t of this.targets) t.mask?.dispose();
   }
 
-  /** Masks that zero the `sparsity` share of each kernel's smallest weights (already-zero weights are the smallest, so they stay pruned). */
-  private updateMasks(sparsity: number): void {
+  /**
+   * Masks that zero the `sparsity` share of each kernel's smallest weights (already-zero weights are the smallest, so they stay pruned).
+   * Reads are asynchronous: the WebGPU backend cannot read a tensor synchronously.
+   */
+  private async updateMasks(sparsity: number): Promise<void> {
     const { tf } = this;
     for (const t of this.targets) {
       const zeros = prunedCount(t.size, sparsity);
       if (t.mask && zeros <= t.zeros) continue;
-      const order = byMagnitude(t.variable.read().dataSync() as Float32Array);
+      const order = byMagnitude(await t.variable.read().data() as Float32Array);
       const mask = new Uint8Array(t.size).fill(1);
       for (let i = 0; i < zeros; i++) mask[order[i]] = 0;
       t.mask?.dispose();

@@ -12,6 +12,7 @@ import type { PruneSpec } from '../../app/training/pruning.ts';
 import { checkReadiness, firstRefusal, type ReadinessProblem } from '../../app/training/readiness.ts';
 import type { ExperimentStore } from '../store/experimentStore.ts';
 import { lineageOf, type LineageInput } from '../store/lineage.ts';
+import { cliDefaultThreads, studioDefaultThreads } from '../engine/cores.ts';
 import { recordSession, type RecordedSession, type RecordHooks } from './recording.ts';
 import type { TrainingSession, TrainingSupervisor } from './supervisor.ts';
 
@@ -88,7 +89,11 @@ export function graphRefusal(graph: Graph, config: TrainingConfig): ReadinessPro
  * (a ZodError before any process starts), and a run that fails before it starts is still recorded as failed.
  */
 export function startRun(store: ExperimentStore, supervisor: TrainingSupervisor, request: RunRequest, hooks: RecordHooks = {}): StartedRun {
-  const { graph, config, binding, project } = request;
+  const { graph, binding, project } = request;
+  // The cores the run computes with, recorded with its settings: the project's (or the flag's) when set,
+  // else the front end's default — all but one from the studio, all from the CLI (a sweep sets its share).
+  const config = request.config.threads !== undefined ? request.config
+    : { ...request.config, threads: request.origin === 'cli' ? cliDefaultThreads() : studioDefaultThreads() };
   const data = request.data ?? { binding };
   const key = runKey();
   const { sweep } = request;

@@ -1,5 +1,6 @@
 // Starts trainer processes and turns their messages into a TrainingSession; a trainer that crashes,
 // exits or is killed still ends its session with a `failed` result, so callers never hang.
+import { withoutDawnNoise } from '../engine/dawnNoise.ts';
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import {
@@ -72,7 +73,8 @@ function describeExit(code: number | null, signal: string | null, stderr: string
 
 /** The most telling line of a crash log: the first "Error:"-looking line, else the last non-empty one. */
 function lastErrorLine(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  // Dawn's warnings about its own limits (main/engine/dawnNoise.ts) are never why a trainer died.
+  const lines = withoutDawnNoise(stderr).split('\n').map((l) => l.trim()).filter(Boolean);
   const error = lines.find((l) => /(^|\s)(\w*Error|FATAL|Fatal|RangeError|Aborted)\b/.test(l));
   return (error ?? lines[lines.length - 1] ?? '').slice(0, 300);
 }

@@ -17,6 +17,8 @@ import { splitSeedOf, type TrainingConfig } from '../../app/training/config.ts';
 import { mulberry32, splitIndices } from '../../app/data/split.ts';
 import { buildModel, loadData, type Tf } from './runtime.ts';
 import { loadTf } from '../engine/loadTf.ts';
+import { usableThreads } from '../engine/cores.ts';
+import { capitalize } from '../../app/format.ts';
 import { CheckpointWriter, removeCheckpoints } from '../model/checkpoint.ts';
 import { Pruner } from './pruning.ts';
 import { TrainingError } from './trainingError.ts';
@@ -121,10 +123,15 @@ async function openSource(job: TrainingJob, config: TrainingConfig): Promise<Dat
 
 async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingResult, t0: number): Promise<TrainingResult> {
   const config = job.config;
+  // The cores come resolved from the front end (studio: all but one, CLI: all); a bare job computes on one.
+  // A setting made on a bigger machine is held to this one's cores, and the run says so.
+  const cores = usableThreads(config.threads ?? 1);
+  if (cores.warning) result.warnings.push(capitalize(`${cores.warning}.`));
   // Training's auto times a few steps of this very model on each backend that starts (main/engine/autoBackend.ts).
-  const { tf, backend, tried, choice: backendChoice } = await loadTf(config.backend, { build: (t) => buildModel(t, job.model), batchSize: config.batchSize });
+  const { tf, backend, tried, choice: backendChoice, threads } = await loadTf(config.backend, { build: (t) => buildModel(t, job.model), batchSize: config.batchSize }, { threads: cores.threads });
   result.backend = backend;
   if (backendChoice) result.backendChoice = backendChoice;
+  if (threads !== undefined) result.threads = threads;
 
   const source = await openSource(job, config);
   const { data, counts } = source;
@@ -185,6 +192,7 @@ async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingRes
       backend,
       tried,
       ...(result.backendChoice ? { backendChoice: result.backendChoice } : {}),
+      ...(threads !== undefined ? { threads } : {}),
       loss: choice.loss,
       lossExplanation: choice.explanation,
       trainSamples: counts.train,
@@ -281,7 +289,7 @@ async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingRes
     }
 
     // Pruned kernels at (at least) their target, whatever ended the fine-tune, before the test and the save.
-    if (pruner) result.pruned = pruner.finish();
+    if (pruner) result.pruned = await pruner.finish();
 
     result.status = status;
     if (status === 'stopped') result.message = `${stopReason}; the weights and metrics so far are kept`;

@@ -1,7 +1,7 @@
 // The training settings form as data: each field's path in the TrainingConfig, control and range (its label
 // and sentence of explanation come from app/explanations.ts); plus immutable updates checked against the config schema.
 import { explainSetting, settingLabel } from '../../app/explanations.ts';
-import { backendNames, type BackendName, lossNames, optimizerNames, trainingConfigSchema, type TrainingConfig } from '../../app/training/config.ts';
+import { backendNames, type BackendName, flipModes, lossNames, optimizerNames, trainingConfigSchema, type TrainingConfig } from '../../app/training/config.ts';
 
 export type FieldControl =
   | {
@@ -23,6 +23,8 @@ export interface SettingField {
   visible?: (config: TrainingConfig) => boolean;
   /** Advanced fields start folded away. */
   advanced?: boolean;
+  /** Fields shown in a section of their own rather than in the main list (augmentation: images only). */
+  section?: 'augment';
 }
 
 /** A form field for a TrainingConfig path; its label and sentence of help come from app/explanations.ts. */
@@ -37,6 +39,9 @@ const optimizerLabels: Record<string, string> = {
 const backendLabels: Record<BackendName, string> = {
   auto: 'Automatic (measured on this model)', tensorflow: 'TensorFlow (native)', webgpu: 'WebGPU (graphics card)',
   wasm: 'WebAssembly', cpu: 'Plain JavaScript (slowest)',
+};
+const flipLabels: Record<(typeof flipModes)[number], string> = {
+  none: 'No flips', horizontal: 'Left–right (mirror image)', vertical: 'Upside down', both: 'Left–right and upside down',
 };
 const lossLabels: Record<string, string> = {
   auto: 'Automatic (chosen from the task)', categoricalCrossentropy: 'Categorical cross-entropy', sparseCategoricalCrossentropy: 'Sparse categorical cross-entropy',
@@ -99,6 +104,26 @@ export const settingFields: SettingField[] = [
       kind: 'select', options: backendNames.map((b) => ({ value: b, label: backendLabels[b] })),
     },
     advanced: true,
+  }),
+  // Augmentation (images only): the ranges as the schema bounds them (app/training/config.ts augmentSchema).
+  setting('augment.flip', {
+    control: { kind: 'select', options: flipModes.map((m) => ({ value: m, label: flipLabels[m] })) }, section: 'augment',
+  }),
+  setting('augment.rotation', {
+    control: { kind: 'number', min: 0, max: 180, step: 1 }, section: 'augment',
+  }),
+  setting('augment.zoom', {
+    control: { kind: 'percent', min: 0, max: 50 }, section: 'augment',
+  }),
+  setting('augment.shift', {
+    control: { kind: 'percent', min: 0, max: 50 }, section: 'augment',
+  }),
+  setting('augment.brightness', {
+    control: { kind: 'percent', min: 0, max: 100 }, section: 'augment',
+  }),
+  setting('augment.seed', {
+    control: { kind: 'number', min: 0, max: 2 ** 31 - 1, step: 1, integer: true, optional: { placeholder: 'same as the random seed' } },
+    section: 'augment', advanced: true,
   }),
 ];
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { explainMetric, explainSetting, metricExplanations, metricLabel, settingExplanations } from '../../app/explanations.ts';
+import { describeAugment, explainMetric, explainSetting, metricExplanations, metricLabel, settingExplanations } from '../../app/explanations.ts';
 import { flattenPaths } from '../../app/store/diff.ts';
 import { templates } from '../../app/templates/index.ts';
 import { augmentSchema, makeTrainingConfig, metricNames } from '../../app/training/config.ts';
@@ -23,6 +23,8 @@ describe('explanations', () => {
     paths.add('classWeights.setosa');
     // Optional: absent from the defaults and the templates, set by `train --split-seed`.
     paths.add('splitSeed');
+    // Optional: the cores, absent until the studio's settings or `--threads` name them.
+    paths.add('threads');
     // Optional too: image augmentation, with every field set.
     for (const p of flattenPaths({ augment: augmentSchema.parse({ seed: 1 }) }).keys()) paths.add(p);
     for (const path of paths) expectSentence(explainSetting(path), `setting ${path}`);
@@ -60,5 +62,14 @@ describe('explanations', () => {
     expect(explainMetric('val_loss')).toMatch(/validation rows/);
     expect(explainMetric('acc')).toBe(explainMetric('accuracy'));
     expect(explainMetric('no_such_metric')).toBeNull();
+  });
+});
+
+describe('describeAugment', () => {
+  it('names only what changes the pictures, and a seed of its own', () => {
+    expect(describeAugment(undefined)).toBeNull();
+    expect(describeAugment(augmentSchema.parse({}))).toBeNull();
+    expect(describeAugment(augmentSchema.parse({ flip: 'horizontal', shift: 0.1 }))).toBe('flip horizontal · shift ±10%');
+    expect(describeAugment(augmentSchema.parse({ rotation: 15, seed: 3 }))).toBe('rotate ±15° · augment seed 3');
   });
 });

@@ -87,7 +87,7 @@ function fakeTraining(): TrainingService {
     },
     async stop() {},
     async listActive() { return []; },
-    async backends() { return { backends: [{ backend: 'wasm', available: true }, { backend: 'cpu', available: true }], gpu: { found: false, summary: 'not probed in the bench' } }; },
+    async backends() { return { backends: [{ backend: 'wasm', available: true }, { backend: 'cpu', available: true }], gpu: { found: false, summary: 'not probed in the bench' }, cores: { count: 2, studioDefault: 1 } }; },
     async resume() { throw new Error('not in the bench'); },
     onDidStart: started.event,
     onDidProgress: progress.event,

@@ -1,7 +1,7 @@
 // The generated benchmark report: every result lands in exactly one section, ratios pair the engine's
 // bare and studio rows, and the header says the file is generated.
 import { describe, expect, it } from 'vitest';
-import { renderReport, sections, studioRatios, type Machine, type SuiteResult } from './report.ts';
+import { renderReport, sections, studioRatios, templateMatrices, type Machine, type SuiteResult } from './report.ts';
 
 const machine: Machine = { cpuModel: 'Test CPU', cores: 2, memoryGiB: 8, os: 'TestOS 1', node: 'v22.0.0', date: '2026-01-01 00:00 UTC' };
 
@@ -33,5 +33,29 @@ describe('benchmark report', () => {
     expect(text).toContain('| page of 50 \\| sorted | 3.25 | ms |');
     expect(text).toContain('| tensorflow backend | n/a |  | skipped: no libtensorflow |');
     expect(text).toMatch(/## Streaming data[\s\S]*Not measured in this run: test\/bench\/data\.bench\.ts/);
+  });
+
+  it('renders the template bench as template × setting tables, with ratios and skips, and the run\'s conditions', () => {
+    const rows: SuiteResult[] = [
+      { suite: 'templates', name: 'sentiment wasm 1 thread', value: 170, unit: 'samples/s' },
+      { suite: 'templates', name: 'sentiment wasm 1 thread per CPU-second', value: 260, unit: 'samples/cpu-s' },
+      { suite: 'templates', name: 'sentiment pytorch 2 threads', value: 900, unit: 'samples/s' },
+      { suite: 'templates', name: 'regression wasm 1 thread', value: 10800, unit: 'samples/s' },
+      { suite: 'templates', name: 'sentiment wasm ÷ pytorch, 1 thread', value: 0.25, unit: 'ratio' },
+      { suite: 'templates', name: 'regression cpu', value: NaN, unit: '', note: 'skipped: too slow' },
+    ];
+    const m = templateMatrices(rows);
+    expect(m.templates).toEqual(['sentiment', 'regression']);
+    expect(m.settings).toEqual(['wasm 1 thread', 'pytorch 2 threads']);
+    expect(m.cpu.get('sentiment|wasm 1 thread')).toBe(260);
+    expect(m.rest.map((r) => r.name)).toEqual(['regression cpu']);
+    const text = renderReport({ ...machine, load: '3.10, 2.00, 1.50', note: 'shared machine' }, rows, ['templates']);
+    expect(text).toContain('| Template | wasm 1 thread | pytorch 2 threads |');
+    expect(text).toContain('| sentiment | 170 | 900 |');
+    expect(text).toContain('| regression | 10,800 | – |');
+    expect(text).toContain('| sentiment | 0.25 |');
+    expect(text).toContain('| regression cpu | n/a |  | skipped: too slow |');
+    expect(text).toContain('| Conditions | shared machine |');
+    expect(text).toContain('| Load average at start (1, 5, 15 min) | 3.10, 2.00, 1.50 |');
   });
 });

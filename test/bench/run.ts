@@ -3,7 +3,7 @@
 // A full run (no suite named, or --report) also writes docs/BENCHMARKS.md (see report.ts).
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { cpus, release, totalmem, type as osType } from 'node:os';
+import { cpus, loadavg, release, totalmem, type as osType } from 'node:os';
 import { renderReport, type Machine } from './report.ts';
 
 export interface BenchResult {
@@ -20,6 +20,8 @@ interface BenchModule {
 const args = process.argv.slice(2);
 const json = args.includes('--json');
 const only = args.filter((a) => !a.startsWith('--'));
+const note = args.find((a) => a.startsWith('--note='))?.slice('--note='.length);
+const loadAtStart = loadavg().map((l) => l.toFixed(2)).join(', ');
 const dir = new URL('.', import.meta.url);
 const files = readdirSync(dir)
   .filter((f) => f.endsWith('.bench.ts'))
@@ -52,6 +54,7 @@ if (only.length === 0 || args.includes('--report')) {
   const machine: Machine = {
     cpuModel: cpus()[0]?.model.trim() ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30),
     os: osName(), node: process.version, date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+    load: loadAtStart, ...(note ? { note } : {}),
   };
   const target = new URL('../../docs/BENCHMARKS.md', import.meta.url);
   writeFileSync(target, renderReport(machine, all, files.map((f) => basename(f, '.bench.ts'))));

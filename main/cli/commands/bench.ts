@@ -5,8 +5,10 @@ import { formatTable } from '../table.ts';
 import { BACKEND_LADDER, type BackendName } from '../../engine/backends.ts';
 import { REFERENCE_MODELS, runEngineBench, type ReferenceModelName } from '../../engine/bench.ts';
 import { studioFit } from '../../trainer/benchFit.ts';
+import { machineCores } from '../../engine/cores.ts';
+import { threadsFlag } from '../threadsFlag.ts';
 
-const usage = `Usage: modelwright bench [--backend B]... [--model M]... [--batch-size N] [--json]
+const usage = `Usage: modelwright bench [--backend B]... [--model M]... [--batch-size N] [--threads N]... [--json]
 
 Measures training throughput (samples/s, warm-up excluded) of two reference models on every backend
 that loads: the studio's own training loop and a bare TF.js model.fit script of the same model, in
@@ -19,7 +21,11 @@ Options:
   --backend B      ${BACKEND_LADDER.join(', ')} (repeatable; default: all that load)
   --model M        ${REFERENCE_MODELS.join(', ')} (repeatable; default: both)
   --batch-size N   default 64
-  --json           print {"results": [{"model","backend","batchSize","samplesPerSec","bareSamplesPerSec"}], "skipped": [...]}`;
+  --threads N      cores wasm computes with, 1 to ${machineCores()} on this computer (repeatable: each count is
+                   measured; default 1). With a count above 1 every count runs on the threaded build.
+                   tensorflow and webgpu thread by themselves and are measured once (threads null)
+  --json           print {"results": [{"model","backend","batchSize","threads","samplesPerSec",
+                   "bareSamplesPerSec","bareSamplesPerCpuSec"}], "skipped": [...]}`;
 
 export const benchCommand: CliCommand = {
   name: 'bench',
@@ -30,6 +36,7 @@ export const benchCommand: CliCommand = {
       backend: { type: 'string', multiple: true },
       model: { type: 'string', multiple: true },
       'batch-size': { type: 'string' },
+      threads: { type: 'string', multiple: true },
       json: { type: 'boolean' },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
@@ -45,27 +52,30 @@ export const benchCommand: CliCommand = {
     const batchSize = batchText === undefined ? 64 : Number(batchText);
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 4096) throw new UsageError(`--batch-size needs a whole number from 1 to 4096, got "${batchText}"`);
 
+    const threads = (values.threads ?? []).map((t) => threadsFlag(t)!);
     const report = await runEngineBench({
       backends: backends.length ? backends : undefined,
       models: models.length ? models : undefined,
       batchSize,
+      threads: threads.length ? threads : undefined,
       studioFit,
       onProgress: (m) => io.stderr(`measuring ${m}...\n`),
     });
     if (values.json) {
       const results = report.results.map((r) => ({
-        model: r.model, backend: r.backend, batchSize: r.batchSize,
+        model: r.model, backend: r.backend, batchSize: r.batchSize, threads: r.threads,
         samplesPerSec: Math.round(r.samplesPerSec), bareSamplesPerSec: Math.round(r.bareSamplesPerSec),
+        ...(r.bareSamplesPerCpuSec !== undefined ? { bareSamplesPerCpuSec: Math.round(r.bareSamplesPerCpuSec) } : {}),
       }));
       io.stdout(`${JSON.stringify({ results, skipped: report.skipped })}\n`);
       return 0;
     }
     const rows = report.results.map((r) => [
-      r.model, r.backend, String(r.batchSize), Math.round(r.samplesPerSec).toLocaleString('en-US'),
+      r.model, r.backend, r.threads === null ? '-' : String(r.threads), String(r.batchSize), Math.round(r.samplesPerSec).toLocaleString('en-US'),
       Math.round(r.bareSamplesPerSec).toLocaleString('en-US'), (r.samplesPerSec / r.bareSamplesPerSec).toFixed(3),
     ]);
     const right = (header: string) => ({ header, align: 'right' as const });
-    io.stdout(`${formatTable([{ header: 'model' }, { header: 'backend' }, right('batch'), right('studio samples/s'), right('bare samples/s'), right('studio ÷ bare')], rows)}\n`);
+    io.stdout(`${formatTable([{ header: 'model' }, { header: 'backend' }, right('threads'), right('batch'), right('studio samples/s'), right('bare samples/s'), right('studio ÷ bare')], rows)}\n`);
     for (const s of report.skipped) io.stdout(`${s.backend}: not measured (${s.reason})\n`);
     return 0;
   },

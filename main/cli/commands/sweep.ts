@@ -12,7 +12,9 @@ import { parseSpaceText, SpaceError, type SearchSpace } from '../../../app/tunin
 import { strategyNames, type StrategyName } from '../../../app/tuning/strategies.ts';
 import { defaultSweepMetric } from '../../../app/tuning/ranking.ts';
 import type { SweepDetail, SweepTrial } from '../../../app/tuning/types.ts';
-import { checkSweep, createSweep, defaultParallel, runSweep, type NewSweep } from '../../services/sweepRunner.ts';
+import { checkSweep, createSweep, defaultParallel, runSweep, sweepThreads, type NewSweep } from '../../services/sweepRunner.ts';
+import { threadsFlag } from '../threadsFlag.ts';
+import { cliDefaultThreads, machineCores } from '../../engine/cores.ts';
 import { TrainingSupervisor } from '../../trainer/supervisor.ts';
 import { openStore, type ExperimentStore } from '../../store/experimentStore.ts';
 import { resolveDbPath } from '../../store/location.ts';
@@ -21,7 +23,7 @@ import { planImportedWeights } from '../../trainer/importedWeightsPlan.ts';
 import type { ProjectDocument } from '../../../app/project/document.ts';
 
 const usage = `Usage: modelwright sweep FILE --data SOURCE --space SPACE.json --trials N [options]
-       modelwright sweep --resume SWEEP_ID [--parallel P] [--db PATH] [--json]
+       modelwright sweep --resume SWEEP_ID [--parallel P] [--threads N] [--db PATH] [--json]
 
 Tunes the settings of the model in FILE (a .mwproj project, or a Keras / TF.js model JSON): trains N
 trials over the search space in SPACE.json, several at once, ranks them on a validation metric and
@@ -43,6 +45,9 @@ Options:
   --metric NAME        the epoch metric trials are ranked on (default ${defaultSweepMetric}; e.g. val_accuracy)
   --seed N             seeds the choice of trials (default 42); the trials train with the project's seed
   --backend B          ${backendNames.join(', ')} (default: the project's)
+  --threads N          cores the whole sweep computes with, 1 to ${machineCores()} here (default: the project's
+                       setting, else all of them), shared equally by the parallel trials: each gets
+                       N ÷ P rounded down, at least 1, so P trainers never oversubscribe the cores
   --name TEXT          the sweep's name
   --resume SWEEP_ID    go on with a sweep that was stopped or killed: finished trials are kept
 ${dbUsage}
@@ -64,6 +69,7 @@ const options = {
   metric: { type: 'string' },
   seed: { type: 'string' },
   backend: { type: 'string' },
+  threads: { type: 'string' },
   name: { type: 'string' },
   resume: { type: 'string' },
   db: { type: 'string' },
@@ -145,11 +151,12 @@ async function prepareSweep(positionals: string[], values: Values, io: CliIO): P
   const seed = intFlag(values.seed, '--seed', 0) ?? 42;
   intFlag(values.parallel, '--parallel', 1);
   const backend = oneOf(values.backend, backendNames, '--backend');
+  const threads = threadsFlag(values.threads);
   const space = await readSpace(values.space);
   const file = resolve(positionals[0]);
   const loaded = await loadProjectFile(file);
   const doc = loaded.document;
-  const config: TrainingConfig = checkedTrainingConfig({ ...(doc.training ?? {}), ...(backend ? { backend } : {}) });
+  const config: TrainingConfig = checkedTrainingConfig({ ...(doc.training ?? {}), ...(backend ? { backend } : {}), ...(threads !== undefined ? { threads } : {}) });
   const { binding, baseDir } = buildBinding(doc.dataset, values, dirname(file));
   for (const w of loaded.warnings) io.stderr(`note: ${w}\n`);
   const sweep: NewSweep = {
@@ -187,10 +194,13 @@ async function run(store: ExperimentStore, sweepId: number, values: Values, io: 
   const parallel = intFlag(values.parallel, '--parallel', 1) ?? defaultParallel();
   const plan = new SweepStore(store).plan(sweepId);
   const total = plan.plan.length;
-  io.stderr(`sweep ${sweepId}: ${total} trials (${plan.info.strategy}), ${parallel} at a time, ranked on ${plan.info.metric}\n`);
+  const cores = { threads: threadsFlag(values.threads), defaultThreads: cliDefaultThreads() };
+  const threads = sweepThreads(plan.base.config, parallel, cores);
+  io.stderr(`sweep ${sweepId}: ${total} trials (${plan.info.strategy}), ${parallel} at a time on ${threads} core${threads === 1 ? '' : 's'} each, ranked on ${plan.info.metric}\n`);
   const sweep = runSweep(store, sweepId, {
     supervisor: new TrainingSupervisor(),
     parallel,
+    ...cores,
     onTrialStarted: (e) => io.stderr(`trial ${e.trial + 1}/${total} started as run ${e.runId}: ${settingsText(e.settings)}\n`),
     onTrialFinished: (e) => {
       const r = e.result;

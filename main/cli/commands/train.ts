@@ -9,6 +9,8 @@ import { formatRate } from '../../../app/format.ts';
 import { builtinDatasetIds, datasetBindingSchema, type DatasetBinding } from '../../../app/data/binding.ts';
 import { backendNames, optimizerNames, type AugmentSettings, type TrainingConfig } from '../../../app/training/config.ts';
 import { parseAugmentFlag } from '../augmentFlag.ts';
+import { threadsFlag } from '../threadsFlag.ts';
+import { machineCores } from '../../engine/cores.ts';
 import type { ProgressEvent } from '../../../app/training/progress.ts';
 import { lossTitle } from '../../../app/training/loss.ts';
 import { positiveScores } from '../../../app/training/evaluate.ts';
@@ -25,7 +27,7 @@ import { resolveDbPath } from '../../store/location.ts';
 
 const usage = `Usage: modelwright train FILE --data (PATH|builtin:NAME) [options]
        modelwright train FILE --warm-start RUN_ID [options]
-       modelwright train --resume RUN_ID [--db PATH] [--json]
+       modelwright train --resume RUN_ID [--threads N] [--db PATH] [--json]
 
 Trains the model in FILE (a .mwproj project, or a Keras / TF.js model JSON) on a dataset, evaluates it
 on a held-out test split, saves it, and records the run in the history.
@@ -45,6 +47,8 @@ Options:
   --split-seed N         the seed of the train/validation/test split alone (default: --seed); runs with
                          different --seed but one --split-seed share their test rows (docs/ensembles.md)
   --backend B            ${backendNames.join(', ')} (default auto: the fastest that loads)
+  --threads N            cores the run computes with, 1 to ${machineCores()} on this computer (default: the
+                         project's setting, else all of them); results do not depend on it (docs/training.md#cores)
   --augment SPEC         image augmentation of the training batches, e.g.
                          "flip=horizontal,rotation=15,zoom=0.1,shift=0.1,brightness=0.2" (flip: none,
                          horizontal, vertical, both; rotation in degrees 0-180; zoom, shift 0-0.5;
@@ -86,6 +90,7 @@ const options = {
   seed: { type: 'string' },
   'split-seed': { type: 'string' },
   backend: { type: 'string' },
+  threads: { type: 'string' },
   augment: { type: 'string' },
   out: { type: 'string' },
   name: { type: 'string' },
@@ -120,6 +125,7 @@ function buildConfig(base: Partial<TrainingConfig> | null, v: TrainValues): Trai
   set('seed', intFlag(v.seed, '--seed', 0));
   set('splitSeed', intFlag(v['split-seed'], '--split-seed', 0));
   set('backend', oneOf(v.backend, backendNames, '--backend'));
+  set('threads', threadsFlag(v.threads));
   if (v.augment !== undefined) {
     const augment = parseAugmentFlag(v.augment, merged.augment as AugmentSettings | undefined);
     if (augment) merged.augment = augment;
@@ -278,7 +284,9 @@ export const trainCommand: CliCommand = {
 /** `--resume RUN_ID`: the run's own graph, settings, data and folder from the history; nothing else may be given. */
 async function resumeTraining(values: TrainValues, positionals: string[], io: CliIO): Promise<number> {
   if (positionals.length > 0) throw new UsageError('--resume RUN_ID takes no FILE: the run\'s own model, settings and data are used');
-  const given = Object.keys(values).filter((k) => !['resume', 'db', 'json', 'strict'].includes(k));
+  // The cores change the speed only, so a resumed run may take another count.
+  const threads = threadsFlag(values.threads);
+  const given = Object.keys(values).filter((k) => !['resume', 'db', 'json', 'strict', 'threads'].includes(k));
   if (given.length > 0) throw new UsageError(`--resume continues a run with its own settings; --${given[0]} cannot be changed`);
   const runId = parseRunId(values.resume);
   let store: ExperimentStore;
@@ -295,7 +303,7 @@ async function resumeTraining(values: TrainValues, positionals: string[], io: Cl
     throw toCliError(err);
   }
   io.stderr(`resuming run ${runId} "${plan.name}" after epoch ${plan.resume.epoch + 1} of ${plan.config.epochs} (weights from ${plan.resume.from}; the optimizer's state starts afresh)\n`);
-  return trainAndReport(store, { origin: 'cli', ...plan }, values, io);
+  return trainAndReport(store, { origin: 'cli', ...plan, ...(threads !== undefined ? { config: { ...plan.config, threads } } : {}) }, values, io);
 }
 
 /** What a command that trains prints at the end instead of train's own result (`prune` does). */
@@ -312,7 +320,7 @@ export async function trainAndReport(store: ExperimentStore, request: RunRequest
       const { session, name, recorded } = startRun(store, new TrainingSupervisor(), request, {
         onStarted: (_runId, info) => {
           const tried = info.tried.map((t) => `${t.backend}: ${t.error}`).join('; ');
-          io.stderr(`training on ${info.backend}${tried ? ` (${tried})` : ''}${info.backendChoice ? ` [auto: ${info.backendChoice}]` : ''}: ${info.trainSamples} training, ${info.validationSamples} validation, ${info.testSamples} test rows; loss: ${lossTitle(info.loss).toLowerCase()}\n`);
+          io.stderr(`training on ${info.backend}${info.threads !== undefined ? ` with ${info.threads} thread${info.threads === 1 ? '' : 's'}` : ''}${tried ? ` (${tried})` : ''}${info.backendChoice ? ` [auto: ${info.backendChoice}]` : ''}: ${info.trainSamples} training, ${info.validationSamples} validation, ${info.testSamples} test rows; loss: ${lossTitle(info.loss).toLowerCase()}\n`);
           warmStart = info.warmStart;
           if (info.warmStart) io.stderr(`${warmStartText(request.derived, info.warmStart)}\n`);
         },
@@ -351,6 +359,8 @@ export async function trainAndReport(store: ExperimentStore, request: RunRequest
           ...(result.advice ? { advice: result.advice } : {}),
           backend: result.backend,
           ...(result.backendChoice ? { backendChoice: result.backendChoice } : {}),
+          // Threads the backend computed with (wasm's pool size; cpu 1); null for tensorflow and webgpu.
+          threads: result.threads ?? null,
           epochs: result.epochsCompleted,
           epochsPlanned: result.epochs,
           loss: result.loss,

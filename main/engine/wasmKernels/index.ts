@@ -11,6 +11,7 @@ import { CONV2D_BACKPROP_INPUT, replaceConv2DBackpropInput } from './conv2DBackp
 import { MAX_POOL_GRAD, withHeapMaxPoolGrad } from './maxPoolGrad.ts';
 import { CAST, GATHER_V2, IDENTITY, withRowGather, withSharedIdentity, withSharedSameTypeCast } from './copyKernels.ts';
 import { SUM, withPooledLeadingSum } from './sumLeadingAxes.ts';
+import { TILE, withBlockTile } from './tile.ts';
 import { wrapKernel, WASM } from './compose.ts';
 
 /** Kernels the stock wasm backend does not have at all. */
@@ -22,7 +23,7 @@ export const ADDED_KERNELS: readonly KernelConfig[] = [
 ];
 
 /** Kernels whose stock wasm version is replaced by a faster wrapper around it. */
-export const REPLACED_KERNELS: readonly string[] = [BATCH_MAT_MUL, FUSED_MAT_MUL, CONV2D_BACKPROP_INPUT, MAX_POOL_GRAD, IDENTITY, CAST, GATHER_V2, SUM];
+export const REPLACED_KERNELS: readonly string[] = [BATCH_MAT_MUL, FUSED_MAT_MUL, CONV2D_BACKPROP_INPUT, MAX_POOL_GRAD, IDENTITY, CAST, GATHER_V2, SUM, TILE];
 
 export { useStockKernel } from './compose.ts';
 
@@ -44,5 +45,6 @@ export function registerWasmKernels(): string[] {
   if (wrapKernel(CAST, withSharedSameTypeCast, registry)) registered.push(CAST);
   if (wrapKernel(GATHER_V2, withRowGather, registry)) registered.push(GATHER_V2);
   if (wrapKernel(SUM, withPooledLeadingSum, registry)) registered.push(SUM);
+  if (wrapKernel(TILE, withBlockTile, registry)) registered.push(TILE);
   return registered;
 }

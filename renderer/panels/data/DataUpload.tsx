@@ -1,22 +1,20 @@
 // Getting the user's own data to the host without naming a path: a CSV by upload or drag and drop, an
 // image folder by the folder picker or a zip of class folders. A host with native dialogs (the desktop)
 // answers "Choose…" with an opaque handle the main process keeps (see docs/api.md, "Files and the
-// workspace"); otherwise "Upload…" opens the page's file input.
-import { formatBytes, formatCount } from '../../../app/format.ts';
+// workspace"); otherwise "Upload…" opens the page's file input. Image sets (folder or zip) go in requests
+// of about 8 MB (imageUpload.ts) under a progress bar with a Cancel button.
 import { useRef, useState, type DragEvent, type ReactNode } from 'react';
-import { maxImageUploadBytes, uploadMaxRequestBytes } from '../../../app/api/contract.ts';
+import { uploadMaxRequestBytes } from '../../../app/api/contract.ts';
 import type { ImportedDataset } from '../../../app/api/types.ts';
 import { useHost } from '../../host/HostProvider.tsx';
 import { fileToBase64 } from '../../files/fileToBase64.ts';
 import { droppedFiles, type DroppedFile } from '../../files/droppedFiles.ts';
-import { checkCsvFile, imageExtension, uploadChunks } from './dataEdits.ts';
+import { checkCsvFile, imageExtension } from './dataEdits.ts';
+import { Cancelled, progressText, sendImages, uploadFolderName, zipImages, type UploadImage, type UploadProgress } from './imageUpload.ts';
 
 export type CsvOptions = { kind: 'table' | 'text'; target?: string; textColumn?: string };
 export type ImageOptions = { width: number; height: number; channels: 1 | 3 };
 type Run = (work: () => Promise<ImportedDataset>) => void;
-
-/** Base64 grows data by 4/3; the request also carries names and JSON. */
-const maxUploadBytes = Math.floor((uploadMaxRequestBytes - 1024 * 1024) * 3 / 4);
 
 /** A dashed area that takes dropped files (or, with `onData`, the whole drop: folders too); its children are the buttons. */
 function DropZone({ onFiles, onData, children, testId }: { onFiles?: (files: File[]) => void; onData?: (data: DataTransfer) => void; children: ReactNode; testId: string }) {
@@ -69,40 +67,36 @@ export function ImageUpload({ busy, run, options }: { busy: boolean; run: Run; o
   const native = host?.can.nativeDialogs;
   const folderInput = useRef<HTMLInputElement>(null);
   const zipInput = useRef<HTMLInputElement>(null);
-  const [progress, setProgress] = useState<string | null>(null);
+  const [upload, setUpload] = useState<{ what: string; progress: UploadProgress | null; cancel: AbortController; cancelling: boolean } | null>(null);
   const withOptions = (work: (opts: ImageOptions) => Promise<ImportedDataset>) => {
     const opts = options();
     if (opts) run(() => work(opts));
   };
-  /** Files with their paths below the chosen or dropped folder ("picked/class/file.png"), sent in chunks. */
-  const uploadFolder = (files: DroppedFile[]) => withOptions(async (opts) => {
-    const images = files.filter((f) => imageExtension.test(f.path)).map((f) => ({ ...f, size: f.file.size }));
-    if (images.length === 0) throw new Error('The folder holds no PNG or JPEG images. Choose the folder that holds one subfolder of images per class.');
-    const total = images.reduce((n, f) => n + f.size, 0);
-    if (total > maxImageUploadBytes) throw new Error(`The images add up to ${formatBytes(total)}; up to ${formatBytes(maxImageUploadBytes)} can be uploaded. Use smaller images or fewer of them.`);
-    const folderName = images[0].path.includes('/') ? images[0].path.split('/')[0] : 'images';
-    const chunks = uploadChunks(images);
-    const encode = (chunk: typeof images) => Promise.all(chunk.map(async (f) => ({ path: f.path, data: await fileToBase64(f.file) })));
-    let sent = 0;
-    const step = (n: number) => { sent += n; setProgress(chunks.length > 1 ? `Uploading: ${formatCount(sent)} of ${formatCount(images.length)} images…` : null); };
+  /** Sends images (read lazily) in chunks with a progress bar and a Cancel button; `list` gives them. */
+  const send = (what: string, folderName: () => string, list: () => Promise<UploadImage[]>) => withOptions(async (opts) => {
+    const cancel = new AbortController();
+    const state = { what, progress: null as UploadProgress | null, cancel, cancelling: false };
+    setUpload(state);
     try {
-      step(0);
-      // The first request creates the folder (uploads/<name>); the others add to it.
-      let result = await api!.datasets.importImageFiles(folderName, await encode(chunks[0]), opts);
-      step(chunks[0].length);
-      for (const chunk of chunks.slice(1)) {
-        result = await api!.datasets.addImages(result.binding.source, await encode(chunk), opts);
-        step(chunk.length);
-      }
-      return result;
+      const images = await list();
+      if (cancel.signal.aborted) throw new Cancelled();
+      return await sendImages(api!.datasets, folderName(), images, opts, {
+        signal: cancel.signal,
+        onProgress: (progress) => setUpload((u) => (u && u.cancel === cancel ? { ...u, progress } : u)),
+      });
     } finally {
-      setProgress(null);
+      setUpload((u) => (u && u.cancel === cancel ? null : u));
     }
   });
-  const uploadZip = (file: File) => withOptions(async (opts) => {
-    if (file.size > maxUploadBytes) throw new Error(`"${file.name}" is ${formatBytes(file.size)}; zips up to ${formatBytes(maxUploadBytes)} can be uploaded (a bigger set: unpack it and drop the folder).`);
-    return api!.datasets.importImageZip(file.name, await fileToBase64(file), opts);
-  });
+  /** Files with their paths below the chosen or dropped folder ("picked/class/file.png"). */
+  const uploadFolder = (files: DroppedFile[]) => {
+    const images = files.filter((f) => imageExtension.test(f.path));
+    send('Uploading the images', () => (images[0]?.path.includes('/') ? images[0].path.split('/')[0] : 'images'), async () => {
+      if (images.length === 0) throw new Error('The folder holds no PNG or JPEG images. Choose the folder that holds one subfolder of images per class.');
+      return images.map((f) => ({ path: f.path, size: f.file.size, read: () => fileToBase64(f.file) }));
+    });
+  };
+  const uploadZip = (file: File) => send(`Unpacking "${file.name}"`, () => uploadFolderName(file.name), () => zipImages(file, (data) => fileToBase64(new Blob([data as Uint8Array<ArrayBuffer>]))));
   const dropped = (data: DataTransfer) => {
     void droppedFiles(data).then((files) => {
       const zip = files.find((f) => /\.zip$/i.test(f.path));
@@ -110,6 +104,11 @@ export function ImageUpload({ busy, run, options }: { busy: boolean; run: Run; o
       else if (files.some((f) => f.path.includes('/'))) uploadFolder(files);
       else run(async () => { throw new Error('Drop the folder that holds one subfolder of images per class (or a .zip of them): single pictures have no class.'); });
     });
+  };
+  const stop = () => {
+    if (!upload) return;
+    upload.cancel.abort();
+    setUpload({ ...upload, cancelling: true });
   };
   return (
     <DropZone testId="images-drop" onData={dropped}>
@@ -132,12 +131,22 @@ export function ImageUpload({ busy, run, options }: { busy: boolean; run: Run; o
         <button type="button" disabled={busy || !api} onClick={() => zipInput.current?.click()} data-testid="images-upload-zip">Upload a .zip…</button>
         <span className="mw-wp-muted">or drop a folder of class folders (or a .zip of them) here.</span>
       </div>
-      {progress && <p className="mw-wp-muted" data-testid="images-upload-progress">{progress}</p>}
+      {upload && <UploadBar {...upload} onCancel={stop} />}
     </DropZone>
   );
 }
 
-/** Thrown when the user closes a native dialog without choosing: not an error to show. */
-export class Cancelled extends Error {
-  override name = 'Cancelled';
+/** The progress of an upload in plain words, with a bar and a Cancel button. */
+function UploadBar({ what, progress, cancelling, onCancel }: { what: string; progress: UploadProgress | null; cancelling: boolean; onCancel: () => void }) {
+  const label = cancelling
+    ? 'Cancelling: finishing the request under way, then removing what was uploaded…'
+    : progress ? `${what}: ${progressText(progress)}` : `${what}: reading the files…`;
+  return (
+    <div className="mw-wp-row" data-testid="images-upload-progress" role="status">
+      <progress max={progress?.totalBytes || 1} value={progress?.bytes ?? 0} aria-label="Upload progress" data-testid="images-upload-bar" style={{ width: "100%" }} />
+      <span className="mw-wp-muted" data-testid="images-upload-text">{label}</span>
+      <button type="button" onClick={onCancel} disabled={cancelling} data-testid="images-upload-cancel">Cancel</button>
+    </div>
+  );
 }
+

@@ -63,15 +63,22 @@ export const imageChunkBytes = 8 * 1024 * 1024;
  * so the folder it creates is already a usable dataset, and each later one adds to it.
  */
 export function uploadChunks<T extends { path: string; size: number }>(files: readonly T[], maxBytes: number = imageChunkBytes): T[][] {
+  // Linear in the number of files (20,000 images are common): queues grow in place, and the round robin
+  // stops visiting a class once it is used up.
   const byClass = new Map<string, T[]>();
   for (const f of files) {
     const parts = f.path.split('/');
     const key = parts.length > 1 ? parts[parts.length - 2] : '';
-    byClass.set(key, [...(byClass.get(key) ?? []), f]);
+    const queue = byClass.get(key);
+    if (queue) queue.push(f);
+    else byClass.set(key, [f]);
   }
-  const queues = [...byClass.values()];
   const ordered: T[] = [];
-  for (let i = 0; ordered.length < files.length; i++) for (const q of queues) if (i < q.length) ordered.push(q[i]);
+  let queues = [...byClass.values()];
+  for (let i = 0; queues.length > 0; i++) {
+    for (const q of queues) ordered.push(q[i]);
+    queues = queues.filter((q) => q.length > i + 1);
+  }
   const chunks: T[][] = [];
   let current: T[] = [];
   let bytes = 0;

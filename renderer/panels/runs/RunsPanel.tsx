@@ -2,6 +2,7 @@
 // details (rename, tags, note, delete, open its graph as a new version), and the comparison of 2–6 runs.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ModelwrightApi } from '../../../app/api/contract.ts';
+import { describeAugment } from '../../../app/explanations.ts';
 import { dataSourceName } from '../../../app/data/sourceName.ts';
 import { formatCount, formatDuration, formatNumber, formatTime } from '../../../app/format.ts';
 import { runStatuses, type RunDetail, type RunQuery, type RunStatus, type RunSummary } from '../../../app/store/types.ts';
@@ -96,6 +97,11 @@ function RunDetails({ api, run, onChanged }: { api: ModelwrightApi; run: RunSumm
               : <button type="button" className="mw-link" onClick={() => focusRun(m.runId!)} data-testid={`run-ensemble-member-${m.runId}`}>#{m.runId}</button>}
             {run.ensemble!.method === 'weighted' && ` (weight ${formatNumber(m.weight, 3)})`}</span>
           ))}: one model, fused from these runs, not trained.
+        </p>
+      )}
+      {describeAugment(run.config?.augment) && (
+        <p className="mw-wp-muted" data-testid="run-augment" title="Each training picture was changed at random this way, anew every epoch; validation and test pictures were not.">
+          Augmented training pictures: {describeAugment(run.config?.augment)}.
         </p>
       )}
       {run.learning && !run.learning.learned && <p className="mw-wp-warning" data-testid="run-did-not-learn">{run.learning.signs[0]}; try this: {run.learning.advice}.</p>}

@@ -8,12 +8,11 @@ import type { ProgressEvent } from '../../../app/training/progress.ts';
 import { commands } from '../../commands/index.ts';
 import { useProject } from '../../state/projectStore.ts';
 import { trainingSession, useTrainingSession, type TrainingPhase } from '../../state/trainingSession.ts';
-import { getPath, settingFields, splitCounts, updateSetting, type SettingField } from '../../state/trainingSettings.ts';
+import { settingFields, splitCounts, updateSetting } from '../../state/trainingSettings.ts';
 import { setUi, useUi } from '../../state/uiStore.ts';
 import { Empty } from '../../ui/Empty.tsx';
 import { ErrorText } from '../../ui/ErrorText.tsx';
 import { FixButtons } from '../../ui/FixButtons.tsx';
-import { Field } from '../../ui/Field.tsx';
 import { notify } from '../../ui/notify.ts';
 import { refusalSentence, useSessionAttached, useTrainAction } from '../../ui/useTrainAction.ts';
 import { LiveChart, trainingSeries } from './LiveChart.tsx';
@@ -22,6 +21,8 @@ import type { SettingChange } from '../../../app/training/learning.ts';
 import { TunePanel } from './TunePanel.tsx';
 import { StartFrom } from './StartFrom.tsx';
 import { EngineBackends } from './EngineBackends.tsx';
+import { SettingControl } from './SettingControl.tsx';
+import { AugmentationSettings } from './AugmentationSettings.tsx';
 import { useApi } from '../../ui/useApi.ts';
 
 /** Why a faster backend was not used, in plain words (the technical reason is for the CLI and logs). */
@@ -36,67 +37,6 @@ function useLearningNote(phase: TrainingPhase, progress: ProgressEvent | null): 
   useEffect(() => { if (phase === 'starting') setNote(null); }, [phase]);
   useEffect(() => { if (progress?.type === 'epoch') setNote(progress.note ?? null); }, [progress]);
   return note;
-}
-
-function SettingControl({ field, config, onChange }: { field: SettingField; config: TrainingConfig; onChange: (c: TrainingConfig) => void }) {
-  const value = getPath(config, field.path);
-  const [text, setText] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const id = `mw-train-${field.path.replace(/\./g, '-')}`;
-  const apply = (v: unknown) => {
-    const r = updateSetting(config, field.path, v);
-    if (!r.ok) {
-      setError(r.message);
-      return;
-    }
-    setError(null);
-    setText(null);
-    onChange(r.config);
-  };
-  const c = field.control;
-  let control;
-  if (c.kind === 'toggle') {
-    control = <input id={id} type="checkbox" checked={Boolean(value)} onChange={(e) => apply(e.target.checked)} data-testid={`setting-${field.path}`} />;
-  } else if (c.kind === 'select') {
-    // A value the form has no option for (explicit class weights from a project file) stays visible as is.
-    const custom = typeof value !== 'string';
-    control = (
-      <select id={id} value={custom ? '__custom' : value} onChange={(e) => e.target.value !== '__custom' && apply(e.target.value)} data-testid={`setting-${field.path}`}>
-        {custom && <option value="__custom">custom: {JSON.stringify(value)}</option>}
-        {c.options.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
-      </select>
-    );
-  } else {
-    const percent = c.kind === 'percent';
-    const shown = text ?? (typeof value === 'number' ? String(percent ? Math.round(value * 1000) / 10 : value) : '');
-    const commit = () => {
-      if (text === null) return;
-      const n = Number(text.trim().replace(',', '.'));
-      if (text.trim() === '' && c.kind === 'number' && c.optional) {
-        apply(undefined);
-        return;
-      }
-      if (text.trim() === '' || Number.isNaN(n)) {
-        setError(`${field.label} needs a number.`);
-        return;
-      }
-      if (percent && (n < c.min || n > c.max)) {
-        setError(`${field.label} must be between ${c.min}% and ${c.max}%.`);
-        return;
-      }
-      apply(percent ? n / 100 : n);
-    };
-    control = (
-      <span>
-        <input id={id} type="text" inputMode="decimal" value={shown} onChange={(e) => setText(e.target.value)} onBlur={commit}
-          onKeyDown={(e) => { if (e.key === 'Enter') commit(); if (e.key === 'Escape') { setText(null); setError(null); } }}
-          placeholder={c.kind === 'number' ? c.optional?.placeholder : undefined}
-          data-testid={`setting-${field.path}`} aria-invalid={Boolean(error)} />
-        {percent && ' %'}
-      </span>
-    );
-  }
-  return <Field label={field.label} help={field.help} htmlFor={id} error={error}>{control}</Field>;
 }
 
 function progressFraction(e: ProgressEvent | null): number {
@@ -141,7 +81,7 @@ function ProgressView({ onApply }: { onApply: (change: SettingChange) => void })
         {progress?.type === 'batch' && <span>batch {progress.batch + 1} of {progress.batchesPerEpoch}</span>}
         {progress && (phase === 'running' || phase === 'stopping') && <span>{formatEta(progress.etaMs)}</span>}
         {progress && <span>{formatRate(progress.samplesPerSec)}</span>}
-        {backend && <span data-testid="train-backend">backend: {backend}</span>}
+        {backend && <span data-testid="train-backend">backend: {backend}{started?.threads !== undefined && ` on ${started.threads} core${started.threads === 1 ? '' : 's'}`}</span>}
         {progress && Object.entries(progress.logs).slice(0, 4).map(([k, v]) => <span key={k} title={explainMetric(k) ?? undefined}>{metricLabel(k)} {formatNumber(v)}</span>)}
       </div>
       {started && (
@@ -202,7 +142,7 @@ export default function TrainingPanel() {
   // A run that could not start has no id; its reason is shown with a retry.
   const startError = phase === 'failed' && runId === null ? sessionError : null;
 
-  const fields = settingFields.filter((f) => (!f.visible || f.visible(config)) && (showAdvanced || !f.advanced));
+  const fields = settingFields.filter((f) => !f.section && (!f.visible || f.visible(config)) && (showAdvanced || !f.advanced));
   const splits = splitCounts(100, config);
 
   const modes = (
@@ -230,12 +170,13 @@ export default function TrainingPanel() {
           {fields.map((f) => (
             <Fragment key={f.path}>
               <SettingControl field={f} config={config} onChange={setConfig} />
-              {f.path === 'backend' && api && <EngineBackends api={api} />}
+              {f.path === 'backend' && api && <EngineBackends api={api} config={config} onChange={setConfig} />}
             </Fragment>
           ))}
+          <AugmentationSettings config={config} onChange={setConfig} showAdvanced={showAdvanced} />
           <p className="mw-wp-help">Of every 100 rows, about {splits.train} train, {splits.validation} validate and {splits.test} test.</p>
           <button type="button" className="mw-wp-link" onClick={() => setShowAdvanced((v) => !v)} data-testid="toggle-advanced">
-            {showAdvanced ? 'Fewer settings' : 'More settings (seed, loss, backend…)'}
+            {showAdvanced ? 'Fewer settings' : 'More settings (seed, loss, backend, cores…)'}
           </button>
         </div>
         <div>

@@ -1,7 +1,7 @@
 // One contract test suite run against every transport (in-process, WebSocket, later Electron IPC), so
 // they cannot drift: same calls, same answers, same errors, same events.
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
@@ -188,6 +188,9 @@ export function defineContractSuite(name: string, connect: (host: ServiceHost) =
       expect(webgpu.available).toBe(engine.gpu.found);
       expect(engine.gpu.summary.length).toBeGreaterThan(0);
       if (engine.gpu.software) expect(engine.gpu.summary).toMatch(/software: a CPU, not a GPU/);
+      // The cores of the computer that trains, and the studio's default: all but one.
+      const cores = availableParallelism();
+      expect(engine.cores).toEqual({ count: cores, studioDefault: Math.max(1, cores - 1) });
     });
 
     describe('training, runs, code and prediction', () => {
@@ -228,6 +231,8 @@ export function defineContractSuite(name: string, connect: (host: ServiceHost) =
         const run = await api.runs.get(runId);
         expect(run.status).toBe('completed');
         expect(run.backend).toBe('cpu');
+        // Settings that name no cores: the studio's default (all but one) is what the run records.
+        expect(run.config.threads).toBe(Math.max(1, availableParallelism() - 1));
         expect(run.epochMetrics.loss?.map((p) => p.step)).toEqual([0, 1]);
         expect(run.evaluation?.task).toBe('classification');
         expect(run.artifacts.some((a) => a.kind === 'model')).toBe(true);

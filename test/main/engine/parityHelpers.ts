@@ -3,8 +3,8 @@ import * as tf from '@tensorflow/tfjs';
 
 export interface Data {
   shape: number[];
-  values: Float32Array | Int32Array;
-  dtype?: 'float32' | 'int32';
+  values: Float32Array | Int32Array | Uint8Array;
+  dtype?: 'float32' | 'int32' | 'bool';
 }
 
 /** Deterministic pseudo-random values in [-1, 1) (a fixed LCG, so failures reproduce). */

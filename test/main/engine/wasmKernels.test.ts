@@ -371,3 +371,31 @@ describe('Sum replacement on wasm (leading axes)', () => {
     expect(Array.from(wasm.values)).toEqual([9, 2 ** 24 + 7]);
   });
 });
+
+describe('Tile replacement on wasm', () => {
+  it('matches cpu for float32, int32 and bool over ranks 1 to 5, size-1 axes and reps of 1', async () => {
+    const cases: { shape: number[]; reps: number[] }[] = [
+      { shape: [3], reps: [4] },
+      { shape: [2, 3], reps: [3, 1] },
+      { shape: [32, 40, 1], reps: [1, 1, 64] }, // LayerNormalization's mean over channels
+      { shape: [1, 1, 8], reps: [4, 5, 1] }, // ... and its scale over batch and steps
+      { shape: [2, 3, 2], reps: [2, 2, 3] },
+      { shape: [1, 2, 3, 2], reps: [3, 2, 1, 2] },
+      { shape: [2, 1, 2, 1, 3], reps: [1, 3, 1, 2, 1] },
+      { shape: [2, 3], reps: [1, 1] },
+      { shape: [2, 0], reps: [2, 3] },
+    ];
+    for (const { shape, reps } of cases) {
+      const size = shape.reduce((a, b) => a * b, 1);
+      for (const x of [
+        randomData(shape, 51),
+        { shape, values: Int32Array.from({ length: size }, (_, i) => i * 7 - 20), dtype: 'int32' as const },
+        { shape, values: Uint8Array.from({ length: size }, (_, i) => i % 3 === 0 ? 1 : 0), dtype: 'bool' as const },
+      ]) {
+        const { wasm, cpu, diff } = await compareKernel('Tile', { x }, { reps });
+        expect(wasm.shape, `${x.dtype} ${JSON.stringify(shape)} × ${JSON.stringify(reps)}`).toEqual(cpu.shape);
+        expect(diff, `${x.dtype} ${JSON.stringify(shape)} × ${JSON.stringify(reps)}`).toBe(0);
+      }
+    }
+  });
+});

@@ -78,6 +78,31 @@ describe('the class grid of an uploaded image folder', () => {
     expect(readdirSync(join(workspace, 'uploads', 'pics', 'light')).filter((f) => f.startsWith('ok-') || f === 'fake.png')).toEqual([]);
   });
 
+  it('refuses a new upload with a damaged image before making its folder', async () => {
+    const bad = Buffer.from('not a png at all').toString('base64');
+    await expect(api.datasets.importImageFiles('damaged', [...files('dark', 20, 2), { path: 'pics/light/fake.png', data: bad }]))
+      .rejects.toThrow(/pics\/light\/fake\.png.*not a PNG or JPEG/);
+    expect(existsSync(join(workspace, 'uploads', 'damaged'))).toBe(false);
+  });
+
+  it('discards a whole uploaded folder (a cancelled upload), and nothing else', async () => {
+    const made = await api.datasets.importImageFiles('half', files('dark', 20, 3), { width: 16, height: 16, channels: 1 });
+    expect(made.binding.source).toBe('uploads/half');
+    await api.datasets.discardImageFolder('uploads/half');
+    expect(existsSync(join(workspace, 'uploads', 'half'))).toBe(false);
+    // Gone already: nothing to do.
+    await api.datasets.discardImageFolder('uploads/half');
+    mkdirSync(join(workspace, 'kept', 'a'), { recursive: true });
+    await expect(api.datasets.discardImageFolder('kept')).rejects.toThrow(/Only image folders uploaded/);
+    await expect(api.datasets.discardImageFolder('uploads')).rejects.toThrow(/Only image folders uploaded/);
+    await expect(api.datasets.discardImageFolder('uploads/../kept')).rejects.toThrow(/Only image folders uploaded|outside|leave/);
+    // An uploads folder that holds more than class folders of images is left as it is.
+    mkdirSync(join(workspace, 'uploads', 'odd', 'a', 'deeper'), { recursive: true });
+    await expect(api.datasets.discardImageFolder('uploads/odd')).rejects.toThrow(/not an uploaded image folder/);
+    expect(existsSync(join(workspace, 'uploads', 'odd', 'a', 'deeper'))).toBe(true);
+    expect(existsSync(join(workspace, 'kept', 'a'))).toBe(true);
+  });
+
   it('refuses to change anything but an uploaded folder, or to reach out of it', async () => {
     for (const label of ['a', 'b']) {
       mkdirSync(join(workspace, 'mine', label), { recursive: true });

@@ -28,6 +28,21 @@ describe('uploadChunks', () => {
     expect(uploadChunks([file('a/x.png', 5), file('b/y.png', 5)])).toHaveLength(1);
     expect(uploadChunks([])).toEqual([]);
   });
+
+  it('cuts 50,000 files in linear time (one big class and many small ones)', () => {
+    const files = [
+      ...Array.from({ length: 45_000 }, (_, i) => file(`set/big/${i}.png`, 1000)),
+      ...Array.from({ length: 5_000 }, (_, i) => file(`set/c${i}/0.png`, 1000)),
+    ];
+    const started = performance.now();
+    const chunks = uploadChunks(files, 1_000_000);
+    // Copying the class queue on every file (as before) took tens of seconds here.
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(chunks).toHaveLength(50);
+    expect(chunks.flat()).toHaveLength(50_000);
+    // The first request holds every class it can: the 5,001 classes do not fit in 1,000 files, so it is all new classes.
+    expect(new Set(chunks[0].map((f) => f.path.split('/')[1])).size).toBe(1000);
+  });
 });
 
 describe('worstPredictions', () => {
