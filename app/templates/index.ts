@@ -9,6 +9,7 @@ import { imageFromBase } from './imageFromBase.ts';
 import { intentClassifier } from './intentClassifier.ts';
 import { regression } from './regression.ts';
 import { residualCnn } from './residualCnn.ts';
+import { sensorAttention } from './sensorAttention.ts';
 import { sentiment } from './sentiment.ts';
 import { tabularClassifier } from './tabularClassifier.ts';
 import { transformerIntent } from './transformerIntent.ts';
@@ -27,6 +28,7 @@ export const templates: readonly ProjectTemplate[] = [
   transformerIntent,
   sentiment,
   transformerSentiment,
+  sensorAttention,
   residualCnn,
   autoencoder,
 ];

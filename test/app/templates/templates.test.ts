@@ -5,10 +5,11 @@ import { analyzeGraph } from '../../../app/graph/analyze.ts';
 import { builtinDatasetIds } from '../../../app/data/binding.ts';
 import { parseProject, serializeProject } from '../../../app/project/document.ts';
 import { getTemplate, projectFromTemplate, templates } from '../../../app/templates/index.ts';
+import { SENSOR_READINGS } from '../../../app/templates/sensorAttention.ts';
 
 const requiredIds = [
   'tabular-classifier', 'regression', 'binary-classifier', 'digit-recognizer', 'image-from-base',
-  'intent-classifier', 'transformer-intent', 'sentiment', 'transformer-sentiment', 'residual-cnn', 'autoencoder',
+  'intent-classifier', 'transformer-intent', 'sentiment', 'transformer-sentiment', 'sensor-attention', 'residual-cnn', 'autoencoder',
 ];
 
 function outputLayer(id: string) {
@@ -94,6 +95,9 @@ describe('templates', () => {
     expect(getTemplate('autoencoder')!.dataset.task).toBe('reconstruction');
     expect(outputLayer('intent-classifier')).toMatchObject({ shape: [4], layer: { params: { activation: 'softmax' } } });
     expect(outputLayer('sentiment')).toMatchObject({ shape: [1], layer: { params: { activation: 'sigmoid' } } });
+    // 32 readings in, one of normal / drift / spike / oscillation out.
+    expect(inputShape('sensor-attention')).toEqual([SENSOR_READINGS]);
+    expect(outputLayer('sensor-attention')).toMatchObject({ shape: [4], layer: { params: { activation: 'softmax' } } });
   });
 
   it.each(['intent-classifier', 'transformer-intent', 'sentiment'])('%s sizes its Input and Embedding from the text binding', (id) => {
@@ -114,5 +118,8 @@ describe('templates', () => {
     expect(types('residual-cnn').filter((t) => t === 'Add')).toHaveLength(2);
     expect(types('transformer-intent')).toEqual(expect.arrayContaining(['TokenAndPositionEmbedding', 'MultiHeadAttention', 'LayerNormalization', 'Add']));
     expect(types('digit-recognizer')).toContain('Conv2D');
+    // The time-series template: learned positions and the built-in TransformerEncoder block.
+    expect(types('sensor-attention')).toEqual(expect.arrayContaining(['Reshape', 'PositionEmbedding', 'Add', 'Block']));
+    expect(getTemplate('sensor-attention')!.graph.layers.find((l) => l.type === 'Block')!.block!.definition).toBe('TransformerEncoder');
   });
 });
