@@ -12,14 +12,14 @@ A base that learnt from many pictures can be reused for new classes that have on
 As shipped, this project trains from scratch on the built-in digits (press Train): both parts learn.
 
 To start from a base you already have:
-1. Get a trained model folder: model.json and its .bin weight files. Modelwright writes one for any trained run (Export tab, TF.js; or modelwright export --run N --format tfjs -o FOLDER). A Keras model becomes one with tensorflowjs_converter --input_format=keras --output_format=tfjs_layers_model model.h5 FOLDER. Nothing is downloaded: the folder must be on this computer.
+1. Get a trained model folder: model.json and its .bin weight files. Modelwright writes one for any trained run (Export tab, format "TensorFlow.js layers model"; or modelwright export --run N --format tfjs -o FOLDER). A Keras model becomes one with tensorflowjs_converter --input_format=keras --output_format=tfjs_layers_model model.h5 FOLDER. Nothing is downloaded: the folder must be on this computer.
 2. On the start page, choose "Import a trained model folder (with weights)…" and pick that folder. The new project's layers carry the folder's weights (the canvas marks them).
 3. Select the base's last layer (here base_pool_2) and press "Freeze everything up to here" in the inspector: training will leave the base's weights exactly as they are.
-4. In the Data panel, choose your image folder: one subfolder per class (for example cats/ and dogs/), PNG or JPEG pictures. They are resized to the base's Input size.
+4. In the Data tab, choose "Image folder" and give your folder: one subfolder per class (for example cats/ and dogs/), PNG or JPEG pictures. They are resized to the base's Input size.
 5. Select the output layer and press "New head for this data": it becomes a fresh layer with one unit per class of your folder.
 6. Press Train. Only the unfrozen layers learn. With a few dozen pictures per class, train for more epochs (e.g. 30) with a smaller batch (16).
 
-Or use one of your own runs as the base: train this project on a large set of pictures, then in a copy with the base frozen and a new head, choose that run under "Start from" in the Training panel (CLI: train --warm-start RUN_ID). Layers with the same name and shape start from the run's weights; the new head starts fresh.
+Or use one of your own runs as the base: train this project on a large set of pictures, then in a copy with the base frozen and a new head, choose that run under "Start from" in the Training tab (CLI: train --warm-start RUN_ID). Layers with the same name and shape start from the run's weights; the new head starts fresh.
 
 The documentation (docs/training.md, "Worked example: transfer learning") does all of this with digits: a base trained on 0–4, a new head for 5–9 learnt from 30 pictures per class, and how it compares with training the same model from scratch on those pictures.`;
 
