@@ -2,7 +2,7 @@
 // project file; the preprocessing fitted from it travels with every trained model.
 import { z } from 'zod';
 
-export const builtinDatasetIds = ['iris', 'mnist', 'two-moons', 'intents', 'sentiment', 'housing'] as const;
+export const builtinDatasetIds = ['iris', 'mnist', 'two-moons', 'intents', 'sentiment', 'housing', 'sensors'] as const;
 export type BuiltinDatasetId = (typeof builtinDatasetIds)[number];
 
 export const columnRoleSchema = z.enum(['feature', 'target', 'ignore']);

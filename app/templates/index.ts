@@ -5,9 +5,11 @@ import { newProject, type ProjectDocument } from '../project/document.ts';
 import { autoencoder } from './autoencoder.ts';
 import { binaryClassifier } from './binaryClassifier.ts';
 import { digitRecognizer } from './digitRecognizer.ts';
+import { imageFromBase } from './imageFromBase.ts';
 import { intentClassifier } from './intentClassifier.ts';
 import { regression } from './regression.ts';
 import { residualCnn } from './residualCnn.ts';
+import { sensorAttention } from './sensorAttention.ts';
 import { sentiment } from './sentiment.ts';
 import { tabularClassifier } from './tabularClassifier.ts';
 import { transformerIntent } from './transformerIntent.ts';
@@ -21,10 +23,12 @@ export const templates: readonly ProjectTemplate[] = [
   regression,
   binaryClassifier,
   digitRecognizer,
+  imageFromBase,
   intentClassifier,
   transformerIntent,
   sentiment,
   transformerSentiment,
+  sensorAttention,
   residualCnn,
   autoencoder,
 ];
@@ -41,6 +45,7 @@ export function projectFromTemplate(template: ProjectTemplate, options: { name?:
     layout: { positions: autoLayout(graph, { direction: 'TB' }) },
     dataset: structuredClone(template.dataset),
     training: structuredClone(template.training),
+    ...(template.notes !== undefined ? { notes: template.notes } : {}),
     now: options.now,
   });
 }

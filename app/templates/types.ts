@@ -10,6 +10,8 @@ export interface ProjectTemplate {
   title: string;
   /** One sentence on when to use it, for someone who does not know the layer names. */
   description: string;
+  /** Longer help in plain words (how to use it, step by step): the new project's notes, shown in the studio. */
+  notes?: string;
   graph: Graph;
   /** Bound to a built-in dataset so Train works straight away. */
   dataset: DatasetBinding;
@@ -56,6 +58,7 @@ export function defineTemplate(t: {
   id: string;
   title: string;
   description: string;
+  notes?: string;
   graph: Graph;
   dataset: unknown;
   training: unknown;

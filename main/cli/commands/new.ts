@@ -1,4 +1,5 @@
-// `modelwright new TEMPLATE -o FILE [--force] [--name NAME]`: writes a new project from a template.
+// `modelwright new TEMPLATE -o FILE [--force] [--name NAME] [--data SOURCE] [--freeze-up-to LAYER] [--new-head]`:
+// writes a new project from a template, optionally bound to other data, frozen up to a layer, with a new head.
 import { stat } from 'node:fs/promises';
 import { analyzeGraph } from '../../../app/graph/analyze.ts';
 import { ProjectFileError } from '../../../app/project/errors.ts';
@@ -6,16 +7,18 @@ import { getTemplate, projectFromTemplate, templates } from '../../../app/templa
 import { writeProjectFile } from '../../files/projectFiles.ts';
 import { CliError, parseCommandArgs, UsageError, type CliCommand } from '../command.ts';
 import { formatCount } from '../../../app/format.ts';
+import { applyProjectEdits, projectEditOptions, projectEditUsage } from '../projectEdits.ts';
 
-const usage = `Usage: modelwright new TEMPLATE -o FILE [--force] [--name NAME]
+const usage = `Usage: modelwright new TEMPLATE -o FILE [--force] [--name NAME] [--data SOURCE [--target COL]] [--freeze-up-to LAYER] [--new-head]
 
 Creates a project file from a template (see "modelwright templates"), ready to train on its
-built-in dataset.
+built-in dataset (or on the data given with --data).
 
 Options:
   -o, --output FILE   Where to write the project (conventionally *.mwproj).
   --force             Overwrite FILE if it exists (the old file stays intact if writing fails).
-  --name NAME         Project name (default: the template's title).`;
+  --name NAME         Project name (default: the template's title).
+${projectEditUsage}`;
 
 export const newCommand: CliCommand = {
   name: 'new',
@@ -26,6 +29,7 @@ export const newCommand: CliCommand = {
       output: { type: 'string', short: 'o' },
       force: { type: 'boolean' },
       name: { type: 'string' },
+      ...projectEditOptions,
     });
     const ids = templates.map((t) => t.id).join(', ');
     if (positionals.length !== 1) {
@@ -40,16 +44,19 @@ export const newCommand: CliCommand = {
     if (existing?.isDirectory()) throw new CliError(`${path} is a folder; give a file name such as ${path.replace(/\/+$/, '')}/${template.id}.mwproj`, 2);
     if (existing && !values.force) throw new CliError(`${path} already exists; add --force to overwrite it`, 2);
 
+    let doc;
     try {
-      const doc = projectFromTemplate(template, values.name === undefined ? {} : { name: values.name });
+      const edited = await applyProjectEdits(projectFromTemplate(template, values.name === undefined ? {} : { name: values.name }), values);
+      doc = edited.document;
       await writeProjectFile(path, doc);
+      for (const line of edited.said) io.stderr(`${line}\n`);
     } catch (err) {
       if (err instanceof ProjectFileError) throw new CliError(err.message, 2);
       throw err;
     }
-    const params = analyzeGraph(template.graph).totalParams;
+    const params = analyzeGraph(doc.graph).totalParams;
     io.stdout(
-      `Created ${path} from "${template.id}" (${template.graph.layers.length} layers, ${formatCount(params)} parameters, data: ${template.dataset.source}).\n`,
+      `Created ${path} from "${template.id}" (${doc.graph.layers.length} layers, ${formatCount(params)} parameters, data: ${doc.dataset?.source ?? 'none'}).\n`,
     );
     return 0;
   },

@@ -1,16 +1,13 @@
 // `modelwright validate FILE [--data SOURCE] [--json]`: opens a project or a Keras/TF.js model JSON, infers
 // every layer's output shape and parameter count, reports what is wrong, and whether the model is ready to
 // train (the studio's readiness check, against data when given). Exit 0 valid, 1 invalid, untrainable or not ready, 2 unreadable.
-import { resolve } from 'node:path';
-import { existsSync } from 'node:fs';
-import { datasetBindingSchema } from '../../../app/data/binding.ts';
-import { DataError } from '../../../app/data/errors.ts';
 import { analyzeGraph } from '../../../app/graph/analyze.ts';
 import { formatShape } from '../../../app/graph/catalog.ts';
 import { formatBytes, formatCount } from '../../../app/format.ts';
 import type { GraphAnalysis, LayerNode } from '../../../app/graph/types.ts';
-import { checkReadiness, type BoundData, type Readiness } from '../../../app/training/readiness.ts';
-import { CliError, parseCommandArgs, UsageError, type CliCommand } from '../command.ts';
+import { checkReadiness, type Readiness } from '../../../app/training/readiness.ts';
+import { bindingForData, describeBinding } from '../projectEdits.ts';
+import { parseCommandArgs, UsageError, type CliCommand } from '../command.ts';
 import { loadProjectFile } from '../projectFile.ts';
 import { formatTable } from '../table.ts';
 
@@ -45,24 +42,6 @@ Exit status: 0 the model is valid (and, with --data, ready to train on it), 1 it
 cannot be trained here whatever the data (more than 1 GB of weights, a dilated convolution), 2 the file
 or the data cannot be read, or bad usage.`;
 
-/** What the data needs, as the trainer will prepare it; a one-line CLI error when it cannot be read. */
-async function describeData(source: string, target: string | undefined): Promise<BoundData> {
-  if (source.trim() === '') throw new UsageError('--data needs a file, a folder or builtin:NAME');
-  const resolved = source.startsWith('builtin:') ? source : resolve(source);
-  if (!resolved.startsWith('builtin:') && !existsSync(resolved)) throw new CliError(`--data: "${source}" does not exist`, 2);
-  const parsed = datasetBindingSchema.safeParse({ source: resolved, ...(target ? { target } : {}) });
-  if (!parsed.success) throw new CliError(`--data: ${parsed.error.issues[0].message}`, 2);
-  // Loaded only with --data, so a plain validate starts as fast as before.
-  const { loadDataset } = await import('../../data/load.ts');
-  try {
-    const d = await loadDataset(parsed.data);
-    return { task: d.task, kind: d.kind, inputShape: d.inputShape, outputUnits: d.outputUnits, classes: d.classes, ...(parsed.data.text ? { vocabSize: parsed.data.text.vocabSize } : {}) };
-  } catch (err) {
-    if (err instanceof DataError) throw new CliError(`--data: ${err.message}`, 2);
-    throw err;
-  }
-}
-
 export const validateCommand: CliCommand = {
   name: 'validate',
   summary: 'Check a project or Keras/TF.js model: shapes, parameters, problems',
@@ -76,7 +55,7 @@ export const validateCommand: CliCommand = {
     const path = positionals[0];
     const loaded = await loadProjectFile(path);
     const { graph } = loaded.document;
-    const data = values.data !== undefined ? await describeData(values.data, values.target) : null;
+    const data = values.data !== undefined ? await describeBinding(bindingForData(values.data, values.target, graph)) : null;
     const analysis = analyzeGraph(graph);
     const readiness = checkReadiness(graph, data, { loss: loaded.document.training?.loss });
     const report = toJson(graph.layers, analysis, readiness);

@@ -8,7 +8,7 @@ import { dataSourceName } from '../../../app/data/sourceName.ts';
 import { formatCount } from '../../../app/format.ts';
 import { fitModelToData, type ReadinessProblem } from '../../../app/training/readiness.ts';
 import type { ColumnRole, ColumnType } from '../../../app/data/schema.ts';
-import { makeTrainingConfig } from '../../../app/training/config.ts';
+import { augmentIsOn, makeTrainingConfig } from '../../../app/training/config.ts';
 import { commands } from '../../commands/index.ts';
 import { useProject } from '../../state/projectStore.ts';
 import { useReadiness } from '../../state/readiness.ts';
@@ -236,6 +236,7 @@ export default function DataPanel() {
     if (!r.ok) notify.error(r.message);
     else commands.execute('setTraining', { training: r.config });
   };
+  const augmenting = augmentIsOn(training.augment);
   const counts = insp?.usableRows != null ? splitCounts(insp.usableRows, training) : null;
   // A built-in's text settings come from the host until the user changes them.
   const text = binding?.text ?? insp?.binding.text;
@@ -326,10 +327,11 @@ export default function DataPanel() {
                   )}
                   {insp.kind === 'images' ? (
                     <>
+                      {/* Turned on, the augmentation preview comes first: a large class grid would bury it. */}
+                      {augmenting && <><h3>Augmentation</h3><AugmentPreview binding={binding} projectPath={filePath} /></>}
                       <h3>Images per class</h3>
                       <ImageClassGrid binding={binding} projectPath={filePath} onChanged={inspection.reload} />
-                      <h3>Augmentation</h3>
-                      <AugmentPreview binding={binding} projectPath={filePath} />
+                      {!augmenting && <><h3>Augmentation</h3><AugmentPreview binding={binding} projectPath={filePath} /></>}
                     </>
                   ) : (
                     <>

@@ -214,6 +214,12 @@ export default function InspectorPanel() {
         <p><strong>Nothing selected.</strong></p>
         <p>Click a layer on the canvas to see and change its settings. Shift-drag to select several; press ? for all shortcuts.</p>
         {selected.connections.length > 0 && <p>{selected.connections.length} connection(s) selected: press Delete to remove.</p>}
+        {doc.notes && (
+          <section className="mw-project-notes" aria-label="About this project" data-testid="project-notes">
+            <h3>About this project</h3>
+            <p>{doc.notes}</p>
+          </section>
+        )}
       </div>
     );
   }

@@ -48,6 +48,10 @@ describe('generated TypeScript', () => {
     const images = planImageData(datasetBindingSchema.parse({ source: '/images', kind: 'images', image: { width: 28, height: 28, channels: 1 }, limitRows: 5 }), '/images', 'folder');
     mkdirSync(join(scratch.dir, 'image-folder'), { recursive: true });
     writeFileSync(join(scratch.dir, 'image-folder', 'train.ts'), generateCode({ graph: getTemplate('digit-recognizer')!.graph, data: images }, { language: 'ts', runtime: 'tfjs' }).code);
+    // With augmentation: the program's own augmentImages and its tf.data generator type-check too.
+    mkdirSync(join(scratch.dir, 'image-augment'), { recursive: true });
+    const augment = makeTrainingConfig({ augment: { flip: 'both', rotation: 10, zoom: 0.1, shift: 0.1, brightness: 0.1 } });
+    writeFileSync(join(scratch.dir, 'image-augment', 'train.ts'), generateCode({ graph: getTemplate('digit-recognizer')!.graph, data: images, training: augment }, { language: 'ts', runtime: 'tfjs' }).code);
     mkdirSync(join(scratch.dir, 'model-only'), { recursive: true });
     writeFileSync(join(scratch.dir, 'model-only', 'train.ts'), generateCode({ graph, data: null }, { language: 'ts', runtime: 'tfjs' }).code);
     // The program's own layer classes: attention, both position embeddings (learned and sine) and Subtract.

@@ -5,10 +5,11 @@ import { analyzeGraph } from '../../../app/graph/analyze.ts';
 import { builtinDatasetIds } from '../../../app/data/binding.ts';
 import { parseProject, serializeProject } from '../../../app/project/document.ts';
 import { getTemplate, projectFromTemplate, templates } from '../../../app/templates/index.ts';
+import { SENSOR_READINGS } from '../../../app/templates/sensorAttention.ts';
 
 const requiredIds = [
-  'tabular-classifier', 'regression', 'binary-classifier', 'digit-recognizer',
-  'intent-classifier', 'transformer-intent', 'sentiment', 'transformer-sentiment', 'residual-cnn', 'autoencoder',
+  'tabular-classifier', 'regression', 'binary-classifier', 'digit-recognizer', 'image-from-base',
+  'intent-classifier', 'transformer-intent', 'sentiment', 'transformer-sentiment', 'sensor-attention', 'residual-cnn', 'autoencoder',
 ];
 
 function outputLayer(id: string) {
@@ -57,6 +58,23 @@ describe('templates', () => {
     expect(parseProject(text)).toEqual(doc);
   });
 
+  it('image-from-base marks its convolutional base and its project notes say how to bring one', () => {
+    const t = getTemplate('image-from-base')!;
+    const withWeights = analyzeGraph(t.graph);
+    const base = t.graph.layers.filter((l) => l.name.startsWith('base_'));
+    expect(base.map((l) => l.type)).toEqual(['Conv2D', 'MaxPooling2D', 'Conv2D', 'MaxPooling2D']);
+    // Everything with weights before the Flatten is in the base.
+    const flatten = t.graph.layers.findIndex((l) => l.type === 'Flatten');
+    for (const l of t.graph.layers.slice(0, flatten)) if (withWeights.layers[l.id].params > 0) expect(l.name).toMatch(/^base_/);
+    const doc = projectFromTemplate(t);
+    expect(doc.notes).toBe(t.notes);
+    // The notes name the studio's own buttons and the base's last layer, as they are spelled.
+    for (const words of ['Import a trained model folder (with weights)…', 'Freeze everything up to here', 'New head for this data', 'base_pool_2', 'Start from', 'tensorflowjs_converter']) {
+      expect(doc.notes).toContain(words);
+    }
+    expect(t.graph.layers.some((l) => l.name === 'base_pool_2')).toBe(true);
+  });
+
   it('gives each project its own copy of the template graph', () => {
     const doc = projectFromTemplate(getTemplate('tabular-classifier')!);
     doc.graph.layers[1].params.units = 999;
@@ -69,7 +87,7 @@ describe('templates', () => {
     expect(inputShape('binary-classifier')).toEqual([2]);
     expect(outputLayer('binary-classifier')).toMatchObject({ shape: [1], layer: { params: { activation: 'sigmoid' } } });
     expect(outputLayer('regression')).toMatchObject({ shape: [1], layer: { params: { activation: 'linear' } } });
-    for (const id of ['digit-recognizer', 'residual-cnn', 'autoencoder']) expect(inputShape(id)).toEqual([28, 28, 1]);
+    for (const id of ['digit-recognizer', 'image-from-base', 'residual-cnn', 'autoencoder']) expect(inputShape(id)).toEqual([28, 28, 1]);
     expect(outputLayer('digit-recognizer').shape).toEqual([10]);
     expect(outputLayer('residual-cnn').shape).toEqual([10]);
     // Reconstruction targets are the flattened pixels.
@@ -77,6 +95,9 @@ describe('templates', () => {
     expect(getTemplate('autoencoder')!.dataset.task).toBe('reconstruction');
     expect(outputLayer('intent-classifier')).toMatchObject({ shape: [4], layer: { params: { activation: 'softmax' } } });
     expect(outputLayer('sentiment')).toMatchObject({ shape: [1], layer: { params: { activation: 'sigmoid' } } });
+    // 32 readings in, one of normal / drift / spike / oscillation out.
+    expect(inputShape('sensor-attention')).toEqual([SENSOR_READINGS]);
+    expect(outputLayer('sensor-attention')).toMatchObject({ shape: [4], layer: { params: { activation: 'softmax' } } });
   });
 
   it.each(['intent-classifier', 'transformer-intent', 'sentiment'])('%s sizes its Input and Embedding from the text binding', (id) => {
@@ -97,5 +118,8 @@ describe('templates', () => {
     expect(types('residual-cnn').filter((t) => t === 'Add')).toHaveLength(2);
     expect(types('transformer-intent')).toEqual(expect.arrayContaining(['TokenAndPositionEmbedding', 'MultiHeadAttention', 'LayerNormalization', 'Add']));
     expect(types('digit-recognizer')).toContain('Conv2D');
+    // The time-series template: learned positions and the built-in TransformerEncoder block.
+    expect(types('sensor-attention')).toEqual(expect.arrayContaining(['Reshape', 'PositionEmbedding', 'Add', 'Block']));
+    expect(getTemplate('sensor-attention')!.graph.layers.find((l) => l.type === 'Block')!.block!.definition).toBe('TransformerEncoder');
   });
 });

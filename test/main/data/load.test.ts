@@ -60,6 +60,8 @@ describe('built-in datasets', () => {
     sentiment: { inputShape: [16], outputUnits: 2, task: 'classification', total: 902 },
     // 5 numeric columns + garage (2) + neighborhood (4) one-hot slots.
     housing: { inputShape: [11], outputUnits: 1, task: 'regression', total: 400 },
+    // 32 readings t01 … t32; normal, drift, spike, oscillation, 150 each.
+    sensors: { inputShape: [32], outputUnits: 4, task: 'classification', total: 600 },
   };
 
   it('lists every id with its documented facts', () => {

@@ -1,0 +1,62 @@
+// `new`/`import` project-edit flags and `write-images` on bad input: one line, exit 2, nothing written.
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseProject } from '../../../app/project/document.ts';
+import { expectOneLine, runCli } from './cliHarness.ts';
+
+let dir: string;
+const at = (name: string) => join(dir, name);
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mw-edits-'));
+  const r = await runCli(['write-images', 'builtin:mnist', '-o', at('three'), '--classes', '0-2', '--per-class', '4']);
+  expect(r.code, r.stderr).toBe(0);
+  expect(r.stdout).toMatch(/^Wrote 12 images to .*three: 4 of each digit 0, 1, 2/);
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('new with --data, --freeze-up-to, --new-head', () => {
+  it('binds an image folder at the Input size, freezes the base and sizes a new head from the folder', async () => {
+    const r = await runCli(['new', 'image-from-base', '-o', at('p.mwproj'), '--data', at('three'), '--freeze-up-to', 'base_conv_2', '--new-head']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/frozen: base_conv_1, base_conv_2\nNew head for this data: Dense \(3 classes, softmax\) for 0, 1, 2/);
+    const doc = parseProject(await readFile(at('p.mwproj'), 'utf8'));
+    expect(doc.dataset).toMatchObject({ source: at('three'), kind: 'images', image: { width: 28, height: 28, channels: 1 } });
+    expect(doc.graph.layers.filter((l) => l.trainable === false).map((l) => l.name)).toEqual(['base_conv_1', 'base_conv_2']);
+    expect(doc.graph.layers.at(-1)).toMatchObject({ name: 'head', params: { units: 3, activation: 'softmax' } });
+    for (const l of doc.graph.layers) expect(doc.layout.positions[l.id]).toBeDefined();
+    expect(doc.notes).toMatch(/Freeze everything up to here/);
+    const v = await runCli(['validate', at('p.mwproj'), '--data', at('three')]);
+    expect(v.code, v.stderr).toBe(0);
+    expect(v.stdout).toMatch(/ready to train/);
+  });
+
+  it('refuses an unknown layer and a folder for a model without an image Input, writing nothing', async () => {
+    const bad = await runCli(['new', 'image-from-base', '-o', at('q.mwproj'), '--freeze-up-to', 'conv_9']);
+    expect(bad.code).toBe(2);
+    expect(expectOneLine(bad.stderr)).toMatch(/--freeze-up-to: there is no layer "conv_9"; the layers are image, base_conv_1,/);
+    const table = await runCli(['new', 'tabular-classifier', '-o', at('q.mwproj'), '--data', at('three'), '--new-head']);
+    expect(table.code).toBe(2);
+    expect(expectOneLine(table.stderr)).toMatch(/is a folder of images, but the model's Input is not an image/);
+    expect(existsSync(at('q.mwproj'))).toBe(false);
+  });
+});
+
+describe('write-images', () => {
+  it('refuses a bad class list, a source without images and a folder that is not empty', async () => {
+    const list = await runCli(['write-images', 'builtin:mnist', '-o', at('x'), '--classes', '9-5']);
+    expect(expectOneLine(list.stderr)).toMatch(/--classes: "9-5" runs backwards; write it as 5-9/);
+    const iris = await runCli(['write-images', 'builtin:iris', '-o', at('x')]);
+    expect(expectOneLine(iris.stderr)).toMatch(/only builtin:mnist holds images to write/);
+    await writeFile(at('full.txt'), 'x');
+    const full = await runCli(['write-images', 'builtin:mnist', '-o', dir]);
+    expect(full.code).toBe(2);
+    expect(expectOneLine(full.stderr)).toMatch(/is not empty; choose a new folder or add --force/);
+  });
+});
