@@ -74,9 +74,16 @@ async function writeImages(target: string, paths: readonly [string, string][], f
   }
 }
 
+/**
+ * Checks each file (e.g. that it decodes as an image) after the paths were found safe and before a byte is
+ * written: a refused name is refused as such, a bad file leaves nothing behind.
+ */
+export type UploadFileCheck = (file: ImageUploadFile) => void;
+
 /** Writes uploaded images into a new folder `dir/<name>` (or `<name> (2)`...), one subfolder per class. */
-export async function storeImageFolder(dir: string, folderName: string, files: readonly ImageUploadFile[]): Promise<string> {
+export async function storeImageFolder(dir: string, folderName: string, files: readonly ImageUploadFile[], check?: UploadFileCheck): Promise<string> {
   const paths = classPaths(files);
+  if (check) files.forEach(check);
   await mkdir(dir, { recursive: true });
   const target = await freeName(dir, safeSegment(folderName, 'images'), exists);
   await mkdir(target);
@@ -88,10 +95,11 @@ export async function storeImageFolder(dir: string, folderName: string, files: r
  * Adds images to an uploaded folder (`uploads/<name>`, nowhere else: a folder the user chose on their own
  * disk is never written to); a name already there gets "name (2).png".
  */
-export async function addToImageFolder(uploadsDir: string, folder: string, files: readonly ImageUploadFile[]): Promise<void> {
+export async function addToImageFolder(uploadsDir: string, folder: string, files: readonly ImageUploadFile[], check?: UploadFileCheck): Promise<void> {
   checkUploadedFolder(uploadsDir, folder);
   if (!(await isFolder(folder))) throw new DataError('That image folder no longer exists; upload the images again.');
   const paths = classPaths(files);
+  if (check) files.forEach(check);
   // One upload's budget holds for the folder as a whole, however many requests it came in.
   const held = await folderUsage(folder);
   const bytes = held.bytes + files.reduce((n, f) => n + f.data.byteLength, 0);

@@ -16,9 +16,14 @@ import { imageBudgetProblem, oneClassProblem, scanImageFolder, summarizeImageFol
 import { decodeImage } from '../data/images.ts';
 import { loadDataset, readTableFile } from '../data/load.ts';
 import type { FileAccess } from '../files/fileAccess.ts';
-import { addToImageFolder, discardImageFolder, imageFilesFromZip, isUploadedFolder, removeFromImageFolder, storeImageFolder, storeUpload } from '../files/uploads.ts';
+import { addToImageFolder, discardImageFolder, imageFilesFromZip, isUploadedFolder, removeFromImageFolder, storeImageFolder, storeUpload, type ImageUploadFile } from '../files/uploads.ts';
 import { imageClassGrid } from './imageClassGrid.ts';
 import { augmentPreview } from './augmentPreview.ts';
+
+/** An uploaded image must decode as PNG or JPEG; the error names the file. */
+const mustDecode = (f: ImageUploadFile): void => {
+  decodeImage(f.data, `"${f.path}"`);
+};
 
 /** Fewer usable rows than this and a model can hardly learn, let alone be evaluated. */
 export const tooFewRows = 30;
@@ -230,9 +235,8 @@ export function createDatasetsService(options: DatasetsServiceOptions): Datasets
 
     async importImageFiles(folderName, upload, opts) {
       const decoded = upload.map((f) => ({ path: f.path, data: Buffer.from(f.data, 'base64') }));
-      // Decoded before anything is written, as in addImages: a refused upload leaves no folder behind.
-      for (const f of decoded) decodeImage(f.data, `"${f.path}"`);
-      return importNewFolder(await storeImageFolder(uploads, folderName, decoded), opts, false);
+      // Names checked first, then every image decoded, before anything is written: a refused upload leaves no folder behind.
+      return importNewFolder(await storeImageFolder(uploads, folderName, decoded, mustDecode), opts, false);
     },
 
     async importImageZip(fileName, zipBase64, opts) {
@@ -258,10 +262,9 @@ export function createDatasetsService(options: DatasetsServiceOptions): Datasets
     async addImages(folderName, upload, opts) {
       const folder = await files.readable(folderName);
       const added = upload.map((f) => ({ path: f.path, data: Buffer.from(f.data, 'base64') }));
-      // Each new image is decoded before anything is written: a damaged or fake one is named and the folder
-      // stays as it was (the images already there were checked when they came).
-      for (const f of added) decodeImage(f.data, `"${f.path}"`);
-      await addToImageFolder(uploads, folder, added);
+      // Each new image is decoded (after its name is checked) before anything is written: a damaged or fake
+      // one is named and the folder stays as it was (the images already there were checked when they came).
+      await addToImageFolder(uploads, folder, added, mustDecode);
       return importImages(folder, opts, false);
     },
 

@@ -51,7 +51,7 @@ describe('modelwright train', () => {
     expect(out.samplesPerSec).toBeGreaterThan(0);
     expect(out.durationMs).toBeGreaterThan(0);
     // Progress goes to stderr, one line per epoch when stderr is not a terminal.
-    expect(run.stderr).toMatch(/^training on cpu: 96 training, 24 validation, 30 test rows/m);
+    expect(run.stderr).toMatch(/^training on cpu with 1 thread: 96 training, 24 validation, 30 test rows/m);
     expect(run.stderr.match(/^epoch \d+\/30 {2}loss /gm)).toHaveLength(30);
 
     const store = openStore(file('h.db'), { mustExist: true });

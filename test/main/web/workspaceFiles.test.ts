@@ -29,7 +29,7 @@ const outsideText = 'name,secret\nroot,hunter2\n';
 async function expectRefused(call: Promise<unknown>, message: RegExp = /cannot be used|not replaced|saved as|without folders|only creates|no longer available/): Promise<void> {
   const err = await call.then(() => null, (e: unknown) => e as { code?: string; message: string });
   expect(err, 'the call should have been refused').not.toBeNull();
-  expect(err!.code).toBe('refused');
+  expect(err!.code, err!.message).toBe('refused');
   expect(err!.message).toMatch(message);
   expect(err!.message).not.toContain('hunter2');
 }
