@@ -31,8 +31,14 @@ export function withHeapMaxPoolGrad(original: KernelConfig): KernelFunc {
     const dx = backend.typedArrayFromHeap(out) as Float32Array;
     const x = backend.typedArrayFromHeap(input) as Float32Array;
     const g = backend.typedArrayFromHeap(dy) as Float32Array;
-    dx.fill(0);
     const tiled = sh === efh && sw === efw && dh === 1 && dw === 1 && top === 0 && left === 0 && oh * efh <= h && ow * efw <= w;
+    if (tiled && efh === 2 && efw === 2) {
+      // Every cell of every window is written; only a remainder row or column outside all windows needs zeros first.
+      if (oh * 2 < h || ow * 2 < w) dx.fill(0);
+      tiled2x2MaxPoolGrad(x, g, dx, n, h, w, c, oh, ow);
+      return out;
+    }
+    dx.fill(0);
     if (tiled) tiledMaxPoolGrad(x, g, dx, n, h, w, c, oh, ow, efh, efw);
     else generalMaxPoolGrad(x, g, dx, info);
     return out;
@@ -61,6 +67,45 @@ function tiledMaxPoolGrad(x: Float32Array, g: Float32Array, dx: Float32Array, n:
             }
           }
           dx[at] = g[k + ch];
+        }
+      }
+    }
+  }
+}
+
+/**
+ * The commonest case (Keras' MaxPooling2D default, 2×2 windows at stride 2) unrolled: one pass that reads each
+ * window once and writes all four of its cells (dy to the first maximum, 0 to the rest), so dx needs no zero
+ * fill beforehand. Both MaxPoolGrads of the reference CNN at batch 256: 25 → 17 ms per step (tf.profile, docs/engine.md).
+ */
+function tiled2x2MaxPoolGrad(x: Float32Array, g: Float32Array, dx: Float32Array, n: number, h: number, w: number, c: number, oh: number, ow: number): void {
+  const right = c;
+  const below = w * c;
+  let k = 0;
+  for (let b = 0; b < n; b++) {
+    for (let r = 0; r < oh; r++) {
+      let corner = (b * h + r * 2) * w * c;
+      for (let q = 0; q < ow; q++, corner += 2 * c) {
+        for (let ch = 0; ch < c; ch++, k++) {
+          const a0 = corner + ch;
+          const a1 = a0 + right;
+          const a2 = a0 + below;
+          const a3 = a2 + right;
+          const v0 = x[a0];
+          const v1 = x[a1];
+          const v2 = x[a2];
+          const v3 = x[a3];
+          // First maximum in row-major window order; a NaN is passed over by every later cell, as in the generic loop.
+          let best = v0;
+          let at = 0;
+          if (v1 > best || best !== best) { best = v1; at = 1; }
+          if (v2 > best || best !== best) { best = v2; at = 2; }
+          if (v3 > best || best !== best) at = 3;
+          const gv = g[k];
+          dx[a0] = at === 0 ? gv : 0;
+          dx[a1] = at === 1 ? gv : 0;
+          dx[a2] = at === 2 ? gv : 0;
+          dx[a3] = at === 3 ? gv : 0;
         }
       }
     }

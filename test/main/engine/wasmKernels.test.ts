@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { loadBackend } from '../../../main/engine/backends.ts';
 import { planMatMul } from '../../../main/engine/wasmKernels/batchMatMul.ts';
+import { usesPatchMatMul } from '../../../main/engine/wasmKernels/conv2DBackpropFilter.ts';
 import { compareKernel, depthwiseGradientsByDefinition, randomData, relativeMaxDiff, runKernelOn } from './parityHelpers.ts';
 
 const TOLERANCE = 1e-4;
@@ -35,14 +36,38 @@ function conv2DCases(): { x: number[]; filter: number[]; strides: [number, numbe
 describe('Conv2DBackpropFilter on wasm', () => {
   const cases = conv2DCases();
 
-  it.each(cases)('x $x, filter $filter, strides $strides, pad $pad', async ({ x, filter, strides, pad }) => {
+  /** The filter gradient on wasm against cpu; returns which way wasm computed it. */
+  async function expectParity({ x, filter, strides, pad }: (typeof cases)[number], seed: number): Promise<boolean> {
     const info = tf.backend_util.computeConv2DInfo(x as [number, number, number, number], filter as [number, number, number, number], strides, 1, pad);
     const { wasm, cpu, diff } = await compareKernel('Conv2DBackpropFilter',
-      { x: randomData(x, 1), dy: randomData(info.outShape, 2) },
+      { x: randomData(x, seed), dy: randomData(info.outShape, seed + 1) },
       { strides, pad, dataFormat: 'NHWC', filterShape: filter });
     expect(wasm.shape).toEqual(filter);
     expect(cpu.shape).toEqual(filter);
     expect(diff).toBeLessThan(TOLERANCE);
+    return usesPatchMatMul(info);
+  }
+
+  it.each(cases)('x $x, filter $filter, strides $strides, pad $pad', async (c) => {
+    await expectParity(c, 1);
+  });
+
+  // Few input channels for many output channels: the patch-matrix product (usesPatchMatMul), e.g. a first layer on images.
+  const patchCases: typeof cases = [];
+  for (const [x, filter] of [[[3, 9, 8, 1], [3, 3, 1, 16]], [[2, 7, 9, 2], [2, 3, 2, 8]], [[2, 1, 12, 1], [1, 5, 1, 4]]]) {
+    for (const strides of [[1, 1], [2, 2], [3, 2]] as [number, number][]) for (const pad of ['same', 'valid'] as Pad[]) patchCases.push({ x, filter, strides, pad });
+  }
+  patchCases.push({ x: [2, 6, 6, 1], filter: [3, 3, 1, 8], strides: [2, 1], pad: [[0, 0], [1, 2], [0, 1], [0, 0]] });
+  patchCases.push({ x: [2, 6, 7, 1], filter: [3, 3, 1, 8], strides: [1, 2], pad: [[0, 0], [-1, 0], [2, -1], [0, 0]] as never });
+
+  it.each(patchCases)('patch product: x $x, filter $filter, strides $strides, pad $pad', async (c) => {
+    expect(await expectParity(c, 5)).toBe(true);
+  });
+
+  it('takes the patch product for the reference CNN\'s first layer and the Conv2D way for its second', () => {
+    const first = tf.backend_util.computeConv2DInfo([256, 28, 28, 1], [3, 3, 1, 16], 1, 1, 'valid');
+    const second = tf.backend_util.computeConv2DInfo([256, 13, 13, 16], [3, 3, 16, 32], 1, 1, 'valid');
+    expect([usesPatchMatMul(first), usesPatchMatMul(second)]).toEqual([true, false]);
   });
 
   it('accepts channels-first (NCHW) operands', async () => {
