@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { loadBackend } from '../../../main/engine/backends.ts';
-import { describeAdapter, probeGpuAdapter } from '../../../main/engine/webgpu.ts';
+import { describeAdapter, probeGpuAdapter, takeWebgpuErrors, throwOnWebgpuErrors } from '../../../main/engine/webgpu.ts';
 
 const probe = await probeGpuAdapter();
 if (!probe.ok) console.log(`webgpuBackend.test: skipping the WebGPU training tests: ${probe.reason}`);
@@ -25,6 +25,25 @@ describe.skipIf(!probe.ok)('webgpu backend (on the adapter Dawn finds)', () => {
     expect(loss.every(Number.isFinite)).toBe(true);
     expect(loss[loss.length - 1]).toBeLessThan(loss[0] * 0.7);
     expect(tf.getBackend()).toBe('webgpu');
+  });
+
+  it('an invalid shader, which WebGPU does not throw for, is recorded and thrown as one line', async () => {
+    const { tf } = await loadBackend('webgpu');
+    takeWebgpuErrors();
+    expect(() => throwOnWebgpuErrors()).not.toThrow();
+    const device = (tf.backend() as unknown as { device: GPUDevice }).device;
+    device.createShaderModule({ code: 'fn main( { not wgsl' });
+    await device.queue.onSubmittedWorkDone();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    let message = '';
+    try {
+      throwOnWebgpuErrors();
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/^the WebGPU backend reported an error \(results since are wrong; try another backend\): Error while parsing WGSL/);
+    expect(message).not.toContain('\n');
+    expect(() => throwOnWebgpuErrors()).not.toThrow();
   });
 
   it('names the adapter, and says plainly when it is a CPU (lavapipe/llvmpipe)', () => {
