@@ -33,7 +33,7 @@ const programNames = [
   'classes', 'classIndex', 'label', 'target', 'targetScale', 'vocabulary', 'wordIds', 'WORD', 'counts', 'files', 'labels',
   'pixels', 'loadImage', 'tensors', 'train', 'validation', 'test', 'preprocessor', 'model', 'optimizer', 'huber',
   'classWeight', 'earlyStopping', 'reduceLrOnPlateau', 'bestWeights', 'best', 'wait', 'plateauBest', 'plateauWait',
-  'learningRate', 'scores', 'Subtract', 'MultiHeadAttention', 'PositionEmbedding', 'TokenAndPositionEmbedding', 'sineEncoding', 'AttentionArgs', 'TokenArgs', 'DATA_PATH', 'MODEL_DIR', 'SEED', 'SPLIT_SEED', 'VALIDATION_SPLIT', 'TEST_SPLIT', 'EPOCHS',
+  'learningRate', 'scores', 'Subtract', 'MultiHeadAttention', 'PositionEmbedding', 'TokenAndPositionEmbedding', 'sineEncoding', 'AttentionArgs', 'PositionArgs', 'TokenArgs', 'DATA_PATH', 'MODEL_DIR', 'SEED', 'SPLIT_SEED', 'VALIDATION_SPLIT', 'TEST_SPLIT', 'EPOCHS',
   'BATCH_SIZE', 'ROW_LIMIT', 'FEATURES', 'TARGET', 'TEXT', 'VOCAB_SIZE', 'SEQUENCE_LENGTH', 'WIDTH', 'HEIGHT',
   'CHANNELS', 'PER_CLASS', 'CLASS_WEIGHTS', 'x', 'y', 'i', 'k', 'classFolders', 'kept', 'targets', 'targetMean', 'targetStd',
   'digit', 'data', 'size', 'folder', 'entry',

@@ -110,38 +110,6 @@ function multiHeadAttention(ctx: JsContext): string[] {
 function positionEmbeddings(ctx: JsContext, token: boolean): string[] {
   const t = ctx.ty;
   const position = [
-    'class PositionEmbedding extends tf.layers.Layer {',
-    "  static className = 'PositionEmbedding';",
-    ...(ctx.typed ? ['  sequenceLength: number;', '  table: tf.LayerVariable | null = null;'] : []),
-    `  constructor(args${t(': { sequenceLength: number; name?: string }')}) {`,
-    '    super(args);',
-    '    this.sequenceLength = args.sequenceLength;',
-    ...(ctx.typed ? [] : ['    this.table = null;']),
-    '  }',
-    `  build(inputShape${t(': tf.Shape | tf.Shape[]')}) {`,
-    `    const shape = inputShape${t(' as tf.Shape')};`,
-    `    this.table = this.addWeight('embeddings', [this.sequenceLength, shape[shape.length - 1]${t(' as number')}], 'float32', tf.initializers.glorotUniform({}));`,
-    '    this.built = true;',
-    '  }',
-    `  computeOutputShape(inputShape${t(': tf.Shape | tf.Shape[]')})${t(': tf.Shape')} {`,
-    `    return (inputShape${t(' as tf.Shape')}).slice();`,
-    '  }',
-    `  call(inputs${t(': tf.Tensor | tf.Tensor[]')})${t(': tf.Tensor')} {`,
-    '    return tf.tidy(() => {',
-    '      const x = Array.isArray(inputs) ? inputs[0] : inputs;',
-    `      return tf.broadcastTo(tf.slice(this.table${t('!')}.read(), [0, 0], [x.shape[x.shape.length - 2], -1]), x.shape);`,
-    '    });',
-    '  }',
-    `  getConfig()${t(': tf.serialization.ConfigDict')} {`,
-    '    return { ...super.getConfig(), sequenceLength: this.sequenceLength };',
-    '  }',
-    '}',
-    'tf.serialization.registerClass(PositionEmbedding);',
-  ];
-  if (!token) return position;
-  return [
-    ...position,
-    '',
     '// keras_hub\'s SinePositionEncoding: sin on even features, cos on odd ones, wavelengths up to 10000 positions.',
     `function sineEncoding(steps${t(': number')}, dim${t(': number')})${t(': tf.Tensor2D')} {`,
     '  const values = new Float32Array(steps * dim);',
@@ -153,6 +121,42 @@ function positionEmbeddings(ctx: JsContext, token: boolean): string[] {
     '  }',
     '  return tf.tensor2d(values, [steps, dim]);',
     '}',
+    '',
+    ...(ctx.typed ? ["type PositionArgs = { sequenceLength: number; positionEncoding?: 'learned' | 'sinusoidal'; name?: string };"] : []),
+    'class PositionEmbedding extends tf.layers.Layer {',
+    "  static className = 'PositionEmbedding';",
+    ...(ctx.typed ? ['  args: Required<Omit<PositionArgs, \'name\'>>;', '  table: tf.LayerVariable | null = null;'] : []),
+    `  constructor(args${t(': PositionArgs')}) {`,
+    '    super(args);',
+    "    this.args = { positionEncoding: 'learned', ...args };",
+    ...(ctx.typed ? [] : ['    this.table = null;']),
+    '  }',
+    `  build(inputShape${t(': tf.Shape | tf.Shape[]')}) {`,
+    `    const shape = inputShape${t(' as tf.Shape')};`,
+    "    if (this.args.positionEncoding === 'learned') {",
+    `      this.table = this.addWeight('embeddings', [this.args.sequenceLength, shape[shape.length - 1]${t(' as number')}], 'float32', tf.initializers.glorotUniform({}));`,
+    '    }',
+    '    this.built = true;',
+    '  }',
+    `  computeOutputShape(inputShape${t(': tf.Shape | tf.Shape[]')})${t(': tf.Shape')} {`,
+    `    return (inputShape${t(' as tf.Shape')}).slice();`,
+    '  }',
+    `  call(inputs${t(': tf.Tensor | tf.Tensor[]')})${t(': tf.Tensor')} {`,
+    '    return tf.tidy(() => {',
+    '      const x = Array.isArray(inputs) ? inputs[0] : inputs;',
+    '      const [steps, dim] = x.shape.slice(-2);',
+    '      return tf.broadcastTo(this.table ? tf.slice(this.table.read(), [0, 0], [steps, -1]) : sineEncoding(steps, dim), x.shape);',
+    '    });',
+    '  }',
+    `  getConfig()${t(': tf.serialization.ConfigDict')} {`,
+    `    return { ...super.getConfig(), ...this.args${t(' as unknown as tf.serialization.ConfigDict')} };`,
+    '  }',
+    '}',
+    'tf.serialization.registerClass(PositionEmbedding);',
+  ];
+  if (!token) return position;
+  return [
+    ...position,
     '',
     ...(ctx.typed ? ["type TokenArgs = { vocabularySize: number; sequenceLength: number; embeddingDim: number; positionEncoding?: 'learned' | 'sinusoidal'; name?: string };"] : []),
     'class TokenAndPositionEmbedding extends tf.layers.Layer {',
@@ -199,7 +203,7 @@ export function jsLayerDefinitions(types: ReadonlySet<string>, ctx: JsContext): 
     out.push(["TF.js has no MultiHeadAttention layer; this one is Keras's (same weights, same computation), registered so the saved model loads again.", multiHeadAttention(ctx)]);
   }
   if (types.has('PositionEmbedding') || types.has('TokenAndPositionEmbedding')) {
-    out.push(["keras_hub's position layers, which TF.js lacks: learned position vectors (and word vectors plus positions).", positionEmbeddings(ctx, types.has('TokenAndPositionEmbedding'))]);
+    out.push(["keras_hub's position layers, which TF.js lacks: learned or sine-wave position vectors (and word vectors plus positions).", positionEmbeddings(ctx, types.has('TokenAndPositionEmbedding'))]);
   }
   return out;
 }

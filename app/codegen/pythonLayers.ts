@@ -1,30 +1,10 @@
 // Keras code for the catalog layers Keras itself does not ship: keras_hub's PositionEmbedding and
-// TokenAndPositionEmbedding (with SinePositionEncoding's waves as an option), written into the generated
+// TokenAndPositionEmbedding (both with SinePositionEncoding's waves as an option), written into the generated
 // script so it needs nothing beyond Keras 3. MultiHeadAttention is Keras's own and is only called here.
 import type { LayerStep } from './plan.ts';
 
 /** Layer types the generated Keras script defines itself, called by their bare class name. */
 export const scriptDefinedKerasLayers: ReadonlySet<string> = new Set(['PositionEmbedding', 'TokenAndPositionEmbedding']);
-
-const positionEmbedding = [
-  '@keras.saving.register_keras_serializable(package="modelwright")',
-  'class PositionEmbedding(layers.Layer):',
-  '    """Learned position vectors, as keras_hub.layers.PositionEmbedding: one vector per position of the input."""',
-  '',
-  '    def __init__(self, sequence_length, **kwargs):',
-  '        super().__init__(**kwargs)',
-  '        self.sequence_length = sequence_length',
-  '',
-  '    def build(self, input_shape):',
-  '        self.embeddings = self.add_weight(name="embeddings", shape=(self.sequence_length, input_shape[-1]), initializer="glorot_uniform")',
-  '',
-  '    def call(self, inputs):',
-  '        steps = keras.ops.shape(inputs)[-2]',
-  '        return keras.ops.broadcast_to(self.embeddings[:steps], keras.ops.shape(inputs))',
-  '',
-  '    def get_config(self):',
-  '        return {**super().get_config(), "sequence_length": self.sequence_length}',
-];
 
 const sineEncoding = [
   'def sine_position_encoding(inputs, max_wavelength=10000.0):',
@@ -36,6 +16,31 @@ const sineEncoding = [
   '    angles = keras.ops.expand_dims(positions, 1) * keras.ops.expand_dims(timescales, 0)',
   '    cos_mask = keras.ops.cast(features % 2, "float32")',
   '    return keras.ops.sin(angles) * (1 - cos_mask) + keras.ops.cos(angles) * cos_mask',
+];
+
+const positionEmbedding = [
+  '@keras.saving.register_keras_serializable(package="modelwright")',
+  'class PositionEmbedding(layers.Layer):',
+  '    """Position vectors, as keras_hub.layers.PositionEmbedding (learned, one per position of the input),',
+  '    or keras_hub.layers.SinePositionEncoding\'s fixed waves with position_encoding="sinusoidal"."""',
+  '',
+  '    def __init__(self, sequence_length, position_encoding="learned", **kwargs):',
+  '        super().__init__(**kwargs)',
+  '        self.sequence_length = sequence_length',
+  '        self.position_encoding = position_encoding',
+  '',
+  '    def build(self, input_shape):',
+  '        if self.position_encoding == "learned":',
+  '            self.embeddings = self.add_weight(name="embeddings", shape=(self.sequence_length, input_shape[-1]), initializer="glorot_uniform")',
+  '',
+  '    def call(self, inputs):',
+  '        if self.position_encoding != "learned":',
+  '            return keras.ops.broadcast_to(sine_position_encoding(inputs), keras.ops.shape(inputs))',
+  '        steps = keras.ops.shape(inputs)[-2]',
+  '        return keras.ops.broadcast_to(self.embeddings[:steps], keras.ops.shape(inputs))',
+  '',
+  '    def get_config(self):',
+  '        return {**super().get_config(), "sequence_length": self.sequence_length, "position_encoding": self.position_encoding}',
 ];
 
 const tokenAndPosition = [
@@ -64,8 +69,8 @@ const tokenAndPosition = [
 /** The class definitions a script with these layer types needs, in dependency order; empty when none. */
 export function kerasLayerDefinitions(types: ReadonlySet<string>): string[][] {
   const out: string[][] = [];
-  if (types.has('PositionEmbedding') || types.has('TokenAndPositionEmbedding')) out.push(positionEmbedding);
-  if (types.has('TokenAndPositionEmbedding')) out.push(sineEncoding, tokenAndPosition);
+  if (types.has('PositionEmbedding') || types.has('TokenAndPositionEmbedding')) out.push(sineEncoding, positionEmbedding);
+  if (types.has('TokenAndPositionEmbedding')) out.push(tokenAndPosition);
   return out;
 }
 

@@ -61,23 +61,26 @@ export const attentionHelpers = {
             y = torch.tensordot(heads, self.output_kernel, dims=2)
             return y if self.output_bias is None else y + self.output_bias`,
   positions: `
-    class PositionEmbedding(nn.Module):
-        """Learned position vectors (keras_hub's PositionEmbedding): one per position of the input, same shape."""
-
-        def __init__(self, sequence_length, features):
-            super().__init__()
-            self.embeddings = glorot_tensor(sequence_length, features)
-
-        def forward(self, x):
-            return self.embeddings[: x.shape[-2]].expand(x.shape)
-
-
     def sine_position_encoding(steps, dim, max_wavelength=10000.0):
         """Fixed sine/cosine position waves, as keras_hub's SinePositionEncoding."""
         positions = torch.arange(steps, dtype=torch.float32).unsqueeze(1)
         features = torch.arange(dim)
         angles = positions * torch.pow(torch.tensor(1.0 / max_wavelength), (2 * (features // 2)).float() / dim)
         return torch.where(features % 2 == 0, torch.sin(angles), torch.cos(angles))
+
+
+    class PositionEmbedding(nn.Module):
+        """Position vectors (keras_hub's PositionEmbedding): learned, one per position of the input, or the
+        fixed sine waves; same shape as the input."""
+
+        def __init__(self, sequence_length, features, learned=True):
+            super().__init__()
+            self.embeddings = glorot_tensor(sequence_length, features) if learned else None
+
+        def forward(self, x):
+            steps, dim = x.shape[-2], x.shape[-1]
+            table = self.embeddings[:steps] if self.embeddings is not None else sine_position_encoding(steps, dim).to(x.device)
+            return table.expand(x.shape)
 
 
     class TokenAndPositionEmbedding(nn.Module):

@@ -60,6 +60,9 @@ function activationFunction(name: string): string {
   return fn;
 }
 
+/** The position modules' last argument: nothing for learned tables, `learned=False` for the fixed sine waves. */
+const learnedPositions = (p: Record<string, ParamValue>): string => (p.positionEncoding === 'sinusoidal' ? ', learned=False' : '');
+
 const inline = (call: TorchLayer['call'], extra: Partial<TorchLayer> = {}): TorchLayer => ({ module: null, call, helpers: [], ...extra });
 const withModule = (module: string, helpers: HelperName[] = [], extra: Partial<TorchLayer> = {}): TorchLayer =>
   ({ module, call: (ins, self) => `${self}(${ins[0]})`, helpers, ...extra });
@@ -268,9 +271,9 @@ export function torchLayer(step: LayerStep, ctx: LayerContext): TorchLayer {
       return { module: `MultiHeadAttention(${args.join(', ')})`, call: (ins, self) => `${self}(${ins.join(', ')})`, helpers: ['multiHeadAttention'] };
     }
     case 'PositionEmbedding':
-      return withModule(`PositionEmbedding(${p.sequenceLength}, ${last()})`, ['positions']);
+      return withModule(`PositionEmbedding(${p.sequenceLength}, ${last()}${learnedPositions(p)})`, ['positions']);
     case 'TokenAndPositionEmbedding':
-      return withModule(`TokenAndPositionEmbedding(${p.vocabularySize}, ${p.sequenceLength}, ${p.embeddingDim}, learned=${p.positionEncoding === 'learned' ? 'True' : 'False'})`, ['positions']);
+      return withModule(`TokenAndPositionEmbedding(${p.vocabularySize}, ${p.sequenceLength}, ${p.embeddingDim}${learnedPositions(p)})`, ['positions']);
     case 'Add': return inline((ins) => ins.join(' + '));
     case 'Subtract': return inline((ins) => `${ins[0]} - ${ins[1]}`);
     case 'Multiply': return inline((ins) => ins.join(' * '));

@@ -15,6 +15,7 @@ import { hardenApp, hardenWebContents, restrictPermissions } from './navigation.
 import { filesFromArgv, OpenQueue } from './openFiles.ts';
 import { appIndexUrl, appSchemePrivileges, registerAppProtocol } from './protocol.ts';
 import { electronTrainerLauncher } from './utilityLauncher.ts';
+import { probeGpuAdapter } from '../engine/webgpu.ts';
 import { loadSettings, placeWindow, saveSettings, studioWindowOptions, trackWindowBounds, type DesktopSettings } from './window.ts';
 
 const productName = 'Modelwright';
@@ -85,6 +86,9 @@ async function start(): Promise<void> {
       workspace: join(userData, 'workspace'),
       resourcesDir: app.isPackaged ? join(process.resourcesPath, 'datasets') : undefined,
       supervisor: { launcher: electronTrainerLauncher(utilityProcess, bundleDir) },
+      // In-process: the packaged app ships no separate probe entry, and a window app has no terminal for
+      // Dawn's native warnings to reach (serve and the CLI probe in a filtered child, engine/gpuProbe.ts).
+      probeGpu: probeGpuAdapter,
       log,
     }),
     dialog,

@@ -4,7 +4,8 @@
 import { createRequire } from 'node:module';
 import type { EngineBackends } from '../../app/api/types.ts';
 import { BACKEND_LADDER, type BackendName } from './backends.ts';
-import { describeAdapter, probeGpuAdapter } from './webgpu.ts';
+import { describeAdapter, type GpuProbe } from './webgpu.ts';
+import { probeGpuAdapterQuietly } from './gpuProbe.ts';
 import { machineCores, studioDefaultThreads } from './cores.ts';
 
 const require = createRequire(import.meta.url);
@@ -18,9 +19,12 @@ function installed(pkg: string): boolean {
   }
 }
 
-/** Backends and the GPU adapter as the studio shows them; never throws. */
-export async function engineBackends(): Promise<EngineBackends> {
-  const probe = await probeGpuAdapter();
+/**
+ * Backends and the GPU adapter as the studio shows them; never throws. The adapter is probed in a child
+ * process by default (Dawn's native warnings stay out of `modelwright serve`'s terminal, ./gpuProbe.ts).
+ */
+export async function engineBackends(probeGpu: () => Promise<GpuProbe> = probeGpuAdapterQuietly): Promise<EngineBackends> {
+  const probe = await probeGpu();
   const gpuPackage = installed('@tensorflow/tfjs-backend-webgpu');
   const check: Record<BackendName, () => { available: boolean; reason?: string }> = {
     tensorflow: () => (installed('@tensorflow/tfjs-node')

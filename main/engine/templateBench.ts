@@ -11,6 +11,7 @@ import { outputLayerInfo } from '../../app/training/loss.ts';
 import { loadBackend, type BackendName, type Tf } from './backends.ts';
 import { bareFit, measureThroughputDetailed, type MeasureOptions } from './bench.ts';
 import { useStockGradients } from './fastGradients.ts';
+import { throwOnWebgpuErrors } from './webgpu.ts';
 
 export type TemplateLoss = 'categoricalCrossentropy' | 'binaryCrossentropy' | 'meanSquaredError';
 
@@ -163,6 +164,8 @@ export async function runTemplateBench(options: TemplateBenchOptions): Promise<T
           useStockGradients(tf, false);
         }
       }
+      // WebGPU does not throw for a kernel whose shader is invalid: its output is just wrong. Not a result then.
+      if (backend === 'webgpu') throwOnWebgpuErrors();
       report.results.push(measured);
     } catch (err) {
       report.skipped.push({ backend, template: template.id, reason: (err as Error).message.split('\n')[0] });

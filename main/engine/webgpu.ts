@@ -45,11 +45,16 @@ export async function startWebgpu(tf: Tf): Promise<GpuAdapterInfo> {
   const nav = (globalThis as { navigator?: object }).navigator;
   if (!nav) (globalThis as { navigator?: object }).navigator = { gpu };
   else if (!('gpu' in nav) || (nav as { gpu?: unknown }).gpu == null) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
+  let backendModule: typeof import('@tensorflow/tfjs-backend-webgpu');
   try {
-    await import('@tensorflow/tfjs-backend-webgpu');
+    backendModule = await import('@tensorflow/tfjs-backend-webgpu');
   } catch (err) {
     throw new Error(`@tensorflow/tfjs-backend-webgpu is not installed (optional; \`npm install @tensorflow/tfjs-backend-webgpu\`): ${oneLine(err)}`, { cause: err });
   }
+  // Its rank-≥3 Transpose fails on integer buffers (an RNN's mask). Imported here: it loads tfjs-core, which
+  // the host process (availability.ts probes the adapter through this module) never does.
+  const { registerWebgpuKernels } = await import('./webgpuKernels.ts');
+  registerWebgpuKernels(backendModule.webgpu_util);
   let ok: boolean;
   try {
     ok = await tf.setBackend('webgpu');
@@ -58,7 +63,35 @@ export async function startWebgpu(tf: Tf): Promise<GpuAdapterInfo> {
   }
   if (!ok) throw new Error(`the WebGPU backend failed to initialise on ${describeAdapter(info)}`);
   await tf.ready();
+  recordDeviceErrors((tf.backend() as { device?: GPUDevice }).device);
   return info;
+}
+
+// WebGPU reports a shader that does not compile, or a command that is invalid, as an "uncaptured error"
+// event, not an exception: the kernel's output is silently left unwritten and training goes on with wrong
+// numbers. They are recorded here so the training loop can stop the run with the message instead.
+const deviceErrors: string[] = [];
+const watchedDevices = new WeakSet<GPUDevice>();
+
+function recordDeviceErrors(device: GPUDevice | undefined): void {
+  if (!device || watchedDevices.has(device)) return;
+  watchedDevices.add(device);
+  device.addEventListener('uncapturederror', (event) => {
+    const message = (event as GPUUncapturedErrorEvent).error?.message ?? 'unknown WebGPU error';
+    if (deviceErrors.length < 20) deviceErrors.push(message);
+  });
+}
+
+/** The errors the WebGPU device reported since the last call (each as Dawn worded it), and forgets them. */
+export function takeWebgpuErrors(): string[] {
+  return deviceErrors.splice(0);
+}
+
+/** Throws one line when the WebGPU device reported an error since the last check (results computed since are wrong). */
+export function throwOnWebgpuErrors(): void {
+  const errors = takeWebgpuErrors();
+  if (errors.length === 0) return;
+  throw new Error(`the WebGPU backend reported ${errors.length === 1 ? 'an error' : `${errors.length} errors`} (results since are wrong; try another backend): ${oneLine(errors[0])}`);
 }
 
 /** "llvmpipe (mesa, software: a CPU, not a GPU)" or "NVIDIA GeForce RTX 3060 (nvidia, ampere)". */

@@ -151,7 +151,9 @@ export function createDatasetsService(options: DatasetsServiceOptions): Datasets
     }
     const usable = result.usableRows ?? result.rows;
     if (usable < tooFewRows) {
-      warnings.push(`Only ${usable} usable row${usable === 1 ? '' : 's'}: too few to train and test a model (aim for a few hundred).`);
+      warnings.push(result.kind === 'images'
+        ? `Only ${usable} image${usable === 1 ? '' : 's'}: too few to train and test a model (add pictures: a few dozen per class at least).`
+        : `Only ${usable} usable row${usable === 1 ? '' : 's'}: too few to train and test a model (aim for a few hundred).`);
     }
     return result;
   }

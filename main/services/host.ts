@@ -14,6 +14,7 @@ import { createPredictService } from './predict.ts';
 import { createProjectsService } from './projects.ts';
 import { createRunsService } from './runs.ts';
 import { createTrainingService } from './training.ts';
+import type { GpuProbe } from '../engine/webgpu.ts';
 import { createSweepsService } from './sweeps.ts';
 
 export interface ServiceHostOptions {
@@ -34,6 +35,8 @@ export interface ServiceHostOptions {
   supervisor?: SupervisorOptions;
   /** Host log for problems that are not the user's (a failed metric write, a bug). */
   log?: (message: string) => void;
+  /** How training.backends() probes the GPU adapter; default: in a filtered child process (main/engine/gpuProbe.ts). */
+  probeGpu?: () => Promise<GpuProbe>;
 }
 
 export interface ServiceHost {
@@ -54,7 +57,7 @@ export function createServiceHost(options: ServiceHostOptions): ServiceHost {
     : localFileAccess(workspace);
   const runChanges = new Emitter<RunChange>();
   const supervisor = new TrainingSupervisor(options.supervisor);
-  const training = createTrainingService({ store, supervisor, runChanges, log: options.log, files });
+  const training = createTrainingService({ store, supervisor, runChanges, log: options.log, files, probeGpu: options.probeGpu });
   const sweeps = createSweepsService({ store, supervisor, runChanges, log: options.log, files });
   const predict = createPredictService({ store, resourcesDir: options.resourcesDir });
   const api: ModelwrightServices = {

@@ -85,7 +85,7 @@ export function createPredictService(options: PredictServiceOptions): PredictSer
     if (!binding) throw new ApiError('failed', `Run ${runId} has no data recorded, so there is no test image to show.`);
     try {
       const samples = await openImageSamples(binding, process.cwd());
-      const split = imageSplit(samples.labels, { validationSplit: run.config.validationSplit, testSplit: run.config.testSplit, seed: run.config.seed });
+      const split = imageSplit(samples.labels, { validationSplit: run.config.validationSplit, testSplit: run.config.testSplit, seed: splitSeedOf(run.config) });
       return { samples, test: split.test };
     } catch (err) {
       const why = err instanceof DataError ? err.message : String((err as Error)?.message ?? err);

@@ -1,6 +1,7 @@
 // The `training` service: starts runs through the run starter (main/trainer/startRun.ts, shared with the
 // `train` command), which records every run in the experiment store; turns the session's callbacks into API events.
 import { engineBackends } from '../engine/availability.ts';
+import type { GpuProbe } from '../engine/webgpu.ts';
 import type { TrainingService } from '../../app/api/contract.ts';
 import { ApiError } from '../../app/api/errors.ts';
 import { Emitter } from '../../app/api/events.ts';
@@ -23,6 +24,8 @@ export interface TrainingServiceOptions {
   log?: (message: string) => void;
   /** Which data files callers may name; default: any path (an in-process caller). */
   files?: FileAccess;
+  /** How the GPU adapter is probed for backends(); default: in a child process whose output is filtered (engine/gpuProbe.ts). */
+  probeGpu?: () => Promise<GpuProbe>;
 }
 
 interface Active {
@@ -142,7 +145,7 @@ export function createTrainingService(options: TrainingServiceOptions): Training
 
     async backends() {
       // Probes packages and the GPU adapter only; TF.js itself is loaded in trainer processes, never here.
-      return engineBackends();
+      return engineBackends(options.probeGpu);
     },
   };
 

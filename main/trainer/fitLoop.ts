@@ -8,6 +8,7 @@ import type { TrainingConfig } from '../../app/training/config.ts';
 import type { TrainingStatus } from '../../app/training/protocol.ts';
 import { lossTrend } from '../../app/training/learning.ts';
 import type { Tf } from './runtime.ts';
+import { throwOnWebgpuErrors } from '../engine/webgpu.ts';
 
 type Tensor = tfTypes.Tensor;
 
@@ -164,6 +165,8 @@ export function studioCallbacks(options: LoopOptions): StudioLoop {
       if (!due) return;
       lastCheck = now;
       const loss = await readLoss(logs?.loss);
+      // After the read, which waits for the GPU: an invalid shader since the last check fails the run here.
+      if (backend === 'webgpu') throwOnWebgpuErrors();
       if (typeof loss === 'number' && !Number.isFinite(loss)) {
         state.status = 'diverged';
         state.divergedAt = currentEpoch;
@@ -189,6 +192,7 @@ export function studioCallbacks(options: LoopOptions): StudioLoop {
 
     override async onEpochEnd(epoch: number, logs?: Record<string, unknown>): Promise<void> {
       const clean = mapLogs(cleanLogs(await resolveLogs(logs)));
+      if (backend === 'webgpu') throwOnWebgpuErrors();
       // A NaN that appeared since the last check ends the run here, before early stopping reads it.
       if (state.status === 'completed' && typeof clean.loss !== 'number' && 'loss' in clean) {
         state.status = 'diverged';

@@ -101,6 +101,26 @@ describe.skipIf(skip !== null)('a large zip of images uploads in chunks, with pr
     expect(await page.locator('[data-testid="image-classes"]').textContent()).toMatch(/left — 145 images/);
   }, 120_000);
 
+  it('unpacks a .zip dropped on the upload area the same way', async () => {
+    const { page } = studio.browser;
+    const small: Zippable = {};
+    for (const label of ['up', 'down']) for (let i = 0; i < 4; i++) small[`dropped/${label}/${i}.png`] = pngs[i];
+    const bytes = Buffer.from(zipSync(small)).toString('base64');
+    // What a drop from the file manager hands the page: a DataTransfer holding the file.
+    const transfer = await page.evaluateHandle((b64) => {
+      const data = new DataTransfer();
+      data.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], 'dropped.zip', { type: 'application/zip' }));
+      return data;
+    }, bytes);
+    await page.locator('[data-testid="images-drop"]').dispatchEvent('drop', { dataTransfer: transfer });
+    const classes = page.locator('[data-testid="image-classes"]');
+    await expect.poll(() => classes.textContent(), { timeout: 60_000 }).toMatch(/down — 4 images.*up — 4 images/s);
+    expect(readdirSync(join(studio.workspace, 'uploads', 'dropped', 'up'))).toHaveLength(4);
+    // Counted in pictures, not table rows.
+    expect(await page.locator('[data-testid="panel-data"]').textContent()).toContain('Only 8 images: too few to train and test a model (add pictures');
+    await screenshot(page, 'zip-dropped');
+  }, 120_000);
+
   it('logged no errors in the page', () => {
     expect(studio.browser.pageErrors).toEqual([]);
   });

@@ -141,23 +141,35 @@ function positionsFit(type: string, shape: Shape, sequenceLength: number): void 
 
 const sequenceLengthParam = {
   name: 'sequenceLength', kind: 'int', label: 'Positions', default: 32, required: true, min: 1, max: 100_000,
-  help: 'The longest sequence this layer has positions for (at least the number of steps coming in).',
+  help: 'The longest sequence this layer has positions for (at least the number of steps coming in). Sine waves ignore it: they fit any length.',
 } as const;
+
+/** Learned position vectors or keras_hub's SinePositionEncoding waves, for both position layers. */
+const positionEncodingParam = {
+  name: 'positionEncoding', kind: 'enum', label: 'Position encoding', default: 'learned', options: ['learned', 'sinusoidal'],
+  help: 'How positions are told apart. "learned" trains one vector per position; "sinusoidal" uses fixed sine and cosine waves of different lengths instead (nothing to learn, works for any length).',
+} as const;
+
+/** True when the layer trains a position table; false for the fixed sine waves. */
+function learnsPositions(p: ResolvedParams): boolean {
+  return p.positionEncoding !== 'sinusoidal';
+}
 
 export const positionEmbeddingLayer: LayerDef = {
   type: 'PositionEmbedding',
   category: 'Embedding',
-  description: 'Learns one list of numbers per position (first word, second word, ...) and outputs them for the incoming sequence; add them to the word vectors with an Add layer so the model knows word order.',
+  description: 'Gives one list of numbers per position (first word, second word, ...), learned or fixed sine waves, for the incoming sequence; add them to the word vectors with an Add layer so the model knows word order.',
   minInputs: 1,
   maxInputs: 1,
-  keyParams: ['sequenceLength'],
-  params: [sequenceLengthParam],
+  keyParams: ['sequenceLength', 'positionEncoding'],
+  params: [sequenceLengthParam, positionEncodingParam],
   infer(inputs, p) {
     const [x] = inputs;
     sequenceInput('PositionEmbedding', x, 'put it after an Embedding layer');
-    positionsFit('PositionEmbedding', x, p.sequenceLength as number);
+    const learned = learnsPositions(p);
+    if (learned) positionsFit('PositionEmbedding', x, p.sequenceLength as number);
     const d = expectKnown('PositionEmbedding', x, x.length - 1, 'features (last dimension)');
-    return { shape: x.slice(), params: (p.sequenceLength as number) * d };
+    return { shape: x.slice(), params: learned ? (p.sequenceLength as number) * d : 0 };
   },
 };
 
@@ -178,10 +190,7 @@ export const tokenAndPositionEmbeddingLayer: LayerDef = {
       name: 'embeddingDim', kind: 'int', label: 'Vector size', default: 32, required: true, min: 1, max: 100_000,
       help: 'How many numbers describe each word (and each position). 16 to 256 is typical.',
     },
-    {
-      name: 'positionEncoding', kind: 'enum', label: 'Positions', default: 'learned', options: ['learned', 'sinusoidal'],
-      help: '"learned" trains one vector per position; "sinusoidal" uses fixed sine waves (nothing to learn, works for any length).',
-    },
+    positionEncodingParam,
   ],
   infer(inputs, p) {
     const [x] = inputs;
@@ -189,7 +198,7 @@ export const tokenAndPositionEmbeddingLayer: LayerDef = {
       throw new LayerProblem('shape', `TokenAndPositionEmbedding needs a list of word numbers [steps] but gets ${formatShape(x)}`, 'connect it straight after an int32 Input of shape [steps]');
     }
     const dim = p.embeddingDim as number;
-    const learned = p.positionEncoding === 'learned';
+    const learned = learnsPositions(p);
     if (learned) positionsFit('TokenAndPositionEmbedding', [...x, dim], p.sequenceLength as number);
     return { shape: [x[0], dim], params: (p.vocabularySize as number) * dim + (learned ? (p.sequenceLength as number) * dim : 0) };
   },

@@ -1,5 +1,5 @@
 // keras_hub's PositionEmbedding and TokenAndPositionEmbedding as TF.js layers (tfjs-layers has
-// neither), with SinePositionEncoding's fixed waves as TokenAndPositionEmbedding's other option.
+// neither), with SinePositionEncoding's fixed waves as the other option of both.
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { Tf } from './tf.ts';
 
@@ -32,21 +32,28 @@ export function sineEncoding(steps: number, dim: number, maxWavelength = 10000):
   return out;
 }
 
+type PositionEncoding = 'learned' | 'sinusoidal';
+
 function define(tf: Tf) {
-  /** The first `steps` rows of a [sequenceLength, dim] table, broadcast over the batch. */
-  const firstRows = (table: Tensor, steps: number): Tensor => tf.slice(table, [0, 0], [steps, -1]);
+  /** The first `steps` rows of the learned [sequenceLength, dim] table, or the sine waves when there is none. */
+  const positionTable = (table: tfTypes.LayerVariable | null, steps: number, dim: number): Tensor =>
+    table ? tf.slice(table.read(), [0, 0], [steps, -1]) : tf.tensor2d(sineEncoding(steps, dim), [steps, dim]);
 
   class PositionEmbedding extends tf.layers.Layer {
     static className = 'PositionEmbedding';
     readonly sequenceLength: number;
+    readonly positionEncoding: PositionEncoding;
     private table: tfTypes.LayerVariable | null = null;
-    constructor(args: { sequenceLength: number; name?: string; trainable?: boolean }) {
+    constructor(args: { sequenceLength: number; positionEncoding?: PositionEncoding; name?: string; trainable?: boolean }) {
       super(args);
       this.sequenceLength = args.sequenceLength;
+      this.positionEncoding = args.positionEncoding ?? 'learned';
     }
     override build(inputShape: tfTypes.Shape | tfTypes.Shape[]): void {
       const shape = inputShape as tfTypes.Shape;
-      this.table = this.addWeight('embeddings', [this.sequenceLength, shape[shape.length - 1] as number], 'float32', tf.initializers.glorotUniform({}));
+      if (this.positionEncoding === 'learned') {
+        this.table = this.addWeight('embeddings', [this.sequenceLength, shape[shape.length - 1] as number], 'float32', tf.initializers.glorotUniform({}));
+      }
       this.built = true;
     }
     override computeOutputShape(inputShape: tfTypes.Shape | tfTypes.Shape[]): tfTypes.Shape {
@@ -55,12 +62,12 @@ function define(tf: Tf) {
     override call(inputs: Tensor | Tensor[]): Tensor {
       return tf.tidy(() => {
         const x = Array.isArray(inputs) ? inputs[0] : inputs;
-        const steps = x.shape[x.shape.length - 2];
-        return tf.broadcastTo(firstRows(this.table!.read(), steps), x.shape);
+        const [steps, dim] = x.shape.slice(-2);
+        return tf.broadcastTo(positionTable(this.table, steps, dim), x.shape);
       });
     }
     override getConfig(): tfTypes.serialization.ConfigDict {
-      return { ...super.getConfig(), sequenceLength: this.sequenceLength };
+      return { ...super.getConfig(), sequenceLength: this.sequenceLength, positionEncoding: this.positionEncoding };
     }
   }
 
@@ -69,10 +76,10 @@ function define(tf: Tf) {
     readonly vocabularySize: number;
     readonly sequenceLength: number;
     readonly embeddingDim: number;
-    readonly positionEncoding: 'learned' | 'sinusoidal';
+    readonly positionEncoding: PositionEncoding;
     private tokens: tfTypes.LayerVariable | null = null;
     private positions: tfTypes.LayerVariable | null = null;
-    constructor(args: { vocabularySize: number; sequenceLength: number; embeddingDim: number; positionEncoding?: 'learned' | 'sinusoidal'; name?: string; trainable?: boolean }) {
+    constructor(args: { vocabularySize: number; sequenceLength: number; embeddingDim: number; positionEncoding?: PositionEncoding; name?: string; trainable?: boolean }) {
       super(args);
       this.vocabularySize = args.vocabularySize;
       this.sequenceLength = args.sequenceLength;
@@ -95,10 +102,7 @@ function define(tf: Tf) {
         const ids = tf.cast(Array.isArray(inputs) ? inputs[0] : inputs, 'int32');
         const [batch, steps] = ids.shape as [number, number];
         const words = tf.reshape(tf.gather(this.tokens!.read(), tf.reshape(ids, [-1])), [batch, steps, this.embeddingDim]);
-        const table = this.positions
-          ? firstRows(this.positions.read(), steps)
-          : tf.tensor2d(sineEncoding(steps, this.embeddingDim), [steps, this.embeddingDim]);
-        return tf.add(words, table);
+        return tf.add(words, positionTable(this.positions, steps, this.embeddingDim));
       });
     }
     override getConfig(): tfTypes.serialization.ConfigDict {

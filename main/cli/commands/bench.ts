@@ -3,8 +3,8 @@
 import { UsageError, parseCommandArgs, type CliCommand } from '../command.ts';
 import { formatTable } from '../table.ts';
 import { BACKEND_LADDER, type BackendName } from '../../engine/backends.ts';
-import { REFERENCE_MODELS, runEngineBench, type ReferenceModelName } from '../../engine/bench.ts';
-import { studioFit } from '../../trainer/benchFit.ts';
+import { REFERENCE_MODELS, type ReferenceModelName } from '../../engine/bench.ts';
+import { runStudioEngineBench } from '../../trainer/engineBench.ts';
 import { machineCores } from '../../engine/cores.ts';
 import { threadsFlag } from '../threadsFlag.ts';
 
@@ -53,13 +53,14 @@ export const benchCommand: CliCommand = {
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 4096) throw new UsageError(`--batch-size needs a whole number from 1 to 4096, got "${batchText}"`);
 
     const threads = (values.threads ?? []).map((t) => threadsFlag(t)!);
-    const report = await runEngineBench({
+    // webgpu is measured in a child process: Dawn's native warnings are filtered out of its output there.
+    const report = await runStudioEngineBench({
       backends: backends.length ? backends : undefined,
       models: models.length ? models : undefined,
       batchSize,
       threads: threads.length ? threads : undefined,
-      studioFit,
       onProgress: (m) => io.stderr(`measuring ${m}...\n`),
+      forward: (text) => io.stderr(text),
     });
     if (values.json) {
       const results = report.results.map((r) => ({

@@ -4,7 +4,6 @@
 import { attentionAxesOf, outputShapeOf } from '../../../app/graph/layers/attention.ts';
 import { sineEncoding } from '../../../app/graph/tfjs/positionLayers.ts';
 import type { Shape } from '../../../app/graph/types.ts';
-import type { OnnxGraphBuilder } from './builder.ts';
 import { cannot, type LayerContext, type LayerConverter, type LayerResult } from './context.ts';
 import { findWeight, needWeight } from './weights.ts';
 
@@ -74,34 +73,37 @@ function multiHeadAttention(ctx: LayerContext): LayerResult {
   return { name: out.length === 1 ? y : b.op('Reshape', [y, shape('output', [0, ...qPos, ...out])], base) };
 }
 
-/** The first `steps` rows of a [rows, dim] table as a constant. */
-function rows(b: OnnxGraphBuilder, name: string, values: Float32Array, steps: number, dim: number): string {
-  return b.constant(name, 'float32', [steps, dim], values.subarray(0, steps * dim));
+/**
+ * The position vectors for the first `steps` positions as a [steps, dim] constant: the first rows of the
+ * learned table (the layer's weight `weight`), or the sine waves with `positionEncoding: "sinusoidal"`.
+ */
+function positionTable(ctx: LayerContext, weight: string, steps: number, dim: number): string {
+  const { b, layer, params, weights } = ctx;
+  const values = params.positionEncoding === 'sinusoidal'
+    ? sineEncoding(steps, dim)
+    : needWeight(weights, weight, layer.name).values.subarray(0, steps * dim);
+  return b.constant(`${layer.name}/positions`, 'float32', [steps, dim], values);
 }
 
 function positionEmbedding(ctx: LayerContext): LayerResult {
-  const { b, layer, weights } = ctx;
+  const { b, layer } = ctx;
   const x = ctx.inputs[0];
   const pos = positions(ctx, x.shape);
-  const table = needWeight(weights, 'embeddings', layer.name);
-  const dim = table.shape[1];
-  const steps = pos[pos.length - 1];
+  const dim = x.shape[x.shape.length - 1] as number;
+  const table = positionTable(ctx, 'embeddings', pos[pos.length - 1], dim);
   const shape = b.op('Shape', [x.name], `${layer.name}/input_shape`);
-  return { name: b.op('Expand', [rows(b, `${layer.name}/table`, table.values, steps, dim), shape], layer.name) };
+  return { name: b.op('Expand', [table, shape], layer.name) };
 }
 
 function tokenAndPositionEmbedding(ctx: LayerContext): LayerResult {
-  const { b, layer, params, weights } = ctx;
+  const { b, layer, weights } = ctx;
   const x = ctx.inputs[0];
   const [steps] = positions(ctx, [...x.shape, 1]);
   const tokens = needWeight(weights, 'token_embedding/embeddings', layer.name);
   const dim = tokens.shape[1];
   const ids = x.type === 'int32' ? x.name : b.op('Cast', [x.name], `${layer.name}/ids`, { to: 6 });
   const words = b.op('Gather', [b.constant(tokens.name, 'float32', tokens.shape, tokens.values), ids], `${layer.name}/words`, { axis: 0 });
-  const table = params.positionEncoding === 'learned'
-    ? rows(b, `${layer.name}/positions`, needWeight(weights, 'position_embedding/embeddings', layer.name).values, steps, dim)
-    : b.constant(`${layer.name}/positions`, 'float32', [steps, dim], sineEncoding(steps, dim));
-  return { name: b.op('Add', [words, table], layer.name) };
+  return { name: b.op('Add', [words, positionTable(ctx, 'position_embedding/embeddings', steps, dim)], layer.name) };
 }
 
 export const attentionConverters: Record<string, LayerConverter> = {

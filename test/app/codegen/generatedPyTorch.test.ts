@@ -33,6 +33,26 @@ describe.skipIf(!torchPython)('generated PyTorch script, --check, every template
     expect(Number(match![2])).toBe(studio);
   });
 
+  it('sensor-attention with sine-wave positions: --check runs, and the PositionEmbedding adds no parameters', { timeout: 120_000 }, async () => {
+    const template = getTemplate('sensor-attention')!;
+    const graph = structuredClone(template.graph);
+    const positions = graph.layers.find((l) => l.type === 'PositionEmbedding')!;
+    positions.params = { ...positions.params, positionEncoding: 'sinusoidal' };
+    const dir = join(scratch.dir, 'sensor-sine');
+    const { plan } = await templateData(template, dir);
+    const file = join(dir, 'train.py');
+    const code = generateCode({ graph, data: plan, training: template.training }, { language: 'pytorch' }).code;
+    expect(code).toContain('PositionEmbedding(32, 32, learned=False)');
+    writeFileSync(file, code);
+    const r = spawnSync(torchPython!, [file, '--check'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+    expect(r.stderr).not.toMatch(/Traceback/);
+    expect(r.status).toBe(0);
+    const studio = analyzeGraph(graph).totalParams;
+    // The learned table is 32 positions × 32 features; the sine waves have none.
+    expect(studio).toBe(analyzeGraph(template.graph).totalParams - 32 * 32);
+    expect(r.stdout).toContain(`${studio} parameters (the studio counts ${studio})`);
+  });
+
   it('without a dataset, the script builds the model and saves it untrained (state_dict and ONNX)', { timeout: 120_000 }, () => {
     const dir = join(scratch.dir, 'no-data');
     mkdirSync(dir, { recursive: true });

@@ -27,6 +27,7 @@ const cases: [string, Record<string, ParamValue>, number[][], boolean?][] = [
   ['MultiHeadAttention', { numHeads: 3, keyDim: 2, valueDim: 5, outputShape: 7, useBias: false }, [[2, 6, 4], [2, 5, 3], [2, 5, 2]]],
   ['MultiHeadAttention', { numHeads: 2, keyDim: 2, attentionAxes: [2], outputShape: [2, 3] }, [[2, 3, 4, 5], [2, 3, 6, 5]]],
   ['PositionEmbedding', { sequenceLength: 9 }, [[2, 6, 4]]],
+  ['PositionEmbedding', { sequenceLength: 2, positionEncoding: 'sinusoidal' }, [[2, 6, 5]]],
   ['TokenAndPositionEmbedding', { vocabularySize: 12, sequenceLength: 8, embeddingDim: 5 }, [[2, 8]], true],
   ['TokenAndPositionEmbedding', { vocabularySize: 12, sequenceLength: 3, embeddingDim: 6, positionEncoding: 'sinusoidal' }, [[2, 8]], true],
   ['Subtract', {}, [[2, 3], [2, 3]]],

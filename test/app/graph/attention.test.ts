@@ -157,6 +157,41 @@ describe('position layers', () => {
     expect(tpe.layers.x).toMatchObject({ outputShape: [10, 8], params: 100 * 8 + 10 * 8 });
     const sine = analyzeGraph(graphFor('TokenAndPositionEmbedding', [[10]], { vocabularySize: 100, sequenceLength: 4, embeddingDim: 8, positionEncoding: 'sinusoidal' }, 'int32'));
     expect(sine.layers.x).toMatchObject({ outputShape: [10, 8], params: 100 * 8 });
+    const peSine = analyzeGraph(graphFor('PositionEmbedding', [[10, 8]], { sequenceLength: 16, positionEncoding: 'sinusoidal' }));
+    expect(peSine.errors).toEqual([]);
+    expect(peSine.layers.x).toMatchObject({ outputShape: [10, 8], params: 0 });
+    expect(peSine.totalParams).toBe(0);
+  });
+
+  it('sine waves fit any length: a sinusoidal PositionEmbedding takes more steps than sequenceLength', () => {
+    const analysis = analyzeGraph(graphFor('PositionEmbedding', [[20, 8]], { sequenceLength: 16, positionEncoding: 'sinusoidal' }));
+    expect(analysis.errors).toEqual([]);
+    expect(analysis.layers.x).toMatchObject({ outputShape: [20, 8], params: 0 });
+  });
+
+  it('a sinusoidal PositionEmbedding outputs the same numbers as a sinusoidal TokenAndPositionEmbedding adds, for every batch row, with no weights', () => {
+    const [steps, dim] = [7, 6];
+    const pe = createTfLayer(tf, 'PositionEmbedding', { sequenceLength: 2, positionEncoding: 'sinusoidal' }, 'pe_sine');
+    const x = tf.randomNormal([3, steps, dim], 0, 1, 'float32', 11);
+    const waves = pe.apply(x) as tf.Tensor;
+    expect(pe.getWeights()).toHaveLength(0);
+    expect(pe.countParams()).toBe(0);
+    expect(waves.shape).toEqual([3, steps, dim]);
+    // TokenAndPositionEmbedding with all-zero word vectors outputs its position table alone.
+    const tpe = createTfLayer(tf, 'TokenAndPositionEmbedding', { vocabularySize: 4, sequenceLength: 2, embeddingDim: dim, positionEncoding: 'sinusoidal' }, 'tpe_sine');
+    const ids = tf.zeros([1, steps], 'int32');
+    tpe.apply(ids);
+    tpe.setWeights([tf.zeros([4, dim])]);
+    const table = Array.from((tpe.apply(ids) as tf.Tensor).dataSync());
+    const values = Array.from(waves.dataSync());
+    for (let row = 0; row < 3; row++) expect(values.slice(row * steps * dim, (row + 1) * steps * dim)).toEqual(table);
+    expect(table).toEqual(Array.from(sineEncoding(steps, dim)));
+    // Position 1, feature 0: sin(1); feature 1: cos(1).
+    expect(values[dim]).toBeCloseTo(Math.sin(1), 6);
+    expect(values[dim + 1]).toBeCloseTo(Math.cos(1), 6);
+    tf.dispose([x, waves, ids]);
+    pe.dispose();
+    tpe.dispose();
   });
 
   it('refuse a sequence longer than the learned positions', () => {

@@ -114,6 +114,7 @@ const cases: Case[] = [
 
   c('PositionEmbedding', [[10, 8]], { sequenceLength: 10 }),
   c('PositionEmbedding', [[6, 4]], { sequenceLength: 20 }),
+  c('PositionEmbedding', [[12, 5]], { sequenceLength: 4, positionEncoding: 'sinusoidal' }),
   c('TokenAndPositionEmbedding', [[12]], { vocabularySize: 50, sequenceLength: 12, embeddingDim: 8 }),
   c('TokenAndPositionEmbedding', [[7]], { vocabularySize: 30, sequenceLength: 9, embeddingDim: 6, positionEncoding: 'sinusoidal' }),
 

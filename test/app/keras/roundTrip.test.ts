@@ -91,7 +91,9 @@ const builders: Record<string, () => tf.LayersModel> = {
     const self = apply(own('MultiHeadAttention', { numHeads: 2, keyDim: 4, useCausalMask: true }, 'self_attention'), x);
     const cross = apply(own('MultiHeadAttention', { numHeads: 3, keyDim: 2, valueDim: 5, outputShape: 6, dropout: 0.1 }, 'cross_attention'), [self, context, keys]);
     const sine = apply(own('TokenAndPositionEmbedding', { vocabularySize: 50, sequenceLength: 4, embeddingDim: 6, positionEncoding: 'sinusoidal' }, 'sine_embed'), tokens);
-    const pooled = apply(L.concatenate({ name: 'pooled' }), [apply(L.globalAveragePooling1d({ name: 'avg' }), cross), apply(L.globalMaxPooling1d({ name: 'max' }), sine)]);
+    const sineWaves = apply(own('PositionEmbedding', { sequenceLength: 3, positionEncoding: 'sinusoidal' }, 'sine_positions'), sine);
+    const sineSum = apply(L.add({ name: 'sine_sum' }), [sine, sineWaves]);
+    const pooled = apply(L.concatenate({ name: 'pooled' }), [apply(L.globalAveragePooling1d({ name: 'avg' }), cross), apply(L.globalMaxPooling1d({ name: 'max' }), sineSum)]);
     return tf.model({ inputs: [tokens, context, keys], outputs: apply(L.dense({ units: 3, activation: 'softmax', name: 'out' }), pooled), name: 'transformer' });
   },
 };
@@ -178,6 +180,8 @@ describe('TF.js model → import → export → TF.js', () => {
       expect(layer('self_attention').config).not.toHaveProperty('use_causal_mask');
       expect(layer('self_attention').config).toMatchObject({ num_heads: 2, key_dim: 4, value_dim: null, use_bias: true, output_shape: null });
       expect(layer('cross_attention').inbound_nodes).toEqual([[['self_attention', 0, 0, { value: ['context', 0, 0], key: ['keys', 0, 0] }]]]);
+      expect(layer('positions').config).toMatchObject({ sequence_length: 12, position_encoding: 'learned' });
+      expect(layer('sine_positions').config).toMatchObject({ sequence_length: 3, position_encoding: 'sinusoidal' });
       const back = importKerasModel(keras);
       expect(back.warnings).toEqual([]);
       // Export writes layers in build order: compare as sets.

@@ -46,6 +46,7 @@ export const CASES: Case[] = [
   { type: 'Rescaling', inputs: [[6]], params: { scale: 0.5, offset: 1 } },
   { type: 'Embedding', inputs: [[7]], params: { inputDim: 12, outputDim: 4 }, integerInput: 12 },
   { type: 'PositionEmbedding', inputs: [[5, 3]], params: { sequenceLength: 6 } },
+  { type: 'PositionEmbedding', inputs: [[5, 3]], params: { sequenceLength: 2, positionEncoding: 'sinusoidal' } },
   { type: 'TokenAndPositionEmbedding', inputs: [[7]], params: { vocabularySize: 12, sequenceLength: 7, embeddingDim: 4 }, integerInput: 12 },
   { type: 'MultiHeadAttention', inputs: [[5, 4]], params: { numHeads: 2, keyDim: 3, dropout: 0.1, useCausalMask: true } },
   { type: 'SimpleRNN', inputs: [[5, 3]], params: { units: 4 } },

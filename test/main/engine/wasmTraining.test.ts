@@ -12,8 +12,20 @@ const own = (type: string, params: Record<string, ParamValue>) => createTfLayer(
 interface Case {
   name: string;
   input: number[];
-  layers: () => tf.layers.Layer[];
+  /** The layers between the input and the Dense(3) head, in a chain... */
+  layers?: () => tf.layers.Layer[];
+  /** ...or, for layers that join branches, the functional graph from the input to the head. */
+  body?: (x: tf.SymbolicTensor) => tf.SymbolicTensor;
   integerInput?: number;
+}
+
+const apply = (layer: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]) => layer.apply(x) as tf.SymbolicTensor;
+
+/** Word vectors plus keras_hub's fixed sine waves (PositionEmbedding with no weights, joined by Add), then attention. */
+function sineWavesAndAttention(x: tf.SymbolicTensor): tf.SymbolicTensor {
+  const words = apply(L.embedding({ inputDim: 10, outputDim: 4 }), x);
+  const waves = apply(own('PositionEmbedding', { sequenceLength: 6, positionEncoding: 'sinusoidal' }), words);
+  return apply(L.globalAveragePooling1d(), apply(own('MultiHeadAttention', { numHeads: 2, keyDim: 2 }), apply(L.add(), [words, waves])));
 }
 
 const CASES: Case[] = [
@@ -30,13 +42,18 @@ const CASES: Case[] = [
   { name: 'MultiHeadAttention over two axes', input: [3, 4, 5], layers: () => [own('MultiHeadAttention', { numHeads: 2, keyDim: 2, attentionAxes: [1, 2], outputShape: 3 }), L.flatten()] },
   { name: 'TokenAndPositionEmbedding + attention', input: [6], integerInput: 10, layers: () => [own('TokenAndPositionEmbedding', { vocabularySize: 10, sequenceLength: 6, embeddingDim: 4 }), own('MultiHeadAttention', { numHeads: 2, keyDim: 2 }), L.layerNormalization(), L.globalAveragePooling1d()] },
   { name: 'PositionEmbedding', input: [5, 3], layers: () => [own('PositionEmbedding', { sequenceLength: 8 }), L.flatten()] },
+  { name: 'Embedding + sinusoidal PositionEmbedding (Add) + attention', input: [6], integerInput: 10, body: sineWavesAndAttention },
   { name: 'BatchNormalization', input: [6, 6, 2], layers: () => [L.conv2d({ filters: 3, kernelSize: 1 }), L.batchNormalization(), L.averagePooling2d({ poolSize: 2 }), L.flatten()] },
 ];
 
 function build(c: Case): tf.LayersModel {
+  if (c.body) {
+    const x = tf.input({ shape: c.input });
+    return tf.model({ inputs: x, outputs: apply(L.dense({ units: 3 }), c.body(x)) });
+  }
   const model = tf.sequential();
   model.add(L.inputLayer({ inputShape: c.input }));
-  for (const layer of c.layers()) model.add(layer);
+  for (const layer of c.layers!()) model.add(layer);
   model.add(L.dense({ units: 3 }));
   return model;
 }

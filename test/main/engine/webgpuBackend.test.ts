@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { loadBackend } from '../../../main/engine/backends.ts';
-import { describeAdapter, probeGpuAdapter } from '../../../main/engine/webgpu.ts';
+import { describeAdapter, probeGpuAdapter, takeWebgpuErrors, throwOnWebgpuErrors } from '../../../main/engine/webgpu.ts';
+import { studioCallbacks, studioFitOptions } from '../../../main/trainer/fitLoop.ts';
+import { makeTrainingConfig } from '../../../app/training/config.ts';
 
 const probe = await probeGpuAdapter();
 if (!probe.ok) console.log(`webgpuBackend.test: skipping the WebGPU training tests: ${probe.reason}`);
@@ -25,6 +27,51 @@ describe.skipIf(!probe.ok)('webgpu backend (on the adapter Dawn finds)', () => {
     expect(loss.every(Number.isFinite)).toBe(true);
     expect(loss[loss.length - 1]).toBeLessThan(loss[0] * 0.7);
     expect(tf.getBackend()).toBe('webgpu');
+  });
+
+  it('an invalid shader, which WebGPU does not throw for, is recorded and thrown as one line', async () => {
+    const { tf } = await loadBackend('webgpu');
+    takeWebgpuErrors();
+    expect(() => throwOnWebgpuErrors()).not.toThrow();
+    const device = (tf.backend() as unknown as { device: GPUDevice }).device;
+    device.createShaderModule({ code: 'fn main( { not wgsl' });
+    await device.queue.onSubmittedWorkDone();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    let message = '';
+    try {
+      throwOnWebgpuErrors();
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/^the WebGPU backend reported an error \(results since are wrong; try another backend\): Error while parsing WGSL/);
+    expect(message).not.toContain('\n');
+    expect(() => throwOnWebgpuErrors()).not.toThrow();
+  });
+
+  it('the studio training loop stops a webgpu run on a WebGPU error instead of training on with wrong numbers', async () => {
+    const { tf } = await loadBackend('webgpu');
+    takeWebgpuErrors();
+    const device = (tf.backend() as unknown as { device: GPUDevice }).device;
+    const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 2, activation: 'softmax' })] });
+    model.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy' });
+    const x = tf.randomNormal([64, 4], 0, 1, 'float32', 3);
+    const y = tf.oneHot(tf.argMax(x.slice([0, 0], [64, 2]), 1), 2);
+    const config = makeTrainingConfig({ batchSize: 16 });
+    let steps = 0;
+    const loop = studioCallbacks({
+      tf, model, optimizer: model.optimizer, config, epochs: 3, batchSize: 16, nTrain: 64, backend: 'webgpu',
+      // What a kernel with an invalid shader does on webgpu: an error event, no exception.
+      hooks: { afterStep: () => { if (++steps === 2) device.createShaderModule({ code: 'fn main( { not wgsl' }); } },
+    });
+    try {
+      await expect(model.fit(x, y, { ...studioFitOptions(config), epochs: 3, batchSize: 16, callbacks: loop.callbacks }))
+        .rejects.toThrow(/^the WebGPU backend reported an error \(results since are wrong; try another backend\): Error while parsing WGSL/);
+      expect(steps).toBeLessThan(12);
+    } finally {
+      loop.dispose();
+      tf.dispose([x, y]);
+      model.dispose();
+    }
   });
 
   it('names the adapter, and says plainly when it is a CPU (lavapipe/llvmpipe)', () => {

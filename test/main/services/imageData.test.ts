@@ -199,6 +199,25 @@ describe('test images of a trained image run', () => {
     }
   });
 
+  it('picks the test images by the run\'s split seed when it differs from its training seed (a sweep trial)', async () => {
+    const finished: TrainingOutcome[] = [];
+    api.training.onDidFinish((f) => finished.push(f));
+    const trial = (await api.training.start({ ...project, training: { ...project.training!, seed: 5, splitSeed: 11 } })).runId;
+    for (let i = 0; i < 1200 && !finished.some((f) => f.runId === trial); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(finished.find((f) => f.runId === trial)?.status).toBe('completed');
+    const run = await api.runs.get(trial);
+    expect(run.config.splitSeed).toBe(11);
+    if (run.evaluation?.task !== 'classification') throw new Error('expected a classification evaluation');
+    const { samples, classes } = run.evaluation;
+    const thumbs = await api.predict.testImages(trial, samples!.map((s) => s.index));
+    expect(thumbs).toHaveLength(10);
+    // Every thumbnail is of the class the evaluation recorded at its position.
+    const shown = thumbs.map((t) => (decoded(t.image).data[0] < 100 ? 'dark' : 'light'));
+    expect(shown).toEqual(thumbs.map((t) => classes[samples!.find((s) => s.index === t.index)!.actual]));
+    const sample = await api.predict.testSample(trial, { index: samples![0].index });
+    expect(sample.actual).toBe(classes[samples![0].actual]);
+  }, 150_000);
+
   it('says not-found for an unknown run', async () => {
     await expect(api.predict.testImages(987_654, [0])).rejects.toThrow(/no run 987654/);
   });

@@ -223,7 +223,7 @@ export const layerCases: [string, Graph][] = [
       { from: 'cat', to: 'out', toSlot: 0 },
     ],
   }],
-  ['Transformer: token and position embeddings, causal self-attention, cross-attention with a key', {
+  ['Transformer: token and position embeddings (learned and sine waves), causal self-attention, cross-attention with a key', {
     layers: [
       node('in', 'Input', { shape: [8], dtype: 'int32' }),
       node('tpe', 'TokenAndPositionEmbedding', { vocabularySize: 12, sequenceLength: 8, embeddingDim: 6 }),
@@ -233,6 +233,7 @@ export const layerCases: [string, Graph][] = [
       node('val', 'Dense', { units: 4 }),
       node('cross', 'MultiHeadAttention', { numHeads: 3, keyDim: 2, valueDim: 5, outputShape: 7 }),
       node('sine', 'TokenAndPositionEmbedding', { vocabularySize: 12, sequenceLength: 4, embeddingDim: 7, positionEncoding: 'sinusoidal' }),
+      node('sine_pe', 'PositionEmbedding', { sequenceLength: 2, positionEncoding: 'sinusoidal' }),
       node('join', 'Add'),
       node('pool', 'GlobalAveragePooling1D'),
       node('out', 'Dense', { units: 3, activation: 'softmax' }),
@@ -241,7 +242,8 @@ export const layerCases: [string, Graph][] = [
       { from: 'in', to: 'tpe', toSlot: 0 }, { from: 'tpe', to: 'pe', toSlot: 0 }, { from: 'tpe', to: 'add', toSlot: 0 }, { from: 'pe', to: 'add', toSlot: 1 },
       { from: 'add', to: 'self', toSlot: 0 }, { from: 'tpe', to: 'val', toSlot: 0 },
       { from: 'self', to: 'cross', toSlot: 0 }, { from: 'val', to: 'cross', toSlot: 1 }, { from: 'tpe', to: 'cross', toSlot: 2 },
-      { from: 'in', to: 'sine', toSlot: 0 }, { from: 'cross', to: 'join', toSlot: 0 }, { from: 'sine', to: 'join', toSlot: 1 },
+      { from: 'in', to: 'sine', toSlot: 0 }, { from: 'sine', to: 'sine_pe', toSlot: 0 },
+      { from: 'cross', to: 'join', toSlot: 0 }, { from: 'sine', to: 'join', toSlot: 1 }, { from: 'sine_pe', to: 'join', toSlot: 2 },
       { from: 'join', to: 'pool', toSlot: 0 }, { from: 'pool', to: 'out', toSlot: 0 },
     ],
   }],
