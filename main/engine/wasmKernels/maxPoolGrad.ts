@@ -4,6 +4,7 @@
 // faster than the alternatives, without copying anything out of wasm memory (see docs/engine.md).
 import { backend_util, MaxPoolGrad, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { wasmKernel, type KernelArgs } from './compose.ts';
+import { heapThreads, runOnHeapThreads } from './heapWorkers.ts';
 
 /**
  * For each output cell, finds the first maximum of its window in row-major window order (strictly greater
@@ -35,7 +36,15 @@ export function withHeapMaxPoolGrad(original: KernelConfig): KernelFunc {
     if (tiled && efh === 2 && efw === 2) {
       // Every cell of every window is written; only a remainder row or column outside all windows needs zeros first.
       if (oh * 2 < h || ow * 2 < w) dx.fill(0);
-      tiled2x2MaxPoolGrad(x, g, dx, n, h, w, c, oh, ow);
+      // Windows of different images touch different cells, so the batch splits over the pool's threads.
+      const parts = Math.max(1, Math.min(n, heapThreads(backend)));
+      const per = Math.ceil(n / parts);
+      const slices = Array.from({ length: Math.ceil(n / per) }, (_, p) => {
+        const [b0, b1] = [p * per, Math.min(n, (p + 1) * per)];
+        const [xs, gs] = [h * w * c, oh * ow * c];
+        return [x.subarray(b0 * xs, b1 * xs), g.subarray(b0 * gs, b1 * gs), dx.subarray(b0 * xs, b1 * xs), b1 - b0, h, w, c, oh, ow];
+      });
+      if (n > 0) runOnHeapThreads(tiled2x2MaxPoolGrad, slices);
       return out;
     }
     dx.fill(0);
@@ -78,7 +87,7 @@ function tiledMaxPoolGrad(x: Float32Array, g: Float32Array, dx: Float32Array, n:
  * window once and writes all four of its cells (dy to the first maximum, 0 to the rest), so dx needs no zero
  * fill beforehand. Both MaxPoolGrads of the reference CNN at batch 256: 25 → 17 ms per step (tf.profile, docs/engine.md).
  */
-function tiled2x2MaxPoolGrad(x: Float32Array, g: Float32Array, dx: Float32Array, n: number, h: number, w: number, c: number, oh: number, ow: number): void {
+export function tiled2x2MaxPoolGrad(x: Float32Array, g: Float32Array, dx: Float32Array, n: number, h: number, w: number, c: number, oh: number, ow: number): void {
   const right = c;
   const below = w * c;
   let k = 0;

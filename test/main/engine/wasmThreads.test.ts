@@ -4,7 +4,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { loadBackend } from '../../../main/engine/backends.ts';
 import { setWasmThreads, wasmThreadsInUse, wasmThreadsUnavailable, VERIFIED_WASM_VERSION } from '../../../main/engine/wasmThreads.ts';
-import { version_wasm } from '@tensorflow/tfjs-backend-wasm';
+import { version_wasm, type BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { heapLoopFellBack, heapThreads } from '../../../main/engine/wasmKernels/heapWorkers.ts';
+import { tiled2x2MaxPoolGrad } from '../../../main/engine/wasmKernels/maxPoolGrad.ts';
+import { compareKernel, randomData, runKernelOn } from './parityHelpers.ts';
 
 const L = tf.layers;
 
@@ -81,6 +84,22 @@ describe('wasm threads', () => {
       tf.dispose([...initial, x, y]);
       model.dispose();
     }
+  });
+
+  it('splits the 2×2 MaxPoolGrad over a heap worker and matches cpu (ties after ReLU, odd batch, remainder rows)', async () => {
+    expect(setWasmThreads(tf, 2)).toBe(2);
+    expect(heapThreads(tf.backend() as BackendWasm)).toBe(2);
+    for (const shape of [[3, 11, 11, 4], [5, 8, 8, 3]]) {
+      const x = randomData(shape, 40);
+      const input = { ...x, values: x.values.map((v) => Math.max(0, v)) };
+      const info = tf.backend_util.computePool2DInfo(shape as [number, number, number, number], 2, 2, 1, 'valid');
+      const attrs = { filterSize: 2, strides: 2, pad: 'valid' };
+      const output = await runKernelOn('cpu', 'MaxPool', { x: input }, attrs);
+      const { wasm, diff } = await compareKernel('MaxPoolGrad', { dy: randomData(info.outShape, 41), input, output: { shape: output.shape, values: output.values } }, attrs);
+      expect(wasm.shape).toEqual(shape);
+      expect(diff).toBe(0);
+    }
+    expect(heapLoopFellBack(tiled2x2MaxPoolGrad)).toBe(false);
   });
 
   it('keeps threads off, saying why, when the installed wasm build is not the verified one', () => {
