@@ -87,6 +87,7 @@ describe('wasm threads', () => {
   });
 
   it('splits the 2×2 MaxPoolGrad over a heap worker and matches cpu (ties after ReLU, odd batch, remainder rows)', async () => {
+    await tf.setBackend('wasm');
     expect(setWasmThreads(tf, 2)).toBe(2);
     expect(heapThreads(tf.backend() as BackendWasm)).toBe(2);
     for (const shape of [[3, 11, 11, 4], [5, 8, 8, 3]]) {
