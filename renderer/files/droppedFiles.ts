@@ -8,7 +8,8 @@ export interface DroppedFile {
   path: string;
 }
 
-interface Entry {
+/** The part of a FileSystemEntry (file or directory) the walk uses. */
+export interface Entry {
   isFile: boolean;
   isDirectory: boolean;
   name: string;

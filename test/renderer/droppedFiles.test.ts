@@ -2,15 +2,9 @@
 // batches, as Chromium answers readEntries 100 at a time) and each file gets its path below the drop; a
 // browser without entries gives the plain files.
 import { describe, expect, it } from 'vitest';
-import { droppedFiles } from '../../renderer/files/droppedFiles.ts';
+import { droppedFiles, type Entry } from '../../renderer/files/droppedFiles.ts';
 
-interface FakeEntry {
-  isFile: boolean;
-  isDirectory: boolean;
-  name: string;
-  file?: (ok: (f: File) => void, fail: (e: unknown) => void) => void;
-  createReader?: () => { readEntries: (ok: (entries: FakeEntry[]) => void, fail: (e: unknown) => void) => void };
-}
+type FakeEntry = Entry;
 
 const fileEntry = (name: string): FakeEntry => ({ isFile: true, isDirectory: false, name, file: (ok) => ok(new File([name], name)) });
 
