@@ -99,13 +99,13 @@ export async function addToImageFolder(uploadsDir: string, folder: string, files
   checkUploadedFolder(uploadsDir, folder);
   if (!(await isFolder(folder))) throw new DataError('That image folder no longer exists; upload the images again.');
   const paths = classPaths(files);
-  if (check) files.forEach(check);
   // One upload's budget holds for the folder as a whole, however many requests it came in.
   const held = await folderUsage(folder);
   const bytes = held.bytes + files.reduce((n, f) => n + f.data.byteLength, 0);
   if (bytes > maxImageUploadBytes || held.files + files.length > maxImageUploadFiles) {
     throw new DataError(`With these images the folder would hold ${formatBytes(bytes)} in ${held.files + files.length} files; an uploaded image set may hold up to ${formatBytes(maxImageUploadBytes)} and ${maxImageUploadFiles} files.`);
   }
+  if (check) files.forEach(check);
   await writeImages(folder, paths, files, true);
 }
 

@@ -4,12 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import { droppedFiles, type Entry } from '../../renderer/files/droppedFiles.ts';
 
-type FakeEntry = Entry;
-
-const fileEntry = (name: string): FakeEntry => ({ isFile: true, isDirectory: false, name, file: (ok) => ok(new File([name], name)) });
+const fileEntry = (name: string): Entry => ({ isFile: true, isDirectory: false, name, file: (ok) => ok(new File([name], name)) });
 
 /** A folder whose reader hands its children out `batch` at a time, then an empty batch. */
-function folderEntry(name: string, children: FakeEntry[], batch = 100): FakeEntry {
+function folderEntry(name: string, children: Entry[], batch = 100): Entry {
   return {
     isFile: false, isDirectory: true, name,
     createReader: () => {
@@ -20,7 +18,7 @@ function folderEntry(name: string, children: FakeEntry[], batch = 100): FakeEntr
 }
 
 /** A DataTransfer as a drop gives it: one item per dropped thing, each with its entry (or none). */
-function drop(entries: (FakeEntry | null)[], files: File[] = []): DataTransfer {
+function drop(entries: (Entry | null)[], files: File[] = []): DataTransfer {
   const items = entries.map((entry) => ({ kind: 'file', webkitGetAsEntry: () => entry }));
   return { items, files } as unknown as DataTransfer;
 }

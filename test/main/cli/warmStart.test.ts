@@ -1,16 +1,16 @@
 // `modelwright train --warm-start RUN_ID` on the Iris template (cpu backend): the warm-started run starts
 // at its parent's accuracy in its first epoch where a run from scratch does not, records its parent and
 // the layers it took, skips layers of another size with the reason, and refuses what it cannot start from.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serializeProject, type ProjectDocument } from '../../../app/project/document.ts';
 import { getTemplate, projectFromTemplate } from '../../../app/templates/index.ts';
 import { openStore } from '../../../main/store/experimentStore.ts';
 import { childRuns, lineageOf } from '../../../main/store/lineage.ts';
 import { expectOneLine, runCli } from './cliHarness.ts';
+import { savedWeights as savedWeightsOf } from '../savedWeights.ts';
 
 let dir: string;
 let db: string;
@@ -53,27 +53,7 @@ function withNorm(trainable: boolean): (p: ProjectDocument) => void {
   };
 }
 
-/** A layer's weights as the run saved them (model.json and its weight files), byte for byte. */
-async function savedWeights(runId: number, layer: string): Promise<Buffer[]> {
-  const store = openStore(db, { mustExist: true });
-  let dir: string;
-  try {
-    dir = store.getRun(runId).artifacts.find((a) => a.kind === 'model')!.path;
-  } finally {
-    store.close();
-  }
-  const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as tf.io.ModelJSON;
-  const bytes = Buffer.concat(await Promise.all(json.weightsManifest[0].paths.map((p) => readFile(join(dir, p)))));
-  const out: Buffer[] = [];
-  let offset = 0;
-  for (const spec of json.weightsManifest[0].weights) {
-    const size = spec.shape.reduce((a, b) => a * b, 1) * 4;
-    if (spec.name.startsWith(`${layer}/`)) out.push(bytes.subarray(offset, offset + size));
-    offset += size;
-  }
-  expect(out.length).toBeGreaterThan(0);
-  return out;
-}
+const savedWeights = (runId: number, layer: string) => savedWeightsOf(db, runId, layer);
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mw-warm-'));
