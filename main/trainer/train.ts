@@ -22,6 +22,7 @@ import { capitalize } from '../../app/format.ts';
 import { CheckpointWriter, removeCheckpoints } from '../model/checkpoint.ts';
 import { Pruner } from './pruning.ts';
 import { TrainingError } from './trainingError.ts';
+import { lossFor } from '../engine/losses.ts';
 import { warmStartWeights } from './warmStart.ts';
 import { augmentBatches, augmentPlan, memoryBatches } from './augment.ts';
 import { describeFsError } from '../files/atomicWrite.ts';
@@ -483,13 +484,6 @@ function makeOptimizer(tf: Tf, config: TrainingConfig): tfTypes.Optimizer {
     case 'adagrad': return tf.train.adagrad(lr);
     case 'adadelta': return tf.train.adadelta(lr);
   }
-}
-
-
-function lossFor(tf: Tf, loss: LossChoice['loss']): string | ((yTrue: Tensor, yPred: Tensor) => Tensor) {
-  if (loss !== 'huber') return loss;
-  // tfjs-layers has no 'huber' loss name; tf.losses.huberLoss per element, averaged per sample like Keras.
-  return (yTrue, yPred) => tf.losses.huberLoss(yTrue, yPred, undefined, 1.0, tf.Reduction.NONE).mean(-1);
 }
 
 /** `auto`: n / (k × count) per class (scikit-learn's "balanced"), so every class weighs the same in total. */

@@ -1,0 +1,250 @@
+// Data-parallel training on several cores: each training step's batch is split between this thread and
+// replica threads (Node worker_threads, each with its own single-threaded wasm engine and a copy of the
+// model, ./replicaEntry.ts). Every replica computes the gradients of the same loss on its part of the batch;
+// this thread averages them, weighted by part size, and its optimizer applies them once. Losses and metrics
+// are per-sample means, so a step is the step on the whole batch (up to float rounding; see the parity test).
+// Replicas are sent this thread's weights before each step and never update their own, so they cannot drift.
+// Each part draws its own dropout masks. BatchNormalization would normalize each part with the part's own
+// statistics, so models with it use the threaded wasm build instead (./parallelPlan.ts).
+//
+// Hooked into TF.js's own training step, `makeTrainFunction()` (what fit, fitDataset and trainOnBatch call),
+// and the optimizer's `minimize`, so callbacks, class weights and learning-rate schedules work unchanged.
+// The threads talk synchronously (Atomics.wait + receiveMessageOnPort) because TF.js's step is synchronous.
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { DataType, LayersModel, Optimizer, Scalar, Tensor, Variable } from '@tensorflow/tfjs';
+import type { Tf } from './backends.ts';
+import type { LossName } from './losses.ts';
+import type { ModelSource } from './modelSource.ts';
+
+/** What a replica thread needs to build and compile the same model. */
+export interface ReplicaSpec {
+  model: ModelSource;
+  loss: LossName;
+  metrics: string[];
+  /** Seeds each replica's Math.random (its dropout masks), as the training loop seeds its own. */
+  seed?: number;
+}
+
+/** One input, target or sample-weight tensor of a step, as plain data. */
+export interface StepTensor { shape: number[]; dtype: DataType; values: Float32Array | Int32Array | Uint8Array }
+
+export type ReplicaRequest =
+  | { type: 'step'; weights: Float32Array[]; data: (StepTensor | null)[] }
+  | { type: 'stop' };
+
+export type ReplicaReply =
+  | { type: 'ready'; trainableShapes: number[][] }
+  | { type: 'step'; outs: number[]; grads: (Float32Array | null)[] }
+  | { type: 'error'; message: string };
+
+/** TF.js's training step (LayersModel.makeTrainFunction, protected there): inputs, targets, sample weights → loss and metrics. */
+export type TrainStep = (data: Tensor[]) => Scalar[];
+export interface StepHooks { makeTrainFunction: () => TrainStep }
+
+/** Fewest samples a part of a batch may have; smaller batches are not split. */
+export const MIN_PART = 8;
+/** A replica that has not answered a step after this long is taken as lost (the run fails with a message). */
+const STEP_TIMEOUT_MS = 300_000;
+
+/** The replica thread's entry: the bundled sibling in the packaged app (./replica.mjs), else the TypeScript source. */
+export function replicaEntryPath(): string {
+  const bundled = fileURLToPath(new URL('./replica.mjs', import.meta.url));
+  return import.meta.url.endsWith('.mjs') && existsSync(bundled) ? bundled : fileURLToPath(new URL('./replicaEntry.ts', import.meta.url));
+}
+
+class Replica {
+  readonly worker: Worker;
+  private readonly port: MessagePort;
+  /** [0]: a request is waiting (set here), [1]: a reply is waiting (set by the replica). */
+  private readonly signal = new Int32Array(new SharedArrayBuffer(8));
+
+  constructor(spec: ReplicaSpec, index: number) {
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    const seeded = spec.seed === undefined ? spec : { ...spec, seed: spec.seed + index + 1 };
+    this.worker = new Worker(replicaEntryPath(), { workerData: { spec: seeded, port: port2, signal: this.signal }, transferList: [port2] });
+    // A replica must not keep the process alive after training.
+    this.worker.unref();
+  }
+
+  /** Resolves with the replica's trainable weight shapes once it has built its model. */
+  ready(): Promise<number[][]> {
+    return new Promise((resolve, reject) => {
+      const done = (err?: unknown, shapes?: number[][]) => {
+        this.worker.removeAllListeners('error').removeAllListeners('exit');
+        this.port.removeAllListeners('message');
+        if (shapes) resolve(shapes);
+        else reject(new Error(err instanceof Error ? err.message : String(err)));
+      };
+      this.worker.once('error', (err) => done(err));
+      this.worker.once('exit', (code) => done(`it exited with code ${code}`));
+      this.port.once('message', (reply: ReplicaReply) => {
+        if (reply.type === 'ready') done(undefined, reply.trainableShapes);
+        else done(reply.type === 'error' ? reply.message : 'it answered out of turn');
+      });
+    });
+  }
+
+  send(request: ReplicaRequest): void {
+    this.port.postMessage(request);
+    Atomics.store(this.signal, 0, 1);
+    Atomics.notify(this.signal, 0);
+  }
+
+  /** Blocks until the replica's answer to the last `send`. */
+  receive(): Extract<ReplicaReply, { type: 'step' }> {
+    if (Atomics.wait(this.signal, 1, 0, STEP_TIMEOUT_MS) === 'timed-out') {
+      throw new Error(`a training thread did not answer within ${STEP_TIMEOUT_MS / 1000} s`);
+    }
+    Atomics.store(this.signal, 1, 0);
+    const reply = receiveMessageOnPort(this.port)?.message as ReplicaReply | undefined;
+    if (reply?.type === 'step') return reply;
+    throw new Error(`a training thread failed: ${reply?.type === 'error' ? reply.message : 'it answered without a result'}`);
+  }
+
+  async stop(): Promise<void> {
+    this.send({ type: 'stop' });
+    await this.worker.terminate();
+  }
+}
+
+interface SplitStep { sizes: number[]; replicas: Replica[]; replies?: Extract<ReplicaReply, { type: 'step' }>[] }
+
+/** A model whose training steps are split over replica threads until `stop()`. */
+export interface DataParallel {
+  /** Threads computing each step: this one and the replicas. */
+  readonly threads: number;
+  /** Steps that were split so far (a batch under 2 × MIN_PART samples is not). */
+  readonly splitSteps: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `threads − 1` replica threads for `model` and hooks its training step. The model must be built from
+ * `spec.model` and compiled with `spec.loss` and `spec.metrics` and its optimizer. Rejects with a one-line
+ * reason when a replica cannot start. Call `stop()` when training ends.
+ */
+export async function startDataParallel(tf: Tf, built: LayersModel, spec: ReplicaSpec, threads: number): Promise<DataParallel> {
+  const model = trainedModel(built);
+  const replicas = Array.from({ length: Math.max(0, Math.floor(threads) - 1) }, (_, i) => new Replica(spec, i));
+  try {
+    const shapes = await Promise.all(replicas.map((r) => r.ready()));
+    const own = JSON.stringify(model.trainableWeights.map((w) => w.shape));
+    if (shapes.some((s) => JSON.stringify(s) !== own)) throw new Error('a training thread built a different model');
+  } catch (err) {
+    await Promise.all(replicas.map((r) => r.worker.terminate()));
+    throw new Error(`the training threads did not start: ${(err as Error).message}`, { cause: err });
+  }
+
+  const optimizer = model.optimizer as Optimizer;
+  const ownMinimize = optimizer.minimize;
+  const hooks = model as unknown as StepHooks;
+  const ownMakeTrainFunction = hooks.makeTrainFunction;
+  /** Set by a split step for the minimize call inside it. */
+  let step: SplitStep | null = null;
+  let splitSteps = 0;
+
+  // This part's gradients plus the replicas', weighted by part size, applied once.
+  optimizer.minimize = function minimize(f: () => Scalar, returnCost?: boolean, varList?: Variable[]): Scalar | null {
+    if (!step || step.replies || !varList) return ownMinimize.call(optimizer, f, returnCost, varList);
+    const { sizes } = step;
+    const { value, grads } = optimizer.computeGradients(f, varList);
+    const replies = step.replicas.map((r) => r.receive());
+    step.replies = replies;
+    const total = sizes.reduce((a, b) => a + b, 0);
+    const combined: { name: string; tensor: Tensor }[] = [];
+    tf.tidy(() => varList.forEach((v, i) => {
+      const parts: Tensor[] = [];
+      if (grads[v.name]) parts.push(tf.mul(grads[v.name], sizes[0] / total));
+      replies.forEach((reply, k) => {
+        const g = reply.grads[i];
+        if (g) parts.push(tf.mul(tf.tensor(g, v.shape, 'float32'), sizes[k + 1] / total));
+      });
+      if (parts.length > 0) combined.push({ name: v.name, tensor: tf.keep(parts.length === 1 ? parts[0] : tf.addN(parts)) });
+    }));
+    optimizer.applyGradients(combined);
+    tf.dispose([...Object.values(grads), ...combined.map((g) => g.tensor)]);
+    const cost = weightedMean(tf, value, replies.map((r) => r.outs[0]), sizes);
+    value.dispose();
+    if (returnCost) return cost;
+    cost.dispose();
+    return null;
+  };
+
+  hooks.makeTrainFunction = function makeTrainFunction() {
+    const ownStep = ownMakeTrainFunction.call(model);
+    return (data: Tensor[]): Scalar[] => {
+      const n = data[0].shape[0];
+      const parts = Math.min(replicas.length + 1, Math.floor(n / MIN_PART));
+      if (parts < 2) return ownStep(data);
+      const sizes = partSizes(n, parts);
+      const used = replicas.slice(0, parts - 1);
+      // The replicas start on their parts, with this thread's current weights, while this thread does its own.
+      const weights = model.weights.map((w) => w.read().dataSync() as Float32Array);
+      let start = sizes[0];
+      used.forEach((replica, k) => {
+        replica.send({ type: 'step', weights, data: data.map((t) => (t ? sliceData(tf, t, start, sizes[k + 1]) : null)) });
+        start += sizes[k + 1];
+      });
+      const mine = data.map((t) => (t ? tf.slice(t, 0, sizes[0]) : t));
+      const current: SplitStep = { sizes, replicas: used };
+      step = current;
+      let outs: Scalar[];
+      try {
+        outs = ownStep(mine);
+        if (!current.replies) throw new Error('the training step did not compute gradients');
+      } finally {
+        step = null;
+        tf.dispose(mine.filter(Boolean));
+        // A step that failed before collecting the replicas' answers collects them now, so the next one starts clean.
+        if (!current.replies) for (const r of used) { try { r.receive(); } catch { /* the failure at hand is reported */ } }
+      }
+      splitSteps++;
+      // outs[0] is minimize's combined cost; the metrics are this part's only, until combined here.
+      const replies = current.replies;
+      return [outs[0], ...outs.slice(1).map((m, i) => {
+        const combinedMetric = weightedMean(tf, m, replies.map((r) => r.outs[i + 1]), sizes);
+        m.dispose();
+        return combinedMetric;
+      })];
+    };
+  };
+
+  return {
+    threads: replicas.length + 1,
+    get splitSteps() { return splitSteps; },
+    async stop() {
+      optimizer.minimize = ownMinimize;
+      hooks.makeTrainFunction = ownMakeTrainFunction;
+      await Promise.all(replicas.map((r) => r.stop()));
+    },
+  };
+}
+
+/** The model whose fit() runs the steps: a Sequential trains through the LayersModel it wraps. */
+export function trainedModel(model: LayersModel): LayersModel {
+  const inner = (model as LayersModel & { model?: LayersModel }).model;
+  return inner && inner !== model && typeof (inner as unknown as StepHooks).makeTrainFunction === 'function' ? inner : model;
+}
+
+/** n split into `parts` sizes as equal as possible, the larger ones first. */
+export function partSizes(n: number, parts: number): number[] {
+  const base = Math.floor(n / parts);
+  return Array.from({ length: parts }, (_, i) => base + (i < n % parts ? 1 : 0));
+}
+
+function sliceData(tf: Tf, t: Tensor, start: number, size: number): StepTensor {
+  const part = tf.slice(t, start, size);
+  const values = part.dataSync() as StepTensor['values'];
+  part.dispose();
+  return { shape: [size, ...t.shape.slice(1)], dtype: t.dtype, values };
+}
+
+/** (mine·n₀ + Σ theirs_k·n_k) / Σ n as a scalar. */
+function weightedMean(tf: Tf, mine: Scalar, theirs: number[], sizes: number[]): Scalar {
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const rest = theirs.reduce((sum, v, k) => sum + v * sizes[k + 1], 0);
+  return tf.scalar(((mine.dataSync()[0] as number) * sizes[0] + rest) / total);
+}

@@ -1,0 +1,146 @@
+// Data-parallel training (main/engine/dataParallel.ts): a batch split over replica threads, gradients averaged
+// by part size, must train to the same weights, losses and metrics as the whole batch on one thread.
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { loadBackend } from '../../../main/engine/backends.ts';
+import { lossFor } from '../../../main/engine/losses.ts';
+import { partSizes, startDataParallel, type DataParallel, type ReplicaSpec } from '../../../main/engine/dataParallel.ts';
+
+const L = tf.layers;
+
+beforeAll(async () => {
+  await loadBackend('wasm', { threads: 1 });
+}, 60_000);
+
+interface Case {
+  name: string;
+  build: () => tf.LayersModel;
+  data: () => { x: tf.Tensor; y: tf.Tensor };
+  loss: ReplicaSpec['loss'];
+  optimizer: () => tf.Optimizer;
+  classWeight?: Record<number, number>;
+}
+
+const cases: Case[] = [
+  {
+    name: 'MLP, SGD, class weights, a last batch of 20',
+    build: () => tf.sequential({ layers: [L.dense({ inputShape: [6], units: 16, activation: 'tanh' }), L.dense({ units: 3, activation: 'softmax' })] }),
+    data: () => ({ x: tf.randomNormal([120, 6], 0, 1, 'float32', 3), y: tf.oneHot(tf.randomUniform([120], 0, 3, 'int32', 4) as tf.Tensor1D, 3).toFloat() }),
+    loss: 'categoricalCrossentropy',
+    optimizer: () => tf.train.sgd(0.2),
+    classWeight: { 0: 1, 1: 2.5, 2: 0.5 },
+  },
+  {
+    name: 'CNN with pooling, Adam',
+    build: () => tf.sequential({ layers: [
+      L.conv2d({ inputShape: [10, 10, 2], filters: 6, kernelSize: 3, activation: 'relu' }),
+      L.maxPooling2d({ poolSize: 2 }),
+      L.flatten(),
+      L.dense({ units: 4, activation: 'softmax' }),
+    ] }),
+    data: () => ({ x: tf.randomUniform([96, 10, 10, 2], 0, 1, 'float32', 5), y: tf.oneHot(tf.randomUniform([96], 0, 4, 'int32', 6) as tf.Tensor1D, 4).toFloat() }),
+    loss: 'categoricalCrossentropy',
+    optimizer: () => tf.train.adam(0.01),
+  },
+  {
+    name: 'Embedding (int32 input) and LSTM, regression with huber loss',
+    build: () => tf.sequential({ layers: [
+      L.embedding({ inputShape: [7], inputDim: 30, outputDim: 5 }),
+      L.lstm({ units: 8 }),
+      L.dense({ units: 2 }),
+    ] }),
+    data: () => ({ x: tf.randomUniform([96, 7], 0, 30, 'int32', 7), y: tf.randomNormal([96, 2], 0, 1, 'float32', 8) }),
+    loss: 'huber',
+    optimizer: () => tf.train.rmsprop(0.01),
+  },
+];
+
+/** The case's model with the same starting weights every time: deterministic values, not the random initializers. */
+function startingModel(c: Case): tf.LayersModel {
+  const model = c.build();
+  model.setWeights(model.getWeights().map((w, i) => tf.tidy(() => tf.sin(tf.range(0, w.size).add(i)).mul(0.3).reshape(w.shape))));
+  return model;
+}
+
+function initialWeights(c: Case): Float32Array[] {
+  const model = startingModel(c);
+  const weights = model.getWeights().map((w) => w.dataSync() as Float32Array);
+  model.dispose();
+  return weights;
+}
+
+async function train(c: Case, threads: number): Promise<{ weights: Float32Array[]; history: Record<string, number[]>; parallel: DataParallel | null }> {
+  const model = startingModel(c);
+  const metrics = c.loss === 'huber' ? ['mae'] : ['accuracy'];
+  model.compile({ optimizer: c.optimizer(), loss: lossFor(tf, c.loss), metrics });
+  const parallel = threads > 1
+    ? await startDataParallel(tf, model, { model: { kind: 'keras', topology: model.toJSON(null, false) }, loss: c.loss, metrics }, threads)
+    : null;
+  const { x, y } = c.data();
+  try {
+    const h = await model.fit(x, y, { batchSize: 50, epochs: 2, shuffle: false, verbose: 0, classWeight: c.classWeight });
+    return { weights: model.getWeights().map((w) => w.dataSync() as Float32Array), history: h.history as Record<string, number[]>, parallel };
+  } finally {
+    await parallel?.stop();
+    tf.dispose([x, y]);
+    model.dispose();
+  }
+}
+
+function maxDiff(a: Float32Array[], b: Float32Array[]): number {
+  let m = 0;
+  a.forEach((w, i) => w.forEach((v, j) => { m = Math.max(m, Math.abs(v - b[i][j])); }));
+  return m;
+}
+
+describe('data-parallel training on replica threads', () => {
+  for (const c of cases) {
+    it(`${c.name}: 2 and 3 threads train to the weights of 1 thread`, async () => {
+      const one = await train(c, 1);
+      for (const threads of [2, 3]) {
+        const many = await train(c, threads);
+        expect(many.parallel?.threads).toBe(threads);
+        // Every batch was split (batches of 50 and 50 and 20, or 50 and 46, samples: parts of at least 8).
+        expect(many.parallel?.splitSteps).toBeGreaterThanOrEqual(4);
+        expect(maxDiff(one.weights, many.weights)).toBeLessThan(2e-5);
+        // Something moved at all (a step that did nothing would also "match").
+        expect(maxDiff(one.weights, initialWeights(c))).toBeGreaterThan(1e-3);
+        for (const key of Object.keys(one.history)) {
+          one.history[key].forEach((v, epoch) => expect(many.history[key][epoch]).toBeCloseTo(v, 4));
+        }
+      }
+    }, 120_000);
+  }
+
+  it('splits a batch into parts as equal as possible, and not below 8 samples', () => {
+    expect(partSizes(50, 2)).toEqual([25, 25]);
+    expect(partSizes(20, 3)).toEqual([7, 7, 6]);
+    expect(partSizes(257, 2)).toEqual([129, 128]);
+  });
+
+  it('leaves batches too small to split on this thread', async () => {
+    const model = tf.sequential({ layers: [L.dense({ inputShape: [3], units: 2, activation: 'softmax' })] });
+    model.compile({ optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' });
+    const parallel = await startDataParallel(tf, model, { model: { kind: 'keras', topology: model.toJSON(null, false) }, loss: 'categoricalCrossentropy', metrics: [] }, 2);
+    try {
+      await model.fit(tf.ones([15, 3]), tf.oneHot(tf.zeros([15], 'int32') as tf.Tensor1D, 2).toFloat(), { batchSize: 15, epochs: 1, verbose: 0 });
+      expect(parallel.splitSteps).toBe(0);
+      await model.fit(tf.ones([16, 3]), tf.oneHot(tf.zeros([16], 'int32') as tf.Tensor1D, 2).toFloat(), { batchSize: 16, epochs: 1, verbose: 0 });
+      expect(parallel.splitSteps).toBe(1);
+    } finally {
+      await parallel.stop();
+    }
+  }, 60_000);
+
+  it('says in one line why the threads could not start, and leaves the model training on one thread', async () => {
+    const model = tf.sequential({ layers: [L.dense({ inputShape: [3], units: 2 })] });
+    model.compile({ optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError' });
+    const broken = { class_name: 'Sequential', config: { name: 'x', layers: [{ class_name: 'NoSuchLayer', config: {} }] } };
+    const err = await startDataParallel(tf, model, { model: { kind: 'keras', topology: broken }, loss: 'meanSquaredError', metrics: [] }, 2).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toMatch(/^the training threads did not start: .*NoSuchLayer/);
+    expect((err as Error).message).not.toContain('\n');
+    const h = await model.fit(tf.ones([32, 3]), tf.zeros([32, 2]), { batchSize: 32, epochs: 1, verbose: 0 });
+    expect(h.history.loss[0]).toBeGreaterThan(0);
+  }, 60_000);
+});
