@@ -8,6 +8,19 @@ import { progressEventSchema } from './progress.ts';
 import { evaluationSchema } from './evaluate.ts';
 import { prunedLayerSchema, pruneSpecSchema } from './pruning.ts';
 
+/**
+ * How a wasm run computes on several threads: `replicas` (copies of the model each take part of every batch,
+ * gradients averaged) or `threaded-build` (one model, its matrix products split over threads; used for models
+ * with BatchNormalization so it sees the whole batch).
+ */
+export const parallelisms = ['replicas', 'threaded-build'] as const;
+export type Parallelism = (typeof parallelisms)[number];
+/** A few plain words for each, as the CLI prints it after the thread count. */
+export const PARALLELISM_WORDS: Record<Parallelism, string> = {
+  replicas: 'each on part of every batch',
+  'threaded-build': 'one model, its products split over threads',
+};
+
 const numbers = z.union([z.custom<Float32Array>((v) => v instanceof Float32Array, 'expected a Float32Array'), z.array(z.number())]);
 
 export const arraySplitSchema = z.object({
@@ -126,8 +139,12 @@ export const trainingResultSchema = z.object({
   backend: z.string().nullable(),
   /** Training's `auto`: the backends measured on this model and why this one won (one line). */
   backendChoice: z.string().optional(),
-  /** Threads the backend computed with (wasm: its pool size, as the backend reports it; cpu: 1); absent for tensorflow and webgpu, which thread by themselves. */
+  /** Threads the backend computed with (wasm: replicas or the threaded build's pool, see `parallelism`; cpu: 1); absent for tensorflow and webgpu, which thread by themselves. */
   threads: z.number().int().min(1).optional(),
+  /** How wasm used more than one thread (main/engine/parallelPlan.ts); absent on one thread. */
+  parallelism: z.enum(parallelisms).optional(),
+  /** Replicas: whether splitting each batch was faster on this model, as timed in its first steps (one line). */
+  parallelChoice: z.string().optional(),
   /** Epochs planned and epochs that ran to the end. */
   epochs: z.number().int().min(0),
   epochsCompleted: z.number().int().min(0),
@@ -204,6 +221,7 @@ export const fromTrainerSchema = z.discriminatedUnion('type', [
     backendChoice: z.string().optional(),
     /** Threads the backend computes with (see the result's `threads`). */
     threads: z.number().int().min(1).optional(),
+    parallelism: z.enum(parallelisms).optional(),
     loss: z.enum(lossNames),
     lossExplanation: z.string(),
     trainSamples: z.number().int().min(0),

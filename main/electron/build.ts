@@ -1,5 +1,6 @@
 // Bundles the Electron side with esbuild: main process → dist/electron/main.mjs, preload →
-// dist/electron/preload.cjs (CommonJS, self-contained, for a sandboxed renderer), trainer → trainer.mjs.
+// dist/electron/preload.cjs (CommonJS, self-contained, for a sandboxed renderer), trainer → trainer.mjs and its
+// replica threads → replica.mjs.
 // Run directly (`node main/electron/build.ts`) or through `npm start` / `npm run dist`.
 import { cpSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +10,8 @@ import { build, type BuildOptions } from 'esbuild';
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const electronOutDir = join(repoRoot, 'dist', 'electron');
 
-export const bundleNames = { main: 'main.mjs', preload: 'preload.cjs', trainer: 'trainer.mjs' } as const;
+/** `replica` is the trainer's data-parallel worker thread (main/engine/dataParallel.ts finds it beside trainer.mjs). */
+export const bundleNames = { main: 'main.mjs', preload: 'preload.cjs', trainer: 'trainer.mjs', replica: 'replica.mjs' } as const;
 
 /**
  * Node packages stay outside the main and trainer bundles and are loaded from node_modules (inside the
@@ -41,6 +43,7 @@ export async function buildElectron(options: { outDir?: string; minify?: boolean
   await Promise.all([
     build({ ...nodeSide, minify, entryPoints: [join(repoRoot, 'main/electron/main.ts')], outfile: join(outDir, bundleNames.main) }),
     build({ ...nodeSide, minify, entryPoints: [join(repoRoot, 'main/trainer/entry.ts')], outfile: join(outDir, bundleNames.trainer) }),
+    build({ ...nodeSide, minify, entryPoints: [join(repoRoot, 'main/engine/replicaEntry.ts')], outfile: join(outDir, bundleNames.replica) }),
     // A sandboxed preload can require only `electron` and a few built-ins: everything else is inlined.
     build({
       bundle: true, platform: 'node', format: 'cjs', target: 'chrome130', external: ['electron'], minify, sourcemap: false,

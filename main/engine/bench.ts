@@ -3,7 +3,8 @@
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import { BACKEND_LADDER, loadBackend, type BackendName, type Tf } from './backends.ts';
 import { REPLACED_KERNELS, useStockKernel } from './wasmKernels/index.ts';
-import { setWasmThreads } from './wasmThreads.ts';
+import { PROBE_STEPS, startDataParallel } from './dataParallel.ts';
+import { median } from '../../app/training/tradeoffs.ts';
 
 export const REFERENCE_MODELS = ['mlp', 'cnn'] as const;
 export type ReferenceModelName = (typeof REFERENCE_MODELS)[number];
@@ -20,6 +21,11 @@ export interface ThroughputResult {
    * tensorflow and webgpu (they thread by themselves; `threads` does not apply to them).
    */
   threads: number | null;
+  /**
+   * More than one wasm thread runs as replicas of the model (./dataParallel.ts): whether they split every batch
+   * (true), or the model trained on one thread because splitting was not faster in its first steps (false).
+   */
+  split?: boolean;
   /** The studio's own training loop; until one is plugged in (see `studioFit`), a copy of bareSamplesPerSec — and `note` says so. */
   samplesPerSec: number;
   bareSamplesPerSec: number;
@@ -144,8 +150,8 @@ export interface EngineBenchOptions {
   models?: ReferenceModelName[];
   batchSize?: number;
   /**
-   * Thread counts to measure wasm with (default [1]), each a result of its own. With any count above 1 the
-   * threaded build starts with the largest and every count, 1 included, runs on it (setWasmThreads).
+   * Thread counts to measure wasm with (default [1]), each a result of its own: 1 on the single-threaded build,
+   * more as that many replicas of the model splitting every batch (./dataParallel.ts), as training runs them.
    */
   threads?: number[];
   measure?: MeasureOptions;
@@ -169,7 +175,7 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
   for (const backend of options.backends ?? BACKEND_LADDER) {
     let tf: Tf;
     try {
-      ({ tf } = await loadBackend(backend, backend === 'wasm' ? { threads: Math.max(...threadCounts) } : {}));
+      ({ tf } = await loadBackend(backend));
     } catch (err) {
       report.skipped.push({ backend, reason: (err as Error).message });
       continue;
@@ -177,16 +183,24 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
     // Only wasm's pool is ours to size; the other backends are measured once.
     const counts: (number | null)[] = backend === 'wasm' ? threadCounts : [backend === 'cpu' ? 1 : null];
     for (const modelName of options.models ?? REFERENCE_MODELS) for (const wanted of counts) {
-      const threads = backend === 'wasm' ? setWasmThreads(tf, wanted!) : wanted;
+      const threads = wanted;
       options.onProgress?.(`${modelName} on ${backend}${threads !== null ? ` with ${threads} thread${threads === 1 ? '' : 's'}` : ''}`);
       const { x, y } = referenceData(tf, modelName, POOL_BATCHES[modelName] * batchSize);
       // The pure-JS cpu backend trains the cnn at ~10 samples/s: one measured batch is plenty there.
       const measure = backend === 'cpu' && modelName === 'cnn' ? { ...options.measure, minMs: Math.min(options.measure?.minMs ?? 3000, 1000) } : options.measure;
       const timedDetailed = async (make: (model: LayersModel) => FitFn) => {
         const model = buildReferenceModel(tf, modelName);
+        // Several wasm threads: the model's steps split over replicas, as training does for a model without BatchNormalization.
+        const parallel = threads !== null && threads > 1
+          ? await startDataParallel(tf, model, { model: { kind: 'keras', topology: model.toJSON(null, false) }, loss: 'categoricalCrossentropy', metrics: ['accuracy'] }, threads)
+          : null;
         try {
-          return await measureThroughputDetailed(make(model), batchSize, measure);
+          // Training times its first steps whole and split to choose (./dataParallel.ts); measured after that choice.
+          if (parallel) await bareFit(tf, model, x, y, batchSize)(PROBE_STEPS);
+          const measured = await measureThroughputDetailed(make(model), batchSize, measure);
+          return { ...measured, split: parallel?.splitting ?? undefined };
         } finally {
+          await parallel?.stop();
           model.dispose();
         }
       };
@@ -194,7 +208,7 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
       try {
         const bare = await timedDetailed((model) => bareFit(tf, model, x, y, batchSize));
         const result: ThroughputResult = {
-          model: modelName, backend, batchSize, threads, samplesPerSec: bare.samplesPerSec, bareSamplesPerSec: bare.samplesPerSec, bareSamplesPerCpuSec: bare.samplesPerCpuSec,
+          model: modelName, backend, batchSize, threads, ...(bare.split !== undefined ? { split: bare.split } : {}), samplesPerSec: bare.samplesPerSec, bareSamplesPerSec: bare.samplesPerSec, bareSamplesPerCpuSec: bare.samplesPerCpuSec,
         };
         if (options.studioFit) {
           const studioFit = options.studioFit;
@@ -233,8 +247,3 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
   return report;
 }
 
-function median(values: number[]): number {
-  const sorted = values.slice().sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}

@@ -17,6 +17,7 @@ import type { DataType, LayersModel, Optimizer, Scalar, Tensor, Variable } from 
 import type { Tf } from './backends.ts';
 import type { LossName } from './losses.ts';
 import type { ModelSource } from './modelSource.ts';
+import { median } from '../../app/training/tradeoffs.ts';
 
 /** What a replica thread needs to build and compile the same model. */
 export interface ReplicaSpec {
@@ -48,7 +49,7 @@ export const MIN_PART = 8;
 /** A replica that has not answered a step after this long is taken as lost (the run fails with a message). */
 const STEP_TIMEOUT_MS = 300_000;
 
-/** The replica thread's entry: the bundled sibling in the packaged app (./replica.mjs), else the TypeScript source. */
+/** The replica thread's entry: beside the bundled trainer in the packaged app (replica.mjs, main/electron/build.ts), else the TypeScript source. */
 export function replicaEntryPath(): string {
   const bundled = fileURLToPath(new URL('./replica.mjs', import.meta.url));
   return import.meta.url.endsWith('.mjs') && existsSync(bundled) ? bundled : fileURLToPath(new URL('./replicaEntry.ts', import.meta.url));
@@ -114,19 +115,45 @@ interface SplitStep { sizes: number[]; replicas: Replica[]; replies?: Extract<Re
 
 /** A model whose training steps are split over replica threads until `stop()`. */
 export interface DataParallel {
-  /** Threads computing each step: this one and the replicas. */
+  /** Threads computing each split step: this one and the replicas. */
   readonly threads: number;
   /** Steps that were split so far (a batch under 2 × MIN_PART samples is not). */
   readonly splitSteps: number;
+  /**
+   * Whether steps are split: decided by timing the first steps both ways (see `probe`); null until then.
+   * A small model's step is mostly fixed per-operation cost that splitting does not share out.
+   */
+  readonly splitting: boolean | null;
+  /** Milliseconds per sample measured whole and split, once decided. */
+  readonly probe: { wholeMsPerSample: number; splitMsPerSample: number } | null;
   stop(): Promise<void>;
 }
+
+export interface DataParallelOptions {
+  /** Time the first steps whole and split and keep the faster (default); false: split every step. */
+  probe?: boolean;
+}
+
+/**
+ * The first steps are timed in blocks, whole and split in turn (whole, split, whole, split), PROBE_BLOCK steps
+ * each; a block's first step is not counted (a change of batch shape sets operators up again). Alternating
+ * single steps would pay that set-up every step and misjudge.
+ */
+export const PROBE_BLOCK = 4;
+export const PROBE_STEPS = 4 * PROBE_BLOCK;
+
+/** Split when the median split step is at least 5% faster per sample than the median whole one. */
+export function splitIsFaster(wholeMsPerSample: number[], splitMsPerSample: number[]): boolean {
+  return median(splitMsPerSample) < 0.95 * median(wholeMsPerSample);
+}
+
 
 /**
  * Starts `threads − 1` replica threads for `model` and hooks its training step. The model must be built from
  * `spec.model` and compiled with `spec.loss` and `spec.metrics` and its optimizer. Rejects with a one-line
  * reason when a replica cannot start. Call `stop()` when training ends.
  */
-export async function startDataParallel(tf: Tf, built: LayersModel, spec: ReplicaSpec, threads: number): Promise<DataParallel> {
+export async function startDataParallel(tf: Tf, built: LayersModel, spec: ReplicaSpec, threads: number, options: DataParallelOptions = {}): Promise<DataParallel> {
   const model = trainedModel(built);
   const replicas = Array.from({ length: Math.max(0, Math.floor(threads) - 1) }, (_, i) => new Replica(spec, i));
   try {
@@ -145,6 +172,10 @@ export async function startDataParallel(tf: Tf, built: LayersModel, spec: Replic
   /** Set by a split step for the minimize call inside it. */
   let step: SplitStep | null = null;
   let splitSteps = 0;
+  let splitting: boolean | null = options.probe === false ? true : null;
+  let probed: DataParallel['probe'] = null;
+  const timings = { whole: [] as number[], split: [] as number[] };
+  let probeStep = 0;
 
   // This part's gradients plus the replicas', weighted by part size, applied once.
   optimizer.minimize = function minimize(f: () => Scalar, returnCost?: boolean, varList?: Variable[]): Scalar | null {
@@ -175,10 +206,8 @@ export async function startDataParallel(tf: Tf, built: LayersModel, spec: Replic
 
   hooks.makeTrainFunction = function makeTrainFunction() {
     const ownStep = ownMakeTrainFunction.call(model);
-    return (data: Tensor[]): Scalar[] => {
+    const splitStep = (data: Tensor[], parts: number): Scalar[] => {
       const n = data[0].shape[0];
-      const parts = Math.min(replicas.length + 1, Math.floor(n / MIN_PART));
-      if (parts < 2) return ownStep(data);
       const sizes = partSizes(n, parts);
       const used = replicas.slice(0, parts - 1);
       // The replicas start on their parts, with this thread's current weights, while this thread does its own.
@@ -210,11 +239,30 @@ export async function startDataParallel(tf: Tf, built: LayersModel, spec: Replic
         return combinedMetric;
       })];
     };
+    return (data: Tensor[]): Scalar[] => {
+      const n = data[0].shape[0];
+      const parts = Math.min(replicas.length + 1, Math.floor(n / MIN_PART));
+      if (parts < 2 || splitting === false) return ownStep(data);
+      if (splitting === true) return splitStep(data, parts);
+      // Probing (see PROBE_BLOCK).
+      const k = probeStep++;
+      const split = Math.floor(k / PROBE_BLOCK) % 2 === 1;
+      const t0 = performance.now();
+      const outs = split ? splitStep(data, parts) : ownStep(data);
+      if (k % PROBE_BLOCK !== 0) (split ? timings.split : timings.whole).push((performance.now() - t0) / n);
+      if (probeStep === PROBE_STEPS) {
+        splitting = splitIsFaster(timings.whole, timings.split);
+        probed = { wholeMsPerSample: median(timings.whole), splitMsPerSample: median(timings.split) };
+      }
+      return outs;
+    };
   };
 
   return {
     threads: replicas.length + 1,
     get splitSteps() { return splitSteps; },
+    get splitting() { return splitting; },
+    get probe() { return probed; },
     async stop() {
       optimizer.minimize = ownMinimize;
       hooks.makeTrainFunction = ownMakeTrainFunction;

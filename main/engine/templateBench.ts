@@ -1,7 +1,8 @@
 // Training throughput of every built-in template's model (app/templates) on one backend, with each
 // template's real input shape, batch size and loss, on random data: the bench beyond the reference MLP
-// and CNN (Conv1D, LSTM, embeddings, attention...). One backend and thread count per process, because
-// wasm's thread count is fixed once it starts; test/bench/templates.bench.ts runs one process per setting.
+// and CNN (Conv1D, LSTM, embeddings, attention...). One backend and thread count per process (as training
+// runs them: several wasm threads as replicas of the model, ./parallelPlan.ts); test/bench/templates.bench.ts
+// runs one process per setting.
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import { flattenBlocks } from '../../app/graph/blocks.ts';
 import { buildTfModel, registerCustomLayers } from '../../app/graph/buildModel.ts';
@@ -12,6 +13,8 @@ import { loadBackend, type BackendName, type Tf } from './backends.ts';
 import { bareFit, measureThroughputDetailed, type MeasureOptions } from './bench.ts';
 import { useStockGradients } from './fastGradients.ts';
 import { throwOnWebgpuErrors } from './webgpu.ts';
+import { parallelPlan } from './parallelPlan.ts';
+import { PROBE_STEPS, startDataParallel, type DataParallel } from './dataParallel.ts';
 
 export type TemplateLoss = 'categoricalCrossentropy' | 'binaryCrossentropy' | 'meanSquaredError';
 
@@ -32,6 +35,8 @@ export interface TemplateThroughput {
   template: string;
   backend: BackendName;
   threads?: number;
+  /** Several wasm threads, as replicas (as training runs this model): whether they split every batch or left it to one thread (see ThroughputResult). */
+  split?: boolean;
   batchSize: number;
   samplesPerSec: number;
   /** Samples per second of process CPU time (all threads): robust to other load on a shared machine. */
@@ -122,7 +127,9 @@ export async function runTemplateBench(options: TemplateBenchOptions): Promise<T
   let tf: Tf;
   let threads: number | undefined;
   try {
-    ({ tf, threads } = await loadBackend(backend, { threads: options.threads }));
+    // The threaded build only for a model with BatchNormalization, which no template has: replicas otherwise.
+    ({ tf, threads } = await loadBackend(backend, { threads: 1 }));
+    if (backend === 'wasm') threads = Math.max(1, options.threads ?? 1);
   } catch (err) {
     report.skipped.push({ backend, reason: (err as Error).message });
     return report;
@@ -133,11 +140,16 @@ export async function runTemplateBench(options: TemplateBenchOptions): Promise<T
     options.onProgress?.(`${template.id} on ${backend}${threads ? ` (${threads} thread${threads > 1 ? 's' : ''})` : ''}`);
     let model: LayersModel | null = null;
     let data: { x: Tensor; y: Tensor } | null = null;
+    let parallel: DataParallel | null = null;
     try {
       model = buildTfModel(template.graph, tf);
       const spec = specOf(template, model);
       report.specs.push(spec);
       model.compile({ optimizer: tf.train.adam(), loss: spec.loss });
+      const source = { kind: 'graph' as const, graph: template.graph };
+      const plan = parallelPlan(source, threads ?? 1);
+      if (plan.parallelism === 'threaded-build') throw new Error('uses BatchNormalization: several threads would run on the threaded build, which this bench does not start');
+      if (backend === 'wasm' && plan.replicas > 1) parallel = await startDataParallel(tf, model, { model: source, loss: spec.loss, metrics: [] }, plan.replicas);
       data = templateData(tf, spec, (options.poolBatches ?? 16) * spec.batchSize);
       const fit = bareFit(tf, model, data.x, data.y, spec.batchSize);
       const t0 = performance.now();
@@ -148,7 +160,9 @@ export async function runTemplateBench(options: TemplateBenchOptions): Promise<T
         report.skipped.push({ backend, template: template.id, reason: `too slow to measure here: the first batch took ${(firstMs / 1000).toFixed(1)} s (budget ${(budget / 1000).toFixed(0)} s)` });
         continue;
       }
-      const measured: TemplateThroughput = { template: template.id, backend, ...(threads ? { threads } : {}), batchSize: spec.batchSize, ...await measureThroughputDetailed(fit, spec.batchSize, options.measure) };
+      // Training times its first steps whole and split to choose; measured after that choice.
+      if (parallel) await fit(PROBE_STEPS);
+      const measured: TemplateThroughput = { template: template.id, backend, ...(threads ? { threads } : {}), ...(parallel?.splitting != null ? { split: parallel.splitting } : {}), batchSize: spec.batchSize, ...await measureThroughputDetailed(fit, spec.batchSize, options.measure) };
       if (options.compareStockGradients) {
         useStockGradients(tf, true);
         try {
@@ -170,6 +184,7 @@ export async function runTemplateBench(options: TemplateBenchOptions): Promise<T
     } catch (err) {
       report.skipped.push({ backend, template: template.id, reason: (err as Error).message.split('\n')[0] });
     } finally {
+      await parallel?.stop();
       model?.dispose();
       if (data) tf.dispose([data.x, data.y]);
     }

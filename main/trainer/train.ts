@@ -23,6 +23,8 @@ import { CheckpointWriter, removeCheckpoints } from '../model/checkpoint.ts';
 import { Pruner } from './pruning.ts';
 import { TrainingError } from './trainingError.ts';
 import { lossFor } from '../engine/losses.ts';
+import { parallelPlan } from '../engine/parallelPlan.ts';
+import { startDataParallel, type DataParallel } from '../engine/dataParallel.ts';
 import { warmStartWeights } from './warmStart.ts';
 import { augmentBatches, augmentPlan, memoryBatches } from './augment.ts';
 import { describeFsError } from '../files/atomicWrite.ts';
@@ -129,7 +131,11 @@ async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingRes
   const cores = usableThreads(config.threads ?? 1);
   if (cores.warning) result.warnings.push(capitalize(`${cores.warning}.`));
   // Training's auto times a few steps of this very model on each backend that starts (main/engine/autoBackend.ts).
-  const { tf, backend, tried, choice: backendChoice, threads } = await loadTf(config.backend, { build: (t) => buildModel(t, job.model), batchSize: config.batchSize }, { threads: cores.threads });
+  // On wasm, several cores run as replicas of the model, or as the threaded build for BatchNormalization (main/engine/parallelPlan.ts).
+  const plan = parallelPlan(job.model, cores.threads);
+  const loaded = await loadTf(config.backend, { build: (t) => buildModel(t, job.model), batchSize: config.batchSize }, { threads: plan.wasmThreads });
+  const { tf, backend, tried, choice: backendChoice } = loaded;
+  let threads = loaded.threads;
   result.backend = backend;
   if (backendChoice) result.backendChoice = backendChoice;
   if (threads !== undefined) result.threads = threads;
@@ -168,6 +174,7 @@ async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingRes
   let loop: StudioLoop | null = null;
   let pruner: Pruner | null = null;
   let warmStart: WarmStartReport | undefined;
+  let parallel: DataParallel | null = null;
   try {
     // A resumed run starts from its checkpoint's weights (read by the checked reader) and learning rate;
     // a derived run (pruned) from its parent's saved model; a warm start from its matching layers.
@@ -176,6 +183,17 @@ async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingRes
     else if (job.warmStart) warmStart = await warmStartWeights(tf, model, job.warmStart);
     const optimizer = makeOptimizer(tf, job.resume ? { ...config, optimizer: { ...config.optimizer, learningRate: job.resume.learningRate } } : config);
     model.compile({ optimizer, loss: lossFor(tf, choice.loss), metrics: choice.metrics });
+    if (backend === 'wasm' && plan.replicas > 1) {
+      try {
+        parallel = await startDataParallel(tf, model, { model: job.model, loss: choice.loss, metrics: choice.metrics, seed: config.seed }, plan.replicas);
+        threads = result.threads = parallel.threads;
+        result.parallelism = 'replicas';
+      } catch (err) {
+        result.warnings.push(`Training runs on one thread: ${(err as Error).message}.`);
+      }
+    } else if (backend === 'wasm' && (threads ?? 1) > 1) {
+      result.parallelism = 'threaded-build';
+    }
 
     const classCounts = async (): Promise<number[]> => {
       if (source.kind === 'stream') return countTrainClasses(source.table, numClasses);
@@ -194,6 +212,7 @@ async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingRes
       tried,
       ...(result.backendChoice ? { backendChoice: result.backendChoice } : {}),
       ...(threads !== undefined ? { threads } : {}),
+      ...(result.parallelism ? { parallelism: result.parallelism } : {}),
       loss: choice.loss,
       lossExplanation: choice.explanation,
       trainSamples: counts.train,
@@ -269,6 +288,7 @@ async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingRes
     result.learningRate = state.learningRate;
     result.trainSamples = nTrain;
     result.samplesPerSec = rate(state.samplesDone, performance.now() - state.fitStart);
+    if (parallel) Object.assign(result, replicaOutcome(parallel));
 
     if (early && earlyStoppedAt >= 0 && early.watched && early.watched !== config.earlyStopping.monitor) {
       result.warnings.push(`Early stopping watched the ${metricLabel(early.watched).toLowerCase()} because the ${metricLabel(config.earlyStopping.monitor).toLowerCase()} was not measured (no validation split).`);
@@ -339,6 +359,7 @@ async function runInner(job: TrainingJob, hooks: TrainHooks, result: TrainingRes
     result.durationMs = performance.now() - t0;
     return result;
   } finally {
+    await parallel?.stop();
     tensors.forEach((t) => t.dispose());
     loop?.dispose();
     pruner?.dispose();
@@ -484,6 +505,16 @@ function makeOptimizer(tf: Tf, config: TrainingConfig): tfTypes.Optimizer {
     case 'adagrad': return tf.train.adagrad(lr);
     case 'adadelta': return tf.train.adadelta(lr);
   }
+}
+
+/** What the replicas did: split every batch, or (when splitting was not faster here) leave the steps to one thread. */
+function replicaOutcome(parallel: DataParallel): Pick<TrainingResult, 'threads' | 'parallelism' | 'parallelChoice'> {
+  const { probe, splitting, threads } = parallel;
+  if (!probe) return splitting === null ? { parallelChoice: `the run was too short to time splitting each batch over ${threads} threads: its steps ran whole and split in turn` } : {};
+  const times = `${formatNumber(probe.splitMsPerSample)} ms per sample split against ${formatNumber(probe.wholeMsPerSample)} on one thread`;
+  return splitting
+    ? { threads, parallelism: 'replicas', parallelChoice: `each batch split over ${threads} threads: ${times}` }
+    : { threads: 1, parallelism: undefined, parallelChoice: `trained on one thread: splitting each batch over ${threads} threads was not faster for this model (${times})` };
 }
 
 /** `auto`: n / (k × count) per class (scikit-learn's "balanced"), so every class weighs the same in total. */

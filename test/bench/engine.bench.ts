@@ -1,6 +1,9 @@
 // Training throughput (samples/s, batch 64) of the reference mlp and cnn on every backend that loads,
-// beside a bare TF.js model.fit, plus the bare figure with tfjs's stock wasm kernels for comparison.
-import { WASM_TARGETS } from '../../main/engine/bench.ts';
+// beside a bare TF.js model.fit, plus the bare figure with tfjs's stock wasm kernels for comparison; and the
+// cnn at batch 256 on wasm with every core against one thread (issue 18's target: ≥ 1.5× on 2 cores).
+import { WASM_TARGETS, runEngineBench } from '../../main/engine/bench.ts';
+import { median } from '../../app/training/tradeoffs.ts';
+import { machineCores } from '../../main/engine/wasmThreads.ts';
 import { runStudioEngineBench } from '../../main/trainer/engineBench.ts';
 import type { BenchResult } from './run.ts';
 
@@ -21,5 +24,31 @@ export async function run(): Promise<BenchResult[]> {
     }
   }
   for (const s of report.skipped) rows.push({ name: `${s.backend} backend`, value: NaN, unit: '', note: `skipped: ${s.reason}` });
+  rows.push(...await threadScaling());
   return rows;
+}
+
+/** cnn, batch 256, wasm: every core ÷ 1 thread, as the median of 3 pairs measured in alternating order. */
+async function threadScaling(): Promise<BenchResult[]> {
+  const cores = machineCores();
+  if (cores < 2) return [{ name: 'cnn wasm batch 256, threads', value: NaN, unit: '', note: 'skipped: this computer has one core' }];
+  const one: number[] = [];
+  const many: number[] = [];
+  let split: boolean | undefined;
+  for (let round = 0; round < 3; round++) {
+    const order = round % 2 === 0 ? [1, cores] : [cores, 1];
+    process.stderr.write(`  engine: cnn on wasm at batch 256, ${order.join(' then ')} threads (pair ${round + 1} of 3)\n`);
+    const report = await runEngineBench({ backends: ['wasm'], models: ['cnn'], batchSize: 256, threads: order });
+    for (const r of report.results) {
+      if (r.threads === 1) one.push(r.bareSamplesPerSec);
+      else { many.push(r.bareSamplesPerSec); split = r.split; }
+    }
+  }
+  const ratios = one.map((v, i) => many[i] / v);
+  const how = split === false ? 'the replicas did not split the batches (not faster in the first steps)' : 'replicas of the model, each on part of every batch';
+  return [
+    { name: 'cnn wasm batch 256, 1 thread', value: median(one), unit: 'samples/s', note: 'bare model.fit, median of 3' },
+    { name: `cnn wasm batch 256, ${cores} threads`, value: median(many), unit: 'samples/s', note: `bare model.fit, median of 3; ${how}` },
+    { name: `cnn wasm batch 256, ${cores} threads ÷ 1 thread`, value: median(ratios), unit: 'ratio', note: `target ≥ 1.5 on 2 cores; median of 3 pairs in alternating order (each pair: ${ratios.map((r) => r.toFixed(2)).join(', ')})` },
+  ];
 }

@@ -22,10 +22,12 @@ Options:
   --model M        ${REFERENCE_MODELS.join(', ')} (repeatable; default: both)
   --batch-size N   default 64
   --threads N      cores wasm computes with, 1 to ${machineCores()} on this computer (repeatable: each count is
-                   measured; default 1). With a count above 1 every count runs on the threaded build.
+                   measured; default 1). More than 1 runs as training does: that many replicas of the
+                   model, each on part of every batch ("split": true), unless splitting was not faster
+                   in the first steps ("split": false: the batches stayed on one thread).
                    tensorflow and webgpu thread by themselves and are measured once (threads null)
-  --json           print {"results": [{"model","backend","batchSize","threads","samplesPerSec",
-                   "bareSamplesPerSec","bareSamplesPerCpuSec"}], "skipped": [...]}`;
+  --json           print {"results": [{"model","backend","batchSize","threads","split",
+                   "samplesPerSec","bareSamplesPerSec","bareSamplesPerCpuSec"}], "skipped": [...]}`;
 
 export const benchCommand: CliCommand = {
   name: 'bench',
@@ -64,7 +66,7 @@ export const benchCommand: CliCommand = {
     });
     if (values.json) {
       const results = report.results.map((r) => ({
-        model: r.model, backend: r.backend, batchSize: r.batchSize, threads: r.threads,
+        model: r.model, backend: r.backend, batchSize: r.batchSize, threads: r.threads, ...(r.split !== undefined ? { split: r.split } : {}),
         samplesPerSec: Math.round(r.samplesPerSec), bareSamplesPerSec: Math.round(r.bareSamplesPerSec),
         ...(r.bareSamplesPerCpuSec !== undefined ? { bareSamplesPerCpuSec: Math.round(r.bareSamplesPerCpuSec) } : {}),
       }));

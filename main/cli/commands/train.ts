@@ -14,7 +14,7 @@ import { machineCores } from '../../engine/cores.ts';
 import type { ProgressEvent } from '../../../app/training/progress.ts';
 import { lossTitle } from '../../../app/training/loss.ts';
 import { positiveScores } from '../../../app/training/evaluate.ts';
-import type { TrainingResult, WarmStartReport } from '../../../app/training/protocol.ts';
+import { PARALLELISM_WORDS, type TrainingResult, type WarmStartReport } from '../../../app/training/protocol.ts';
 import { testSummary } from '../../trainer/recording.ts';
 import { startRun, type RunRequest } from '../../trainer/startRun.ts';
 import { planResume } from '../../trainer/resumePlan.ts';
@@ -206,6 +206,7 @@ export function summaryText(result: TrainingResult, runId: number | null, name: 
   }
   if (result.status !== 'failed' || result.epochsCompleted > 0) {
     lines.push(`backend ${result.backend ?? '-'}, ${result.epochsCompleted}/${result.epochs} epochs, ${formatRate(result.samplesPerSec, '-')}, ${formatDuration(result.durationMs)}`);
+    if (result.parallelChoice) lines.push(`threads: ${result.parallelChoice}`);
   }
   const test = testSummary(result);
   if (test) {
@@ -320,7 +321,7 @@ export async function trainAndReport(store: ExperimentStore, request: RunRequest
       const { session, name, recorded } = startRun(store, new TrainingSupervisor(), request, {
         onStarted: (_runId, info) => {
           const tried = info.tried.map((t) => `${t.backend}: ${t.error}`).join('; ');
-          io.stderr(`training on ${info.backend}${info.threads !== undefined ? ` with ${info.threads} thread${info.threads === 1 ? '' : 's'}` : ''}${tried ? ` (${tried})` : ''}${info.backendChoice ? ` [auto: ${info.backendChoice}]` : ''}: ${info.trainSamples} training, ${info.validationSamples} validation, ${info.testSamples} test rows; loss: ${lossTitle(info.loss).toLowerCase()}\n`);
+          io.stderr(`training on ${info.backend}${info.threads !== undefined ? ` with ${info.threads} thread${info.threads === 1 ? '' : 's'}${info.parallelism ? ` (${PARALLELISM_WORDS[info.parallelism]})` : ''}` : ''}${tried ? ` (${tried})` : ''}${info.backendChoice ? ` [auto: ${info.backendChoice}]` : ''}: ${info.trainSamples} training, ${info.validationSamples} validation, ${info.testSamples} test rows; loss: ${lossTitle(info.loss).toLowerCase()}\n`);
           warmStart = info.warmStart;
           if (info.warmStart) io.stderr(`${warmStartText(request.derived, info.warmStart)}\n`);
         },
@@ -359,8 +360,10 @@ export async function trainAndReport(store: ExperimentStore, request: RunRequest
           ...(result.advice ? { advice: result.advice } : {}),
           backend: result.backend,
           ...(result.backendChoice ? { backendChoice: result.backendChoice } : {}),
-          // Threads the backend computed with (wasm's pool size; cpu 1); null for tensorflow and webgpu.
+          // Threads the backend computed with (wasm: replicas or the threaded build's pool, see parallelism; cpu 1); null for tensorflow and webgpu.
           threads: result.threads ?? null,
+          parallelism: result.parallelism ?? null,
+          ...(result.parallelChoice ? { parallelChoice: result.parallelChoice } : {}),
           epochs: result.epochsCompleted,
           epochsPlanned: result.epochs,
           loss: result.loss,

@@ -1,5 +1,6 @@
-// `--threads N` of train, sweep and bench as a user runs them: the run computes with N wasm threads (the
-// trainer reports the backend's pool size), records N with its settings, and bad counts are one-line usage errors.
+// `--threads N` of train, sweep and bench as a user runs them: the run computes with N wasm threads (replicas
+// of the model, or the threaded build for BatchNormalization), records N with its settings, says how the
+// threads were used, and bad counts are one-line usage errors.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,12 @@ const cores = availableParallelism();
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mw-cli-threads-'));
   await writeFile(file('iris.mwproj'), serializeProject(projectFromTemplate(getTemplate('tabular-classifier')!, { name: 'Iris' })));
+  await writeFile(file('digits.mwproj'), serializeProject(projectFromTemplate(getTemplate('digit-recognizer')!, { name: 'Digits' })));
+  await writeFile(file('bn.json'), JSON.stringify({ class_name: 'Sequential', config: { name: 'bn', layers: [
+    { class_name: 'Dense', config: { name: 'd1', units: 8, activation: 'relu', batch_input_shape: [null, 4] } },
+    { class_name: 'BatchNormalization', config: { name: 'bn1' } },
+    { class_name: 'Dense', config: { name: 'd2', units: 3, activation: 'softmax' } },
+  ] } }));
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -27,15 +34,42 @@ describe('modelwright train --threads', () => {
     const run = await runCli(['train', file('iris.mwproj'), '--epochs', '1', '--backend', 'wasm', '--threads', String(n), '--db', file('h.db'), '--json']);
     expect(run.code, run.stderr).toBe(0);
     const out = JSON.parse(run.stdout);
-    // `threads` is the pool size the wasm backend reports in the trainer process, not the number asked for.
+    // `threads` is what the trainer process started, not the number asked for: here replicas of the model.
     expect(out).toMatchObject({ status: 'completed', backend: 'wasm', threads: n });
-    expect(run.stderr).toMatch(new RegExp(`^training on wasm with ${n} thread`, 'm'));
+    if (n > 1) {
+      expect(out.parallelism).toBe('replicas');
+      // One epoch of 96 rows is too short to time splitting against not splitting, and the run says so.
+      expect(out.parallelChoice).toMatch(/^the run was too short to time splitting each batch over 2 threads/);
+      expect(run.stderr).toMatch(/^training on wasm with 2 threads \(each on part of every batch\)/m);
+    }
     const store = openStore(file('h.db'), { mustExist: true });
     try {
       expect(store.getRun(out.runId).config).toMatchObject({ threads: n });
     } finally {
       store.close();
     }
+  }, 120_000);
+
+  it.runIf(cores > 1)('times its first steps on a CNN and then keeps the faster way, saying which', async () => {
+    const run = await runCli(['train', file('digits.mwproj'), '--epochs', '1', '--backend', 'wasm', '--threads', '2', '--db', file('h.db'), '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const out = JSON.parse(run.stdout);
+    expect(out.status).toBe('completed');
+    // Which way wins depends on the machine; what is reported must match the way taken.
+    if (out.threads === 2) {
+      expect(out.parallelism).toBe('replicas');
+      expect(out.parallelChoice).toMatch(/^each batch split over 2 threads: [\d.]+ ms per sample split against [\d.]+ on one thread$/);
+    } else {
+      expect(out).toMatchObject({ threads: 1, parallelism: null });
+      expect(out.parallelChoice).toMatch(/^trained on one thread: splitting each batch over 2 threads was not faster for this model/);
+    }
+  }, 120_000);
+
+  it.runIf(cores > 1)('runs a model with BatchNormalization on the threaded build, so it normalizes over the whole batch', async () => {
+    const run = await runCli(['train', file('bn.json'), '--data', 'builtin:iris', '--epochs', '2', '--backend', 'wasm', '--threads', '2', '--db', file('h.db'), '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ status: 'completed', threads: 2, parallelism: 'threaded-build' });
+    expect(run.stderr).toMatch(/^training on wasm with 2 threads \(one model, its products split over threads\)/m);
   }, 120_000);
 
   it('takes every core by default from the CLI', async () => {

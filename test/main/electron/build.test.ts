@@ -1,6 +1,7 @@
 // The esbuild bundles work where they will run: the preload in a sandbox that can require only
 // `electron`, and main.mjs resolves every import it makes (with `electron` replaced by a stub).
 import { execFile } from 'node:child_process';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,4 +67,23 @@ describe('Electron bundles', () => {
     // app.enableSandbox() must come before ready (whenReady never resolves here), so every renderer is sandboxed.
     expect(calls).toContain('enableSandbox');
   });
+
+  it('replica.mjs, the trainer\'s data-parallel thread, starts on its own and builds the model it is given', async () => {
+    const { port1, port2 } = new MessageChannel();
+    const topology = { class_name: 'Sequential', config: { name: 's', layers: [{ class_name: 'Dense', config: { units: 3, batch_input_shape: [null, 4], name: 'd' } }] } };
+    const worker = new Worker(join(outDir, bundleNames.replica), {
+      workerData: { spec: { model: { kind: 'keras', topology }, loss: 'meanSquaredError', metrics: [] }, port: port2, signal: new Int32Array(new SharedArrayBuffer(8)) },
+      transferList: [port2],
+    });
+    try {
+      const reply = await new Promise((resolve, reject) => {
+        port1.once('message', resolve);
+        worker.once('error', reject);
+      });
+      expect(reply).toEqual({ type: 'ready', trainableShapes: [[4, 3], [3]] });
+    } finally {
+      port1.close();
+      await worker.terminate();
+    }
+  }, 60_000);
 });

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { loadBackend } from '../../../main/engine/backends.ts';
 import { lossFor } from '../../../main/engine/losses.ts';
-import { partSizes, startDataParallel, type DataParallel, type ReplicaSpec } from '../../../main/engine/dataParallel.ts';
+import { PROBE_STEPS, partSizes, splitIsFaster, startDataParallel, type DataParallel, type ReplicaSpec } from '../../../main/engine/dataParallel.ts';
 
 const L = tf.layers;
 
@@ -69,16 +69,16 @@ function initialWeights(c: Case): Float32Array[] {
   return weights;
 }
 
-async function train(c: Case, threads: number): Promise<{ weights: Float32Array[]; history: Record<string, number[]>; parallel: DataParallel | null }> {
+async function train(c: Case, threads: number, probe = false, epochs = 2): Promise<{ weights: Float32Array[]; history: Record<string, number[]>; parallel: DataParallel | null }> {
   const model = startingModel(c);
   const metrics = c.loss === 'huber' ? ['mae'] : ['accuracy'];
   model.compile({ optimizer: c.optimizer(), loss: lossFor(tf, c.loss), metrics });
   const parallel = threads > 1
-    ? await startDataParallel(tf, model, { model: { kind: 'keras', topology: model.toJSON(null, false) }, loss: c.loss, metrics }, threads)
+    ? await startDataParallel(tf, model, { model: { kind: 'keras', topology: model.toJSON(null, false) }, loss: c.loss, metrics }, threads, { probe })
     : null;
   const { x, y } = c.data();
   try {
-    const h = await model.fit(x, y, { batchSize: 50, epochs: 2, shuffle: false, verbose: 0, classWeight: c.classWeight });
+    const h = await model.fit(x, y, { batchSize: 50, epochs, shuffle: false, verbose: 0, classWeight: c.classWeight });
     return { weights: model.getWeights().map((w) => w.dataSync() as Float32Array), history: h.history as Record<string, number[]>, parallel };
   } finally {
     await parallel?.stop();
@@ -112,6 +112,37 @@ describe('data-parallel training on replica threads', () => {
     }, 120_000);
   }
 
+  it('while it times the first steps (whole and split in turn) it trains to the weights of 1 thread', async () => {
+    const c = cases[1];
+    const one = await train(c, 1, false, 5);
+    // 96 samples in batches of 50 and 46, 2 epochs: 4 steps, all whole (the first probe block), so 5 epochs:
+    // 10 steps, the second block split.
+    const probing = await train(c, 2, true, 5);
+    expect(probing.parallel?.splitting).toBeNull();
+    expect(probing.parallel?.splitSteps).toBe(4);
+    expect(maxDiff(one.weights, probing.weights)).toBeLessThan(2e-5);
+  }, 120_000);
+
+  it(`decides after ${PROBE_STEPS} steps timed whole and split, splitting only when that is clearly faster per sample`, async () => {
+    expect(splitIsFaster([1, 1, 1], [0.6, 0.7, 2])).toBe(true);
+    expect(splitIsFaster([1, 1, 1], [0.97, 0.96, 0.5])).toBe(false);
+    const model = tf.sequential({ layers: [L.dense({ inputShape: [3], units: 2, activation: 'softmax' })] });
+    model.compile({ optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' });
+    const parallel = await startDataParallel(tf, model, { model: { kind: 'keras', topology: model.toJSON(null, false) }, loss: 'categoricalCrossentropy', metrics: [] }, 2);
+    try {
+      const x = tf.ones([16 * PROBE_STEPS, 3]);
+      const y = tf.oneHot(tf.zeros([x.shape[0]], 'int32') as tf.Tensor1D, 2).toFloat();
+      await model.fit(x, y, { batchSize: 16, epochs: 1, verbose: 0 });
+      expect(parallel.splitting).not.toBeNull();
+      expect(parallel.splitSteps).toBe(PROBE_STEPS / 2);
+      expect(parallel.probe?.wholeMsPerSample).toBeGreaterThan(0);
+      await model.fit(x, y, { batchSize: 16, epochs: 1, verbose: 0 });
+      expect(parallel.splitSteps).toBe(parallel.splitting ? PROBE_STEPS / 2 + PROBE_STEPS : PROBE_STEPS / 2);
+    } finally {
+      await parallel.stop();
+    }
+  }, 60_000);
+
   it('splits a batch into parts as equal as possible, and not below 8 samples', () => {
     expect(partSizes(50, 2)).toEqual([25, 25]);
     expect(partSizes(20, 3)).toEqual([7, 7, 6]);
@@ -121,7 +152,7 @@ describe('data-parallel training on replica threads', () => {
   it('leaves batches too small to split on this thread', async () => {
     const model = tf.sequential({ layers: [L.dense({ inputShape: [3], units: 2, activation: 'softmax' })] });
     model.compile({ optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' });
-    const parallel = await startDataParallel(tf, model, { model: { kind: 'keras', topology: model.toJSON(null, false) }, loss: 'categoricalCrossentropy', metrics: [] }, 2);
+    const parallel = await startDataParallel(tf, model, { model: { kind: 'keras', topology: model.toJSON(null, false) }, loss: 'categoricalCrossentropy', metrics: [] }, 2, { probe: false });
     try {
       await model.fit(tf.ones([15, 3]), tf.oneHot(tf.zeros([15], 'int32') as tf.Tensor1D, 2).toFloat(), { batchSize: 15, epochs: 1, verbose: 0 });
       expect(parallel.splitSteps).toBe(0);
