@@ -117,14 +117,16 @@ interface SplitStep { sizes: number[]; replicas: Replica[]; replies?: Extract<Re
 export interface DataParallel {
   /** Threads computing each split step: this one and the replicas. */
   readonly threads: number;
-  /** Steps that were split so far (a batch under 2 × MIN_PART samples is not). */
+  /** Steps that were split so far, and steps whose batch was big enough to split (2 × MIN_PART samples). */
   readonly splitSteps: number;
+  readonly splittableSteps: number;
   /**
-   * Whether steps are split: decided by timing the first steps both ways (see `probe`); null until then.
-   * A small model's step is mostly fixed per-operation cost that splitting does not share out.
+   * Whether steps are split, as last decided by timing steps both ways (see `probe`); null until the first
+   * decision. A small model's step is mostly fixed per-operation cost that splitting does not share out.
+   * Timed again every REPROBE_AFTER steps, so a moment of other load on the machine does not decide for good.
    */
   readonly splitting: boolean | null;
-  /** Milliseconds per sample measured whole and split, once decided. */
+  /** Milliseconds per sample measured whole and split at the last decision. */
   readonly probe: { wholeMsPerSample: number; splitMsPerSample: number } | null;
   stop(): Promise<void>;
 }
@@ -141,6 +143,8 @@ export interface DataParallelOptions {
  */
 export const PROBE_BLOCK = 4;
 export const PROBE_STEPS = 4 * PROBE_BLOCK;
+/** Splittable steps after a decision before the next timing. */
+export const REPROBE_AFTER = 500;
 
 /** Split when the median split step is at least 5% faster per sample than the median whole one. */
 export function splitIsFaster(wholeMsPerSample: number[], splitMsPerSample: number[]): boolean {
@@ -173,6 +177,9 @@ export async function startDataParallel(tf: Tf, built: LayersModel, spec: Replic
   let step: SplitStep | null = null;
   let splitSteps = 0;
   let splitting: boolean | null = options.probe === false ? true : null;
+  let probing = options.probe !== false;
+  let sinceDecision = 0;
+  let splittableSteps = 0;
   let probed: DataParallel['probe'] = null;
   const timings = { whole: [] as number[], split: [] as number[] };
   let probeStep = 0;
@@ -242,8 +249,15 @@ export async function startDataParallel(tf: Tf, built: LayersModel, spec: Replic
     return (data: Tensor[]): Scalar[] => {
       const n = data[0].shape[0];
       const parts = Math.min(replicas.length + 1, Math.floor(n / MIN_PART));
-      if (parts < 2 || splitting === false) return ownStep(data);
-      if (splitting === true) return splitStep(data, parts);
+      if (parts < 2) return ownStep(data);
+      splittableSteps++;
+      if (!probing && options.probe !== false && ++sinceDecision > REPROBE_AFTER) {
+        probing = true;
+        probeStep = 0;
+        timings.whole.length = 0;
+        timings.split.length = 0;
+      }
+      if (!probing) return splitting ? splitStep(data, parts) : ownStep(data);
       // Probing (see PROBE_BLOCK).
       const k = probeStep++;
       const split = Math.floor(k / PROBE_BLOCK) % 2 === 1;
@@ -253,6 +267,8 @@ export async function startDataParallel(tf: Tf, built: LayersModel, spec: Replic
       if (probeStep === PROBE_STEPS) {
         splitting = splitIsFaster(timings.whole, timings.split);
         probed = { wholeMsPerSample: median(timings.whole), splitMsPerSample: median(timings.split) };
+        probing = false;
+        sinceDecision = 0;
       }
       return outs;
     };
@@ -261,6 +277,7 @@ export async function startDataParallel(tf: Tf, built: LayersModel, spec: Replic
   return {
     threads: replicas.length + 1,
     get splitSteps() { return splitSteps; },
+    get splittableSteps() { return splittableSteps; },
     get splitting() { return splitting; },
     get probe() { return probed; },
     async stop() {

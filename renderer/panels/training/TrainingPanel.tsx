@@ -60,6 +60,8 @@ function ProgressView({ onApply }: { onApply: (change: SettingChange) => void })
   const note = useLearningNote(phase, progress);
   const fraction = phase === 'finished' && outcome?.status === 'completed' ? 1 : progressFraction(progress);
   const backend = progress?.backend ?? started?.backend;
+  // A finished run says the threads it really used: replicas that found splitting slower kept to one.
+  const threads = phase === 'finished' && outcome?.threads !== undefined ? outcome.threads : started?.threads;
   let status = phaseWords[phase];
   if (phase === 'running' && runName) status = `Training "${runName}"`;
   if ((phase === 'finished' || phase === 'failed') && outcome) status = outcome.message;
@@ -81,7 +83,7 @@ function ProgressView({ onApply }: { onApply: (change: SettingChange) => void })
         {progress?.type === 'batch' && <span>batch {progress.batch + 1} of {progress.batchesPerEpoch}</span>}
         {progress && (phase === 'running' || phase === 'stopping') && <span>{formatEta(progress.etaMs)}</span>}
         {progress && <span>{formatRate(progress.samplesPerSec)}</span>}
-        {backend && <span data-testid="train-backend">backend: {backend}{started?.threads !== undefined && ` on ${started.threads} core${started.threads === 1 ? '' : 's'}`}</span>}
+        {backend && <span data-testid="train-backend">backend: {backend}{threads !== undefined && ` on ${threads} core${threads === 1 ? '' : 's'}`}</span>}
         {progress && Object.entries(progress.logs).slice(0, 4).map(([k, v]) => <span key={k} title={explainMetric(k) ?? undefined}>{metricLabel(k)} {formatNumber(v)}</span>)}
       </div>
       {started && (
@@ -91,6 +93,7 @@ function ProgressView({ onApply }: { onApply: (change: SettingChange) => void })
         </p>
       )}
       {started?.backendChoice && <p className="mw-wp-help" data-testid="backend-choice">Backend chosen automatically: {started.backendChoice}.</p>}
+      {phase === 'finished' && outcome?.parallelChoice && <p className="mw-wp-help" data-testid="parallel-choice">Cores: {outcome.parallelChoice}.</p>}
       {started?.warmStart && (
         <p className="mw-wp-help" data-testid="warm-start-report">
           Started from run #{started.warmStart.fromRunId}: {started.warmStart.layers.join(', ')} took its weights.

@@ -58,10 +58,12 @@ describe('modelwright train --threads', () => {
     // Which way wins depends on the machine; what is reported must match the way taken.
     if (out.threads === 2) {
       expect(out.parallelism).toBe('replicas');
-      expect(out.parallelChoice).toMatch(/^each batch split over 2 threads: [\d.]+ ms per sample split against [\d.]+ on one thread$/);
+      expect(out.parallelChoice).toMatch(/^each batch split over 2 threads \((\d+) of (\d+) steps split\); last timed at [\d.]+ ms per sample split against [\d.]+ on one thread$/);
+      const [, split, of] = /\((\d+) of (\d+)/.exec(out.parallelChoice)!.map(Number);
+      expect(split * 2).toBeGreaterThan(of);
     } else {
       expect(out).toMatchObject({ threads: 1, parallelism: null });
-      expect(out.parallelChoice).toMatch(/^trained on one thread: splitting each batch over 2 threads was not faster for this model/);
+      expect(out.parallelChoice).toMatch(/^trained on one thread \(\d+ of \d+ steps split\): splitting each batch over 2 threads was not faster for this model; last timed at /);
     }
   }, 120_000);
 

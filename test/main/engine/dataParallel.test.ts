@@ -138,6 +138,7 @@ describe('data-parallel training on replica threads', () => {
       expect(parallel.probe?.wholeMsPerSample).toBeGreaterThan(0);
       await model.fit(x, y, { batchSize: 16, epochs: 1, verbose: 0 });
       expect(parallel.splitSteps).toBe(parallel.splitting ? PROBE_STEPS / 2 + PROBE_STEPS : PROBE_STEPS / 2);
+      expect(parallel.splittableSteps).toBe(2 * PROBE_STEPS);
     } finally {
       await parallel.stop();
     }
