@@ -137,10 +137,12 @@ export interface DataParallelOptions {
 }
 
 /**
- * The first steps are timed in blocks, whole and split in turn (whole, split, whole, split), PROBE_BLOCK steps
- * each; a block's first step is not counted (a change of batch shape sets operators up again). Alternating
- * single steps would pay that set-up every step and misjudge.
+ * The first steps are timed in four blocks of PROBE_BLOCK steps: whole, split, split, whole (a small model's
+ * steps get faster over its first seconds; this order cancels a steady drift). A block's first step is not
+ * counted (a change of batch shape sets operators up again); alternating single steps would pay that set-up
+ * every step and misjudge.
  */
+const PROBE_ORDER = [false, true, true, false];
 export const PROBE_BLOCK = 4;
 export const PROBE_STEPS = 4 * PROBE_BLOCK;
 /** Splittable steps after a decision before the next timing. */
@@ -260,7 +262,7 @@ export async function startDataParallel(tf: Tf, built: LayersModel, spec: Replic
       if (!probing) return splitting ? splitStep(data, parts) : ownStep(data);
       // Probing (see PROBE_BLOCK).
       const k = probeStep++;
-      const split = Math.floor(k / PROBE_BLOCK) % 2 === 1;
+      const split = PROBE_ORDER[Math.floor(k / PROBE_BLOCK)];
       const t0 = performance.now();
       const outs = split ? splitStep(data, parts) : ownStep(data);
       if (k % PROBE_BLOCK !== 0) (split ? timings.split : timings.whole).push((performance.now() - t0) / n);
