@@ -111,7 +111,7 @@ class Replica {
   }
 }
 
-interface SplitStep { sizes: number[]; replicas: Replica[]; replies?: Extract<ReplicaReply, { type: 'step' }>[] }
+interface SplitStep { sizes: number[]; replicas: Replica[]; received?: boolean; replies?: Extract<ReplicaReply, { type: 'step' }>[] }
 
 /** A model whose training steps are split over replica threads until `stop()`. */
 export interface DataParallel {
@@ -153,7 +153,6 @@ export function splitIsFaster(wholeMsPerSample: number[], splitMsPerSample: numb
   return median(splitMsPerSample) < 0.95 * median(wholeMsPerSample);
 }
 
-
 /**
  * Starts `threads − 1` replica threads for `model` and hooks its training step. The model must be built from
  * `spec.model` and compiled with `spec.loss` and `spec.metrics` and its optimizer. Rejects with a one-line
@@ -188,10 +187,18 @@ export async function startDataParallel(tf: Tf, built: LayersModel, spec: Replic
 
   // This part's gradients plus the replicas', weighted by part size, applied once.
   optimizer.minimize = function minimize(f: () => Scalar, returnCost?: boolean, varList?: Variable[]): Scalar | null {
-    if (!step || step.replies || !varList) return ownMinimize.call(optimizer, f, returnCost, varList);
+    if (!step || step.received || !varList) return ownMinimize.call(optimizer, f, returnCost, varList);
     const { sizes } = step;
     const { value, grads } = optimizer.computeGradients(f, varList);
-    const replies = step.replicas.map((r) => r.receive());
+    // Every replica's answer is taken before any failure is raised, so none is left owing one.
+    const answers = step.replicas.map((r) => { try { return r.receive(); } catch (err) { return err as Error; } });
+    step.received = true;
+    const failed = answers.find((a): a is Error => a instanceof Error);
+    if (failed) {
+      tf.dispose([value, ...Object.values(grads)]);
+      throw failed;
+    }
+    const replies = answers as Extract<ReplicaReply, { type: 'step' }>[];
     step.replies = replies;
     const total = sizes.reduce((a, b) => a + b, 0);
     const combined: { name: string; tensor: Tensor }[] = [];
@@ -237,11 +244,11 @@ export async function startDataParallel(tf: Tf, built: LayersModel, spec: Replic
         step = null;
         tf.dispose(mine.filter(Boolean));
         // A step that failed before collecting the replicas' answers collects them now, so the next one starts clean.
-        if (!current.replies) for (const r of used) { try { r.receive(); } catch { /* the failure at hand is reported */ } }
+        if (!current.received) for (const r of used) { try { r.receive(); } catch { /* the failure at hand is reported */ } }
       }
       splitSteps++;
       // outs[0] is minimize's combined cost; the metrics are this part's only, until combined here.
-      const replies = current.replies;
+      const replies = current.replies!;
       return [outs[0], ...outs.slice(1).map((m, i) => {
         const combinedMetric = weightedMean(tf, m, replies.map((r) => r.outs[i + 1]), sizes);
         m.dispose();

@@ -164,6 +164,24 @@ describe('data-parallel training on replica threads', () => {
     }
   }, 60_000);
 
+  it('fails the step in one line when a replica\'s part fails, at once and with every replica\'s answer taken', async () => {
+    const model = tf.sequential({ layers: [L.dense({ inputShape: [3], units: 2 })] });
+    model.compile({ optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError' });
+    // The replicas' model has the same weights but another output shape: their loss cannot be computed.
+    const other = tf.sequential({ layers: [L.dense({ inputShape: [3], units: 2 }), L.reshape({ targetShape: [2, 1] }), L.conv1d({ filters: 1, kernelSize: 2, useBias: false, trainable: false })] });
+    const parallel = await startDataParallel(tf, model, { model: { kind: 'keras', topology: other.toJSON(null, false) }, loss: 'meanSquaredError', metrics: [] }, 3, { probe: false });
+    try {
+      const t0 = performance.now();
+      const err = await model.fit(tf.ones([48, 3]), tf.zeros([48, 2]), { batchSize: 48, epochs: 1, verbose: 0 }).catch((e: Error) => e);
+      expect((err as Error).message).toMatch(/^a training thread failed: /);
+      expect((err as Error).message).not.toContain('\n');
+      expect(performance.now() - t0).toBeLessThan(10_000);
+      expect(parallel.splitSteps).toBe(0);
+    } finally {
+      await parallel.stop();
+    }
+  }, 60_000);
+
   it('says in one line why the threads could not start, and leaves the model training on one thread', async () => {
     const model = tf.sequential({ layers: [L.dense({ inputShape: [3], units: 2 })] });
     model.compile({ optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError' });
