@@ -37,7 +37,7 @@ export type ReplicaRequest =
 
 export type ReplicaReply =
   | { type: 'ready'; trainableShapes: number[][] }
-  | { type: 'step'; outs: number[]; grads: (Float32Array | null)[] }
+  | { type: 'step'; outs: number[]; grads: (Float32Array | null)[]; /** From waking up to answering. */ busyMs: number }
   | { type: 'error'; message: string };
 
 /** TF.js's training step (LayersModel.makeTrainFunction, protected there): inputs, targets, sample weights → loss and metrics. */
@@ -111,7 +111,15 @@ class Replica {
   }
 }
 
-interface SplitStep { sizes: number[]; replicas: Replica[]; received?: boolean; replies?: Extract<ReplicaReply, { type: 'step' }>[] }
+interface SplitStep {
+  sizes: number[];
+  replicas: Replica[];
+  /** When the step began, and when each replica had been sent its part (performance.now()). */
+  began: number;
+  sentAt: number[];
+  received?: boolean;
+  replies?: Extract<ReplicaReply, { type: 'step' }>[];
+}
 
 /** A model whose training steps are split over replica threads until `stop()`. */
 export interface DataParallel {
@@ -126,6 +134,8 @@ export interface DataParallel {
    * Timed again every REPROBE_AFTER steps, so a moment of other load on the machine does not decide for good.
    */
   readonly splitting: boolean | null;
+  /** Milliseconds this thread spent waiting for the replicas' answers, over all split steps. */
+  readonly waitedMs: number;
   /** Milliseconds per sample measured whole and split at the last decision. */
   readonly probe: { wholeMsPerSample: number; splitMsPerSample: number } | null;
   stop(): Promise<void>;
@@ -134,6 +144,8 @@ export interface DataParallel {
 export interface DataParallelOptions {
   /** Time the first steps whole and split and keep the faster (default); false: split every step. */
   probe?: boolean;
+  /** Size the parts by each thread's measured speed (default); false: equal parts. */
+  balance?: boolean;
 }
 
 /**
@@ -184,14 +196,25 @@ export async function startDataParallel(tf: Tf, built: LayersModel, spec: Replic
   let probed: DataParallel['probe'] = null;
   const timings = { whole: [] as number[], split: [] as number[] };
   let probeStep = 0;
+  // Samples per millisecond of each thread (this one first) in split steps, smoothed: the parts are sized by
+  // them so that every thread finishes its part at about the same time (this one also slices and sends).
+  const rates: (number | null)[] = new Array(replicas.length + 1).fill(null);
+  let waitedMs = 0;
+  const observeRate = (k: number, samples: number, ms: number) => {
+    const rate = samples / Math.max(ms, 1e-3);
+    rates[k] = rates[k] === null ? rate : 0.7 * rates[k]! + 0.3 * rate;
+  };
 
   // This part's gradients plus the replicas', weighted by part size, applied once.
   optimizer.minimize = function minimize(f: () => Scalar, returnCost?: boolean, varList?: Variable[]): Scalar | null {
     if (!step || step.received || !varList) return ownMinimize.call(optimizer, f, returnCost, varList);
-    const { sizes } = step;
+    const { sizes, began, sentAt } = step;
     const { value, grads } = optimizer.computeGradients(f, varList);
+    observeRate(0, sizes[0], performance.now() - began);
     // Every replica's answer is taken before any failure is raised, so none is left owing one.
+    const waitFrom = performance.now();
     const answers = step.replicas.map((r) => { try { return r.receive(); } catch (err) { return err as Error; } });
+    waitedMs += performance.now() - waitFrom;
     step.received = true;
     const failed = answers.find((a): a is Error => a instanceof Error);
     if (failed) {
@@ -200,17 +223,19 @@ export async function startDataParallel(tf: Tf, built: LayersModel, spec: Replic
     }
     const replies = answers as Extract<ReplicaReply, { type: 'step' }>[];
     step.replies = replies;
+    replies.forEach((reply, k) => observeRate(k + 1, sizes[k + 1], sentAt[k] - began + reply.busyMs));
     const total = sizes.reduce((a, b) => a + b, 0);
+    // Σ g_k · n_k / n, in plain arrays: a few typed-array passes instead of four kernels per weight.
     const combined: { name: string; tensor: Tensor }[] = [];
-    tf.tidy(() => varList.forEach((v, i) => {
-      const parts: Tensor[] = [];
-      if (grads[v.name]) parts.push(tf.mul(grads[v.name], sizes[0] / total));
-      replies.forEach((reply, k) => {
-        const g = reply.grads[i];
-        if (g) parts.push(tf.mul(tf.tensor(g, v.shape, 'float32'), sizes[k + 1] / total));
-      });
-      if (parts.length > 0) combined.push({ name: v.name, tensor: tf.keep(parts.length === 1 ? parts[0] : tf.addN(parts)) });
-    }));
+    varList.forEach((v, i) => {
+      const parts: [ArrayLike<number>, number][] = [];
+      if (grads[v.name]) parts.push([grads[v.name].dataSync() as Float32Array, sizes[0] / total]);
+      replies.forEach((reply, k) => { if (reply.grads[i]) parts.push([reply.grads[i]!, sizes[k + 1] / total]); });
+      if (parts.length === 0) return;
+      const sum = new Float32Array(parts[0][0].length);
+      for (const [g, w] of parts) for (let j = 0; j < sum.length; j++) sum[j] += g[j] * w;
+      combined.push({ name: v.name, tensor: tf.tensor(sum, v.shape, 'float32') });
+    });
     optimizer.applyGradients(combined);
     tf.dispose([...Object.values(grads), ...combined.map((g) => g.tensor)]);
     const cost = weightedMean(tf, value, replies.map((r) => r.outs[0]), sizes);
@@ -224,17 +249,21 @@ export async function startDataParallel(tf: Tf, built: LayersModel, spec: Replic
     const ownStep = ownMakeTrainFunction.call(model);
     const splitStep = (data: Tensor[], parts: number): Scalar[] => {
       const n = data[0].shape[0];
-      const sizes = partSizes(n, parts);
+      const began = performance.now();
+      const known = rates.slice(0, parts);
+      const sizes = options.balance !== false && known.every((r) => r !== null) ? partSizes(n, parts, known as number[]) : partSizes(n, parts);
       const used = replicas.slice(0, parts - 1);
       // The replicas start on their parts, with this thread's current weights, while this thread does its own.
       const weights = model.weights.map((w) => w.read().dataSync() as Float32Array);
       let start = sizes[0];
+      const sentAt: number[] = [];
       used.forEach((replica, k) => {
         replica.send({ type: 'step', weights, data: data.map((t) => (t ? sliceData(tf, t, start, sizes[k + 1]) : null)) });
+        sentAt.push(performance.now());
         start += sizes[k + 1];
       });
       const mine = data.map((t) => (t ? tf.slice(t, 0, sizes[0]) : t));
-      const current: SplitStep = { sizes, replicas: used };
+      const current: SplitStep = { sizes, replicas: used, began, sentAt };
       step = current;
       let outs: Scalar[];
       try {
@@ -289,6 +318,7 @@ export async function startDataParallel(tf: Tf, built: LayersModel, spec: Replic
     get splittableSteps() { return splittableSteps; },
     get splitting() { return splitting; },
     get probe() { return probed; },
+    get waitedMs() { return waitedMs; },
     async stop() {
       optimizer.minimize = ownMinimize;
       hooks.makeTrainFunction = ownMakeTrainFunction;
@@ -303,10 +333,23 @@ export function trainedModel(model: LayersModel): LayersModel {
   return inner && inner !== model && typeof (inner as unknown as StepHooks).makeTrainFunction === 'function' ? inner : model;
 }
 
-/** n split into `parts` sizes as equal as possible, the larger ones first. */
-export function partSizes(n: number, parts: number): number[] {
-  const base = Math.floor(n / parts);
-  return Array.from({ length: parts }, (_, i) => base + (i < n % parts ? 1 : 0));
+/**
+ * n split into `parts` sizes: as equal as possible (the larger ones first), or in proportion to `rates` (each
+ * thread's samples per ms) with at least MIN_PART each, rounded so they add up to n.
+ */
+export function partSizes(n: number, parts: number, rates?: number[]): number[] {
+  if (!rates) {
+    const base = Math.floor(n / parts);
+    return Array.from({ length: parts }, (_, i) => base + (i < n % parts ? 1 : 0));
+  }
+  const total = rates.reduce((a, b) => a + b, 0);
+  const spare = n - MIN_PART * parts;
+  const sizes = rates.map((r) => MIN_PART + Math.floor((spare * r) / total));
+  // The samples lost to rounding go to the fastest threads first.
+  let left = n - sizes.reduce((a, b) => a + b, 0);
+  const order = rates.map((r, i) => [r, i] as const).sort((a, b) => b[0] - a[0]);
+  for (let j = 0; left > 0; j = (j + 1) % parts, left--) sizes[order[j][1]]++;
+  return sizes;
 }
 
 function sliceData(tf: Tf, t: Tensor, start: number, size: number): StepTensor {

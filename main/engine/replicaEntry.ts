@@ -44,7 +44,7 @@ async function start(): Promise<(request: Extract<ReplicaRequest, { type: 'step'
       const data = request.data.map((d) => (d ? tf.tensor(d.values, d.shape, d.dtype) : null)) as Tensor[];
       return train(data).map((t) => t.dataSync()[0] as number);
     });
-    return { type: 'step', outs, grads };
+    return { type: 'step', outs, grads, busyMs: 0 };
   };
 }
 
@@ -52,11 +52,13 @@ try {
   const step = await start();
   for (;;) {
     Atomics.wait(signal, 0, 0);
+    const woke = performance.now();
     Atomics.store(signal, 0, 0);
     const request = receiveMessageOnPort(port)?.message as ReplicaRequest | undefined;
     if (!request || request.type === 'stop') break;
     try {
-      answer(step(request));
+      const reply = step(request);
+      answer(reply.type === 'step' ? { ...reply, busyMs: performance.now() - woke } : reply);
     } catch (err) {
       answer({ type: 'error', message: message(err) });
     }

@@ -144,10 +144,15 @@ describe('data-parallel training on replica threads', () => {
     }
   }, 60_000);
 
-  it('splits a batch into parts as equal as possible, and not below 8 samples', () => {
+  it('splits a batch into equal parts, or in proportion to each thread\'s speed, never below 8 samples', () => {
     expect(partSizes(50, 2)).toEqual([25, 25]);
     expect(partSizes(20, 3)).toEqual([7, 7, 6]);
     expect(partSizes(257, 2)).toEqual([129, 128]);
+    // In proportion to each thread's samples per ms (parts are sized so all finish together), at least 8 each.
+    expect(partSizes(256, 2, [1, 1])).toEqual([128, 128]);
+    expect(partSizes(256, 2, [1.2, 1])).toEqual([139, 117]);
+    expect(partSizes(20, 2, [100, 1])).toEqual([12, 8]);
+    expect(partSizes(50, 3, [1, 2, 2]).reduce((a, b) => a + b, 0)).toBe(50);
   });
 
   it('leaves batches too small to split on this thread', async () => {
