@@ -134,7 +134,7 @@ export const settingExplanations: Readonly<Record<string, SettingExplanation>> =
   },
   threads: {
     label: 'Cores', short: (v) => (v === null || v === undefined ? 'default cores' : `${show(v)} core${v === 1 ? '' : 's'}`),
-    text: 'How many of the processor\'s cores one run may use: WebAssembly gives each core a copy of the model and part of every batch (a small model, where that is not faster, stays on one core and the run says so); more is usually faster, fewer leaves room for other work. Each step learns the same either way.',
+    text: 'How many of the processor\'s cores one run may use: each takes part of every batch (a small model that gains nothing stays on one, and the run says so). Fewer leaves room for other work.',
   },
   'augment.flip': {
     label: 'Flip pictures', short: (v) => (v === 'none' || v === null || v === undefined ? 'no flips' : v === 'both' ? 'flip both ways' : `flip ${show(v)}`),
