@@ -106,8 +106,9 @@ describe.skipIf(skip !== null)('train from anywhere', () => {
     await showPanel(page, 'evaluation');
     await page.waitForSelector('[data-testid="evaluation-empty"]');
     await expect.poll(() => page.locator('[data-testid="run-picker"]').inputValue()).toBe('');
-    // The history still has both runs; they are one pick away, not shown by default.
-    expect(await page.locator('[data-testid="run-picker"] option').count()).toBeGreaterThanOrEqual(3);
+    // The history still has both runs; they are one pick away, not shown by default (the list of runs
+    // arrives after the picker itself, so it is waited for).
+    await expect.poll(() => page.locator('[data-testid="run-picker"] option').count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
     await screenshot(page, 'new-project-no-old-run');
     expect(studio.browser.pageErrors).toEqual([]);
   }, 120_000);
