@@ -19,7 +19,7 @@ function answer(reply: ReplicaReply): void {
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err)).split('\n')[0];
 
-async function start(): Promise<(request: Extract<ReplicaRequest, { type: 'step' }>) => ReplicaReply> {
+async function start(): Promise<(request: Extract<ReplicaRequest, { type: 'step' }>, woke: number) => ReplicaReply> {
   const { tf } = await loadBackend('wasm', { threads: 1 });
   if (spec.seed !== undefined) Math.random = mulberry32(spec.seed);
   const model = await buildModel(tf, spec.model);
@@ -38,13 +38,13 @@ async function start(): Promise<(request: Extract<ReplicaRequest, { type: 'step'
   };
   const train = (trained as unknown as StepHooks).makeTrainFunction();
   port.postMessage({ type: 'ready', trainableShapes: trained.trainableWeights.map((w) => w.shape as number[]) } satisfies ReplicaReply);
-  return (request) => {
+  return (request, woke) => {
     const outs = tf.tidy(() => {
       trained.weights.forEach((w, i) => w.write(tf.tensor(request.weights[i], w.shape as number[], w.dtype)));
       const data = request.data.map((d) => (d ? tf.tensor(d.values, d.shape, d.dtype) : null)) as Tensor[];
       return train(data).map((t) => t.dataSync()[0] as number);
     });
-    return { type: 'step', outs, grads, busyMs: 0 };
+    return { type: 'step', outs, grads, busyMs: performance.now() - woke };
   };
 }
 
@@ -57,8 +57,7 @@ try {
     const request = receiveMessageOnPort(port)?.message as ReplicaRequest | undefined;
     if (!request || request.type === 'stop') break;
     try {
-      const reply = step(request);
-      answer(reply.type === 'step' ? { ...reply, busyMs: performance.now() - woke } : reply);
+      answer(step(request, woke));
     } catch (err) {
       answer({ type: 'error', message: message(err) });
     }

@@ -93,6 +93,13 @@ function maxDiff(a: Float32Array[], b: Float32Array[]): number {
   return m;
 }
 
+/** A one-Dense-layer model on 3 inputs, compiled with SGD, and the replica spec built from `replicaModel` (default: itself). */
+function tinyModel(loss: 'categoricalCrossentropy' | 'meanSquaredError', replicaModel?: tf.LayersModel): { model: tf.LayersModel; spec: ReplicaSpec } {
+  const model = tf.sequential({ layers: [L.dense({ inputShape: [3], units: 2, activation: loss === 'categoricalCrossentropy' ? 'softmax' : 'linear' })] });
+  model.compile({ optimizer: tf.train.sgd(0.1), loss });
+  return { model, spec: { model: { kind: 'keras', topology: (replicaModel ?? model).toJSON(null, false) }, loss, metrics: [] } };
+}
+
 describe('data-parallel training on replica threads', () => {
   for (const c of cases) {
     it(`${c.name}: 2 and 3 threads train to the weights of 1 thread`, async () => {
@@ -126,9 +133,8 @@ describe('data-parallel training on replica threads', () => {
   it(`decides after ${PROBE_STEPS} steps timed whole and split, splitting only when that is clearly faster per sample`, async () => {
     expect(splitIsFaster([1, 1, 1], [0.6, 0.7, 2])).toBe(true);
     expect(splitIsFaster([1, 1, 1], [0.97, 0.96, 0.5])).toBe(false);
-    const model = tf.sequential({ layers: [L.dense({ inputShape: [3], units: 2, activation: 'softmax' })] });
-    model.compile({ optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' });
-    const parallel = await startDataParallel(tf, model, { model: { kind: 'keras', topology: model.toJSON(null, false) }, loss: 'categoricalCrossentropy', metrics: [] }, 2);
+    const { model, spec } = tinyModel('categoricalCrossentropy');
+    const parallel = await startDataParallel(tf, model, spec, 2);
     try {
       const x = tf.ones([16 * PROBE_STEPS, 3]);
       const y = tf.oneHot(tf.zeros([x.shape[0]], 'int32') as tf.Tensor1D, 2).toFloat();
@@ -156,9 +162,8 @@ describe('data-parallel training on replica threads', () => {
   });
 
   it('leaves batches too small to split on this thread', async () => {
-    const model = tf.sequential({ layers: [L.dense({ inputShape: [3], units: 2, activation: 'softmax' })] });
-    model.compile({ optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' });
-    const parallel = await startDataParallel(tf, model, { model: { kind: 'keras', topology: model.toJSON(null, false) }, loss: 'categoricalCrossentropy', metrics: [] }, 2, { probe: false });
+    const { model, spec } = tinyModel('categoricalCrossentropy');
+    const parallel = await startDataParallel(tf, model, spec, 2, { probe: false });
     try {
       await model.fit(tf.ones([15, 3]), tf.oneHot(tf.zeros([15], 'int32') as tf.Tensor1D, 2).toFloat(), { batchSize: 15, epochs: 1, verbose: 0 });
       expect(parallel.splitSteps).toBe(0);
@@ -170,11 +175,11 @@ describe('data-parallel training on replica threads', () => {
   }, 60_000);
 
   it('fails the step in one line when a replica\'s part fails, at once and with every replica\'s answer taken', async () => {
-    const model = tf.sequential({ layers: [L.dense({ inputShape: [3], units: 2 })] });
-    model.compile({ optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError' });
-    // The replicas' model has the same weights but another output shape: their loss cannot be computed.
+    // The replicas' model has the same trainable weights but an extra frozen layer and another output shape:
+    // its step cannot run on what it is sent.
     const other = tf.sequential({ layers: [L.dense({ inputShape: [3], units: 2 }), L.reshape({ targetShape: [2, 1] }), L.conv1d({ filters: 1, kernelSize: 2, useBias: false, trainable: false })] });
-    const parallel = await startDataParallel(tf, model, { model: { kind: 'keras', topology: other.toJSON(null, false) }, loss: 'meanSquaredError', metrics: [] }, 3, { probe: false });
+    const { model, spec } = tinyModel('meanSquaredError', other);
+    const parallel = await startDataParallel(tf, model, spec, 3, { probe: false });
     try {
       const t0 = performance.now();
       const err = await model.fit(tf.ones([48, 3]), tf.zeros([48, 2]), { batchSize: 48, epochs: 1, verbose: 0 }).catch((e: Error) => e);
@@ -188,8 +193,7 @@ describe('data-parallel training on replica threads', () => {
   }, 60_000);
 
   it('says in one line why the threads could not start, and leaves the model training on one thread', async () => {
-    const model = tf.sequential({ layers: [L.dense({ inputShape: [3], units: 2 })] });
-    model.compile({ optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError' });
+    const { model } = tinyModel('meanSquaredError');
     const broken = { class_name: 'Sequential', config: { name: 'x', layers: [{ class_name: 'NoSuchLayer', config: {} }] } };
     const err = await startDataParallel(tf, model, { model: { kind: 'keras', topology: broken }, loss: 'meanSquaredError', metrics: [] }, 2).catch((e: Error) => e);
     expect(err).toBeInstanceOf(Error);
