@@ -3,6 +3,7 @@
 // line on stderr and a non-zero exit code, never a stack trace (MODELWRIGHT_DEBUG=1 shows it).
 import { CliError, type CliIO } from './command.ts';
 import { commands } from './commands/index.ts';
+import { followParent, needsDawnFilter, runDawnFiltered } from './dawnFiltered.ts';
 
 function helpText(): string {
   const width = Math.max(...commands.map((c) => c.name.length), 4);
@@ -64,7 +65,10 @@ if (isEntry || process.env.MODELWRIGHT_CLI_ENTRY === '1') {
     stderr: (t) => process.stderr.write(t),
     isTTY: Boolean(process.stderr.isTTY),
   };
-  main(process.argv.slice(2), io).then(
+  const argv = process.argv.slice(2);
+  followParent();
+  // predict, serve-model, export on webgpu: run as a child whose stderr is filtered of Dawn's native warnings.
+  (needsDawnFilter(argv) ? runDawnFiltered(argv) : main(argv, io)).then(
     (code) => { process.exitCode = code; },
     (err) => { process.stderr.write(`modelwright: ${(err as Error).message}\n`); process.exitCode = 70; },
   );
