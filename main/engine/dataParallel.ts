@@ -4,6 +4,9 @@
 // this thread averages them, weighted by part size, and its optimizer applies them once. Losses and metrics
 // are per-sample means, so a step is the step on the whole batch (up to float rounding; see the parity test).
 // Replicas are sent this thread's weights before each step and never update their own, so they cannot drift.
+// Weights, parts and gradients travel through SharedArrayBuffers allocated once per replica and copied straight
+// from and to the wasm heap: a message carries only where they are, so a step makes no large garbage (cloning
+// them in every message cost the process's garbage collector ~8 ms of CPU per reference-CNN step).
 // Each part draws its own dropout masks. BatchNormalization would normalize each part with the part's own
 // statistics, so models with it use the threaded wasm build instead (./parallelPlan.ts).
 //
@@ -14,6 +17,7 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { DataType, LayersModel, Optimizer, Scalar, Tensor, Variable } from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { Tf } from './backends.ts';
 import type { LossName } from './losses.ts';
 import type { ModelSource } from './modelSource.ts';
@@ -28,16 +32,23 @@ export interface ReplicaSpec {
   seed?: number;
 }
 
-/** One input, target or sample-weight tensor of a step, as plain data. */
-export interface StepTensor { shape: number[]; dtype: DataType; values: Float32Array | Int32Array | Uint8Array }
+/** One input, target or sample-weight tensor of a replica's part: its bytes at `byteOffset` in the part buffer. */
+export interface StepTensor { shape: number[]; dtype: DataType; byteOffset: number; byteLength: number }
 
 export type ReplicaRequest =
-  | { type: 'step'; weights: Float32Array[]; data: (StepTensor | null)[] }
+  | {
+    type: 'step';
+    data: (StepTensor | null)[];
+    /** Sent with the first step: every weight of the model, in `model.weights` order, written by the trainer before each step. */
+    weights?: SharedArrayBuffer;
+    /** Sent when (re)allocated: this replica's part of the batch. */
+    parts?: SharedArrayBuffer;
+  }
   | { type: 'stop' };
 
 export type ReplicaReply =
-  | { type: 'ready'; trainableShapes: number[][] }
-  | { type: 'step'; outs: number[]; grads: (Float32Array | null)[]; /** From waking up to answering. */ busyMs: number }
+  | { type: 'ready'; trainableShapes: number[][]; /** Where the replica writes its gradients (float32, trainable weights in order). */ grads: SharedArrayBuffer }
+  | { type: 'step'; outs: number[]; /** Which trainable weights have a gradient in the grads buffer. */ hasGrad: boolean[]; /** From waking up to answering. */ busyMs: number }
   | { type: 'error'; message: string };
 
 /** TF.js's training step (LayersModel.makeTrainFunction, protected there): inputs, targets, sample weights → loss and metrics. */
@@ -70,6 +81,11 @@ class Replica {
     this.worker.unref();
   }
 
+  /** The replica's gradients, once it is ready (float32, its trainable weights in order). */
+  grads: Float32Array = new Float32Array(0);
+  /** Its part of each step's batch, grown when a part does not fit. */
+  parts: SharedArrayBuffer | null = null;
+
   /** Resolves with the replica's trainable weight shapes once it has built its model. */
   ready(): Promise<number[][]> {
     return new Promise((resolve, reject) => {
@@ -82,10 +98,20 @@ class Replica {
       this.worker.once('error', (err) => done(err));
       this.worker.once('exit', (code) => done(`it exited with code ${code}`));
       this.port.once('message', (reply: ReplicaReply) => {
-        if (reply.type === 'ready') done(undefined, reply.trainableShapes);
-        else done(reply.type === 'error' ? reply.message : 'it answered out of turn');
+        if (reply.type === 'ready') {
+          this.grads = new Float32Array(reply.grads);
+          done(undefined, reply.trainableShapes);
+        } else done(reply.type === 'error' ? reply.message : 'it answered out of turn');
       });
     });
+  }
+
+  /** The part buffer, at least `bytes` long: a new one (to be sent with the step) when the current one is too small. */
+  partsFor(bytes: number): { buffer: SharedArrayBuffer; isNew: boolean } {
+    if (this.parts && this.parts.byteLength >= bytes) return { buffer: this.parts, isNew: false };
+    // Half as much again, so that parts sized by measured speed do not reallocate every few steps.
+    this.parts = new SharedArrayBuffer(Math.ceil(bytes * 1.5 / 8) * 8);
+    return { buffer: this.parts, isNew: true };
   }
 
   send(request: ReplicaRequest): void {
@@ -157,6 +183,8 @@ export interface DataParallelOptions {
 const PROBE_ORDER = [false, true, true, false];
 export const PROBE_BLOCK = 4;
 export const PROBE_STEPS = 4 * PROBE_BLOCK;
+/** A thread's first split steps, not used to size the parts (see `observeRate`). */
+const WARMUP_SPLITS = 2;
 /** Splittable steps after a decision before the next timing. */
 export const REPROBE_AFTER = 500;
 
@@ -182,6 +210,14 @@ export async function startDataParallel(tf: Tf, built: LayersModel, spec: Replic
     throw new Error(`the training threads did not start: ${(err as Error).message}`, { cause: err });
   }
 
+  // Every weight (trainable or not) in model.weights order, as the replicas read them.
+  const weightBytes = model.weights.map((w) => w.read().size * bytesPerElement(w.dtype));
+  const weightsBuffer = new SharedArrayBuffer(weightBytes.reduce((a, b) => a + b, 0));
+  const weightsView = new Uint8Array(weightsBuffer);
+  let weightsSent = false;
+  /** Per trainable weight, where the combined gradient is summed (reused every step). */
+  const sums: Float32Array[] = [];
+
   const optimizer = model.optimizer as Optimizer;
   const ownMinimize = optimizer.minimize;
   const hooks = model as unknown as StepHooks;
@@ -199,8 +235,14 @@ export async function startDataParallel(tf: Tf, built: LayersModel, spec: Replic
   // Samples per millisecond of each thread (this one first) in split steps, smoothed: the parts are sized by
   // them so that every thread finishes its part at about the same time (this one also slices and sends).
   const rates: (number | null)[] = new Array(replicas.length + 1).fill(null);
+  // A thread's first WARMUP_SPLITS split steps are not counted: it sets its operators up for the part's shape
+  // and a replica also grows its memory, so they take longer (measured on the reference CNN: ~200 ms, then
+  // ~120, then ~60-80). Counting them sized the parts as if the replica were that slow for the next several
+  // steps, and the timing that decides whether to split saw those lopsided steps.
+  const splitsComputed: number[] = new Array(replicas.length + 1).fill(0);
   let waitedMs = 0;
   const observeRate = (k: number, samples: number, ms: number) => {
+    if (splitsComputed[k]++ < WARMUP_SPLITS) return;
     const rate = samples / Math.max(ms, 1e-3);
     rates[k] = rates[k] === null ? rate : 0.7 * rates[k]! + 0.3 * rate;
   };
@@ -208,7 +250,7 @@ export async function startDataParallel(tf: Tf, built: LayersModel, spec: Replic
   // This part's gradients plus the replicas', weighted by part size, applied once.
   optimizer.minimize = function minimize(f: () => Scalar, returnCost?: boolean, varList?: Variable[]): Scalar | null {
     if (!step || step.received || !varList) return ownMinimize.call(optimizer, f, returnCost, varList);
-    const { sizes, began, sentAt } = step;
+    const { sizes, began, sentAt, replicas: used } = step;
     const { value, grads } = optimizer.computeGradients(f, varList);
     observeRate(0, sizes[0], performance.now() - began);
     // Every replica's answer is taken before any failure is raised, so none is left owing one.
@@ -225,16 +267,23 @@ export async function startDataParallel(tf: Tf, built: LayersModel, spec: Replic
     step.replies = replies;
     replies.forEach((reply, k) => observeRate(k + 1, sizes[k + 1], sentAt[k] - began + reply.busyMs));
     const total = sizes.reduce((a, b) => a + b, 0);
-    // Σ g_k · n_k / n, in plain arrays: a few typed-array passes instead of four kernels per weight.
+    // Σ g_k · n_k / n, in plain arrays: a few typed-array passes instead of four kernels per weight. This
+    // thread's gradients are read in place on the wasm heap, the replicas' in their shared buffers.
     const combined: { name: string; tensor: Tensor }[] = [];
+    let offset = 0;
     varList.forEach((v, i) => {
-      const parts: [ArrayLike<number>, number][] = [];
-      if (grads[v.name]) parts.push([grads[v.name].dataSync() as Float32Array, sizes[0] / total]);
-      replies.forEach((reply, k) => { if (reply.grads[i]) parts.push([reply.grads[i]!, sizes[k + 1] / total]); });
-      if (parts.length === 0) return;
-      const sum = new Float32Array(parts[0][0].length);
-      for (const [g, w] of parts) for (let j = 0; j < sum.length; j++) sum[j] += g[j] * w;
-      combined.push({ name: v.name, tensor: tf.tensor(sum, v.shape, 'float32') });
+      const size = v.shape.reduce((a, b) => a * b, 1);
+      const sum = (sums[i] ??= new Float32Array(size));
+      sum.fill(0);
+      let any = false;
+      const add = (g: Float32Array, w: number) => {
+        for (let j = 0; j < size; j++) sum[j] += g[j] * w;
+        any = true;
+      };
+      if (grads[v.name]) add(floatsOf(tf, grads[v.name]), sizes[0] / total);
+      replies.forEach((reply, k) => { if (reply.hasGrad[i]) add(used[k].grads.subarray(offset, offset + size), sizes[k + 1] / total); });
+      offset += size;
+      if (any) combined.push({ name: v.name, tensor: tf.tensor(sum, v.shape, 'float32') });
     });
     optimizer.applyGradients(combined);
     tf.dispose([...Object.values(grads), ...combined.map((g) => g.tensor)]);
@@ -254,14 +303,32 @@ export async function startDataParallel(tf: Tf, built: LayersModel, spec: Replic
       const sizes = options.balance !== false && known.every((r) => r !== null) ? partSizes(n, parts, known as number[]) : partSizes(n, parts);
       const used = replicas.slice(0, parts - 1);
       // The replicas start on their parts, with this thread's current weights, while this thread does its own.
-      const weights = model.weights.map((w) => w.read().dataSync() as Float32Array);
+      let at = 0;
+      model.weights.forEach((w, i) => {
+        weightsView.set(bytesOf(tf, w.read()), at);
+        at += weightBytes[i];
+      });
       let start = sizes[0];
       const sentAt: number[] = [];
       used.forEach((replica, k) => {
-        replica.send({ type: 'step', weights, data: data.map((t) => (t ? sliceData(tf, t, start, sizes[k + 1]) : null)) });
+        const size = sizes[k + 1];
+        const rowBytes = data.map((t) => (t ? (t.size / n) * bytesPerElement(t.dtype) : 0));
+        const { buffer, isNew } = replica.partsFor(rowBytes.reduce((a, b) => a + b, 0) * size);
+        const view = new Uint8Array(buffer);
+        let byteOffset = 0;
+        const described = data.map((t, i): StepTensor | null => {
+          if (!t) return null;
+          const byteLength = rowBytes[i] * size;
+          view.set(bytesOf(tf, t).subarray(rowBytes[i] * start, rowBytes[i] * start + byteLength), byteOffset);
+          const part = { shape: [size, ...t.shape.slice(1)], dtype: t.dtype, byteOffset, byteLength };
+          byteOffset += byteLength;
+          return part;
+        });
+        replica.send({ type: 'step', data: described, ...(weightsSent ? {} : { weights: weightsBuffer }), ...(isNew ? { parts: buffer } : {}) });
         sentAt.push(performance.now());
-        start += sizes[k + 1];
+        start += size;
       });
+      weightsSent = true;
       const mine = data.map((t) => (t ? tf.slice(t, 0, sizes[0]) : t));
       const current: SplitStep = { sizes, replicas: used, began, sentAt };
       step = current;
@@ -352,11 +419,25 @@ export function partSizes(n: number, parts: number, rates?: number[]): number[] 
   return sizes;
 }
 
-function sliceData(tf: Tf, t: Tensor, start: number, size: number): StepTensor {
-  const part = tf.slice(t, start, size);
-  const values = part.dataSync() as StepTensor['values'];
-  part.dispose();
-  return { shape: [size, ...t.shape.slice(1)], dtype: t.dtype, values };
+export function bytesPerElement(dtype: DataType): number {
+  if (dtype === 'float32' || dtype === 'int32') return 4;
+  if (dtype === 'bool') return 1;
+  throw new Error(`a ${dtype} tensor cannot be split between training threads`);
+}
+
+/**
+ * A tensor's bytes: on wasm a view of the heap itself (valid until the heap next grows, so use it at once),
+ * on another backend a copy.
+ */
+export function bytesOf(tf: Tf, t: Tensor): Uint8Array {
+  const values = tf.getBackend() === 'wasm' ? (tf.backend() as BackendWasm).typedArrayFromHeap(t) : t.dataSync();
+  return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+}
+
+/** A float32 tensor's values, in place on wasm (see bytesOf). */
+export function floatsOf(tf: Tf, t: Tensor): Float32Array {
+  const bytes = bytesOf(tf, t);
+  return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
 }
 
 /** (mine·n₀ + Σ theirs_k·n_k) / Σ n as a scalar. */

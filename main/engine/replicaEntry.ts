@@ -1,13 +1,14 @@
 // A replica thread of data-parallel training (./dataParallel.ts): builds the same model on its own
-// single-threaded wasm engine; then, for each step it is sent, takes the given weights, computes the loss,
-// metrics and gradients on its part of the batch, and answers them. It never updates weights itself.
+// single-threaded wasm engine; then, for each step it is sent, takes the trainer's weights, computes the loss,
+// metrics and gradients on its part of the batch, and answers them. It never updates weights itself. Weights,
+// its part and its gradients are in shared buffers (see dataParallel.ts); messages only say where.
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
-import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs';
+import type { DataType, Scalar, Tensor, Variable } from '@tensorflow/tfjs';
 import { loadBackend } from './backends.ts';
 import { buildModel } from './modelSource.ts';
 import { lossFor } from './losses.ts';
 import { mulberry32 } from '../../app/data/split.ts';
-import { trainedModel, type ReplicaReply, type ReplicaRequest, type ReplicaSpec, type StepHooks } from './dataParallel.ts';
+import { bytesPerElement, floatsOf, trainedModel, type ReplicaReply, type ReplicaRequest, type ReplicaSpec, type StepHooks } from './dataParallel.ts';
 
 const { spec, port, signal } = workerData as { spec: ReplicaSpec; port: MessagePort; signal: Int32Array };
 
@@ -26,26 +27,54 @@ async function start(): Promise<(request: Extract<ReplicaRequest, { type: 'step'
   // The optimizer is never used to update: minimize below only records the gradients.
   model.compile({ optimizer: tf.train.sgd(0), loss: lossFor(tf, spec.loss), metrics: spec.metrics });
   const trained = trainedModel(model);
-  let grads: (Float32Array | null)[] = [];
+  const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+  const trainableShapes = trained.trainableWeights.map((w) => w.shape as number[]);
+  const grads = new Float32Array(new SharedArrayBuffer(4 * trainableShapes.reduce((sum, shape) => sum + size(shape), 0)));
+  let hasGrad: boolean[] = [];
   const optimizer = trained.optimizer;
   optimizer.minimize = (f: () => Scalar, returnCost?: boolean, varList?: Variable[]) => {
     const computed = optimizer.computeGradients(f, varList);
-    grads = (varList ?? []).map((v) => (computed.grads[v.name]?.dataSync() as Float32Array | undefined) ?? null);
+    let offset = 0;
+    hasGrad = (varList ?? []).map((v) => {
+      const g = computed.grads[v.name];
+      if (g) grads.set(floatsOf(tf, g), offset);
+      offset += size(v.shape);
+      return Boolean(g);
+    });
     tf.dispose(Object.values(computed.grads));
     if (returnCost) return computed.value;
     computed.value.dispose();
     return null;
   };
   const train = (trained as unknown as StepHooks).makeTrainFunction();
-  port.postMessage({ type: 'ready', trainableShapes: trained.trainableWeights.map((w) => w.shape as number[]) } satisfies ReplicaReply);
+  const weightBytes = trained.weights.map((w) => size(w.shape as number[]) * bytesPerElement(w.dtype));
+  const totalWeightBytes = weightBytes.reduce((a, b) => a + b, 0);
+  let weights: Uint8Array | null = null;
+  let parts: SharedArrayBuffer | null = null;
+  port.postMessage({ type: 'ready', trainableShapes, grads: grads.buffer as SharedArrayBuffer } satisfies ReplicaReply);
   return (request, woke) => {
+    if (request.weights) weights = new Uint8Array(request.weights);
+    if (request.parts) parts = request.parts;
+    if (!weights || !parts) throw new Error('the step came without its weights or its part of the batch');
+    if (weights.byteLength !== totalWeightBytes) throw new Error(`the model's weights take ${weights.byteLength} bytes, this thread's copy ${totalWeightBytes}`);
     const outs = tf.tidy(() => {
-      trained.weights.forEach((w, i) => w.write(tf.tensor(request.weights[i], w.shape as number[], w.dtype)));
-      const data = request.data.map((d) => (d ? tf.tensor(d.values, d.shape, d.dtype) : null)) as Tensor[];
+      let offset = 0;
+      trained.weights.forEach((w, i) => {
+        w.write(tf.tensor(typed(weights!.subarray(offset, offset + weightBytes[i]), w.dtype), w.shape as number[], w.dtype));
+        offset += weightBytes[i];
+      });
+      const data = request.data.map((d) => (d ? tf.tensor(typed(new Uint8Array(parts!, d.byteOffset, d.byteLength), d.dtype), d.shape, d.dtype) : null)) as Tensor[];
       return train(data).map((t) => t.dataSync()[0] as number);
     });
-    return { type: 'step', outs, grads, busyMs: performance.now() - woke };
+    return { type: 'step', outs, hasGrad, busyMs: performance.now() - woke };
   };
+}
+
+/** The bytes as an array of the dtype's elements, without copying. */
+function typed(bytes: Uint8Array, dtype: DataType): Float32Array | Int32Array | Uint8Array {
+  if (dtype === 'float32') return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+  if (dtype === 'int32') return new Int32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+  return bytes;
 }
 
 try {
