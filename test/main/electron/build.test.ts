@@ -80,7 +80,9 @@ describe('Electron bundles', () => {
         port1.once('message', resolve);
         worker.once('error', reject);
       });
-      expect(reply).toEqual({ type: 'ready', trainableShapes: [[4, 3], [3]] });
+      // Its gradients' shared buffer: 4·3 + 3 floats.
+      expect(reply).toEqual({ type: 'ready', trainableShapes: [[4, 3], [3]], grads: expect.any(SharedArrayBuffer) });
+      expect((reply as { grads: SharedArrayBuffer }).grads.byteLength).toBe(4 * (4 * 3 + 3));
     } finally {
       port1.close();
       await worker.terminate();
