@@ -4,6 +4,8 @@
 // CLI runs itself again as a child whose stderr it reads and filters line by line (every other line is passed
 // on); stdout goes straight to the terminal or pipe. The child gets its own process group, so a terminal's
 // Ctrl+C reaches it once, forwarded by this process like SIGTERM and SIGHUP; it exits when this process does.
+// On Windows a detached child would open a console window of its own, so there it shares this console, which
+// delivers Ctrl+C to both: this process only waits for the child to finish (not run on Windows here).
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { dawnNoiseFilter } from '../engine/quietChild.ts';
@@ -12,6 +14,7 @@ import { dawnNoiseFilter } from '../engine/quietChild.ts';
 const FILTERED_ENV = 'MODELWRIGHT_DAWN_FILTERED';
 /** Commands that load a model in the CLI's own process on the backend their `--backend` names. */
 const LOADS_MODEL_HERE = new Set(['predict', 'serve-model', 'export']);
+const WINDOWS = process.platform === 'win32';
 
 /** The value of `flag` in `args` (`--flag V` or `--flag=V`); the last one wins, as parseArgs does. */
 function flagValue(args: readonly string[], flag: string): string | undefined {
@@ -49,7 +52,7 @@ export function runDawnFiltered(argv: readonly string[]): Promise<number> {
   const child = spawn(process.execPath, [...process.execArgv, process.argv[1], ...argv], {
     stdio: [readsStdin ? 'pipe' : 'ignore', 'inherit', 'pipe', 'ipc'],
     env: { ...process.env, [FILTERED_ENV]: '1' },
-    detached: true,
+    detached: !WINDOWS,
   });
   if (readsStdin && child.stdin) {
     process.stdin.pipe(child.stdin);
@@ -58,7 +61,7 @@ export function runDawnFiltered(argv: readonly string[]): Promise<number> {
   const filter = dawnNoiseFilter((text) => { process.stderr.write(text); });
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => filter.push(chunk));
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  const forward = (signal: NodeJS.Signals) => { child.kill(signal); };
+  const forward = (signal: NodeJS.Signals) => { if (!WINDOWS) child.kill(signal); };
   for (const s of signals) process.on(s, forward);
   return new Promise<number>((resolve) => {
     child.on('error', (err) => {
