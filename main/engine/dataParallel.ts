@@ -18,6 +18,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { DataType, LayersModel, Optimizer, Scalar, Tensor, Variable } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { util } from '@tensorflow/tfjs-core';
 import type { Tf } from './backends.ts';
 import type { LossName } from './losses.ts';
 import type { ModelSource } from './modelSource.ts';
@@ -211,7 +212,7 @@ export async function startDataParallel(tf: Tf, built: LayersModel, spec: Replic
   }
 
   // Every weight (trainable or not) in model.weights order, as the replicas read them.
-  const weightBytes = model.weights.map((w) => w.read().size * bytesPerElement(w.dtype));
+  const weightBytes = model.weights.map((w) => util.sizeFromShape(w.shape as number[]) * util.bytesPerElement(w.dtype));
   const weightsBuffer = new SharedArrayBuffer(weightBytes.reduce((a, b) => a + b, 0));
   const weightsView = new Uint8Array(weightsBuffer);
   let weightsSent = false;
@@ -272,7 +273,7 @@ export async function startDataParallel(tf: Tf, built: LayersModel, spec: Replic
     const combined: { name: string; tensor: Tensor }[] = [];
     let offset = 0;
     varList.forEach((v, i) => {
-      const size = v.shape.reduce((a, b) => a * b, 1);
+      const size = util.sizeFromShape(v.shape);
       const sum = (sums[i] ??= new Float32Array(size));
       sum.fill(0);
       let any = false;
@@ -310,9 +311,9 @@ export async function startDataParallel(tf: Tf, built: LayersModel, spec: Replic
       });
       let start = sizes[0];
       const sentAt: number[] = [];
+      const rowBytes = data.map((t) => (t ? (t.size / n) * util.bytesPerElement(t.dtype) : 0));
       used.forEach((replica, k) => {
         const size = sizes[k + 1];
-        const rowBytes = data.map((t) => (t ? (t.size / n) * bytesPerElement(t.dtype) : 0));
         const { buffer, isNew } = replica.partsFor(rowBytes.reduce((a, b) => a + b, 0) * size);
         const view = new Uint8Array(buffer);
         let byteOffset = 0;
@@ -419,12 +420,6 @@ export function partSizes(n: number, parts: number, rates?: number[]): number[] 
   return sizes;
 }
 
-export function bytesPerElement(dtype: DataType): number {
-  if (dtype === 'float32' || dtype === 'int32') return 4;
-  if (dtype === 'bool') return 1;
-  throw new Error(`a ${dtype} tensor cannot be split between training threads`);
-}
-
 /**
  * A tensor's bytes: on wasm a view of the heap itself (valid until the heap next grows, so use it at once),
  * on another backend a copy.
@@ -434,10 +429,17 @@ export function bytesOf(tf: Tf, t: Tensor): Uint8Array {
   return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
 }
 
+/** The bytes as an array of the dtype's elements, without copying. */
+export function typedView(bytes: Uint8Array, dtype: DataType): Float32Array | Int32Array | Uint8Array {
+  if (dtype === 'float32') return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+  if (dtype === 'int32') return new Int32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+  if (dtype === 'bool') return bytes;
+  throw new Error(`a ${dtype} tensor cannot be split between training threads`);
+}
+
 /** A float32 tensor's values, in place on wasm (see bytesOf). */
 export function floatsOf(tf: Tf, t: Tensor): Float32Array {
-  const bytes = bytesOf(tf, t);
-  return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+  return typedView(bytesOf(tf, t), 'float32') as Float32Array;
 }
 
 /** (mine·n₀ + Σ theirs_k·n_k) / Σ n as a scalar. */

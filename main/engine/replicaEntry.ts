@@ -3,12 +3,13 @@
 // metrics and gradients on its part of the batch, and answers them. It never updates weights itself. Weights,
 // its part and its gradients are in shared buffers (see dataParallel.ts); messages only say where.
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
-import type { DataType, Scalar, Tensor, Variable } from '@tensorflow/tfjs';
+import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs';
+import { util } from '@tensorflow/tfjs-core';
 import { loadBackend } from './backends.ts';
 import { buildModel } from './modelSource.ts';
 import { lossFor } from './losses.ts';
 import { mulberry32 } from '../../app/data/split.ts';
-import { bytesPerElement, floatsOf, trainedModel, type ReplicaReply, type ReplicaRequest, type ReplicaSpec, type StepHooks } from './dataParallel.ts';
+import { floatsOf, trainedModel, typedView, type ReplicaReply, type ReplicaRequest, type ReplicaSpec, type StepHooks } from './dataParallel.ts';
 
 const { spec, port, signal } = workerData as { spec: ReplicaSpec; port: MessagePort; signal: Int32Array };
 
@@ -27,9 +28,8 @@ async function start(): Promise<(request: Extract<ReplicaRequest, { type: 'step'
   // The optimizer is never used to update: minimize below only records the gradients.
   model.compile({ optimizer: tf.train.sgd(0), loss: lossFor(tf, spec.loss), metrics: spec.metrics });
   const trained = trainedModel(model);
-  const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
   const trainableShapes = trained.trainableWeights.map((w) => w.shape as number[]);
-  const grads = new Float32Array(new SharedArrayBuffer(4 * trainableShapes.reduce((sum, shape) => sum + size(shape), 0)));
+  const grads = new Float32Array(new SharedArrayBuffer(4 * trainableShapes.reduce((sum, shape) => sum + util.sizeFromShape(shape), 0)));
   let hasGrad: boolean[] = [];
   const optimizer = trained.optimizer;
   optimizer.minimize = (f: () => Scalar, returnCost?: boolean, varList?: Variable[]) => {
@@ -38,7 +38,7 @@ async function start(): Promise<(request: Extract<ReplicaRequest, { type: 'step'
     hasGrad = (varList ?? []).map((v) => {
       const g = computed.grads[v.name];
       if (g) grads.set(floatsOf(tf, g), offset);
-      offset += size(v.shape);
+      offset += util.sizeFromShape(v.shape);
       return Boolean(g);
     });
     tf.dispose(Object.values(computed.grads));
@@ -47,7 +47,7 @@ async function start(): Promise<(request: Extract<ReplicaRequest, { type: 'step'
     return null;
   };
   const train = (trained as unknown as StepHooks).makeTrainFunction();
-  const weightBytes = trained.weights.map((w) => size(w.shape as number[]) * bytesPerElement(w.dtype));
+  const weightBytes = trained.weights.map((w) => util.sizeFromShape(w.shape as number[]) * util.bytesPerElement(w.dtype));
   const totalWeightBytes = weightBytes.reduce((a, b) => a + b, 0);
   let weights: Uint8Array | null = null;
   let parts: SharedArrayBuffer | null = null;
@@ -60,21 +60,14 @@ async function start(): Promise<(request: Extract<ReplicaRequest, { type: 'step'
     const outs = tf.tidy(() => {
       let offset = 0;
       trained.weights.forEach((w, i) => {
-        w.write(tf.tensor(typed(weights!.subarray(offset, offset + weightBytes[i]), w.dtype), w.shape as number[], w.dtype));
+        w.write(tf.tensor(typedView(weights!.subarray(offset, offset + weightBytes[i]), w.dtype), w.shape as number[], w.dtype));
         offset += weightBytes[i];
       });
-      const data = request.data.map((d) => (d ? tf.tensor(typed(new Uint8Array(parts!, d.byteOffset, d.byteLength), d.dtype), d.shape, d.dtype) : null)) as Tensor[];
+      const data = request.data.map((d) => (d ? tf.tensor(typedView(new Uint8Array(parts!, d.byteOffset, d.byteLength), d.dtype), d.shape, d.dtype) : null)) as Tensor[];
       return train(data).map((t) => t.dataSync()[0] as number);
     });
     return { type: 'step', outs, hasGrad, busyMs: performance.now() - woke };
   };
-}
-
-/** The bytes as an array of the dtype's elements, without copying. */
-function typed(bytes: Uint8Array, dtype: DataType): Float32Array | Int32Array | Uint8Array {
-  if (dtype === 'float32') return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
-  if (dtype === 'int32') return new Int32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
-  return bytes;
 }
 
 try {
