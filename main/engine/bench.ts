@@ -216,7 +216,7 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
           // each: an A/A run of bare against bare spreads about ±10% here from one measurement to the
           // next, so one pair proves nothing; the median of alternating pairs cancels drift and order.
           const rounds = Math.max(1, options.rounds ?? 3);
-          const bares: { samplesPerSec: number; samplesPerCpuSec: number }[] = [bare];
+          const bares: { samplesPerSec: number; samplesPerCpuSec: number; split?: boolean }[] = [bare];
           const studios: number[] = [];
           for (let round = 0; round < rounds; round++) {
             const measureBare = async () => { if (round > 0) bares.push(await timedDetailed((model) => bareFit(tf, model, x, y, batchSize))); };
@@ -227,6 +227,8 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
           result.samplesPerSec = median(studios);
           result.bareSamplesPerSec = medianBare.samplesPerSec;
           result.bareSamplesPerCpuSec = medianBare.samplesPerCpuSec;
+          // `split` describes the measurement reported: each of the three timed splitting in its own first steps.
+          if (medianBare.split !== undefined) result.split = medianBare.split;
         } else {
           result.note = 'TODO: the studio training loop is not plugged in yet; samplesPerSec repeats bareSamplesPerSec';
         }

@@ -34,18 +34,21 @@ async function threadScaling(): Promise<BenchResult[]> {
   if (cores < 2) return [{ name: 'cnn wasm batch 256, threads', value: NaN, unit: '', note: 'skipped: this computer has one core' }];
   const one: number[] = [];
   const many: number[] = [];
-  let split: boolean | undefined;
+  const splits: (boolean | undefined)[] = [];
   for (let round = 0; round < 3; round++) {
     const order = round % 2 === 0 ? [1, cores] : [cores, 1];
     process.stderr.write(`  engine: cnn on wasm at batch 256, ${order.join(' then ')} threads (pair ${round + 1} of 3)\n`);
     const report = await runEngineBench({ backends: ['wasm'], models: ['cnn'], batchSize: 256, threads: order });
     for (const r of report.results) {
       if (r.threads === 1) one.push(r.bareSamplesPerSec);
-      else { many.push(r.bareSamplesPerSec); split = r.split; }
+      else { many.push(r.bareSamplesPerSec); splits.push(r.split); }
     }
   }
   const ratios = one.map((v, i) => many[i] / v);
-  const how = split === false ? 'the replicas did not split the batches (not faster in the first steps)' : 'replicas of the model, each on part of every batch';
+  const unsplit = splits.filter((s) => s === false).length;
+  const how = unsplit === 0
+    ? 'replicas of the model, each on part of every batch'
+    : `replicas of the model; in ${unsplit} of ${splits.length} measurements they did not split the batches (not faster in their first steps)`;
   return [
     { name: 'cnn wasm batch 256, 1 thread', value: median(one), unit: 'samples/s', note: 'bare model.fit, median of 3' },
     { name: `cnn wasm batch 256, ${cores} threads`, value: median(many), unit: 'samples/s', note: `bare model.fit, median of 3; ${how}` },
