@@ -3,7 +3,7 @@
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import { BACKEND_LADDER, loadBackend, type BackendName, type Tf } from './backends.ts';
 import { REPLACED_KERNELS, useStockKernel } from './wasmKernels/index.ts';
-import { PROBE_STEPS, startDataParallel } from './dataParallel.ts';
+import { PROBE_STEPS, startDataParallel, type ReplicaSpec } from './dataParallel.ts';
 import { median } from '../../app/training/tradeoffs.ts';
 
 export const REFERENCE_MODELS = ['mlp', 'cnn'] as const;
@@ -191,9 +191,7 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
       const timedDetailed = async (make: (model: LayersModel) => FitFn) => {
         const model = buildReferenceModel(tf, modelName);
         // Several wasm threads: the model's steps split over replicas, as training does for a model without BatchNormalization.
-        const parallel = threads !== null && threads > 1
-          ? await startDataParallel(tf, model, { model: { kind: 'keras', topology: model.toJSON(null, false) }, loss: 'categoricalCrossentropy', metrics: ['accuracy'] }, threads)
-          : null;
+        const parallel = threads !== null && threads > 1 ? await startDataParallel(tf, model, referenceReplicaSpec(model), threads) : null;
         try {
           // Training times its first steps whole and split to choose (./dataParallel.ts); measured after that choice.
           if (parallel) await bareFit(tf, model, x, y, batchSize)(PROBE_STEPS);
@@ -249,3 +247,66 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
   return report;
 }
 
+
+/** What a replica thread needs to build a reference model as built and compiled by buildReferenceModel. */
+function referenceReplicaSpec(model: LayersModel): ReplicaSpec {
+  return { model: { kind: 'keras', topology: model.toJSON(null, false) }, loss: 'categoricalCrossentropy', metrics: ['accuracy'] };
+}
+
+export interface ThreadScalingOptions {
+  model: ReferenceModelName;
+  batchSize: number;
+  /** Threads of the many-thread side (replicas, as training runs the model). */
+  threads: number;
+  /** Pairs of windows (default 10). */
+  pairs?: number;
+  /** Length of each timed window in ms (default 1500). */
+  windowMs?: number;
+}
+
+export interface ThreadScaling {
+  threads: number;
+  /** Samples/s of each pair, one thread and `threads`, timed back to back (the order alternating pair by pair). */
+  pairs: { one: number; many: number }[];
+  /** Whether the replicas split the batches, as their first steps' timing decided (null: never decided). */
+  split: boolean | null;
+  /** Median over the pairs of many ÷ one. */
+  ratio: number;
+}
+
+/**
+ * wasm throughput on `threads` threads against one thread, measured in one process as pairs of short windows in
+ * alternating order (one model on one thread, an identical one with replicas), each pair's ratio taken on its
+ * own. On a shared machine whose speed drifts from minute to minute, ratios of windows seconds apart are far
+ * steadier than ratios of separate runs minutes apart (docs/engine.md, "Threads").
+ */
+export async function measureThreadScaling(options: ThreadScalingOptions): Promise<ThreadScaling> {
+  const { model: name, batchSize, threads } = options;
+  const { tf } = await loadBackend('wasm', { threads: 1 });
+  const { x, y } = referenceData(tf, name, POOL_BATCHES[name] * batchSize);
+  const one = buildReferenceModel(tf, name);
+  const many = buildReferenceModel(tf, name);
+  let parallel: Awaited<ReturnType<typeof startDataParallel>> | null = null;
+  try {
+    parallel = await startDataParallel(tf, many, referenceReplicaSpec(many), threads);
+    const fitOne = bareFit(tf, one, x, y, batchSize);
+    const fitMany = bareFit(tf, many, x, y, batchSize);
+    // Warm both; the replicas time splitting against not splitting in their first steps, as training does.
+    await fitOne(PROBE_STEPS);
+    await fitMany(PROBE_STEPS);
+    const window = { minMs: options.windowMs ?? 1500, warmupBatches: 1 };
+    const pairs: ThreadScaling['pairs'] = [];
+    for (let i = 0; i < (options.pairs ?? 10); i++) {
+      const first = i % 2 === 0 ? fitOne : fitMany;
+      const a = await measureThroughput(first, batchSize, window);
+      const b = await measureThroughput(first === fitOne ? fitMany : fitOne, batchSize, window);
+      pairs.push(first === fitOne ? { one: a, many: b } : { one: b, many: a });
+    }
+    return { threads, pairs, split: parallel.splitting, ratio: median(pairs.map((p) => p.many / p.one)) };
+  } finally {
+    await parallel?.stop();
+    tf.dispose([x, y]);
+    one.dispose();
+    many.dispose();
+  }
+}

@@ -1,7 +1,7 @@
 // Training throughput (samples/s, batch 64) of the reference mlp and cnn on every backend that loads,
 // beside a bare TF.js model.fit, plus the bare figure with tfjs's stock wasm kernels for comparison; and the
 // cnn at batch 256 on wasm with every core against one thread (issue 18's target: ≥ 1.5× on 2 cores).
-import { WASM_TARGETS, runEngineBench } from '../../main/engine/bench.ts';
+import { WASM_TARGETS, measureThreadScaling } from '../../main/engine/bench.ts';
 import { median } from '../../app/training/tradeoffs.ts';
 import { machineCores } from '../../main/engine/wasmThreads.ts';
 import { runStudioEngineBench } from '../../main/trainer/engineBench.ts';
@@ -28,30 +28,27 @@ export async function run(): Promise<BenchResult[]> {
   return rows;
 }
 
-/** cnn, batch 256, wasm: every core ÷ 1 thread, as the median of 3 pairs measured in alternating order. */
+/**
+ * cnn, batch 256, wasm: every core ÷ 1 thread, in one process as 10 pairs of 1.5 s windows in alternating order
+ * (main/engine/bench.ts, measureThreadScaling): the median of the pairs' ratios, with their quartiles.
+ */
 async function threadScaling(): Promise<BenchResult[]> {
   const cores = machineCores();
   if (cores < 2) return [{ name: 'cnn wasm batch 256, threads', value: NaN, unit: '', note: 'skipped: this computer has one core' }];
-  const one: number[] = [];
-  const many: number[] = [];
-  const splits: (boolean | undefined)[] = [];
-  for (let round = 0; round < 3; round++) {
-    const order = round % 2 === 0 ? [1, cores] : [cores, 1];
-    process.stderr.write(`  engine: cnn on wasm at batch 256, ${order.join(' then ')} threads (pair ${round + 1} of 3)\n`);
-    const report = await runEngineBench({ backends: ['wasm'], models: ['cnn'], batchSize: 256, threads: order });
-    for (const r of report.results) {
-      if (r.threads === 1) one.push(r.bareSamplesPerSec);
-      else { many.push(r.bareSamplesPerSec); splits.push(r.split); }
-    }
-  }
-  const ratios = one.map((v, i) => many[i] / v);
-  const unsplit = splits.filter((s) => s === false).length;
-  const how = unsplit === 0
-    ? 'replicas of the model, each on part of every batch'
-    : `replicas of the model; in ${unsplit} of ${splits.length} measurements they did not split the batches (not faster in their first steps)`;
+  process.stderr.write(`  engine: cnn on wasm at batch 256, 1 and ${cores} threads in turn (10 pairs)\n`);
+  const scaling = await measureThreadScaling({ model: 'cnn', batchSize: 256, threads: cores });
+  const ratios = scaling.pairs.map((p) => p.many / p.one).sort((a, b) => a - b);
+  const quartile = (q: number) => ratios[Math.round(q * (ratios.length - 1))].toFixed(2);
+  const how = scaling.split === false
+    ? 'the replicas did not split the batches (not faster in their first steps), so this is one thread\'s speed'
+    : 'replicas of the model, each on part of every batch';
+  const window = 'one process, 10 pairs of 1.5 s windows in alternating order';
   return [
-    { name: 'cnn wasm batch 256, 1 thread', value: median(one), unit: 'samples/s', note: 'bare model.fit, median of 3' },
-    { name: `cnn wasm batch 256, ${cores} threads`, value: median(many), unit: 'samples/s', note: `bare model.fit, median of 3; ${how}` },
-    { name: `cnn wasm batch 256, ${cores} threads ÷ 1 thread`, value: median(ratios), unit: 'ratio', note: `target ≥ 1.5 on 2 cores; median of 3 pairs in alternating order (each pair: ${ratios.map((r) => r.toFixed(2)).join(', ')})` },
+    { name: 'cnn wasm batch 256, 1 thread', value: median(scaling.pairs.map((p) => p.one)), unit: 'samples/s', note: `bare model.fit, median of 10 windows (${window})` },
+    { name: `cnn wasm batch 256, ${cores} threads`, value: median(scaling.pairs.map((p) => p.many)), unit: 'samples/s', note: `bare model.fit, median of 10 windows; ${how}` },
+    {
+      name: `cnn wasm batch 256, ${cores} threads ÷ 1 thread`, value: scaling.ratio, unit: 'ratio',
+      note: `target ≥ 1.5 on 2 cores; median of the 10 pairs' ratios (${window}; quartiles ${quartile(0.25)}–${quartile(0.75)}, range ${quartile(0)}–${quartile(1)})`,
+    },
   ];
 }

@@ -1,7 +1,8 @@
 // The throughput benchmark library: warm-up exclusion, sizing, and the report the CLI prints.
 import { describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
-import { measureThroughput, runEngineBench, type FitFn } from '../../../main/engine/bench.ts';
+import { measureThreadScaling, measureThroughput, runEngineBench, type FitFn } from '../../../main/engine/bench.ts';
+import { median } from '../../../app/training/tradeoffs.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -68,5 +69,20 @@ describe('runEngineBench', () => {
     expect(seen.every((m) => m === 'cnn')).toBe(true);
     expect(report.results[0].note).toBeUndefined();
     expect(report.results[0].samplesPerSec).toBeGreaterThan(0);
+  });
+});
+
+describe('measureThreadScaling', () => {
+  it('times one thread and replicas in alternating windows of one process and reports the median of the pairs\' ratios', async () => {
+    const scaling = await measureThreadScaling({ model: 'mlp', batchSize: 64, threads: 2, pairs: 3, windowMs: 150 });
+    expect(scaling.threads).toBe(2);
+    expect(scaling.pairs).toHaveLength(3);
+    for (const p of scaling.pairs) {
+      expect(p.one).toBeGreaterThan(50);
+      expect(p.many).toBeGreaterThan(50);
+    }
+    // The replicas timed splitting in their first steps, as training does, and said what they chose.
+    expect(typeof scaling.split).toBe('boolean');
+    expect(scaling.ratio).toBeCloseTo(median(scaling.pairs.map((p) => p.many / p.one)), 10);
   });
 });
