@@ -247,7 +247,6 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
   return report;
 }
 
-
 /** What a replica thread needs to build a reference model as built and compiled by buildReferenceModel. */
 function referenceReplicaSpec(model: LayersModel): ReplicaSpec {
   return { model: { kind: 'keras', topology: model.toJSON(null, false) }, loss: 'categoricalCrossentropy', metrics: ['accuracy'] };
@@ -296,11 +295,16 @@ export async function measureThreadScaling(options: ThreadScalingOptions): Promi
     await fitMany(PROBE_STEPS);
     const window = { minMs: options.windowMs ?? 1500, warmupBatches: 1 };
     const pairs: ThreadScaling['pairs'] = [];
+    const timeOne = () => measureThroughput(fitOne, batchSize, window);
+    const timeMany = () => measureThroughput(fitMany, batchSize, window);
     for (let i = 0; i < (options.pairs ?? 10); i++) {
-      const first = i % 2 === 0 ? fitOne : fitMany;
-      const a = await measureThroughput(first, batchSize, window);
-      const b = await measureThroughput(first === fitOne ? fitMany : fitOne, batchSize, window);
-      pairs.push(first === fitOne ? { one: a, many: b } : { one: b, many: a });
+      if (i % 2 === 0) {
+        const one = await timeOne();
+        pairs.push({ one, many: await timeMany() });
+      } else {
+        const many = await timeMany();
+        pairs.push({ one: await timeOne(), many });
+      }
     }
     return { threads, pairs, split: parallel.splitting, ratio: median(pairs.map((p) => p.many / p.one)) };
   } finally {

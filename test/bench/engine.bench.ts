@@ -28,27 +28,30 @@ export async function run(): Promise<BenchResult[]> {
   return rows;
 }
 
+const PAIRS = 10;
+const WINDOW_MS = 1500;
+
 /**
- * cnn, batch 256, wasm: every core ÷ 1 thread, in one process as 10 pairs of 1.5 s windows in alternating order
+ * cnn, batch 256, wasm: every core ÷ 1 thread, in one process as PAIRS pairs of WINDOW_MS windows in alternating order
  * (main/engine/bench.ts, measureThreadScaling): the median of the pairs' ratios, with their quartiles.
  */
 async function threadScaling(): Promise<BenchResult[]> {
   const cores = machineCores();
   if (cores < 2) return [{ name: 'cnn wasm batch 256, threads', value: NaN, unit: '', note: 'skipped: this computer has one core' }];
-  process.stderr.write(`  engine: cnn on wasm at batch 256, 1 and ${cores} threads in turn (10 pairs)\n`);
-  const scaling = await measureThreadScaling({ model: 'cnn', batchSize: 256, threads: cores });
+  process.stderr.write(`  engine: cnn on wasm at batch 256, 1 and ${cores} threads in turn (${PAIRS} pairs)\n`);
+  const scaling = await measureThreadScaling({ model: 'cnn', batchSize: 256, threads: cores, pairs: PAIRS, windowMs: WINDOW_MS });
   const ratios = scaling.pairs.map((p) => p.many / p.one).sort((a, b) => a - b);
-  const quartile = (q: number) => ratios[Math.round(q * (ratios.length - 1))].toFixed(2);
+  const atFraction = (q: number) => ratios[Math.round(q * (ratios.length - 1))].toFixed(2);
   const how = scaling.split === false
     ? 'the replicas did not split the batches (not faster in their first steps), so this is one thread\'s speed'
     : 'replicas of the model, each on part of every batch';
-  const window = 'one process, 10 pairs of 1.5 s windows in alternating order';
+  const window = `one process, ${PAIRS} pairs of ${WINDOW_MS / 1000} s windows in alternating order`;
   return [
-    { name: 'cnn wasm batch 256, 1 thread', value: median(scaling.pairs.map((p) => p.one)), unit: 'samples/s', note: `bare model.fit, median of 10 windows (${window})` },
-    { name: `cnn wasm batch 256, ${cores} threads`, value: median(scaling.pairs.map((p) => p.many)), unit: 'samples/s', note: `bare model.fit, median of 10 windows; ${how}` },
+    { name: 'cnn wasm batch 256, 1 thread', value: median(scaling.pairs.map((p) => p.one)), unit: 'samples/s', note: `bare model.fit, median of ${PAIRS} windows (${window})` },
+    { name: `cnn wasm batch 256, ${cores} threads`, value: median(scaling.pairs.map((p) => p.many)), unit: 'samples/s', note: `bare model.fit, median of ${PAIRS} windows; ${how}` },
     {
       name: `cnn wasm batch 256, ${cores} threads ÷ 1 thread`, value: scaling.ratio, unit: 'ratio',
-      note: `target ≥ 1.5 on 2 cores; median of the 10 pairs' ratios (${window}; quartiles ${quartile(0.25)}–${quartile(0.75)}, range ${quartile(0)}–${quartile(1)})`,
+      note: `target ≥ 1.5 on 2 cores; median of the ${PAIRS} pairs' ratios (${window}; quartiles ${atFraction(0.25)}–${atFraction(0.75)}, range ${atFraction(0)}–${atFraction(1)})`,
     },
   ];
 }
