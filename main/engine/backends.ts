@@ -10,6 +10,8 @@ import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import { installNodePolyfills } from './nodePolyfills.ts';
 import { registerWasmKernels } from './wasmKernels/index.ts';
+import { prepareSimdKernels } from './wasmKernels/simd.ts';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { registerMissingGradients } from './missingGradients.ts';
 import { registerFastGradients } from './fastGradients.ts';
 import { startWebgpu } from './webgpu.ts';
@@ -141,6 +143,8 @@ const LOADERS: Record<BackendName, (options: LoadBackendOptions) => Promise<Tf>>
     }
     if (!ok) throw new Error('the WebAssembly backend failed to initialise (see the warning above)');
     await tf.ready();
+    // Our own SIMD kernels (./wasmKernels/simd.ts), on the single-threaded build; the kernels fall back without them.
+    await prepareSimdKernels(tf.backend() as unknown as BackendWasm);
     if (!tf.env().getBool('WASM_HAS_SIMD_SUPPORT')) {
       // Still usable, just slower; not a reason to skip the rung.
       console.warn('modelwright: this runtime has no WebAssembly SIMD; the wasm backend runs without it.');

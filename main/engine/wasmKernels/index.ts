@@ -12,6 +12,7 @@ import { MAX_POOL_GRAD, withHeapMaxPoolGrad } from './maxPoolGrad.ts';
 import { CAST, GATHER_V2, IDENTITY, withRowGather, withSharedIdentity, withSharedSameTypeCast } from './copyKernels.ts';
 import { SUM, withPooledLeadingSum } from './sumLeadingAxes.ts';
 import { TILE, withBlockTile } from './tile.ts';
+import { ADD, withRowAdd } from './biasAdd.ts';
 import { wrapKernel, WASM } from './compose.ts';
 
 /** Kernels the stock wasm backend does not have at all. */
@@ -23,7 +24,7 @@ export const ADDED_KERNELS: readonly KernelConfig[] = [
 ];
 
 /** Kernels whose stock wasm version is replaced by a faster wrapper around it. */
-export const REPLACED_KERNELS: readonly string[] = [BATCH_MAT_MUL, FUSED_MAT_MUL, CONV2D_BACKPROP_INPUT, MAX_POOL_GRAD, IDENTITY, CAST, GATHER_V2, SUM, TILE];
+export const REPLACED_KERNELS: readonly string[] = [BATCH_MAT_MUL, FUSED_MAT_MUL, CONV2D_BACKPROP_INPUT, MAX_POOL_GRAD, IDENTITY, CAST, GATHER_V2, SUM, TILE, ADD];
 
 export { useStockKernel } from './compose.ts';
 
@@ -46,5 +47,6 @@ export function registerWasmKernels(): string[] {
   if (wrapKernel(GATHER_V2, withRowGather, registry)) registered.push(GATHER_V2);
   if (wrapKernel(SUM, withPooledLeadingSum, registry)) registered.push(SUM);
   if (wrapKernel(TILE, withBlockTile, registry)) registered.push(TILE);
+  if (wrapKernel(ADD, withRowAdd, registry)) registered.push(ADD);
   return registered;
 }

@@ -5,6 +5,7 @@
 import { backend_util, MaxPoolGrad, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { wasmKernel, type KernelArgs } from './compose.ts';
 import { heapThreads, runOnHeapThreads } from './heapWorkers.ts';
+import { simdKernels } from './simd.ts';
 
 /**
  * For each output cell, finds the first maximum of its window in row-major window order (strictly greater
@@ -36,6 +37,13 @@ export function withHeapMaxPoolGrad(original: KernelConfig): KernelFunc {
     if (tiled && efh === 2 && efw === 2) {
       // Every cell of every window is written; only a remainder row or column outside all windows needs zeros first.
       if (oh * 2 < h || ow * 2 < w) dx.fill(0);
+      // On the single-threaded build, the same loop in WebAssembly SIMD (./simd.ts), four channels at a time.
+      const simd = simdKernels(backend);
+      if (simd) {
+        const at = (t: TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset;
+        simd.maxPoolGrad2x2(at(input), at(dy), at(out), n, h, w, c, oh, ow);
+        return out;
+      }
       // Windows of different images touch different cells, so the batch splits over the pool's threads.
       const parts = Math.max(1, Math.min(n, heapThreads(backend)));
       const per = Math.ceil(n / parts);

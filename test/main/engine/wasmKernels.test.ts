@@ -4,6 +4,8 @@ import * as tf from '@tensorflow/tfjs';
 import { loadBackend } from '../../../main/engine/backends.ts';
 import { planMatMul } from '../../../main/engine/wasmKernels/batchMatMul.ts';
 import { usesPatchMatMul } from '../../../main/engine/wasmKernels/conv2DBackpropFilter.ts';
+import { simdKernels, withoutSimdKernels } from '../../../main/engine/wasmKernels/simd.ts';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { compareKernel, depthwiseGradientsByDefinition, randomData, relativeMaxDiff, runKernelOn } from './parityHelpers.ts';
 
 const TOLERANCE = 1e-4;
@@ -11,6 +13,15 @@ type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, numb
 
 beforeAll(async () => {
   await loadBackend('wasm');
+});
+
+const wasmBackend = () => tf.findBackend('wasm') as unknown as BackendWasm;
+/** Our SIMD kernels (main/engine/wasmKernels/simd.ts) and, without them, the other way each kernel has (the threaded build's). */
+const WAYS = [{ way: 'SIMD' }, { way: 'without SIMD' }] as const;
+const inWay = <T>(way: (typeof WAYS)[number]['way'], body: () => Promise<T>) => (way === 'SIMD' ? body() : withoutSimdKernels(wasmBackend(), body));
+
+it('the single-threaded wasm backend has our SIMD kernels, so the SIMD cases below test them', () => {
+  expect(simdKernels(wasmBackend())).not.toBeNull();
 });
 
 /** Conv2D shapes over strides and paddings (incl. a Conv1D as height 1 and explicit padding), for both backprop kernels. */
@@ -60,8 +71,12 @@ describe('Conv2DBackpropFilter on wasm', () => {
   patchCases.push({ x: [2, 6, 6, 1], filter: [3, 3, 1, 8], strides: [2, 1], pad: [[0, 0], [1, 2], [0, 1], [0, 0]] });
   patchCases.push({ x: [2, 6, 7, 1], filter: [3, 3, 1, 8], strides: [1, 2], pad: [[0, 0], [-1, 0], [2, -1], [0, 0]] as never });
 
-  it.each(patchCases)('patch product: x $x, filter $filter, strides $strides, pad $pad', async (c) => {
-    expect(await expectParity(c, 5)).toBe(true);
+  // With an odd channel count too, so the SIMD kernel's leftover channels are covered.
+  patchCases.push({ x: [2, 8, 7, 3], filter: [3, 2, 3, 10], strides: [1, 1], pad: 'same' });
+  patchCases.push({ x: [2, 5, 5, 1], filter: [5, 5, 1, 13], strides: [2, 2], pad: 'same' });
+  const patchWays = WAYS.flatMap(({ way }) => patchCases.map((c) => ({ ...c, way })));
+  it.each(patchWays)('patch product ($way): x $x, filter $filter, strides $strides, pad $pad', async ({ way, ...c }) => {
+    expect(await inWay(way, () => expectParity(c, 5))).toBe(true);
   });
 
   it('takes the patch product for the reference CNN\'s first layer and the Conv2D way for its second', () => {
@@ -284,7 +299,7 @@ describe('Conv2DBackpropInput replacement on wasm', () => {
 describe('MaxPoolGrad replacement on wasm', () => {
   // Inputs pass through ReLU so many windows are all zeros: ties must go where the cpu backend sends them.
   const relu = (d: ReturnType<typeof randomData>) => ({ ...d, values: d.values.map((v) => Math.max(0, v)) });
-  const cases: { x: number[]; filterSize: [number, number]; strides: [number, number]; pad: 'same' | 'valid' }[] = [
+  const cases: { x: number[]; filterSize: [number, number]; strides: [number, number]; pad: 'same' | 'valid'; nan?: boolean }[] = [
     { x: [2, 8, 8, 3], filterSize: [2, 2], strides: [2, 2], pad: 'valid' },
     { x: [3, 11, 11, 4], filterSize: [2, 2], strides: [2, 2], pad: 'valid' }, // remainder row/column gets no gradient
     { x: [2, 9, 6, 2], filterSize: [3, 2], strides: [3, 2], pad: 'valid' },
@@ -293,19 +308,42 @@ describe('MaxPoolGrad replacement on wasm', () => {
     { x: [2, 7, 7, 2], filterSize: [3, 3], strides: [1, 1], pad: 'same' }, // overlapping windows
     { x: [2, 9, 8, 3], filterSize: [3, 3], strides: [2, 2], pad: 'valid' }, // overlapping, strided
     { x: [4, 1, 12, 3], filterSize: [1, 2], strides: [1, 2], pad: 'valid' }, // MaxPooling1D
+    { x: [2, 6, 7, 6], filterSize: [2, 2], strides: [2, 2], pad: 'valid' }, // four channels at a time and two left over
+    { x: [2, 4, 4, 16], filterSize: [2, 2], strides: [2, 2], pad: 'valid', nan: true }, // NaN in windows: passed over as on cpu
   ];
-  it.each(cases)('x $x, pool $filterSize, strides $strides, pad $pad', async ({ x, filterSize, strides, pad }) => {
+  const withWays = WAYS.flatMap(({ way }) => cases.map((c) => ({ ...c, way })));
+  it.each(withWays)('$way: x $x, pool $filterSize, strides $strides, pad $pad', async ({ way, x, filterSize, strides, pad, nan }) => {
     const info = tf.backend_util.computePool2DInfo(x as [number, number, number, number], filterSize, strides, 1, pad);
     const input = relu(randomData(x, 27));
+    // Every fifth value NaN, wherever it falls in its window.
+    if (nan) input.values = input.values.map((v, i) => (i % 5 === 2 ? NaN : v));
     await tf.setBackend('cpu');
     const xCpu = tf.tensor4d(input.values, x as [number, number, number, number]);
     const y = tf.maxPool(xCpu, filterSize, strides, pad);
     const output = { shape: y.shape, values: (await y.data()) as Float32Array };
     tf.dispose([xCpu, y]);
-    const { wasm, diff } = await compareKernel('MaxPoolGrad', { dy: randomData(info.outShape, 28), input, output }, { filterSize, strides, pad });
+    const { wasm, cpu, diff } = await inWay(way, () => compareKernel('MaxPoolGrad', { dy: randomData(info.outShape, 28), input, output }, { filterSize, strides, pad }));
     expect(wasm.shape).toEqual(x);
+    if (nan) expect(Array.from(wasm.values)).toEqual(Array.from(cpu.values));
     // Overlapping windows add several dy values into one cell, possibly in another order than the cpu kernel.
     expect(diff).toBeLessThan(1e-6);
+  });
+});
+
+describe('Add of a row (a bias) on wasm', () => {
+  const cases: { a: number[]; b: number[] }[] = [
+    { a: [4, 5, 6, 16], b: [16] }, // a Conv2D's bias
+    { a: [3, 5], b: [5] }, // a Dense bias, five channels: four at a time and one left over
+    { a: [7], b: [2, 7] }, // the row first
+    { a: [3, 4, 6], b: [1, 1, 6] },
+    { a: [4, 16], b: [4, 1] }, // not a row: the stock kernel
+    { a: [2, 3], b: [2, 3] }, // same shape: the stock kernel
+  ];
+  const withWays = WAYS.flatMap(({ way }) => cases.map((c) => ({ ...c, way })));
+  it.each(withWays)('$way: $a + $b', async ({ way, a, b }) => {
+    const { wasm, cpu, diff } = await inWay(way, () => compareKernel('Add', { a: randomData(a, 41), b: randomData(b, 42) }, {}));
+    expect(wasm.shape).toEqual(cpu.shape);
+    expect(diff).toBe(0);
   });
 });
 
