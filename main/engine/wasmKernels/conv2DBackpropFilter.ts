@@ -41,11 +41,17 @@ export function usesPatchMatMul(info: backend_util.Conv2DInfo): boolean {
   return info.filterHeight * info.filterWidth * info.inChannels <= 2 * info.outChannels;
 }
 
+/** Whether our tiled SIMD loop applies: input channels in fours, output channels in eights. */
+export function usesTiledSimd(info: backend_util.Conv2DInfo): boolean {
+  return info.inChannels % 4 === 0 && info.outChannels % 8 === 0;
+}
+
 export function filterGradient(ops: Ops, x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
-  if (usesPatchMatMul(info) && x.dtype === 'float32' && dy.dtype === 'float32') {
-    const simd = simdKernels(ops.backend);
-    return simd ? simdGradient(ops, simd, x, dy, info) : patchMatMulGradient(ops, x, dy, info);
-  }
+  // Our SIMD loops where they exist (the single-threaded build): measured faster than both ways below on every
+  // shape tried, or level (docs/engine.md).
+  const simd = x.dtype === 'float32' && dy.dtype === 'float32' ? simdKernels(ops.backend) : null;
+  if (simd) return simdGradient(ops, simd, x, dy, info);
+  if (usesPatchMatMul(info) && x.dtype === 'float32' && dy.dtype === 'float32') return patchMatMulGradient(ops, x, dy, info);
   const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw, inHeight, inWidth, outHeight, outWidth } = info;
   const { top, left } = info.padInfo;
   // Exclusive end of the rows/columns of x the forward pass read, in x's own coordinates.
@@ -66,9 +72,11 @@ export function filterGradient(ops: Ops, x: TensorInfo, dy: TensorInfo, info: ba
 }
 
 /**
- * dW straight from x and dy where they lie, by our own SIMD loop (./simd.ts). The patch product below spends
- * most of its time not on arithmetic but on XNNPACK packing dy, a new operand every step (~7 ms of ~10 for the
- * reference CNN's first layer at batch 128); this reads x and dy once each and writes only dW.
+ * dW straight from x and dy where they lie, by our own SIMD loops (./simd.ts): the tiled one when the channels
+ * allow, else the simple one. The two ways below spend much of their time not on arithmetic but on moving dy:
+ * XNNPACK packs it as an operand, and it is a new operand every step (~7.5 ms of the patch product's ~10 for the
+ * reference CNN's first layer at batch 128), and the Conv2D way also transposes it twice. These read x and dy
+ * where they are and write only dW.
  */
 function simdGradient(ops: Ops, simd: SimdKernels, x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw,
@@ -77,7 +85,8 @@ function simdGradient(ops: Ops, simd: SimdKernels, x: TensorInfo, dy: TensorInfo
   // makeOutput can grow wasm memory, which detaches earlier views: take the view after it.
   (ops.backend.typedArrayFromHeap(out) as Float32Array).fill(0);
   const at = (t: TensorInfo) => ops.backend.dataIdMap.get(t.dataId)!.memoryOffset;
-  simd.conv2dFilterGrad(at(x), at(dy), at(out), n, h, w, c, oh, ow, sh, sw, fh, fw, info.padInfo.top, info.padInfo.left, co);
+  const kernel = usesTiledSimd(info) ? simd.conv2dFilterGradTiled : simd.conv2dFilterGrad;
+  kernel(at(x), at(dy), at(out), n, h, w, c, oh, ow, sh, sw, fh, fw, info.padInfo.top, info.padInfo.left, co);
   return out;
 }
 

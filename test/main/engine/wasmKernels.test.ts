@@ -41,6 +41,12 @@ function conv2DCases(): { x: number[]; filter: number[]; strides: [number, numbe
     }
   }
   cases.push({ x: [2, 6, 6, 2], filter: [3, 3, 2, 3], strides: [2, 1], pad: [[0, 0], [1, 2], [0, 1], [0, 0]] });
+  // Input channels in fours and output channels in eights: the tiled SIMD loop.
+  for (const strides of [[1, 1], [2, 2], [1, 3]] as [number, number][]) {
+    for (const pad of ['same', 'valid'] as Pad[]) cases.push({ x: [2, 7, 9, 4], filter: [3, 3, 4, 8], strides, pad });
+  }
+  cases.push({ x: [3, 5, 6, 8], filter: [2, 3, 8, 16], strides: [2, 1], pad: [[0, 0], [2, 1], [0, 2], [0, 0]] });
+  cases.push({ x: [1, 4, 4, 4], filter: [5, 5, 4, 8], strides: [1, 1], pad: 'same' }); // filter wider than x
   return cases;
 }
 
@@ -59,8 +65,8 @@ describe('Conv2DBackpropFilter on wasm', () => {
     return usesPatchMatMul(info);
   }
 
-  it.each(cases)('x $x, filter $filter, strides $strides, pad $pad', async (c) => {
-    await expectParity(c, 1);
+  it.each(WAYS.flatMap(({ way }) => cases.map((c) => ({ ...c, way }))))('$way: x $x, filter $filter, strides $strides, pad $pad', async ({ way, ...c }) => {
+    await inWay(way, () => expectParity(c, 1));
   });
 
   // Few input channels for many output channels: the patch-matrix product (usesPatchMatMul), e.g. a first layer on images.
