@@ -366,6 +366,145 @@ const WAT = `(module
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $rLoop)))
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br $bLoop))))
+  ;; conv2dInputGrad: dx[b, r·sh + i − top, q·sw + j − left, ci] += Σ_k f[i, j, k, ci] · dy[b, r, q, k] over every
+  ;; output position (b, r, q) and filter cell (i, j) whose input position is inside x: the input gradient of a
+  ;; convolution, with the filter given as [fh, fw, co, c] (channels of x last) and c a multiple of 8; dx must be
+  ;; zero on entry. For four output columns and eight input channels at a time, the sums over k stay in eight
+  ;; vector registers (four dy values splatted, two filter vectors), then are added to dx: no multiply-add is
+  ;; spent on the zeros a convolution over a padded dy would read.
+  (func (export "conv2dInputGrad")
+    (param $dy i32) (param $f i32) (param $dx i32)
+    (param $n i32) (param $h i32) (param $w i32) (param $c i32)
+    (param $oh i32) (param $ow i32) (param $sh i32) (param $sw i32)
+    (param $fh i32) (param $fw i32) (param $top i32) (param $left i32) (param $co i32)
+    (local $b i32) (local $r i32) (local $i i32) (local $j i32) (local $ci i32) (local $k i32) (local $q i32)
+    (local $xr i32) (local $t i32) (local $qFirst i32) (local $qEnd i32)
+    (local $dyRow i32) (local $xRow i32) (local $cellF i32) (local $xStep i32) (local $dStep i32)
+    (local $p0 i32) (local $p1 i32) (local $p2 i32) (local $p3 i32) (local $fp i32) (local $o i32)
+    (local $f0 v128) (local $f1 v128) (local $s v128)
+    (local $a00 v128) (local $a01 v128) (local $a10 v128) (local $a11 v128)
+    (local $a20 v128) (local $a21 v128) (local $a30 v128) (local $a31 v128)
+    (local.set $xStep (i32.shl (i32.mul (local.get $sw) (local.get $c)) (i32.const 2)))
+    (local.set $dStep (i32.shl (local.get $co) (i32.const 2)))
+    (block $bDone (loop $bLoop
+      (br_if $bDone (i32.ge_s (local.get $b) (local.get $n)))
+      (local.set $r (i32.const 0))
+      (block $rDone (loop $rLoop
+        (br_if $rDone (i32.ge_s (local.get $r) (local.get $oh)))
+        (local.set $dyRow (i32.add (local.get $dy)
+          (i32.shl (i32.mul (i32.mul (i32.add (i32.mul (local.get $b) (local.get $oh)) (local.get $r)) (local.get $ow)) (local.get $co)) (i32.const 2))))
+        (local.set $i (i32.const 0))
+        (block $iDone (loop $iLoop
+          (br_if $iDone (i32.ge_s (local.get $i) (local.get $fh)))
+          (local.set $xr (i32.sub (i32.add (i32.mul (local.get $r) (local.get $sh)) (local.get $i)) (local.get $top)))
+          (if (i32.and (i32.ge_s (local.get $xr) (i32.const 0)) (i32.lt_s (local.get $xr) (local.get $h)))
+            (then
+              (local.set $xRow (i32.add (local.get $dx)
+                (i32.shl (i32.mul (i32.mul (i32.add (i32.mul (local.get $b) (local.get $h)) (local.get $xr)) (local.get $w)) (local.get $c)) (i32.const 2))))
+              (local.set $j (i32.const 0))
+              (block $jDone (loop $jLoop
+                (br_if $jDone (i32.ge_s (local.get $j) (local.get $fw)))
+                (local.set $t (i32.sub (local.get $left) (local.get $j)))
+                (local.set $qFirst (select
+                  (i32.div_s (i32.add (local.get $t) (i32.sub (local.get $sw) (i32.const 1))) (local.get $sw))
+                  (i32.const 0)
+                  (i32.gt_s (local.get $t) (i32.const 0))))
+                (local.set $t (i32.sub (i32.add (local.get $w) (local.get $t)) (i32.const 1)))
+                (local.set $qEnd (select
+                  (i32.add (i32.div_s (local.get $t) (local.get $sw)) (i32.const 1))
+                  (i32.const 0)
+                  (i32.ge_s (local.get $t) (i32.const 0))))
+                (if (i32.gt_s (local.get $qEnd) (local.get $ow)) (then (local.set $qEnd (local.get $ow))))
+                (local.set $cellF (i32.add (local.get $f)
+                  (i32.shl (i32.mul (i32.mul (i32.add (i32.mul (local.get $i) (local.get $fw)) (local.get $j)) (local.get $co)) (local.get $c)) (i32.const 2))))
+                (local.set $ci (i32.const 0))
+                (block $cDone (loop $cLoop
+                  (br_if $cDone (i32.ge_s (local.get $ci) (local.get $c)))
+                  (local.set $q (local.get $qFirst))
+                  ;; Four columns at a time.
+                  (block $u4Done (loop $u4
+                    (br_if $u4Done (i32.gt_s (i32.add (local.get $q) (i32.const 4)) (local.get $qEnd)))
+                    (local.set $p0 (i32.add (local.get $dyRow) (i32.mul (local.get $q) (local.get $dStep))))
+                    (local.set $p1 (i32.add (local.get $p0) (local.get $dStep)))
+                    (local.set $p2 (i32.add (local.get $p1) (local.get $dStep)))
+                    (local.set $p3 (i32.add (local.get $p2) (local.get $dStep)))
+                    (local.set $fp (i32.add (local.get $cellF) (i32.shl (local.get $ci) (i32.const 2))))
+                    (local.set $a00 (v128.const i32x4 0 0 0 0)) (local.set $a01 (v128.const i32x4 0 0 0 0))
+                    (local.set $a10 (v128.const i32x4 0 0 0 0)) (local.set $a11 (v128.const i32x4 0 0 0 0))
+                    (local.set $a20 (v128.const i32x4 0 0 0 0)) (local.set $a21 (v128.const i32x4 0 0 0 0))
+                    (local.set $a30 (v128.const i32x4 0 0 0 0)) (local.set $a31 (v128.const i32x4 0 0 0 0))
+                    (local.set $k (i32.const 0))
+                    (block $kDone (loop $kLoop
+                      (br_if $kDone (i32.ge_s (local.get $k) (local.get $co)))
+                      (local.set $f0 (v128.load (local.get $fp)))
+                      (local.set $f1 (v128.load offset=16 (local.get $fp)))
+                      (local.set $s (f32x4.splat (f32.load (local.get $p0))))
+                      (local.set $a00 (f32x4.add (local.get $a00) (f32x4.mul (local.get $s) (local.get $f0))))
+                      (local.set $a01 (f32x4.add (local.get $a01) (f32x4.mul (local.get $s) (local.get $f1))))
+                      (local.set $s (f32x4.splat (f32.load (local.get $p1))))
+                      (local.set $a10 (f32x4.add (local.get $a10) (f32x4.mul (local.get $s) (local.get $f0))))
+                      (local.set $a11 (f32x4.add (local.get $a11) (f32x4.mul (local.get $s) (local.get $f1))))
+                      (local.set $s (f32x4.splat (f32.load (local.get $p2))))
+                      (local.set $a20 (f32x4.add (local.get $a20) (f32x4.mul (local.get $s) (local.get $f0))))
+                      (local.set $a21 (f32x4.add (local.get $a21) (f32x4.mul (local.get $s) (local.get $f1))))
+                      (local.set $s (f32x4.splat (f32.load (local.get $p3))))
+                      (local.set $a30 (f32x4.add (local.get $a30) (f32x4.mul (local.get $s) (local.get $f0))))
+                      (local.set $a31 (f32x4.add (local.get $a31) (f32x4.mul (local.get $s) (local.get $f1))))
+                      (local.set $p0 (i32.add (local.get $p0) (i32.const 4)))
+                      (local.set $p1 (i32.add (local.get $p1) (i32.const 4)))
+                      (local.set $p2 (i32.add (local.get $p2) (i32.const 4)))
+                      (local.set $p3 (i32.add (local.get $p3) (i32.const 4)))
+                      (local.set $fp (i32.add (local.get $fp) (i32.shl (local.get $c) (i32.const 2))))
+                      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                      (br $kLoop)))
+                    ;; dx at column q·sw + j − left, channels ci .. ci + 8, then the next three columns.
+                    (local.set $o (i32.add (local.get $xRow)
+                      (i32.shl (i32.add (i32.mul (i32.sub (i32.add (i32.mul (local.get $q) (local.get $sw)) (local.get $j)) (local.get $left)) (local.get $c)) (local.get $ci)) (i32.const 2))))
+                    (v128.store (local.get $o) (f32x4.add (v128.load (local.get $o)) (local.get $a00)))
+                    (v128.store offset=16 (local.get $o) (f32x4.add (v128.load offset=16 (local.get $o)) (local.get $a01)))
+                    (local.set $o (i32.add (local.get $o) (local.get $xStep)))
+                    (v128.store (local.get $o) (f32x4.add (v128.load (local.get $o)) (local.get $a10)))
+                    (v128.store offset=16 (local.get $o) (f32x4.add (v128.load offset=16 (local.get $o)) (local.get $a11)))
+                    (local.set $o (i32.add (local.get $o) (local.get $xStep)))
+                    (v128.store (local.get $o) (f32x4.add (v128.load (local.get $o)) (local.get $a20)))
+                    (v128.store offset=16 (local.get $o) (f32x4.add (v128.load offset=16 (local.get $o)) (local.get $a21)))
+                    (local.set $o (i32.add (local.get $o) (local.get $xStep)))
+                    (v128.store (local.get $o) (f32x4.add (v128.load (local.get $o)) (local.get $a30)))
+                    (v128.store offset=16 (local.get $o) (f32x4.add (v128.load offset=16 (local.get $o)) (local.get $a31)))
+                    (local.set $q (i32.add (local.get $q) (i32.const 4)))
+                    (br $u4)))
+                  ;; The columns left over, one at a time.
+                  (block $u1Done (loop $u1
+                    (br_if $u1Done (i32.ge_s (local.get $q) (local.get $qEnd)))
+                    (local.set $p0 (i32.add (local.get $dyRow) (i32.mul (local.get $q) (local.get $dStep))))
+                    (local.set $fp (i32.add (local.get $cellF) (i32.shl (local.get $ci) (i32.const 2))))
+                    (local.set $a00 (v128.const i32x4 0 0 0 0)) (local.set $a01 (v128.const i32x4 0 0 0 0))
+                    (local.set $k (i32.const 0))
+                    (block $k1Done (loop $k1Loop
+                      (br_if $k1Done (i32.ge_s (local.get $k) (local.get $co)))
+                      (local.set $s (f32x4.splat (f32.load (local.get $p0))))
+                      (local.set $a00 (f32x4.add (local.get $a00) (f32x4.mul (local.get $s) (v128.load (local.get $fp)))))
+                      (local.set $a01 (f32x4.add (local.get $a01) (f32x4.mul (local.get $s) (v128.load offset=16 (local.get $fp)))))
+                      (local.set $p0 (i32.add (local.get $p0) (i32.const 4)))
+                      (local.set $fp (i32.add (local.get $fp) (i32.shl (local.get $c) (i32.const 2))))
+                      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                      (br $k1Loop)))
+                    (local.set $o (i32.add (local.get $xRow)
+                      (i32.shl (i32.add (i32.mul (i32.sub (i32.add (i32.mul (local.get $q) (local.get $sw)) (local.get $j)) (local.get $left)) (local.get $c)) (local.get $ci)) (i32.const 2))))
+                    (v128.store (local.get $o) (f32x4.add (v128.load (local.get $o)) (local.get $a00)))
+                    (v128.store offset=16 (local.get $o) (f32x4.add (v128.load offset=16 (local.get $o)) (local.get $a01)))
+                    (local.set $q (i32.add (local.get $q) (i32.const 1)))
+                    (br $u1)))
+                  (local.set $ci (i32.add (local.get $ci) (i32.const 8)))
+                  (br $cLoop)))
+                (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                (br $jLoop)))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $iLoop)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rLoop)))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (br $bLoop)))))`;
 
 /** The exports of the module above (pointers are byte offsets in the backend's memory). */
@@ -373,6 +512,8 @@ export interface SimdKernels {
   conv2dFilterGrad(x: number, dy: number, out: number, n: number, h: number, w: number, c: number, oh: number, ow: number,
     sh: number, sw: number, fh: number, fw: number, top: number, left: number, co: number): void;
   conv2dFilterGradTiled(x: number, dy: number, out: number, n: number, h: number, w: number, c: number, oh: number, ow: number,
+    sh: number, sw: number, fh: number, fw: number, top: number, left: number, co: number): void;
+  conv2dInputGrad(dy: number, f: number, dx: number, n: number, h: number, w: number, c: number, oh: number, ow: number,
     sh: number, sw: number, fh: number, fw: number, top: number, left: number, co: number): void;
   maxPoolGrad2x2(x: number, g: number, dx: number, n: number, h: number, w: number, c: number, oh: number, ow: number): void;
   addRow(a: number, b: number, out: number, rows: number, c: number): void;

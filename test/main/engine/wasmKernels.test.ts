@@ -280,19 +280,24 @@ describe('BatchMatMul / _FusedMatMul replacement on wasm', () => {
 
 describe('Conv2DBackpropInput replacement on wasm', () => {
   const cases = conv2DCases();
+  // Input channels in eights: our SIMD loop on the single-threaded build.
+  for (const strides of [[1, 1], [2, 2], [3, 1]] as [number, number][]) {
+    for (const pad of ['same', 'valid'] as Pad[]) cases.push({ x: [2, 7, 9, 8], filter: [3, 3, 8, 5], strides, pad });
+  }
+  cases.push({ x: [1, 4, 4, 16], filter: [5, 5, 16, 3], strides: [1, 1], pad: 'same' }); // filter wider than x
+  cases.push({ x: [2, 6, 7, 8], filter: [2, 3, 8, 4], strides: [2, 1], pad: [[0, 0], [2, 1], [0, 2], [0, 0]] });
 
-  it.each(cases)('x $x, filter $filter, strides $strides, pad $pad', async ({ x, filter, strides, pad }) => {
+  it.each(WAYS.flatMap(({ way }) => cases.map((c) => ({ ...c, way }))))('$way: x $x, filter $filter, strides $strides, pad $pad', async ({ way, x, filter, strides, pad }) => {
     const info = tf.backend_util.computeConv2DInfo(x as [number, number, number, number], filter as [number, number, number, number], strides, 1, pad);
-    const { wasm, diff } = await compareKernel('Conv2DBackpropInput',
+    const { wasm, diff } = await inWay(way, () => compareKernel('Conv2DBackpropInput',
       { dy: randomData(info.outShape, 23), filter: randomData(filter, 24) },
-      { strides, pad, dataFormat: 'NHWC', inputShape: x });
+      { strides, pad, dataFormat: 'NHWC', inputShape: x }));
     expect(wasm.shape).toEqual(x);
     expect(diff).toBeLessThan(TOLERANCE);
   });
 
-  it('accepts channels-first (NCHW) operands', async () => {
-    const x = [2, 3, 7, 6];
-    const filter = [3, 3, 3, 4];
+  it.each([[2, 3, 7, 6], [2, 8, 5, 6]])('accepts channels-first (NCHW) operands: x %j', async (...x) => {
+    const filter = [3, 3, x[1], 4];
     const info = tf.backend_util.computeConv2DInfo(x as [number, number, number, number], filter as [number, number, number, number], 2, 1, 'same', undefined, false, 'channelsFirst');
     const { wasm, diff } = await compareKernel('Conv2DBackpropInput',
       { dy: randomData(info.outShape, 25), filter: randomData(filter, 26) },
