@@ -4,7 +4,7 @@
 // and whose filter is the output gradient, dilated by the stride.
 import { backend_util, Conv2DBackpropFilter, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
 import { compose, WASM, type KernelArgs, type Ops, wasmKernel } from './compose.ts';
-import { simdKernels, type SimdKernels } from './simd.ts';
+import { heapOffset, simdKernels, type SimdKernels } from './simd.ts';
 
 /**
  * dW[i,j,ci,co] = Σ_{n,oh,ow} x[n, oh·s + i − padTop, ow·s + j − padLeft, ci] · dy[n,oh,ow,co]
@@ -84,7 +84,7 @@ function simdGradient(ops: Ops, simd: SimdKernels, x: TensorInfo, dy: TensorInfo
   const out = ops.backend.makeOutput([fh, fw, c, co], 'float32');
   // makeOutput can grow wasm memory, which detaches earlier views: take the view after it.
   (ops.backend.typedArrayFromHeap(out) as Float32Array).fill(0);
-  const at = (t: TensorInfo) => ops.backend.dataIdMap.get(t.dataId)!.memoryOffset;
+  const at = (t: TensorInfo) => heapOffset(ops.backend, t);
   const kernel = usesTiledSimd(info) ? simd.conv2dFilterGradTiled : simd.conv2dFilterGrad;
   kernel(at(x), at(dy), at(out), n, h, w, c, oh, ow, sh, sw, fh, fw, info.padInfo.top, info.padInfo.left, co);
   return out;

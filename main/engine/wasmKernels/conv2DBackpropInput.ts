@@ -3,7 +3,7 @@
 // that Conv2D: spread dy out by the stride, pad, and convolve with the rotated, in/out-swapped filter.
 import { backend_util, Conv2DBackpropInput, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { compose, type KernelArgs, wasmKernel } from './compose.ts';
-import { simdKernels } from './simd.ts';
+import { heapOffset, simdKernels } from './simd.ts';
 
 /**
  * dx[n,h,w,ci] = Σ_{i,j,co} dyS[n, h + padTop − i, w + padLeft − j, co] · f[i,j,ci,co], with dyS = dy spread by
@@ -35,7 +35,7 @@ export function conv2DBackpropInput({ inputs, backend, attrs }: KernelArgs): Ten
       const dx = ops.backend.makeOutput([n, inHeight, inWidth, info.inChannels], 'float32');
       // makeOutput can grow wasm memory, which detaches earlier views: take the view after it.
       (ops.backend.typedArrayFromHeap(dx) as Float32Array).fill(0);
-      const at = (t: TensorInfo) => ops.backend.dataIdMap.get(t.dataId)!.memoryOffset;
+      const at = (t: TensorInfo) => heapOffset(ops.backend, t);
       simd.conv2dInputGrad(at(dyNhwc), at(swapped), at(dx), n, inHeight, inWidth, info.inChannels, outHeight, outWidth, sh, sw, fh, fw, top, left, cout);
       if (format === 'channelsLast') return dx;
       ops.keep(dx);

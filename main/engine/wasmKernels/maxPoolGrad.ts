@@ -5,7 +5,7 @@
 import { backend_util, MaxPoolGrad, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { wasmKernel, type KernelArgs } from './compose.ts';
 import { heapThreads, runOnHeapThreads } from './heapWorkers.ts';
-import { simdKernels } from './simd.ts';
+import { heapOffset, simdKernels } from './simd.ts';
 
 /**
  * For each output cell, finds the first maximum of its window in row-major window order (strictly greater
@@ -40,7 +40,7 @@ export function withHeapMaxPoolGrad(original: KernelConfig): KernelFunc {
       // On the single-threaded build, the same loop in WebAssembly SIMD (./simd.ts), four channels at a time.
       const simd = simdKernels(backend);
       if (simd) {
-        const at = (t: TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset;
+        const at = (t: TensorInfo) => heapOffset(backend, t);
         simd.maxPoolGrad2x2(at(input), at(dy), at(out), n, h, w, c, oh, ow);
         return out;
       }

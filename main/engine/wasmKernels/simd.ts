@@ -451,6 +451,11 @@ export async function prepareSimdKernels(backend: BackendWasm): Promise<boolean>
   }
 }
 
+/** Where a tensor's data starts in the backend's memory: the byte offset the kernels take as a pointer. */
+export function heapOffset(backend: BackendWasm, t: { dataId: object }): number {
+  return backend.dataIdMap.get(t.dataId)!.memoryOffset;
+}
+
 /** The kernels on `backend`, or null when they were not prepared for it. */
 export function simdKernels(backend: BackendWasm): SimdKernels | null {
   return instances.get(backend) ?? null;
