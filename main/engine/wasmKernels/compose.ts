@@ -16,7 +16,7 @@ export interface KernelArgs {
  * and its result as one tensor or several; the registry calls a wasm kernel with the wasm backend only, so this
  * is the one place that says so (a cast TypeScript cannot check).
  */
-export function wasmKernel(kernel: (args: KernelArgs) => TensorInfo): KernelFunc {
+export function wasmKernel(kernel: (args: KernelArgs) => TensorInfo | TensorInfo[]): KernelFunc {
   return kernel as unknown as KernelFunc;
 }
 

@@ -6,6 +6,7 @@ import { conv2DBackpropFilterConfig } from './conv2DBackpropFilter.ts';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwiseConv2dNativeBackpropFilter.ts';
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwiseConv2dNativeBackpropInput.ts';
 import { unsortedSegmentSumConfig } from './unsortedSegmentSum.ts';
+import { conv2dBiasReluConfig, reluBiasGradConfig } from './convBiasRelu.ts';
 import { BATCH_MAT_MUL, FUSED_MAT_MUL, withMaterialisedTransposes, withPlannedMatMul } from './batchMatMul.ts';
 import { CONV2D_BACKPROP_INPUT, replaceConv2DBackpropInput } from './conv2DBackpropInput.ts';
 import { MAX_POOL_GRAD, withHeapMaxPoolGrad } from './maxPoolGrad.ts';
@@ -15,12 +16,14 @@ import { TILE, withBlockTile } from './tile.ts';
 import { ADD, withRowAdd } from './biasAdd.ts';
 import { wrapKernel, WASM } from './compose.ts';
 
-/** Kernels the stock wasm backend does not have at all. */
+/** Kernels the stock wasm backend does not have at all (the last two are ours alone: ./convBiasRelu.ts). */
 export const ADDED_KERNELS: readonly KernelConfig[] = [
   conv2DBackpropFilterConfig,
   depthwiseConv2dNativeBackpropFilterConfig,
   depthwiseConv2dNativeBackpropInputConfig,
   unsortedSegmentSumConfig,
+  conv2dBiasReluConfig,
+  reluBiasGradConfig,
 ];
 
 /** Kernels whose stock wasm version is replaced by a faster wrapper around it. */

@@ -394,6 +394,50 @@ const WAT = `(module
       (local.set $a (i32.add (local.get $a) (local.get $rowBytes)))
       (local.set $out (i32.add (local.get $out) (local.get $rowBytes)))
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $rLoop))))
+  ;; reluBiasGrad: dx[r, k] = dy[r, k] · step(y[r, k]) and db[k] = Σ_r dx[r, k], for r < rows, k < c: the gradient
+  ;; of relu(conv + bias) with respect to its pre-activation and to the bias, from the relu's output y (y > 0
+  ;; exactly where the pre-activation is). step is 1 above 0, 0 at or below, NaN at NaN, as TF.js's Step, and the
+  ;; product is formed as TF.js forms it (so a NaN or infinite dy stays NaN). One pass over dy and y.
+  (func (export "reluBiasGrad") (param $dy i32) (param $y i32) (param $dx i32) (param $db i32) (param $rows i32) (param $c i32)
+    (local $r i32) (local $k i32) (local $c4 i32) (local $o i32) (local $yv v128) (local $v v128) (local $ys f32) (local $s f32)
+    (local.set $c4 (i32.and (local.get $c) (i32.const -4)))
+    (block $zDone (loop $zLoop
+      (br_if $zDone (i32.ge_s (local.get $k) (local.get $c)))
+      (f32.store (i32.add (local.get $db) (i32.shl (local.get $k) (i32.const 2))) (f32.const 0))
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br $zLoop)))
+    (block $rDone (loop $rLoop
+      (br_if $rDone (i32.ge_s (local.get $r) (local.get $rows)))
+      (local.set $k (i32.const 0))
+      (block $vDone (loop $vLoop
+        (br_if $vDone (i32.ge_s (local.get $k) (local.get $c4)))
+        (local.set $o (i32.shl (local.get $k) (i32.const 2)))
+        (local.set $yv (v128.load (i32.add (local.get $y) (local.get $o))))
+        (local.set $v (f32x4.mul (v128.load (i32.add (local.get $dy) (local.get $o)))
+          (v128.bitselect (local.get $yv)
+            (v128.and (f32x4.gt (local.get $yv) (v128.const i32x4 0 0 0 0)) (v128.const f32x4 1 1 1 1))
+            (f32x4.ne (local.get $yv) (local.get $yv)))))
+        (v128.store (i32.add (local.get $dx) (local.get $o)) (local.get $v))
+        (v128.store (i32.add (local.get $db) (local.get $o)) (f32x4.add (v128.load (i32.add (local.get $db) (local.get $o))) (local.get $v)))
+        (local.set $k (i32.add (local.get $k) (i32.const 4)))
+        (br $vLoop)))
+      (block $sDone (loop $sLoop
+        (br_if $sDone (i32.ge_s (local.get $k) (local.get $c)))
+        (local.set $o (i32.shl (local.get $k) (i32.const 2)))
+        (local.set $ys (f32.load (i32.add (local.get $y) (local.get $o))))
+        (local.set $s (select (f32.const 1) (f32.const 0) (f32.gt (local.get $ys) (f32.const 0))))
+        (local.set $s (select (local.get $ys) (local.get $s) (f32.ne (local.get $ys) (local.get $ys))))
+        (local.set $ys (f32.mul (f32.load (i32.add (local.get $dy) (local.get $o))) (local.get $s)))
+        (f32.store (i32.add (local.get $dx) (local.get $o)) (local.get $ys))
+        (f32.store (i32.add (local.get $db) (local.get $o)) (f32.add (f32.load (i32.add (local.get $db) (local.get $o))) (local.get $ys)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $sLoop)))
+      (local.set $o (i32.shl (local.get $c) (i32.const 2)))
+      (local.set $dy (i32.add (local.get $dy) (local.get $o)))
+      (local.set $y (i32.add (local.get $y) (local.get $o)))
+      (local.set $dx (i32.add (local.get $dx) (local.get $o)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br $rLoop)))))`;
 
 /** The exports of the module above (pointers are byte offsets in the backend's memory). */
@@ -406,6 +450,7 @@ export interface SimdKernels {
     sh: number, sw: number, fh: number, fw: number, top: number, left: number, co: number): void;
   maxPoolGrad2x2(x: number, g: number, dx: number, n: number, h: number, w: number, c: number, oh: number, ow: number): void;
   addRow(a: number, b: number, out: number, rows: number, c: number): void;
+  reluBiasGrad(dy: number, y: number, dx: number, db: number, rows: number, c: number): void;
 }
 
 let binary: Promise<Uint8Array<ArrayBuffer>> | null = null;
