@@ -12,6 +12,7 @@ import { installNodePolyfills } from './nodePolyfills.ts';
 import { registerWasmKernels } from './wasmKernels/index.ts';
 import { prepareSimdKernels } from './wasmKernels/simd.ts';
 import { installConvBiasRelu } from './wasmKernels/convBiasRelu.ts';
+import { installFusedAdam } from './wasmKernels/adam.ts';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { registerMissingGradients } from './missingGradients.ts';
 import { registerFastGradients } from './fastGradients.ts';
@@ -146,8 +147,10 @@ const LOADERS: Record<BackendName, (options: LoadBackendOptions) => Promise<Tf>>
     await tf.ready();
     // Our own SIMD kernels (./wasmKernels/simd.ts), on the single-threaded build; the kernels fall back without them.
     await prepareSimdKernels(tf.backend() as unknown as BackendWasm);
-    // Conv2D + bias + relu trained as one kernel there (./wasmKernels/convBiasRelu.ts); other calls unchanged.
+    // Conv2D + bias + relu trained as one kernel there (./wasmKernels/convBiasRelu.ts), and Adam's update one
+    // kernel per weight (./wasmKernels/adam.ts); every other call unchanged.
     installConvBiasRelu(tf);
+    installFusedAdam(tf);
     if (!tf.env().getBool('WASM_HAS_SIMD_SUPPORT')) {
       // Still usable, just slower; not a reason to skip the rung.
       console.warn('modelwright: this runtime has no WebAssembly SIMD; the wasm backend runs without it.');

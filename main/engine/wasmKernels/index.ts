@@ -7,6 +7,7 @@ import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwiseConv2dNati
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwiseConv2dNativeBackpropInput.ts';
 import { unsortedSegmentSumConfig } from './unsortedSegmentSum.ts';
 import { conv2dBiasReluConfig, reluBiasGradConfig } from './convBiasRelu.ts';
+import { adamStepConfig } from './adam.ts';
 import { BATCH_MAT_MUL, FUSED_MAT_MUL, withMaterialisedTransposes, withPlannedMatMul } from './batchMatMul.ts';
 import { CONV2D_BACKPROP_INPUT, replaceConv2DBackpropInput } from './conv2DBackpropInput.ts';
 import { MAX_POOL_GRAD, withHeapMaxPoolGrad } from './maxPoolGrad.ts';
@@ -16,7 +17,7 @@ import { TILE, withBlockTile } from './tile.ts';
 import { ADD, withRowAdd } from './biasAdd.ts';
 import { wrapKernel, WASM } from './compose.ts';
 
-/** Kernels the stock wasm backend does not have at all (the last two are ours alone: ./convBiasRelu.ts). */
+/** Kernels the stock wasm backend does not have at all (the last three are ours alone: ./convBiasRelu.ts, ./adam.ts). */
 export const ADDED_KERNELS: readonly KernelConfig[] = [
   conv2DBackpropFilterConfig,
   depthwiseConv2dNativeBackpropFilterConfig,
@@ -24,6 +25,7 @@ export const ADDED_KERNELS: readonly KernelConfig[] = [
   unsortedSegmentSumConfig,
   conv2dBiasReluConfig,
   reluBiasGradConfig,
+  adamStepConfig,
 ];
 
 /** Kernels whose stock wasm version is replaced by a faster wrapper around it. */

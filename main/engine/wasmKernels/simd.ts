@@ -438,7 +438,50 @@ const WAT = `(module
       (local.set $y (i32.add (local.get $y) (local.get $o)))
       (local.set $dx (i32.add (local.get $dx) (local.get $o)))
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
-      (br $rLoop)))))`;
+      (br $rLoop))))
+  ;; adam: one Adam step over n floats, the operations of TF.js's AdamOptimizer in its order and precision:
+  ;; m' = m·b1 + g·c1, v' = v·b2 + g²·c2, w' = (m'/d1) / (√(v'/d2) + eps) · nlr + w, written to new buffers
+  ;; (c = 1 − b, d = 1 − the accumulated b^t, nlr = −learning rate, all rounded to float32 by the caller).
+  (func (export "adam") (param $w i32) (param $m i32) (param $v i32) (param $g i32) (param $ow i32) (param $om i32) (param $ov i32) (param $n i32)
+    (param $b1 f32) (param $c1 f32) (param $b2 f32) (param $c2 f32) (param $d1 f32) (param $d2 f32) (param $eps f32) (param $nlr f32)
+    (local $o i32) (local $end4 i32) (local $end i32) (local $gv v128) (local $mv v128) (local $vv v128) (local $gs f32) (local $ms f32) (local $vs f32)
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $end4 (i32.and (local.get $end) (i32.const -16)))
+    (block $vDone (loop $vLoop
+      (br_if $vDone (i32.ge_u (local.get $o) (local.get $end4)))
+      (local.set $gv (v128.load (i32.add (local.get $g) (local.get $o))))
+      (local.set $mv (f32x4.add (f32x4.mul (v128.load (i32.add (local.get $m) (local.get $o))) (f32x4.splat (local.get $b1)))
+                                (f32x4.mul (local.get $gv) (f32x4.splat (local.get $c1)))))
+      (local.set $vv (f32x4.add (f32x4.mul (v128.load (i32.add (local.get $v) (local.get $o))) (f32x4.splat (local.get $b2)))
+                                (f32x4.mul (f32x4.mul (local.get $gv) (local.get $gv)) (f32x4.splat (local.get $c2)))))
+      (v128.store (i32.add (local.get $om) (local.get $o)) (local.get $mv))
+      (v128.store (i32.add (local.get $ov) (local.get $o)) (local.get $vv))
+      (v128.store (i32.add (local.get $ow) (local.get $o))
+        (f32x4.add
+          (f32x4.mul
+            (f32x4.div (f32x4.div (local.get $mv) (f32x4.splat (local.get $d1)))
+                       (f32x4.add (f32x4.sqrt (f32x4.div (local.get $vv) (f32x4.splat (local.get $d2)))) (f32x4.splat (local.get $eps))))
+            (f32x4.splat (local.get $nlr)))
+          (v128.load (i32.add (local.get $w) (local.get $o)))))
+      (local.set $o (i32.add (local.get $o) (i32.const 16)))
+      (br $vLoop)))
+    (block $sDone (loop $sLoop
+      (br_if $sDone (i32.ge_u (local.get $o) (local.get $end)))
+      (local.set $gs (f32.load (i32.add (local.get $g) (local.get $o))))
+      (local.set $ms (f32.add (f32.mul (f32.load (i32.add (local.get $m) (local.get $o))) (local.get $b1)) (f32.mul (local.get $gs) (local.get $c1))))
+      (local.set $vs (f32.add (f32.mul (f32.load (i32.add (local.get $v) (local.get $o))) (local.get $b2))
+                              (f32.mul (f32.mul (local.get $gs) (local.get $gs)) (local.get $c2))))
+      (f32.store (i32.add (local.get $om) (local.get $o)) (local.get $ms))
+      (f32.store (i32.add (local.get $ov) (local.get $o)) (local.get $vs))
+      (f32.store (i32.add (local.get $ow) (local.get $o))
+        (f32.add
+          (f32.mul
+            (f32.div (f32.div (local.get $ms) (local.get $d1))
+                     (f32.add (f32.sqrt (f32.div (local.get $vs) (local.get $d2))) (local.get $eps)))
+            (local.get $nlr))
+          (f32.load (i32.add (local.get $w) (local.get $o)))))
+      (local.set $o (i32.add (local.get $o) (i32.const 4)))
+      (br $sLoop)))))`;
 
 /** The exports of the module above (pointers are byte offsets in the backend's memory). */
 export interface SimdKernels {
@@ -451,6 +494,8 @@ export interface SimdKernels {
   maxPoolGrad2x2(x: number, g: number, dx: number, n: number, h: number, w: number, c: number, oh: number, ow: number): void;
   addRow(a: number, b: number, out: number, rows: number, c: number): void;
   reluBiasGrad(dy: number, y: number, dx: number, db: number, rows: number, c: number): void;
+  adam(w: number, m: number, v: number, g: number, ow: number, om: number, ov: number, n: number,
+    b1: number, c1: number, b2: number, c2: number, d1: number, d2: number, eps: number, nlr: number): void;
 }
 
 let binary: Promise<Uint8Array<ArrayBuffer>> | null = null;
