@@ -11,7 +11,7 @@
 import { util, type KernelConfig, type NamedAttrMap, type Tensor, type TensorInfo, type Variable } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { Tf } from '../backends.ts';
-import { WASM, wasmKernel, type KernelArgs } from './compose.ts';
+import { Bypass, WASM, wasmKernel, type KernelArgs } from './compose.ts';
 import { heapOffset, simdKernels } from './simd.ts';
 
 export const ADAM_STEP = 'ModelwrightAdam';
@@ -54,17 +54,10 @@ interface AdamInternals {
 }
 
 const installed = new WeakSet<object>();
-let disabled = 0;
+const bypass = new Bypass();
 
 /** Runs `body` with Adam taking TF.js's own way (for parity tests and benchmarks). */
-export async function withoutFusedAdam<T>(body: () => Promise<T>): Promise<T> {
-  disabled++;
-  try {
-    return await body();
-  } finally {
-    disabled--;
-  }
-}
+export const withoutFusedAdam = <T>(body: () => Promise<T>): Promise<T> => bypass.during(body);
 
 /**
  * Makes AdamOptimizer.applyGradients update each weight with ADAM_STEP while the wasm backend with our SIMD
@@ -80,7 +73,7 @@ export function installFusedAdam(tf: Tf): void {
     const names = list ? variableGradients.map((g) => g.name) : Object.keys(variableGradients);
     const gradientOf = (name: string, i: number) => (list ? variableGradients[i].tensor : variableGradients[name]);
     const variables = tf.engine().registeredVariables;
-    const usable = disabled === 0 && tf.getBackend() === WASM && simdKernels(tf.backend() as unknown as BackendWasm) !== null
+    const usable = !bypass.active && tf.getBackend() === WASM && simdKernels(tf.backend() as unknown as BackendWasm) !== null
       && names.every((name, i) => {
         const value = variables[name];
         const gradient = gradientOf(name, i);

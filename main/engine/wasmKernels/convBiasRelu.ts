@@ -13,7 +13,7 @@
 import { Conv2DBackpropFilter, Conv2DBackpropInput, util, type GradConfig, type KernelConfig, type NamedAttrMap, type Tensor, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { Tf } from '../backends.ts';
-import { callKernel, WASM, wasmKernel, type KernelArgs } from './compose.ts';
+import { Bypass, callKernel, WASM, wasmKernel, type KernelArgs } from './compose.ts';
 import { heapOffset, simdKernels } from './simd.ts';
 
 export const CONV2D_BIAS_RELU = 'ModelwrightConv2DBiasRelu';
@@ -101,17 +101,10 @@ interface FusedConv2DArgs {
 type FusedConv2D = (args: FusedConv2DArgs) => Tensor;
 
 const installed = new WeakSet<object>();
-let disabled = 0;
+const bypass = new Bypass();
 
 /** Runs `body` with fused.conv2d taking TF.js's own way (for parity tests and benchmarks). */
-export async function withoutConvBiasRelu<T>(body: () => Promise<T>): Promise<T> {
-  disabled++;
-  try {
-    return await body();
-  } finally {
-    disabled--;
-  }
-}
+export const withoutConvBiasRelu = <T>(body: () => Promise<T>): Promise<T> => bypass.during(body);
 
 /**
  * Routes TF.js's fused.conv2d through CONV2D_BIAS_RELU while a gradient is being recorded on a wasm backend
@@ -126,7 +119,7 @@ export function installConvBiasRelu(tf: Tf): void {
   fused.conv2d = function conv2d(args: FusedConv2DArgs): Tensor {
     const { x, filter, bias } = args;
     const ones = (v: [number, number] | number | undefined) => v === undefined || (Array.isArray(v) ? v.every((d) => d === 1) : v === 1);
-    const usable = disabled === 0 && args.activation === 'relu' && x instanceof tf.Tensor && filter instanceof tf.Tensor && bias instanceof tf.Tensor
+    const usable = !bypass.active && args.activation === 'relu' && x instanceof tf.Tensor && filter instanceof tf.Tensor && bias instanceof tf.Tensor
       && x.rank === 4 && filter.rank === 4 && bias.rank === 1 && [x, filter, bias].every((t) => t.dtype === 'float32')
       && (args.dataFormat ?? 'NHWC') === 'NHWC' && ones(args.dilations) && args.preluActivationWeights == null
       && (tf.engine().state as { gradientDepth: number }).gradientDepth > 0
