@@ -3,6 +3,8 @@
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import { BACKEND_LADDER, loadBackend, type BackendName, type Tf } from './backends.ts';
 import { REPLACED_KERNELS, useStockKernel } from './wasmKernels/index.ts';
+import { withoutConvBiasRelu } from './wasmKernels/convBiasRelu.ts';
+import { withoutFusedAdam } from './wasmKernels/adam.ts';
 import { PROBE_STEPS, startDataParallel, type ReplicaSpec } from './dataParallel.ts';
 import { median } from '../../app/training/tradeoffs.ts';
 
@@ -233,7 +235,8 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
         if (options.compareStockKernels && backend === 'wasm') {
           for (const name of REPLACED_KERNELS) useStockKernel(name, true);
           try {
-            result.stockKernelsSamplesPerSec = await timed((model) => bareFit(tf, model, x, y, batchSize));
+            // TF.js's own Conv2D + bias + relu and Adam too: our fused ways replace those as well.
+            result.stockKernelsSamplesPerSec = await withoutConvBiasRelu(() => withoutFusedAdam(() => timed((model) => bareFit(tf, model, x, y, batchSize))));
           } finally {
             for (const name of REPLACED_KERNELS) useStockKernel(name, false);
           }
