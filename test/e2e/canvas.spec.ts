@@ -1,7 +1,7 @@
 // End to end: editing the model on the canvas in Chromium — adding a layer from the palette, the
 // plain-language error of an invalid model, undo and redo of layer and parameter edits, shapes updating.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { chromiumMissingReason, openTemplate, screenshot, showPanel, useStudio } from './harness.ts';
+import { chromiumMissingReason, openTemplate, screenshot, selectLayer, showPanel, useStudio } from './harness.ts';
 
 const skip = chromiumMissingReason();
 if (skip) console.warn(`[e2e] canvas.spec.ts skipped: ${skip}`);
@@ -57,7 +57,7 @@ describe.skipIf(skip !== null)('the canvas in the browser studio', () => {
 
   it('adds a layer after the selected one, connected, with its shape inferred', async () => {
     const { page } = studio.browser;
-    await page.click('[data-testid="canvas-node-hidden_2"]');
+    await selectLayer(page, 'hidden_2');
     await page.click('[data-testid="palette-item-Dense"]');
     await expect.poll(() => page.locator('[data-testid="canvas-node-dense"]').count()).toBe(1);
     expect(await page.locator('[data-testid="validation-error"]').count()).toBe(0);
@@ -69,7 +69,7 @@ describe.skipIf(skip !== null)('the canvas in the browser studio', () => {
 
   it('updates the shapes downstream when a parameter changes in the inspector, and undoes it', async () => {
     const { page } = studio.browser;
-    await page.click('[data-testid="canvas-node-hidden_1"]');
+    await selectLayer(page, 'hidden_1');
     const units = page.locator('[data-testid="param-units"]');
     await units.fill('8');
     await units.press('Enter');

@@ -123,6 +123,24 @@ export async function openTemplate(page: Page, templateId: string, firstLayerNam
   await page.waitForSelector(`[data-testid="canvas-node-${firstLayerName}"]`, { timeout: 30_000 });
 }
 
+/**
+ * Selects one layer on the canvas by clicking it, as a user would, and waits until the canvas shows it selected.
+ * Just after the canvas is shown the view may still be moving to the selected layer (a 200 ms pan), and a click
+ * that lands on the empty pane instead clears the selection; a user would see that and click again, so this does.
+ */
+export async function selectLayer(page: Page, name: string): Promise<void> {
+  const node = page.locator(`[data-testid="canvas-node-${name}"]`);
+  for (let attempt = 1; ; attempt++) {
+    await node.click();
+    try {
+      await page.waitForSelector(`[data-testid="canvas-node-${name}"].mw-node-selected`, { timeout: 2_000 });
+      return;
+    } catch (e) {
+      if (attempt === 3) throw new Error(`layer "${name}" did not show as selected after ${attempt} clicks`, { cause: e });
+    }
+  }
+}
+
 /** Shows a main panel by its tab. */
 export async function showPanel(page: Page, panelId: string): Promise<void> {
   await page.click(`[data-testid="panel-tab-${panelId}"]`);

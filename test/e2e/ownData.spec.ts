@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { customerRows, customersCsv, logisticRegressionAccuracy, studioSplit } from '../fixtures/customers.ts';
-import { chromiumMissingReason, screenshot, showPanel, useStudio, waitForTrained } from './harness.ts';
+import { chromiumMissingReason, screenshot, selectLayer, showPanel, useStudio, waitForTrained } from './harness.ts';
 
 const skip = chromiumMissingReason();
 if (skip) console.warn(`[e2e] ownData.spec.ts skipped: ${skip}`);
@@ -74,7 +74,7 @@ describe.skipIf(skip !== null)('your own model on your own table, in the browser
   it('a Conv2D added to the table model is named with table advice, Train explains, and the fix makes it ready', async () => {
     const { page } = studio.browser;
     await showPanel(page, 'canvas');
-    await page.click('[data-testid="canvas-node-dense"]');
+    await selectLayer(page, 'dense');
     await page.click('[data-testid="palette-item-Conv2D"]');
     const error = page.locator('[data-testid="canvas-node-conv2d"] [data-testid="validation-error"]');
     await expect.poll(() => error.count()).toBe(1);
