@@ -2,6 +2,7 @@
 // canvas answers (fit view). Kept apart from the project store so it never enters undo history.
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
+import type { Viewport } from '@xyflow/react';
 import type { ExpandedBlock } from '../commands/blockEdits.ts';
 
 export type DialogKind = 'open' | 'saveAs' | null;
@@ -13,6 +14,10 @@ export interface UiState {
   dialog: DialogKind;
   /** Bumped to ask the canvas to fit the view (it watches the number). */
   fitViewRequest: number;
+  /** The last fit request the canvas carried out: a request is one-shot, never replayed when the canvas is shown again. */
+  fitViewHandled: number;
+  /** Where the user left the canvas's view (pan and zoom), restored when the canvas is shown again. */
+  canvasViewport: Viewport | null;
   /** Shown on the start page after the user chose "Back to start" with a project still open. */
   showStart: boolean;
   /** The Training panel's mode: train the project once, or tune its settings with a sweep. */
@@ -28,6 +33,8 @@ export const uiStore = createStore<UiState>()(() => ({
   shortcutsOpen: false,
   dialog: null,
   fitViewRequest: 0,
+  fitViewHandled: 0,
+  canvasViewport: null,
   showStart: false,
   trainingMode: 'train',
   expandedBlock: null,

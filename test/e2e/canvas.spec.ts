@@ -55,6 +55,34 @@ describe.skipIf(skip !== null)('the canvas in the browser studio', () => {
     expect(await page.locator('[data-testid="validation-error"]').count()).toBe(0);
   });
 
+  it('coming back to the canvas shows it at once where the user left it, without moving under the pointer; Fit view still fits', async () => {
+    const { page } = studio.browser;
+    const viewport = () => page.locator('.react-flow__viewport').getAttribute('style');
+    await page.click('[data-testid="fit-view-button"]');
+    await page.waitForTimeout(400);
+    const fitted = await viewport();
+    await showPanel(page, 'training');
+    await showPanel(page, 'canvas');
+    const seen: (string | null)[] = [];
+    for (let i = 0; i < 20; i++) { seen.push(await viewport()); await page.waitForTimeout(20); }
+    expect(new Set(seen)).toEqual(new Set([fitted]));
+    // Pan away by dragging the pane.
+    const pane = page.locator('.react-flow__pane');
+    const box = (await pane.boundingBox())!;
+    await page.mouse.move(box.x + 30, box.y + 30);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 230, box.y + 130, { steps: 5 });
+    await page.mouse.up();
+    const panned = await viewport();
+    expect(panned).not.toBe(fitted);
+    // Left panned, the canvas comes back panned; Fit view brings the whole model back.
+    await showPanel(page, 'training');
+    await showPanel(page, 'canvas');
+    expect(await viewport()).toBe(panned);
+    await page.click('[data-testid="fit-view-button"]');
+    await expect.poll(viewport).toBe(fitted);
+  });
+
   it('adds a layer after the selected one, connected, with its shape inferred', async () => {
     const { page } = studio.browser;
     await selectLayer(page, 'hidden_2');

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import {
   Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, applyNodeChanges, useReactFlow, useStore,
-  type Connection as FlowConnection, type EdgeChange, type NodeChange, type NodeTypes,
+  type Connection as FlowConnection, type EdgeChange, type NodeChange, type NodeTypes, type Viewport,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { commands } from '../../commands/index.ts';
@@ -13,7 +13,7 @@ import { useReadiness } from '../../state/readiness.ts';
 import type { Readiness } from '../../../app/training/readiness.ts';
 import type { GraphAnalysis } from '../../../app/graph/types.ts';
 import { projectStore, useProject } from '../../state/projectStore.ts';
-import { useUi } from '../../state/uiStore.ts';
+import { setUi, uiStore, useUi } from '../../state/uiStore.ts';
 import { LayerNodeView } from './LayerNodeView.tsx';
 import { NodeModel, type LayerFlowNode } from './nodeModel.ts';
 import { Palette, blockDragType, droppedBlock, layerDragType } from './Palette.tsx';
@@ -82,8 +82,22 @@ function Flow() {
     [doc, analysis, selection, model, zoomedOut],
   );
 
+  // The canvas mounts anew each time its panel is shown. It comes back where the user left it; a fit request
+  // (a project opened, Fit view) is one-shot: one made before the canvas mounts is done by React Flow's own
+  // `fitView` on mount, one made while it is on screen animates. (Replaying the last request on every mount
+  // moved the view under the pointer for 200 ms each time the user came back to the canvas.)
+  const restored = useRef<Viewport | null | undefined>(undefined);
+  if (restored.current === undefined) {
+    const ui = uiStore.getState();
+    restored.current = ui.fitViewRequest === ui.fitViewHandled ? ui.canvasViewport : null;
+  }
+  const justMounted = useRef(true);
   useEffect(() => {
-    if (fitViewRequest) requestAnimationFrame(() => void flow.fitView({ ...fitViewOptions, duration: 200 }));
+    const first = justMounted.current;
+    justMounted.current = false;
+    if (fitViewRequest === uiStore.getState().fitViewHandled) return;
+    setUi({ fitViewHandled: fitViewRequest });
+    if (!first) requestAnimationFrame(() => void flow.fitView({ ...fitViewOptions, duration: 200 }));
   }, [fitViewRequest, flow]);
 
   // A layer selected out of view (one just added from the palette, usually) is brought into view.
@@ -122,6 +136,8 @@ function Flow() {
     for (const n of dragged) positions[n.id] = n.position;
     commands.execute('moveLayers', { positions });
   }, []);
+
+  const onMoveEnd = useCallback((_e: unknown, viewport: Viewport) => setUi({ canvasViewport: viewport }), []);
 
   const onConnect = useCallback((c: FlowConnection) => {
     const slot = c.targetHandle?.startsWith('in-') ? Number(c.targetHandle.slice(3)) : 0;
@@ -192,8 +208,10 @@ function Flow() {
           deleteKeyCode={null}
           selectionKeyCode="Shift"
           multiSelectionKeyCode={['Meta', 'Control']}
-          fitView
+          fitView={!restored.current}
           fitViewOptions={fitViewOptions}
+          defaultViewport={restored.current ?? undefined}
+          onMoveEnd={onMoveEnd}
           minZoom={0.01}
           maxZoom={2}
           colorMode="system"
