@@ -29,7 +29,8 @@ export const datasetBindingSchema = z.object({
   missing: z.enum(['drop-row', 'mean', 'zero']).default('drop-row'),
   text: z
     .object({
-      column: z.string(),
+      /** The column of sentences; absent: the column with the longest values that is not the target. */
+      column: z.string().optional(),
       vocabSize: z.number().int().min(2).max(1_000_000).default(2000),
       sequenceLength: z.number().int().min(1).max(100_000).default(32),
       lowercase: z.boolean().default(true),

@@ -159,6 +159,8 @@ export function inferSchema(columns: readonly string[], profiles: readonly Colum
   const targetIndex = targetName === undefined ? -1 : requireColumn(targetName, columns, 'target');
   const textColumnIndex = kind === 'text' ? findTextColumn(columns, profiles, binding, targetIndex) : -1;
 
+  /** Feature columns of free text, which a table cannot use (the no-feature error names them). */
+  const textIgnored: string[] = [];
   const infos: ColumnInfo[] = columns.map((name, index) => {
     const profile = profiles[index];
     const inferredType = profile.inferType();
@@ -174,6 +176,7 @@ export function inferSchema(columns: readonly string[], profiles: readonly Colum
       role = 'ignore';
     }
     if (kind === 'table' && role === 'feature' && type === 'text') {
+      textIgnored.push(name);
       warnings.push(`Column ${quote(name)} looks like free text or identifiers (${profile.distinctOverflow ? `over ${maxDistinctTracked}` : profile.distinct.size} different values); it is ignored. Set its type to categorical to use it, or train a text model on it.`);
       role = 'ignore';
     }
@@ -223,7 +226,14 @@ export function inferSchema(columns: readonly string[], profiles: readonly Colum
   }
 
   const features = infos.filter((c) => c.role === 'feature');
-  if (features.length === 0) throw new DataError(kind === 'text' ? 'There is no text column. Choose the column that holds the text.' : 'No column is left to learn from: every column is the target or ignored. Mark at least one column as a feature.');
+  if (features.length === 0) {
+    if (kind === 'text') throw new DataError('There is no text column. Choose the column that holds the text.');
+    if (textIgnored.length > 0) {
+      const [first] = textIgnored;
+      throw new DataError(`Column ${quote(first)} holds free text, which a table model cannot read, and no other column is left to learn from. Read it as text for a text model instead (one that starts with an Embedding, as the intent-classifier template does; in the Data tab: Read ${quote(first)} as text), or set the column's type to categorical to use each distinct value as a category.`);
+    }
+    throw new DataError('No column is left to learn from: every column is the target or ignored. Mark at least one column as a feature.');
+  }
   return { kind, columns: infos, features, target, task, classes, decimalComma, warnings };
 }
 

@@ -50,6 +50,26 @@ function denseInstead(layer: LayerNode): ModelFix {
 }
 
 /**
+ * Whether the model reads text — an Input layer feeds a word embedding (Embedding, TokenAndPositionEmbedding),
+ * so a CSV bound to it is read as sentences and labels, not as a table — and then how it wants it read: as
+ * many word numbers as its Input holds and, when its embedding says, as many words as that knows. Null when
+ * the model does not read text.
+ */
+export function textReadingOf(graph: Graph): { sequenceLength?: number; vocabSize?: number } | null {
+  const byId = new Map(graph.layers.map((l) => [l.id, l]));
+  for (const c of graph.connections) {
+    const input = byId.get(c.from);
+    const embedding = byId.get(c.to);
+    if (input?.type !== 'Input' || !embedding || !wordEmbeddingTypes.has(embedding.type)) continue;
+    const shape = resolveParams(input).shape;
+    const vocab = resolveParams(embedding).inputDim;
+    const length = Array.isArray(shape) && shape.length === 1 && typeof shape[0] === 'number' && shape[0] >= 1 ? shape[0] : undefined;
+    return { ...(length !== undefined ? { sequenceLength: length } : {}), ...(typeof vocab === 'number' && vocab >= 2 ? { vocabSize: vocab } : {}) };
+  }
+  return null;
+}
+
+/**
  * A table whose columns could be the pixels of square grey images (784 = 28×28, as in MNIST exported to
  * CSV): the one case where a Reshape in front of image layers is the right fix for table data.
  */

@@ -14,6 +14,7 @@ import { autoLayout } from '../../app/graph/layout.ts';
 import type { Graph } from '../../app/graph/types.ts';
 import type { ProjectDocument } from '../../app/project/document.ts';
 import { makeTrainingConfig } from '../../app/training/config.ts';
+import { textReadingOf } from '../../app/training/dataAdvice.ts';
 import { newHeadForData } from '../../app/training/newHead.ts';
 import type { BoundData } from '../../app/training/readiness.ts';
 import { CliError, UsageError } from './command.ts';
@@ -67,6 +68,11 @@ export function bindingForData(source: string, target: string | undefined, graph
     const image = inputImageSize(graph);
     if (!image) throw new CliError(`--data: "${source}" is a folder of images, but the model's Input is not an image (height, width, channels); give it an image Input first`, 2);
     Object.assign(raw, { kind: 'images', image });
+  } else if (!resolved.startsWith('builtin:') && textReadingOf(graph)) {
+    // A model that starts with a word embedding reads the file as sentences and labels (the text column is
+    // the one with the longest values), as many words as its Input holds; as a table its free-text column
+    // would be ignored.
+    Object.assign(raw, { kind: 'text', text: textReadingOf(graph) });
   }
   const parsed = datasetBindingSchema.safeParse(raw);
   if (!parsed.success) throw new CliError(`--data: ${parsed.error.issues[0].message}`, 2);

@@ -40,7 +40,7 @@ export function refusalSentence(problem: ReadinessProblem): string {
 export function useTrainAction(): TrainAction {
   const api = useApi();
   const doc = useProject((s) => s.document);
-  const { readiness } = useReadiness();
+  const { readiness, data } = useReadiness();
   const phase = useTrainingSession((s) => s.phase);
   const busy = phase === 'starting' || phase === 'running' || phase === 'stopping';
   // The readiness check the trainer makes too (app/training/readiness.ts): what it would refuse is said before Train.
@@ -50,6 +50,7 @@ export function useTrainAction(): TrainAction {
   if (!api) blocked = 'Not connected to the Modelwright back end; training is unavailable until it reconnects.';
   else if (!doc) blocked = 'Open a project first.';
   else if (!doc.dataset) blocked = 'Choose the data to train on first (the Data tab).';
+  else if (data.status === 'error') blocked = `The data cannot be used as it is set (the Data tab says more): ${data.error}`;
   else if (refusal) blocked = refusalSentence(refusal);
   else if (!readiness.ready) blocked = 'The model cannot be trained yet: fix the problems shown on the canvas.';
 

@@ -157,7 +157,7 @@ async function prepareSweep(positionals: string[], values: Values, io: CliIO): P
   const loaded = await loadProjectFile(file);
   const doc = loaded.document;
   const config: TrainingConfig = checkedTrainingConfig({ ...(doc.training ?? {}), ...(backend ? { backend } : {}), ...(threads !== undefined ? { threads } : {}) });
-  const { binding, baseDir } = buildBinding(doc.dataset, values, dirname(file));
+  const { binding, baseDir } = buildBinding(doc.dataset, values, dirname(file), doc.graph);
   for (const w of loaded.warnings) io.stderr(`note: ${w}\n`);
   const sweep: NewSweep = {
     base: {

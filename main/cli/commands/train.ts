@@ -1,6 +1,5 @@
 // `modelwright train`: trains a project (or Keras / TF.js model JSON) on a dataset in a trainer process,
 // shows progress on stderr, records the run in the experiment history and saves the trained model.
-import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { CliError, UsageError, intFlag, numberFlag, parseCommandArgs, type CliCommand, type CliIO } from '../command.ts';
 import { loadProjectFile, checkedTrainingConfig } from '../projectFile.ts';
@@ -10,6 +9,8 @@ import { builtinDatasetIds, datasetBindingSchema, type DatasetBinding } from '..
 import { backendNames, optimizerNames, type AugmentSettings, type TrainingConfig } from '../../../app/training/config.ts';
 import { parseAugmentFlag } from '../augmentFlag.ts';
 import { threadsFlag } from '../threadsFlag.ts';
+import { bindingForData } from '../projectEdits.ts';
+import type { Graph } from '../../../app/graph/types.ts';
 import { machineCores } from '../../engine/cores.ts';
 import type { ProgressEvent } from '../../../app/training/progress.ts';
 import { lossTitle } from '../../../app/training/loss.ts';
@@ -135,16 +136,15 @@ function buildConfig(base: Partial<TrainingConfig> | null, v: TrainValues): Trai
 }
 
 /** The data binding of a run from the project's and the flags (--data, --target, --task); `sweep` uses it too. */
-export function buildBinding(project: DatasetBinding | null, v: Pick<TrainValues, 'data' | 'target' | 'task'>, fileDir: string): { binding: DatasetBinding; baseDir: string } {
+export function buildBinding(project: DatasetBinding | null, v: Pick<TrainValues, 'data' | 'target' | 'task'>, fileDir: string, graph: Graph): { binding: DatasetBinding; baseDir: string } {
   let raw: Record<string, unknown>;
   let baseDir = fileDir;
   if (v.data !== undefined) {
-    if (v.data.trim() === '') throw new UsageError('--data needs a file, a folder or builtin:NAME');
-    // A new source replaces the project's dataset; column settings of another file would not apply.
-    const source = v.data.startsWith('builtin:') ? v.data : resolve(v.data);
-    if (!source.startsWith('builtin:') && !existsSync(source)) throw new CliError(`--data: "${v.data}" does not exist`, 2);
+    // A new source replaces the project's dataset; column settings of another file would not apply. It is
+    // read as `new --data` reads it: an image folder at the Input's size, a CSV as text for a text model.
+    const fresh = bindingForData(v.data, undefined, graph);
     // Naming the project's own dataset again keeps its settings (task, columns, text and image options).
-    raw = project && project.source === source ? { ...project } : { source };
+    raw = project && project.source === fresh.source ? { ...project } : { ...fresh };
     baseDir = process.cwd();
   } else if (project) {
     raw = { ...project };
@@ -242,7 +242,7 @@ export const trainCommand: CliCommand = {
     const loaded = await loadProjectFile(file);
     const doc = loaded.document;
     const config = buildConfig(doc.training, values);
-    const { binding, baseDir } = buildBinding(doc.dataset, values, dirname(file));
+    const { binding, baseDir } = buildBinding(doc.dataset, values, dirname(file), doc.graph);
     for (const w of loaded.warnings) io.stderr(`note: ${w}\n`);
 
     let store: ExperimentStore;

@@ -6,6 +6,7 @@ import type { BuiltinDataset, DatasetInspection, ImportedDataset } from '../../.
 import type { DatasetBinding } from '../../../app/data/binding.ts';
 import { dataSourceName } from '../../../app/data/sourceName.ts';
 import { formatCount } from '../../../app/format.ts';
+import { textReadingOf } from '../../../app/training/dataAdvice.ts';
 import { fitModelToData, type ReadinessProblem } from '../../../app/training/readiness.ts';
 import type { ColumnRole, ColumnType } from '../../../app/data/schema.ts';
 import { augmentIsOn, makeTrainingConfig } from '../../../app/training/config.ts';
@@ -20,7 +21,7 @@ import { Field } from '../../ui/Field.tsx';
 import { notify } from '../../ui/notify.ts';
 import { useApi } from '../../ui/useApi.ts';
 import { useAsync } from '../../ui/useAsync.ts';
-import { setColumnRole, setColumnType } from './dataEdits.ts';
+import { readAsText, setColumnRole, setColumnType, textColumnToRead } from './dataEdits.ts';
 import { CsvUpload, ImageUpload } from './DataUpload.tsx';
 import { Cancelled } from './imageUpload.ts';
 import { ImageClassGrid } from './ImageClassGrid.tsx';
@@ -230,6 +231,8 @@ export default function DataPanel() {
   };
 
   const insp = inspection.data;
+  const modelReadsText = textReadingOf(doc.graph) !== null;
+  const asText = insp && binding ? textColumnToRead(insp, modelReadsText) : null;
   const training = doc.training ?? makeTrainingConfig();
   const setSplit = (key: 'validationSplit' | 'testSplit', percent: number) => {
     const r = updateSetting(training, key, percent / 100);
@@ -297,7 +300,16 @@ export default function DataPanel() {
                   });
                 }
               }} onDismiss={() => setDismissed(problemsKey)} />
-              {data.status === 'error' && <p className="mw-wp-warning">{data.error}</p>}
+              {asText && (
+                <div className="mw-wp-card" data-testid="read-as-text">
+                  <strong>Column “{asText}” holds sentences.</strong>
+                  <p className="mw-wp-help">{modelReadsText
+                    ? 'This model reads text (it starts with a word embedding): read the file as text, and each sentence becomes the word numbers it takes.'
+                    : 'A table model cannot use free text. Read the file as text to train a text model on it (one that starts with an Embedding; the model check then says what to change).'}</p>
+                  <button type="button" className="mw-primary" onClick={() => commands.execute('setDataset', { dataset: readAsText(binding, asText, textReadingOf(doc.graph)) })} data-testid="read-as-text-apply">Read “{asText}” as text</button>
+                </div>
+              )}
+              {data.status === 'error' && data.error !== insp?.error && <p className="mw-wp-warning">{data.error}</p>}
               {insp && (
                 <>
                   <div className="mw-wp-row" data-testid="data-summary">

@@ -2,8 +2,8 @@
 // time) and type overrides; upload checks.
 import { formatBytes } from '../../../app/format.ts';
 import type { ColumnRole, ColumnType } from '../../../app/data/schema.ts';
-import type { DatasetBinding } from '../../../app/data/binding.ts';
-import type { ColumnSummary } from '../../../app/api/types.ts';
+import { datasetBindingSchema, type DatasetBinding } from '../../../app/data/binding.ts';
+import type { ColumnSummary, DatasetInspection } from '../../../app/api/types.ts';
 
 function withColumn(binding: DatasetBinding, name: string, change: { role?: ColumnRole; type?: ColumnType | undefined }, current: ColumnSummary | undefined): DatasetBinding {
   const columns = binding.columns.filter((c) => c.name !== name);
@@ -42,6 +42,31 @@ export function setColumnRole(binding: DatasetBinding, columns: readonly ColumnS
 /** Overrides a column's type; choosing the inferred type removes the override. */
 export function setColumnType(binding: DatasetBinding, column: ColumnSummary, type: ColumnType): DatasetBinding {
   return withColumn(binding, column.name, { type: type === column.inferredType ? undefined : type }, column);
+}
+
+/**
+ * The same file read as text: `column` holds the sentences and the target stays; the other columns'
+ * overrides go (a text model reads only the sentences). `reading`: the words per sentence and vocabulary
+ * the model takes (`textReadingOf`), so that the data fits the model as it is.
+ */
+export function readAsText(binding: DatasetBinding, column: string, reading: { sequenceLength?: number; vocabSize?: number } | null = null): DatasetBinding {
+  const target = binding.target;
+  return datasetBindingSchema.parse({
+    ...binding, kind: 'text', text: { ...reading, column },
+    columns: binding.columns.filter((c) => c.role === 'target' || c.name === target),
+  });
+}
+
+/**
+ * The column a table binding should rather be read as text by: a free-text feature column, when the table has
+ * no other column to learn from (the inspection's error) or the model reads text. Null otherwise.
+ */
+export function textColumnToRead(inspection: Pick<DatasetInspection, 'kind' | 'error' | 'columns'>, modelReadsText: boolean): string | null {
+  if (inspection.kind !== 'table') return null;
+  const text = inspection.columns.find((c) => c.role !== 'target' && c.type === 'text');
+  if (!text) return null;
+  const numbersLeft = inspection.columns.some((c) => c.role === 'feature' && c.type !== 'text');
+  return modelReadsText || (inspection.error !== null && !numbersLeft) ? text.name : null;
 }
 
 /** A file's text, refusing what is clearly not a CSV (so a wrong pick says so before uploading megabytes). */

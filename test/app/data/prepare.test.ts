@@ -127,6 +127,14 @@ describe('prepareTable', () => {
     expect(() => prepareTable(data, { source: 'x', target: 'missing' })).toThrow(/target column "missing" is not in the file/);
   });
 
+  it('a table whose only feature is free text names the column and says to read it as text (not "mark a feature")', () => {
+    const data = table(Array.from({ length: 30 }, (_, i) => [`where is my parcel number ${i} please`, i % 2 ? 'refund' : 'order']), ['message', 'intent']);
+    expect(() => prepareTable(data, { source: 'x' })).toThrow(/^Column "message" holds free text, which a table model cannot read, and no other column is left to learn from\. Read it as text for a text model instead .*Read "message" as text.*or set the column's type to categorical/);
+    // Without a text column the old sentence stays: every column is the target or ignored.
+    const numbers = table([[1, 0], [2, 1], [3, 0]], ['v', 'y']);
+    expect(() => prepareTable(numbers, { source: 'x', columns: [{ name: 'v', role: 'ignore' }] })).toThrow(/^No column is left to learn from/);
+  });
+
   it('serializes the preprocessor to plain JSON and predicts the same from raw rows after fromJSON', () => {
     const data = table(Array.from({ length: 40 }, (_, i) => [i, ['s', 'm', 'l'][i % 3], i % 2 ? 'cat' : 'dog']), ['__proto__', 'constructor', 'label']);
     const p = prepareTable(data, { source: 'x', missing: 'mean' }, { seed: 9 });
@@ -160,6 +168,13 @@ describe('prepareTable', () => {
 });
 
 describe('prepareText', () => {
+  it('without a named text column, reads the column with the longest values that is not the target', () => {
+    const data = parseCsv('id,text,intent\n1,where is my order,help\n2,opening hours please,info\n3,your service is terrible,complaint\n4,hello there,other\n');
+    const p = prepareText(data, { source: 'x', target: 'intent', text: { sequenceLength: 5 } }, { testSplit: 0, validationSplit: 0 });
+    expect(p.featureNames).toEqual(['text (token ids)']);
+    expect(p.inputShape).toEqual([5]);
+  });
+
   it('tokenizes the text column and label-encodes the intent', () => {
     const data = parseCsv('text,intent\nwhere is my order,help\nopening hours please,info\nyour service is terrible,complaint\nhello there,other\nhow do I reset my password,help\n');
     const p = prepareText(data, { source: 'x', text: { column: 'text', vocabSize: 50, sequenceLength: 6 } }, { testSplit: 0, validationSplit: 0 });

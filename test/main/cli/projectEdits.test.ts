@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseProject } from '../../../app/project/document.ts';
+import { supportCsv } from '../../fixtures/supportMessages.ts';
 import { expectOneLine, runCli } from './cliHarness.ts';
 
 let dir: string;
@@ -46,6 +47,34 @@ describe('new with --data, --freeze-up-to, --new-head', () => {
     expect(expectOneLine(table.stderr)).toMatch(/is a folder of images, but the model's Input is not an image/);
     expect(existsSync(at('q.mwproj'))).toBe(false);
   });
+});
+
+describe('a text model on a message CSV of the user', () => {
+  it('reads the CSV as text the way the model reads it; with a new head it trains and tells the file\'s own intents', async () => {
+    await writeFile(at('support.csv'), supportCsv());
+    // The template as it is: the file is read as text (not a table whose only column would be ignored), so
+    // what is left to change is the output: four intents in the template, three in the file.
+    expect((await runCli(['new', 'intent-classifier', '-o', at('plain.mwproj')])).code).toBe(0);
+    const plain = await runCli(['train', at('plain.mwproj'), '--data', at('support.csv'), '--backend', 'cpu', '--db', at('h.db'), '--json']);
+    expect(plain.code, plain.stderr).toBe(1);
+    const refused = JSON.parse(plain.stdout) as { status: string; message: string; advice: string };
+    expect(refused).toMatchObject({ status: 'failed', advice: 'set units to 3' });
+    expect(refused.message).toMatch(/"intent" gives 4 values but the data has 3 classes \(opening_hours, order_status, refund\)/);
+
+    const r = await runCli(['new', 'intent-classifier', '-o', at('t.mwproj'), '--data', at('support.csv'), '--target', 'intent', '--new-head']);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = parseProject(await readFile(at('t.mwproj'), 'utf8'));
+    // 24 words and 2,000 known words, as the template's Input and Embedding take them.
+    expect(doc.dataset).toMatchObject({ kind: 'text', target: 'intent', text: { sequenceLength: 24, vocabSize: 2000 } });
+    const v = await runCli(['validate', at('t.mwproj'), '--data', at('support.csv'), '--target', 'intent']);
+    expect(v.code, v.stdout + v.stderr).toBe(0);
+    const run = await runCli(['train', at('t.mwproj'), '--epochs', '10', '--backend', 'wasm', '--db', at('h.db'), '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout) as { status: string; evaluation: { classes: string[]; accuracy: number } };
+    expect(result.status).toBe('completed');
+    expect(result.evaluation.classes).toEqual(['opening_hours', 'order_status', 'refund']);
+    expect(result.evaluation.accuracy).toBeGreaterThanOrEqual(0.85);
+  }, 180_000);
 });
 
 describe('write-images', () => {

@@ -3,7 +3,10 @@ import type { ColumnSummary } from '../../../app/api/types.ts';
 import { datasetBindingSchema } from '../../../app/data/binding.ts';
 import { splitIndices } from '../../../app/data/split.ts';
 import { makeTrainingConfig, splitSeedOf } from '../../../app/training/config.ts';
-import { checkCsvFile, setColumnRole, setColumnType } from '../../../renderer/panels/data/dataEdits.ts';
+import { checkCsvFile, readAsText, setColumnRole, setColumnType, textColumnToRead } from '../../../renderer/panels/data/dataEdits.ts';
+import { textReadingOf } from '../../../app/training/dataAdvice.ts';
+import { intentClassifier } from '../../../app/templates/intentClassifier.ts';
+import { tabularClassifier } from '../../../app/templates/tabularClassifier.ts';
 import { bestValidation, keySettings, testHeadline } from '../../../renderer/panels/runs/runCells.ts';
 import { setPath, splitCounts, updateSetting } from '../../../renderer/state/trainingSettings.ts';
 
@@ -76,6 +79,32 @@ describe('data edits', () => {
     expect(checkCsvFile('a.csv', 0, 100)).toMatch(/empty/);
     expect(checkCsvFile('a.csv', 200 * 1024 * 1024, 64 * 1024 * 1024)).toMatch(/200 MB/);
     expect(checkCsvFile('a.TSV', 10, 100)).toBeNull();
+  });
+});
+
+describe('reading a table as text', () => {
+  const col = (name: string, role: ColumnSummary['role'], type: ColumnSummary['type']): ColumnSummary => ({ name, role, type, inferredType: type, missing: 0, distinct: 50 });
+  const messages = [col('message', 'feature', 'text'), col('intent', 'target', 'categorical')];
+
+  it('offers the text column when a table has nothing else to learn from, or when the model reads text', () => {
+    expect(textColumnToRead({ kind: 'table', error: 'Column "message" holds free text…', columns: messages }, false)).toBe('message');
+    expect(textColumnToRead({ kind: 'table', error: null, columns: messages }, true)).toBe('message');
+    // Numbers beside a comment column: a table model learns from the numbers; nothing to offer.
+    const mixed = [col('age', 'feature', 'numeric'), col('comment', 'feature', 'text'), col('y', 'target', 'categorical')];
+    expect(textColumnToRead({ kind: 'table', error: 'another problem', columns: mixed }, false)).toBeNull();
+    expect(textColumnToRead({ kind: 'text', error: null, columns: messages }, true)).toBeNull();
+    expect(textColumnToRead({ kind: 'table', error: null, columns: [col('v', 'feature', 'numeric'), col('y', 'target', 'categorical')] }, true)).toBeNull();
+  });
+
+  it('rebinds the same file as text, read as the model reads it, keeping the target and dropping other overrides', () => {
+    const table = datasetBindingSchema.parse({ source: 'support.csv', target: 'intent', columns: [{ name: 'message', role: 'feature', type: 'categorical' }, { name: 'intent', role: 'target' }] });
+    const reading = textReadingOf(intentClassifier.graph);
+    expect(reading).toEqual({ sequenceLength: 24, vocabSize: 2000 });
+    expect(readAsText(table, 'message', reading)).toMatchObject({
+      source: 'support.csv', kind: 'text', target: 'intent', columns: [{ name: 'intent', role: 'target' }],
+      text: { column: 'message', sequenceLength: 24, vocabSize: 2000, lowercase: true },
+    });
+    expect(textReadingOf(tabularClassifier.graph)).toBeNull();
   });
 });
 
