@@ -226,6 +226,9 @@ export default function DataPanel() {
     }
     // The host's data check then proposes the model changes the new data needs (the card above the preview).
     if (!commands.execute('setDataset', { dataset: next }).ok) return;
+    // A text column to read as text has its own card at the top of the panel, with the button; a toast
+    // saying the same would outlive the click that fixes it.
+    if (info && textColumnToRead(info, textReadingOf(doc.graph) !== null)) return;
     if (info?.error) notify.warning('The data is set, but it cannot be trained on as it is yet', { detail: info.error });
     else notify.success(`Data set: ${info ? `${formatCount(info.rows)} ${info.kind === 'images' ? 'images' : 'rows'}` : dataSourceName(next.source)}.`);
   };
