@@ -381,7 +381,9 @@ export function fitModelToData(target: FixTarget, data: BoundData): { target: Fi
   const applied: ModelFix[] = [];
   for (let round = 0; round < 12; round++) {
     const readiness = checkReadiness(current.graph, data, { loss: current.loss });
-    const next = readiness.problems.find((p) => p.severity === 'error' && p.fixes.length > 0);
+    // Errors, and the one warning whose model trains on meaningless values (word numbers read as amounts):
+    // a model "made to fit" text data must learn from the words, not merely be accepted.
+    const next = readiness.problems.find((p) => (p.severity === 'error' || p.code === 'layer-for-data') && p.fixes.length > 0);
     if (!next) return { target: current, applied, readiness };
     const after = applyFix(current, next.fixes[0]);
     // A fix that changes nothing would be offered again and again: stop, and let the problem show.

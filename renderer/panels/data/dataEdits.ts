@@ -63,9 +63,13 @@ export function readAsText(binding: DatasetBinding, column: string, reading: { s
  */
 export function textColumnToRead(inspection: Pick<DatasetInspection, 'kind' | 'error' | 'columns'>, modelReadsText: boolean): string | null {
   if (inspection.kind !== 'table') return null;
-  const text = inspection.columns.find((c) => c.role !== 'target' && c.type === 'text');
+  // When the data could not be prepared, no column may be marked as the target yet: a table's default
+  // target is its last column.
+  const { columns } = inspection;
+  const target = columns.find((c) => c.role === 'target')?.name ?? columns.at(-1)?.name;
+  const text = columns.find((c) => c.name !== target && c.type === 'text');
   if (!text) return null;
-  const numbersLeft = inspection.columns.some((c) => c.role === 'feature' && c.type !== 'text');
+  const numbersLeft = columns.some((c) => c.name !== target && c.role === 'feature' && c.type !== 'text');
   return modelReadsText || (inspection.error !== null && !numbersLeft) ? text.name : null;
 }
 

@@ -284,6 +284,14 @@ describe('make the model fit this data', () => {
     expect(target.loss).toBe('auto');
   });
 
+  it('a table model bound to text gets the text Input shape and an Embedding, so it learns from the words', () => {
+    const { target, applied, readiness } = fitModelToData({ graph: mlp([4], 4, 'softmax'), loss: 'auto' }, text);
+    expect(applied.map((f) => f.label)).toEqual(['Set the Input shape to [24]', 'Add an Embedding and a GlobalAveragePooling1D layer after the Input']);
+    expect(target.graph.layers.map((l) => l.type)).toEqual(['Input', 'Embedding', 'GlobalAveragePooling1D', 'Dense', 'Dense']);
+    // No warning left: "ready" here means the words are read as words.
+    expect(readiness.problems).toEqual([]);
+  });
+
   it('turns an image model bound to a table into a table model', () => {
     const cnn = sequential([
       { id: 'in', type: 'Input', params: { shape: [28, 28, 1] } },

@@ -89,6 +89,9 @@ describe('reading a table as text', () => {
   it('offers the text column when a table has nothing else to learn from, or when the model reads text', () => {
     expect(textColumnToRead({ kind: 'table', error: 'Column "message" holds free text…', columns: messages }, false)).toBe('message');
     expect(textColumnToRead({ kind: 'table', error: null, columns: messages }, true)).toBe('message');
+    // Data that could not be prepared may mark no target: the last column is the table's default one.
+    const unmarked = [col('message', 'feature', 'text'), col('intent', 'feature', 'categorical')];
+    expect(textColumnToRead({ kind: 'table', error: 'Column "message" holds free text…', columns: unmarked }, false)).toBe('message');
     // Numbers beside a comment column: a table model learns from the numbers; nothing to offer.
     const mixed = [col('age', 'feature', 'numeric'), col('comment', 'feature', 'text'), col('y', 'target', 'categorical')];
     expect(textColumnToRead({ kind: 'table', error: 'another problem', columns: mixed }, false)).toBeNull();
