@@ -77,4 +77,24 @@ describe.skipIf(skip !== null)('the intent template on your own messages, in the
     await screenshot(page, 'own-text-try');
     expect(studio.browser.pageErrors).toEqual([]);
   }, 400_000);
+
+  it('the same file uploaded as a "Text CSV" is read the way the model reads: only the output is left to fit', async () => {
+    const { page } = studio.browser;
+    // A fresh page (the trained project above is unsaved: leaving asks first).
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.goto(studio.server.url);
+    await page.waitForSelector('[data-testid="template-intent-classifier"]');
+    await openTemplate(page, 'intent-classifier', 'message');
+    await showPanel(page, 'data');
+    await page.click('[data-testid="data-source-text"]');
+    await page.setInputFiles('[data-testid="csv-file-input"]', csv);
+    const fit = page.locator('[data-testid="fit-model"]');
+    await fit.waitFor({ timeout: 60_000 });
+    expect(await page.locator('[data-testid="read-as-text"]').count()).toBe(0);
+    expect(await page.locator('[data-testid="fit-steps"] li').allTextContents()).toEqual(['Set units to 3']);
+    expect(await page.locator('[data-testid="data-summary"]').textContent()).toMatch(/210 rows.*model input \[24\]/);
+    await page.click('[data-testid="fit-model-apply"]');
+    await expect.poll(() => page.locator('[data-testid="topbar-run-state"]').textContent()).toMatch(/^Ready to train/);
+    expect(studio.browser.pageErrors).toEqual([]);
+  }, 120_000);
 });

@@ -217,8 +217,13 @@ export default function DataPanel() {
 
   if (!doc) return <div className="mw-wp"><Empty title="No project open" testId="data-empty">Open a template or a project first; then choose its data here.</Empty></div>;
 
-  const onImported = async (next: DatasetBinding, inspected: DatasetInspection | null) => {
-    let info = inspected;
+  const onImported = async (imported: DatasetBinding, inspected: DatasetInspection | null) => {
+    // A file of sentences is read the way the model reads text (its Input's length, its Embedding's vocabulary),
+    // as "Read as text" does, so a text template needs at most its output changed.
+    const reading = textReadingOf(doc.graph);
+    const next = imported.kind === 'text' && imported.text?.column && reading && !imported.source.startsWith('builtin:')
+      ? readAsText(imported, imported.text.column, reading) : imported;
+    let info = next === imported ? inspected : null;
     try {
       info ??= await api!.datasets.inspect(next, { projectPath: filePath, previewRows: 0 });
     } catch (err) {
@@ -228,7 +233,7 @@ export default function DataPanel() {
     if (!commands.execute('setDataset', { dataset: next }).ok) return;
     // A text column to read as text has its own card at the top of the panel, with the button; a toast
     // saying the same would outlive the click that fixes it.
-    if (info && textColumnToRead(info, textReadingOf(doc.graph) !== null)) return;
+    if (info && textColumnToRead(info, reading !== null)) return;
     if (info?.error) notify.warning('The data is set, but it cannot be trained on as it is yet', { detail: info.error });
     else notify.success(`Data set: ${info ? `${formatCount(info.rows)} ${info.kind === 'images' ? 'images' : 'rows'}` : dataSourceName(next.source)}.`);
   };
