@@ -62,7 +62,9 @@ export function textReadingOf(graph: Graph): { sequenceLength?: number; vocabSiz
     const embedding = byId.get(c.to);
     if (input?.type !== 'Input' || !embedding || !wordEmbeddingTypes.has(embedding.type)) continue;
     const shape = resolveParams(input).shape;
-    const vocab = resolveParams(embedding).inputDim;
+    const params = resolveParams(embedding);
+    // Embedding calls its vocabulary inputDim; TokenAndPositionEmbedding, vocabularySize.
+    const vocab = params.inputDim ?? params.vocabularySize;
     const length = Array.isArray(shape) && shape.length === 1 && typeof shape[0] === 'number' && shape[0] >= 1 ? shape[0] : undefined;
     return { ...(length !== undefined ? { sequenceLength: length } : {}), ...(typeof vocab === 'number' && vocab >= 2 ? { vocabSize: vocab } : {}) };
   }

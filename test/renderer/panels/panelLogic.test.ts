@@ -7,6 +7,7 @@ import { checkCsvFile, readAsText, setColumnRole, setColumnType, textColumnToRea
 import { textReadingOf } from '../../../app/training/dataAdvice.ts';
 import { intentClassifier } from '../../../app/templates/intentClassifier.ts';
 import { tabularClassifier } from '../../../app/templates/tabularClassifier.ts';
+import { transformerSentiment } from '../../../app/templates/transformerSentiment.ts';
 import { bestValidation, keySettings, testHeadline } from '../../../renderer/panels/runs/runCells.ts';
 import { setPath, splitCounts, updateSetting } from '../../../renderer/state/trainingSettings.ts';
 
@@ -108,6 +109,9 @@ describe('reading a table as text', () => {
       text: { column: 'message', sequenceLength: 24, vocabSize: 2000, lowercase: true },
     });
     expect(textReadingOf(tabularClassifier.graph)).toBeNull();
+    // TokenAndPositionEmbedding names its vocabulary vocabularySize: read at that size too, not the default.
+    const small = { ...transformerSentiment.graph, layers: transformerSentiment.graph.layers.map((l) => (l.type === 'TokenAndPositionEmbedding' ? { ...l, params: { ...l.params, vocabularySize: 500 } } : l)) };
+    expect(textReadingOf(small)).toEqual({ sequenceLength: 40, vocabSize: 500 });
   });
 });
 
