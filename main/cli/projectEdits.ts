@@ -64,15 +64,16 @@ export function bindingForData(source: string, target: string | undefined, graph
   const resolved = source.startsWith('builtin:') ? source : resolve(source);
   if (!resolved.startsWith('builtin:') && !existsSync(resolved)) throw new CliError(`--data: "${source}" does not exist`, 2);
   const raw: Record<string, unknown> = { source: resolved, ...(target ? { target } : {}) };
+  const reading = textReadingOf(graph);
   if (!resolved.startsWith('builtin:') && statSync(resolved).isDirectory()) {
     const image = inputImageSize(graph);
     if (!image) throw new CliError(`--data: "${source}" is a folder of images, but the model's Input is not an image (height, width, channels); give it an image Input first`, 2);
     Object.assign(raw, { kind: 'images', image });
-  } else if (!resolved.startsWith('builtin:') && textReadingOf(graph)) {
+  } else if (!resolved.startsWith('builtin:') && reading) {
     // A model that starts with a word embedding reads the file as sentences and labels (the text column is
     // the one with the longest values), as many words as its Input holds; as a table its free-text column
     // would be ignored.
-    Object.assign(raw, { kind: 'text', text: textReadingOf(graph) });
+    Object.assign(raw, { kind: 'text', text: reading });
   }
   const parsed = datasetBindingSchema.safeParse(raw);
   if (!parsed.success) throw new CliError(`--data: ${parsed.error.issues[0].message}`, 2);

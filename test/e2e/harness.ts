@@ -125,7 +125,7 @@ export async function openTemplate(page: Page, templateId: string, firstLayerNam
 
 /**
  * Selects one layer on the canvas by clicking it, as a user would, and waits until the canvas shows it selected.
- * Just after the canvas is shown the view may still be moving to the selected layer (a 200 ms pan), and a click
+ * The view can be moving when the click comes (bringing a selected layer into view is a 200 ms pan), and a click
  * that lands on the empty pane instead clears the selection; a user would see that and click again, so this does.
  */
 export async function selectLayer(page: Page, name: string): Promise<void> {

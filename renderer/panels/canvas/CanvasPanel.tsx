@@ -86,11 +86,10 @@ function Flow() {
   // (a project opened, Fit view) is one-shot: one made before the canvas mounts is done by React Flow's own
   // `fitView` on mount, one made while it is on screen animates. (Replaying the last request on every mount
   // moved the view under the pointer for 200 ms each time the user came back to the canvas.)
-  const restored = useRef<Viewport | null | undefined>(undefined);
-  if (restored.current === undefined) {
+  const [restored] = useState(() => {
     const ui = uiStore.getState();
-    restored.current = ui.fitViewRequest === ui.fitViewHandled ? ui.canvasViewport : null;
-  }
+    return ui.fitViewRequest === ui.fitViewHandled ? ui.canvasViewport : null;
+  });
   const justMounted = useRef(true);
   useEffect(() => {
     const first = justMounted.current;
@@ -208,9 +207,9 @@ function Flow() {
           deleteKeyCode={null}
           selectionKeyCode="Shift"
           multiSelectionKeyCode={['Meta', 'Control']}
-          fitView={!restored.current}
+          fitView={!restored}
           fitViewOptions={fitViewOptions}
-          defaultViewport={restored.current ?? undefined}
+          defaultViewport={restored ?? undefined}
           onMoveEnd={onMoveEnd}
           minZoom={0.01}
           maxZoom={2}

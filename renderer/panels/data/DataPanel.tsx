@@ -217,10 +217,11 @@ export default function DataPanel() {
 
   if (!doc) return <div className="mw-wp"><Empty title="No project open" testId="data-empty">Open a template or a project first; then choose its data here.</Empty></div>;
 
+  // How the model reads text (null: it does not), for uploads of sentences and the "Read as text" card.
+  const reading = textReadingOf(doc.graph);
   const onImported = async (imported: DatasetBinding, inspected: DatasetInspection | null) => {
     // A file of sentences is read the way the model reads text (its Input's length, its Embedding's vocabulary),
     // as "Read as text" does, so a text template needs at most its output changed.
-    const reading = textReadingOf(doc.graph);
     const next = imported.kind === 'text' && imported.text?.column && reading && !imported.source.startsWith('builtin:')
       ? readAsText(imported, imported.text.column, reading) : imported;
     let info = next === imported ? inspected : null;
@@ -239,8 +240,7 @@ export default function DataPanel() {
   };
 
   const insp = inspection.data;
-  const modelReadsText = textReadingOf(doc.graph) !== null;
-  const asText = insp && binding ? textColumnToRead(insp, modelReadsText) : null;
+  const asText = insp && binding ? textColumnToRead(insp, reading !== null) : null;
   const training = doc.training ?? makeTrainingConfig();
   const setSplit = (key: 'validationSplit' | 'testSplit', percent: number) => {
     const r = updateSetting(training, key, percent / 100);
@@ -311,10 +311,10 @@ export default function DataPanel() {
               {asText && (
                 <div className="mw-wp-card" data-testid="read-as-text">
                   <strong>Column “{asText}” holds sentences.</strong>
-                  <p className="mw-wp-help">{modelReadsText
+                  <p className="mw-wp-help">{reading
                     ? 'This model reads text (it starts with a word embedding): read the file as text, and each sentence becomes the word numbers it takes.'
                     : 'A table model cannot use free text. Read the file as text to train a text model on it (one that starts with an Embedding; the model check then says what to change).'}</p>
-                  <button type="button" className="mw-primary" onClick={() => commands.execute('setDataset', { dataset: readAsText(binding, asText, textReadingOf(doc.graph)) })} data-testid="read-as-text-apply">Read “{asText}” as text</button>
+                  <button type="button" className="mw-primary" onClick={() => commands.execute('setDataset', { dataset: readAsText(binding, asText, reading) })} data-testid="read-as-text-apply">Read “{asText}” as text</button>
                 </div>
               )}
               {data.status === 'error' && data.error !== insp?.error && <p className="mw-wp-warning">{data.error}</p>}
