@@ -148,7 +148,9 @@ export function inferSchema(columns: readonly string[], profiles: readonly Colum
   let targetName = binding.target ?? binding.columns.find((c) => c.role === 'target')?.name;
   if (targetName === undefined && binding.task !== 'reconstruction') {
     if (kind === 'text') {
-      const textColumn = binding.text?.column;
+      // With neither named, the sentences are found first (the longest values of all columns), so that a
+      // file whose sentences come last (label,review) does not predict them.
+      const textColumn = binding.text?.column ?? columns[findTextColumn(columns, profiles, binding, -1)];
       const others = columns.filter((c) => c !== textColumn && overrides.get(c)?.role !== 'ignore');
       targetName = others[others.length - 1];
     } else {

@@ -297,7 +297,8 @@ export default function DataPanel() {
             <>
               {inspection.loading && <p className="mw-wp-muted">Reading the data…</p>}
               <ErrorText error={inspection.error} retry={inspection.reload} />
-              <FitCard problems={problems} steps={steps} onApply={() => {
+              {/* While reading the file as text is offered, no fit: fitting the model to the table reading would undo it. */}
+              <FitCard problems={asText ? [] : problems} steps={steps} onApply={() => {
                 if (data.status !== 'ready') return;
                 const r = commands.execute('fitModelToData', { data: data.data });
                 if (r.ok && r.changed) {

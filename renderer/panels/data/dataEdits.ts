@@ -50,16 +50,22 @@ export function setColumnType(binding: DatasetBinding, column: ColumnSummary, ty
  * the model takes (`textReadingOf`), so that the data fits the model as it is.
  */
 export function readAsText(binding: DatasetBinding, column: string, reading: { sequenceLength?: number; vocabSize?: number } | null = null): DatasetBinding {
-  const target = binding.target;
+  // The sentences cannot also be what is predicted: a target on that column goes, and the text reading then
+  // predicts the last other column.
+  const { target: _target, ...rest } = binding;
+  const target = binding.target === column ? undefined : binding.target;
   return datasetBindingSchema.parse({
-    ...binding, kind: 'text', text: { ...reading, column },
-    columns: binding.columns.filter((c) => c.role === 'target' || c.name === target),
+    ...rest, ...(target !== undefined ? { target } : {}), kind: 'text', text: { ...reading, column },
+    columns: binding.columns.filter((c) => c.name !== column && (c.role === 'target' || c.name === target)),
   });
 }
 
 /**
  * The column a table binding should rather be read as text by: a free-text feature column, when the table has
- * no other column to learn from (the inspection's error) or the model reads text. Null otherwise.
+ * no other column to learn from (the inspection's error) or the model reads text. For a model that reads text,
+ * short sentences the type inference calls categories count too: of two or more non-number columns, the one
+ * with the most different values (labels repeat, sentences vary), even when the table took it as the target.
+ * Null otherwise.
  */
 export function textColumnToRead(inspection: Pick<DatasetInspection, 'kind' | 'error' | 'columns'>, modelReadsText: boolean): string | null {
   if (inspection.kind !== 'table') return null;
@@ -68,7 +74,11 @@ export function textColumnToRead(inspection: Pick<DatasetInspection, 'kind' | 'e
   const { columns } = inspection;
   const target = columns.find((c) => c.role === 'target')?.name ?? columns.at(-1)?.name;
   const text = columns.find((c) => c.name !== target && c.type === 'text');
-  if (!text) return null;
+  if (!text) {
+    const words = columns.filter((c) => c.role !== 'ignore' && c.type !== 'numeric');
+    if (!modelReadsText || words.length < 2) return null;
+    return words.reduce((a, b) => (b.distinct > a.distinct ? b : a)).name;
+  }
   const numbersLeft = columns.some((c) => c.name !== target && c.role === 'feature' && c.type !== 'text');
   return modelReadsText || (inspection.error !== null && !numbersLeft) ? text.name : null;
 }

@@ -175,6 +175,13 @@ describe('prepareText', () => {
     expect(p.inputShape).toEqual([5]);
   });
 
+  it('with neither the text column nor the target named, a file whose sentences come last predicts the labels', () => {
+    const data = parseCsv('label,review\ngood,loved it and would buy again\nbad,broke after a week\ngood,great value for the money\nbad,never arrived at all\n');
+    const p = prepareText(data, { source: 'x', text: { sequenceLength: 5 } }, { testSplit: 0, validationSplit: 0 });
+    expect(p.classes).toEqual(['bad', 'good']);
+    expect(p.featureNames).toEqual(['review (token ids)']);
+  });
+
   it('tokenizes the text column and label-encodes the intent', () => {
     const data = parseCsv('text,intent\nwhere is my order,help\nopening hours please,info\nyour service is terrible,complaint\nhello there,other\nhow do I reset my password,help\n');
     const p = prepareText(data, { source: 'x', text: { column: 'text', vocabSize: 50, sequenceLength: 6 } }, { testSplit: 0, validationSplit: 0 });

@@ -100,6 +100,19 @@ describe('reading a table as text', () => {
     expect(textColumnToRead({ kind: 'table', error: null, columns: [col('v', 'feature', 'numeric'), col('y', 'target', 'categorical')] }, true)).toBeNull();
   });
 
+  it('for a model that reads text, short sentences typed as categories count, even in the last (target) column', () => {
+    // label,review: the review column is last, so a table predicts it; its short reviews look like categories.
+    const reviews = [{ ...col('label', 'feature', 'categorical'), distinct: 2 }, { ...col('review', 'target', 'categorical'), distinct: 39 }];
+    expect(textColumnToRead({ kind: 'table', error: null, columns: reviews }, true)).toBe('review');
+    expect(textColumnToRead({ kind: 'table', error: null, columns: reviews }, false)).toBeNull();
+    const table = datasetBindingSchema.parse({ source: 'reviews.csv', target: 'review', columns: [{ name: 'review', role: 'target' }] });
+    const asText = readAsText(table, 'review', { sequenceLength: 40, vocabSize: 3000 });
+    // The sentences are no longer the target: the text reading predicts the other column (label).
+    expect(asText.target).toBeUndefined();
+    expect(asText.columns).toEqual([]);
+    expect(asText.text).toMatchObject({ column: 'review', sequenceLength: 40 });
+  });
+
   it('rebinds the same file as text, read as the model reads it, keeping the target and dropping other overrides', () => {
     const table = datasetBindingSchema.parse({ source: 'support.csv', target: 'intent', columns: [{ name: 'message', role: 'feature', type: 'categorical' }, { name: 'intent', role: 'target' }] });
     const reading = textReadingOf(intentClassifier.graph);
