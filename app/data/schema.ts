@@ -253,6 +253,7 @@ function findTextColumn(columns: readonly string[], profiles: readonly ColumnPro
       bestLength = length;
     }
   }
-  if (best < 0) throw new DataError('There is no text column besides the target. Choose a file with a column of text and a column of labels.');
+  // A column of numbers only (length 0) is no text either.
+  if (best < 0 || bestLength <= 0) throw new DataError('There is no text column besides the target. Choose a file with a column of text and a column of labels.');
   return best;
 }

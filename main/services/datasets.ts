@@ -164,9 +164,10 @@ export function createDatasetsService(options: DatasetsServiceOptions): Datasets
     if (binding.kind === 'text') {
       let column = opts?.textColumn;
       if (!column) {
-        // Without a named text column, take the first column the type inference calls text.
-        const look = await inspect({ ...binding, kind: 'table' }, baseDir, 0);
-        column = look.columns.find((c) => c.inferredType === 'text' && c.name !== binding.target)?.name;
+        // Without a named text column, the one reading the file as text takes (the longest values that are
+        // not the target: short sentences can look like categories to the type inference), named from here on.
+        const look = await inspect(binding, baseDir, 0);
+        column = look.columns.find((c) => c.role === 'feature' && c.type === 'text')?.name;
         if (!column) throw new DataError('No column holds free text. Name the text column, or import the file as a table.');
       }
       binding = datasetBindingSchema.parse({ ...binding, text: { column } });

@@ -122,4 +122,20 @@ describe.skipIf(skip !== null)('the intent template on your own messages, in the
     await screenshot(page, 'own-text-reviews');
     expect(studio.browser.pageErrors).toEqual([]);
   }, 120_000);
+
+  it('the same reviews uploaded as a "Text CSV", no column named: the short sentences are the text, the labels the classes', async () => {
+    const { page } = studio.browser;
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.goto(studio.server.url);
+    await page.waitForSelector('[data-testid="template-sentiment"]');
+    await openTemplate(page, 'sentiment', 'review');
+    await showPanel(page, 'data');
+    await page.click('[data-testid="data-source-text"]');
+    await page.setInputFiles('[data-testid="csv-file-input"]', reviews);
+    await expect.poll(() => page.getByText(/Classes: bad \(\d+\), good \(\d+\)/).count(), { timeout: 60_000 }).toBe(1);
+    expect(await page.locator('[data-testid="data-panel"] h2 + p').textContent()).toMatch(/reviews\.csv.*text, classification/);
+    await expect.poll(() => page.locator('[data-testid="topbar-run-state"]').textContent()).toMatch(/^Ready to train/);
+    await screenshot(page, 'own-text-reviews-text-csv');
+    expect(studio.browser.pageErrors).toEqual([]);
+  }, 120_000);
 });

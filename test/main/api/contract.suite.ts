@@ -11,6 +11,7 @@ import { ApiError } from '../../../app/api/errors.ts';
 import { dataSourceName } from '../../../app/data/sourceName.ts';
 import { createServiceHost, type ServiceHost } from '../../../main/services/host.ts';
 import { kerasConverterModel } from '../model/kerasConverterFixture.ts';
+import { reviewsCsv } from '../../fixtures/supportMessages.ts';
 
 export interface Transport {
   api: ModelwrightApi;
@@ -138,6 +139,17 @@ export function defineContractSuite(name: string, connect: (host: ServiceHost) =
       const named = await api.datasets.importCsvText('Mes données/../clients 2024 é.csv', text, { target: 'kind' });
       expect(named.binding.source).toMatch(/[\\/]uploads[\\/]clients 2024 é\.csv$/);
       expect(dataSourceName(named.binding.source)).toBe('clients 2024 é.csv');
+    });
+
+    it('imports a CSV as text without naming its columns, short sentences last in the file too', async () => {
+      // Reviews of two to four words have few different values: the type inference calls them categories, not
+      // text. Read as text, the sentences are the column with the longest values and the other one is predicted.
+      const imported = await api.datasets.importCsvText('reviews.csv', reviewsCsv(), { kind: 'text' });
+      expect(imported.binding).toMatchObject({ kind: 'text', text: { column: 'review' } });
+      expect(imported.inspection.columns.find((c) => c.name === 'review')?.inferredType).toBe('categorical');
+      expect(imported.inspection.classCounts).toEqual({ bad: expect.any(Number), good: expect.any(Number) });
+      const numbers = await failure(api.datasets.importCsvText('numbers.csv', 'a,b\n1,2\n3,4\n', { kind: 'text' }));
+      expect(numbers.message).toMatch(/text/);
     });
 
     it('checks a graph against its data (the readiness check) and offers machine-readable fixes', async () => {
