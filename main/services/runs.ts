@@ -3,6 +3,7 @@
 import type { RunsService } from '../../app/api/contract.ts';
 import type { Emitter } from '../../app/api/events.ts';
 import type { RunChange } from '../../app/api/types.ts';
+import type { DatasetBinding } from '../../app/data/binding.ts';
 import { autoLayout } from '../../app/graph/layout.ts';
 import { newProject } from '../../app/project/document.ts';
 import { projectLimits } from '../../app/project/schema.ts';
@@ -14,7 +15,7 @@ import { sourceForCaller, type FileAccess } from '../files/fileAccess.ts';
 export interface RunsServiceOptions {
   store: ExperimentStore;
   runChanges: Emitter<RunChange>;
-  /** Names the run's data file for the caller in openGraph; default: the path as recorded. */
+  /** Names the run's data file for the caller (get, openGraph); default: the path as recorded. */
   files?: FileAccess;
 }
 
@@ -27,6 +28,8 @@ export function comparisonWithVerdict(store: ExperimentStore, runIds: number[]):
 
 export function createRunsService({ store, runChanges, files }: RunsServiceOptions): RunsService {
   const changed = (runId: number, change: RunChange['change']) => runChanges.fire({ runId, change });
+  const bindingForCaller = (binding: DatasetBinding | null): DatasetBinding | null =>
+    (binding && files ? { ...binding, source: sourceForCaller(files, binding.source, null) } : binding);
   return {
     onDidChange: runChanges.event,
 
@@ -34,7 +37,10 @@ export function createRunsService({ store, runChanges, files }: RunsServiceOptio
       return store.listRuns(query ?? {});
     },
     async get(runId) {
-      return store.getRun(runId);
+      const run = store.getRun(runId);
+      // The data file as the caller names it (an upload in the browser studio is "uploads/…", not the host's
+      // path), so that the binding can be sent back to the datasets service as it is.
+      return { ...run, datasetBinding: bindingForCaller(run.datasetBinding) };
     },
     async compare(runIds) {
       return comparisonWithVerdict(store, runIds);
@@ -76,7 +82,7 @@ export function createRunsService({ store, runChanges, files }: RunsServiceOptio
       return newProject(name, {
         graph,
         layout: { positions: autoLayout(graph, { direction: 'TB' }) },
-        dataset: run.datasetBinding && files ? { ...run.datasetBinding, source: sourceForCaller(files, run.datasetBinding.source, null) } : run.datasetBinding,
+        dataset: bindingForCaller(run.datasetBinding),
         training: run.config,
         notes: `Opened from run ${run.id} of the history.`,
       });
