@@ -82,6 +82,19 @@ export function formatNumber(value: Maybe, digits = 4, none = missing): string {
 }
 
 /**
+ * A value in the data's own units, for a sentence a person reads (a predicted price, a temperature): grouped
+ * digits and at most six significant ones, "250,657", "1,090,000", "3.14159", "0.000123"; the exponent form
+ * only beyond 10¹⁵ or below 10⁻⁶.
+ */
+export function formatQuantity(value: Maybe, none = missing): string {
+  if (isMissing(value) || Number.isNaN(value)) return none;
+  if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞';
+  const abs = Math.abs(value);
+  if (abs !== 0 && (abs < 1e-6 || abs >= 1e15)) return value.toExponential(3);
+  return value.toLocaleString('en-US', { maximumSignificantDigits: 6 });
+}
+
+/**
  * A fixed number of decimals, so a column of metric values lines up ("0.9667"); values of 10,000 and
  * more in six significant digits; Infinity and NaN spelled out.
  */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  formatBytes, formatCount, formatDecimal, formatDuration, formatEta, formatNumber, formatParamValue, formatParams, formatPercent,
+  formatBytes, formatCount, formatDecimal, formatDuration, formatEta, formatNumber, formatParamValue, formatQuantity, formatParams, formatPercent,
   formatRate, formatTick, formatTime,
 } from '../../app/format.ts';
 
@@ -61,6 +61,18 @@ describe('numbers', () => {
     expect(formatNumber(null)).toBe('—');
     expect(formatNumber(Number.NaN, 4, '-')).toBe('-');
     expect(formatNumber(-Infinity)).toBe('−∞');
+  });
+
+  it('formatQuantity reads as a plain number in the data\'s units: grouped digits, no exponent for prices', () => {
+    expect(formatQuantity(250657.3)).toBe('250,657');
+    expect(formatQuantity(1_090_000)).toBe('1,090,000');
+    expect(formatQuantity(-3.14159265)).toBe('-3.14159');
+    expect(formatQuantity(0.000123456)).toBe('0.000123456');
+    expect(formatQuantity(0)).toBe('0');
+    expect(formatQuantity(2e-7)).toBe('2.000e-7');
+    expect(formatQuantity(3e15)).toBe('3.000e+15');
+    expect(formatQuantity(Number.NaN)).toBe('—');
+    expect(formatQuantity(Infinity)).toBe('∞');
   });
 
   it('formatDecimal lines a column up with fixed decimals', () => {

@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ModelwrightApi, PredictInput } from '../../../app/api/contract.ts';
 import type { PredictorInfo, Prediction } from '../../../app/api/types.ts';
-import { formatNumber, formatPercent } from '../../../app/format.ts';
+import { formatPercent, formatQuantity } from '../../../app/format.ts';
 import { setUi } from '../../state/uiStore.ts';
 import { Empty } from '../../ui/Empty.tsx';
 import { ErrorText } from '../../ui/ErrorText.tsx';
@@ -32,7 +32,7 @@ function Result({ prediction, actual, kindWord = 'row' }: { prediction: Predicti
   }
   if (prediction.kind === 'regression') {
     return (
-      <p data-testid="prediction">The model predicts <strong data-testid="predicted-label">{formatNumber(prediction.value, 6)}</strong>.
+      <p data-testid="prediction">The model predicts <strong data-testid="predicted-label">{formatQuantity(prediction.value)}</strong>.
         {actual !== null && <span data-testid="prediction-check"> The test row's real value is {actual}.</span>}</p>
     );
   }
