@@ -84,5 +84,6 @@ describe('measureThreadScaling', () => {
     // The replicas timed splitting in their first steps, as training does, and said what they chose.
     expect(typeof scaling.split).toBe('boolean');
     expect(scaling.ratio).toBeCloseTo(median(scaling.pairs.map((p) => p.many / p.one)), 10);
+    expect(scaling.bestRatio).toBeCloseTo(Math.max(...scaling.pairs.map((p) => p.many)) / Math.max(...scaling.pairs.map((p) => p.one)), 10);
   });
 });
