@@ -63,6 +63,11 @@ export const lossDescriptions: Record<LossName, string> = {
 
 const regressionLosses: ReadonlySet<LossName> = new Set(['meanSquaredError', 'meanAbsoluteError', 'huber']);
 
+/** The metrics a run records when the project names none: accuracy for a classifier, the mean absolute error otherwise. */
+export function defaultMetrics(task: Task): MetricName[] {
+  return task === 'classification' ? ['accuracy'] : ['mae'];
+}
+
 /** The loss, metrics and target format for a run. Pure: the same input always gives the same choice. */
 export function chooseLoss(input: LossChoiceInput): LossChoice {
   const { task, output } = input;
@@ -120,8 +125,7 @@ export function chooseLoss(input: LossChoiceInput): LossChoice {
     warnings.push(`${lossTitle(loss)} is meant for classes, but the task is ${task}: use mean squared error, mean absolute error or Huber.`);
   }
 
-  const metrics = input.metrics && input.metrics.length > 0 ? [...input.metrics]
-    : task === 'classification' ? ['accuracy' as const] : ['mae' as const];
+  const metrics = input.metrics && input.metrics.length > 0 ? [...input.metrics] : defaultMetrics(task);
 
   return {
     loss,

@@ -2,6 +2,7 @@
 // every task measures), read at the epoch whose weights the trial's model kept.
 import { metricDirection } from '../store/types.ts';
 import { compareScores, type Direction } from './halving.ts';
+import { defaultMetrics, type MetricName, type Task } from '../training/loss.ts';
 
 export const defaultSweepMetric = 'val_loss';
 
@@ -47,4 +48,13 @@ export function metricProblem(metric: string, validationSplit: number): string |
     return `${metric} is measured on validation rows, but the project holds none out (validation split 0); set a validation split or rank on a training metric such as ${metric.slice(4)}`;
   }
   return null;
+}
+
+/**
+ * What trials can be ranked by: the validation loss and the validation value of every metric the runs record
+ * (the project's, else the task's default). Before the data is read, every metric a run may record.
+ */
+export function rankableMetrics(task: Task | null, projectMetrics: readonly MetricName[]): string[] {
+  const recorded = projectMetrics.length > 0 ? projectMetrics : task ? defaultMetrics(task) : (['accuracy', 'mae'] as const);
+  return ['val_loss', ...recorded.map((m) => `val_${m}`)];
 }

@@ -32,6 +32,10 @@ describe.skipIf(skip !== null)('the number predictor on your own prices, in the 
     await page.click('[data-testid="fit-model-apply"]');
     await expect.poll(() => page.locator('[data-testid="topbar-run-state"]').textContent()).toMatch(/^Ready to train/);
     await showPanel(page, 'training');
+    // Tuning ranks trials only by what a regression's runs record (no "accuracy" of prices).
+    await page.click('[data-testid="mode-tune"]');
+    await expect.poll(() => page.locator('[data-testid="tune-metric"] option').allTextContents()).toEqual(['Validation loss', 'Validation mean absolute error']);
+    await page.click('[data-testid="mode-train"]');
     await trainAndWait(page, 180_000);
 
     await showPanel(page, 'evaluation');

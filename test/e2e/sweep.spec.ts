@@ -19,6 +19,7 @@ describe.skipIf(skip !== null)('tuning with a sweep, in the browser studio', () 
     await showPanel(page, 'training');
     await page.click('[data-testid="mode-tune"]');
     await page.waitForSelector('[data-testid="tune-panel"]');
+    await expect.poll(() => page.locator('[data-testid="tune-metric"] option').allTextContents()).toEqual(['Validation loss', 'Validation accuracy']);
     // The starter space: learning rate, batch size and the first hidden layer's units, around the project's values.
     expect(await page.locator('[data-testid="space-low-optimizer.learningRate"]').inputValue()).toBe('0.001');
     expect(await page.locator('[data-testid="space-high-optimizer.learningRate"]').inputValue()).toBe('0.1');

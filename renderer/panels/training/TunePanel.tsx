@@ -9,6 +9,8 @@ import type { SweepDetail, SweepTrial } from '../../../app/api/types.ts';
 import { makeTrainingConfig } from '../../../app/training/config.ts';
 import { settingImportance } from '../../../app/tuning/importance.ts';
 import { strategyNames, type StrategyName } from '../../../app/tuning/strategies.ts';
+import { rankableMetrics } from '../../../app/tuning/ranking.ts';
+import { useBoundData } from '../../state/readiness.ts';
 import { starterSpace, tunableSettings, type TunableSetting } from '../../../app/tuning/suggest.ts';
 import { commands } from '../../commands/index.ts';
 import { projectStore, useProject } from '../../state/projectStore.ts';
@@ -28,7 +30,6 @@ const strategyHelp: Record<StrategyName, string> = {
   halving: 'Random values, but the worst trials stop early (at a ninth and a third of the epochs), so more trials fit in the same time.',
 };
 
-const metrics = ['val_loss', 'val_accuracy', 'val_mae'];
 
 /** The draft space survives switching panels (not reloads): the last one edited, per project name. */
 const drafts = new Map<string, SpaceRow[]>();
@@ -143,7 +144,11 @@ export function TunePanel() {
   const [strategy, setStrategy] = useState<StrategyName>('random');
   const [parallel, setParallel] = useState('');
   const [epochs, setEpochs] = useState('');
-  const [metric, setMetric] = useState('val_loss');
+  const [chosenMetric, setMetric] = useState('val_loss');
+  const data = useBoundData();
+  const metrics = rankableMetrics(data.status === 'ready' ? data.data.task : null, config.metrics ?? []);
+  // A metric these runs do not record (the data changed from a table of classes to one of numbers) is not kept.
+  const metric = metrics.includes(chosenMetric) ? chosenMetric : 'val_loss';
 
   useEffect(() => {
     sweepSession.attach(api);

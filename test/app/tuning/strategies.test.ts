@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseSpace } from '../../../app/tuning/space.ts';
 import { fullGrid, gridValues, planTrials } from '../../../app/tuning/strategies.ts';
 import { HalvingLadder, halvingRungs } from '../../../app/tuning/halving.ts';
-import { bestOf, trialScore } from '../../../app/tuning/ranking.ts';
+import { bestOf, rankableMetrics, trialScore } from '../../../app/tuning/ranking.ts';
 
 const space = parseSpace({
   'optimizer.learningRate': { logUniform: [0.0001, 0.1] },
@@ -89,5 +89,16 @@ describe('ranking', () => {
     expect(bestOf(items, 'min')?.id).toBe(3);
     expect(bestOf(items, 'max')?.id).toBe(1);
     expect(bestOf([{ score: null }], 'min')).toBeNull();
+  });
+});
+
+describe('rankableMetrics', () => {
+  it('offers what the trials record: the loss, then accuracy for classes or the mean absolute error for numbers', () => {
+    expect(rankableMetrics('classification', [])).toEqual(['val_loss', 'val_accuracy']);
+    expect(rankableMetrics('regression', [])).toEqual(['val_loss', 'val_mae']);
+    // The project's own metrics replace the task's default, as they do in training.
+    expect(rankableMetrics('regression', ['mse', 'mae'])).toEqual(['val_loss', 'val_mse', 'val_mae']);
+    // Before the data is read, either may come.
+    expect(rankableMetrics(null, [])).toEqual(['val_loss', 'val_accuracy', 'val_mae']);
   });
 });
