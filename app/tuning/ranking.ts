@@ -10,10 +10,14 @@ export function sweepMetricDirection(metric: string): Direction {
   return metricDirection(metric);
 }
 
+/** The names a metric goes by in epoch logs (`val_acc` and `val_accuracy` are the same). */
+function metricAliases(metric: string): string[] {
+  return [metric, metric.replace(/accuracy$/, 'acc'), metric.replace(/acc$/, 'accuracy')];
+}
+
 /** The metric's value in one epoch's logs (`val_acc` and `val_accuracy` are the same), or null. */
 export function metricValue(metric: string, logs: Record<string, number | null | undefined>): number | null {
-  const aliases = [metric, metric.replace(/accuracy$/, 'acc'), metric.replace(/acc$/, 'accuracy')];
-  for (const key of aliases) {
+  for (const key of metricAliases(metric)) {
     const v = logs[key];
     if (typeof v === 'number' && Number.isFinite(v)) return v;
   }
@@ -29,6 +33,17 @@ export function trialScore(metric: string, history: Record<string, (number | nul
   if (epoch < 0) return null;
   const logs = Object.fromEntries(Object.entries(history).map(([k, series]) => [k, series[epoch] ?? null]));
   return metricValue(metric, logs);
+}
+
+/**
+ * Why no trial can ever be ranked on `metric`, when a trial that trained recorded epochs without it (a
+ * regression asked for val_accuracy, a misspelt name), naming what its epochs do record; else null — a
+ * trial that recorded nothing, or recorded the metric as NaN, says nothing about the next one.
+ */
+export function unrecordedMetric(metric: string, history: Record<string, (number | null)[]>): string | null {
+  const recorded = Object.keys(history).filter((k) => (history[k]?.length ?? 0) > 0);
+  if (recorded.length === 0 || metricAliases(metric).some((k) => k in history)) return null;
+  return `the trials' epochs do not record ${metric} (they record ${recorded.join(', ')}): rank the trials on one of those, such as ${recorded.includes('val_loss') ? 'val_loss' : recorded[0]}`;
 }
 
 /** The best of several scored items (better score first, then the earlier one), or null when none has a score. */

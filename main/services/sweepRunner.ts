@@ -10,7 +10,7 @@ import type { ProgressEvent } from '../../app/training/progress.ts';
 import type { TrainingResult } from '../../app/training/protocol.ts';
 import { recipeChanges } from '../../app/store/runNames.ts';
 import { HalvingLadder, halvingRungs } from '../../app/tuning/halving.ts';
-import { metricProblem, metricValue, sweepMetricDirection, trialScore } from '../../app/tuning/ranking.ts';
+import { metricProblem, metricValue, sweepMetricDirection, trialScore, unrecordedMetric } from '../../app/tuning/ranking.ts';
 import { applySettings, checkSpace } from '../../app/tuning/settings.ts';
 import { SpaceError, spaceToJson, type SearchSpace, type TrialSettings } from '../../app/tuning/space.ts';
 import { planTrials, type StrategyName } from '../../app/tuning/strategies.ts';
@@ -145,6 +145,8 @@ export function runSweep(store: ExperimentStore, sweepId: number, options: Sweep
   const threads = sweepThreads(base.config, parallel, options);
   const active = new Set<{ stop(): void; kill(): void }>();
   let stopping = false;
+  /** Set when a trial shows that no trial can be ranked on the sweep's metric: why. */
+  let unrankable: string | null = null;
 
   const runTrial = async (trial: number): Promise<void> => {
     const settings = plan[trial];
@@ -186,6 +188,13 @@ export function runSweep(store: ExperimentStore, sweepId: number, options: Sweep
         sweepId, trial, runId: id, settings,
         result: { status: pruned ? 'pruned' : result.status, score, epochs: result.epochsCompleted, stoppedAt: pruned ? stoppedAt : null, message: result.message },
       });
+      // A metric the model's training never records would leave every trial unranked: the sweep ends now, saying so.
+      const unrecorded = score === null ? unrecordedMetric(info.metric, result.history) : null;
+      if (unrecorded && unrankable === null) {
+        unrankable = unrecorded;
+        stopping = true;
+        for (const a of active) if (a !== handle) a.stop();
+      }
     } finally {
       active.delete(handle);
     }
@@ -198,7 +207,8 @@ export function runSweep(store: ExperimentStore, sweepId: number, options: Sweep
   const done = (async () => {
     try {
       await Promise.all(Array.from({ length: Math.min(parallel, Math.max(1, queue.length)) }, worker));
-      sweeps.finish(sweepId, stopping ? 'stopped' : 'completed');
+      if (unrankable !== null) sweeps.finish(sweepId, 'failed', unrankable);
+      else sweeps.finish(sweepId, stopping ? 'stopped' : 'completed');
     } catch (err) {
       stopping = true;
       for (const a of active) a.stop();

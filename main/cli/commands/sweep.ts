@@ -52,7 +52,7 @@ Options:
   --resume SWEEP_ID    go on with a sweep that was stopped or killed: finished trials are kept
 ${dbUsage}
   --json               print one JSON object at the end:
-                       {"sweepId", "best": {"runId", "settings", "test"}, "trials": [{"runId", "status", "settings", "test"}]}
+                       {"sweepId", "status", "error", "best": {"runId", "settings", "test"}, "trials": [{"runId", "status", "settings", "test"}]}
 
 Ctrl-C stops the running trials after their current batch; resume with --resume SWEEP_ID.
 
@@ -118,7 +118,7 @@ function summaryText(detail: SweepDetail): string {
     lines.push(`best: trial ${detail.best.trial + 1} (run ${detail.best.runId}): ${settingsText(detail.best.settings)}`);
     if (test) lines.push(`best on the test rows: ${Object.entries(test).filter(([k]) => ['accuracy', 'loss', 'macroF1', 'mae', 'r2'].includes(k)).map(([k, v]) => `${k} ${formatMetric(v)}`).join(', ')}`);
   } else {
-    lines.push('no trial could be scored (see the runs for why)');
+    lines.push(detail.status === 'failed' && detail.error ? `no trial could be scored: ${detail.error}` : 'no trial could be scored (see the runs for why)');
   }
   if (detail.status === 'stopped' || detail.status === 'interrupted') lines.push(`resume with: modelwright sweep --resume ${detail.id}`);
   return `${lines.join('\n')}\n`;
@@ -134,6 +134,8 @@ export function sweepJson(detail: SweepDetail) {
     status: detail.status,
     strategy: detail.strategy,
     metric: detail.metric,
+    // Why a failed sweep ended (null otherwise).
+    error: detail.error,
     best: detail.best ? { runId: detail.best.runId, settings: detail.best.settings, score: detail.best.score, test: detail.best.test } : null,
     trials: detail.trials.map(trialJson),
     epochsSpent: detail.trials.reduce((sum, t) => sum + t.epochs, 0),

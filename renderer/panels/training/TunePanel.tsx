@@ -218,6 +218,7 @@ export function TunePanel() {
         </div>
         {blocked && !running && rows.length > 0 && !problem && <ErrorText error={blocked} />}
         <ErrorText error={error} />
+        {detail?.status === 'failed' && detail.error && <ErrorText error={`The sweep stopped: ${detail.error}`} />}
         {detail ? (
           <>
             <div className="mw-wp-card"><BestSoFar detail={detail} options={options} /></div>

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseSpace } from '../../../app/tuning/space.ts';
 import { fullGrid, gridValues, planTrials } from '../../../app/tuning/strategies.ts';
 import { HalvingLadder, halvingRungs } from '../../../app/tuning/halving.ts';
-import { bestOf, rankableMetrics, trialScore } from '../../../app/tuning/ranking.ts';
+import { bestOf, rankableMetrics, trialScore, unrecordedMetric } from '../../../app/tuning/ranking.ts';
 
 const space = parseSpace({
   'optimizer.learningRate': { logUniform: [0.0001, 0.1] },
@@ -100,5 +100,16 @@ describe('rankableMetrics', () => {
     expect(rankableMetrics('regression', ['mse', 'mae'])).toEqual(['val_loss', 'val_mse', 'val_mae']);
     // Before the data is read, either may come.
     expect(rankableMetrics(null, [])).toEqual(['val_loss', 'val_accuracy', 'val_mae']);
+  });
+});
+
+describe('unrecordedMetric', () => {
+  it('says why no trial can be ranked on a metric the epochs never record, and nothing otherwise', () => {
+    const regression = { loss: [0.5, 0.4], mae: [3, 2], val_loss: [0.6, 0.5], val_mae: [4, 3] };
+    expect(unrecordedMetric('val_accuracy', regression)).toBe("the trials' epochs do not record val_accuracy (they record loss, mae, val_loss, val_mae): rank the trials on one of those, such as val_loss");
+    expect(unrecordedMetric('val_mae', regression)).toBeNull();
+    // acc and accuracy are the same metric; a trial that recorded nothing (failed at once) proves nothing.
+    expect(unrecordedMetric('val_accuracy', { loss: [0.7], val_loss: [0.7], val_acc: [0.5] })).toBeNull();
+    expect(unrecordedMetric('val_accuracy', {})).toBeNull();
   });
 });

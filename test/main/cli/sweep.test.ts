@@ -157,4 +157,15 @@ describe('modelwright sweep', () => {
     expect(missing.code).toBe(2);
     expect(expectOneLine(missing.stderr)).toMatch(/there is no sweep 99/);
   });
+
+  it('a metric the training never records ends the sweep after its first trial, naming the ones it does (exit 1)', async () => {
+    // The classifier records accuracy, not a mean absolute error: no trial could ever be ranked on val_mae.
+    const run = await runCli(['sweep', file('moons.mwproj'), '--space', file('space.json'), '--trials', '4', '--epochs', '2', '--parallel', '1',
+      '--metric', 'val_mae', '--db', file('unrecorded.db'), '--json']);
+    expect(run.code, run.stderr).toBe(1);
+    const out = JSON.parse(run.stdout) as SweepOut & { error: string | null };
+    expect(out.status).toBe('failed');
+    expect(out.trials.filter((t) => t.runId !== null)).toHaveLength(1);
+    expect(out.error).toMatch(/^the trials' epochs do not record val_mae \(they record .*val_accuracy.*\): rank the trials on one of those, such as val_loss$/);
+  });
 });
