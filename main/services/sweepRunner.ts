@@ -189,7 +189,7 @@ export function runSweep(store: ExperimentStore, sweepId: number, options: Sweep
         result: { status: pruned ? 'pruned' : result.status, score, epochs: result.epochsCompleted, stoppedAt: pruned ? stoppedAt : null, message: result.message },
       });
       // A metric the model's training never records would leave every trial unranked: the sweep ends now, saying so.
-      const unrecorded = score === null ? unrecordedMetric(info.metric, result.history) : null;
+      const unrecorded = score === null && result.status === 'completed' && result.epochsCompleted > 0 ? unrecordedMetric(info.metric, result.history) : null;
       if (unrecorded && unrankable === null) {
         unrankable = unrecorded;
         stopping = true;
