@@ -1,6 +1,6 @@
 // Shared by the browser end-to-end specs and the browser benchmarks: find Debian's Chromium, start a real
 // `modelwright serve` child on a temp history and a random port, and launch Chromium with a fresh profile.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -222,6 +222,28 @@ export const stopFrameClock = (): number[] => {
 export function framesPerSecond(intervals: number[]): number {
   const ms = intervals.reduce((a, b) => a + b, 0);
   return ms > 0 ? (intervals.length / ms) * 1000 : NaN;
+}
+
+/**
+ * The user's own files for a spec, as they would have them on disk: each written into a fresh folder now (so
+ * the paths can be used at once), the folder removed after the file's tests. Returns name → path.
+ */
+export function useOwnFiles<Name extends string>(label: string, files: Record<Name, string>): Record<Name, string> {
+  const dir = mkdtempSync(join(tmpdir(), `mw-e2e-${label}-`));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const paths = {} as Record<Name, string>;
+  for (const name of Object.keys(files) as Name[]) {
+    paths[name] = join(dir, name);
+    writeFileSync(paths[name], files[name]);
+  }
+  return paths;
+}
+
+/** Data panel: chooses "CSV table" (`csv`) or "Text CSV" (`text`) and uploads the file through the page's file input. */
+export async function uploadCsv(page: Page, kind: 'csv' | 'text', path: string): Promise<void> {
+  await showPanel(page, 'data');
+  await page.click(`[data-testid="data-source-${kind}"]`);
+  await page.setInputFiles('[data-testid="csv-file-input"]', path);
 }
 
 export interface StudioSession {

@@ -2,22 +2,16 @@
 // from the palette, a CSV upload, the one-click "make the model fit this data", "Ready to train", Train —
 // reaching about logistic regression's test accuracy; then the usual mistakes (a Conv2D on a table, a
 // layer left as a loose end) are named on their layer with advice that fits a table, and fixed in a click.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { customerRows, customersCsv, logisticRegressionAccuracy, studioSplit } from '../fixtures/customers.ts';
-import { chromiumMissingReason, screenshot, selectLayer, showPanel, useStudio, waitForTrained } from './harness.ts';
+import { chromiumMissingReason, screenshot, selectLayer, showPanel, useOwnFiles, useStudio, waitForTrained } from './harness.ts';
 
 const skip = chromiumMissingReason();
 if (skip) console.warn(`[e2e] ownData.spec.ts skipped: ${skip}`);
 
 describe.skipIf(skip !== null)('your own model on your own table, in the browser studio', () => {
   const studio = useStudio('own-data');
-  const dir = mkdtempSync(join(tmpdir(), 'mw-e2e-own-data-'));
-  const csv = join(dir, 'customers.csv');
-  writeFileSync(csv, customersCsv());
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const csv = useOwnFiles('own-data', { 'customers.csv': customersCsv() })['customers.csv'];
 
   const statusBar = () => studio.browser.page.locator('[data-testid="status-bar"]').textContent();
 

@@ -2,29 +2,21 @@
 // of two number columns, a city (a category) and the price; the one-click fit (the template's Input is
 // sized for its own housing data), training, the evaluation's R², and Try it answering a price in plain
 // digits (a million is "1,0xx,xxx", not "1.09e+6").
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { housesCsv, pricePerRoom, pricePerSquareMetre } from '../fixtures/houses.ts';
-import { chromiumMissingReason, openTemplate, screenshot, showPanel, trainAndWait, useStudio } from './harness.ts';
+import { chromiumMissingReason, openTemplate, screenshot, showPanel, trainAndWait, uploadCsv, useOwnFiles, useStudio } from './harness.ts';
 
 const skip = chromiumMissingReason();
 if (skip) console.warn(`[e2e] ownRegression.spec.ts skipped: ${skip}`);
 
 describe.skipIf(skip !== null)('the number predictor on your own prices, in the browser studio', () => {
   const studio = useStudio('own-regression');
-  const dir = mkdtempSync(join(tmpdir(), 'mw-e2e-houses-'));
-  const csv = join(dir, 'houses.csv');
-  writeFileSync(csv, housesCsv());
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const files = useOwnFiles('houses', { 'houses.csv': housesCsv() });
 
   it('upload → fit the Input → train → R² → Try it gives a price in plain digits, near the true one', async () => {
     const { page } = studio.browser;
     await openTemplate(page, 'regression', 'features');
-    await showPanel(page, 'data');
-    await page.click('[data-testid="data-source-csv"]');
-    await page.setInputFiles('[data-testid="csv-file-input"]', csv);
+    await uploadCsv(page, 'csv', files['houses.csv']);
     const fit = page.locator('[data-testid="fit-model"]');
     await fit.waitFor({ timeout: 60_000 });
     // Two numbers and a one-hot city of three: five inputs.

@@ -2,24 +2,27 @@
 // as a "CSV table" (the obvious choice), which a text model cannot read: the studio must not say "Ready to
 // train", must name the text column and offer to read it as text; then the one-click fit (the template's
 // four intents become the file's three), training, and Try it answering with the user's own intents.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { reviewsCsv, supportCsv } from '../fixtures/supportMessages.ts';
-import { chromiumMissingReason, openTemplate, screenshot, setSetting, showPanel, trainAndWait, useStudio } from './harness.ts';
+import { chromiumMissingReason, openTemplate, screenshot, setSetting, showPanel, trainAndWait, uploadCsv, useOwnFiles, useStudio } from './harness.ts';
 
 const skip = chromiumMissingReason();
 if (skip) console.warn(`[e2e] ownText.spec.ts skipped: ${skip}`);
 
 describe.skipIf(skip !== null)('the intent template on your own messages, in the browser studio', () => {
   const studio = useStudio('own-text');
-  const dir = mkdtempSync(join(tmpdir(), 'mw-e2e-own-text-'));
-  const csv = join(dir, 'support.csv');
-  writeFileSync(csv, supportCsv());
-  const reviews = join(dir, 'reviews.csv');
-  writeFileSync(reviews, reviewsCsv());
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const files = useOwnFiles('own-text', { 'support.csv': supportCsv(), 'reviews.csv': reviewsCsv() });
+  const csv = files['support.csv'];
+  const reviews = files['reviews.csv'];
+
+  /** A fresh page on a template (the project before is unsaved: leaving it asks first, and is accepted). */
+  const freshTemplate = async (page: Page, templateId: string, firstLayerName: string) => {
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.goto(studio.server.url);
+    await page.waitForSelector(`[data-testid="template-${templateId}"]`);
+    await openTemplate(page, templateId, firstLayerName);
+  };
 
   it('a message CSV uploaded as a table is not called ready; "Read as text", the fit, training and Try it use my intents', async () => {
     const { page } = studio.browser;
@@ -82,14 +85,8 @@ describe.skipIf(skip !== null)('the intent template on your own messages, in the
 
   it('the same file uploaded as a "Text CSV" is read the way the model reads: only the output is left to fit', async () => {
     const { page } = studio.browser;
-    // A fresh page (the trained project above is unsaved: leaving asks first).
-    page.once('dialog', (dialog) => void dialog.accept());
-    await page.goto(studio.server.url);
-    await page.waitForSelector('[data-testid="template-intent-classifier"]');
-    await openTemplate(page, 'intent-classifier', 'message');
-    await showPanel(page, 'data');
-    await page.click('[data-testid="data-source-text"]');
-    await page.setInputFiles('[data-testid="csv-file-input"]', csv);
+    await freshTemplate(page, 'intent-classifier', 'message');
+    await uploadCsv(page, 'text', csv);
     const fit = page.locator('[data-testid="fit-model"]');
     await fit.waitFor({ timeout: 60_000 });
     expect(await page.locator('[data-testid="read-as-text"]').count()).toBe(0);
@@ -102,13 +99,8 @@ describe.skipIf(skip !== null)('the intent template on your own messages, in the
 
   it('short reviews last in the file (label,review) on the sentiment template: offered as text, never fitted to the reviews as classes', async () => {
     const { page } = studio.browser;
-    page.once('dialog', (dialog) => void dialog.accept());
-    await page.goto(studio.server.url);
-    await page.waitForSelector('[data-testid="template-sentiment"]');
-    await openTemplate(page, 'sentiment', 'review');
-    await showPanel(page, 'data');
-    await page.click('[data-testid="data-source-csv"]');
-    await page.setInputFiles('[data-testid="csv-file-input"]', reviews);
+    await freshTemplate(page, 'sentiment', 'review');
+    await uploadCsv(page, 'csv', reviews);
     const card = page.locator('[data-testid="read-as-text"]');
     await card.waitFor({ timeout: 60_000 });
     expect(await card.textContent()).toMatch(/Column “review” holds sentences/);
@@ -125,13 +117,8 @@ describe.skipIf(skip !== null)('the intent template on your own messages, in the
 
   it('the same reviews uploaded as a "Text CSV", no column named: the short sentences are the text, the labels the classes', async () => {
     const { page } = studio.browser;
-    page.once('dialog', (dialog) => void dialog.accept());
-    await page.goto(studio.server.url);
-    await page.waitForSelector('[data-testid="template-sentiment"]');
-    await openTemplate(page, 'sentiment', 'review');
-    await showPanel(page, 'data');
-    await page.click('[data-testid="data-source-text"]');
-    await page.setInputFiles('[data-testid="csv-file-input"]', reviews);
+    await freshTemplate(page, 'sentiment', 'review');
+    await uploadCsv(page, 'text', reviews);
     await expect.poll(() => page.getByText(/Classes: bad \(\d+\), good \(\d+\)/).count(), { timeout: 60_000 }).toBe(1);
     expect(await page.locator('[data-testid="data-panel"] h2 + p').textContent()).toMatch(/reviews\.csv.*text, classification/);
     await expect.poll(() => page.locator('[data-testid="topbar-run-state"]').textContent()).toMatch(/^Ready to train/);

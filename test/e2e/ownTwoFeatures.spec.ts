@@ -2,29 +2,21 @@
 // new user would do it: upload a CSV of two number columns and a label, train, and see the evaluation's
 // decision regions drawn from *their* rows and *their* trained model. An uploaded file lives on the host
 // under the workspace; the panel must ask for it by the name the browser knows, not the host's path.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ringsCsv } from '../fixtures/rings.ts';
-import { chromiumMissingReason, openTemplate, screenshot, showPanel, trainAndWait, useStudio } from './harness.ts';
+import { chromiumMissingReason, openTemplate, screenshot, showPanel, trainAndWait, uploadCsv, useOwnFiles, useStudio } from './harness.ts';
 
 const skip = chromiumMissingReason();
 if (skip) console.warn(`[e2e] ownTwoFeatures.spec.ts skipped: ${skip}`);
 
 describe.skipIf(skip !== null)('the yes/no template on your own two-feature file, in the browser studio', () => {
   const studio = useStudio('own-two-features');
-  const dir = mkdtempSync(join(tmpdir(), 'mw-e2e-rings-'));
-  const csv = join(dir, 'rings.csv');
-  writeFileSync(csv, ringsCsv());
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const files = useOwnFiles('rings', { 'rings.csv': ringsCsv() });
 
   it('uploaded rings train, and the decision regions show the rows and an inner disk', async () => {
     const { page } = studio.browser;
     await openTemplate(page, 'binary-classifier', 'point');
-    await showPanel(page, 'data');
-    await page.click('[data-testid="data-source-csv"]');
-    await page.setInputFiles('[data-testid="csv-file-input"]', csv);
+    await uploadCsv(page, 'csv', files['rings.csv']);
     await expect.poll(() => page.getByText(/Classes: inner \(\d+\), outer \(\d+\)/).count(), { timeout: 60_000 }).toBe(1);
     await expect.poll(() => page.locator('[data-testid="topbar-run-state"]').textContent()).toMatch(/^Ready to train/);
     await showPanel(page, 'training');
