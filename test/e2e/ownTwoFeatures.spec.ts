@@ -26,7 +26,7 @@ describe.skipIf(skip !== null)('the yes/no template on your own two-feature file
     const regions = page.locator('[data-testid="decision-regions"]');
     await regions.waitFor({ timeout: 60_000 });
     await regions.scrollIntoViewIfNeeded();
-    // Nothing in the panel names the host's files.
+    // The run's data file is asked for by its workspace name: the panel shows no "cannot be used" refusal.
     expect(await page.locator('[data-testid="evaluation-panel"], main').first().textContent()).not.toMatch(/cannot be used/);
     const ink = await regions.evaluate((svg) => {
       const canvas = svg.previousElementSibling as HTMLCanvasElement;

@@ -52,8 +52,8 @@ export function setColumnType(binding: DatasetBinding, column: ColumnSummary, ty
 export function readAsText(binding: DatasetBinding, column: string, reading: { sequenceLength?: number; vocabSize?: number } | null = null): DatasetBinding {
   // The sentences cannot also be what is predicted: a target on that column goes, and the text reading then
   // predicts the last other column.
-  const { target: _target, ...rest } = binding;
-  const target = binding.target === column ? undefined : binding.target;
+  const { target: named, ...rest } = binding;
+  const target = named === column ? undefined : named;
   return datasetBindingSchema.parse({
     ...rest, ...(target !== undefined ? { target } : {}), kind: 'text', text: { ...reading, column },
     columns: binding.columns.filter((c) => c.name !== column && (c.role === 'target' || c.name === target)),

@@ -8,12 +8,12 @@ import { formatNumber } from '../../../app/format.ts';
 import type { SweepDetail, SweepTrial } from '../../../app/api/types.ts';
 import { makeTrainingConfig } from '../../../app/training/config.ts';
 import { settingImportance } from '../../../app/tuning/importance.ts';
-import { strategyNames, type StrategyName } from '../../../app/tuning/strategies.ts';
 import { rankableMetrics } from '../../../app/tuning/ranking.ts';
-import { useBoundData } from '../../state/readiness.ts';
+import { strategyNames, type StrategyName } from '../../../app/tuning/strategies.ts';
 import { starterSpace, tunableSettings, type TunableSetting } from '../../../app/tuning/suggest.ts';
 import { commands } from '../../commands/index.ts';
 import { projectStore, useProject } from '../../state/projectStore.ts';
+import { useBoundData } from '../../state/readiness.ts';
 import { sweepSession, useSweepSession } from '../../state/sweepSession.ts';
 import { focusRun } from '../../state/runSelection.ts';
 import { setUi } from '../../state/uiStore.ts';
@@ -29,7 +29,6 @@ const strategyHelp: Record<StrategyName, string> = {
   grid: 'Every combination (ranges as low, middle and high), or as many of them as there are trials.',
   halving: 'Random values, but the worst trials stop early (at a ninth and a third of the epochs), so more trials fit in the same time.',
 };
-
 
 /** The draft space survives switching panels (not reloads): the last one edited, per project name. */
 const drafts = new Map<string, SpaceRow[]>();
