@@ -2,6 +2,7 @@
 // every task measures), read at the epoch whose weights the trial's model kept.
 import { metricDirection } from '../store/types.ts';
 import { compareScores, type Direction } from './halving.ts';
+import type { TrialStatus } from './types.ts';
 import { defaultMetrics, type MetricName, type Task } from '../training/loss.ts';
 
 export const defaultSweepMetric = 'val_loss';
@@ -54,6 +55,17 @@ export function bestOf<T extends { score: number | null }>(items: readonly T[], 
     if (best === null || compareScores(item.score, best.score, direction) < 0) best = item;
   }
   return best;
+}
+
+/**
+ * What the sweep's best-so-far says while no trial has a score: that none has ended yet, or that those that
+ * ended have no `label` (they failed, were stopped, or never recorded it) — not that none has finished.
+ */
+export function noBestYet(trials: readonly { status: TrialStatus }[], label: string): string {
+  const ended = trials.filter((t) => t.status !== 'pending' && t.status !== 'running').length;
+  if (ended === 0) return 'No trial has finished yet.';
+  const which = ended === 1 ? 'the one trial that ended has' : `the ${ended} trials that ended have`;
+  return `No trial has a ${label} to rank by yet (${which} none: see each trial's status and run).`;
 }
 
 /** Whether a metric name is one a sweep can rank on before any trial ran: a validation metric needs validation rows. */

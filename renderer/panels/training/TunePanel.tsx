@@ -8,7 +8,7 @@ import { formatNumber } from '../../../app/format.ts';
 import type { SweepDetail, SweepTrial } from '../../../app/api/types.ts';
 import { makeTrainingConfig } from '../../../app/training/config.ts';
 import { settingImportance } from '../../../app/tuning/importance.ts';
-import { rankableMetrics } from '../../../app/tuning/ranking.ts';
+import { noBestYet, rankableMetrics } from '../../../app/tuning/ranking.ts';
 import { strategyNames, type StrategyName } from '../../../app/tuning/strategies.ts';
 import { starterSpace, tunableSettings, type TunableSetting } from '../../../app/tuning/suggest.ts';
 import { commands } from '../../commands/index.ts';
@@ -109,7 +109,7 @@ function Importance({ detail, options }: { detail: SweepDetail; options: Tunable
 
 function BestSoFar({ detail, options }: { detail: SweepDetail; options: TunableSetting[] }) {
   const best = detail.best;
-  if (!best) return <p className="mw-wp-muted" data-testid="sweep-best">No trial has finished yet.</p>;
+  if (!best) return <p className="mw-wp-muted" data-testid="sweep-best">{noBestYet(detail.trials, metricLabel(detail.metric).toLowerCase())}</p>;
   const settings = Object.entries(best.settings).map(([p, v]) => `${settingName(p, options)} ${valueText(v)}`).join(', ');
   const useBest = () => {
     const outcome = commands.execute('applySweepSettings', { settings: best.settings });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseSpace } from '../../../app/tuning/space.ts';
 import { fullGrid, gridValues, planTrials } from '../../../app/tuning/strategies.ts';
 import { HalvingLadder, halvingRungs } from '../../../app/tuning/halving.ts';
-import { bestOf, rankableMetrics, trialScore, unrecordedMetric } from '../../../app/tuning/ranking.ts';
+import { bestOf, noBestYet, rankableMetrics, trialScore, unrecordedMetric } from '../../../app/tuning/ranking.ts';
 
 const space = parseSpace({
   'optimizer.learningRate': { logUniform: [0.0001, 0.1] },
@@ -111,5 +111,15 @@ describe('unrecordedMetric', () => {
     // acc and accuracy are the same metric; a trial that recorded nothing (failed at once) proves nothing.
     expect(unrecordedMetric('val_accuracy', { loss: [0.7], val_loss: [0.7], val_acc: [0.5] })).toBeNull();
     expect(unrecordedMetric('val_accuracy', {})).toBeNull();
+  });
+});
+
+describe('noBestYet', () => {
+  it('says no trial finished only while none has ended, else that those that ended have no score', () => {
+    expect(noBestYet([{ status: 'running' }, { status: 'pending' }], 'validation accuracy')).toBe('No trial has finished yet.');
+    expect(noBestYet([], 'validation loss')).toBe('No trial has finished yet.');
+    expect(noBestYet([{ status: 'completed' }, { status: 'pending' }], 'validation accuracy'))
+      .toBe("No trial has a validation accuracy to rank by yet (the one trial that ended has none: see each trial's status and run).");
+    expect(noBestYet([{ status: 'failed' }, { status: 'stopped' }, { status: 'running' }], 'validation loss')).toMatch(/^No trial has a validation loss to rank by yet \(the 2 trials that ended/);
   });
 });
