@@ -34,6 +34,11 @@ export class ColumnProfile {
   firstNonFiniteRow: number | undefined;
   readonly distinct = new Map<string, number>();
   distinctOverflow = false;
+  /** Over the finite numbers: smallest, largest, sum, and whether each was larger than the one before (file order). */
+  min = Infinity;
+  max = -Infinity;
+  sum = 0;
+  increasing = true;
 
   add(cell: string, row: number, decimalComma: boolean): void {
     this.count++;
@@ -54,7 +59,13 @@ export class ColumnProfile {
       if (!Number.isFinite(value)) {
         this.nonFinite++;
         this.firstNonFiniteRow ??= row;
-      } else if (!Number.isInteger(value)) this.allIntegers = false;
+      } else {
+        if (!Number.isInteger(value)) this.allIntegers = false;
+        if (value <= this.max) this.increasing = false;
+        this.min = Math.min(this.min, value);
+        this.max = Math.max(this.max, value);
+        this.sum += value;
+      }
     }
     if (!this.distinctOverflow) {
       const seen = this.distinct.get(cell);
@@ -80,6 +91,40 @@ export class ColumnProfile {
     if (this.distinctOverflow || (this.distinct.size > 100 && this.distinct.size > present / 2)) return 'text';
     return 'categorical';
   }
+}
+
+/** Fewest values before a column can be told to be an identifier (a handful of rows can be all different by chance). */
+const minIdentifierRows = 10;
+const idLikeName = /^(id|ids|uuid|guid|key|index|idx|#|no\.?|n°|nr\.?|num|row|row[ _.-]?(id|no|num|number)|unnamed: ?\d+)$|[ _.-](id|uuid|guid|key)$/i;
+const camelIdName = /[a-z](Id|ID)$/;
+
+/** Whether every present value of the column differs from the others, as far as the profile can tell. */
+function allDifferent(profile: ColumnProfile): boolean {
+  return !profile.distinctOverflow && profile.distinct.size === profile.present;
+}
+
+/**
+ * Whether a feature column looks like an identifier — a different value on every row, so that what a model
+ * learns from it does not carry over to new rows (and a row number lets it learn the file's order) — and how
+ * sure that is. Judged on the column's own name and values:
+ * - `ignore`: a name like `id`, `client_id`, `CustomerId`, `index`, `#`, pandas' `Unnamed: 0` on whole numbers
+ *   that are all different (or more than the profile counts, or rising row by row); or a category column whose
+ *   every value is different (names, codes: no value repeats, so none can be learnt);
+ * - `warn`: whole numbers 0…n−1 or 1…n in any order (min, max, count and sum agree, all different or rising)
+ *   under another name — a row number, or a real quantity such as a day number, which only the user can tell.
+ */
+export function identifierOf(name: string, profile: ColumnProfile, type: ColumnType): { reason: string; sure: boolean } | null {
+  const n = profile.present;
+  if (n < minIdentifierRows || profile.missing > 0) return null;
+  if (type === 'categorical') return allDifferent(profile) ? { reason: 'a different value on every row, like a name or an ID', sure: true } : null;
+  if (type !== 'numeric' || !profile.allIntegers || profile.nonFinite > 0 || profile.numeric !== n) return null;
+  const different = allDifferent(profile) || profile.increasing;
+  if ((idLikeName.test(name) || camelIdName.test(name)) && (different || profile.distinctOverflow)) {
+    return { reason: 'its name and values are those of an ID (a different number on every row)', sure: true };
+  }
+  const rowNumbers = (profile.min === 0 || profile.min === 1) && profile.max - profile.min === n - 1
+    && profile.sum === n * profile.min + (n * (n - 1)) / 2 && different;
+  return rowNumbers ? { reason: `it counts the rows (${profile.min} to ${profile.max})`, sure: false } : null;
 }
 
 /** Profiles every column of `rows` (row numbers in messages count from `firstRowNumber`). */
@@ -161,6 +206,8 @@ export function inferSchema(columns: readonly string[], profiles: readonly Colum
   const targetIndex = targetName === undefined ? -1 : requireColumn(targetName, columns, 'target');
   const textColumnIndex = kind === 'text' ? findTextColumn(columns, profiles, binding, targetIndex) : -1;
 
+  /** Feature columns that look like identifiers (see identifierOf), decided once every column's role is known. */
+  const identifiers: { index: number; name: string; reason: string; sure: boolean }[] = [];
   /** Feature columns of free text, which a table cannot use (the no-feature error names them). */
   const textIgnored: string[] = [];
   const infos: ColumnInfo[] = columns.map((name, index) => {
@@ -177,6 +224,9 @@ export function inferSchema(columns: readonly string[], profiles: readonly Colum
       warnings.push(`Column ${quote(name)} is empty in every row; it is ignored.`);
       role = 'ignore';
     }
+    // Only a column the binding says nothing about: choosing its role or type keeps it as chosen.
+    const identifier = kind === 'table' && role === 'feature' && !spec?.role && !spec?.type ? identifierOf(name, profile, type) : null;
+    if (identifier) identifiers.push({ index, name, ...identifier });
     if (kind === 'table' && role === 'feature' && type === 'text') {
       textIgnored.push(name);
       warnings.push(`Column ${quote(name)} looks like free text or identifiers (${profile.distinctOverflow ? `over ${maxDistinctTracked}` : profile.distinct.size} different values); it is ignored. Set its type to categorical to use it, or train a text model on it.`);
@@ -191,6 +241,17 @@ export function inferSchema(columns: readonly string[], profiles: readonly Colum
     }
     return { name, index, role, type, inferredType, missing: profile.missing, distinct: profile.distinct.size };
   });
+
+  // A sure identifier is ignored unless nothing else would be left to learn from; a possible one is only named.
+  const othersLeft = infos.some((c) => c.role === 'feature' && !identifiers.some((id) => id.sure && id.index === c.index));
+  for (const id of identifiers) {
+    if (id.sure && othersLeft) {
+      infos[id.index].role = 'ignore';
+      warnings.push(`Column ${quote(id.name)} looks like an identifier: ${id.reason}. It is ignored, since what a model learns from it would not carry over to new rows; if it does mean something, set its role to input feature.`);
+    } else {
+      warnings.push(`Column ${quote(id.name)} may be an identifier: ${id.reason}. If it only numbers or names the rows, set its role to ignore: what a model learns from it would not carry over to new rows.`);
+    }
+  }
 
   const target = targetIndex >= 0 ? infos[targetIndex] : undefined;
   let task: Task;

@@ -3,15 +3,16 @@
 // reaching about logistic regression's test accuracy; then the usual mistakes (a Conv2D on a table, a
 // layer left as a loose end) are named on their layer with advice that fits a table, and fixed in a click.
 import { describe, expect, it } from 'vitest';
-import { customerRows, customersCsv, logisticRegressionAccuracy, studioSplit } from '../fixtures/customers.ts';
-import { chromiumMissingReason, screenshot, selectLayer, showPanel, useOwnFiles, useStudio, waitForTrained } from './harness.ts';
+import { customerRows, customersCsv, customersSpreadsheetCsv, logisticRegressionAccuracy, studioSplit } from '../fixtures/customers.ts';
+import { chromiumMissingReason, openTemplate, screenshot, selectLayer, showPanel, trainAndWait, uploadCsv, useOwnFiles, useStudio, waitForTrained } from './harness.ts';
 
 const skip = chromiumMissingReason();
 if (skip) console.warn(`[e2e] ownData.spec.ts skipped: ${skip}`);
 
 describe.skipIf(skip !== null)('your own model on your own table, in the browser studio', () => {
   const studio = useStudio('own-data');
-  const csv = useOwnFiles('own-data', { 'customers.csv': customersCsv() })['customers.csv'];
+  const files = useOwnFiles('own-data', { 'customers.csv': customersCsv(), 'clients.csv': customersSpreadsheetCsv() });
+  const csv = files['customers.csv'];
 
   const statusBar = () => studio.browser.page.locator('[data-testid="status-bar"]').textContent();
 
@@ -110,4 +111,37 @@ describe.skipIf(skip !== null)('your own model on your own table, in the browser
     await expect.poll(statusBar).toMatch(/✓ Ready to train/);
     expect(studio.browser.pageErrors).toEqual([]);
   }, 120_000);
+
+  it('a spreadsheet export (semicolons, decimal commas) with a client id: the id is left out and says why, the rest trains', async () => {
+    const { page } = studio.browser;
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.goto(studio.server.url);
+    await openTemplate(page, 'tabular-classifier', 'measurements');
+    await uploadCsv(page, 'csv', files['clients.csv']);
+    const role = page.getByLabel('Role of client_id');
+    await expect.poll(() => role.inputValue(), { timeout: 60_000 }).toBe('ignore');
+    expect(await page.locator('[data-testid="data-warnings"]').textContent()).toMatch(/Column "client_id" looks like an identifier: its name and values are those of an ID .*It is ignored/);
+    // Three numbers (the basket read with its decimal comma) and four regions; the id is not an input.
+    expect(await page.locator('[data-testid="fit-steps"] li').allTextContents()).toEqual(['Set the Input shape to [7]', 'Set units to 2']);
+    await screenshot(page, 'own-data-client-id');
+    await page.click('[data-testid="fit-model-apply"]');
+    await showPanel(page, 'training');
+    await trainAndWait(page, 180_000);
+    await page.click('[data-testid="open-evaluation"]');
+    const summary = page.locator('[data-testid="evaluation-summary"]').first();
+    await summary.waitFor({ timeout: 60_000 });
+    const accuracy = Number(/Accuracy\s*([\d.]+)%/.exec((await summary.textContent()) ?? '')?.[1]) / 100;
+    const { fit, test } = studioSplit(customerRows());
+    expect(accuracy).toBeGreaterThan(logisticRegressionAccuracy(fit, test) - 0.04);
+    // Try it asks for what the model reads, not for a client number.
+    await showPanel(page, 'tryit');
+    await page.locator('[data-testid="tryit-field-basket"]').waitFor({ timeout: 30_000 });
+    expect(await page.locator('[data-testid="tryit-field-client_id"]').count()).toBe(0);
+    // The user who means it can have it back: the model then needs one more input.
+    await showPanel(page, 'data');
+    await role.selectOption('feature');
+    await expect.poll(() => page.locator('[data-testid="fit-steps"] li').allTextContents()).toEqual(['Set the Input shape to [8]']);
+    expect(await page.getByText(/"client_id" looks like an identifier/).count()).toBe(0);
+    expect(studio.browser.pageErrors).toEqual([]);
+  }, 300_000);
 });

@@ -127,6 +127,42 @@ describe('prepareTable', () => {
     expect(() => prepareTable(data, { source: 'x', target: 'missing' })).toThrow(/target column "missing" is not in the file/);
   });
 
+  it('leaves out columns that only identify the rows, says so, and keeps what the user chose or needs', () => {
+    // Shuffled ids 1…40, a camel-case id, pandas' index column, unique names: all identifiers beside a real feature.
+    const ids = Array.from({ length: 40 }, (_, i) => ((i * 17) % 40) + 1);
+    const rows = ids.map((id, i) => [i, id, 5000 + id * 3, `name${id}`, i % 5, (i * 7) % 13, i % 2 ? 'yes' : 'no']);
+    const data = table(rows, ['Unnamed: 0', 'client_id', 'CustomerId', 'owner', 'product_id', 'amount', 'churn']);
+    const p = prepareTable(data, { source: 'x', scaling: 'none' }, { testSplit: 0, validationSplit: 0 });
+    // A product id that repeats is a category of products, not a row's identity: kept.
+    expect(p.featureNames).toEqual(['product_id', 'amount']);
+    const said = p.warnings.join('\n');
+    for (const name of ['Unnamed: 0', 'client_id', 'CustomerId']) expect(said).toContain(`Column "${name}" looks like an identifier: its name and values are those of an ID`);
+    expect(said).toContain('Column "owner" looks like an identifier: a different value on every row, like a name or an ID. It is ignored');
+    expect(said).not.toMatch(/"product_id"|"amount"/);
+    // Choosing the role (or the type) keeps the column as chosen, without a word.
+    const chosen = prepareTable(data, { source: 'x', scaling: 'none', columns: [{ name: 'client_id', role: 'feature' }] }, { testSplit: 0, validationSplit: 0 });
+    expect(chosen.featureNames).toEqual(['client_id', 'product_id', 'amount']);
+    expect(chosen.warnings.join()).not.toContain('"client_id"');
+  });
+
+  it('only names row-number-like values under another name, and never leaves nothing to learn from', () => {
+    // A day number 1…30 may be a real quantity (sales by day): named, kept.
+    const days = table(Array.from({ length: 30 }, (_, i) => [i + 1, 100 + 2 * i]), ['day', 'sales']);
+    const p = prepareTable(days, { source: 'x', task: 'regression' }, { testSplit: 0, validationSplit: 0 });
+    expect(p.featureNames).toEqual(['day']);
+    expect(p.warnings).toEqual(['Column "day" may be an identifier: it counts the rows (1 to 30). If it only numbers or names the rows, set its role to ignore: what a model learns from it would not carry over to new rows.']);
+    // Years do not start at 0 or 1; too few rows prove nothing.
+    const years = table(Array.from({ length: 30 }, (_, i) => [2001 + i, i % 2]), ['year', 'y']);
+    expect(prepareTable(years, { source: 'x' }).warnings).toEqual([]);
+    const few = table(Array.from({ length: 6 }, (_, i) => [i + 1, i % 2]), ['id', 'y']);
+    expect(prepareTable(few, { source: 'x' }).warnings).toEqual([]);
+    // An id that is the only column to learn from is kept, and named as possibly meaningless.
+    const only = table(Array.from({ length: 30 }, (_, i) => [i + 1, i % 2]), ['id', 'y']);
+    const kept = prepareTable(only, { source: 'x' });
+    expect(kept.featureNames).toEqual(['id']);
+    expect(kept.warnings.join()).toMatch(/^Column "id" may be an identifier: its name and values are those of an ID/);
+  });
+
   it('a table whose only feature is free text names the column and says to read it as text (not "mark a feature")', () => {
     const data = table(Array.from({ length: 30 }, (_, i) => [`where is my parcel number ${i} please`, i % 2 ? 'refund' : 'order']), ['message', 'intent']);
     expect(() => prepareTable(data, { source: 'x' })).toThrow(/^Column "message" holds free text, which a table model cannot read, and no other column is left to learn from\. Read it as text for a text model instead .*Read "message" as text.*or set the column's type to categorical/);
