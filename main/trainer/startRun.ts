@@ -113,7 +113,8 @@ export function startRun(store: ExperimentStore, supervisor: TrainingSupervisor,
     ...(request.derived ? (request.derived.match === 'by-name' ? { warmStart: request.derived.weightsFrom } : { startFrom: request.derived.weightsFrom }) : {}),
     ...(request.prune ? { prune: request.prune } : {}),
   });
-  const name = request.name?.trim() || nameNewRun(store, { project, graph, config, binding });
+  // Named against the history in the form it records (the host's path of an upload, not the caller's "uploads/…").
+  const name = request.name?.trim() || nameNewRun(store, { project, graph, config, binding: data.binding });
   const recorded = recordSession(store, session, {
     name, project, graph, config, binding: data.binding, tags: request.tags, sweep,
     // In the history's artifacts folder, the model goes with the run when the run is deleted.

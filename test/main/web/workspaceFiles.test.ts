@@ -141,6 +141,23 @@ describe('file names over the web host', () => {
     expect(look.columns.map((c) => c.name)).toContain('outcome');
     expect(JSON.stringify(look)).not.toContain(dir);
   });
+
+  it('names a second run on the same upload after its settings (the upload is the same data, not new data)', async () => {
+    const rows = Array.from({ length: 90 }, (_, i) => { const k = i % 3; return [k + (i % 7) / 10, 2 * k + (i % 5) / 10, (i % 4) / 10, k, ['x', 'y', 'z'][k]].join(','); });
+    const imported = await api.datasets.importCsvText('three kinds.csv', ['a,b,c,d,kind', ...rows].join('\n'), { target: 'kind' });
+    expect(imported.binding.source).toBe('uploads/three kinds.csv');
+    const doc = { ...project, name: 'Uploads', dataset: imported.binding, training: { ...project.training!, epochs: 1, backend: 'cpu' as const } };
+    const finished = new Set<number>();
+    const sub = api.training.onDidFinish((f) => finished.add(f.runId));
+    const started = [];
+    for (let k = 0; k < 2; k++) {
+      const run = await api.training.start(doc);
+      for (let i = 0; i < 600 && !finished.has(run.runId); i++) await new Promise((r) => setTimeout(r, 100));
+      started.push(run);
+    }
+    sub.dispose();
+    expect(started.map((r) => r.name)).toEqual(['Uploads on three kinds.csv', `same settings as #${started[0].runId}`]);
+  });
 });
 
 describe('modelwright serve', () => {
