@@ -108,3 +108,41 @@ export function fitWeights(task: 'classification' | 'regression', outputs: reado
   const total = clipped.reduce((a, b) => a + b, 0);
   return clipped.map((w) => w / total);
 }
+
+/**
+ * Members that answer alike on every row (outputs within 1e-4 of the largest, or of 1), as groups of their
+ * ids, two or more to a group: the same settings and seed train the same model, and fusing copies adds nothing.
+ * The tolerance passes the float rounding by which a run split over threads differs from one on a single
+ * thread (docs/engine.md), and nothing that different seeds train.
+ */
+export function identicalMembers(outputs: readonly Float32Array[], ids: readonly number[]): number[][] {
+  const groups: number[][] = [];
+  const grouped = new Set<number>();
+  for (let i = 0; i < outputs.length; i++) {
+    if (grouped.has(i)) continue;
+    const group = [i];
+    for (let j = i + 1; j < outputs.length; j++) {
+      if (!grouped.has(j) && sameOutputs(outputs[i], outputs[j])) group.push(j);
+    }
+    if (group.length > 1) {
+      for (const k of group) grouped.add(k);
+      groups.push(group.map((k) => ids[k]));
+    }
+  }
+  return groups;
+}
+
+function sameOutputs(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  let scale = 1;
+  for (let i = 0; i < a.length; i++) scale = Math.max(scale, Math.abs(a[i]));
+  for (let i = 0; i < a.length; i++) if (!(Math.abs(a[i] - b[i]) <= 1e-4 * scale)) return false;
+  return true;
+}
+
+/** The note an ensemble of identical members gets: which runs, why, and what to do instead. */
+export function identicalMembersNote(groups: readonly number[][]): string | null {
+  if (groups.length === 0) return null;
+  const named = groups.map((g) => `${g.slice(0, -1).map((id) => `#${id}`).join(', ')} and #${g[g.length - 1]}`).join('; ');
+  return `runs ${named} give the same answers on every test row (the same settings and seed train the same model), so fusing them adds nothing: train the members with different random seeds and one split seed`;
+}

@@ -10,7 +10,7 @@ import { canonicalJson } from '../../app/store/diff.ts';
 import { ensembleGraph } from '../../app/graph/ensembleGraph.ts';
 import type { EnsembleMethod, EnsembleOutcome } from '../../app/store/ensemble.ts';
 import type { Evaluation } from '../../app/training/evaluate.ts';
-import { combineOutputs, equalWeights, fitWeights } from '../../app/training/ensemble.ts';
+import { combineOutputs, equalWeights, fitWeights, identicalMembers, identicalMembersNote } from '../../app/training/ensemble.ts';
 import { TestEvaluation } from '../../app/training/testEvaluation.ts';
 import { splitSeedOf, type BackendName } from '../../app/training/config.ts';
 import { registerCustomLayers } from '../../app/graph/buildModel.ts';
@@ -158,6 +158,8 @@ export async function makeEnsemble(options: EnsembleOptions): Promise<EnsembleRe
     const notes: string[] = [];
     const testOutputs = await outputsOn(tf, members, data.test.x, data.test.count);
     const width = testOutputs[0].length / data.test.count;
+    const copies = identicalMembersNote(identicalMembers(testOutputs, members.map((m) => m.run.id)));
+    if (copies) notes.push(copies);
     let weights = equalWeights(members.length);
     if (options.method === 'weighted') {
       if (data.validation.count === 0) notes.push('the members have no validation split, so the weighted ensemble uses equal weights');

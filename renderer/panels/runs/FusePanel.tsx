@@ -4,7 +4,7 @@
 import { useState } from 'react';
 import type { EnsembleMethod, EnsembleOutcome, ModelwrightApi } from '../../../app/api/contract.ts';
 import { ensembleMethods } from '../../../app/store/ensemble.ts';
-import { formatNumber } from '../../../app/format.ts';
+import { capitalize, formatNumber } from '../../../app/format.ts';
 import { ErrorText } from '../../ui/ErrorText.tsx';
 import { notify } from '../../ui/notify.ts';
 import { headlineMetric, metricCell } from './runCells.ts';
@@ -33,7 +33,7 @@ function Outcome({ outcome, onShow }: { outcome: EnsembleOutcome; onShow: (runId
       <p className="mw-wp-muted">
         Members' mean: {metric ? formatNumber(mean) : '—'} · {outcome.params.toLocaleString('en-US')} parameters in one model · {outcome.verification.message}
       </p>
-      {outcome.notes.map((n) => <p key={n} className="mw-wp-warning">{n}</p>)}
+      {outcome.notes.map((n) => <p key={n} className="mw-wp-warning" data-testid="fuse-note">{capitalize(n)}{/[.!?]$/.test(n) ? '' : '.'}</p>)}
       <button type="button" onClick={() => onShow(outcome.runId)} data-testid="fuse-show-run">Show the ensemble run</button>
     </div>
   );

@@ -1,6 +1,6 @@
 // How ensemble outputs combine: means, the vote with its tie-break, and the weight fit on validation rows.
 import { describe, expect, it } from 'vitest';
-import { combineOutputs, fitLoss, fitWeights, voteOutputs } from '../../../app/training/ensemble.ts';
+import { combineOutputs, fitLoss, fitWeights, identicalMembers, identicalMembersNote, voteOutputs } from '../../../app/training/ensemble.ts';
 
 const f = (xs: number[]) => Float32Array.from(xs);
 
@@ -52,5 +52,22 @@ describe('fitting weights on validation rows', () => {
     expect(wLow).toBeCloseTo(2 / 3, 2);
     expect(wHigh).toBeCloseTo(1 / 3, 2);
     expect(fitWeights('regression', [low, high], 1, [])).toEqual([0.5, 0.5]);
+  });
+});
+
+describe('identical members', () => {
+  it('groups the runs whose outputs are the same on every row and says what to do', () => {
+    const a = f([0.8, 0.2, 0.4, 0.6]);
+    const b = f([0.8, 0.2, 0.40002, 0.6000001]);
+    const c = f([0.8, 0.2, 0.4, 0.601]);
+    expect(identicalMembers([a, c, b], [4, 5, 6])).toEqual([[4, 6]]);
+    expect(identicalMembers([a, c], [4, 5])).toEqual([]);
+    expect(identicalMembers([a, b, f([0.8, 0.2, 0.4, 0.6]), c, f([0.8, 0.2, 0.4, 0.60101])], [1, 2, 3, 4, 5])).toEqual([[1, 2, 3], [4, 5]]);
+    // Regression outputs in the target's units: the tolerance follows their size.
+    expect(identicalMembers([f([250_000, 310_000]), f([250_010, 310_000])], [1, 2])).toEqual([[1, 2]]);
+    expect(identicalMembers([f([250_000, 310_000]), f([250_100, 310_000])], [1, 2])).toEqual([]);
+    expect(identicalMembersNote([])).toBeNull();
+    expect(identicalMembersNote([[2, 1]])).toBe('runs #2 and #1 give the same answers on every test row (the same settings and seed train the same model), so fusing them adds nothing: train the members with different random seeds and one split seed');
+    expect(identicalMembersNote([[1, 2, 3], [4, 5]])).toMatch(/^runs #1, #2 and #3; #4 and #5 give the same answers/);
   });
 });

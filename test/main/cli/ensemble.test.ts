@@ -136,6 +136,17 @@ describe('modelwright ensemble', () => {
     });
   });
 
+  it('fuses two runs of the same seed, and says they are one model twice and what to do', async () => {
+    const copy = await train(1, 7);
+    const r = await runCli(['ensemble', String(members[0]), String(copy), '--out', file('copies'), '--db', db()]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`Note: runs #${members[0]} and #${copy} give the same answers on every test row (the same settings and seed train the same model), so fusing them adds nothing: train the members with different random seeds and one split seed`);
+    // Three seeds are three models: no such note.
+    const seeds = await runCli(['ensemble', ...members.map(String), '--out', file('seeds'), '--db', db()]);
+    expect(seeds.code, seeds.stderr).toBe(0);
+    expect(seeds.stdout).not.toContain('same answers');
+  });
+
   it('refuses with one line and exit code 2: fewer than 2 runs, a run twice, a missing run, a different split', async () => {
     const cases: [string[], RegExp][] = [
       [[String(members[0])], /at least 2 runs, got 1/],
