@@ -3,6 +3,8 @@
 //   --data SOURCE [--target COL]   bind the data (an image folder is read at the Input layer's size)
 //   --freeze-up-to LAYER           "Freeze everything up to here": LAYER and every layer before it with weights
 //   --new-head                     "New head for this data": a fresh output layer sized from the bound data
+//   --fit                          "Make the model fit this data": the readiness check's fixes (Input shape, units…)
+// Without --fit or --new-head, a model that does not fit the data it is bound to is said so, with the flag to add.
 // They use the same pure functions as the studio's commands (app/graph/freeze.ts, app/training/newHead.ts).
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -16,7 +18,7 @@ import type { ProjectDocument } from '../../app/project/document.ts';
 import { makeTrainingConfig } from '../../app/training/config.ts';
 import { textReadingOf } from '../../app/training/dataAdvice.ts';
 import { newHeadForData } from '../../app/training/newHead.ts';
-import type { BoundData } from '../../app/training/readiness.ts';
+import { checkReadiness, firstRefusal, fitModelToData, type BoundData } from '../../app/training/readiness.ts';
 import { CliError, UsageError } from './command.ts';
 
 /** The flags, as `parseCommandArgs` options; spread into a command's own options. */
@@ -25,6 +27,7 @@ export const projectEditOptions = {
   target: { type: 'string' },
   'freeze-up-to': { type: 'string' },
   'new-head': { type: 'boolean' },
+  fit: { type: 'boolean' },
 } as const;
 
 export interface ProjectEditFlags {
@@ -32,6 +35,7 @@ export interface ProjectEditFlags {
   target?: string;
   'freeze-up-to'?: string;
   'new-head'?: boolean;
+  fit?: boolean;
 }
 
 export const projectEditUsage = `  --data SOURCE         bind the project to this data: a CSV/TSV file, an image folder (one
@@ -40,11 +44,14 @@ export const projectEditUsage = `  --data SOURCE         bind the project to thi
   --freeze-up-to LAYER  freeze LAYER and every layer before it that has weights ("Freeze everything
                         up to here"): training leaves their weights exactly as they are
   --new-head            replace the output layer by a fresh one sized from the data ("New head for
-                        this data": one unit per class with softmax, or one number); needs data`;
+                        this data": one unit per class with softmax, or one number); needs data
+  --fit                 change what keeps the model from training on the data, as the studio's "Make
+                        the model fit this data" does (the Input's shape, the output's units and
+                        activation, the loss); needs data`;
 
 /** Whether any edit flag was given. */
 export function hasProjectEdits(flags: ProjectEditFlags): boolean {
-  return flags.data !== undefined || flags.target !== undefined || flags['freeze-up-to'] !== undefined || flags['new-head'] === true;
+  return flags.data !== undefined || flags.target !== undefined || flags['freeze-up-to'] !== undefined || flags['new-head'] === true || flags.fit === true;
 }
 
 /** The Input layer's [height, width, channels] as an image size, or null when it is not an image input. */
@@ -129,7 +136,29 @@ export async function applyProjectEdits(doc: ProjectDocument, flags: ProjectEdit
     said.push(`${head.label}${data.classes ? ` for ${data.classes.join(', ')}` : ''}`);
   }
 
-  if (graph === doc.graph && dataset === doc.dataset) return { document: doc, said };
+  if (flags.fit) {
+    if (!dataset) throw new UsageError('--fit makes the model fit its data: give --data SOURCE (or a template with its own data)');
+    const data = await describeBinding(dataset, flags.data === undefined ? 'the data' : '--data');
+    const fitted = fitModelToData({ graph, loss: training?.loss ?? 'auto' }, data);
+    const left = firstRefusal(fitted.readiness);
+    if (left) throw new CliError(`--fit: the model still cannot train on this data: ${left.message.replace(/^The /, 'the ')}${left.advice ? `; ${left.advice}` : ''}`, 2);
+    if (fitted.applied.length > 0) {
+      graph = fitted.target.graph;
+      if (fitted.target.loss !== (training?.loss ?? 'auto')) training = { ...(training ?? makeTrainingConfig()), loss: fitted.target.loss };
+    }
+    said.push(fitted.applied.length > 0 ? `Made the model fit this data: ${fitted.applied.map((f) => f.label).join('; ')}` : 'The model already fits this data.');
+  } else if (flags.data !== undefined && dataset && !flags['new-head']) {
+    // The studio's card "The model does not fit this data yet", as one line: the first problem and the flag that fixes it.
+    const data = await describeBinding(dataset).catch(() => null);
+    const refusal = data ? firstRefusal(checkReadiness(graph, data, { loss: training?.loss ?? 'auto' })) : undefined;
+    if (data && refusal) {
+      const fitted = fitModelToData({ graph, loss: training?.loss ?? 'auto' }, data);
+      const fix = fitted.applied.length > 0 && !firstRefusal(fitted.readiness) ? ` Add --fit to make it fit (${fitted.applied.map((f) => f.label).join('; ')}).` : '';
+      said.push(`The model does not fit this data yet: ${refusal.message.replace(/^The /, 'the ')}.${fix}`);
+    }
+  }
+
+  if (graph === doc.graph && dataset === doc.dataset && training === doc.training) return { document: doc, said };
   // Layers added or removed: lay the canvas out again, as a new or imported project is laid out.
   const sameLayers = graph.layers.length === doc.graph.layers.length && graph.layers.every((l, i) => l.id === doc.graph.layers[i].id);
   const layout = sameLayers ? doc.layout : { ...doc.layout, positions: autoLayout(graph, { direction: 'TB' }) };

@@ -1,4 +1,4 @@
-// `modelwright import MODEL_DIR -o FILE.mwproj [--force] [--json] [--data SOURCE] [--freeze-up-to LAYER] [--new-head]`:
+// `modelwright import MODEL_DIR -o FILE.mwproj [--force] [--json] [--data SOURCE] [--freeze-up-to LAYER] [--new-head] [--fit]`:
 // a trained TF.js layers model folder becomes a project whose layers carry their weights, kept in FILE's
 // weights folder beside it; optionally bound to data, frozen up to a layer, with a new head (fine-tuning).
 import { stat } from 'node:fs/promises';
@@ -9,7 +9,7 @@ import { importModelFolder, ModelImportError, writeImportedProject } from '../..
 import { CliError, parseCommandArgs, UsageError, type CliCommand } from '../command.ts';
 import { applyProjectEdits, projectEditOptions, projectEditUsage } from '../projectEdits.ts';
 
-const usage = `Usage: modelwright import MODEL_DIR -o FILE.mwproj [--force] [--json] [--data SOURCE [--target COL]] [--freeze-up-to LAYER] [--new-head]
+const usage = `Usage: modelwright import MODEL_DIR -o FILE.mwproj [--force] [--json] [--data SOURCE [--target COL]] [--freeze-up-to LAYER] [--new-head] [--fit]
 
 Imports a trained TF.js layers model folder (model.json + weight files: one exported by Modelwright with
 "export --format tfjs", saved by TF.js, or converted from Keras with tensorflowjs_converter

@@ -1,4 +1,4 @@
-// `modelwright new TEMPLATE -o FILE [--force] [--name NAME] [--data SOURCE] [--freeze-up-to LAYER] [--new-head]`:
+// `modelwright new TEMPLATE -o FILE [--force] [--name NAME] [--data SOURCE] [--freeze-up-to LAYER] [--new-head] [--fit]`:
 // writes a new project from a template, optionally bound to other data, frozen up to a layer, with a new head.
 import { stat } from 'node:fs/promises';
 import { analyzeGraph } from '../../../app/graph/analyze.ts';
@@ -9,7 +9,7 @@ import { CliError, parseCommandArgs, UsageError, type CliCommand } from '../comm
 import { formatCount } from '../../../app/format.ts';
 import { applyProjectEdits, projectEditOptions, projectEditUsage } from '../projectEdits.ts';
 
-const usage = `Usage: modelwright new TEMPLATE -o FILE [--force] [--name NAME] [--data SOURCE [--target COL]] [--freeze-up-to LAYER] [--new-head]
+const usage = `Usage: modelwright new TEMPLATE -o FILE [--force] [--name NAME] [--data SOURCE [--target COL]] [--freeze-up-to LAYER] [--new-head] [--fit]
 
 Creates a project file from a template (see "modelwright templates"), ready to train on its
 built-in dataset (or on the data given with --data).

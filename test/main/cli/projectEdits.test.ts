@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseProject } from '../../../app/project/document.ts';
+import { housesCsv } from '../../fixtures/houses.ts';
 import { supportCsv } from '../../fixtures/supportMessages.ts';
+import { applyProjectEdits } from '../../../main/cli/projectEdits.ts';
 import { expectOneLine, runCli } from './cliHarness.ts';
 
 let dir: string;
@@ -47,6 +49,31 @@ describe('new with --data, --freeze-up-to, --new-head', () => {
     expect(expectOneLine(table.stderr)).toMatch(/is a folder of images, but the model's Input is not an image/);
     expect(existsSync(at('q.mwproj'))).toBe(false);
   });
+});
+
+describe('new --data on the user\'s own table, with and without --fit', () => {
+  it('says the template does not fit the file and which flag fixes it; --fit makes it fit and it trains', async () => {
+    await writeFile(at('houses.csv'), housesCsv(120));
+    const plain = await runCli(['new', 'regression', '-o', at('h.mwproj'), '--data', at('houses.csv')]);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stderr).toContain('The model does not fit this data yet: the Input layer "features" has shape [11] but each row has 5 input values after encoding. Add --fit to make it fit (Set the Input shape to [5]).');
+
+    const fitted = await runCli(['new', 'regression', '-o', at('h.mwproj'), '--force', '--data', at('houses.csv'), '--fit']);
+    expect(fitted.code, fitted.stderr).toBe(0);
+    expect(fitted.stderr).toMatch(/^data: .*houses\.csv\nMade the model fit this data: Set the Input shape to \[5\]\n$/);
+    const doc = parseProject(await readFile(at('h.mwproj'), 'utf8'));
+    expect(doc.graph.layers[0].params).toMatchObject({ shape: [5] });
+    const run = await runCli(['train', at('h.mwproj'), '--epochs', '2', '--backend', 'cpu', '--db', at('fit.db'), '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ status: 'completed' });
+    // The template's own data already fits; --fit without any data is refused in one line.
+    const own = await runCli(['new', 'tabular-classifier', '-o', at('iris.mwproj'), '--fit']);
+    expect(own.code, own.stderr).toBe(0);
+    expect(own.stderr).toBe('The model already fits this data.\n');
+    // An imported model has no data of its own: --fit needs --data.
+    const iris = parseProject(await readFile(at('iris.mwproj'), 'utf8'));
+    await expect(applyProjectEdits({ ...iris, dataset: null }, { fit: true })).rejects.toThrow(/^--fit makes the model fit its data: give --data SOURCE/);
+  }, 120_000);
 });
 
 describe('a text model on a message CSV of the user', () => {
