@@ -7,6 +7,8 @@ import type { OptimizerName, TrainingConfig } from './config.ts';
 
 export interface LearningCheck {
   learned: boolean;
+  /** A run that learned but ran out of epochs while still improving fast, and the change to try; else null. */
+  stillImproving?: StillImproving | null;
   /** What shows that the model did not learn, in plain sentences (empty when it learned). */
   signs: string[];
   /** The likely cause, when it did not learn. */
@@ -16,6 +18,18 @@ export interface LearningCheck {
   /** That change as a training setting, when it is one (the studio offers it as a button). */
   change?: SettingChange | null;
 }
+
+/** "Still improving when it stopped": the sign in the curve, and the epochs to try. */
+export interface StillImproving {
+  sign: string;
+  advice: string;
+  change: SettingChange;
+}
+
+/** A loss that fell by at least this fraction in each of the last epochs was still falling fast. */
+const improvingFraction = 0.01;
+/** Epochs whose falls are looked at: the last `improvingSteps` steps must each have fallen. */
+const improvingSteps = 2;
 
 /** A training setting and the value the advice gives it. */
 export interface SettingChange {
@@ -203,10 +217,35 @@ function diagnose(input: LearningInput, trend: ReturnType<typeof lossTrend>, cla
   };
 }
 
+/**
+ * A run that trained all its epochs while its validation loss (the training loss without validation rows)
+ * still fell by at least 1% in each of its last two epochs: it stopped because the epochs ran out, not
+ * because it had learned what it could, so more epochs would likely help. Null otherwise — a run that early
+ * stopping or the user ended, one shorter than three epochs, or one whose loss had levelled off.
+ */
+export function stillImproving(history: Record<string, readonly (number | null)[]>, epochs: number): StillImproving | null {
+  const val = history.val_loss ?? [];
+  const useVal = val.length > 0 && val.every((v) => typeof v === 'number' && Number.isFinite(v));
+  const series = useVal ? (val as number[]) : finite(history.loss);
+  if (series.length !== epochs || series.length < improvingSteps + 1) return null;
+  const tail = series.slice(-(improvingSteps + 1));
+  for (let i = 1; i < tail.length; i++) {
+    if (!(tail[i] < tail[i - 1] - Math.abs(tail[i - 1]) * improvingFraction)) return null;
+  }
+  const more = Math.max(20, epochs * 2);
+  const what = useVal ? 'validation loss' : 'training loss';
+  return {
+    // Four digits: the falls are a few percent, which three digits can round away.
+    sign: `its ${what} was still falling when the epochs ran out (${tail.map((v) => (Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? fmt(v) : String(Number(v.toPrecision(4))))).join(' → ')} over the last ${improvingSteps + 1} epochs)`,
+    advice: `train for more epochs, e.g. ${more} instead of ${epochs}${useVal ? ' (with early stopping on, training ends by itself once the validation loss stops falling)' : ''}`,
+    change: { path: 'epochs', value: more },
+  };
+}
+
 /** The verdict on a finished run: learned, or why not and what to change. */
 export function checkLearning(input: LearningInput): LearningCheck {
   const { signs, trend, classes } = signsOf(input);
-  if (signs.length === 0) return { learned: true, signs: [], cause: null, advice: null };
+  if (signs.length === 0) return { learned: true, signs: [], cause: null, advice: null, stillImproving: stillImproving(input.history, input.config.epochs) };
   const { cause, advice, change } = diagnose(input, trend, classes);
   return { learned: false, signs, cause, advice, change: change ?? null };
 }

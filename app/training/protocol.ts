@@ -111,12 +111,15 @@ export type TrainingStatus = (typeof trainingStatuses)[number];
 
 const nullableNumber = z.number().nullable();
 
+const settingChangeSchema = z.object({ path: z.enum(['optimizer.learningRate', 'epochs', 'classWeights']), value: z.union([z.number(), z.string()]) });
+
 export const learningCheckSchema = z.object({
   learned: z.boolean(),
   signs: z.array(z.string()),
   cause: z.string().nullable(),
   advice: z.string().nullable(),
-  change: z.object({ path: z.enum(['optimizer.learningRate', 'epochs', 'classWeights']), value: z.union([z.number(), z.string()]) }).nullable().optional(),
+  change: settingChangeSchema.nullable().optional(),
+  stillImproving: z.object({ sign: z.string(), advice: z.string(), change: settingChangeSchema }).nullable().optional(),
 });
 
 export const testResultSchema = z.object({

@@ -268,7 +268,13 @@ function learningRecord(check: LearningCheck): LearningCheck {
   }
   const change = check.change && typeof check.change.path === 'string' && ['number', 'string'].includes(typeof check.change.value)
     ? { path: check.change.path, value: check.change.value } : null;
-  return { learned: check.learned, signs: [...check.signs], cause: text(check.cause), advice: text(check.advice), ...(change ? { change } : {}) };
+  const more = check.stillImproving;
+  const stillImproving = more && typeof more.sign === 'string' && typeof more.advice === 'string' && more.change?.path === 'epochs' && typeof more.change.value === 'number'
+    ? { sign: more.sign, advice: more.advice, change: { path: more.change.path, value: more.change.value } } : null;
+  return {
+    learned: check.learned, signs: [...check.signs], cause: text(check.cause), advice: text(check.advice),
+    ...(change ? { change } : {}), ...(stillImproving ? { stillImproving } : {}),
+  };
 }
 
 /** Runs left `queued`/`running` by a process that no longer exists become `interrupted`, keeping their metrics. Returns their ids. */

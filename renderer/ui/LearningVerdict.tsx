@@ -1,6 +1,7 @@
 // "Completed — did not learn": the signs that a run learned nothing, the likely cause and the one change
-// to try (app/training/learning.ts), shown by the Training and Evaluation panels. With `onApply`, the
-// change is a button that sets it in the open project's training settings.
+// to try (app/training/learning.ts), shown by the Training and Evaluation panels; and "still improving when
+// it stopped" for a run that learned but ran out of epochs. With `onApply`, the change is a button that
+// sets it in the open project's training settings.
 import type { LearningCheck, SettingChange } from '../../app/training/learning.ts';
 
 function sentence(text: string): string {
@@ -25,6 +26,19 @@ export function LearningVerdict({ learning, onApply }: { learning: LearningCheck
       {learning.cause && <p>Likely cause: {learning.cause}.</p>}
       {learning.advice && <p data-testid="did-not-learn-advice"><strong>Try this:</strong> {sentence(learning.advice)}</p>}
       {change && onApply && <button type="button" onClick={() => onApply(change)} data-testid="apply-learning-advice">{changeLabel(change)}</button>}
+    </div>
+  );
+}
+
+/** "Still improving when it stopped": a run that learned but ran out of epochs while its loss fell fast. */
+export function StillImprovingNote({ learning, onApply }: { learning: LearningCheck | null | undefined; onApply?: (change: SettingChange) => void }) {
+  const more = learning?.learned ? learning.stillImproving : null;
+  if (!more) return null;
+  return (
+    <div className="mw-wp-card" role="status" data-testid="still-improving">
+      <strong>Still improving when it stopped.</strong> {sentence(more.sign)}
+      <p><strong>Try this:</strong> {sentence(more.advice)}</p>
+      {onApply && <button type="button" onClick={() => onApply(more.change)} data-testid="apply-still-improving">{changeLabel(more.change)}</button>}
     </div>
   );
 }

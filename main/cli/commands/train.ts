@@ -204,6 +204,8 @@ export function summaryText(result: TrainingResult, runId: number | null, name: 
     lines[0] = `${result.status} — did not learn: ${result.message}`;
     if (result.learning?.cause) lines.push(`likely cause: ${result.learning.cause}`);
   }
+  const more = result.learning?.learned ? result.learning.stillImproving : null;
+  if (more) lines.push(`still improving when it stopped: ${more.sign}; try: ${more.advice} (--epochs ${more.change.value})`);
   if (result.status !== 'failed' || result.epochsCompleted > 0) {
     lines.push(`backend ${result.backend ?? '-'}, ${result.epochsCompleted}/${result.epochs} epochs, ${formatRate(result.samplesPerSec, '-')}, ${formatDuration(result.durationMs)}`);
     if (result.parallelChoice) lines.push(`threads: ${result.parallelChoice}`);

@@ -16,7 +16,7 @@ import { FixButtons } from '../../ui/FixButtons.tsx';
 import { notify } from '../../ui/notify.ts';
 import { refusalSentence, useSessionAttached, useTrainAction } from '../../ui/useTrainAction.ts';
 import { LiveChart, trainingSeries } from './LiveChart.tsx';
-import { LearningVerdict, LiveLearningNote } from '../../ui/LearningVerdict.tsx';
+import { LearningVerdict, LiveLearningNote, StillImprovingNote } from '../../ui/LearningVerdict.tsx';
 import type { SettingChange } from '../../../app/training/learning.ts';
 import { TunePanel } from './TunePanel.tsx';
 import { StartFrom } from './StartFrom.tsx';
@@ -74,6 +74,7 @@ function ProgressView({ onApply }: { onApply: (change: SettingChange) => void })
       <div className="mw-wp-status" data-testid="run-status" data-phase={phase} data-learned={didNotLearn ? 'false' : undefined} role="status" aria-live="polite">{status}</div>
       {phase === 'failed' && outcome?.advice && <p className="mw-wp-help">{outcome.advice}</p>}
       {phase === 'finished' && <LearningVerdict learning={outcome?.learning} onApply={onApply} />}
+      {phase === 'finished' && <StillImprovingNote learning={outcome?.learning} onApply={onApply} />}
       {(phase === 'running' || phase === 'stopping') && <LiveLearningNote note={note} />}
       <div className="mw-wp-progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(fraction * 100)} data-testid="train-progress">
         <div style={{ width: `${fraction * 100}%` }} />

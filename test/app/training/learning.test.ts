@@ -1,7 +1,7 @@
 // The learning detector over the failure signs issue 11 reproduced (numbers as the runs gave them) and
 // over runs that did learn: each sign alone flags, the advice names the one change, healthy runs pass.
 import { describe, expect, it } from 'vitest';
-import { checkLearning, learningSentence, lossTrend, type LearningInput } from '../../../app/training/learning.ts';
+import { checkLearning, learningSentence, lossTrend, stillImproving, type LearningInput } from '../../../app/training/learning.ts';
 import { evaluateClassification, evaluateRegression } from '../../../app/training/evaluate.ts';
 import { makeTrainingConfig } from '../../../app/training/config.ts';
 
@@ -98,7 +98,7 @@ describe('a run that did not learn is flagged, with the cause and the one change
 describe('a run that learned is not flagged', () => {
   it('accuracy well above the majority, AUC high, loss falling', () => {
     const evaluation = classification(imbalanced, (i) => (i % 10 === 0 ? (imbalanced[i] + 1) % 4 : imbalanced[i]), 4, segments);
-    expect(checkLearning(input({ evaluation }))).toEqual({ learned: true, signs: [], cause: null, advice: null });
+    expect(checkLearning(input({ evaluation }))).toEqual({ learned: true, signs: [], cause: null, advice: null, stillImproving: null });
   });
 
   it('regression with R² 0.98; a loss that fell then rose a little (overfitting is not "did not learn")', () => {
@@ -111,5 +111,37 @@ describe('a run that learned is not flagged', () => {
     expect(lossTrend({ loss: [1, 1] })).toBeNull();
     expect(lossTrend({ loss: [1, null, 1] })).toBeNull();
     expect(lossTrend({ loss: [1, 0.98, 0.95] })).toBeNull();
+  });
+});
+
+describe('a run that learned but was still improving when its epochs ran out', () => {
+  it('says so, with twice the epochs (at least 20), when the validation loss fell 1% or more in each of the last two epochs', () => {
+    // The digit template's 5 epochs on 120 pictures of shapes (numbers as the run gave them).
+    const history = { loss: [1.1, 1.07, 1.055, 1.03, 0.995], val_loss: [1.078, 1.078, 1.06, 1.045, 1.031] };
+    expect(stillImproving(history, 5)).toEqual({
+      sign: 'its validation loss was still falling when the epochs ran out (1.06 → 1.045 → 1.031 over the last 3 epochs)',
+      advice: 'train for more epochs, e.g. 20 instead of 5 (with early stopping on, training ends by itself once the validation loss stops falling)',
+      change: { path: 'epochs', value: 20 },
+    });
+    const evaluation = classification([0, 1, 2, 0, 1, 2], (i) => [0, 1, 2, 0, 1, 2][i], 3);
+    const check = checkLearning(input({ history, evaluation, config: { ...config(0.001), epochs: 5 } }));
+    expect(check.learned).toBe(true);
+    expect(check.stillImproving?.change).toEqual({ path: 'epochs', value: 20 });
+    // Without validation rows the training loss is read; 60 epochs still falling fast → 120.
+    const long = { loss: Array.from({ length: 60 }, (_, i) => 2 * 0.97 ** i) };
+    expect(stillImproving(long, 60)).toMatchObject({ sign: expect.stringMatching(/^its training loss was still falling/), change: { value: 120 } });
+    expect(stillImproving(long, 60)?.advice).toBe('train for more epochs, e.g. 120 instead of 60');
+  });
+
+  it('says nothing when the loss levelled off, rose at the end, or the run did not use all its epochs', () => {
+    expect(stillImproving({ val_loss: [1, 0.6, 0.5, 0.497, 0.495] }, 5)).toBeNull();
+    expect(stillImproving({ val_loss: [1, 0.8, 0.7, 0.6, 0.61] }, 5)).toBeNull();
+    // Early stopping (or Stop) ended it after 5 of 30 epochs.
+    expect(stillImproving({ val_loss: [1, 0.8, 0.7, 0.6, 0.5] }, 30)).toBeNull();
+    expect(stillImproving({ val_loss: [1, 0.8] }, 2)).toBeNull();
+    // A run that did not learn gets its verdict, not this.
+    const flat = checkLearning(input({ history: { loss: [1, 1, 1, 1, 1] }, config: { ...config(0.001), epochs: 5 } }));
+    expect(flat.learned).toBe(false);
+    expect(flat.stillImproving).toBeUndefined();
   });
 });
