@@ -76,6 +76,9 @@ describe.skipIf(skip !== null)('a large zip of images uploads in chunks, with pr
     expect(await thumbs.count()).toBeGreaterThan(4);
     expect(await thumbs.first().evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
     expect(readdirSync(join(studio.workspace, 'uploads', 'noise', 'right'))).toHaveLength(145);
+    // Preparation speaks of images, and offers nothing about a table's empty cells or column scaling.
+    expect(await page.getByText(/^About \d+ images train, \d+ validate, \d+ test\.$/).count()).toBe(1);
+    expect(await page.locator('#mw-missing, #mw-scaling').count()).toBe(0);
     await screenshot(page, 'zip-upload-classes');
     console.log(`[e2e] serve RSS during a ${(zipBytes / MB).toFixed(1)} MB zip upload: ${(before / MB).toFixed(0)} MB before, peak ${(peak / MB).toFixed(0)} MB`);
     // Requests of ~8 MB: what serve holds does not grow with the zip. Measured here: +170 MB for this 52 MB

@@ -265,29 +265,32 @@ export default function DataPanel() {
           {binding && (
             <div className="mw-wp-card">
               <h3>Preparation</h3>
+              {/* Scaling and empty cells are about a table's columns: pictures and sentences have neither. */}
               {insp?.kind !== 'images' && insp?.kind !== 'text' && (
-                <Field label="Scaling" htmlFor="mw-scaling" help="Puts number columns on a similar scale so no feature drowns the others; fitted on training rows only.">
-                  <select id="mw-scaling" value={binding.scaling} onChange={(e) => setBinding({ scaling: e.target.value as DatasetBinding['scaling'] })}>
-                    <option value="standard">standardize (mean 0, spread 1)</option>
-                    <option value="minmax">min–max (0 to 1)</option>
-                    <option value="none">none</option>
-                  </select>
-                </Field>
+                <>
+                  <Field label="Scaling" htmlFor="mw-scaling" help="Puts number columns on a similar scale so no feature drowns the others; fitted on training rows only.">
+                    <select id="mw-scaling" value={binding.scaling} onChange={(e) => setBinding({ scaling: e.target.value as DatasetBinding['scaling'] })}>
+                      <option value="standard">standardize (mean 0, spread 1)</option>
+                      <option value="minmax">min–max (0 to 1)</option>
+                      <option value="none">none</option>
+                    </select>
+                  </Field>
+                  <Field label="Missing values" htmlFor="mw-missing" help="What to do with empty cells.">
+                    <select id="mw-missing" value={binding.missing} onChange={(e) => setBinding({ missing: e.target.value as DatasetBinding['missing'] })}>
+                      <option value="drop-row">leave those rows out</option>
+                      <option value="mean">fill with the column average</option>
+                      <option value="zero">fill with zero</option>
+                    </select>
+                  </Field>
+                </>
               )}
-              <Field label="Missing values" htmlFor="mw-missing" help="What to do with empty cells.">
-                <select id="mw-missing" value={binding.missing} onChange={(e) => setBinding({ missing: e.target.value as DatasetBinding['missing'] })}>
-                  <option value="drop-row">leave those rows out</option>
-                  <option value="mean">fill with the column average</option>
-                  <option value="zero">fill with zero</option>
-                </select>
-              </Field>
               <Field label="Validation split (%)" htmlFor="mw-val" help="Held back from training and scored after every epoch.">
                 <input id="mw-val" type="number" min={0} max={90} step={5} value={Math.round(training.validationSplit * 100)} onChange={(e) => setSplit('validationSplit', Number(e.target.value))} />
               </Field>
               <Field label="Test split (%)" htmlFor="mw-test" help="Never trained on; used for the final evaluation.">
                 <input id="mw-test" type="number" min={0} max={90} step={5} value={Math.round(training.testSplit * 100)} onChange={(e) => setSplit('testSplit', Number(e.target.value))} />
               </Field>
-              {counts && <p className="mw-wp-help">About {counts.train} rows train, {counts.validation} validate, {counts.test} test.</p>}
+              {counts && <p className="mw-wp-help">About {counts.train} {insp?.kind === 'images' ? 'images' : 'rows'} train, {counts.validation} validate, {counts.test} test.</p>}
             </div>
           )}
         </div>
