@@ -107,11 +107,13 @@ function allDifferent(profile: ColumnProfile): boolean {
  * Whether a feature column looks like an identifier — a different value on every row, so that what a model
  * learns from it does not carry over to new rows (and a row number lets it learn the file's order) — and how
  * sure that is. Judged on the column's own name and values:
- * - `ignore`: a name like `id`, `client_id`, `CustomerId`, `index`, `#`, pandas' `Unnamed: 0` on whole numbers
- *   that are all different (or more than the profile counts, or rising row by row); or a category column whose
- *   every value is different (names, codes: no value repeats, so none can be learnt);
- * - `warn`: whole numbers 0…n−1 or 1…n in any order (min, max, count and sum agree, all different or rising)
- *   under another name — a row number, or a real quantity such as a day number, which only the user can tell.
+ * - sure (the column is left out): a name like `id`, `client_id`, `CustomerId`, `index`, `#`, pandas'
+ *   `Unnamed: 0` on whole numbers that are all different (or more than the profile counts, or rising row by
+ *   row); or a category column whose every value is different (names, codes: no value repeats, so none can be
+ *   learnt);
+ * - not sure (only named): whole numbers 0…n−1 or 1…n in any order (min, max, count and sum agree, all
+ *   different or rising) under another name — a row number, or a real quantity such as a day number, which
+ *   only the user can tell.
  */
 export function identifierOf(name: string, profile: ColumnProfile, type: ColumnType): { reason: string; sure: boolean } | null {
   const n = profile.present;
