@@ -158,7 +158,7 @@ export interface DataParallel {
   /**
    * Whether steps are split, as last decided by timing steps both ways (see `probe`); null until the first
    * decision. A small model's step is mostly fixed per-operation cost that splitting does not share out.
-   * Timed again every REPROBE_AFTER steps, so a moment of other load on the machine does not decide for good.
+   * Timed again after REPROBE_AFTER steps and REPROBE_AFTER_MS, so a moment of other load on the machine does not decide for good.
    */
   readonly splitting: boolean | null;
   /** Milliseconds this thread spent waiting for the replicas' answers, over all split steps. */
@@ -186,8 +186,15 @@ export const PROBE_BLOCK = 4;
 export const PROBE_STEPS = 4 * PROBE_BLOCK;
 /** A thread's first split steps, not used to size the parts (see `observeRate`). */
 const WARMUP_SPLITS = 2;
-/** Splittable steps after a decision before the next timing. */
+/**
+ * The next timing comes after at least this many splittable steps and this many milliseconds since the
+ * decision. Steps alone were too often for a small model: 500 steps of the tabular template's MLP take under
+ * half a second, so it was timed again (8 split steps, on a new part shape) several times a second; in one
+ * process, windows alternating with the model alone, its replicas that kept to one thread ran at 0.93–1.03 of
+ * its speed so, and at 1.05–1.17 between timings 30 s apart (the model alone measured first each time).
+ */
 export const REPROBE_AFTER = 500;
+export const REPROBE_AFTER_MS = 30_000;
 
 /** Split when the median split step is at least 5% faster per sample than the median whole one. */
 export function splitIsFaster(wholeMsPerSample: number[], splitMsPerSample: number[]): boolean {
@@ -229,6 +236,7 @@ export async function startDataParallel(tf: Tf, built: LayersModel, spec: Replic
   let splitting: boolean | null = options.probe === false ? true : null;
   let probing = options.probe !== false;
   let sinceDecision = 0;
+  let decidedAt = 0;
   let splittableSteps = 0;
   let probed: DataParallel['probe'] = null;
   const timings = { whole: [] as number[], split: [] as number[] };
@@ -357,7 +365,7 @@ export async function startDataParallel(tf: Tf, built: LayersModel, spec: Replic
       const parts = Math.min(replicas.length + 1, Math.floor(n / MIN_PART));
       if (parts < 2) return ownStep(data);
       splittableSteps++;
-      if (!probing && options.probe !== false && ++sinceDecision > REPROBE_AFTER) {
+      if (!probing && options.probe !== false && ++sinceDecision > REPROBE_AFTER && performance.now() - decidedAt > REPROBE_AFTER_MS) {
         probing = true;
         probeStep = 0;
         timings.whole.length = 0;
@@ -375,6 +383,7 @@ export async function startDataParallel(tf: Tf, built: LayersModel, spec: Replic
         probed = { wholeMsPerSample: median(timings.whole), splitMsPerSample: median(timings.split) };
         probing = false;
         sinceDecision = 0;
+        decidedAt = performance.now();
       }
       return outs;
     };

@@ -512,7 +512,7 @@ function replicaOutcome(parallel: DataParallel): Pick<TrainingResult, 'threads' 
   const { probe, splitting, threads, splitSteps, splittableSteps } = parallel;
   if (!probe) return splitting === null ? { parallelChoice: `the run was too short to time splitting each batch over ${threads} threads: its steps ran whole and split in turn` } : {};
   const times = `${formatNumber(probe.splitMsPerSample)} ms per sample split against ${formatNumber(probe.wholeMsPerSample)} on one thread`;
-  // Timed again every few hundred steps: the run reports the way most of its steps went, and the last timing.
+  // Timed again after a few hundred steps and 30 s: the run reports the way most of its steps went, and the last timing.
   const mostlySplit = splitSteps * 2 > splittableSteps;
   const share = `${splitSteps} of ${splittableSteps} steps split`;
   return mostlySplit

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { loadBackend } from '../../../main/engine/backends.ts';
 import { lossFor } from '../../../main/engine/losses.ts';
-import { PROBE_STEPS, partSizes, splitIsFaster, startDataParallel, type DataParallel, type ReplicaSpec } from '../../../main/engine/dataParallel.ts';
+import { PROBE_STEPS, REPROBE_AFTER, REPROBE_AFTER_MS, partSizes, splitIsFaster, startDataParallel, type DataParallel, type ReplicaSpec } from '../../../main/engine/dataParallel.ts';
 
 const L = tf.layers;
 
@@ -145,6 +145,25 @@ describe('data-parallel training on replica threads', () => {
       await model.fit(x, y, { batchSize: 16, epochs: 1, verbose: 0 });
       expect(parallel.splitSteps).toBe(parallel.splitting ? PROBE_STEPS / 2 + PROBE_STEPS : PROBE_STEPS / 2);
       expect(parallel.splittableSteps).toBe(2 * PROBE_STEPS);
+    } finally {
+      await parallel.stop();
+    }
+  }, 60_000);
+
+  it(`times again only after ${REPROBE_AFTER} steps and ${REPROBE_AFTER_MS / 1000} s: a small model's many quick steps do not keep re-timing`, async () => {
+    const { model, spec } = tinyModel('categoricalCrossentropy');
+    const parallel = await startDataParallel(tf, model, spec, 2);
+    try {
+      const steps = PROBE_STEPS + REPROBE_AFTER + 200;
+      const x = tf.ones([16 * steps, 3]);
+      const y = tf.oneHot(tf.zeros([x.shape[0]], 'int32') as tf.Tensor1D, 2).toFloat();
+      const started = performance.now();
+      await model.fit(x, y, { batchSize: 16, epochs: 1, verbose: 0 });
+      // Over 500 steps after the decision, all well within 30 s here: no second timing, so the split steps are
+      // the first timing's (plus every step after it when splitting won).
+      expect(performance.now() - started).toBeLessThan(REPROBE_AFTER_MS);
+      expect(parallel.splittableSteps).toBe(steps);
+      expect(parallel.splitSteps).toBe(parallel.splitting ? PROBE_STEPS / 2 + (steps - PROBE_STEPS) : PROBE_STEPS / 2);
     } finally {
       await parallel.stop();
     }
