@@ -157,7 +157,10 @@ export interface EngineBenchOptions {
    */
   threads?: number[];
   measure?: MeasureOptions;
-  /** The studio's training loop on a fresh, identical model; when absent, samplesPerSec repeats the bare figure (with a TODO note). */
+  /**
+   * The studio's training loop on a fresh, identical model (main/trainer/benchFit.ts: the engine cannot import the
+   * trainer, so runStudioEngineBench passes it); when absent, samplesPerSec repeats the bare figure, with a note saying so.
+   */
   studioFit?: (context: StudioFitContext) => FitFn;
   /** Paired studio/bare rounds in alternating order when studioFit is given; each reports its median (default 3). */
   rounds?: number;
@@ -230,7 +233,7 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
           // `split` describes the measurement reported: each of the three timed splitting in its own first steps.
           if (medianBare.split !== undefined) result.split = medianBare.split;
         } else {
-          result.note = 'TODO: the studio training loop is not plugged in yet; samplesPerSec repeats bareSamplesPerSec';
+          result.note = 'no studio training loop was given (studioFit; runStudioEngineBench gives it): samplesPerSec repeats bareSamplesPerSec';
         }
         if (options.compareStockKernels && backend === 'wasm') {
           for (const name of REPLACED_KERNELS) useStockKernel(name, true);

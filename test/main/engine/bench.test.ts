@@ -46,7 +46,7 @@ describe('runEngineBench', () => {
     expect(wasm).toMatchObject({ model: 'mlp', backend: 'wasm', batchSize: 64 });
     expect(wasm.bareSamplesPerSec).toBeGreaterThan(50);
     expect(wasm.samplesPerSec).toBe(wasm.bareSamplesPerSec);
-    expect(wasm.note).toMatch(/^TODO: the studio training loop is not plugged in yet/);
+    expect(wasm.note).toMatch(/^no studio training loop was given \(studioFit; runStudioEngineBench gives it\)/);
     if (!tfjsNodeInstalled) expect(report.skipped.map((s) => s.backend)).toEqual(['tensorflow']);
   });
 
