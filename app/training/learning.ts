@@ -103,10 +103,10 @@ export function lossTrend(history: Record<string, readonly (number | null)[]>): 
   return null;
 }
 
-function fmt(x: number): string {
+function fmt(x: number, digits = 3): string {
   if (Math.abs(x) >= 1e4) return Math.round(x).toLocaleString('en-US');
   if (x !== 0 && Math.abs(x) < 1e-3) return x.toExponential(2);
-  return Number(x.toPrecision(3)).toLocaleString('en-US', { maximumFractionDigits: 3 });
+  return Number(x.toPrecision(digits)).toLocaleString('en-US', { maximumFractionDigits: digits === 3 ? 3 : digits + 1 });
 }
 
 interface ClassView {
@@ -236,7 +236,7 @@ export function stillImproving(history: Record<string, readonly (number | null)[
   const what = useVal ? 'validation loss' : 'training loss';
   return {
     // Four digits: the falls are a few percent, which three digits can round away.
-    sign: `its ${what} was still falling when the epochs ran out (${tail.map((v) => (Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? fmt(v) : String(Number(v.toPrecision(4))))).join(' → ')} over the last ${improvingSteps + 1} epochs)`,
+    sign: `its ${what} was still falling when the epochs ran out (${tail.map((v) => fmt(v, 4)).join(' → ')} over the last ${improvingSteps + 1} epochs)`,
     advice: `train for more epochs, e.g. ${more} instead of ${epochs}${useVal ? ' (with early stopping on, training ends by itself once the validation loss stops falling)' : ''}`,
     change: { path: 'epochs', value: more },
   };

@@ -136,24 +136,26 @@ export async function applyProjectEdits(doc: ProjectDocument, flags: ProjectEdit
     said.push(`${head.label}${data.classes ? ` for ${data.classes.join(', ')}` : ''}`);
   }
 
+  const loss = training?.loss ?? 'auto';
+  const fixesText = (applied: readonly { label: string }[]) => applied.map((f) => f.label).join('; ');
   if (flags.fit) {
     if (!dataset) throw new UsageError('--fit makes the model fit its data: give --data SOURCE (or a template with its own data)');
     const data = await describeBinding(dataset, flags.data === undefined ? 'the data' : '--data');
-    const fitted = fitModelToData({ graph, loss: training?.loss ?? 'auto' }, data);
+    const fitted = fitModelToData({ graph, loss }, data);
     const left = firstRefusal(fitted.readiness);
     if (left) throw new CliError(`--fit: the model still cannot train on this data: ${left.message.replace(/^The /, 'the ')}${left.advice ? `; ${left.advice}` : ''}`, 2);
     if (fitted.applied.length > 0) {
       graph = fitted.target.graph;
-      if (fitted.target.loss !== (training?.loss ?? 'auto')) training = { ...(training ?? makeTrainingConfig()), loss: fitted.target.loss };
+      if (fitted.target.loss !== loss) training = { ...(training ?? makeTrainingConfig()), loss: fitted.target.loss };
     }
-    said.push(fitted.applied.length > 0 ? `Made the model fit this data: ${fitted.applied.map((f) => f.label).join('; ')}` : 'The model already fits this data.');
+    said.push(fitted.applied.length > 0 ? `Made the model fit this data: ${fixesText(fitted.applied)}` : 'The model already fits this data.');
   } else if (flags.data !== undefined && dataset && !flags['new-head']) {
     // The studio's card "The model does not fit this data yet", as one line: the first problem and the flag that fixes it.
     const data = await describeBinding(dataset).catch(() => null);
-    const refusal = data ? firstRefusal(checkReadiness(graph, data, { loss: training?.loss ?? 'auto' })) : undefined;
+    const refusal = data ? firstRefusal(checkReadiness(graph, data, { loss })) : undefined;
     if (data && refusal) {
-      const fitted = fitModelToData({ graph, loss: training?.loss ?? 'auto' }, data);
-      const fix = fitted.applied.length > 0 && !firstRefusal(fitted.readiness) ? ` Add --fit to make it fit (${fitted.applied.map((f) => f.label).join('; ')}).` : '';
+      const fitted = fitModelToData({ graph, loss }, data);
+      const fix = fitted.applied.length > 0 && !firstRefusal(fitted.readiness) ? ` Add --fit to make it fit (${fixesText(fitted.applied)}).` : '';
       said.push(`The model does not fit this data yet: ${refusal.message.replace(/^The /, 'the ')}.${fix}`);
     }
   }

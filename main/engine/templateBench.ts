@@ -182,8 +182,8 @@ export async function runTemplateBench(options: TemplateBenchOptions): Promise<T
       // process has run (tabular-classifier, per CPU-second, one process, measured in turn: fast 15,437 →
       // stock 21,235 → fast 27,699 → stock 33,199 → fast 32,345), so fast-then-stock alone made the small
       // MLPs look slower with the fast gradients, though they use none of the replaced kernels. Replicas get
-      // a second window too, so that every core and one thread are measured alike (with one window, a small
-      // MLP whose replicas keep to one thread read 0.63× the one-thread figure).
+      // a third window too (the first and third averaged), so that every core and one thread are measured
+      // alike; their figures still move ±25% between processes for the small MLPs (docs/engine.md).
       if (options.compareStockGradients || parallel) {
         // Replicas: a window in place of the stock one, so that the second window comes as late as one thread's.
         if (!options.compareStockGradients) await measureThroughputDetailed(fit, spec.batchSize, options.measure);
